@@ -1,0 +1,49 @@
+"""The App Home tab: a dashboard per person. Features add sections to HOME_SECTIONS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerBlock, HeaderBlock
+from slack_sdk.models.views import View
+from sqlmodel import Session
+
+from bot.blocks.common import channel, context, section
+from bot.ids import HomeIds
+from bot.models import Workspace
+from bot.services.members import Team
+from bot.services.workspaces import missing_channels
+
+# Each section builder: (session, workspace, user_id) -> blocks. Shown in this order.
+HomeSection = Callable[[Session, Workspace, str], list[Block]]
+HOME_SECTIONS: list[HomeSection] = []
+
+
+def _teams_line(teams: set[Team]) -> str:
+    names = " and ".join(sorted(t.value for t in teams))
+    return f"You are on the *{names}* team." if names else \
+        "You are on neither team yet: join the sales or marketing channel, or ask a lead."
+
+
+def home_view(session: Session, ws: Workspace, user_id: str, teams: set[Team]) -> View:
+    blocks: list[Block] = [
+        HeaderBlock(text="Truce — sales and marketing, side by side"),
+        section(_teams_line(teams)),
+    ]
+    missing = missing_channels(ws)
+    if missing:
+        blocks.append(section(":construction: Truce is not fully set up yet ("
+                              + ", ".join(m.replace("_", " ") for m in missing)
+                              + " missing). An admin or lead runs `/truce setup`."))
+    else:
+        blocks.append(context(f"Sales {channel(ws.sales_channel)} · Marketing {channel(ws.marketing_channel)}"
+                              f" · Joint {channel(ws.joint_channel)} · Alerts {channel(ws.alerts_channel)}"))
+    for build in HOME_SECTIONS:
+        extra = build(session, ws, user_id)
+        if extra:
+            blocks.append(DividerBlock())
+            blocks.extend(extra)
+    blocks.append(DividerBlock())
+    blocks.append(ActionsBlock(elements=[ButtonElement(text="Refresh", action_id=HomeIds.REFRESH)]))
+    blocks.append(context("Type `/truce help` anywhere for every command."))
+    return View(type="home", blocks=blocks[:100])

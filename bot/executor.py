@@ -1,0 +1,30 @@
+"""The thread pool Bolt runs listeners in after ack(); it can tell when all work is done."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    def __init__(self, max_workers: int = 16):
+        super().__init__(max_workers=max_workers, thread_name_prefix="truce-listener")
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        with self._idle:
+            self._pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _future: Future) -> None:
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until every submitted listener has finished (True), or timeout (False)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)

@@ -1,0 +1,96 @@
+"""Workspaces, their people, the outbox and processed Slack events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.models.base import json_field, utc_field
+
+
+class Workspace(SQLModel, table=True):
+    """One Slack workspace (team) that has Truce: its channels, timezone and leads."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    name: str | None = Field(default=None, max_length=255)
+    bot_user_id: str | None = Field(default=None, max_length=32)
+    sales_channel: str | None = Field(default=None, max_length=32)
+    marketing_channel: str | None = Field(default=None, max_length=32)
+    joint_channel: str | None = Field(default=None, max_length=32)
+    alerts_channel: str | None = Field(default=None, max_length=32)
+    timezone: str = Field(default="UTC", max_length=64)
+    lead_user_ids: list[str] = json_field(default_factory=list)
+    # Feature preferences (emoji, SLAs, schedules...), each feature reads its keys with defaults.
+    prefs: dict[str, Any] = json_field()
+    created_at: datetime = utc_field(default_now=True)
+    updated_at: datetime = utc_field(default_now=True)
+
+
+class Member(SQLModel, table=True):
+    """A person's team membership: from channel membership, unless an admin overrides it."""
+
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_member_team_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    user_id: str = Field(max_length=32)
+    display_name: str | None = Field(default=None, max_length=255)
+    in_sales_channel: bool = Field(default=False)
+    in_marketing_channel: bool = Field(default=False)
+    sales_override: bool | None = Field(default=None)
+    marketing_override: bool | None = Field(default=None)
+    is_admin: bool = Field(default=False)
+    refreshed_at: datetime = utc_field(default_now=True)
+
+    @property
+    def on_sales(self) -> bool:
+        return self.in_sales_channel if self.sales_override is None else self.sales_override
+
+    @property
+    def on_marketing(self) -> bool:
+        return self.in_marketing_channel if self.marketing_override is None else self.marketing_override
+
+
+class Outbox(SQLModel, table=True):
+    """A message Truce posts or updates: stored with the data that caused it, sent after commit."""
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "key", name="uq_outbox_team_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    key: str = Field(max_length=255)
+    kind: str = Field(max_length=16)  # post | update
+    channel: str | None = Field(default=None, max_length=32)
+    target_id: int | None = Field(default=None, foreign_key="outbox.id", index=True)
+    thread_parent_id: int | None = Field(default=None, foreign_key="outbox.id")
+    ref: str | None = Field(default=None, max_length=64, index=True)
+    text: str = Field(default="")
+    blocks: list[dict[str, Any]] = json_field(default_factory=list)
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = utc_field(default_now=True)
+    claimed_until: datetime | None = utc_field(nullable=True)
+    last_error: str | None = Field(default=None, max_length=255)
+    posted_channel: str | None = Field(default=None, max_length=32)
+    posted_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = utc_field(default_now=True)
+    sent_at: datetime | None = utc_field(nullable=True)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Events API deliveries already handled, so a Slack retry changes nothing."""
+
+    __tablename__ = "processed_event"
+
+    __table_args__ = (UniqueConstraint("team_id", "event_id", name="uq_event_team_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    event_id: str = Field(max_length=64)
+    received_at: datetime = utc_field(default_now=True, index=True)

@@ -1,0 +1,78 @@
+"""What one Truce process holds: settings, its database engine and its Slack client.
+
+Scheduled jobs take a runtime *name* (a plain string) and look the runtime up here, so job
+arguments stay serializable and two runtimes (two "replicas") can live in one test process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.db import make_engine, session_scope
+
+log = logging.getLogger(__name__)
+_registry: dict[str, Runtime] = {}
+_lock = threading.Lock()
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    client: WebClient
+    name: str = "main"
+    extras: dict = field(default_factory=dict)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits on success, then sends the posts it queued in the outbox.
+
+        What delivery did is left in `session.info["delivery"]` (see `delivery.outcome`).
+        """
+        with session_scope(self.engine) as session:
+            yield session
+            session.flush()
+            queued = list(session.info.get("outbox_ids", ()))
+        if queued:
+            from bot import delivery
+
+            session.info["delivery"] = delivery.deliver(self, queued)
+
+
+def make_client(settings: Settings, token: str | None = None) -> WebClient:
+    return WebClient(token=token or settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+
+
+def build_runtime(settings: Settings, *, name: str = "main", engine: Engine | None = None) -> Runtime:
+    rt = Runtime(
+        settings=settings,
+        engine=engine or make_engine(settings.database_url),
+        client=make_client(settings),
+        name=name,
+    )
+    register(rt)
+    return rt
+
+
+def register(rt: Runtime) -> None:
+    with _lock:
+        _registry[rt.name] = rt
+
+
+def get(name: str) -> Runtime:
+    with _lock:
+        return _registry[name]
+
+
+def forget(name: str) -> None:
+    with _lock:
+        _registry.pop(name, None)

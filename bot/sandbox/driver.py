@@ -1,0 +1,375 @@
+"""Sends requests into a Truce app exactly as Slack does: signed, form-encoded or JSON, with the
+payload shapes of slash commands, block actions, view submissions, shortcuts and events."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from bot.sandbox import methods
+from bot.sandbox.emulator import SlackEmulator
+from bot.sandbox.state import Message, View
+
+
+def sign(secret: str, timestamp: str, body: str | bytes) -> str:
+    """Slack's v0 request signature: HMAC-SHA256 over `v0:{timestamp}:{body}`."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8")
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+# What a view_submission's state carries, by the input element's type.
+def _state_value(element: dict[str, Any], value: Any) -> dict[str, Any]:
+    kind = element["type"]
+    out: dict[str, Any] = {"type": kind}
+    if kind in ("static_select", "radio_buttons", "external_select"):
+        out["selected_option"] = _option(element, value) if value is not None else None
+    elif kind in ("multi_static_select", "checkboxes"):
+        out["selected_options"] = [_option(element, v) for v in (value or [])]
+    elif kind == "users_select":
+        out["selected_user"] = value
+    elif kind == "multi_users_select":
+        out["selected_users"] = list(value or [])
+    elif kind == "conversations_select":
+        out["selected_conversation"] = value
+    elif kind == "channels_select":
+        out["selected_channel"] = value
+    elif kind == "datepicker":
+        out["selected_date"] = value
+    elif kind == "timepicker":
+        out["selected_time"] = value
+    elif kind == "datetimepicker":
+        out["selected_date_time"] = value
+    else:
+        out["value"] = value
+    return out
+
+
+def _option(element: dict[str, Any], value: str) -> dict[str, Any]:
+    options = list(element.get("options") or [])
+    for group in element.get("option_groups") or []:
+        options.extend(group.get("options", []))
+    for opt in options:
+        if opt.get("value") == value:
+            return opt
+    raise ValueError(f"option {value!r} is not offered by {element.get('action_id')}")
+
+
+class SlackDriver:
+    """Plays Slack's part towards the app at `app_url` (its /slack/events endpoint)."""
+
+    def __init__(self, *, app_url: str, signing_secret: str, emulator: SlackEmulator,
+                 settle: Callable[[], None] | None = None, timeout: float = 10.0):
+        self.app_url, self.secret, self.emu = app_url, signing_secret, emulator
+        self.settle = settle or (lambda: None)
+        self.http = httpx.Client(timeout=timeout)
+        self.api_app_id = "A0TRUCE"
+
+    @property
+    def team_id(self) -> str:
+        return self.emu.state.team_id
+
+    # --- transport ---------------------------------------------------------------------------
+    def post(self, body: str, content_type: str, *, headers: dict[str, str] | None = None,
+             timestamp: int | None = None, secret: str | None = None) -> httpx.Response:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        sent = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": sign(secret or self.secret, ts, body),
+            **(headers or {}),
+        }
+        response = self.http.post(self.app_url, content=body.encode(), headers=sent)
+        self.settle()
+        return response
+
+    def _form(self, data: dict[str, Any], **kw) -> httpx.Response:
+        return self.post(urlencode(data), "application/x-www-form-urlencoded", **kw)
+
+    def _payload(self, payload: dict[str, Any], **kw) -> httpx.Response:
+        return self._form({"payload": json.dumps(payload)}, **kw)
+
+    def _team(self) -> dict[str, Any]:
+        return {"id": self.team_id, "domain": self.emu.state.domain}
+
+    def _user(self, user_id: str) -> dict[str, Any]:
+        user = self.emu.state.users[user_id]
+        return {"id": user_id, "username": user.name, "name": user.name, "team_id": self.team_id}
+
+    # --- slash commands ----------------------------------------------------------------------
+    def command(self, user_id: str, command: str, text: str = "", *, channel: str | None = None,
+                **kw) -> httpx.Response:
+        st = self.emu.state
+        channel_id = channel or st.im_for(user_id).id
+        ch = st.channels.get(channel_id)
+        data = {
+            "token": "verification-token-unused", "team_id": self.team_id, "team_domain": st.domain,
+            "channel_id": channel_id, "channel_name": ch.name if ch and not ch.is_im else "directmessage",
+            "user_id": user_id, "user_name": st.users[user_id].name, "command": command, "text": text,
+            "api_app_id": self.api_app_id, "is_enterprise_install": "false",
+            "response_url": self.emu.issue_response_url(user=user_id, channel=channel_id),
+            "trigger_id": self.emu.issue_trigger(user_id),
+        }
+        response = self._form(data, **kw)
+        self._show_ack(response, user_id, channel_id)
+        return response
+
+    def _show_ack(self, response: httpx.Response, user_id: str, channel_id: str) -> None:
+        """A command's ack body is a message Slack shows (ephemeral unless in_channel)."""
+        if response.status_code != 200 or not response.headers.get("content-type", "").startswith(
+                "application/json"):
+            return
+        body = response.json()
+        if body.get("text") or body.get("blocks"):
+            with self.emu.state.lock:
+                methods.apply_response(self.emu, {"user": user_id, "channel": channel_id}, body)
+
+    # --- interactivity -----------------------------------------------------------------------
+    def click(self, user_id: str, message: Message, action_id: str, *, value: str | None = None,
+              selected: str | None = None) -> httpx.Response:
+        """Click a button (or choose an overflow/select option) on a message the app posted."""
+        block, element = self._find_element(message.blocks, action_id, value)
+        action: dict[str, Any] = {
+            "action_id": action_id, "block_id": block.get("block_id", ""), "type": element["type"],
+            "action_ts": f"{time.time():.6f}",
+        }
+        if element["type"] == "button":
+            action["value"] = element.get("value", "")
+            action["text"] = element.get("text")
+        elif element["type"] in ("overflow", "static_select"):
+            action["selected_option"] = _option(element, selected)
+        elif element["type"] == "users_select":
+            action["selected_user"] = selected
+        payload = {
+            "type": "block_actions", "team": self._team(), "user": self._user(user_id),
+            "api_app_id": self.api_app_id, "token": "unused", "trigger_id": self.emu.issue_trigger(user_id),
+            "container": {"type": "message", "message_ts": message.ts, "channel_id": message.channel,
+                          "is_ephemeral": False},
+            "channel": {"id": message.channel, "name": self.emu.state.channels[message.channel].name},
+            "message": message.to_api(),
+            "response_url": self.emu.issue_response_url(
+                user=user_id, channel=message.channel, message_ts=message.ts),
+            "actions": [action],
+        }
+        return self._payload(payload)
+
+    def click_home(self, user_id: str, action_id: str, *, value: str | None = None) -> httpx.Response:
+        view = self.emu.state.home.get(user_id)
+        if view is None:
+            raise AssertionError(f"{user_id} has no Home tab published")
+        block, element = self._find_element(view.get("blocks", []), action_id, value)
+        payload = {
+            "type": "block_actions", "team": self._team(), "user": self._user(user_id),
+            "api_app_id": self.api_app_id, "trigger_id": self.emu.issue_trigger(user_id),
+            "container": {"type": "view", "view_id": f"VH{user_id}"},
+            "view": {"id": f"VH{user_id}", **view, "state": {"values": {}}},
+            "actions": [{"action_id": action_id, "block_id": block.get("block_id", ""),
+                         "type": element["type"], "value": element.get("value", "")}],
+        }
+        return self._payload(payload)
+
+    def click_in_view(self, user_id: str, view_id: str, action_id: str, *, value: str | None = None,
+                      values: dict[str, Any] | None = None) -> httpx.Response:
+        stored = self.emu.state.views[view_id]
+        block, element = self._find_element(stored.view.get("blocks", []), action_id, value)
+        view = {**stored.view, "state": {"values": self._state(stored.view, values or {})}}
+        payload = {
+            "type": "block_actions", "team": self._team(), "user": self._user(user_id),
+            "api_app_id": self.api_app_id, "trigger_id": self.emu.issue_trigger(user_id),
+            "container": {"type": "view", "view_id": view_id}, "view": view,
+            "actions": [{"action_id": action_id, "block_id": block.get("block_id", ""),
+                         "type": element["type"], "value": element.get("value", "")}],
+        }
+        return self._payload(payload)
+
+    def shortcut(self, user_id: str, callback_id: str, message: Message) -> httpx.Response:
+        """A message shortcut ("…" menu on a message)."""
+        payload = {
+            "type": "message_action", "callback_id": callback_id, "team": self._team(),
+            "user": self._user(user_id), "api_app_id": self.api_app_id, "token": "unused",
+            "trigger_id": self.emu.issue_trigger(user_id), "message_ts": message.ts,
+            "channel": {"id": message.channel, "name": self.emu.state.channels[message.channel].name},
+            "message": message.to_api(),
+            "response_url": self.emu.issue_response_url(user=user_id, channel=message.channel),
+        }
+        return self._payload(payload)
+
+    def submit(self, user_id: str, view_id: str, values: dict[str, Any]) -> httpx.Response:
+        """Submit a modal. `values` maps action_id (or "block_id.action_id") to what was entered;
+        inputs not named are submitted as Slack would: with their initial values, or empty."""
+        stored = self.emu.state.views[view_id]
+        view = {**stored.view, "state": {"values": self._state(stored.view, values)}}
+        payload = {
+            "type": "view_submission", "team": self._team(), "user": self._user(user_id),
+            "api_app_id": self.api_app_id, "token": "unused", "trigger_id": self.emu.issue_trigger(user_id),
+            "view": view, "response_urls": [],
+        }
+        response = self._payload(payload)
+        self._apply_view_response(stored.id, response)
+        return response
+
+    def close(self, user_id: str, view_id: str) -> httpx.Response:
+        stored = self.emu.state.views[view_id]
+        payload = {"type": "view_closed", "team": self._team(), "user": self._user(user_id),
+                   "api_app_id": self.api_app_id, "view": stored.view, "is_cleared": False}
+        stored.closed = True
+        return self._payload(payload)
+
+    def _apply_view_response(self, view_id: str, response: httpx.Response) -> None:
+        body = response.json() if response.content and response.headers.get(
+            "content-type", "").startswith("application/json") else {}
+        action = body.get("response_action")
+        stored = self.emu.state.views[view_id]
+        if response.status_code != 200:
+            return
+        if action == "errors":
+            return
+        if action == "update":
+            stored.view = {**stored.view, **body["view"], "id": view_id}
+            return
+        if action == "push":
+            new_id = self.emu.state.next_id("V")
+            self.emu.state.views[new_id] = View(new_id, stored.user, {**body["view"], "id": new_id}, "")
+            return
+        stored.closed = True
+
+    @staticmethod
+    def _find_element(blocks: list[dict], action_id: str, value: str | None):
+        for block in blocks:
+            elements = block.get("elements") if block.get("type") == "actions" else None
+            candidates = list(elements or [])
+            if block.get("accessory"):
+                candidates.append(block["accessory"])
+            if block.get("type") == "input" and block.get("element"):
+                candidates.append(block["element"])
+            for el in candidates:
+                if el.get("action_id") == action_id and (value is None or el.get("value") == value):
+                    return block, el
+        raise AssertionError(f"no element {action_id!r} (value={value!r}) on that surface")
+
+    @staticmethod
+    def _state(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        state: dict[str, Any] = {}
+        for block in view.get("blocks", []):
+            if block.get("type") != "input":
+                continue
+            el = block["element"]
+            aid, bid = el.get("action_id", ""), block.get("block_id", "")
+            if f"{bid}.{aid}" in values:
+                value = values[f"{bid}.{aid}"]
+            elif aid in values:
+                value = values[aid]
+            else:
+                value = SlackDriver._initial(el)
+            state.setdefault(bid, {})[aid] = _state_value(el, value)
+        return state
+
+    @staticmethod
+    def _initial(el: dict[str, Any]) -> Any:
+        for key in ("initial_value", "initial_user", "initial_conversation", "initial_channel",
+                    "initial_date", "initial_time", "initial_users"):
+            if key in el:
+                return el[key]
+        if "initial_option" in el:
+            return el["initial_option"]["value"]
+        if "initial_options" in el:
+            return [o["value"] for o in el["initial_options"]]
+        return None
+
+    # --- Events API ---------------------------------------------------------------------------
+    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
+              retry_reason: str = "http_timeout") -> httpx.Response:
+        envelope = {
+            "token": "unused", "team_id": self.team_id, "api_app_id": self.api_app_id, "event": event,
+            "type": "event_callback", "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+            "event_time": int(time.time()), "authorizations": [{
+                "team_id": self.team_id, "user_id": self.emu.state.bot_user_id, "is_bot": True,
+                "enterprise_id": None, "is_enterprise_install": False}],
+            "is_ext_shared_channel": False,
+        }
+        headers = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
+        return self.post(json.dumps(envelope), "application/json", headers=headers)
+
+    def react(self, user_id: str, message: Message, name: str, **kw) -> httpx.Response:
+        """Add a reaction in the workspace and deliver Slack's `reaction_added` event."""
+        name = name.strip(":")
+        with self.emu.state.lock:
+            users = message.reactions.setdefault(name, [])
+            if user_id not in users:
+                users.append(user_id)
+        return self.event({
+            "type": "reaction_added", "user": user_id, "reaction": name, "item_user": message.user,
+            "item": {"type": "message", "channel": message.channel, "ts": message.ts},
+            "event_ts": f"{time.time():.6f}",
+        }, **kw)
+
+    def unreact(self, user_id: str, message: Message, name: str, **kw) -> httpx.Response:
+        name = name.strip(":")
+        with self.emu.state.lock:
+            if user_id in message.reactions.get(name, []):
+                message.reactions[name].remove(user_id)
+        return self.event({
+            "type": "reaction_removed", "user": user_id, "reaction": name, "item_user": message.user,
+            "item": {"type": "message", "channel": message.channel, "ts": message.ts},
+            "event_ts": f"{time.time():.6f}",
+        }, **kw)
+
+    def say(self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None) -> Message:
+        """A person posts a message (no event is sent: Truce does not listen to plain messages)."""
+        st = self.emu.state
+        with st.lock:
+            ch = st._resolve(channel)
+            msg = Message(ch.id, st.next_ts(), user_id, text, thread_ts=thread_ts)
+            ch.messages.append(msg)
+        return msg
+
+    def edit(self, message: Message, text: str) -> httpx.Response:
+        previous = message.to_api()
+        with self.emu.state.lock:
+            message.text, message.edited = text, True
+        return self.event({
+            "type": "message", "subtype": "message_changed", "channel": message.channel, "hidden": True,
+            "ts": f"{time.time():.6f}", "message": message.to_api(), "previous_message": previous,
+            "event_ts": f"{time.time():.6f}",
+        })
+
+    def delete(self, message: Message) -> httpx.Response:
+        previous = message.to_api()
+        with self.emu.state.lock:
+            message.deleted = True
+        return self.event({
+            "type": "message", "subtype": "message_deleted", "channel": message.channel, "hidden": True,
+            "ts": f"{time.time():.6f}", "deleted_ts": message.ts, "previous_message": previous,
+            "event_ts": f"{time.time():.6f}",
+        })
+
+    def join(self, user_id: str, channel: str) -> httpx.Response:
+        with self.emu.state.lock:
+            self.emu.state.channels[channel].members.add(user_id)
+        return self.event({"type": "member_joined_channel", "user": user_id, "channel": channel,
+                           "channel_type": "C", "team": self.team_id, "event_ts": f"{time.time():.6f}"})
+
+    def leave(self, user_id: str, channel: str) -> httpx.Response:
+        with self.emu.state.lock:
+            self.emu.state.channels[channel].members.discard(user_id)
+        return self.event({"type": "member_left_channel", "user": user_id, "channel": channel,
+                           "channel_type": "C", "team": self.team_id, "event_ts": f"{time.time():.6f}"})
+
+    def open_home(self, user_id: str) -> httpx.Response:
+        return self.event({"type": "app_home_opened", "user": user_id, "channel": self.emu.state.im_for(user_id).id,
+                           "tab": "home", "event_ts": f"{time.time():.6f}"})
+
+    def url_verification(self, challenge: str) -> httpx.Response:
+        return self.post(json.dumps({"token": "unused", "challenge": challenge, "type": "url_verification"}),
+                         "application/json")

@@ -1,0 +1,189 @@
+"""A Slack Web API emulator over real HTTP, answering with Slack's response shapes and errors.
+
+Point a WebClient at `emulator.api_url` (SLACK_API_URL) and it behaves like Slack for the
+methods Truce calls. Faults (429 with Retry-After, 5xx, `ok: false` errors) are injected with
+`state.fail_next(...)`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from bot.sandbox import methods
+from bot.sandbox.state import WorkspaceState
+
+log = logging.getLogger(__name__)
+
+
+class SlackError(Exception):
+    def __init__(self, error: str, **extra: Any):
+        super().__init__(error)
+        self.error, self.extra = error, extra
+
+
+def _parse_body(handler: BaseHTTPRequestHandler, raw: bytes) -> dict[str, Any]:
+    ctype = handler.headers.get("Content-Type", "")
+    if "application/json" in ctype:
+        return json.loads(raw or b"{}")
+    if "multipart/form-data" in ctype:
+        return {}
+    data = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
+    for key in ("blocks", "view", "attachments", "files"):
+        if isinstance(data.get(key), str) and data[key][:1] in ("[", "{"):
+            data[key] = json.loads(data[key])
+    return data
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt: str, *args: Any) -> None:  # quiet; the tests read state instead
+        log.debug("emulator: " + fmt, *args)
+
+    def do_GET(self) -> None:
+        self._dispatch(b"")
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self._dispatch(self.rfile.read(length) if length else b"")
+
+    def _send(self, status: int, body: bytes, ctype: str = "application/json; charset=utf-8",
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, data: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> None:
+        self._send(status, json.dumps(data).encode(), headers=headers)
+
+    def _dispatch(self, raw: bytes) -> None:
+        state = self.server.state
+        path = urlparse(self.path).path
+        if path.startswith("/response/"):
+            self._response_url(path.removeprefix("/response/"), raw)
+            return
+        if path.startswith("/upload/"):
+            with state.lock:
+                if path.removeprefix("/upload/") in state.files:
+                    state.files[path.removeprefix("/upload/")]["content"] = raw
+            self._send(200, b"OK - uploaded", "text/plain")
+            return
+        if not path.startswith("/api/"):
+            self._send(404, b"not found", "text/plain")
+            return
+        method = path.removeprefix("/api/")
+        try:
+            args = _parse_body(self, raw)
+        except (ValueError, UnicodeDecodeError):
+            self._json({"ok": False, "error": "invalid_json"})
+            return
+        query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+        args = {**query, **args}
+        with state.lock:
+            state.calls.append((method, dict(args)))
+        fault = state.take_fault(method)
+        if fault is not None:
+            if fault.status == 429:
+                headers = {"Retry-After": str(fault.retry_after or 1)}
+                self._json({"ok": False, "error": "ratelimited"}, 429, headers)
+                return
+            if fault.status >= 500:
+                self._send(fault.status, b"upstream connect error", "text/plain")
+                return
+            self._json({"ok": False, "error": fault.error or "fatal_error"})
+            return
+        token = (self.headers.get("Authorization", "").removeprefix("Bearer ").strip() or args.pop("token", ""))
+        func = methods.METHODS.get(method)
+        if func is None:
+            self._json({"ok": False, "error": "unknown_method"}, 404)
+            return
+        if method not in methods.NO_AUTH:
+            if not token:
+                self._json({"ok": False, "error": "not_authed"})
+                return
+            if token not in state.tokens:
+                self._json({"ok": False, "error": "invalid_auth"})
+                return
+        try:
+            with state.lock:
+                result = func(self.server.emulator, args)
+        except SlackError as exc:
+            self._json({"ok": False, "error": exc.error, **exc.extra})
+            return
+        self._json({"ok": True, **result})
+
+    def _response_url(self, key: str, raw: bytes) -> None:
+        state = self.server.state
+        with state.lock:
+            ctx = state.responses.get(key)
+        if ctx is None:
+            self._send(404, b"expired_url", "text/plain")
+            return
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            self._send(400, b"invalid_payload", "text/plain")
+            return
+        with state.lock:
+            methods.apply_response(self.server.emulator, ctx, body)
+        self._send(200, b"ok", "text/plain")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    state: WorkspaceState
+    emulator: SlackEmulator
+
+
+class SlackEmulator:
+    """The emulated Slack. `start()` serves it on 127.0.0.1 at a free port."""
+
+    def __init__(self, state: WorkspaceState | None = None, *, host: str = "127.0.0.1", port: int = 0):
+        self.state = state or WorkspaceState()
+        self._server = _Server((host, port), _Handler)
+        self._server.state = self.state
+        self._server.emulator = self
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/api/"
+
+    def start(self) -> SlackEmulator:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # --- used by the driver: what Slack hands an app with each interaction -----------------
+    def issue_trigger(self, user_id: str) -> str:
+        trigger = f"{uuid.uuid4().int % 10**13}.{uuid.uuid4().hex[:12]}"
+        with self.state.lock:
+            self.state.triggers[trigger] = user_id
+        return trigger
+
+    def issue_response_url(self, *, user: str, channel: str, message_ts: str | None = None) -> str:
+        key = uuid.uuid4().hex
+        with self.state.lock:
+            self.state.responses[key] = {"user": user, "channel": channel, "message_ts": message_ts}
+        return f"{self.base_url}/response/{key}"

@@ -1,0 +1,343 @@
+"""The Web API methods the emulator implements. Each takes (emulator, args) under the state lock,
+returns the response's fields (without `ok`), or raises SlackError with Slack's error code."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from bot.sandbox.blockkit import validate_blocks, validate_view
+from bot.sandbox.state import Ephemeral, Message, View
+
+if TYPE_CHECKING:
+    from bot.sandbox.emulator import SlackEmulator
+
+MAX_TEXT = 40_000
+
+
+def _err(error: str, **extra: Any):
+    from bot.sandbox.emulator import SlackError
+
+    return SlackError(error, **extra)
+
+
+def _bool(value: Any) -> bool:
+    return value in (True, "true", "1", 1, "True")
+
+
+def _channel(emu: SlackEmulator, channel_id: str | None):
+    if not channel_id:
+        raise _err("channel_not_found")
+    st = emu.state
+    if channel_id in st.channels:
+        return st.channels[channel_id]
+    if channel_id.startswith(("U", "W")) and channel_id in st.users:
+        return st.im_for(channel_id)
+    raise _err("channel_not_found")
+
+
+def _content(args: dict[str, Any]) -> tuple[str, list[dict]]:
+    text, blocks = args.get("text") or "", args.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    if not text and not blocks:
+        raise _err("no_text")
+    if len(text) > MAX_TEXT:
+        raise _err("msg_too_long")
+    errors = validate_blocks(blocks)
+    if errors:
+        raise _err("invalid_blocks", errors=errors, response_metadata={"messages": errors})
+    return text, blocks
+
+
+def _permalink(emu: SlackEmulator, channel: str, ts: str) -> str:
+    return f"https://{emu.state.domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+
+
+# --- auth, team, users ----------------------------------------------------------------------
+
+
+def auth_test(emu, args):
+    st = emu.state
+    return {"url": f"https://{st.domain}.slack.com/", "team": st.team_name, "user": "truce",
+            "team_id": st.team_id, "user_id": st.bot_user_id, "bot_id": st.bot_id, "is_enterprise_install": False}
+
+
+def team_info(emu, args):
+    st = emu.state
+    return {"team": {"id": st.team_id, "name": st.team_name, "domain": st.domain}}
+
+
+def users_info(emu, args):
+    user = emu.state.users.get(args.get("user", ""))
+    if user is None:
+        raise _err("user_not_found")
+    return {"user": user.to_api(emu.state.team_id)}
+
+
+def users_list(emu, args):
+    return {"members": [u.to_api(emu.state.team_id) for u in emu.state.users.values()],
+            "response_metadata": {"next_cursor": ""}}
+
+
+# --- conversations ----------------------------------------------------------------------------
+
+
+def conversations_info(emu, args):
+    ch = _channel(emu, args.get("channel"))
+    return {"channel": ch.to_api(emu.state.bot_user_id)}
+
+
+def conversations_members(emu, args):
+    ch = _channel(emu, args.get("channel"))
+    members = sorted(ch.members)
+    limit = int(args.get("limit") or 100)
+    start = int(args.get("cursor") or 0)
+    page = members[start:start + limit]
+    next_cursor = str(start + limit) if start + limit < len(members) else ""
+    return {"members": page, "response_metadata": {"next_cursor": next_cursor}}
+
+
+def conversations_open(emu, args):
+    users = [u for u in str(args.get("users", "")).split(",") if u]
+    if len(users) != 1 or users[0] not in emu.state.users:
+        raise _err("user_not_found")
+    return {"channel": {"id": emu.state.im_for(users[0]).id}}
+
+
+def conversations_history(emu, args):
+    ch = _channel(emu, args.get("channel"))
+    msgs = list(reversed(ch.top_level()))[: int(args.get("limit") or 100)]
+    return {"messages": [m.to_api() for m in msgs], "has_more": False}
+
+
+def conversations_replies(emu, args):
+    ch = _channel(emu, args.get("channel"))
+    ts = args.get("ts")
+    parent = next((m for m in ch.messages if m.ts == ts), None)
+    if parent is None:
+        raise _err("thread_not_found")
+    return {"messages": [parent.to_api()] + [m.to_api() for m in ch.replies(ts)], "has_more": False}
+
+
+# --- chat --------------------------------------------------------------------------------------
+
+
+def chat_post_message(emu, args):
+    st = emu.state
+    ch = _channel(emu, args.get("channel"))
+    if st.bot_user_id not in ch.members:
+        raise _err("not_in_channel")
+    text, blocks = _content(args)
+    thread_ts = args.get("thread_ts") or None
+    if thread_ts and not any(m.ts == thread_ts and not m.deleted for m in ch.messages):
+        raise _err("thread_not_found")
+    msg = Message(ch.id, st.next_ts(), st.bot_user_id, text, blocks, thread_ts, bot_id=st.bot_id)
+    ch.messages.append(msg)
+    return {"channel": ch.id, "ts": msg.ts, "message": msg.to_api()}
+
+
+def chat_update(emu, args):
+    ch = _channel(emu, args.get("channel"))
+    msg = next((m for m in ch.messages if m.ts == args.get("ts") and not m.deleted), None)
+    if msg is None:
+        raise _err("message_not_found")
+    if msg.user != emu.state.bot_user_id:
+        raise _err("cant_update_message")
+    text, blocks = _content(args)
+    msg.text, msg.blocks, msg.edited = text, blocks, True
+    return {"channel": ch.id, "ts": msg.ts, "text": text, "message": msg.to_api()}
+
+
+def chat_delete(emu, args):
+    ch = _channel(emu, args.get("channel"))
+    msg = next((m for m in ch.messages if m.ts == args.get("ts") and not m.deleted), None)
+    if msg is None:
+        raise _err("message_not_found")
+    msg.deleted = True
+    return {"channel": ch.id, "ts": msg.ts}
+
+
+def chat_post_ephemeral(emu, args):
+    st = emu.state
+    ch = _channel(emu, args.get("channel"))
+    user = args.get("user", "")
+    if user not in st.users:
+        raise _err("user_not_found")
+    if not ch.is_im and st.bot_user_id not in ch.members:
+        raise _err("not_in_channel")
+    if not ch.is_im and user not in ch.members:
+        raise _err("user_not_in_channel")
+    text, blocks = _content(args)
+    ts = st.next_ts()
+    st.ephemerals.append(Ephemeral(ch.id, user, text, blocks, ts))
+    return {"message_ts": ts}
+
+
+def chat_get_permalink(emu, args):
+    ch = _channel(emu, args.get("channel"))
+    ts = args.get("message_ts")
+    if not any(m.ts == ts for m in ch.messages):
+        raise _err("message_not_found")
+    return {"channel": ch.id, "permalink": _permalink(emu, ch.id, ts)}
+
+
+def reactions_add(emu, args):
+    ch = _channel(emu, args.get("channel"))
+    msg = next((m for m in ch.messages if m.ts == args.get("timestamp") and not m.deleted), None)
+    if msg is None:
+        raise _err("message_not_found")
+    name = str(args.get("name", "")).strip(":")
+    users = msg.reactions.setdefault(name, [])
+    if emu.state.bot_user_id in users:
+        raise _err("already_reacted")
+    users.append(emu.state.bot_user_id)
+    return {}
+
+
+# --- views -------------------------------------------------------------------------------------
+
+
+def _view_arg(args) -> dict:
+    view = args.get("view")
+    if isinstance(view, str):
+        view = json.loads(view)
+    if not isinstance(view, dict):
+        raise _err("invalid_arguments")
+    errors = validate_view(view)
+    if errors:
+        raise _err("invalid_arguments", response_metadata={"messages": errors})
+    return view
+
+
+def _stored(emu, view_id: str, view: dict, user: str) -> dict:
+    full = {
+        "id": view_id, "team_id": emu.state.team_id, "app_id": "A0TRUCE", "bot_id": emu.state.bot_id,
+        "hash": uuid.uuid4().hex[:16], "state": {"values": {}}, "private_metadata": "", "callback_id": "",
+        "external_id": "", "root_view_id": view_id, "previous_view_id": None, **view,
+    }
+    emu.state.views[view_id] = View(view_id, user, full, full["hash"])
+    return full
+
+
+def views_open(emu, args):
+    trigger = args.get("trigger_id", "")
+    user = emu.state.triggers.pop(trigger, None)
+    if user is None:
+        raise _err("invalid_trigger_id" if trigger else "invalid_arguments")
+    view = _view_arg(args)
+    return {"view": _stored(emu, emu.state.next_id("V"), view, user)}
+
+
+def views_push(emu, args):
+    return views_open(emu, args)
+
+
+def views_update(emu, args):
+    st = emu.state
+    view_id = args.get("view_id")
+    if not view_id and args.get("external_id"):
+        view_id = next((v.id for v in st.views.values() if v.view.get("external_id") == args["external_id"]), None)
+    current = st.views.get(view_id or "")
+    if current is None or current.closed:
+        raise _err("not_found")
+    if args.get("hash") and args["hash"] != current.hash:
+        raise _err("hash_conflict")
+    view = _view_arg(args)
+    return {"view": _stored(emu, current.id, view, current.user)}
+
+
+def views_publish(emu, args):
+    user = args.get("user_id", "")
+    if user not in emu.state.users:
+        raise _err("user_not_found")
+    view = _view_arg(args)
+    if view.get("type") != "home":
+        raise _err("invalid_arguments")
+    emu.state.home[user] = view
+    return {"view": {"id": f"VH{user}", **view}}
+
+
+# --- files (the v2 upload flow) ---------------------------------------------------------------
+
+
+def files_get_upload_url(emu, args):
+    file_id = emu.state.next_id("F")
+    emu.state.files[file_id] = {"id": file_id, "name": args.get("filename"), "length": args.get("length")}
+    return {"upload_url": f"{emu.base_url}/upload/{file_id}", "file_id": file_id}
+
+
+def files_complete_upload(emu, args):
+    st = emu.state
+    files = args.get("files")
+    if isinstance(files, str):
+        files = json.loads(files)
+    done = []
+    for f in files or []:
+        info = st.files.get(f.get("id"))
+        if info is None:
+            raise _err("file_not_found")
+        info["title"] = f.get("title") or info.get("name")
+        done.append({"id": info["id"], "name": info.get("name"), "title": info["title"]})
+    channel_id = args.get("channel_id") or args.get("channels")
+    if channel_id:
+        ch = _channel(emu, channel_id)
+        if st.bot_user_id not in ch.members:
+            raise _err("not_in_channel")
+        msg = Message(ch.id, st.next_ts(), st.bot_user_id, args.get("initial_comment") or "",
+                      thread_ts=args.get("thread_ts"), bot_id=st.bot_id, files=done)
+        ch.messages.append(msg)
+    return {"files": done}
+
+
+# --- response_url -----------------------------------------------------------------------------
+
+
+def apply_response(emu, ctx: dict[str, Any], body: dict[str, Any]) -> None:
+    """What Slack does with a POST to a response_url."""
+    st = emu.state
+    channel, user, message_ts = ctx["channel"], ctx["user"], ctx.get("message_ts")
+    if body.get("delete_original") and message_ts:
+        msg = st.find_message(channel, message_ts)
+        if msg is not None:
+            msg.deleted = True
+        return
+    text, blocks = body.get("text") or "", body.get("blocks") or []
+    if body.get("replace_original") and message_ts:
+        msg = st.find_message(channel, message_ts)
+        if msg is not None:
+            msg.text, msg.blocks, msg.edited = text, blocks, True
+            return
+    if body.get("response_type") == "in_channel":
+        ch = st.channels.get(channel) or st.im_for(user)
+        ch.messages.append(Message(ch.id, st.next_ts(), st.bot_user_id, text, blocks, bot_id=st.bot_id))
+        return
+    st.ephemerals.append(Ephemeral(channel, user, text, blocks, st.next_ts(), via="response_url"))
+
+
+METHODS = {
+    "api.test": lambda emu, args: {"args": args},
+    "auth.test": auth_test,
+    "team.info": team_info,
+    "users.info": users_info,
+    "users.list": users_list,
+    "conversations.info": conversations_info,
+    "conversations.members": conversations_members,
+    "conversations.open": conversations_open,
+    "conversations.history": conversations_history,
+    "conversations.replies": conversations_replies,
+    "chat.postMessage": chat_post_message,
+    "chat.update": chat_update,
+    "chat.delete": chat_delete,
+    "chat.postEphemeral": chat_post_ephemeral,
+    "chat.getPermalink": chat_get_permalink,
+    "reactions.add": reactions_add,
+    "views.open": views_open,
+    "views.push": views_push,
+    "views.update": views_update,
+    "views.publish": views_publish,
+    "files.getUploadURLExternal": files_get_upload_url,
+    "files.completeUploadExternal": files_complete_upload,
+}
+NO_AUTH = {"api.test"}

@@ -1,0 +1,69 @@
+"""A whole local Slack + Truce in one process: the emulator, the app served over HTTP, and a
+driver that plays Slack. The sandbox shell and the tests both stand on it."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from slack_bolt import App
+from sqlalchemy.engine import Engine
+
+from bot import runtime as runtimes
+from bot.app import build_app
+from bot.bootstrap import bootstrap
+from bot.config import Settings, load_settings
+from bot.executor import TrackingExecutor
+from bot.runtime import Runtime, build_runtime
+from bot.sandbox.driver import SlackDriver
+from bot.sandbox.emulator import SlackEmulator
+from bot.sandbox.seed import BOT_TOKEN, seed_env, seed_state
+from bot.sandbox.state import Message, WorkspaceState
+from bot.web import HttpServer
+
+
+class SandboxStack:
+    def __init__(self, *, database_url: str | None = None, engine: Engine | None = None,
+                 emulator: SlackEmulator | None = None, name: str | None = None, **overrides):
+        self.emulator = emulator or SlackEmulator(seed_state()).start()
+        self.secret = secrets.token_hex(16)
+        fields = {
+            "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": self.secret,
+            "SLACK_API_URL": self.emulator.api_url, "SLACK_APP_TOKEN": None, **seed_env(),
+        }
+        if database_url:
+            fields["DATABASE_URL"] = database_url
+        fields.update(overrides)
+        self.settings: Settings = load_settings(**fields)
+        self.rt: Runtime = build_runtime(self.settings, name=name or f"stack-{uuid.uuid4().hex[:8]}",
+                                         engine=engine)
+        self.executor = TrackingExecutor()
+        self.app: App = build_app(self.rt, executor=self.executor)
+        self.server = HttpServer(self.rt, self.app, host="127.0.0.1", port=0).start()
+        self.driver = SlackDriver(app_url=self.server.url + "/slack/events", signing_secret=self.secret,
+                                  emulator=self.emulator, settle=self.settle)
+        self.team_id = bootstrap(self.rt)
+
+    @property
+    def state(self) -> WorkspaceState:
+        return self.emulator.state
+
+    def settle(self) -> None:
+        """Wait until the app has finished everything it started after ack()."""
+        if not self.executor.wait_idle(timeout=15):
+            raise TimeoutError("the app's listeners did not finish within 15 s")
+
+    # --- reading what Slack shows -----------------------------------------------------------
+    def messages(self, channel: str) -> list[Message]:
+        return self.state.messages(channel)
+
+    def last(self, channel: str) -> Message:
+        msgs = self.state.messages(channel)
+        assert msgs, f"no message in {channel}"
+        return msgs[-1]
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.executor.shutdown(wait=True)
+        runtimes.forget(self.rt.name)
+        self.emulator.stop()

@@ -1,0 +1,239 @@
+"""The emulated workspace: channels, people, messages, threads, reactions, views and files."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class User:
+    id: str
+    name: str
+    real_name: str = ""
+    is_admin: bool = False
+    is_owner: bool = False
+    is_bot: bool = False
+    tz: str = "UTC"
+
+    def to_api(self, team_id: str) -> dict[str, Any]:
+        return {
+            "id": self.id, "team_id": team_id, "name": self.name, "real_name": self.real_name or self.name,
+            "is_admin": self.is_admin, "is_owner": self.is_owner, "is_bot": self.is_bot, "deleted": False,
+            "tz": self.tz, "profile": {"display_name": self.name, "real_name": self.real_name or self.name},
+        }
+
+
+@dataclass
+class Message:
+    channel: str
+    ts: str
+    user: str
+    text: str
+    blocks: list[dict] = field(default_factory=list)
+    thread_ts: str | None = None
+    bot_id: str | None = None
+    reactions: dict[str, list[str]] = field(default_factory=dict)
+    edited: bool = False
+    deleted: bool = False
+    files: list[dict] = field(default_factory=list)
+
+    def to_api(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": "message", "ts": self.ts, "user": self.user, "text": self.text}
+        if self.blocks:
+            data["blocks"] = self.blocks
+        if self.bot_id:
+            data["bot_id"] = self.bot_id
+        if self.thread_ts:
+            data["thread_ts"] = self.thread_ts
+        if self.reactions:
+            data["reactions"] = [
+                {"name": n, "users": list(u), "count": len(u)} for n, u in self.reactions.items() if u
+            ]
+        if self.edited:
+            data["edited"] = {"user": self.user, "ts": self.ts}
+        if self.files:
+            data["files"] = self.files
+        return data
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    members: set[str] = field(default_factory=set)
+    is_private: bool = False
+    is_im: bool = False
+    im_user: str | None = None
+    messages: list[Message] = field(default_factory=list)
+
+    def to_api(self, bot_user: str) -> dict[str, Any]:
+        if self.is_im:
+            return {"id": self.id, "is_im": True, "user": self.im_user, "is_member": True}
+        return {
+            "id": self.id, "name": self.name, "is_channel": not self.is_private, "is_group": self.is_private,
+            "is_private": self.is_private, "is_im": False, "is_member": bot_user in self.members,
+            "is_archived": False, "num_members": len(self.members),
+        }
+
+    def top_level(self) -> list[Message]:
+        return [m for m in self.messages if not m.deleted and (m.thread_ts is None or m.thread_ts == m.ts)]
+
+    def replies(self, ts: str) -> list[Message]:
+        return [m for m in self.messages if not m.deleted and m.thread_ts == ts and m.ts != ts]
+
+
+@dataclass
+class Ephemeral:
+    channel: str
+    user: str
+    text: str
+    blocks: list[dict] = field(default_factory=list)
+    ts: str = ""
+    via: str = "chat.postEphemeral"  # or response_url
+
+
+@dataclass
+class View:
+    id: str
+    user: str
+    view: dict[str, Any]
+    hash: str
+    stack: int = 0
+    closed: bool = False
+
+
+@dataclass
+class Fault:
+    method: str
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    times: int = 1
+
+
+class WorkspaceState:
+    """Everything the emulator holds. One lock guards it; every accessor copies out."""
+
+    def __init__(self, *, team_id: str = "T0TRUCE", team_name: str = "Truce Demo", domain: str = "truce-demo"):
+        self.team_id, self.team_name, self.domain = team_id, team_name, domain
+        self.lock = threading.RLock()
+        self.users: dict[str, User] = {}
+        self.channels: dict[str, Channel] = {}
+        self.tokens: dict[str, str] = {}  # token -> user id it acts as (the bot's)
+        self.bot_user_id, self.bot_id = "U0TRUCEBOT", "B0TRUCE"
+        self.ephemerals: list[Ephemeral] = []
+        self.views: dict[str, View] = {}
+        self.home: dict[str, dict] = {}
+        self.triggers: dict[str, str] = {}  # trigger_id -> user
+        self.responses: dict[str, dict[str, Any]] = {}  # response_url token -> context
+        self.files: dict[str, dict[str, Any]] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.faults: list[Fault] = []
+        self._counter = itertools.count(1)
+        self._last_ts = 0.0
+        self.add_user(User(self.bot_user_id, "truce", "Truce", is_bot=True))
+
+    # --- ids -------------------------------------------------------------------------------
+    def next_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._counter):08X}"
+
+    def next_ts(self) -> str:
+        with self.lock:
+            t = max(time.time(), self._last_ts + 0.000001)
+            self._last_ts = t
+            return f"{t:.6f}"
+
+    # --- setup -----------------------------------------------------------------------------
+    def add_token(self, token: str) -> None:
+        with self.lock:
+            self.tokens[token] = self.bot_user_id
+
+    def add_user(self, user: User) -> User:
+        with self.lock:
+            self.users[user.id] = user
+            return user
+
+    def add_channel(self, channel_id: str, name: str, members: list[str] | None = None,
+                    *, bot_member: bool = True, is_private: bool = False) -> Channel:
+        with self.lock:
+            ch = Channel(channel_id, name, set(members or []), is_private=is_private)
+            if bot_member:
+                ch.members.add(self.bot_user_id)
+            self.channels[channel_id] = ch
+            return ch
+
+    def im_for(self, user_id: str) -> Channel:
+        with self.lock:
+            for ch in self.channels.values():
+                if ch.is_im and ch.im_user == user_id:
+                    return ch
+            ch = Channel(self.next_id("D"), user_id, {user_id, self.bot_user_id}, is_im=True, im_user=user_id)
+            self.channels[ch.id] = ch
+            return ch
+
+    def channel_by_name(self, name: str) -> Channel | None:
+        name = name.lstrip("#")
+        with self.lock:
+            return next((c for c in self.channels.values() if c.name == name and not c.is_im), None)
+
+    def fail_next(self, method: str, *, status: int = 200, error: str | None = None,
+                  retry_after: int | None = None, times: int = 1) -> None:
+        """Make the next `times` calls of `method` fail (HTTP 429/5xx, or an `ok: false` error)."""
+        with self.lock:
+            self.faults.append(Fault(method, status, error, retry_after, times))
+
+    def take_fault(self, method: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.method == method:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self.faults.remove(fault)
+                    return fault
+            return None
+
+    # --- reading (for tests and the shell) -------------------------------------------------
+    def messages(self, channel: str, *, include_replies: bool = False) -> list[Message]:
+        with self.lock:
+            ch = self._resolve(channel)
+            if ch is None:
+                return []
+            return list(ch.messages if include_replies else ch.top_level())
+
+    def replies(self, channel: str, ts: str) -> list[Message]:
+        with self.lock:
+            ch = self._resolve(channel)
+            return ch.replies(ts) if ch else []
+
+    def find_message(self, channel: str, ts: str) -> Message | None:
+        with self.lock:
+            ch = self._resolve(channel)
+            if ch is None:
+                return None
+            return next((m for m in ch.messages if m.ts == ts and not m.deleted), None)
+
+    def dms(self, user_id: str) -> list[Message]:
+        return self.messages(self.im_for(user_id).id, include_replies=True)
+
+    def ephemerals_for(self, user_id: str, channel: str | None = None) -> list[Ephemeral]:
+        with self.lock:
+            return [e for e in self.ephemerals if e.user == user_id and (channel is None or e.channel == channel)]
+
+    def open_views(self, user_id: str | None = None) -> list[View]:
+        with self.lock:
+            return [v for v in self.views.values() if not v.closed and (user_id is None or v.user == user_id)]
+
+    def calls_to(self, method: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [args for name, args in self.calls if name == method]
+
+    def _resolve(self, channel: str) -> Channel | None:
+        if channel in self.channels:
+            return self.channels[channel]
+        if channel.startswith("U") and channel in self.users:
+            return self.im_for(channel)
+        return self.channel_by_name(channel)

@@ -1,0 +1,1 @@
+"""Domain logic by feature: functions take a Session (keyword-only), return models, never call Slack."""

@@ -1,0 +1,36 @@
+"""The App Home tab, published when opened and on Refresh."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks.home import home_view
+from bot.ids import HomeIds
+from bot.services import members, workspaces
+from handlers.common import rt_of
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(home_opened)
+    app.action(HomeIds.REFRESH)(refresh_clicked)
+
+
+def publish_home(*, client: WebClient, context, user_id: str) -> None:
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        teams = members.teams_of(session=session, team_id=ws.team_id, user_id=user_id)
+        view = home_view(session, ws, user_id, teams)
+    client.views_publish(user_id=user_id, view=view)
+
+
+def home_opened(event: dict, client: WebClient, context) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    publish_home(client=client, context=context, user_id=event["user"])
+
+
+def refresh_clicked(ack: Ack, body: dict, client: WebClient, context) -> None:
+    ack()
+    publish_home(client=client, context=context, user_id=body["user"]["id"])

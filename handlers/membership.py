@@ -1,0 +1,45 @@
+"""Keeps team membership current from member_joined_channel / member_left_channel."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+
+from bot import delivery
+from bot.people import refresh_teams
+from bot.services import members, workspaces
+from handlers.common import rt_of
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.event("member_joined_channel")(member_joined)
+    app.event("member_left_channel")(member_left)
+
+
+def member_joined(event: dict, context) -> None:
+    rt = rt_of(context)
+    team_id, channel, user_id = context["team_id"], event["channel"], event["user"]
+    bot_joined = user_id == context.get("bot_user_id")
+    with rt.session() as session:
+        ws = workspaces.get_workspace(session=session, team_id=team_id)
+        if ws is None:
+            return
+        if bot_joined:
+            woken = delivery.wake_channel(session=session, team_id=team_id, channel=channel)
+            log.info("Truce was invited to %s; %d waiting posts go out now", channel, woken)
+        else:
+            members.joined(session=session, ws=ws, channel=channel, user_id=user_id, present=True)
+    if bot_joined:
+        delivery.deliver_due(rt)
+        refresh_teams(rt, team_id)
+
+
+def member_left(event: dict, context) -> None:
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.get_workspace(session=session, team_id=context["team_id"])
+        if ws is not None:
+            members.joined(session=session, ws=ws, channel=event["channel"], user_id=event["user"], present=False)

@@ -1,0 +1,25 @@
+"""APScheduler wiring. Each job family's module has register(scheduler, runtime_name).
+
+APScheduler's FAQ: a job store must never be shared by processes. So every process keeps its
+own in-memory store, and jobs claim due rows in the database atomically: two replicas never
+send the same thing twice, and a restart never loses anything that was due.
+"""
+
+from __future__ import annotations
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.runtime import Runtime
+from jobs import members, outbox
+
+FAMILIES = [outbox, members]
+
+
+def build_scheduler(rt: Runtime) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        timezone="UTC",
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+    )
+    for family in FAMILIES:
+        family.register(scheduler, rt.name)
+    return scheduler

@@ -1,0 +1,79 @@
+"""Test fixtures: a clean database per test (SQLite by default, PostgreSQL when
+TEST_DATABASE_URL points at one), and a whole local Slack + Truce stack per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import SQLModel
+
+from bot import migrate
+from bot.db import make_engine
+from bot.sandbox.stack import SandboxStack
+
+
+def _create_pg_database(url: str) -> tuple[str, str]:
+    """A fresh database on the PostgreSQL server at `url` (so parallel runs never collide)."""
+    base = make_url(url)
+    name = f"truce_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(base.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False), name
+
+
+def _drop_pg_database(url: str, name: str) -> None:
+    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url and not url.startswith("sqlite"):
+        test_url, name = _create_pg_database(url)
+        yield test_url
+        _drop_pg_database(url, name)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'truce-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+def _wipe(engine: Engine) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def db(engine) -> Iterator[Engine]:
+    """A clean database for this test."""
+    _wipe(engine)
+    yield engine
+
+
+@pytest.fixture
+def stack(db) -> Iterator[SandboxStack]:
+    """The demo workspace in an emulated Slack, and Truce serving it over HTTP."""
+    s = SandboxStack(engine=db)
+    yield s
+    s.stop()
