@@ -1,0 +1,34 @@
+# The two commands of the quick start: `make run` and `make test`. Both install what they need.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench sandbox migrate clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
+	touch $(STAMP)
+
+run: $(STAMP)            ## install and run Truce (the local sandbox when no Slack tokens are set)
+	$(PY) -m bot
+
+test: $(STAMP)           ## install and run the tests (TEST_DATABASE_URL=postgresql://... for PostgreSQL)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+sandbox: $(STAMP)
+	$(PY) -m bot sandbox
+
+migrate: $(STAMP)
+	$(PY) -m bot migrate
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
