@@ -10,9 +10,9 @@ from __future__ import annotations
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime import Runtime
-from jobs import members, outbox
+from jobs import intel, members, outbox
 
-FAMILIES = [outbox, members]
+FAMILIES = [outbox, members, intel]
 
 
 def build_scheduler(rt: Runtime) -> BackgroundScheduler:

@@ -9,6 +9,7 @@ from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot.blocks.common import channel, context, section
+from bot.blocks.intel_lists import home_section as intel_home
 from bot.ids import HomeIds
 from bot.models import Workspace
 from bot.services.members import Team
@@ -16,7 +17,7 @@ from bot.services.workspaces import missing_channels
 
 # Each section builder: (session, workspace, user_id) -> blocks. Shown in this order.
 HomeSection = Callable[[Session, Workspace, str], list[Block]]
-HOME_SECTIONS: list[HomeSection] = []
+HOME_SECTIONS: list[HomeSection] = [intel_home]
 
 
 def _teams_line(teams: set[Team]) -> str:

@@ -16,7 +16,7 @@ import httpx
 
 from bot.sandbox import methods
 from bot.sandbox.emulator import SlackEmulator
-from bot.sandbox.state import Message, View
+from bot.sandbox.state import Ephemeral, Message, View
 
 
 def sign(secret: str, timestamp: str, body: str | bytes) -> str:
@@ -124,11 +124,17 @@ class SlackDriver:
         return response
 
     def _show_ack(self, response: httpx.Response, user_id: str, channel_id: str) -> None:
-        """A command's ack body is a message Slack shows (ephemeral unless in_channel)."""
-        if response.status_code != 200 or not response.headers.get("content-type", "").startswith(
-                "application/json"):
+        """A command's ack body is a message Slack shows (ephemeral unless in_channel); a plain-text
+        body is shown as an ephemeral message too."""
+        ctype = response.headers.get("content-type", "")
+        if response.status_code != 200 or not response.content:
             return
-        body = response.json()
+        if ctype.startswith("text/plain"):
+            body = {"text": response.text}
+        elif ctype.startswith("application/json"):
+            body = response.json()
+        else:
+            return
         if body.get("text") or body.get("blocks"):
             with self.emu.state.lock:
                 methods.apply_response(self.emu, {"user": user_id, "channel": channel_id}, body)
@@ -159,6 +165,26 @@ class SlackDriver:
             "response_url": self.emu.issue_response_url(
                 user=user_id, channel=message.channel, message_ts=message.ts),
             "actions": [action],
+        }
+        return self._payload(payload)
+
+    def click_ephemeral(self, user_id: str, ephemeral: Ephemeral, action_id: str, *,
+                        value: str | None = None) -> httpx.Response:
+        """Click a button on an ephemeral message (Slack sends no `message` for those; its
+        response_url replaces or deletes the ephemeral)."""
+        block, element = self._find_element(ephemeral.blocks, action_id, value)
+        ch = self.emu.state.channels.get(ephemeral.channel)
+        payload = {
+            "type": "block_actions", "team": self._team(), "user": self._user(user_id),
+            "api_app_id": self.api_app_id, "token": "unused", "trigger_id": self.emu.issue_trigger(user_id),
+            "container": {"type": "message", "message_ts": ephemeral.ts, "channel_id": ephemeral.channel,
+                          "is_ephemeral": True},
+            "channel": {"id": ephemeral.channel, "name": ch.name if ch and not ch.is_im else "directmessage"},
+            "response_url": self.emu.issue_response_url(
+                user=user_id, channel=ephemeral.channel, message_ts=ephemeral.ts, ephemeral=True),
+            "actions": [{"action_id": action_id, "block_id": block.get("block_id", ""), "type": element["type"],
+                         "value": element.get("value", ""), "text": element.get("text"),
+                         "action_ts": f"{time.time():.6f}"}],
         }
         return self._payload(payload)
 

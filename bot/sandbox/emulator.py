@@ -182,8 +182,10 @@ class SlackEmulator:
             self.state.triggers[trigger] = user_id
         return trigger
 
-    def issue_response_url(self, *, user: str, channel: str, message_ts: str | None = None) -> str:
+    def issue_response_url(self, *, user: str, channel: str, message_ts: str | None = None,
+                           ephemeral: bool = False) -> str:
         key = uuid.uuid4().hex
         with self.state.lock:
-            self.state.responses[key] = {"user": user, "channel": channel, "message_ts": message_ts}
+            self.state.responses[key] = {"user": user, "channel": channel, "message_ts": message_ts,
+                                         "ephemeral": ephemeral}
         return f"{self.base_url}/response/{key}"

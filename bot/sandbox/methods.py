@@ -106,10 +106,41 @@ def conversations_open(emu, args):
     return {"channel": {"id": emu.state.im_for(users[0]).id}}
 
 
+def _ts_arg(value: Any, default: float) -> float:
+    if value in (None, ""):
+        return default
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise _err("invalid_ts_latest") from None
+
+
 def conversations_history(emu, args):
+    """Newest first, between `oldest` and `latest` (each excluded unless `inclusive`), `limit` a page
+    (default 100, at most 999), a `cursor` for the next page; thread replies are not included."""
     ch = _channel(emu, args.get("channel"))
-    msgs = list(reversed(ch.top_level()))[: int(args.get("limit") or 100)]
-    return {"messages": [m.to_api() for m in msgs], "has_more": False}
+    if not ch.is_im and emu.state.bot_user_id not in ch.members:
+        raise _err("not_in_channel")
+    latest = _ts_arg(args.get("latest"), float("inf"))
+    oldest = _ts_arg(args.get("oldest"), 0.0)
+    inclusive = _bool(args.get("inclusive"))
+    try:
+        limit = min(max(int(args.get("limit") or 100), 1), 999)
+        start = int(args.get("cursor") or 0)
+    except (TypeError, ValueError):
+        raise _err("invalid_cursor") from None
+
+    def within(m: Message) -> bool:
+        ts = float(m.ts)
+        if inclusive:
+            return oldest <= ts <= latest
+        return oldest < ts < latest
+
+    msgs = sorted((m for m in ch.top_level() if within(m)), key=lambda m: float(m.ts), reverse=True)
+    page = msgs[start:start + limit]
+    more = start + limit < len(msgs)
+    return {"messages": [m.to_api() for m in page], "has_more": more, "pin_count": 0,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
 
 def conversations_replies(emu, args):
@@ -298,12 +329,21 @@ def apply_response(emu, ctx: dict[str, Any], body: dict[str, Any]) -> None:
     """What Slack does with a POST to a response_url."""
     st = emu.state
     channel, user, message_ts = ctx["channel"], ctx["user"], ctx.get("message_ts")
+    text, blocks = body.get("text") or "", body.get("blocks") or []
+    if ctx.get("ephemeral") and message_ts:
+        # The response_url of an interaction on an ephemeral message: Slack replaces or removes it.
+        eph = next((e for e in st.ephemerals if e.ts == message_ts and e.user == user), None)
+        if eph is not None and body.get("delete_original"):
+            st.ephemerals.remove(eph)
+            return
+        if eph is not None and body.get("replace_original"):
+            eph.text, eph.blocks = text, blocks
+            return
     if body.get("delete_original") and message_ts:
         msg = st.find_message(channel, message_ts)
         if msg is not None:
             msg.deleted = True
         return
-    text, blocks = body.get("text") or "", body.get("blocks") or []
     if body.get("replace_original") and message_ts:
         msg = st.find_message(channel, message_ts)
         if msg is not None:

@@ -26,7 +26,9 @@ AgendaSource = Callable[..., AgendaSection | None]
 
 def sources() -> list[AgendaSource]:
     """Every feature's agenda_section, in a fixed order (features add themselves here)."""
-    return []
+    from bot.services import intel_reports
+
+    return [intel_reports.agenda_section]
 
 
 def build_sections(*, session: Session, team_id: str, start: datetime, end: datetime) -> list[AgendaSection]:
