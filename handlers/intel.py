@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -27,7 +26,6 @@ from handlers.intel_actions import run_search
 from handlers.intel_publish import after_share, enrich, permalink
 
 log = logging.getLogger(__name__)
-_EMOJI_ARG = re.compile(r"^:?[a-z0-9_+\-']+:?$")
 
 
 def register(app: App) -> None:
@@ -53,7 +51,7 @@ def intel_command(ack: Ack, command: dict, client: WebClient, context, respond: 
         ack(text=help_text(Command.INTEL), blocks=help_blocks(Command.INTEL))
     elif word == "search":
         search_command(ack=ack, command=command, rest=rest, context=context, respond=respond)
-    elif word == "emoji" and (not rest or _EMOJI_ARG.match(rest)):
+    elif word == "emoji" and len(rest.split()) <= 1:
         ack()
         emoji_command(rest=rest, client=client, context=context, respond=respond, command=command)
     elif word == "digest" and len(rest.split()) <= 2:

@@ -89,10 +89,12 @@ def _host_header(url: str) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
-def fetch_preview(url: str, *, allow_private: bool = False, timeout: float = TIMEOUT,
-                  max_bytes: int = MAX_BYTES, max_redirects: int = MAX_REDIRECTS) -> Preview | None:
+def fetch_preview(url: str, *, allow_private: bool = False, timeout: float | None = None,
+                  max_bytes: int | None = None, max_redirects: int = MAX_REDIRECTS) -> Preview | None:
     """The page's title and description; None when it has none or is not an HTML page.
     Raises FetchRefused for a link that must not be fetched, httpx.HTTPError for network trouble."""
+    timeout = TIMEOUT if timeout is None else timeout
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False,
                       verify=True) as client:
