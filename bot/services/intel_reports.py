@@ -92,6 +92,8 @@ def claim_digest(*, session: Session, ws: Workspace, at: datetime) -> IntelDiges
     if not digest_schedule(ws).enabled:
         return None
     due = last_due(ws, at)
+    if due < aware(ws.created_at):
+        return None  # due before Truce was installed here: nothing was missed
     week = due.astimezone(ZoneInfo(ws.timezone or "UTC")).date().isoformat()
     if session.exec(select(IntelDigest.id).where(IntelDigest.team_id == ws.team_id,
                                                  IntelDigest.week == week)).first() is not None:
