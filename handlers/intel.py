@@ -15,6 +15,7 @@ from bot import delivery
 from bot.blocks.common import esc
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.intel import share_modal
+from bot.errors import handle_error
 from bot.ids import Command, IntelIds
 from bot.models.intel import KINDS
 from bot.people import is_admin_or_lead
@@ -71,6 +72,18 @@ def share_command(*, ack: Ack, command: dict, client: WebClient, context, respon
         ack(text=f":warning: {exc}{typed_back(command)}")
         return
     ack()
+    # The work goes to the background pool, so the listener pool is free for the next ack at once.
+    rt_of(context).defer(_share_now, draft=draft, command=command, client=client, context=context, respond=respond)
+
+
+def _share_now(*, draft: ShareDraft, command: dict, client: WebClient, context, respond: Respond) -> None:
+    try:
+        _share(draft=draft, command=command, client=client, context=context, respond=respond)
+    except Exception as exc:  # told to the sharer with an error id, like any listener's failure
+        handle_error(exc, command, context, client, respond)
+
+
+def _share(*, draft: ShareDraft, command: dict, client: WebClient, context, respond: Respond) -> None:
     rt, user_id = rt_of(context), context["user_id"]
     try:
         with rt.session() as session:
