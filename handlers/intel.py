@@ -96,7 +96,7 @@ def _share(*, draft: ShareDraft, command: dict, client: WebClient, context, resp
     note = after_share(rt, client, team_id=context["team_id"], share_id=share_id,
                        results=delivery.outcome(session), user_id=user_id)
     respond(text=note, response_type="ephemeral")
-    enrich(rt, context["team_id"], share_id)
+    rt.defer(enrich, rt, context["team_id"], share_id)
 
 
 # --- the modal: /intel alone, or the message shortcut ---------------------------------------------------
@@ -206,7 +206,7 @@ def modal_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
     note = after_share(rt, client, team_id=team_id, share_id=share_id, results=delivery.outcome(session),
                        user_id=user_id)
     delivery.send_ephemeral(client, channel=reply_in, user=user_id, text=note)
-    enrich(rt, team_id, share_id)
+    rt.defer(enrich, rt, team_id, share_id)
 
 
 # --- /intel search ---------------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def share_reacted(*, rt, client: WebClient, ws, channel: str, ts: str, user_id: 
     note = after_share(rt, client, team_id=ws.team_id, share_id=share_id, results=delivery.outcome(session),
                        user_id=user_id)
     _tell(client, channel, user_id, note)
-    enrich(rt, ws.team_id, share_id)
+    rt.defer(enrich, rt, ws.team_id, share_id)
 
 
 def on_message(*, event: dict, context, client: WebClient) -> bool:

@@ -82,8 +82,9 @@ def _tell_leads(session, *, team_id: str, leads: list[str], channel: str, sharer
 
 
 def enrich(rt: Runtime, team_id: str, share_id: int) -> bool:
-    """Fetch the share's link and add its title and description to every post. Runs after the
-    posts went out, so a slow or failing page never delays the share."""
+    """Fetch the share's link and add its title and description to every post. Deferred to the
+    runtime's background pool once the posts went out, so a slow or failing page never delays the
+    share, nor holds up the listeners that acknowledge requests."""
     with rt.session() as session:
         share = intel.get_share(session=session, team_id=team_id, share_id=share_id)
         url = share.link if share.enrichment == "pending" else None

@@ -130,3 +130,17 @@ def test_typed_text_is_echoed_escaped(stack):
     [note] = stack.state.ephemerals_for(MARK)
     assert "<!channel>" not in note.text
     assert "@channel &lt;b&gt;" in note.text
+
+
+def test_a_failure_after_the_ack_is_told_with_an_error_id_and_what_was_typed(stack, monkeypatch):
+    from bot.services import intel
+
+    def broken(**kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(intel, "create_share", broken)
+    stack.driver.command(MARK, "/intel", "Acme cut prices vs:Acme")
+    [note] = stack.state.ephemerals_for(MARK)
+    assert "something went wrong on Truce's side (error id" in note.text
+    assert "/intel Acme cut prices vs:Acme" in note.text
+    assert stack.state.messages(SALES) == []
