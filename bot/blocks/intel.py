@@ -10,7 +10,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ConfirmObject,
     InputBlock,
     Option,
     OverflowMenuElement,
@@ -151,9 +150,7 @@ def retract_confirm_blocks(share: IntelShare, copies: int) -> list[Block]:
         section(f"Retract this share from all {copies} channel{'s' if copies != 1 else ''}? Every copy will "
                 f"say it was retracted.\n>{esc_text(clip(share.summary, 300))}"),
         ActionsBlock(elements=[ButtonElement(
-            text="Retract it everywhere", action_id=IntelIds.RETRACT_CONFIRM, value=str(share.id), style="danger",
-            confirm=ConfirmObject(title="Retract this intel?", text="Everyone will see it was retracted.",
-                                  confirm="Retract", deny="Keep it"))]),
+            text="Retract it everywhere", action_id=IntelIds.RETRACT_CONFIRM, value=str(share.id), style="danger")]),
     ]
 
 
