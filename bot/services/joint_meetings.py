@@ -266,3 +266,11 @@ def needs_between(session: Session, *, team_id: str, first: str, last: str) -> l
                                    CustomerNeed.quarter <= last)
         .order_by(CustomerNeed.quarter, CustomerNeed.id)
     ).all())
+
+
+def recent(session: Session, *, team_id: str, since: datetime) -> list[JointMeeting]:
+    """Announced meetings starting after `since` (the ones reminders and follow-ups may be due for)."""
+    return list(session.exec(
+        select(JointMeeting).where(JointMeeting.team_id == team_id, JointMeeting.starts_at > since)
+        .order_by(JointMeeting.starts_at)
+    ).all())
