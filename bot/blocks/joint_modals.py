@@ -84,8 +84,11 @@ def row_block_id(index: int, part: str) -> str:
 
 
 def outcomes_modal(*, meeting_id: int, quarter: str, minutes: str | None, existing: list[ActionItem],
-                   rows: int = 3) -> View:
+                   rows: int = 3, typed: dict[str, str | None] | None = None) -> View:
+    """`typed` (block_id -> value) carries what was typed over when a row is added."""
     rows = max(1, min(rows, MAX_ROWS))
+    typed = typed or {}
+    minutes = typed.get(JointIds.MINUTES_BLOCK, minutes)
     blocks = [
         InputBlock(block_id=JointIds.MINUTES_BLOCK, label="Minutes",
                    hint="What was discussed and decided: market trends, customers' needs, the plan.",
@@ -103,11 +106,14 @@ def outcomes_modal(*, meeting_id: int, quarter: str, minutes: str | None, existi
         blocks += [
             InputBlock(block_id=row_block_id(i, JointIds.ROW_TEXT), label=f"Action item {n}", optional=True,
                        element=PlainTextInputElement(action_id=JointIds.ROW_TEXT, max_length=300,
-                                                     placeholder="e.g. Brief sales on the new pricing tier")),
+                                                     placeholder="e.g. Brief sales on the new pricing tier",
+                                                     initial_value=typed.get(row_block_id(i, JointIds.ROW_TEXT)))),
             InputBlock(block_id=row_block_id(i, JointIds.ROW_OWNER), label=f"Owner of item {n}", optional=True,
-                       element=UserSelectElement(action_id=JointIds.ROW_OWNER, placeholder="Who owns it")),
+                       element=UserSelectElement(action_id=JointIds.ROW_OWNER, placeholder="Who owns it",
+                                                 initial_user=typed.get(row_block_id(i, JointIds.ROW_OWNER)))),
             InputBlock(block_id=row_block_id(i, JointIds.ROW_DUE), label=f"Due date of item {n}", optional=True,
-                       element=DatePickerElement(action_id=JointIds.ROW_DUE, placeholder="When")),
+                       element=DatePickerElement(action_id=JointIds.ROW_DUE, placeholder="When",
+                                                 initial_date=typed.get(row_block_id(i, JointIds.ROW_DUE)))),
         ]
     if rows < MAX_ROWS:
         blocks.append(ActionsBlock(block_id="joint_rows", elements=[

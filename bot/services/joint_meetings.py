@@ -274,3 +274,11 @@ def recent(session: Session, *, team_id: str, since: datetime) -> list[JointMeet
         select(JointMeeting).where(JointMeeting.team_id == team_id, JointMeeting.starts_at > since)
         .order_by(JointMeeting.starts_at)
     ).all())
+
+
+def option_and_meeting(session: Session, *, team_id: str, option_id: int
+                       ) -> tuple[JointTimeOption | None, JointMeeting | None]:
+    option = session.get(JointTimeOption, option_id)
+    if option is None or option.team_id != team_id:
+        return None, None
+    return option, session.get(JointMeeting, option.meeting_id)

@@ -246,3 +246,17 @@ def post_plan(session: Session, *, ws: Workspace, plan: JointPlan, revision: Joi
                         text=revision_text(revision, timezone=ws.timezone, created=created),
                         key=f"joint:plan:revision:{revision.id}")
     return True
+
+
+# --- App Home ------------------------------------------------------------------------------------------
+
+
+def home_section(session: Session, ws: Workspace, user_id: str) -> list:
+    """"Next joint meeting": when, your answer, your open action items."""
+    up = meetings.upcoming(session=session, ws=ws)
+    if up is None:
+        return []
+    answer = meetings.answers(session=session, meeting=up.meeting).get(user_id) if up.meeting else None
+    return jb.home_blocks(quarter=up.quarter, starts_at=up.starts_at, prompt_at=up.prompt_at, timezone=ws.timezone,
+                          meeting_id=up.meeting.id if up.meeting else None, answer=answer,
+                          items=actions.open_items(session=session, team_id=ws.team_id, owner_id=user_id))
