@@ -105,10 +105,10 @@ def previous_meeting(session: Session, *, meeting: JointMeeting) -> JointMeeting
 # --- who ----------------------------------------------------------------------------------------
 
 
-def team_people(session: Session, *, team_id: str) -> list[str]:
-    """Everyone on the sales or marketing team, by user id."""
-    members = session.exec(select(Member).where(Member.team_id == team_id).order_by(Member.user_id)).all()
-    return [m.user_id for m in members if m.on_sales or m.on_marketing]
+def team_people(session: Session, *, ws: Workspace) -> list[str]:
+    """Everyone on the sales or marketing team, by user id (Truce itself left out)."""
+    members = session.exec(select(Member).where(Member.team_id == ws.team_id).order_by(Member.user_id)).all()
+    return [m.user_id for m in members if (m.on_sales or m.on_marketing) and m.user_id != ws.bot_user_id]
 
 
 def admins(session: Session, *, ws: Workspace) -> list[str]:
@@ -203,7 +203,9 @@ def poll(session: Session, *, meeting: JointMeeting) -> list[tuple[JointTimeOpti
     options = session.exec(
         select(JointTimeOption).where(JointTimeOption.meeting_id == meeting.id).order_by(JointTimeOption.starts_at)
     ).all()
-    votes = session.exec(select(JointVote).where(JointVote.meeting_id == meeting.id).order_by(JointVote.id)).all()
+    votes = session.exec(
+        select(JointVote).where(JointVote.meeting_id == meeting.id).order_by(JointVote.voted_at, JointVote.id)
+    ).all()
     return [(o, [v.user_id for v in votes if v.option_id == o.id]) for o in options]
 
 

@@ -58,7 +58,7 @@ def prompt_data(session: Session, *, ws: Workspace, meeting: JointMeeting) -> jb
     return jb.PromptData(
         meeting_id=meeting.id, quarter=meeting.quarter, starts_at=aware(meeting.starts_at), timezone=ws.timezone,
         sections=sections, answers=meetings.answers(session=session, meeting=meeting),
-        people=meetings.team_people(session=session, team_id=ws.team_id),
+        people=meetings.team_people(session=session, ws=ws),
         poll=meetings.poll(session=session, meeting=meeting), started=aware(meeting.starts_at) <= now(),
         moved_by=meeting.moved_by, hint=None if ws.joint_channel else NO_JOINT_CHANNEL,
     )
