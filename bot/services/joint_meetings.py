@@ -4,7 +4,7 @@ customers' future needs (steps 1 and 2)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
@@ -62,6 +62,7 @@ def meeting_for(session: Session, *, team_id: str, quarter: str) -> JointMeeting
 
 
 def create_meeting(session: Session, *, team_id: str, quarter: str, starts_at: datetime) -> JointMeeting:
+    starts_at = starts_at.astimezone(UTC)  # SQLite keeps wall-clock time only: always store UTC
     meeting = JointMeeting(team_id=team_id, quarter=quarter, starts_at=starts_at, scheduled_for=starts_at)
     session.add(meeting)
     session.flush()
@@ -84,7 +85,7 @@ def upcoming(session: Session, *, ws: Workspace, at: datetime | None = None) -> 
     for starts in next_dates(schedule, ws.timezone, after=at, count=4):
         quarter = quarter_of(starts, ws.timezone)
         if quarter not in held:
-            return Upcoming(quarter, starts, prompt_time(schedule, starts, ws.timezone), None)
+            return Upcoming(quarter, starts.astimezone(UTC), prompt_time(schedule, starts, ws.timezone), None)
     return None
 
 
