@@ -60,7 +60,7 @@ def test_a_whole_quarter_with_a_restart_in_the_middle(stack, db):
             assert run(stack) == {stack.team_id: ["remind-hour 2027-Q1"]}
         with at(MEETING + timedelta(hours=1, minutes=30)):
             assert run(stack) == {stack.team_id: ["followup 2027-Q1"]}
-            day, hour, follow = stack.state.replies(JOINT, prompt.ts)
+            day, _hour, follow = stack.state.replies(JOINT, prompt.ts)
             assert f"<@{MARIA}>" in block_texts(day).split("No answer yet")[1]
             stack.driver.click(LEE, follow, JointIds.RECORD)
             [view] = stack.state.open_views(LEE)
