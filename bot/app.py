@@ -58,7 +58,6 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
 
     settings = rt.settings
     app = App(
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret or "socket-mode-does-not-sign",
         client=rt.client,
         process_before_response=False,

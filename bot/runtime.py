@@ -33,15 +33,20 @@ class Runtime:
     extras: dict = field(default_factory=dict)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, deliver: bool = True) -> Iterator[Session]:
         """A unit of work: commits on success, then sends the posts it queued in the outbox.
 
         What delivery did is left in `session.info["delivery"]` (see `delivery.outcome`).
+        With deliver=False the posts wait for `send_queued(session)` (e.g. after ack()).
         """
         with session_scope(self.engine) as session:
             yield session
             session.flush()
-            queued = list(session.info.get("outbox_ids", ()))
+        if deliver:
+            self.send_queued(session)
+
+    def send_queued(self, session: Session) -> None:
+        queued = list(session.info.pop("outbox_ids", ()))
         if queued:
             from bot import delivery
 
