@@ -25,8 +25,11 @@ def _prepare(settings: Settings):
     from bot import migrate
     from bot.runtime import build_runtime
 
+    from bot.bootstrap import bootstrap
+
     rt = build_runtime(settings)
     migrate.upgrade(rt.engine)
+    bootstrap(rt)  # the token's workspace and its teams, before the first request
     return rt
 
 
