@@ -23,9 +23,8 @@ def _logging(settings: Settings) -> None:
 
 def _prepare(settings: Settings):
     from bot import migrate
-    from bot.runtime import build_runtime
-
     from bot.bootstrap import bootstrap
+    from bot.runtime import build_runtime
 
     rt = build_runtime(settings)
     migrate.upgrade(rt.engine)
