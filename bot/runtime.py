@@ -30,7 +30,17 @@ class Runtime:
     engine: Engine
     client: WebClient
     name: str = "main"
+    installations: object | None = None  # bot.oauth.DbInstallationStore when installed through OAuth
     extras: dict = field(default_factory=dict)
+
+    def client_for(self, team_id: str | None) -> WebClient:
+        """A Web API client with the bot token of `team_id` (the one token, in a single-workspace install)."""
+        if self.installations is None:
+            return self.client
+        row = self.installations.row(team_id)
+        if row is None:
+            raise LookupError(f"Truce is not installed in workspace {team_id}")
+        return make_client(self.settings, token=row.bot_token)
 
     @contextmanager
     def session(self, *, deliver: bool = True) -> Iterator[Session]:
@@ -64,6 +74,10 @@ def build_runtime(settings: Settings, *, name: str = "main", engine: Engine | No
         client=make_client(settings),
         name=name,
     )
+    if settings.oauth and not settings.slack_bot_token:
+        from bot.oauth import DbInstallationStore
+
+        rt.installations = DbInstallationStore(rt.engine)
     register(rt)
     return rt
 

@@ -45,7 +45,7 @@ def test_mode_follows_the_tokens():
 
 def test_serve_without_a_token_says_which_variable_is_missing(tmp_path):
     result = subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=ROOT, capture_output=True, text=True,
-                            env=_env(DATABASE_URL=f"sqlite:///{tmp_path}/x.db"), timeout=60)
+                            env=_env(DATABASE_URL=f"sqlite:///{tmp_path}/x.db", SLACK_SIGNING_SECRET="s"), timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == "Truce cannot start: SLACK_BOT_TOKEN is not set."
 
