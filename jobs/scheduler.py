@@ -10,9 +10,9 @@ from __future__ import annotations
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime import Runtime
-from jobs import members, outbox
+from jobs import housekeeping, members, outbox
 
-FAMILIES = [outbox, members]
+FAMILIES = [outbox, members, housekeeping]
 
 
 def build_scheduler(rt: Runtime) -> BackgroundScheduler:

@@ -98,3 +98,20 @@ def test_unknown_path_is_404(stack):
     assert httpx.get(stack.server.url + "/nope").status_code == 404
     assert httpx.get(stack.server.url + "/healthz", params={}).status_code == 200
     assert httpx.post(stack.server.url + "/healthz").status_code == 405
+
+
+def test_old_event_ids_are_forgotten_but_recent_ones_kept(stack):
+    from datetime import timedelta
+
+    import time_machine
+
+    from bot.clock import now
+    from jobs.housekeeping import clean
+
+    stack.driver.event({"type": "member_left_channel", "user": SAM, "channel": MARKETING}, event_id="EvOLD")
+    with time_machine.travel(now() + timedelta(days=2)):
+        stack.driver.event({"type": "member_left_channel", "user": SAM, "channel": MARKETING}, event_id="EvNEW")
+    with time_machine.travel(now() + timedelta(days=4)):
+        assert clean(stack.rt.name) == 1
+    with stack.rt.session() as s:
+        assert [e.event_id for e in s.exec(select(ProcessedEvent)).all()] == ["EvNEW"]
