@@ -53,7 +53,7 @@ def _fallback(rt: Runtime, session: Session, ws: Workspace) -> list[str]:
     if people:
         return people
     try:
-        users = rt.client.users_list()["members"]
+        users = rt.client_for(ws.team_id).users_list()["members"]
     except SlackApiError as exc:
         log.warning("users.list failed for %s: %s", ws.team_id, exc.response.get("error"))
         return []

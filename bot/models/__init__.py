@@ -1,6 +1,7 @@
 """All tables. Importing this package registers every model on SQLModel.metadata."""
 
 from bot.models.core import Member, Outbox, ProcessedEvent, Workspace
+from bot.models.install import Installation, OAuthState
 from bot.models.joint import (
     ActionItem,
     CustomerNeed,
@@ -16,7 +17,7 @@ from bot.models.joint import (
 )
 
 __all__ = [
-    "ActionItem", "CustomerNeed", "JointAgendaItem", "JointMeeting", "JointOccurrence", "JointPlan",
+    "ActionItem", "CustomerNeed", "Installation", "JointAgendaItem", "JointMeeting", "JointOccurrence", "JointPlan",
     "JointPlanLine", "JointPlanRevision", "JointRsvp", "JointTimeOption", "JointVote",
-    "Member", "Outbox", "ProcessedEvent", "Workspace",
+    "Member", "OAuthState", "Outbox", "ProcessedEvent", "Workspace",
 ]
