@@ -191,7 +191,7 @@ def make_token(*, client: WebClient, context, respond: Respond, ws: Workspace) -
     respond(text=(":key: A new export token for this workspace (shown once; it replaces the previous one):\n"
                   f"```{token}```\nA forecast tool pulls a quarter's plan as CSV with:\n"
                   f"```curl -H 'Authorization: Bearer {token}' "
-                  f"'https://<your Truce host>{EXPORT_PATH}?team={ws.team_id}&quarter=2027-Q1'```"),
+                  f"'https://&lt;your Truce host&gt;{EXPORT_PATH}?team={ws.team_id}&amp;quarter=2027-Q1'```"),
             response_type="ephemeral")
 
 

@@ -113,8 +113,8 @@ def prompt_blocks(data: PromptData) -> list[Block]:
     blocks.append(section(rsvp_text(data)))
     blocks.extend(poll_blocks(data))
     blocks.append(_buttons(data.meeting_id, started=data.started))
-    blocks.append(context("Add to the agenda with `/joint agenda <item>` · record a customer's future need "
-                          "with `/joint needs <text>` · `/joint help`"))
+    blocks.append(context("Add to the agenda with `/joint agenda &lt;item&gt;` · record a customer's future need "
+                          "with `/joint needs &lt;text&gt;` · `/joint help`"))
     return blocks[:50]
 
 
@@ -123,7 +123,7 @@ def notice_blocks(data: PromptData, joint_channel: str | None) -> list[Block]:
     return [
         section(f":handshake: *The {data.quarter} joint sales & marketing meeting* is on "
                 f"*{slack_date(data.starts_at, data.timezone)}* — the agenda and RSVPs are {where}.\n"
-                "Something the other team should hear about? Add it with `/joint agenda <item>`."),
+                "Something the other team should hear about? Add it with `/joint agenda &lt;item&gt;`."),
         ActionsBlock(block_id=f"joint_notice_{data.meeting_id}", elements=[
             ButtonElement(text="I'll attend", action_id=JointIds.ATTEND, value=str(data.meeting_id), style="primary"),
             ButtonElement(text="Can't make it", action_id=JointIds.DECLINE, value=str(data.meeting_id)),
@@ -212,7 +212,7 @@ def home_blocks(*, quarter: str, starts_at: datetime, prompt_at: datetime, timez
     blocks: list[Block] = [section(f"*Next joint meeting — {quarter}*\n:calendar: {slack_date(starts_at, timezone)}")]
     if meeting_id is None:
         blocks.append(context(f"The prompt with the agenda goes out {slack_date(prompt_at, timezone)}. "
-                              "Add items now with `/joint agenda <item>`."))
+                              "Add items now with `/joint agenda &lt;item&gt;`."))
     else:
         you = {True: ":white_check_mark: you're attending", False: ":x: you can't make it",
                None: ":hourglass_flowing_sand: you haven't answered yet"}[answer]

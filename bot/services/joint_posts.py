@@ -38,10 +38,10 @@ def own_sections(session: Session, *, ws: Workspace, meeting: JointMeeting) -> l
                       items or ["None open: every earlier action item is done."], order=15),
         AgendaSection("Customers' future needs",
                       [f"*{n.quarter}* · {jb.esc(n.text)} — <@{n.added_by}>" for n in needs]
-                      or ["None recorded yet: `/joint needs <text>` adds one."], order=60),
+                      or ["None recorded yet: `/joint needs &lt;text&gt;` adds one."], order=60),
         AgendaSection("Items people added",
                       [f"{jb.esc(i.text)} — <@{i.added_by}>" for i in added]
-                      or ["None yet: `/joint agenda <item>` or the button below adds one."], order=70),
+                      or ["None yet: `/joint agenda &lt;item&gt;` or the button below adds one."], order=70),
     ]
 
 
