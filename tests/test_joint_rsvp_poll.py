@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
+from bot import delivery
 from bot.ids import JointIds
 from bot.sandbox.seed import JOINT, LEE, MARIA, MARK, OLIVE, SALES, SALLY, SAM
 from tests.joint_helpers import MEETING, PROMPT_AT, at, block_texts, run, the_prompt
@@ -118,3 +120,24 @@ def test_rsvp_after_the_meeting_is_refused(stack):
     with at(MEETING + timedelta(hours=3)):
         stack.driver.click(SAM, prompt, JointIds.ATTEND)
     assert "is over" in stack.state.ephemerals_for(SAM)[-1].text
+
+
+def test_answers_clicked_at_the_same_moment_all_show(stack):
+    """Five answers at once: the last message update still shows all five (the meeting row lock)."""
+    prompt = _prompted(stack)
+    people = [SAM, SALLY, MARK, MARIA, LEE]
+    barrier = threading.Barrier(len(people))
+
+    def click(user):
+        barrier.wait(timeout=10)
+        stack.driver.click(user, prompt, JointIds.ATTEND)
+
+    with at(PROMPT_AT + timedelta(hours=1)):
+        threads = [threading.Thread(target=click, args=(u,)) for u in people]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        stack.settle()
+        delivery.deliver_due(stack.rt)
+    assert "*Attending (5):*" in block_texts(the_prompt(stack))

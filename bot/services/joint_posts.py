@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot import delivery
 from bot.blocks import joint as jb
@@ -93,10 +93,18 @@ def announce(session: Session, *, ws: Workspace, quarter: str, starts_at: dateti
     return meeting
 
 
+def lock(session: Session, meeting: JointMeeting) -> None:
+    """Serialize the updates of one meeting's messages: whoever takes the lock last reads every answer
+    committed before it, and its update (queued after, so newer) supersedes the others."""
+    # NO KEY UPDATE: it does not wait on the KEY SHARE locks that inserting answers (foreign keys) takes
+    session.exec(select(JointMeeting.id).where(JointMeeting.id == meeting.id).with_for_update(key_share=True)).one()
+
+
 def refresh(session: Session, *, ws: Workspace, meeting: JointMeeting) -> None:
     """Show the prompt's current agenda, RSVPs and poll in place."""
     if not meeting.prompt_post_ids:
         return
+    lock(session, meeting)
     data = prompt_data(session, ws=ws, meeting=meeting)
     for post_id in meeting.prompt_post_ids:
         target = session.get(Outbox, post_id)
@@ -203,6 +211,7 @@ def post_outcomes(session: Session, *, ws: Workspace, meeting: JointMeeting, new
 def refresh_item(session: Session, *, ws: Workspace, item: ActionItem) -> None:
     """Show an item's state everywhere it was posted: the outcomes message, the DM, the reminder."""
     meeting = session.get(JointMeeting, item.meeting_id)
+    lock(session, meeting)
     if meeting.outcomes_post_id is not None:
         text, blocks = _outcomes(session, meeting)
         delivery.queue_update(session, target=session.get(Outbox, meeting.outcomes_post_id), text=text, blocks=blocks)
