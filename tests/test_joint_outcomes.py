@@ -157,3 +157,24 @@ def test_app_home_shows_next_meeting_rsvp_and_my_items(stack):
 class _Blocks:
     def __init__(self, view: dict):
         self.blocks = view["blocks"]
+
+
+def test_recording_again_updates_the_outcomes_in_place(stack):
+    with at(PROMPT_AT + timedelta(minutes=1)):
+        run(stack)
+    with at(MEETING + timedelta(hours=2)):
+        _record_two_items(stack)
+        stack.driver.command(MARK, "/joint", "minutes")
+        [view] = stack.state.open_views(MARK)
+        blocks = {b.get("block_id"): b for b in view.view["blocks"]}
+        assert blocks[JointIds.MINUTES_BLOCK]["element"]["initial_value"].startswith("Competitor X cut prices")
+        assert "Brief sales on the bundle" in block_texts(_Blocks(view.view))
+        stack.driver.submit(MARK, view.id, {
+            JointIds.MINUTES: "Competitor X cut prices; we answer with a bundle. Also: a Q2 webinar.",
+            _row(0, TEXT): "Book the webinar room", _row(0, OWNER): LEE, _row(0, DUE): "2027-01-08"})
+    [outcomes] = _outcomes(stack)
+    assert stack.state.find_message(JOINT, outcomes.ts).edited
+    text = block_texts(outcomes)
+    assert "Also: a Q2 webinar." in text and "*Action items (3 open of 3)*" in text
+    assert [m for m in stack.state.dms(LEE) if "Book the webinar room" in m.text]
+    assert len([m for m in stack.state.dms(SAM) if "You own an action item" in m.text]) == 1  # not DM'd twice

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -146,7 +146,3 @@ def plan_modal(*, quarter: str, until: datetime, timezone: str, plan: JointPlan 
     ]
     return View(type="modal", callback_id=JointIds.PLAN_VIEW, title=f"Joint plan {quarter}", submit="Save",
                 close="Cancel", private_metadata=json.dumps({"quarter": quarter}), blocks=blocks)
-
-
-def today_text(day: date) -> str:
-    return f"{day:%a %d %b %Y}"

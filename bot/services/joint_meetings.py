@@ -96,12 +96,6 @@ def latest_started(session: Session, *, team_id: str, at: datetime | None = None
     ).first()
 
 
-def previous_meeting(session: Session, *, meeting: JointMeeting) -> JointMeeting | None:
-    return session.exec(
-        select(JointMeeting).where(JointMeeting.team_id == meeting.team_id, JointMeeting.quarter < meeting.quarter)
-        .order_by(JointMeeting.quarter.desc())
-    ).first()
-
 
 # --- who ----------------------------------------------------------------------------------------
 
