@@ -125,3 +125,16 @@ def test_announce_command_is_for_leads(stack):
         stack.driver.command(LEE, "/joint", "announce")
         assert "already out" in stack.state.ephemerals_for(LEE)[-1].text
     assert len(prompts(stack)) == 1
+
+
+def test_a_prompt_slack_refused_is_retried_not_reclaimed(stack):
+    from bot import delivery
+
+    stack.state.fail_next("chat.postMessage", status=500)
+    with at(PROMPT_AT + timedelta(minutes=1)):
+        assert run(stack) == {stack.team_id: ["prompt 2027-Q1"]}
+        assert prompts(stack) == []  # Slack answered 500: kept in the outbox
+        assert run(stack) == {}  # the occurrence is claimed: the job never queues it again
+    with at(PROMPT_AT + timedelta(minutes=2)):
+        delivery.deliver_due(stack.rt)
+    assert len(prompts(stack)) == 1
