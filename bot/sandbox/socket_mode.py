@@ -7,6 +7,7 @@ A minimal RFC 6455 server (text, ping/pong and close frames), enough for slack_s
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -168,7 +169,5 @@ class SocketModeHub:
         with self._lock:
             for conn in self._connections:
                 conn.open = False
-                try:
+                with contextlib.suppress(OSError):
                     conn.sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
