@@ -85,3 +85,25 @@ def test_http_server_answers_a_signed_command_within_slacks_three_seconds(tmp_pa
         _, err = proc.communicate(timeout=20)
         emulator.stop()
     assert "Starting Truce in HTTP mode (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set)" in err
+
+
+def test_socket_mode_answers_a_command_over_the_websocket(tmp_path):
+    emulator = SlackEmulator(seed_state()).start()
+    emulator.app_tokens.add("xapp-1-sandbox")
+    env = _env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-sandbox", SLACK_API_URL=emulator.api_url,
+               DATABASE_URL=f"sqlite:///{tmp_path}/socket.db", TRUCE_RUN_SCHEDULER="false", **seed_env())
+    proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert emulator.socket_mode.connected.wait(60), "the app never opened its Socket Mode connection"
+        driver = SlackDriver(app_url="unused", signing_secret="unused", emulator=emulator)
+        driver.socket_mode = True
+        started = time.monotonic()
+        response = driver.command(SAM, "/truce", "help")
+        assert time.monotonic() - started < 3.0
+        assert response.status_code == 200 and "/truce setup" in response.json()["text"]
+        assert "/truce setup" in emulator.state.ephemerals_for(SAM)[-1].text
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+        emulator.stop()
+    assert "Starting Truce in socket mode (SLACK_APP_TOKEN is set)" in err

@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import httpx
 
@@ -72,6 +72,7 @@ class SlackDriver:
                  state: WorkspaceState | None = None):
         self.app_url, self.secret, self.emu = app_url, signing_secret, emulator
         self.state = state or emulator.primary  # the workspace this driver's people are in
+        self.socket_mode = False  # True: deliver over the app's Socket Mode connection instead of HTTP
         self.settle = settle or (lambda: None)
         self.http = httpx.Client(timeout=timeout)
         self.api_app_id = "A0TRUCE"
@@ -83,6 +84,8 @@ class SlackDriver:
     # --- transport ---------------------------------------------------------------------------
     def post(self, body: str, content_type: str, *, headers: dict[str, str] | None = None,
              timestamp: int | None = None, secret: str | None = None) -> httpx.Response:
+        if self.socket_mode:
+            return self._over_socket(body, content_type, headers or {})
         ts = str(int(time.time()) if timestamp is None else timestamp)
         sent = {
             "Content-Type": content_type,
@@ -91,6 +94,27 @@ class SlackDriver:
             **(headers or {}),
         }
         response = self.http.post(self.app_url, content=body.encode(), headers=sent)
+        self.settle()
+        return response
+
+    def _over_socket(self, body: str, content_type: str, headers: dict[str, str]) -> httpx.Response:
+        """Socket Mode: the same payloads, in envelopes over the WebSocket; the ack is the answer."""
+        if content_type.startswith("application/json"):
+            kind, payload = "events_api", json.loads(body)
+        else:
+            form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+            kind, payload = ("interactive", json.loads(form["payload"])) if "payload" in form else \
+                ("slash_commands", form)
+        answer = self.emu.socket_mode.deliver(
+            kind, payload, retry_attempt=int(headers.get("X-Slack-Retry-Num", 0)),
+            retry_reason=headers.get("X-Slack-Retry-Reason", ""))
+        request = httpx.Request("POST", "wss://socket-mode")
+        if answer is None:
+            response = httpx.Response(504, request=request, text="no ack within 3 seconds")
+        elif answer.get("payload"):
+            response = httpx.Response(200, request=request, json=answer["payload"])
+        else:
+            response = httpx.Response(200, request=request, content=b"")
         self.settle()
         return response
 

@@ -118,7 +118,11 @@ class _Handler(BaseHTTPRequestHandler):
         if func is None:
             self._json({"ok": False, "error": "unknown_method"}, 404)
             return
-        if method not in methods.NO_AUTH:
+        if method == "apps.connections.open":
+            if token not in self.server.emulator.app_tokens:
+                self._json({"ok": False, "error": "invalid_auth" if token else "not_authed"})
+                return
+        elif method not in methods.NO_AUTH:
             if not token:
                 self._json({"ok": False, "error": "not_authed"})
                 return
@@ -171,6 +175,8 @@ class SlackEmulator:
         self.primary = state or WorkspaceState()
         self.workspaces: dict[str, WorkspaceState] = {self.primary.team_id: self.primary}
         self.oauth_codes: dict[str, tuple[str, str]] = {}  # code -> (team_id, installing user)
+        self.app_tokens: set[str] = set()  # app-level tokens (xapp-…) that may open Socket Mode
+        self._hub = None
         self._local = threading.local()
         self._server = _Server((host, port), _Handler)
         self._server.emulator = self
@@ -182,6 +188,15 @@ class SlackEmulator:
 
     def use(self, state: WorkspaceState | None) -> None:
         self._local.state = state
+
+    @property
+    def socket_mode(self):
+        """The Socket Mode side (started on first use): where apps connect and envelopes go."""
+        if self._hub is None:
+            from bot.sandbox.socket_mode import SocketModeHub
+
+            self._hub = SocketModeHub(self._server.server_address[0])
+        return self._hub
 
     def add_workspace(self, state: WorkspaceState) -> WorkspaceState:
         self.workspaces[state.team_id] = state
@@ -211,6 +226,8 @@ class SlackEmulator:
         return self
 
     def stop(self) -> None:
+        if self._hub is not None:
+            self._hub.close()
         self._server.shutdown()
         self._server.server_close()
 

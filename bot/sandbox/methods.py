@@ -333,8 +333,13 @@ def oauth_v2_access(emu, args):
     }
 
 
+def apps_connections_open(emu, args):
+    return {"url": emu.socket_mode.url()}
+
+
 METHODS = {
     "api.test": lambda emu, args: {"args": args},
+    "apps.connections.open": apps_connections_open,
     "oauth.v2.access": oauth_v2_access,
     "auth.test": auth_test,
     "team.info": team_info,
