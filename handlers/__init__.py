@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import home, install, membership, reactions, truce
+from handlers import home, install, joint, membership, reactions, truce
 
-MODULES = [truce, membership, reactions, home, install]
+MODULES = [truce, membership, reactions, home, install, joint]
 
 
 def register_all(app: App) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime import Runtime
-from jobs import housekeeping, members, outbox
+from jobs import housekeeping, joint, members, outbox
 
-FAMILIES = [outbox, members, housekeeping]
+FAMILIES = [outbox, members, housekeeping, joint]
 
 
 def build_scheduler(rt: Runtime) -> BackgroundScheduler:

@@ -98,3 +98,18 @@ def test_members_are_paginated_and_users_described(emu, client):
     assert client.users_info(user=SAM)["user"]["name"] == "sam"
     assert _error(lambda: client.users_info(user="UNOBODY"))[1] == "user_not_found"
     assert client.conversations_info(channel=SALES)["channel"]["is_member"] is True
+
+
+def test_files_upload_v2_flow_shares_into_each_channel(emu, client):
+    from bot.sandbox.seed import JOINT
+
+    response = client.files_upload_v2(channels=[SALES, JOINT], content="a,b\r\n1,2\r\n", filename="x.csv",
+                                      title="X", initial_comment="the file")
+    file_id = response["file"]["id"]
+    assert emu.state.files[file_id]["content"] == b"a,b\r\n1,2\r\n"
+    for channel in (SALES, JOINT):
+        [msg] = [m for m in emu.state.messages(channel) if m.files]
+        assert msg.text == "the file" and msg.files[0]["title"] == "X"
+    with pytest.raises(SlackApiError) as err:
+        client.files_upload_v2(channel=RANDOM, content="x", filename="y.csv")
+    assert err.value.response["error"] == "not_in_channel"

@@ -16,6 +16,22 @@ HELP: dict[str, list[tuple[str, str]]] = {
                                          "or auto to follow channel membership again (admins and leads)."),
         ("/truce whoami", "See which team Truce thinks you are on, and why."),
     ],
+    "/joint": [
+        ("/joint", "Show the next quarterly joint meeting, and this help."),
+        ("/joint agenda Pricing for the new tier", "Add an item to the next joint meeting's agenda."),
+        ("/joint needs Acme wants SSO by spring", "Record a customer's future need; the agenda lists them "
+                                                   "per quarter."),
+        ("/joint schedule", "Show the meeting schedule and its next three dates. Admins and leads change it: "
+                            "`/joint schedule first tue 10:00 prompt 7d`, or the form it opens."),
+        ("/joint minutes", "Record the last meeting's outcomes: minutes and action items (owner, due date)."),
+        ("/joint plan [2027-Q1]", "Open a quarter's joint business plan: goals, campaigns, budget, expected "
+                                  "pipeline and revenue, owners from both teams."),
+        ("/joint plan history [2027-Q1]", "Every change to a plan: who, when, what."),
+        ("/joint plan export [2027-Q1]", "Post the plan as a CSV file for the finance forecast."),
+        ("/joint plan token", "Create the token a forecast tool uses to pull the CSV over HTTPS "
+                              "(admins and leads)."),
+        ("/joint announce", "Post the next meeting's prompt now instead of waiting (admins and leads)."),
+    ],
 }
 
 

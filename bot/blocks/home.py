@@ -19,6 +19,15 @@ HomeSection = Callable[[Session, Workspace, str], list[Block]]
 HOME_SECTIONS: list[HomeSection] = []
 
 
+def _joint_meeting(session: Session, ws: Workspace, user_id: str) -> list[Block]:
+    from bot.services.joint_posts import home_section
+
+    return home_section(session, ws, user_id)
+
+
+HOME_SECTIONS.append(_joint_meeting)
+
+
 def _teams_line(teams: set[Team]) -> str:
     names = " and ".join(sorted(t.value for t in teams))
     return f"You are on the *{names}* team." if names else \

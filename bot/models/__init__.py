@@ -2,5 +2,22 @@
 
 from bot.models.core import Member, Outbox, ProcessedEvent, Workspace
 from bot.models.install import Installation, OAuthState
+from bot.models.joint import (
+    ActionItem,
+    CustomerNeed,
+    JointAgendaItem,
+    JointMeeting,
+    JointOccurrence,
+    JointPlan,
+    JointPlanLine,
+    JointPlanRevision,
+    JointRsvp,
+    JointTimeOption,
+    JointVote,
+)
 
-__all__ = ["Installation", "Member", "OAuthState", "Outbox", "ProcessedEvent", "Workspace"]
+__all__ = [
+    "ActionItem", "CustomerNeed", "Installation", "JointAgendaItem", "JointMeeting", "JointOccurrence", "JointPlan",
+    "JointPlanLine", "JointPlanRevision", "JointRsvp", "JointTimeOption", "JointVote",
+    "Member", "OAuthState", "Outbox", "ProcessedEvent", "Workspace",
+]

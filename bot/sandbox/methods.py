@@ -280,14 +280,16 @@ def files_complete_upload(emu, args):
             raise _err("file_not_found")
         info["title"] = f.get("title") or info.get("name")
         done.append({"id": info["id"], "name": info.get("name"), "title": info["title"]})
-    channel_id = args.get("channel_id") or args.get("channels")
-    if channel_id:
-        ch = _channel(emu, channel_id)
+    # channel_id (one channel), or channels: a comma-separated list of channel or user IDs
+    targets = [args["channel_id"]] if args.get("channel_id") else \
+        [c.strip() for c in str(args.get("channels") or "").split(",") if c.strip()]
+    chans = [_channel(emu, c) for c in targets]
+    for ch in chans:
         if st.bot_user_id not in ch.members:
             raise _err("not_in_channel")
-        msg = Message(ch.id, st.next_ts(), st.bot_user_id, args.get("initial_comment") or "",
-                      thread_ts=args.get("thread_ts"), bot_id=st.bot_id, files=done)
-        ch.messages.append(msg)
+    for ch in chans:
+        ch.messages.append(Message(ch.id, st.next_ts(), st.bot_user_id, args.get("initial_comment") or "",
+                                   thread_ts=args.get("thread_ts"), bot_id=st.bot_id, files=done))
     return {"files": done}
 
 
