@@ -20,6 +20,8 @@ def mrkdwn(text: str, state: WorkspaceState) -> str:
         if target.startswith("#"):
             ch = state.channels.get(target[1:])
             return "#" + (label or (ch.name if ch else target[1:]))
+        if target.startswith("!date"):
+            return label or target
         if target.startswith("!"):
             return "@" + target[1:].split("^")[0]
         return f"{label} ({target})" if label and label != target else target
