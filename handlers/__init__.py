@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import home, membership, reactions, truce
+from handlers import csat, home, membership, reactions, truce, unhappy
 
 MODULES = [truce, membership, reactions, home]
+MODULES += [unhappy, csat]
 
 
 def register_all(app: App) -> None:

@@ -11,8 +11,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime import Runtime
 from jobs import members, outbox
+from jobs import unhappy as unhappy_jobs
 
 FAMILIES = [outbox, members]
+FAMILIES.append(unhappy_jobs)
 
 
 def build_scheduler(rt: Runtime) -> BackgroundScheduler:
