@@ -124,11 +124,17 @@ class SlackDriver:
         return response
 
     def _show_ack(self, response: httpx.Response, user_id: str, channel_id: str) -> None:
-        """A command's ack body is a message Slack shows (ephemeral unless in_channel)."""
-        if response.status_code != 200 or not response.headers.get("content-type", "").startswith(
-                "application/json"):
+        """A command's ack body is a message Slack shows (ephemeral unless in_channel); a plain-text
+        body (Bolt's `ack(text=...)` without blocks) is shown as an ephemeral text too."""
+        ctype = response.headers.get("content-type", "")
+        if response.status_code != 200 or not response.content:
             return
-        body = response.json()
+        if ctype.startswith("text/plain"):
+            body = {"text": response.text}
+        elif ctype.startswith("application/json"):
+            body = response.json()
+        else:
+            return
         if body.get("text") or body.get("blocks"):
             with self.emu.state.lock:
                 methods.apply_response(self.emu, {"user": user_id, "channel": channel_id}, body)
