@@ -16,7 +16,7 @@ import httpx
 
 from bot.sandbox import methods
 from bot.sandbox.emulator import SlackEmulator
-from bot.sandbox.state import Message, View
+from bot.sandbox.state import Ephemeral, Message, View
 
 
 def sign(secret: str, timestamp: str, body: str | bytes) -> str:
@@ -164,6 +164,26 @@ class SlackDriver:
             "message": message.to_api(),
             "response_url": self.emu.issue_response_url(
                 user=user_id, channel=message.channel, message_ts=message.ts),
+            "actions": [action],
+        }
+        return self._payload(payload)
+
+    def click_ephemeral(self, user_id: str, note: Ephemeral, action_id: str, *,
+                        value: str | None = None) -> httpx.Response:
+        """Click a button on an ephemeral message. As Slack does, the payload carries no `message`
+        (the app never stored it), and its response_url can replace or delete that ephemeral."""
+        block, element = self._find_element(note.blocks, action_id, value)
+        action = {"action_id": action_id, "block_id": block.get("block_id", ""), "type": element["type"],
+                  "value": element.get("value", ""), "text": element.get("text"),
+                  "action_ts": f"{time.time():.6f}"}
+        channel = self.emu.state.channels[note.channel]
+        payload = {
+            "type": "block_actions", "team": self._team(), "user": self._user(user_id),
+            "api_app_id": self.api_app_id, "token": "unused", "trigger_id": self.emu.issue_trigger(user_id),
+            "container": {"type": "message", "message_ts": note.ts, "channel_id": note.channel,
+                          "is_ephemeral": True},
+            "channel": {"id": note.channel, "name": channel.name if not channel.is_im else "directmessage"},
+            "response_url": self.emu.issue_response_url(user=user_id, channel=note.channel, message_ts=note.ts),
             "actions": [action],
         }
         return self._payload(payload)
