@@ -35,7 +35,8 @@ def _trend_line(trend: CustomerTrend, open_alerts: int) -> str:
     comment = next((s.comment for s in reversed(trend.scores) if s.comment), None)
     said = f" — “{esc(comment[:140])}”" if comment else ""
     alerts = f" · :rotating_light: {open_alerts} open alert{'s' if open_alerts > 1 else ''}" if open_alerts else ""
-    return (f"{'⚠️ ' if trend.low else ''}*{esc(trend.customer)}* {trend.average:.1f}/10 {trend.arrow}{before} "
+    arrow = "(new)" if trend.arrow == "new" else trend.arrow
+    return (f"{':warning: ' if trend.low else ''}*{esc(trend.customer)}* {trend.average:.1f}/10 {arrow}{before} "
             f"· {scores}{alerts}{said}")
 
 
@@ -69,7 +70,7 @@ def digest(*, start: datetime, trends: list[CustomerTrend], open_alerts: dict[st
     blocks.append(section("\n".join(chunk)))
     if len(trends) > DIGEST_CUSTOMERS:
         blocks.append(context(f"…and {len(trends) - DIGEST_CUSTOMERS} more customers."))
-    blocks.append(context("Scores out of 5 are shown on the 0-10 footing (4/5 = 7.5). ⚠️ marks a low score "
+    blocks.append(context("Scores out of 5 are shown on the 0-10 footing (4/5 = 7.5). :warning: marks a low score "
                           "(6 or less out of 10, 3 or less out of 5)."))
     text = f"{title}: {summary}" + (f". Low scores with open alerts: {', '.join(esc(t.customer) for t in risky)}"
                                     if risky else "")

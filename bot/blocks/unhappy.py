@@ -39,6 +39,8 @@ def duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     minutes = max(0, int(seconds // 60))
+    if minutes < 1:
+        return "less than a minute"
     if minutes < 60:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)

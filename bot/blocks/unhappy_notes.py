@@ -91,7 +91,7 @@ def list_message(reports: list[UnhappyReport], *, mine: bool) -> tuple[str, list
         blocks.append(context(f"…and {len(reports) - LIST_MAX} older ones."))
     blocks.append(context("“Owned in” is the time from the report until both teams owned it. "
                           "`/unhappy mine` shows yours; `/unhappy help` everything else."))
-    return f"{title}:\n" + "\n".join(lines), blocks
+    return f"{title} ({len(reports)}):\n" + "\n".join(lines), blocks
 
 
 # --- App Home -------------------------------------------------------------------------------
