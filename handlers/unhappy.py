@@ -16,7 +16,7 @@ from bot.blocks.common import esc
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.unhappy import SEVERITY_EMOJI
 from bot.blocks.unhappy_modals import report_modal, settings_modal
-from bot.blocks.unhappy_notes import list_message
+from bot.blocks.unhappy_notes import LIST_MAX, list_message
 from bot.ids import Command
 from bot.ids import UnhappyIds as Ids
 from bot.people import is_admin_or_lead
@@ -194,6 +194,9 @@ def show_list(*, context, respond: Respond, mine: bool) -> None:
     with rt.session() as session:
         reports = unhappy.list_open(session=session, team_id=context["team_id"],
                                     owner=context["user_id"] if mine else None)
+    for report in reports[:LIST_MAX]:
+        if not report.alert_permalink:  # posted while Slack was slow: fetch its link once
+            report.alert_permalink = ensure_permalink(rt, team_id=report.team_id, report_id=report.id)
     text, blocks = list_message(reports, mine=mine)
     respond(text=text, blocks=blocks, response_type="ephemeral")
 

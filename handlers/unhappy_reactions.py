@@ -76,13 +76,11 @@ def _claim(ctx, report, user_teams: set[str], client: WebClient, channel: str) -
         note = claim_for(ctx, report_id=report.id, team=team)
         return None if note and note.startswith("You already own") else note
     mine = [t for t in ("sales", "marketing") if report.owner(t) == user]
-    if mine:
-        return None  # they already own a side; a second claim by reaction changes nothing
     missing = [t for t in ("sales", "marketing") if report.owner(t) is None]
-    if len(missing) == 1:
+    if len(missing) == 1:  # refused, with the reason, when they already own the other side
         return claim_for(ctx, report_id=report.id, team=missing[0])
-    if not missing:
-        return claim_for(ctx, report_id=report.id, team="sales")
+    if not missing:  # both sides owned: say by whom, unless one of them is theirs
+        return None if mine else claim_for(ctx, report_id=report.id, team="sales")
     value = str(report.id)
     blocks = [
         section("You're on both teams. Which side of this alert do you take?"),

@@ -211,3 +211,14 @@ def test_second_replica_sees_the_same_claims(stack, db):
         assert f"<@{SAM}> already claimed" in last_note(stack, SALLY)
     finally:
         other.stop()
+
+
+def test_owner_dm_points_at_the_channel_while_the_alert_is_not_posted_yet(stack):
+    stack.state.fail_next("chat.postMessage", status=503)
+    stack.driver.command(SAM, "/unhappy", "Acme: invoice wrong !high")
+    assert stack.messages(ALERTS) == []
+    rid = row(stack).id
+    stack.driver.command(LEE, "/unhappy", f"assign {rid} <@{SALLY}|sally>")
+    dm = stack.state.dms(SALLY)[-1].text
+    assert f"The alert is in <#{ALERTS}>" in dm and "archives" not in dm
+    assert row(stack).sales_owner_id == SALLY

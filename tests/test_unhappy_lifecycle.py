@@ -77,6 +77,7 @@ def test_resolve_tells_exactly_what_is_missing(stack):
     stack.driver.click(MARK, stack.last(ALERTS), UnhappyIds.CLAIM_MARKETING)
     stack.driver.click(SAM, stack.last(ALERTS), UnhappyIds.RESOLVE)
     assert "It still needs at least one corrective action" in last_note(stack, SAM)
+    _add_action(stack, SAM, {UnhappyIds.DONE: "Refunded", UnhappyIds.CAUSE: "pricing"})
     stack.driver.click(OLIVE, stack.last(ALERTS), UnhappyIds.RESOLVE)
     assert f"Only its owners (<@{SAM}> and <@{MARK}>) or a lead can resolve it" in last_note(stack, OLIVE)
     assert row(stack).status == "open"

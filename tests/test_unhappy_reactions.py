@@ -63,7 +63,13 @@ def test_white_check_mark_asks_to_resolve_and_says_what_is_missing(stack):
     assert "can't be resolved yet" in note and "a Marketing owner" in note
     assert "at least one corrective action" in note
     stack.driver.react(OLIVE, alert, "white_check_mark")
-    assert "Only its owners" in last_note(stack, OLIVE)
+    assert "can't be resolved yet" in last_note(stack, OLIVE)
+    stack.driver.react(MARK, alert, "raising_hand")
+    stack.driver.click(MARK, stack.last(ALERTS), UnhappyIds.ADD_ACTION)
+    [view] = stack.state.open_views(MARK)
+    stack.driver.submit(MARK, view.id, {UnhappyIds.DONE: "Refunded", UnhappyIds.CAUSE: "pricing"})
+    stack.driver.react(OLIVE, alert, "white_check_mark")
+    assert f"Only its owners (<@{SAM}> and <@{MARK}>) or a lead can resolve it" in last_note(stack, OLIVE)
     assert row(stack).status == "open"
 
 
@@ -134,3 +140,11 @@ def test_emoji_are_per_workspace_settings(stack):
     stack.driver.react(SAM, alert, "hand")
     stack.driver.react(MARK, alert, "ok")
     assert row(stack).sales_owner_id == SAM and row(stack).acknowledged_by == [MARK]
+
+
+def test_someone_on_both_teams_who_owns_one_side_is_told_the_other_needs_someone_else(stack):
+    alert = report(stack)
+    stack.driver.click(LEE, alert, UnhappyIds.CLAIM_SALES)
+    stack.driver.react(LEE, alert, "raising_hand")
+    assert "The Marketing side needs someone else" in last_note(stack, LEE)
+    assert row(stack).marketing_owner_id is None

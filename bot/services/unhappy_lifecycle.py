@@ -98,12 +98,12 @@ def resolve(*, session: Session, ws: Workspace, report_id: int, user_id: str) ->
     if report.status == "resolved":
         raise ActionRefused(f"It is already resolved (by {user(report.closed_by)}).")
     refuse_closed(report)
-    check_may_manage(ws, report, user_id, "resolve it")
     missing = [f"a {TEAM_NAME[t]} owner (“Claim for {TEAM_NAME[t]}”)" for t in missing_team(report)]
     if not actions_of(session=session, report_id=report.id):
         missing.append("at least one corrective action (“Add corrective action”)")
     if missing:
         raise ResolveBlocked("It can't be resolved yet. It still needs " + _and(missing) + ".", missing)
+    check_may_manage(ws, report, user_id, "resolve it")
     t = now()
     report.status, report.closed_at, report.closed_by = "resolved", t, user_id
     changed(session=session, report=report, actor=user_id,
