@@ -29,9 +29,12 @@ def ensure_permalink(rt, *, team_id: str, report_id: int) -> str | None:
             return None
         channel, ts = row.posted_channel, row.posted_ts
     try:
-        permalink = rt.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
+        permalink = rt.client_for(team_id).chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
     except SlackApiError as exc:
         log.warning("chat.getPermalink for report %s failed: %s", report_id, exc.response.get("error"))
+        return None
+    except LookupError:  # the workspace uninstalled Truce
+        log.warning("chat.getPermalink for report %s: Truce is not installed in %s", report_id, team_id)
         return None
     with session_scope(rt.engine) as session:
         report = session.get(UnhappyReport, report_id)

@@ -51,7 +51,7 @@ def refresh_teams(rt, team_id: str) -> int:
         channels = [c for c in (ws.sales_channel, ws.marketing_channel) if c] if ws else []
     changed = 0
     for channel in channels:
-        ids = channel_members(rt.client, channel)
+        ids = channel_members(rt.client_for(team_id), channel)
         if ids is None:
             continue
         with session_scope(rt.engine) as session:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import csat, home, membership, reactions, truce, unhappy
+from handlers import csat, home, install, membership, reactions, truce, unhappy
 
-MODULES = [truce, membership, reactions, home]
+MODULES = [truce, membership, reactions, home, install]
 MODULES += [unhappy, csat]
 
 

@@ -17,7 +17,7 @@ from bot.blocks.help import help_blocks, help_text
 from bot.blocks.unhappy import SEVERITY_EMOJI
 from bot.blocks.unhappy_modals import report_modal, settings_modal
 from bot.blocks.unhappy_notes import LIST_MAX, list_message
-from bot.ids import Command
+from bot.ids import Command, UnhappyIds
 from bot.ids import UnhappyIds as Ids
 from bot.people import is_admin_or_lead
 from bot.services import unhappy, unhappy_owners, unhappy_prefs, workspaces
@@ -41,7 +41,7 @@ SETTINGS_BLOCKS = {
 def register(app: App) -> None:
     app.command(Command.UNHAPPY)(unhappy_command)
     app.view(Ids.REPORT)(report_submitted)
-    app.shortcut(Ids.SHORTCUT)(report_shortcut)
+    app.shortcut(UnhappyIds.SHORTCUT)(report_shortcut)
     app.view(Ids.SETTINGS)(settings_submitted)
     unhappy_actions.register(app)
     unhappy_reactions.register(app)

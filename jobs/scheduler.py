@@ -10,10 +10,10 @@ from __future__ import annotations
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime import Runtime
-from jobs import members, outbox
+from jobs import housekeeping, members, outbox
 from jobs import unhappy as unhappy_jobs
 
-FAMILIES = [outbox, members]
+FAMILIES = [outbox, members, housekeeping]
 FAMILIES.append(unhappy_jobs)
 
 

@@ -319,8 +319,29 @@ def apply_response(emu, ctx: dict[str, Any], body: dict[str, Any]) -> None:
     st.ephemerals.append(Ephemeral(channel, user, text, blocks, st.next_ts(), via="response_url"))
 
 
+def oauth_v2_access(emu, args):
+    code = args.get("code", "")  # the app's client id/secret come as HTTP basic auth; any are accepted
+    if code not in emu.oauth_codes:
+        raise _err("invalid_code")
+    team_id, user_id = emu.oauth_codes.pop(code)
+    st = emu.workspaces[team_id]
+    token = f"xoxb-{team_id.lower()}-{uuid.uuid4().hex[:12]}"
+    st.add_token(token)
+    return {
+        "app_id": "A0TRUCE", "authed_user": {"id": user_id}, "scope": "chat:write,commands",
+        "token_type": "bot", "access_token": token, "bot_user_id": st.bot_user_id,
+        "team": {"id": team_id, "name": st.team_name}, "enterprise": None, "is_enterprise_install": False,
+    }
+
+
+def apps_connections_open(emu, args):
+    return {"url": emu.socket_mode.url()}
+
+
 METHODS = {
     "api.test": lambda emu, args: {"args": args},
+    "apps.connections.open": apps_connections_open,
+    "oauth.v2.access": oauth_v2_access,
     "auth.test": auth_test,
     "team.info": team_info,
     "users.info": users_info,
@@ -343,4 +364,4 @@ METHODS = {
     "files.getUploadURLExternal": files_get_upload_url,
     "files.completeUploadExternal": files_complete_upload,
 }
-NO_AUTH = {"api.test"}
+NO_AUTH = {"api.test", "oauth.v2.access"}
