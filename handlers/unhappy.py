@@ -105,7 +105,7 @@ def confirmation(rt, *, team_id: str, report_id: int, channel: str, summary: str
     result = results[0] if results else None
     if result is not None and result.status == "sent":
         link = ensure_permalink(rt, team_id=team_id, report_id=report_id)
-        where = f"<{link}|in <#{channel}>>" if link else f"in <#{channel}>"
+        where = f"in <#{channel}> (<{link}|see it>)" if link else f"in <#{channel}>"
         return (f":white_check_mark: Reported `#{report_id}`: {summary} is {where}. A sales owner and a marketing "
                 "owner will claim it together; `/unhappy list` shows where it stands.")
     if result is not None and result.error in delivery.WAIT_FOR_INVITE:

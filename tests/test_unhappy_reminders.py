@@ -42,7 +42,7 @@ def test_unclaimed_high_alert_is_reminded_once_after_its_sla(tstack, clock):
     clock.move_to(MONDAY_10 + timedelta(hours=1))
     assert remind(tstack) == 1
     [line] = thread(tstack, alert)
-    assert ":alarm_clock: Reminder" in line and "still needs a Sales and a Marketing owner each" in line
+    assert ":alarm_clock: Reminder" in line and "still needs a Sales owner and a Marketing owner" in line
     assert "reminder time for high: 1 h" in line and ":raising_hand:" in line
     clock.move_to(MONDAY_10 + timedelta(hours=1, minutes=30))
     assert remind(tstack) == 0 and len(thread(tstack, alert)) == 1

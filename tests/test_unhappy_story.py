@@ -40,3 +40,23 @@ def test_report_claims_by_reaction_action_and_resolution(stack):
         "claimed", "claimed", "has", "added", "resolved"]
     r = row(stack)
     assert (r.status, r.time_to_owned_s, r.closed_by) == ("resolved", 7 * 60, MARIA)
+
+
+def test_the_sandbox_demo_script_tells_the_story(tmp_path):
+    """`python -m bot sandbox --script docs/unhappy-demo.txt`, as a newcomer would run it."""
+    import io
+    from pathlib import Path
+
+    from bot.config import load_settings
+    from bot.sandbox.shell import run_shell
+
+    out = io.StringIO()
+    script = Path(__file__).resolve().parent.parent / "docs" / "unhappy-demo.txt"
+    run_shell(load_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'sandbox.db'}"), script=str(script), out=out)
+    text = out.getvalue()
+    assert "Reported `#1`" in text and "That didn't work" not in text
+    assert ":alarm_clock: Reminder: this high alert still needs a Sales owner and a Marketing owner" in text
+    assert "@sam claimed it for *Sales*." in text and "@mark claimed it for *Marketing*. Both teams own it" in text
+    assert "~:large_orange_circle: *Acme Corp* is unhappy~ — *Resolved*" in text
+    assert "[1] Truce (edited)" in text and "[2]" not in text  # one alert, updated in place
+    assert "@mark resolved it :white_check_mark:" in text

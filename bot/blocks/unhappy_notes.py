@@ -15,8 +15,8 @@ HOME_MAX = 8
 
 
 def _missing(report: UnhappyReport) -> str:
-    teams = [TEAM_NAME[t] for t in ("sales", "marketing") if report.owner(t) is None]
-    return " and a ".join(teams) + (" owner" if len(teams) == 1 else " owner each")
+    """"a Marketing owner", or "a Sales owner and a Marketing owner"."""
+    return " and ".join(f"a {TEAM_NAME[t]} owner" for t in ("sales", "marketing") if report.owner(t) is None)
 
 
 def _name(report: UnhappyReport) -> str:
@@ -30,24 +30,24 @@ def reminder_line(report: UnhappyReport, prefs: UnhappyPrefs, *, escalated_to: s
         if report.owner(team):
             waiting = f" {user(report.owner(team))} owns the {TEAM_NAME[team]} side and is waiting."
     if escalated_to:
-        return clip(f":rotating_light: Escalated to {escalated_to}: this alert still needs a {_missing(report)} "
+        return clip(f":rotating_light: Escalated to {escalated_to}: this alert still needs {_missing(report)} "
                     f"after twice its {sla.text} reminder time ({duration(age(report))} since the report)."
                     f"{waiting}")
-    return clip(f":alarm_clock: Reminder: this {report.severity} alert still needs a {_missing(report)}, "
+    return clip(f":alarm_clock: Reminder: this {report.severity} alert still needs {_missing(report)}, "
                 f"{duration(age(report))} after the report (reminder time for {report.severity}: {sla.text})."
                 f"{waiting} Claim it with the buttons above, or react with :{prefs.emoji['claim']}:.")
 
 
 def escalation_dm(report: UnhappyReport, prefs: UnhappyPrefs) -> str:
     missing = [t for t in ("sales", "marketing") if report.owner(t) is None]
-    return clip(f":rotating_light: Escalation: {_name(report)} still needs a {_missing(report)}, "
+    return clip(f":rotating_light: Escalation: {_name(report)} still needs {_missing(report)}, "
                 f"{duration(age(report))} after it was reported (twice its {prefs.sla[report.severity].text} "
                 f"reminder time). {alert_link(report)}.\nAssign someone: "
                 f"`/unhappy assign {report.id} @someone {missing[0] if missing else 'sales'}`.")
 
 
 def escalation_post(report: UnhappyReport, prefs: UnhappyPrefs) -> str:
-    return clip(f":rotating_light: {_name(report)} has waited {duration(age(report))} for a "
+    return clip(f":rotating_light: {_name(report)} has waited {duration(age(report))} for "
                 f"{_missing(report)}. Sales and marketing own unhappy customers together: claim it. "
                 f"{alert_link(report)}")
 
