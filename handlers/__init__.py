@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import home, install, joint, membership, reactions, truce
+from handlers import csat, home, install, joint, membership, reactions, truce, unhappy
 
-MODULES = [truce, membership, reactions, home, install, joint]
+MODULES = [truce, membership, reactions, home, install, joint, unhappy, csat]
 
 
 def register_all(app: App) -> None:

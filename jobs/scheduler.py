@@ -11,8 +11,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime import Runtime
 from jobs import housekeeping, joint, members, outbox
+from jobs import unhappy as unhappy_jobs
 
-FAMILIES = [outbox, members, housekeeping, joint]
+FAMILIES = [outbox, members, housekeeping, joint, unhappy_jobs]
 
 
 def build_scheduler(rt: Runtime) -> BackgroundScheduler:

@@ -33,6 +33,21 @@ HELP: dict[str, list[tuple[str, str]]] = {
         ("/joint announce", "Post the next meeting's prompt now instead of waiting (admins and leads)."),
     ],
 }
+HELP["/unhappy"] = [
+    ("/unhappy Acme Corp: invoice was wrong twice !high",
+     "Report an unhappy customer at once (severity !low, !medium, !high or !critical; medium by default)."),
+    ("/unhappy", "Open the report form: customer, severity, what happened, link, contact."),
+    ("/unhappy list", "Open customer alerts, newest first, with who owns them and how fast they were owned."),
+    ("/unhappy mine", "The open alerts you own."),
+    ("/unhappy assign 12 @dana sales", "Make someone an owner of alert #12 (leads); the previous owner is told."),
+    ("/unhappy settings", "Reaction emoji, reminder times per severity, working hours (admins and leads)."),
+    ("/unhappy help", "Show this help. On any message: ⋯ → “Report customer unhappiness”."),
+]
+HELP["/truce"] += [
+    ("/truce csat Acme Corp 7/10 slow onboarding",
+     "Record a customer's satisfaction score (7/10 or 4/5; a bare number uses the default scale)."),
+    ("/truce csat token", "The token survey tools use to POST scores to /webhooks/csat (admins and leads)."),
+]
 
 
 def help_text(command: str | None = None) -> str:

@@ -9,6 +9,7 @@ from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot.blocks.common import channel, context, section
+from bot.blocks.unhappy_notes import home_blocks as unhappy_home
 from bot.ids import HomeIds
 from bot.models import Workspace
 from bot.services.members import Team
@@ -17,6 +18,7 @@ from bot.services.workspaces import missing_channels
 # Each section builder: (session, workspace, user_id) -> blocks. Shown in this order.
 HomeSection = Callable[[Session, Workspace, str], list[Block]]
 HOME_SECTIONS: list[HomeSection] = []
+HOME_SECTIONS.append(unhappy_home)
 
 
 def _joint_meeting(session: Session, ws: Workspace, user_id: str) -> list[Block]:

@@ -1,6 +1,7 @@
 """All tables. Importing this package registers every model on SQLModel.metadata."""
 
 from bot.models.core import Member, Outbox, ProcessedEvent, Workspace
+from bot.models.csat import CsatDigestRun, CsatScore, CsatToken
 from bot.models.install import Installation, OAuthState
 from bot.models.joint import (
     ActionItem,
@@ -15,9 +16,30 @@ from bot.models.joint import (
     JointTimeOption,
     JointVote,
 )
+from bot.models.unhappy import CorrectiveAction, UnhappyReport, UnhappyStage
 
 __all__ = [
-    "ActionItem", "CustomerNeed", "Installation", "JointAgendaItem", "JointMeeting", "JointOccurrence", "JointPlan",
-    "JointPlanLine", "JointPlanRevision", "JointRsvp", "JointTimeOption", "JointVote",
-    "Member", "OAuthState", "Outbox", "ProcessedEvent", "Workspace",
+    "ActionItem",
+    "CorrectiveAction",
+    "CsatDigestRun",
+    "CsatScore",
+    "CsatToken",
+    "CustomerNeed",
+    "Installation",
+    "JointAgendaItem",
+    "JointMeeting",
+    "JointOccurrence",
+    "JointPlan",
+    "JointPlanLine",
+    "JointPlanRevision",
+    "JointRsvp",
+    "JointTimeOption",
+    "JointVote",
+    "Member",
+    "OAuthState",
+    "Outbox",
+    "ProcessedEvent",
+    "UnhappyReport",
+    "UnhappyStage",
+    "Workspace",
 ]

@@ -16,7 +16,7 @@ import httpx
 
 from bot.sandbox import methods
 from bot.sandbox.emulator import SlackEmulator
-from bot.sandbox.state import Message, View, WorkspaceState
+from bot.sandbox.state import Ephemeral, Message, View, WorkspaceState
 
 
 def sign(secret: str, timestamp: str, body: str | bytes) -> str:
@@ -150,11 +150,17 @@ class SlackDriver:
         return response
 
     def _show_ack(self, response: httpx.Response, user_id: str, channel_id: str) -> None:
-        """A command's ack body is a message Slack shows (ephemeral unless in_channel)."""
-        if response.status_code != 200 or not response.headers.get("content-type", "").startswith(
-                "application/json"):
+        """A command's ack body is a message Slack shows (ephemeral unless in_channel); a plain-text
+        body (Bolt's `ack(text=...)` without blocks) is shown as an ephemeral text too."""
+        ctype = response.headers.get("content-type", "")
+        if response.status_code != 200 or not response.content:
             return
-        body = response.json()
+        if ctype.startswith("text/plain"):
+            body = {"text": response.text}
+        elif ctype.startswith("application/json"):
+            body = response.json()
+        else:
+            return
         if body.get("text") or body.get("blocks"):
             self.emu.use(self.state)
             try:
@@ -188,6 +194,28 @@ class SlackDriver:
             "message": message.to_api(),
             "response_url": self.emu.issue_response_url(
                 user=user_id, channel=message.channel, message_ts=message.ts, state=self.state),
+            "actions": [action],
+        }
+        return self._payload(payload)
+
+    def click_ephemeral(self, user_id: str, note: Ephemeral, action_id: str, *,
+                        value: str | None = None) -> httpx.Response:
+        """Click a button on an ephemeral message. As Slack does, the payload carries no `message`
+        (the app never stored it), and its response_url can replace or delete that ephemeral."""
+        block, element = self._find_element(note.blocks, action_id, value)
+        action = {"action_id": action_id, "block_id": block.get("block_id", ""), "type": element["type"],
+                  "value": element.get("value", ""), "text": element.get("text"),
+                  "action_ts": f"{time.time():.6f}"}
+        channel = self.state.channels[note.channel]
+        payload = {
+            "type": "block_actions", "team": self._team(), "user": self._user(user_id),
+            "api_app_id": self.api_app_id, "token": "unused",
+            "trigger_id": self.emu.issue_trigger(user_id, self.state),
+            "container": {"type": "message", "message_ts": note.ts, "channel_id": note.channel,
+                          "is_ephemeral": True},
+            "channel": {"id": note.channel, "name": channel.name if not channel.is_im else "directmessage"},
+            "response_url": self.emu.issue_response_url(user=user_id, channel=note.channel, message_ts=note.ts,
+                                                        state=self.state),
             "actions": [action],
         }
         return self._payload(payload)

@@ -300,17 +300,20 @@ def apply_response(emu, ctx: dict[str, Any], body: dict[str, Any]) -> None:
     """What Slack does with a POST to a response_url."""
     st = emu.state
     channel, user, message_ts = ctx["channel"], ctx["user"], ctx.get("message_ts")
-    if body.get("delete_original") and message_ts:
-        msg = st.find_message(channel, message_ts)
-        if msg is not None:
-            msg.deleted = True
+    msg = st.find_message(channel, message_ts) if message_ts else None
+    if body.get("delete_original") and msg is not None:
+        msg.deleted = True
         return
-    text, blocks = body.get("text") or "", body.get("blocks") or []
-    if body.get("replace_original") and message_ts:
-        msg = st.find_message(channel, message_ts)
-        if msg is not None:
-            msg.text, msg.blocks, msg.edited = text, blocks, True
+    ephemeral = next((e for e in st.ephemerals if message_ts and e.ts == message_ts and e.user == user), None)
+    if ephemeral is not None and (body.get("delete_original") or body.get("replace_original")):
+        # An ephemeral message's response_url replaces or deletes that ephemeral (for this user only).
+        st.ephemerals.remove(ephemeral)
+        if body.get("delete_original"):
             return
+    text, blocks = body.get("text") or "", body.get("blocks") or []
+    if body.get("replace_original") and msg is not None and ephemeral is None:
+        msg.text, msg.blocks, msg.edited = text, blocks, True
+        return
     if body.get("response_type") == "in_channel":
         ch = st.channels.get(channel) or st.im_for(user)
         ch.messages.append(Message(ch.id, st.next_ts(), st.bot_user_id, text, blocks, bot_id=st.bot_id))

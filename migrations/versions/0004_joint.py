@@ -1,7 +1,7 @@
 """joint: quarterly meetings, occurrences, RSVPs, time poll, agenda items, needs, action items, plans
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-27 09:19:43.001532
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0004'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
