@@ -70,10 +70,15 @@ def cmd_socket(settings: Settings) -> None:
 
     from bot.app import build_app
 
+    from bot.web import HttpServer
+
     settings.require("slack_app_token", "slack_bot_token")
     rt = _prepare(settings)
     app = build_app(rt)
     _start_scheduler(rt)
+    # Slack's traffic comes over the socket; the HTTP side still serves /healthz, webhooks and exports.
+    server = HttpServer(rt, app, port=settings.port).start()
+    log.info("Socket Mode; /healthz, webhooks and exports on %s", server.url)
     SocketModeHandler(app, settings.slack_app_token).start()
 
 

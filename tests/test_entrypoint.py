@@ -90,8 +90,10 @@ def test_http_server_answers_a_signed_command_within_slacks_three_seconds(tmp_pa
 def test_socket_mode_answers_a_command_over_the_websocket(tmp_path):
     emulator = SlackEmulator(seed_state()).start()
     emulator.app_tokens.add("xapp-1-sandbox")
+    port = _free_port()
     env = _env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-sandbox", SLACK_API_URL=emulator.api_url,
-               DATABASE_URL=f"sqlite:///{tmp_path}/socket.db", TRUCE_RUN_SCHEDULER="false", **seed_env())
+               DATABASE_URL=f"sqlite:///{tmp_path}/socket.db", TRUCE_RUN_SCHEDULER="false", PORT=str(port),
+               **seed_env())
     proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     try:
         assert emulator.socket_mode.connected.wait(60), "the app never opened its Socket Mode connection"
@@ -102,6 +104,8 @@ def test_socket_mode_answers_a_command_over_the_websocket(tmp_path):
         assert time.monotonic() - started < 3.0
         assert response.status_code == 200 and "/truce setup" in response.json()["text"]
         assert "/truce setup" in emulator.state.ephemerals_for(SAM)[-1].text
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)  # webhooks and exports live here too
+        assert health.json() == {"ok": True, "database": "reachable"}
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=20)
