@@ -69,7 +69,6 @@ def cmd_socket(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.app import build_app
-
     from bot.web import HttpServer
 
     settings.require("slack_app_token", "slack_bot_token")

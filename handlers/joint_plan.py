@@ -18,7 +18,7 @@ from bot.blocks.joint_plan import history_text, money
 from bot.clock import now
 from bot.ids import JointIds
 from bot.models import Workspace
-from bot.people import is_admin_or_lead
+from bot.people import is_admin_or_lead, real_name
 from bot.runtime import Runtime
 from bot.services import joint_plan as plans
 from bot.services import joint_posts as posts
@@ -89,16 +89,6 @@ def open_plan(*, client: WebClient, context, respond: Respond, ws: Workspace, qu
         default_owners=[user] if on_team else []))
 
 
-def _name(client: WebClient, user_id: str) -> str:
-    try:
-        user = client.users_info(user=user_id)["user"]
-    except SlackApiError as exc:
-        log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
-        return user_id
-    profile = user.get("profile") or {}
-    return profile.get("real_name") or user.get("real_name") or user.get("name") or user_id
-
-
 def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context) -> None:
     rt, user = rt_of(context), body["user"]["id"]
     quarter = json.loads(view.get("private_metadata") or "{}")["quarter"]
@@ -115,7 +105,7 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context)
         currency = plans.check_currency(input_value(values, JointIds.CURRENCY_BLOCK, JointIds.CURRENCY))
     except plans.PlanError as exc:
         errors[blocks[exc.field]] = str(exc)
-    names = {u: _name(client, u) for u in owner_ids}
+    names = {u: real_name(client, u) for u in owner_ids}
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         owners: list[dict[str, Any]] = []

@@ -19,7 +19,7 @@ from bot.blocks.unhappy_modals import report_modal, settings_modal
 from bot.blocks.unhappy_notes import LIST_MAX, list_message
 from bot.ids import Command, UnhappyIds
 from bot.ids import UnhappyIds as Ids
-from bot.people import is_admin_or_lead
+from bot.people import display_name, is_admin_or_lead
 from bot.services import unhappy, unhappy_owners, unhappy_prefs, workspaces
 from bot.services.unhappy import USAGE, ReportDraft, ReportError
 from bot.slack_text import plain
@@ -146,18 +146,10 @@ def report_shortcut(ack: Ack, shortcut: dict, client: WebClient, context) -> Non
         note = f"The message was shortened to {unhappy.DESCRIPTION_MAX} characters; the full text is linked."
     author = message.get("user")
     if author and description:
-        description = f"{description}\n(from a message by @{_name(client, author)})"
+        description = f"{description}\n(from a message by @{display_name(client, author)})"
     meta = {"channel": channel, "source": "shortcut", "permalink": permalink, "source_channel": channel}
     client.views_open(trigger_id=shortcut["trigger_id"],
                       view=report_modal(metadata=meta, description=description, note=note))
-
-
-def _name(client: WebClient, user_id: str) -> str:
-    try:
-        info = client.users_info(user=user_id)["user"]
-    except SlackApiError:
-        return user_id
-    return (info.get("profile") or {}).get("display_name") or info.get("name") or user_id
 
 
 def report_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
