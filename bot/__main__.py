@@ -23,10 +23,12 @@ def _logging(settings: Settings) -> None:
 
 def _prepare(settings: Settings):
     from bot import migrate
+    from bot.bootstrap import bootstrap
     from bot.runtime import build_runtime
 
     rt = build_runtime(settings)
     migrate.upgrade(rt.engine)
+    bootstrap(rt)  # the token's workspace and its teams, before the first request
     return rt
 
 
@@ -52,7 +54,9 @@ def cmd_serve(settings: Settings) -> None:
     from bot.app import build_app
     from bot.web import HttpServer
 
-    settings.require("slack_bot_token", "slack_signing_secret")
+    settings.require("slack_signing_secret")
+    if not settings.oauth:
+        settings.require("slack_bot_token")
     rt = _prepare(settings)
     server = HttpServer(rt, build_app(rt), port=settings.port)
     _start_scheduler(rt)
@@ -65,11 +69,15 @@ def cmd_socket(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.app import build_app
+    from bot.web import HttpServer
 
     settings.require("slack_app_token", "slack_bot_token")
     rt = _prepare(settings)
     app = build_app(rt)
     _start_scheduler(rt)
+    # Slack's traffic comes over the socket; the HTTP side still serves /healthz, webhooks and exports.
+    server = HttpServer(rt, app, port=settings.port).start()
+    log.info("Socket Mode; /healthz, webhooks and exports on %s", server.url)
     SocketModeHandler(app, settings.slack_app_token).start()
 
 
@@ -92,7 +100,10 @@ def main(argv: list[str] | None = None) -> None:
         if command is None:
             command = {Mode.SOCKET: "socket", Mode.HTTP: "serve", Mode.SANDBOX: "sandbox"}[settings.mode]
             reason = {
-                "socket": "SLACK_APP_TOKEN is set", "serve": "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set",
+                "socket": "SLACK_APP_TOKEN is set",
+                "serve": "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: installable through OAuth"
+                if settings.oauth and not settings.slack_bot_token
+                else "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set",
                 "sandbox": "no Slack tokens are set",
             }[command]
             log.info("Starting Truce in %s mode (%s)", {"serve": "HTTP"}.get(command, command), reason)

@@ -57,13 +57,18 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
     from handlers import register_all
 
     settings = rt.settings
+    oauth = None
+    if rt.installations is not None:
+        from bot.oauth import oauth_settings
+
+        oauth = oauth_settings(rt)
     app = App(
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret or "socket-mode-does-not-sign",
         client=rt.client,
+        oauth_settings=oauth,
         process_before_response=False,
         listener_executor=executor,
-        token_verification_enabled=token_verification,
+        token_verification_enabled=token_verification and oauth is None,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("truce.bolt"),
     )

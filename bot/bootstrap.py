@@ -13,7 +13,10 @@ log = logging.getLogger(__name__)
 
 
 def bootstrap(rt) -> str | None:
-    """Make sure the token's workspace exists and its teams are known. Returns its team_id."""
+    """Make sure the token's workspace exists and its teams are known. Returns its team_id.
+    (Installed through OAuth, each workspace is set up when it installs Truce instead.)"""
+    if rt.installations is not None:
+        return None
     try:
         auth = rt.client.auth_test()
     except SlackApiError as exc:

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    # Distributed app: installed into many workspaces through OAuth (then no SLACK_BOT_TOKEN).
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: str | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    slack_authorize_url: str = Field(default="https://slack.com/oauth/v2/authorize", alias="SLACK_AUTHORIZE_URL")
 
     database_url: str = Field(default="sqlite:///truce.db", alias="DATABASE_URL")
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
@@ -97,10 +101,15 @@ class Settings(BaseSettings):
         return [u.strip() for u in self.leads.split(",") if u.strip()]
 
     @property
+    def oauth(self) -> bool:
+        """Installed into many workspaces through OAuth, each with its own bot token."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
     def mode(self) -> Mode:
         if self.slack_app_token:
             return Mode.SOCKET
-        if self.slack_bot_token and self.slack_signing_secret:
+        if self.slack_signing_secret and (self.slack_bot_token or self.oauth):
             return Mode.HTTP
         return Mode.SANDBOX
 

@@ -203,9 +203,14 @@ def _deliver_one(rt, row_id: int) -> Result:
             return plan
         method, kwargs = plan
         row.attempts += 1
-        attempts = row.attempts
+        attempts, team_id = row.attempts, row.team_id
     try:
-        response = getattr(rt.client, method)(**kwargs)
+        client = rt.client_for(team_id)
+    except LookupError:  # the workspace uninstalled Truce: nothing can be sent there any more
+        with session_scope(rt.engine) as session:
+            return _finish(session.get(Outbox, row_id), FAILED, "failed", "not_installed")
+    try:
+        response = getattr(client, method)(**kwargs)
     except SlackApiError as exc:
         return _failed_call(rt, row_id, exc, attempts)
     except Exception as exc:  # network trouble or a timeout: Slack may be fine a moment later

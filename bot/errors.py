@@ -35,9 +35,10 @@ def handle_error(error: Exception, body: dict[str, Any], context, client, respon
     try:
         if respond is not None and body.get("response_url"):
             respond(text=text, response_type="ephemeral", replace_original=False)
-        elif user_id:
-            channel = context.get("channel_id") or user_id
-            send_ephemeral(client, channel=channel, user=user_id, text=text)
+        elif user_id and context.get("channel_id"):
+            send_ephemeral(client, channel=context["channel_id"], user=user_id, text=text)
+        elif user_id:  # a modal or the Home tab: no channel to whisper in, so a DM
+            client.chat_postMessage(channel=user_id, text=text)
     except (SlackApiError, OSError) as exc:  # the note itself failed: the log still has the id
         log.error("error %s: could not tell the user: %r", error_id, exc)
     if body.get("type") == "view_submission":

@@ -16,12 +16,31 @@ log = logging.getLogger(__name__)
 
 
 def is_slack_admin(client: WebClient, user_id: str) -> bool:
-    try:
-        info = client.users_info(user=user_id)["user"]
-    except SlackApiError as exc:
-        log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
+    info = user_info(client, user_id)
+    if info is None:
         return False
     return bool(info.get("is_admin") or info.get("is_owner") or info.get("is_primary_owner"))
+
+
+def user_info(client: WebClient, user_id: str) -> dict | None:
+    try:
+        return client.users_info(user=user_id)["user"]
+    except SlackApiError as exc:
+        log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
+        return None
+
+
+def display_name(client: WebClient, user_id: str) -> str:
+    """How Slack shows a person (display name, else real name, else handle); their ID if Slack won't say."""
+    info = user_info(client, user_id) or {}
+    profile = info.get("profile") or {}
+    return profile.get("display_name") or profile.get("real_name") or info.get("real_name") \
+        or info.get("name") or user_id
+
+
+def real_name(client: WebClient, user_id: str) -> str:
+    info = user_info(client, user_id) or {}
+    return (info.get("profile") or {}).get("real_name") or info.get("real_name") or info.get("name") or user_id
 
 
 def is_admin_or_lead(client: WebClient, ws: Workspace, user_id: str) -> bool:
@@ -51,7 +70,7 @@ def refresh_teams(rt, team_id: str) -> int:
         channels = [c for c in (ws.sales_channel, ws.marketing_channel) if c] if ws else []
     changed = 0
     for channel in channels:
-        ids = channel_members(rt.client, channel)
+        ids = channel_members(rt.client_for(team_id), channel)
         if ids is None:
             continue
         with session_scope(rt.engine) as session:

@@ -35,6 +35,7 @@ class Runtime:
     engine: Engine
     client: WebClient
     name: str = "main"
+    installations: object | None = None  # bot.oauth.DbInstallationStore when installed through OAuth
     extras: dict = field(default_factory=dict)
     # Work a listener hands off after ack() so the listener pool stays free to acknowledge
     # the next requests at once (see `defer`).
@@ -54,16 +55,30 @@ class Runtime:
 
         return self.background.submit(run)
 
+    def client_for(self, team_id: str | None) -> WebClient:
+        """A Web API client with the bot token of `team_id` (the one token, in a single-workspace install)."""
+        if self.installations is None:
+            return self.client
+        row = self.installations.row(team_id)
+        if row is None:
+            raise LookupError(f"Truce is not installed in workspace {team_id}")
+        return make_client(self.settings, token=row.bot_token)
+
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, deliver: bool = True) -> Iterator[Session]:
         """A unit of work: commits on success, then sends the posts it queued in the outbox.
 
         What delivery did is left in `session.info["delivery"]` (see `delivery.outcome`).
+        With deliver=False the posts wait for `send_queued(session)` (e.g. after ack()).
         """
         with session_scope(self.engine) as session:
             yield session
             session.flush()
-            queued = list(session.info.get("outbox_ids", ()))
+        if deliver:
+            self.send_queued(session)
+
+    def send_queued(self, session: Session) -> None:
+        queued = list(session.info.pop("outbox_ids", ()))
         if queued:
             from bot import delivery
 
@@ -81,6 +96,10 @@ def build_runtime(settings: Settings, *, name: str = "main", engine: Engine | No
         client=make_client(settings),
         name=name,
     )
+    if settings.oauth and not settings.slack_bot_token:
+        from bot.oauth import DbInstallationStore
+
+        rt.installations = DbInstallationStore(rt.engine)
     register(rt)
     return rt
 

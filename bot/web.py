@@ -44,7 +44,8 @@ def make_wsgi(rt: Runtime, app: App):
 
     def wsgi(environ: dict[str, Any], start_response):
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
-        if path == "/slack/events" and method == "POST":
+        if (path == "/slack/events" and method == "POST") or (
+                path in ("/slack/install", "/slack/oauth_redirect") and method == "GET" and rt.installations):
             return bolt(environ, start_response)
         route = ROUTES.get((method, path))
         if route is None:

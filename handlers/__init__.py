@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import home, intel, membership, messages, reactions, truce
+from handlers import csat, home, install, intel, joint, membership, messages, reactions, truce, unhappy
 
-MODULES = [truce, membership, reactions, messages, home, intel]
+MODULES = [truce, membership, reactions, messages, home, install, joint, unhappy, csat, intel]
 
 
 def register_all(app: App) -> None:

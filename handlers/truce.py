@@ -93,11 +93,13 @@ def setup_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
         ack(response_action="errors",
             errors={SetupIds.SALES_BLOCK: "Only a Slack admin or a Truce lead can change the setup."})
         return
-    ack()
-    with rt.session() as session:
+    # Saved before ack(): if saving fails, the modal stays open with everything typed in it.
+    with rt.session(deliver=False) as session:
         ws = workspaces.update_setup(session=session, team_id=context["team_id"], data=data, settings=rt.settings)
         delivery.queue_post(session, team_id=ws.team_id, channel=context["user_id"],
                             text=setup_saved_text(ws))
+    ack()
+    rt.send_queued(session)
     refresh_teams(rt, ws.team_id)
 
 

@@ -104,8 +104,7 @@ def test_two_replicas_post_the_digest_once(paris, db):
 def test_a_restart_after_downtime_posts_the_missed_digest_once(paris, db):
     stack = paris
     add(stack, "Acme cut prices", at=DUE - timedelta(days=1))
-    stack.server.stop()  # Truce is down over Monday morning (Slack, the emulator, stays up)
-    stack.executor.shutdown(wait=True)
+    stack.stop_app()  # Truce is down over Monday morning (Slack and the database stay)
     restarted = SandboxStack(engine=db, emulator=stack.emulator)
     try:
         assert run_at(restarted, DUE + timedelta(days=2, hours=5)) == 1
@@ -116,8 +115,7 @@ def test_a_restart_after_downtime_posts_the_missed_digest_once(paris, db):
         assert run_at(restarted, DUE + timedelta(days=7, minutes=1)) == 1
         assert len(digests(restarted, SALES)) == 2
     finally:
-        restarted.server.stop()
-        restarted.executor.shutdown(wait=True)
+        restarted.stop()
 
 
 def test_a_quiet_week_posts_nothing(paris):

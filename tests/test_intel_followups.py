@@ -50,8 +50,10 @@ def test_the_sharer_retracts_and_every_copy_says_so(stack):
     stack.driver.click(MARK, post, IntelIds.MENU, selected=f"retract:{shares(stack)[0].id}")
     confirm = stack.state.ephemerals_for(MARK)[-1]
     assert "Retract this share from all 2 channels?" in block_text(confirm)
+    count = len(stack.state.ephemerals_for(MARK))
     stack.driver.click_ephemeral(MARK, confirm, IntelIds.RETRACT_CONFIRM)
-    assert confirm.text == ":no_entry_sign: Retracted. All 2 copies now say so."
+    assert len(stack.state.ephemerals_for(MARK)) == count  # the confirmation is replaced
+    assert stack.state.ephemerals_for(MARK)[-1].text == ":no_entry_sign: Retracted. All 2 copies now say so."
     for channel in (SALES, JOINT):
         message = stack.state.messages(channel)[-1]
         assert f"*Retracted* by <@{MARK}>" in block_text(message)

@@ -94,14 +94,16 @@ def test_more_and_back_page_through_ten_at_a_time(stack):
     text = block_text(note)
     assert "1 to 10" in text and "number 22" in text and "number 13" in text and "number 12" not in text
     stack.driver.click_ephemeral(SAM, note, IntelIds.SEARCH_MORE)
-    text = block_text(note)  # the same ephemeral, replaced
+    note = stack.state.ephemerals_for(SAM)[-1]  # the same ephemeral, replaced
+    text = block_text(note)
     assert "11 to 20" in text and "number 12" in text and "number 3" in text and "number 22" not in text
     stack.driver.click_ephemeral(SAM, note, IntelIds.SEARCH_MORE)
+    note = stack.state.ephemerals_for(SAM)[-1]
     text = block_text(note)
     assert "21 to 23" in text and "number 0" in text
     assert "More" not in [e["text"]["text"] for b in note.blocks if b["type"] == "actions" for e in b["elements"]]
     stack.driver.click_ephemeral(SAM, note, IntelIds.SEARCH_BACK)
-    assert "11 to 20" in block_text(note)
+    assert "11 to 20" in block_text(stack.state.ephemerals_for(SAM)[-1])
     assert len(stack.state.ephemerals_for(SAM)) == 1
 
 

@@ -36,7 +36,38 @@ HELP: dict[str, list[tuple[str, str]]] = {
                                        "channels, or `off` (admins and leads)."),
         ("/intel help", "Show this help."),
     ],
+    "/joint": [
+        ("/joint", "Show the next quarterly joint meeting, and this help."),
+        ("/joint agenda Pricing for the new tier", "Add an item to the next joint meeting's agenda."),
+        ("/joint needs Acme wants SSO by spring", "Record a customer's future need; the agenda lists them "
+                                                   "per quarter."),
+        ("/joint schedule", "Show the meeting schedule and its next three dates. Admins and leads change it: "
+                            "`/joint schedule first tue 10:00 prompt 7d`, or the form it opens."),
+        ("/joint minutes", "Record the last meeting's outcomes: minutes and action items (owner, due date)."),
+        ("/joint plan [2027-Q1]", "Open a quarter's joint business plan: goals, campaigns, budget, expected "
+                                  "pipeline and revenue, owners from both teams."),
+        ("/joint plan history [2027-Q1]", "Every change to a plan: who, when, what."),
+        ("/joint plan export [2027-Q1]", "Post the plan as a CSV file for the finance forecast."),
+        ("/joint plan token", "Create the token a forecast tool uses to pull the CSV over HTTPS "
+                              "(admins and leads)."),
+        ("/joint announce", "Post the next meeting's prompt now instead of waiting (admins and leads)."),
+    ],
 }
+HELP["/unhappy"] = [
+    ("/unhappy Acme Corp: invoice was wrong twice !high",
+     "Report an unhappy customer at once (severity !low, !medium, !high or !critical; medium by default)."),
+    ("/unhappy", "Open the report form: customer, severity, what happened, link, contact."),
+    ("/unhappy list", "Open customer alerts, newest first, with who owns them and how fast they were owned."),
+    ("/unhappy mine", "The open alerts you own."),
+    ("/unhappy assign 12 @dana sales", "Make someone an owner of alert #12 (leads); the previous owner is told."),
+    ("/unhappy settings", "Reaction emoji, reminder times per severity, working hours (admins and leads)."),
+    ("/unhappy help", "Show this help. On any message: ⋯ → “Report customer unhappiness”."),
+]
+HELP["/truce"] += [
+    ("/truce csat Acme Corp 7/10 slow onboarding",
+     "Record a customer's satisfaction score (7/10 or 4/5; a bare number uses the default scale)."),
+    ("/truce csat token", "The token survey tools use to POST scores to /webhooks/csat (admins and leads)."),
+]
 
 
 def help_text(command: str | None = None) -> str:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.blocks.common import channel, context, section
 from bot.blocks.intel_lists import home_section as intel_home
+from bot.blocks.unhappy_notes import home_blocks as unhappy_home
 from bot.ids import HomeIds
 from bot.models import Workspace
 from bot.services.members import Team
@@ -17,7 +18,18 @@ from bot.services.workspaces import missing_channels
 
 # Each section builder: (session, workspace, user_id) -> blocks. Shown in this order.
 HomeSection = Callable[[Session, Workspace, str], list[Block]]
-HOME_SECTIONS: list[HomeSection] = [intel_home]
+HOME_SECTIONS: list[HomeSection] = []
+HOME_SECTIONS.append(unhappy_home)
+HOME_SECTIONS.append(intel_home)
+
+
+def _joint_meeting(session: Session, ws: Workspace, user_id: str) -> list[Block]:
+    from bot.services.joint_posts import home_section
+
+    return home_section(session, ws, user_id)
+
+
+HOME_SECTIONS.append(_joint_meeting)
 
 
 def _teams_line(teams: set[Team]) -> str:

@@ -1,9 +1,51 @@
 """All tables. Importing this package registers every model on SQLModel.metadata."""
 
 from bot.models.core import Member, Outbox, ProcessedEvent, Workspace
+from bot.models.csat import CsatDigestRun, CsatScore, CsatToken
+from bot.models.install import Installation, OAuthState
 from bot.models.intel import IntelDigest, IntelPost, IntelShare, IntelSupporter, IntelVote
+from bot.models.joint import (
+    ActionItem,
+    CustomerNeed,
+    JointAgendaItem,
+    JointMeeting,
+    JointOccurrence,
+    JointPlan,
+    JointPlanLine,
+    JointPlanRevision,
+    JointRsvp,
+    JointTimeOption,
+    JointVote,
+)
+from bot.models.unhappy import CorrectiveAction, UnhappyReport, UnhappyStage
 
 __all__ = [
-    "IntelDigest", "IntelPost", "IntelShare", "IntelSupporter", "IntelVote",
-    "Member", "Outbox", "ProcessedEvent", "Workspace",
+    "ActionItem",
+    "CorrectiveAction",
+    "CsatDigestRun",
+    "CsatScore",
+    "CsatToken",
+    "CustomerNeed",
+    "Installation",
+    "IntelDigest",
+    "IntelPost",
+    "IntelShare",
+    "IntelSupporter",
+    "IntelVote",
+    "JointAgendaItem",
+    "JointMeeting",
+    "JointOccurrence",
+    "JointPlan",
+    "JointPlanLine",
+    "JointPlanRevision",
+    "JointRsvp",
+    "JointTimeOption",
+    "JointVote",
+    "Member",
+    "OAuthState",
+    "Outbox",
+    "ProcessedEvent",
+    "UnhappyReport",
+    "UnhappyStage",
+    "Workspace",
 ]

@@ -10,13 +10,13 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import httpx
 
 from bot.sandbox import methods
 from bot.sandbox.emulator import SlackEmulator
-from bot.sandbox.state import Ephemeral, Message, View
+from bot.sandbox.state import Ephemeral, Message, View, WorkspaceState
 
 
 def sign(secret: str, timestamp: str, body: str | bytes) -> str:
@@ -68,19 +68,24 @@ class SlackDriver:
     """Plays Slack's part towards the app at `app_url` (its /slack/events endpoint)."""
 
     def __init__(self, *, app_url: str, signing_secret: str, emulator: SlackEmulator,
-                 settle: Callable[[], None] | None = None, timeout: float = 10.0):
+                 settle: Callable[[], None] | None = None, timeout: float = 10.0,
+                 state: WorkspaceState | None = None):
         self.app_url, self.secret, self.emu = app_url, signing_secret, emulator
+        self.state = state or emulator.primary  # the workspace this driver's people are in
+        self.socket_mode = False  # True: deliver over the app's Socket Mode connection instead of HTTP
         self.settle = settle or (lambda: None)
         self.http = httpx.Client(timeout=timeout)
         self.api_app_id = "A0TRUCE"
 
     @property
     def team_id(self) -> str:
-        return self.emu.state.team_id
+        return self.state.team_id
 
     # --- transport ---------------------------------------------------------------------------
     def post(self, body: str, content_type: str, *, headers: dict[str, str] | None = None,
              timestamp: int | None = None, secret: str | None = None) -> httpx.Response:
+        if self.socket_mode:
+            return self._over_socket(body, content_type, headers or {})
         ts = str(int(time.time()) if timestamp is None else timestamp)
         sent = {
             "Content-Type": content_type,
@@ -92,6 +97,27 @@ class SlackDriver:
         self.settle()
         return response
 
+    def _over_socket(self, body: str, content_type: str, headers: dict[str, str]) -> httpx.Response:
+        """Socket Mode: the same payloads, in envelopes over the WebSocket; the ack is the answer."""
+        if content_type.startswith("application/json"):
+            kind, payload = "events_api", json.loads(body)
+        else:
+            form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+            kind, payload = ("interactive", json.loads(form["payload"])) if "payload" in form else \
+                ("slash_commands", form)
+        answer = self.emu.socket_mode.deliver(
+            kind, payload, retry_attempt=int(headers.get("X-Slack-Retry-Num", 0)),
+            retry_reason=headers.get("X-Slack-Retry-Reason", ""))
+        request = httpx.Request("POST", "wss://socket-mode")
+        if answer is None:
+            response = httpx.Response(504, request=request, text="no ack within 3 seconds")
+        elif answer.get("payload"):
+            response = httpx.Response(200, request=request, json=answer["payload"])
+        else:
+            response = httpx.Response(200, request=request, content=b"")
+        self.settle()
+        return response
+
     def _form(self, data: dict[str, Any], **kw) -> httpx.Response:
         return self.post(urlencode(data), "application/x-www-form-urlencoded", **kw)
 
@@ -99,16 +125,16 @@ class SlackDriver:
         return self._form({"payload": json.dumps(payload)}, **kw)
 
     def _team(self) -> dict[str, Any]:
-        return {"id": self.team_id, "domain": self.emu.state.domain}
+        return {"id": self.team_id, "domain": self.state.domain}
 
     def _user(self, user_id: str) -> dict[str, Any]:
-        user = self.emu.state.users[user_id]
+        user = self.state.users[user_id]
         return {"id": user_id, "username": user.name, "name": user.name, "team_id": self.team_id}
 
     # --- slash commands ----------------------------------------------------------------------
     def command(self, user_id: str, command: str, text: str = "", *, channel: str | None = None,
                 **kw) -> httpx.Response:
-        st = self.emu.state
+        st = self.state
         channel_id = channel or st.im_for(user_id).id
         ch = st.channels.get(channel_id)
         data = {
@@ -116,8 +142,8 @@ class SlackDriver:
             "channel_id": channel_id, "channel_name": ch.name if ch and not ch.is_im else "directmessage",
             "user_id": user_id, "user_name": st.users[user_id].name, "command": command, "text": text,
             "api_app_id": self.api_app_id, "is_enterprise_install": "false",
-            "response_url": self.emu.issue_response_url(user=user_id, channel=channel_id),
-            "trigger_id": self.emu.issue_trigger(user_id),
+            "response_url": self.emu.issue_response_url(user=user_id, channel=channel_id, state=self.state),
+            "trigger_id": self.emu.issue_trigger(user_id, self.state),
         }
         response = self._form(data, **kw)
         self._show_ack(response, user_id, channel_id)
@@ -125,7 +151,7 @@ class SlackDriver:
 
     def _show_ack(self, response: httpx.Response, user_id: str, channel_id: str) -> None:
         """A command's ack body is a message Slack shows (ephemeral unless in_channel); a plain-text
-        body is shown as an ephemeral message too."""
+        body (Bolt's `ack(text=...)` without blocks) is shown as an ephemeral text too."""
         ctype = response.headers.get("content-type", "")
         if response.status_code != 200 or not response.content:
             return
@@ -136,8 +162,12 @@ class SlackDriver:
         else:
             return
         if body.get("text") or body.get("blocks"):
-            with self.emu.state.lock:
-                methods.apply_response(self.emu, {"user": user_id, "channel": channel_id}, body)
+            self.emu.use(self.state)
+            try:
+                with self.state.lock:
+                    methods.apply_response(self.emu, {"user": user_id, "channel": channel_id}, body)
+            finally:
+                self.emu.use(None)
 
     # --- interactivity -----------------------------------------------------------------------
     def click(self, user_id: str, message: Message, action_id: str, *, value: str | None = None,
@@ -157,45 +187,47 @@ class SlackDriver:
             action["selected_user"] = selected
         payload = {
             "type": "block_actions", "team": self._team(), "user": self._user(user_id),
-            "api_app_id": self.api_app_id, "token": "unused", "trigger_id": self.emu.issue_trigger(user_id),
+            "api_app_id": self.api_app_id, "token": "unused", "trigger_id": self.emu.issue_trigger(user_id, self.state),
             "container": {"type": "message", "message_ts": message.ts, "channel_id": message.channel,
                           "is_ephemeral": False},
-            "channel": {"id": message.channel, "name": self.emu.state.channels[message.channel].name},
+            "channel": {"id": message.channel, "name": self.state.channels[message.channel].name},
             "message": message.to_api(),
             "response_url": self.emu.issue_response_url(
-                user=user_id, channel=message.channel, message_ts=message.ts),
+                user=user_id, channel=message.channel, message_ts=message.ts, state=self.state),
             "actions": [action],
         }
         return self._payload(payload)
 
-    def click_ephemeral(self, user_id: str, ephemeral: Ephemeral, action_id: str, *,
+    def click_ephemeral(self, user_id: str, note: Ephemeral, action_id: str, *,
                         value: str | None = None) -> httpx.Response:
-        """Click a button on an ephemeral message (Slack sends no `message` for those; its
-        response_url replaces or deletes the ephemeral)."""
-        block, element = self._find_element(ephemeral.blocks, action_id, value)
-        ch = self.emu.state.channels.get(ephemeral.channel)
+        """Click a button on an ephemeral message. As Slack does, the payload carries no `message`
+        (the app never stored it), and its response_url can replace or delete that ephemeral."""
+        block, element = self._find_element(note.blocks, action_id, value)
+        action = {"action_id": action_id, "block_id": block.get("block_id", ""), "type": element["type"],
+                  "value": element.get("value", ""), "text": element.get("text"),
+                  "action_ts": f"{time.time():.6f}"}
+        channel = self.state.channels[note.channel]
         payload = {
             "type": "block_actions", "team": self._team(), "user": self._user(user_id),
-            "api_app_id": self.api_app_id, "token": "unused", "trigger_id": self.emu.issue_trigger(user_id),
-            "container": {"type": "message", "message_ts": ephemeral.ts, "channel_id": ephemeral.channel,
+            "api_app_id": self.api_app_id, "token": "unused",
+            "trigger_id": self.emu.issue_trigger(user_id, self.state),
+            "container": {"type": "message", "message_ts": note.ts, "channel_id": note.channel,
                           "is_ephemeral": True},
-            "channel": {"id": ephemeral.channel, "name": ch.name if ch and not ch.is_im else "directmessage"},
-            "response_url": self.emu.issue_response_url(
-                user=user_id, channel=ephemeral.channel, message_ts=ephemeral.ts, ephemeral=True),
-            "actions": [{"action_id": action_id, "block_id": block.get("block_id", ""), "type": element["type"],
-                         "value": element.get("value", ""), "text": element.get("text"),
-                         "action_ts": f"{time.time():.6f}"}],
+            "channel": {"id": note.channel, "name": channel.name if not channel.is_im else "directmessage"},
+            "response_url": self.emu.issue_response_url(user=user_id, channel=note.channel, message_ts=note.ts,
+                                                        state=self.state),
+            "actions": [action],
         }
         return self._payload(payload)
 
     def click_home(self, user_id: str, action_id: str, *, value: str | None = None) -> httpx.Response:
-        view = self.emu.state.home.get(user_id)
+        view = self.state.home.get(user_id)
         if view is None:
             raise AssertionError(f"{user_id} has no Home tab published")
         block, element = self._find_element(view.get("blocks", []), action_id, value)
         payload = {
             "type": "block_actions", "team": self._team(), "user": self._user(user_id),
-            "api_app_id": self.api_app_id, "trigger_id": self.emu.issue_trigger(user_id),
+            "api_app_id": self.api_app_id, "trigger_id": self.emu.issue_trigger(user_id, self.state),
             "container": {"type": "view", "view_id": f"VH{user_id}"},
             "view": {"id": f"VH{user_id}", **view, "state": {"values": {}}},
             "actions": [{"action_id": action_id, "block_id": block.get("block_id", ""),
@@ -205,12 +237,12 @@ class SlackDriver:
 
     def click_in_view(self, user_id: str, view_id: str, action_id: str, *, value: str | None = None,
                       values: dict[str, Any] | None = None) -> httpx.Response:
-        stored = self.emu.state.views[view_id]
+        stored = self.state.views[view_id]
         block, element = self._find_element(stored.view.get("blocks", []), action_id, value)
         view = {**stored.view, "state": {"values": self._state(stored.view, values or {})}}
         payload = {
             "type": "block_actions", "team": self._team(), "user": self._user(user_id),
-            "api_app_id": self.api_app_id, "trigger_id": self.emu.issue_trigger(user_id),
+            "api_app_id": self.api_app_id, "trigger_id": self.emu.issue_trigger(user_id, self.state),
             "container": {"type": "view", "view_id": view_id}, "view": view,
             "actions": [{"action_id": action_id, "block_id": block.get("block_id", ""),
                          "type": element["type"], "value": element.get("value", "")}],
@@ -222,21 +254,21 @@ class SlackDriver:
         payload = {
             "type": "message_action", "callback_id": callback_id, "team": self._team(),
             "user": self._user(user_id), "api_app_id": self.api_app_id, "token": "unused",
-            "trigger_id": self.emu.issue_trigger(user_id), "message_ts": message.ts,
-            "channel": {"id": message.channel, "name": self.emu.state.channels[message.channel].name},
+            "trigger_id": self.emu.issue_trigger(user_id, self.state), "message_ts": message.ts,
+            "channel": {"id": message.channel, "name": self.state.channels[message.channel].name},
             "message": message.to_api(),
-            "response_url": self.emu.issue_response_url(user=user_id, channel=message.channel),
+            "response_url": self.emu.issue_response_url(user=user_id, channel=message.channel, state=self.state),
         }
         return self._payload(payload)
 
     def submit(self, user_id: str, view_id: str, values: dict[str, Any]) -> httpx.Response:
         """Submit a modal. `values` maps action_id (or "block_id.action_id") to what was entered;
         inputs not named are submitted as Slack would: with their initial values, or empty."""
-        stored = self.emu.state.views[view_id]
+        stored = self.state.views[view_id]
         view = {**stored.view, "state": {"values": self._state(stored.view, values)}}
         payload = {
             "type": "view_submission", "team": self._team(), "user": self._user(user_id),
-            "api_app_id": self.api_app_id, "token": "unused", "trigger_id": self.emu.issue_trigger(user_id),
+            "api_app_id": self.api_app_id, "token": "unused", "trigger_id": self.emu.issue_trigger(user_id, self.state),
             "view": view, "response_urls": [],
         }
         response = self._payload(payload)
@@ -244,7 +276,7 @@ class SlackDriver:
         return response
 
     def close(self, user_id: str, view_id: str) -> httpx.Response:
-        stored = self.emu.state.views[view_id]
+        stored = self.state.views[view_id]
         payload = {"type": "view_closed", "team": self._team(), "user": self._user(user_id),
                    "api_app_id": self.api_app_id, "view": stored.view, "is_cleared": False}
         stored.closed = True
@@ -254,7 +286,7 @@ class SlackDriver:
         body = response.json() if response.content and response.headers.get(
             "content-type", "").startswith("application/json") else {}
         action = body.get("response_action")
-        stored = self.emu.state.views[view_id]
+        stored = self.state.views[view_id]
         if response.status_code != 200:
             return
         if action == "errors":
@@ -263,8 +295,8 @@ class SlackDriver:
             stored.view = {**stored.view, **body["view"], "id": view_id}
             return
         if action == "push":
-            new_id = self.emu.state.next_id("V")
-            self.emu.state.views[new_id] = View(new_id, stored.user, {**body["view"], "id": new_id}, "")
+            new_id = self.state.next_id("V")
+            self.state.views[new_id] = View(new_id, stored.user, {**body["view"], "id": new_id}, "")
             return
         stored.closed = True
 
@@ -318,7 +350,7 @@ class SlackDriver:
             "token": "unused", "team_id": self.team_id, "api_app_id": self.api_app_id, "event": event,
             "type": "event_callback", "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
             "event_time": int(time.time()), "authorizations": [{
-                "team_id": self.team_id, "user_id": self.emu.state.bot_user_id, "is_bot": True,
+                "team_id": self.team_id, "user_id": self.state.bot_user_id, "is_bot": True,
                 "enterprise_id": None, "is_enterprise_install": False}],
             "is_ext_shared_channel": False,
         }
@@ -330,7 +362,7 @@ class SlackDriver:
     def react(self, user_id: str, message: Message, name: str, **kw) -> httpx.Response:
         """Add a reaction in the workspace and deliver Slack's `reaction_added` event."""
         name = name.strip(":")
-        with self.emu.state.lock:
+        with self.state.lock:
             users = message.reactions.setdefault(name, [])
             if user_id not in users:
                 users.append(user_id)
@@ -342,7 +374,7 @@ class SlackDriver:
 
     def unreact(self, user_id: str, message: Message, name: str, **kw) -> httpx.Response:
         name = name.strip(":")
-        with self.emu.state.lock:
+        with self.state.lock:
             if user_id in message.reactions.get(name, []):
                 message.reactions[name].remove(user_id)
         return self.event({
@@ -353,7 +385,7 @@ class SlackDriver:
 
     def say(self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None) -> Message:
         """A person posts a message (no event is sent: Truce does not listen to plain messages)."""
-        st = self.emu.state
+        st = self.state
         with st.lock:
             ch = st._resolve(channel)
             msg = Message(ch.id, st.next_ts(), user_id, text, thread_ts=thread_ts)
@@ -362,7 +394,7 @@ class SlackDriver:
 
     def edit(self, message: Message, text: str) -> httpx.Response:
         previous = message.to_api()
-        with self.emu.state.lock:
+        with self.state.lock:
             message.text, message.edited = text, True
         return self.event({
             "type": "message", "subtype": "message_changed", "channel": message.channel, "hidden": True,
@@ -372,7 +404,7 @@ class SlackDriver:
 
     def delete(self, message: Message) -> httpx.Response:
         previous = message.to_api()
-        with self.emu.state.lock:
+        with self.state.lock:
             message.deleted = True
         return self.event({
             "type": "message", "subtype": "message_deleted", "channel": message.channel, "hidden": True,
@@ -381,19 +413,19 @@ class SlackDriver:
         })
 
     def join(self, user_id: str, channel: str) -> httpx.Response:
-        with self.emu.state.lock:
-            self.emu.state.channels[channel].members.add(user_id)
+        with self.state.lock:
+            self.state.channels[channel].members.add(user_id)
         return self.event({"type": "member_joined_channel", "user": user_id, "channel": channel,
                            "channel_type": "C", "team": self.team_id, "event_ts": f"{time.time():.6f}"})
 
     def leave(self, user_id: str, channel: str) -> httpx.Response:
-        with self.emu.state.lock:
-            self.emu.state.channels[channel].members.discard(user_id)
+        with self.state.lock:
+            self.state.channels[channel].members.discard(user_id)
         return self.event({"type": "member_left_channel", "user": user_id, "channel": channel,
                            "channel_type": "C", "team": self.team_id, "event_ts": f"{time.time():.6f}"})
 
     def open_home(self, user_id: str) -> httpx.Response:
-        return self.event({"type": "app_home_opened", "user": user_id, "channel": self.emu.state.im_for(user_id).id,
+        return self.event({"type": "app_home_opened", "user": user_id, "channel": self.state.im_for(user_id).id,
                            "tab": "home", "event_ts": f"{time.time():.6f}"})
 
     def url_verification(self, challenge: str) -> httpx.Response:

@@ -68,15 +68,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(data).encode(), headers=headers)
 
     def _dispatch(self, raw: bytes) -> None:
-        state = self.server.state
+        emu = self.server.emulator
         path = urlparse(self.path).path
         if path.startswith("/response/"):
             self._response_url(path.removeprefix("/response/"), raw)
             return
         if path.startswith("/upload/"):
-            with state.lock:
-                if path.removeprefix("/upload/") in state.files:
-                    state.files[path.removeprefix("/upload/")]["content"] = raw
+            file_id = path.removeprefix("/upload/")
+            for st in emu.workspaces.values():
+                with st.lock:
+                    if file_id in st.files:
+                        st.files[file_id]["content"] = raw
             self._send(200, b"OK - uploaded", "text/plain")
             return
         if not path.startswith("/api/"):
@@ -90,6 +92,15 @@ class _Handler(BaseHTTPRequestHandler):
             return
         query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
         args = {**query, **args}
+        token = (self.headers.get("Authorization", "").removeprefix("Bearer ").strip() or args.pop("token", ""))
+        state = emu.workspace_for_token(token) or emu.primary
+        emu.use(state)
+        try:
+            self._call(state, method, args, token)
+        finally:
+            emu.use(None)
+
+    def _call(self, state: WorkspaceState, method: str, args: dict[str, Any], token: str) -> None:
         with state.lock:
             state.calls.append((method, dict(args)))
         fault = state.take_fault(method)
@@ -103,12 +114,15 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._json({"ok": False, "error": fault.error or "fatal_error"})
             return
-        token = (self.headers.get("Authorization", "").removeprefix("Bearer ").strip() or args.pop("token", ""))
         func = methods.METHODS.get(method)
         if func is None:
             self._json({"ok": False, "error": "unknown_method"}, 404)
             return
-        if method not in methods.NO_AUTH:
+        if method == "apps.connections.open":
+            if token not in self.server.emulator.app_tokens:
+                self._json({"ok": False, "error": "invalid_auth" if token else "not_authed"})
+                return
+        elif method not in methods.NO_AUTH:
             if not token:
                 self._json({"ok": False, "error": "not_authed"})
                 return
@@ -124,10 +138,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._json({"ok": True, **result})
 
     def _response_url(self, key: str, raw: bytes) -> None:
-        state = self.server.state
-        with state.lock:
-            ctx = state.responses.get(key)
-        if ctx is None:
+        emu = self.server.emulator
+        state = next((st for st in emu.workspaces.values() if key in st.responses), None)
+        if state is None:
             self._send(404, b"expired_url", "text/plain")
             return
         try:
@@ -135,8 +148,12 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send(400, b"invalid_payload", "text/plain")
             return
-        with state.lock:
-            methods.apply_response(self.server.emulator, ctx, body)
+        emu.use(state)
+        try:
+            with state.lock:
+                methods.apply_response(emu, state.responses[key], body)
+        finally:
+            emu.use(None)
         self._send(200, b"ok", "text/plain")
 
 
@@ -144,19 +161,56 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128  # Slack takes bursts of connections; the default backlog of 5 refuses them
-    state: WorkspaceState
     emulator: SlackEmulator
 
 
 class SlackEmulator:
-    """The emulated Slack. `start()` serves it on 127.0.0.1 at a free port."""
+    """The emulated Slack. `start()` serves it on 127.0.0.1 at a free port.
+
+    It can hold several workspaces (a distributed app's installs): each request acts on the
+    workspace its token belongs to; `state` is that workspace while a request is served, and
+    the first (primary) workspace otherwise.
+    """
 
     def __init__(self, state: WorkspaceState | None = None, *, host: str = "127.0.0.1", port: int = 0):
-        self.state = state or WorkspaceState()
+        self.primary = state or WorkspaceState()
+        self.workspaces: dict[str, WorkspaceState] = {self.primary.team_id: self.primary}
+        self.oauth_codes: dict[str, tuple[str, str]] = {}  # code -> (team_id, installing user)
+        self.app_tokens: set[str] = set()  # app-level tokens (xapp-…) that may open Socket Mode
+        self._hub = None
+        self._local = threading.local()
         self._server = _Server((host, port), _Handler)
-        self._server.state = self.state
         self._server.emulator = self
         self._thread: threading.Thread | None = None
+
+    @property
+    def state(self) -> WorkspaceState:
+        return getattr(self._local, "state", None) or self.primary
+
+    def use(self, state: WorkspaceState | None) -> None:
+        self._local.state = state
+
+    @property
+    def socket_mode(self):
+        """The Socket Mode side (started on first use): where apps connect and envelopes go."""
+        if self._hub is None:
+            from bot.sandbox.socket_mode import SocketModeHub
+
+            self._hub = SocketModeHub(self._server.server_address[0])
+        return self._hub
+
+    def add_workspace(self, state: WorkspaceState) -> WorkspaceState:
+        self.workspaces[state.team_id] = state
+        return state
+
+    def workspace_for_token(self, token: str) -> WorkspaceState | None:
+        return next((st for st in self.workspaces.values() if token and token in st.tokens), None)
+
+    def authorize(self, team_id: str, user_id: str) -> str:
+        """What Slack's authorize page does when `user_id` approves the install: a one-time code."""
+        code = uuid.uuid4().hex
+        self.oauth_codes[code] = (team_id, user_id)
+        return code
 
     @property
     def base_url(self) -> str:
@@ -173,20 +227,23 @@ class SlackEmulator:
         return self
 
     def stop(self) -> None:
+        if self._hub is not None:
+            self._hub.close()
         self._server.shutdown()
         self._server.server_close()
 
     # --- used by the driver: what Slack hands an app with each interaction -----------------
-    def issue_trigger(self, user_id: str) -> str:
+    def issue_trigger(self, user_id: str, state: WorkspaceState | None = None) -> str:
         trigger = f"{uuid.uuid4().int % 10**13}.{uuid.uuid4().hex[:12]}"
-        with self.state.lock:
-            self.state.triggers[trigger] = user_id
+        state = state or self.state
+        with state.lock:
+            state.triggers[trigger] = user_id
         return trigger
 
     def issue_response_url(self, *, user: str, channel: str, message_ts: str | None = None,
-                           ephemeral: bool = False) -> str:
+                           state: WorkspaceState | None = None) -> str:
         key = uuid.uuid4().hex
-        with self.state.lock:
-            self.state.responses[key] = {"user": user, "channel": channel, "message_ts": message_ts,
-                                         "ephemeral": ephemeral}
+        state = state or self.state
+        with state.lock:
+            state.responses[key] = {"user": user, "channel": channel, "message_ts": message_ts}
         return f"{self.base_url}/response/{key}"

@@ -311,14 +311,16 @@ def files_complete_upload(emu, args):
             raise _err("file_not_found")
         info["title"] = f.get("title") or info.get("name")
         done.append({"id": info["id"], "name": info.get("name"), "title": info["title"]})
-    channel_id = args.get("channel_id") or args.get("channels")
-    if channel_id:
-        ch = _channel(emu, channel_id)
+    # channel_id (one channel), or channels: a comma-separated list of channel or user IDs
+    targets = [args["channel_id"]] if args.get("channel_id") else \
+        [c.strip() for c in str(args.get("channels") or "").split(",") if c.strip()]
+    chans = [_channel(emu, c) for c in targets]
+    for ch in chans:
         if st.bot_user_id not in ch.members:
             raise _err("not_in_channel")
-        msg = Message(ch.id, st.next_ts(), st.bot_user_id, args.get("initial_comment") or "",
-                      thread_ts=args.get("thread_ts"), bot_id=st.bot_id, files=done)
-        ch.messages.append(msg)
+    for ch in chans:
+        ch.messages.append(Message(ch.id, st.next_ts(), st.bot_user_id, args.get("initial_comment") or "",
+                                   thread_ts=args.get("thread_ts"), bot_id=st.bot_id, files=done))
     return {"files": done}
 
 
@@ -329,26 +331,20 @@ def apply_response(emu, ctx: dict[str, Any], body: dict[str, Any]) -> None:
     """What Slack does with a POST to a response_url."""
     st = emu.state
     channel, user, message_ts = ctx["channel"], ctx["user"], ctx.get("message_ts")
-    text, blocks = body.get("text") or "", body.get("blocks") or []
-    if ctx.get("ephemeral") and message_ts:
-        # The response_url of an interaction on an ephemeral message: Slack replaces or removes it.
-        eph = next((e for e in st.ephemerals if e.ts == message_ts and e.user == user), None)
-        if eph is not None and body.get("delete_original"):
-            st.ephemerals.remove(eph)
-            return
-        if eph is not None and body.get("replace_original"):
-            eph.text, eph.blocks = text, blocks
-            return
-    if body.get("delete_original") and message_ts:
-        msg = st.find_message(channel, message_ts)
-        if msg is not None:
-            msg.deleted = True
+    msg = st.find_message(channel, message_ts) if message_ts else None
+    if body.get("delete_original") and msg is not None:
+        msg.deleted = True
         return
-    if body.get("replace_original") and message_ts:
-        msg = st.find_message(channel, message_ts)
-        if msg is not None:
-            msg.text, msg.blocks, msg.edited = text, blocks, True
+    ephemeral = next((e for e in st.ephemerals if message_ts and e.ts == message_ts and e.user == user), None)
+    if ephemeral is not None and (body.get("delete_original") or body.get("replace_original")):
+        # An ephemeral message's response_url replaces or deletes that ephemeral (for this user only).
+        st.ephemerals.remove(ephemeral)
+        if body.get("delete_original"):
             return
+    text, blocks = body.get("text") or "", body.get("blocks") or []
+    if body.get("replace_original") and msg is not None and ephemeral is None:
+        msg.text, msg.blocks, msg.edited = text, blocks, True
+        return
     if body.get("response_type") == "in_channel":
         ch = st.channels.get(channel) or st.im_for(user)
         ch.messages.append(Message(ch.id, st.next_ts(), st.bot_user_id, text, blocks, bot_id=st.bot_id))
@@ -356,8 +352,29 @@ def apply_response(emu, ctx: dict[str, Any], body: dict[str, Any]) -> None:
     st.ephemerals.append(Ephemeral(channel, user, text, blocks, st.next_ts(), via="response_url"))
 
 
+def oauth_v2_access(emu, args):
+    code = args.get("code", "")  # the app's client id/secret come as HTTP basic auth; any are accepted
+    if code not in emu.oauth_codes:
+        raise _err("invalid_code")
+    team_id, user_id = emu.oauth_codes.pop(code)
+    st = emu.workspaces[team_id]
+    token = f"xoxb-{team_id.lower()}-{uuid.uuid4().hex[:12]}"
+    st.add_token(token)
+    return {
+        "app_id": "A0TRUCE", "authed_user": {"id": user_id}, "scope": "chat:write,commands",
+        "token_type": "bot", "access_token": token, "bot_user_id": st.bot_user_id,
+        "team": {"id": team_id, "name": st.team_name}, "enterprise": None, "is_enterprise_install": False,
+    }
+
+
+def apps_connections_open(emu, args):
+    return {"url": emu.socket_mode.url()}
+
+
 METHODS = {
     "api.test": lambda emu, args: {"args": args},
+    "apps.connections.open": apps_connections_open,
+    "oauth.v2.access": oauth_v2_access,
     "auth.test": auth_test,
     "team.info": team_info,
     "users.info": users_info,
@@ -380,4 +397,4 @@ METHODS = {
     "files.getUploadURLExternal": files_get_upload_url,
     "files.completeUploadExternal": files_complete_upload,
 }
-NO_AUTH = {"api.test"}
+NO_AUTH = {"api.test", "oauth.v2.access"}

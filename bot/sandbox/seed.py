@@ -31,9 +31,11 @@ PEOPLE = [
 ]
 
 
-def seed_state(state: WorkspaceState | None = None) -> WorkspaceState:
+def seed_state(state: WorkspaceState | None = None, *, token: str | None = BOT_TOKEN) -> WorkspaceState:
+    """The demo people and channels; `token` is the bot token already installed (None: not yet)."""
     state = state or WorkspaceState()
-    state.add_token(BOT_TOKEN)
+    if token:
+        state.add_token(token)
     for p in PEOPLE:
         state.add_user(User(p.id, p.name, p.real_name, is_admin=p.is_admin))
     everyone = [p.id for p in PEOPLE]

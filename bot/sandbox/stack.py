@@ -25,6 +25,7 @@ from bot.web import HttpServer
 class SandboxStack:
     def __init__(self, *, database_url: str | None = None, engine: Engine | None = None,
                  emulator: SlackEmulator | None = None, name: str | None = None, **overrides):
+        self._owns_emulator = emulator is None  # a replica shares Slack: it must not stop it
         self.emulator = emulator or SlackEmulator(seed_state()).start()
         self.secret = secrets.token_hex(16)
         fields = {
@@ -42,6 +43,7 @@ class SandboxStack:
         self.server = HttpServer(self.rt, self.app, host="127.0.0.1", port=0).start()
         self.driver = SlackDriver(app_url=self.server.url + "/slack/events", signing_secret=self.secret,
                                   emulator=self.emulator, settle=self.settle)
+        self._app_stopped = False
         self.team_id = bootstrap(self.rt)
 
     @property
@@ -65,9 +67,17 @@ class SandboxStack:
         assert msgs, f"no message in {channel}"
         return msgs[-1]
 
-    def stop(self) -> None:
+    def stop_app(self) -> None:
+        """Truce's process goes away (a crash, a deploy); Slack and the database stay."""
+        if self._app_stopped:
+            return
+        self._app_stopped = True
         self.server.stop()
         self.executor.shutdown(wait=True)
         self.rt.background.shutdown(wait=True)
         runtimes.forget(self.rt.name)
-        self.emulator.stop()
+
+    def stop(self) -> None:
+        self.stop_app()
+        if self._owns_emulator:
+            self.emulator.stop()

@@ -1,0 +1,218 @@
+"""/joint: the next meeting, help, schedule, agenda items, customers' needs, minutes, announce.
+The plan's sub-commands live in handlers/joint_plan.py, the buttons and modals in joint_meeting.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.blocks.help import help_blocks, help_text
+from bot.blocks.joint import status_text
+from bot.blocks.joint_modals import outcomes_modal, schedule_modal
+from bot.clock import aware, now
+from bot.ids import Command
+from bot.people import is_admin_or_lead
+from bot.services import joint_actions as actions
+from bot.services import joint_meetings as meetings
+from bot.services import joint_posts as posts
+from bot.services import members, workspaces
+from bot.services.joint_schedule import (
+    PREF,
+    USAGE,
+    ScheduleError,
+    next_dates,
+    parse_schedule,
+    schedule_of,
+    schedule_pref,
+    when_text,
+)
+from handlers.common import first_word, rt_of
+
+# /joint <word> handlers: each gets the Bolt kwargs + `rest`. joint_plan adds "plan".
+SUBCOMMANDS: dict[str, Callable[..., None]] = {}
+
+
+def register(app: App) -> None:
+    from handlers import joint_meeting, joint_plan
+
+    app.command(Command.JOINT)(joint_command)
+    SUBCOMMANDS.update({"schedule": schedule, "agenda": add_agenda_item, "needs": add_need, "need": add_need,
+                        "minutes": minutes, "announce": announce})
+    joint_meeting.register(app)
+    joint_plan.register(app)
+
+
+def typed(command: dict) -> str:
+    return f"```{command['command']} {command.get('text', '')}```"
+
+
+def joint_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
+    word, rest = first_word(command.get("text"))
+    if word == "help":
+        ack(text=help_text("/joint"), blocks=help_blocks("/joint"))
+        return
+    if word == "":
+        ack()
+        show_next(context=context, respond=respond)
+        return
+    if word in SUBCOMMANDS:
+        SUBCOMMANDS[word](ack=ack, command=command, client=client, context=context, respond=respond, rest=rest)
+        return
+    intro = f"I don't know `/joint {word}`. Here is what I can do (you typed {typed(command)}):"
+    ack(text=intro + "\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=intro))
+
+
+def show_next(*, context, respond: Respond) -> None:
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        up = meetings.upcoming(session=session, ws=ws)
+        text = status_text(quarter=up.quarter, starts_at=up.starts_at, prompt_at=up.prompt_at, timezone=ws.timezone,
+                           announced=up.meeting is not None, schedule=schedule_of(ws).describe())
+    respond(text=text + "\n\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=text),
+            response_type="ephemeral")
+
+
+# --- schedule -------------------------------------------------------------------------------------
+
+
+def schedule(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+    ack()
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+    current = schedule_of(ws)
+    allowed = is_admin_or_lead(client, ws, context["user_id"])
+    if not rest:
+        if allowed:
+            client.views_open(trigger_id=command["trigger_id"], view=schedule_modal(
+                current, timezone=ws.timezone, next_three=next_dates(current, ws.timezone, after=now())))
+            return
+        respond(text=schedule_summary(ws, current) + "\nOnly a Slack admin or a Truce lead can change it.",
+                response_type="ephemeral")
+        return
+    if not allowed:
+        respond(text="Only a Slack admin or a Truce lead can change the joint meeting schedule. "
+                     f"Here is what you typed: {typed(command)}\n" + schedule_summary(ws, current),
+                response_type="ephemeral")
+        return
+    try:
+        new = parse_schedule(rest, current)
+    except ScheduleError as exc:
+        respond(text=f"{exc} {USAGE}\nYou typed: {typed(command)}", response_type="ephemeral")
+        return
+    respond(text=save_schedule(rt, context["team_id"], new), response_type="ephemeral")
+
+
+def save_schedule(rt, team_id: str, new) -> str:
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
+        workspaces.set_pref(session=session, ws=ws, key=PREF, value=schedule_pref(new))
+        up = meetings.upcoming(session=session, ws=ws)
+        kept = ""
+        if up is not None and up.meeting is not None:
+            kept = (f"\nThe {up.quarter} meeting already announced stays on {when_text(up.starts_at, ws.timezone)}; "
+                    "its time poll can move it.")
+        return ":white_check_mark: Saved. " + schedule_summary(ws, new) + kept
+
+
+def schedule_summary(ws, schedule_) -> str:
+    dates = "\n".join(f"• {when_text(d, ws.timezone)}" for d in next_dates(schedule_, ws.timezone, after=now()))
+    return (f"The joint meeting is on {schedule_.describe()} ({ws.timezone}). Next three dates:\n{dates}\n"
+            f"To change it: `{schedule_.command()}`")
+
+
+# --- agenda items and needs ------------------------------------------------------------------------
+
+
+def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+    ack()
+    rt = rt_of(context)
+    try:
+        with rt.session() as session:
+            ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+            up = meetings.upcoming(session=session, ws=ws)
+            meetings.add_agenda_item(session=session, team_id=ws.team_id, quarter=up.quarter, text=rest,
+                                     user_id=context["user_id"])
+            if up.meeting is not None:
+                posts.refresh(session, ws=ws, meeting=up.meeting)
+            when = when_text(up.starts_at, ws.timezone)
+    except meetings.JointError as exc:
+        respond(text=f"{exc} You typed: {typed(command)}", response_type="ephemeral")
+        return
+    respond(text=f":white_check_mark: Added to the agenda of the {up.quarter} joint meeting ({when}).",
+            response_type="ephemeral")
+
+
+def add_need(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+    ack()
+    rt = rt_of(context)
+    try:
+        with rt.session() as session:
+            ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+            need = meetings.add_need(session=session, ws=ws, text=rest, user_id=context["user_id"])
+            up = meetings.upcoming(session=session, ws=ws)
+            if up is not None and up.meeting is not None:
+                posts.refresh(session, ws=ws, meeting=up.meeting)
+    except meetings.JointError as exc:
+        respond(text=f"{exc} You typed: {typed(command)}", response_type="ephemeral")
+        return
+    respond(text=f":white_check_mark: Recorded as a customer's future need for {need.quarter}; the joint meeting's "
+                 "agenda lists it.", response_type="ephemeral")
+
+
+# --- minutes and announce --------------------------------------------------------------------------
+
+
+def minutes(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+    ack()
+    open_outcomes(client=client, context=context, trigger_id=command["trigger_id"], meeting_id=None,
+                  tell=lambda text: respond(text=text, response_type="ephemeral"))
+
+
+def open_outcomes(*, client: WebClient, context, trigger_id: str, meeting_id: int | None, tell) -> None:
+    rt = rt_of(context)
+    user_id = context["user_id"]
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        if meeting_id is None:
+            meeting = meetings.latest_started(session=session, team_id=ws.team_id)
+        else:
+            meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=meeting_id)
+        on_team = bool(members.teams_of(session=session, team_id=ws.team_id, user_id=user_id))
+        up = meetings.upcoming(session=session, ws=ws)
+        existing = actions.items_of(session=session, meeting=meeting) if meeting else []
+    if not on_team and not is_admin_or_lead(client, ws, user_id):
+        tell("Only people on the sales or marketing team (or a lead) record a joint meeting's outcomes.")
+        return
+    if meeting is None:
+        later = f" The next one is {when_text(up.starts_at, ws.timezone)}." if up else ""
+        tell(f"No joint meeting has taken place yet, so there is nothing to record.{later}")
+        return
+    if aware(meeting.starts_at) > now():
+        tell(f"The {meeting.quarter} meeting is on {when_text(aware(meeting.starts_at), ws.timezone)}: "
+             "record its outcomes after it.")
+        return
+    client.views_open(trigger_id=trigger_id, view=outcomes_modal(
+        meeting_id=meeting.id, quarter=meeting.quarter, minutes=meeting.minutes, existing=existing))
+
+
+def announce(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+    ack()
+    from jobs.joint import force_prompt
+
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+    if not is_admin_or_lead(client, ws, context["user_id"]):
+        respond(text="Only a Slack admin or a Truce lead can post the prompt early; it goes out on its own "
+                     f"{schedule_of(ws).prompt_days} days before the meeting.", response_type="ephemeral")
+        return
+    meeting = force_prompt(rt, ws.team_id)
+    if meeting is None:
+        respond(text="The next meeting's prompt is already out: see the joint channel.", response_type="ephemeral")
+        return
+    where = f"<#{ws.joint_channel}>" if ws.joint_channel else "the leads' DMs (no joint channel: `/truce setup`)"
+    respond(text=f":mega: The {meeting.quarter} prompt is posted to {where}.", response_type="ephemeral")

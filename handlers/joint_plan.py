@@ -1,0 +1,216 @@
+"""/joint plan: the quarter's joint business plan (modal), its history, its CSV for finance
+(a file in Slack, and GET /export/plan.csv for a forecast tool), and the export token."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+from urllib.parse import parse_qs
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import delivery, web
+from bot.blocks.joint_modals import plan_modal
+from bot.blocks.joint_plan import history_text, money
+from bot.clock import now
+from bot.ids import JointIds
+from bot.models import Workspace
+from bot.people import is_admin_or_lead, real_name
+from bot.runtime import Runtime
+from bot.services import joint_plan as plans
+from bot.services import joint_posts as posts
+from bot.services import members, workspaces
+from bot.services.joint_schedule import ScheduleError, parse_quarter, quarter_of, when_text
+from handlers.common import first_word, input_value, rt_of
+
+log = logging.getLogger(__name__)
+EXPORT_PATH = "/export/plan.csv"
+
+
+def register(app: App) -> None:
+    from handlers.joint import SUBCOMMANDS
+
+    SUBCOMMANDS["plan"] = plan_command
+    app.view(JointIds.PLAN_VIEW)(plan_submitted)
+    web.ROUTES[("GET", EXPORT_PATH)] = export_route
+
+
+def _quarter(rest: str, ws: Workspace) -> str:
+    return parse_quarter(rest) if rest.strip() else quarter_of(now(), ws.timezone)
+
+
+def plan_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+    ack()
+    word, tail = first_word(rest)
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+    if word == "token":
+        make_token(client=client, context=context, respond=respond, ws=ws)
+        return
+    action = word if word in ("export", "history") else "open"
+    try:
+        quarter = _quarter(tail if action != "open" else rest, ws)
+    except ScheduleError as exc:
+        respond(text=f"{exc} Like `/joint plan {action if action != 'open' else ''} 2027-Q1`."
+                     f" You typed: ```{command['command']} {command.get('text', '')}```".replace("  ", " "),
+                response_type="ephemeral")
+        return
+    if action == "export":
+        export_to_slack(client=client, context=context, respond=respond, ws=ws, quarter=quarter,
+                        channel=command["channel_id"])
+    elif action == "history":
+        show_history(context=context, respond=respond, ws=ws, quarter=quarter)
+    else:
+        open_plan(client=client, context=context, respond=respond, ws=ws, quarter=quarter,
+                  trigger_id=command["trigger_id"])
+
+
+def open_plan(*, client: WebClient, context, respond: Respond, ws: Workspace, quarter: str, trigger_id: str) -> None:
+    rt, user = rt_of(context), context["user_id"]
+    with rt.session() as session:
+        on_team = bool(members.teams_of(session=session, team_id=ws.team_id, user_id=user))
+        plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
+        lines = plans.lines_of(session=session, plan=plan) if plan else []
+    if not on_team and not is_admin_or_lead(client, ws, user):
+        respond(text="Only people on the sales or marketing team (or a lead) edit the joint plan. "
+                     f"`/joint plan export {quarter}` gets you the CSV.", response_type="ephemeral")
+        return
+    until = plans.editable_until(quarter, ws.timezone)
+    if now() >= until:
+        respond(text=f"{quarter} has ended, so its plan is kept as it was. `/joint plan history {quarter}` shows "
+                     f"its changes and `/joint plan export {quarter}` its CSV.", response_type="ephemeral")
+        return
+    client.views_open(trigger_id=trigger_id, view=plan_modal(
+        quarter=quarter, until=until, timezone=ws.timezone, plan=plan, lines=lines,
+        default_owners=[user] if on_team else []))
+
+
+def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context) -> None:
+    rt, user = rt_of(context), body["user"]["id"]
+    quarter = json.loads(view.get("private_metadata") or "{}")["quarter"]
+    values = view["state"]["values"]
+    owner_ids = list(input_value(values, JointIds.OWNERS_BLOCK, JointIds.OWNERS) or [])
+    blocks = {"lines": JointIds.LINES_BLOCK, "currency": JointIds.CURRENCY_BLOCK, "owners": JointIds.OWNERS_BLOCK}
+    errors: dict[str, str] = {}
+    lines, currency = [], ""
+    try:
+        lines = plans.parse_lines(input_value(values, JointIds.LINES_BLOCK, JointIds.LINES) or "")
+    except plans.PlanError as exc:
+        errors[blocks[exc.field]] = str(exc)
+    try:
+        currency = plans.check_currency(input_value(values, JointIds.CURRENCY_BLOCK, JointIds.CURRENCY))
+    except plans.PlanError as exc:
+        errors[blocks[exc.field]] = str(exc)
+    names = {u: real_name(client, u) for u in owner_ids}
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        owners: list[dict[str, Any]] = []
+        try:
+            owners = plans.check_owners(session, team_id=ws.team_id, owner_ids=owner_ids, names=names)
+        except plans.PlanError as exc:
+            errors[blocks[exc.field]] = str(exc)
+        try:
+            plans.check_editable(quarter, ws.timezone)
+        except plans.PlanError as exc:
+            errors = {blocks[exc.field]: str(exc)}
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        plan, revision = plans.save_plan(session, ws=ws, quarter=quarter, lines=lines, currency=currency,
+                                         owners=owners, by=user)
+        if revision is None:
+            delivery.queue_post(session, team_id=ws.team_id, channel=user,
+                                text=f"The {quarter} joint plan is unchanged: nothing to save.")
+        elif not posts.post_plan(session, ws=ws, plan=plan, revision=revision):
+            delivery.queue_post(session, team_id=ws.team_id, channel=user,
+                                text=f":white_check_mark: The {quarter} joint plan is saved. (Truce has no joint "
+                                     "channel to post it in: an admin or lead runs `/truce setup`.)")
+
+
+def show_history(*, context, respond: Respond, ws: Workspace, quarter: str) -> None:
+    rt = rt_of(context)
+    with rt.session() as session:
+        plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
+        text = (history_text(plan, plans.revisions_of(session=session, plan=plan), timezone=ws.timezone) if plan
+                else f"There is no joint plan for {quarter} yet: `/joint plan {quarter}` starts it.")
+    respond(text=text, response_type="ephemeral")
+
+
+def export_to_slack(*, client: WebClient, context, respond: Respond, ws: Workspace, quarter: str,
+                    channel: str) -> None:
+    rt = rt_of(context)
+    with rt.session() as session:
+        plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
+        lines = plans.lines_of(session=session, plan=plan) if plan else []
+    if plan is None:
+        respond(text=f"There is no joint plan for {quarter} yet: `/joint plan {quarter}` starts it.",
+                response_type="ephemeral")
+        return
+    budget, pipeline, revenue = plans.totals(lines)
+    comment = (f"Joint plan {quarter} for the finance forecast: {len(lines)} line(s), budget "
+               f"{money(budget, plan.currency)}, expected pipeline {money(pipeline, plan.currency)}, expected "
+               f"revenue {money(revenue, plan.currency)}. Last changed {when_text(plan.updated_at, ws.timezone)}.")
+    upload = {"content": plans.plan_csv(plan, lines), "filename": f"truce-joint-plan-{quarter}.csv",
+              "title": f"Joint plan {quarter}", "initial_comment": comment}
+    try:
+        client.files_upload_v2(channel=channel, **upload)
+        return
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        if error not in ("not_in_channel", "channel_not_found"):
+            raise
+    dm = client.conversations_open(users=context["user_id"])["channel"]["id"]
+    client.files_upload_v2(channel=dm, **upload)
+    respond(text="Truce isn't in this channel, so the CSV is in your DMs with Truce. `/invite @Truce` to post it "
+                 "here.", response_type="ephemeral")
+
+
+def make_token(*, client: WebClient, context, respond: Respond, ws: Workspace) -> None:
+    if not is_admin_or_lead(client, ws, context["user_id"]):
+        respond(text="Only a Slack admin or a Truce lead can create the export token.", response_type="ephemeral")
+        return
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=ws.team_id, settings=rt.settings)
+        token = plans.new_export_token(session, ws=ws)
+    respond(text=(":key: A new export token for this workspace (shown once; it replaces the previous one):\n"
+                  f"```{token}```\nA forecast tool pulls a quarter's plan as CSV with:\n"
+                  f"```curl -H 'Authorization: Bearer {token}' "
+                  f"'https://&lt;your Truce host&gt;{EXPORT_PATH}?team={ws.team_id}&amp;quarter=2027-Q1'```"),
+            response_type="ephemeral")
+
+
+# --- GET /export/plan.csv ------------------------------------------------------------------------------
+
+
+def export_route(rt: Runtime, environ: dict[str, Any], body: bytes) -> web.Response:
+    query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
+    team_id = query.get("team", "")
+    with rt.session() as session:
+        ws = session.get(Workspace, team_id) if team_id else None
+        if not plans.token_allows(rt.settings, ws, token):
+            status, headers, payload = web.json_response("401 Unauthorized", {
+                "ok": False, "error": "not_authed",
+                "hint": "Send Authorization: Bearer <TRUCE_EXPORT_TOKEN or the token from /joint plan token>"})
+            return status, [*headers, ("WWW-Authenticate", 'Bearer realm="truce"')], payload
+        if ws is None:
+            return web.json_response("404 Not Found" if team_id else "400 Bad Request",
+                                     {"ok": False, "error": "team_not_found" if team_id else "team_required"})
+        try:
+            quarter = _quarter(query.get("quarter", ""), ws)
+        except ScheduleError as exc:
+            return web.json_response("400 Bad Request", {"ok": False, "error": "invalid_quarter", "hint": str(exc)})
+        plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
+        if plan is None:
+            return web.json_response("404 Not Found", {"ok": False, "error": "no_plan", "quarter": quarter})
+        content = plans.plan_csv(plan, plans.lines_of(session=session, plan=plan))
+    return "200 OK", [("Content-Type", "text/csv; charset=utf-8"),
+                      ("Content-Disposition", f'attachment; filename="truce-joint-plan-{quarter}.csv"')], \
+        content.encode("utf-8")

@@ -1,0 +1,102 @@
+"""The quarterly joint meeting's clock: every minute, post whatever is due, once.
+
+APScheduler only ticks; the database says what is due. Each prompt, reminder and follow-up is a
+unique (team, quarter, kind) occurrence row claimed in the same transaction as its posts, so two
+replicas never post twice, and a prompt missed while Truce was down goes out when it comes back
+(if the meeting is still ahead).
+
+From the sandbox shell, after moving time: `jobs.joint.run_due(rt.name)`; or, to see the quarter's
+prompt at once: `jobs.joint.force_prompt(rt, team_id)` (the same claim `/joint announce` uses).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from apscheduler.schedulers.base import BaseScheduler
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session, select
+
+from bot import runtime
+from bot.clock import now
+from bot.db import session_scope
+from bot.models import JointMeeting, Workspace
+from bot.runtime import Runtime
+from bot.services import joint_meetings as meetings
+from bot.services import joint_posts as posts
+
+log = logging.getLogger(__name__)
+JOB_ID = "joint-due"
+
+
+def run_due(runtime_name: str) -> dict[str, list[str]]:
+    """Post everything due now in every workspace. Returns what was posted, by team."""
+    rt = runtime.get(runtime_name)
+    with session_scope(rt.engine) as session:
+        team_ids = list(session.exec(select(Workspace.team_id).order_by(Workspace.team_id)).all())
+    done: dict[str, list[str]] = {}
+    for team_id in team_ids:
+        try:
+            steps = run_for(rt, team_id)
+        except Exception:  # one workspace's trouble must not keep the others' prompts back
+            log.exception("joint meeting job failed for %s", team_id)
+            continue
+        if steps:
+            done[team_id] = steps
+    return done
+
+
+def _fallback(rt: Runtime, session: Session, ws: Workspace) -> list[str]:
+    """Who gets the prompt by DM when there is no joint channel: leads and admins."""
+    people = meetings.admins(session=session, ws=ws)
+    if people:
+        return people
+    try:
+        users = rt.client_for(ws.team_id).users_list()["members"]
+    except SlackApiError as exc:
+        log.warning("users.list failed for %s: %s", ws.team_id, exc.response.get("error"))
+        return []
+    return [u["id"] for u in users if (u.get("is_admin") or u.get("is_owner")) and not u.get("is_bot")
+            and not u.get("deleted")]
+
+
+def run_for(rt: Runtime, team_id: str) -> list[str]:
+    at = now()
+    done: list[str] = []
+    with rt.session() as session:
+        ws = session.get(Workspace, team_id)
+        if ws is None:
+            return done
+        up = meetings.upcoming(session=session, ws=ws, at=at)
+        if up is not None and up.meeting is None and up.prompt_at <= at < up.starts_at:
+            fallback = [] if ws.joint_channel else _fallback(rt, session, ws)
+            if posts.announce(session, ws=ws, quarter=up.quarter, starts_at=up.starts_at, by=rt.name,
+                              fallback=fallback):
+                done.append(f"prompt {up.quarter}")
+        for meeting in meetings.recent(session=session, team_id=team_id, since=at - timedelta(days=7)):
+            done += [f"{step} {meeting.quarter}" for step in
+                     posts.due_steps(session, ws=ws, meeting=meeting, by=rt.name, at=at)]
+        due = posts.remind_due_items(session, ws=ws, at=at)
+        if due:
+            done.append(f"{due} action item(s) due")
+    if done:
+        log.info("joint meeting job (%s) for %s: %s", rt.name, team_id, ", ".join(done))
+    return done
+
+
+def force_prompt(rt: Runtime, team_id: str) -> JointMeeting | None:
+    """Post the next meeting's prompt now, through the same once-only claim as the clock.
+    Returns the meeting, or None when its prompt was already posted."""
+    with rt.session() as session:
+        ws = session.get(Workspace, team_id)
+        up = meetings.upcoming(session=session, ws=ws)
+        if up is None or up.meeting is not None:
+            return None
+        fallback = [] if ws.joint_channel else _fallback(rt, session, ws)
+        return posts.announce(session, ws=ws, quarter=up.quarter, starts_at=up.starts_at, by=rt.name,
+                              fallback=fallback)
+
+
+def register(scheduler: BaseScheduler, runtime_name: str) -> None:
+    scheduler.add_job(run_due, "interval", minutes=1, id=JOB_ID, args=[runtime_name], replace_existing=True)

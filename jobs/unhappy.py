@@ -1,0 +1,62 @@
+"""Customer alerts' SLA reminders and escalations (every minute), and the weekly satisfaction
+digest (checked every 15 minutes). APScheduler is only the clock: the database says what is due,
+and each stage or digest is claimed by a unique row, so replicas never send anything twice."""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.base import BaseScheduler
+from sqlmodel import select
+
+from bot import runtime
+from bot.alert_links import ensure_permalink
+from bot.clock import now
+from bot.db import session_scope
+from bot.models import Workspace
+from bot.services import csat_reports
+from bot.services.unhappy_reminders import due_now, send_stage
+
+log = logging.getLogger(__name__)
+REMINDERS_JOB, DIGEST_JOB = "unhappy-reminders", "csat-digest"
+
+
+def send_reminders(runtime_name: str) -> int:
+    """Send every reminder stage that is due and not sent yet. Returns how many this process sent."""
+    rt = runtime.get(runtime_name)
+    at = now()
+    with session_scope(rt.engine) as session:
+        due = due_now(session=session, at=at)
+    sent = 0
+    for item in due:
+        try:
+            ensure_permalink(rt, team_id=item.team_id, report_id=item.report_id)
+            with rt.session() as session:
+                sent += send_stage(session=session, due=item, at=at)
+        except Exception:  # one report's trouble must not hold back the others
+            log.exception("reminder %s of report %s failed", item.stage, item.report_id)
+    return sent
+
+
+def send_csat_digests(runtime_name: str) -> int:
+    """Send each workspace's weekly satisfaction digest once it is due. Returns how many were sent."""
+    rt = runtime.get(runtime_name)
+    at = now()
+    with session_scope(rt.engine) as session:
+        team_ids = list(session.exec(select(Workspace.team_id)).all())
+    sent = 0
+    for team_id in team_ids:
+        try:
+            with rt.session() as session:
+                ws = session.get(Workspace, team_id)
+                sent += csat_reports.send_digest(session=session, ws=ws, at=at)
+        except Exception:  # one workspace's trouble must not hold back the others
+            log.exception("satisfaction digest for %s failed", team_id)
+    return sent
+
+
+def register(scheduler: BaseScheduler, runtime_name: str) -> None:
+    scheduler.add_job(send_reminders, "interval", minutes=1, id=REMINDERS_JOB, args=[runtime_name],
+                      replace_existing=True)
+    scheduler.add_job(send_csat_digests, "interval", minutes=15, id=DIGEST_JOB, args=[runtime_name],
+                      replace_existing=True)
