@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import csat, home, install, joint, membership, reactions, truce, unhappy
+from handlers import csat, home, install, intel, joint, membership, messages, reactions, truce, unhappy
 
-MODULES = [truce, membership, reactions, home, install, joint, unhappy, csat]
+MODULES = [truce, membership, reactions, messages, home, install, joint, unhappy, csat, intel]
 
 
 def register_all(app: App) -> None:
