@@ -1,7 +1,7 @@
 """unhappy: customer-unhappiness reports, corrective actions, reminder stages, satisfaction scores
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-27 09:20:10.820668
 
 Tables: unhappy_report (the shared task), unhappy_action (corrective actions), unhappy_stage
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
