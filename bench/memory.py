@@ -1,0 +1,129 @@
+"""How much memory one Truce process needs, and whether it keeps growing under steady use.
+
+Truce runs exactly as in production (`python -m bot serve`, its scheduler on) against the Slack
+emulator; a mixed workload of signed requests (help, intel shares and searches, unhappiness reports
+and claims, agenda items, Home tabs) is sent in rounds, and the process's resident memory (VmRSS)
+is read from /proc after each round; its peak (VmHWM) at the end.
+
+Goals: peak resident memory under 250 MB; between the end of the first half and the end of the
+run, growth under 10 % (no leak per request).
+
+    python -m bench.memory [rounds] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bot.sandbox.driver import SlackDriver
+from bot.sandbox.emulator import SlackEmulator
+from bot.sandbox.seed import ALERTS, BOT_TOKEN, LEE, MARIA, MARK, SAM, seed_env, seed_state
+
+ROOT = Path(__file__).resolve().parent.parent
+PEAK_GOAL_MB = 250
+GROWTH_GOAL = 0.10
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _status(pid: int) -> dict[str, float]:
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0]) / 1024  # MB
+    return values
+
+
+def _round(driver: SlackDriver, emu: SlackEmulator, n: int) -> int:
+    """One round of what a busy team does; returns how many requests it sent."""
+    sent = 0
+    for who, cmd, text in [
+        (SAM, "/truce", "help"),
+        (MARK, "/intel", f"#pricing Acme cut prices by {n % 40}% vs:Acme https://example.com/p/{n}"),
+        (SAM, "/intel", f"search Acme prices {n % 7}"),
+        (MARIA, "/unhappy", f"Customer {n % 25}: onboarding call was missed again !high"),
+        (LEE, "/joint", f"agenda Review churn drivers, round {n}"),
+        (SAM, "/unhappy", "list"),
+    ]:
+        driver.command(who, cmd, text)
+        sent += 1
+    alert = next((m for m in reversed(emu.state.messages(ALERTS)) if m.blocks), None)
+    if alert is not None:
+        for who, action in ((SAM, "unhappy_claim_sales"), (MARK, "unhappy_claim_marketing")):
+            try:
+                driver.click(who, alert, action)
+                sent += 1
+            except AssertionError:  # the button is gone once claimed
+                pass
+    driver.open_home(SAM)
+    return sent + 1
+
+
+def run(rounds: int, database_url: str | None) -> dict:
+    emu = SlackEmulator(seed_state()).start()
+    port, secret = _free_port(), "bench-secret"
+    tmp = tempfile.TemporaryDirectory()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TRUCE_", "DATABASE_URL"))}
+    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=secret, SLACK_API_URL=emu.api_url, PORT=str(port),
+               DATABASE_URL=database_url or f"sqlite:///{tmp.name}/bench.db", LOG_LEVEL="WARNING", **seed_env())
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        driver = SlackDriver(app_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=secret, emulator=emu)
+        start = _status(proc.pid)["VmRSS"]
+        samples, requests, t0 = [], 0, time.monotonic()
+        for n in range(rounds):
+            requests += _round(driver, emu, n)
+            samples.append(_status(proc.pid)["VmRSS"])
+        elapsed = time.monotonic() - t0
+        time.sleep(2)  # let deliveries finish
+        end = _status(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        emu.stop()
+        tmp.cleanup()
+    half = samples[len(samples) // 2 - 1]
+    growth = (samples[-1] - half) / half
+    return {
+        "database": "postgresql" if database_url and database_url.startswith("postgres") else "sqlite",
+        "rounds": rounds, "requests": requests, "seconds": round(elapsed, 1),
+        "rss_after_start_mb": round(start, 1), "rss_at_half_mb": round(half, 1),
+        "rss_at_end_mb": round(samples[-1], 1), "peak_rss_mb": round(end["VmHWM"], 1),
+        "growth_second_half": f"{growth:.1%}",
+        "peak_goal_met": end["VmHWM"] < PEAK_GOAL_MB, "growth_goal_met": growth < GROWTH_GOAL,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.memory")
+    parser.add_argument("rounds", nargs="?", type=int, default=300)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args(argv)
+    print(json.dumps(run(args.rounds, args.database_url)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
