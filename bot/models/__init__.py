@@ -16,6 +16,7 @@ from bot.models.joint import (
     JointTimeOption,
     JointVote,
 )
+from bot.models.playbook import Strategy, StrategyRevision, WinLoss
 from bot.models.unhappy import CorrectiveAction, UnhappyReport, UnhappyStage
 
 __all__ = [
@@ -39,7 +40,10 @@ __all__ = [
     "OAuthState",
     "Outbox",
     "ProcessedEvent",
+    "Strategy",
+    "StrategyRevision",
     "UnhappyReport",
     "UnhappyStage",
+    "WinLoss",
     "Workspace",
 ]
