@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import csat, home, install, joint, membership, reactions, truce, unhappy
+from handlers import csat, home, install, joint, membership, reactions, strategies, truce, unhappy, winloss
 
-MODULES = [truce, membership, reactions, home, install, joint, unhappy, csat]
+MODULES = [truce, membership, reactions, home, install, joint, unhappy, csat, strategies, winloss]
 
 
 def register_all(app: App) -> None:

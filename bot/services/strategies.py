@@ -224,12 +224,12 @@ def revisions_between(*, session: Session, team_id: str, start: datetime, end: d
 
 
 def agenda_section(*, session: Session, team_id: str, start: datetime, end: datetime) -> AgendaSection | None:
-    """The strategies published, changed or retired this quarter (each strategy once, its latest state)."""
+    """The strategies published, changed or retired in [start, end) (each strategy once)."""
     from bot.blocks.strategies import agenda_lines
 
     changed = revisions_between(session=session, team_id=team_id, start=start, end=end)
     if not changed:
         return None
-    return AgendaSection(title="Marketing strategies changed this quarter",
+    return AgendaSection(title="Marketing strategies published or changed",
                          lines=agenda_lines(changed, active=count_active(session=session, team_id=team_id)),
                          order=41)
