@@ -94,8 +94,10 @@ def recorded_message(entry: WinLoss, *, edited: bool = False, inferred: bool = F
         text += f"\n>{clip(esc(' '.join(entry.notes.split())), 500)}"
     notes = ["It counts in `/truce winloss summary` and the next joint meeting's agenda."]
     if inferred:
-        notes.insert(0, f"Filed under {REASONS[entry.reason]} from your words; *Edit* to change it, or say it next "
-                        "time with `reason:price` (product, relationship, timing, competitor, marketing, other).")
+        how = ("No reason in your words, so it is filed under Other" if entry.reason == "other" else
+               f"Filed under {REASONS[entry.reason]} from your words")
+        notes.insert(0, f"{how}; *Edit* to change it, or say it next time with `reason:price` (product, "
+                        "relationship, timing, competitor, marketing, other).")
     blocks: list[Block] = [
         section(text),
         context(" ".join(notes)),
@@ -149,8 +151,9 @@ def summary_message(current: QuarterStats, previous: QuarterStats) -> tuple[str,
                 "and `/truce loss Customer: why`" + (f"; {previous.quarter} had {previous.won} won and "
                                                      f"{previous.lost} lost." if previous.entries else "."))
         return text, [section(text)]
+    compared = comparison(current, previous)
     headline = (f"*{current.won}* won · *{current.lost}* lost · win rate *{rate(current)}*\n"
-                f"_{comparison(current, previous).capitalize()}._")
+                f"_{compared[:1].upper() + compared[1:]}._")
     fields = []
     for outcome, label in (("won", "Won"), ("lost", "Lost")):
         totals = current.amounts(outcome)
