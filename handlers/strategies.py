@@ -29,10 +29,10 @@ FIELD_BLOCKS = {"title": Ids.TITLE_BLOCK, "summary": Ids.SUMMARY_BLOCK, "segment
                 "key_messages": Ids.MESSAGES_BLOCK, "link": Ids.LINK_BLOCK, "status": Ids.STATUS_BLOCK,
                 "id": Ids.TITLE_BLOCK}
 REFUSED = ("Only the marketing team and Truce leads publish and change marketing strategies. Everyone can read "
-           "them: `/truce strategy search <words>`, `/truce strategy list`, or the Truce Home tab.")
-WHAT_TO_TYPE = ("`/truce strategy` (a form), `/truce strategy add Title: summary`, `/truce strategy search <words>`, "
-                "`/truce strategy list`, `/truce strategy edit 3`, `/truce strategy retire 3`, "
-                "`/truce strategy reactivate 3`")
+           "them: `/truce strategy search &lt;words&gt;`, `/truce strategy list`, or the Truce Home tab.")
+WHAT_TO_TYPE = ("`/truce strategy` (a form), `/truce strategy add Title: summary`, "
+                "`/truce strategy search &lt;words&gt;`, `/truce strategy list`, `/truce strategy edit 3`, "
+                "`/truce strategy retire 3`, `/truce strategy reactivate 3`")
 
 
 def register(app: App) -> None:

@@ -47,7 +47,7 @@ def test_salespeople_and_outsiders_are_refused_with_what_they_typed(stack):
     for who in (SAM, OLIVE):
         told = add(stack, "Rogue plan: discount everything 50%", user=who)
         assert "Only the marketing team and Truce leads publish" in told
-        assert "`/truce strategy search <words>`" in told
+        assert "`/truce strategy search &lt;words&gt;`" in told
         assert "```/truce strategy add Rogue plan: discount everything 50%```" in told
     assert _strategies(stack) == [] and stack.messages(SALES) == []
 
@@ -221,3 +221,14 @@ def test_help_lists_the_strategy_commands(stack):
     assert "`/truce strategy search onboarding pricing`" in told and "/truce win" not in told
     body = stack.driver.command(SAM, "/truce", "help").json()
     assert "/truce strategy" in body["text"] and "/truce winloss summary" in body["text"]
+
+
+def test_editing_a_retired_strategy_does_not_bother_sales(stack):
+    add(stack, "Mid-market push: lead with the ROI calculator")
+    stack.driver.command(MARK, "/truce", "strategy retire 1")
+    stack.driver.command(MARK, "/truce", "strategy edit 1")
+    [view] = stack.state.open_views(MARK)
+    stack.driver.submit(MARK, view.id, {SUMMARY: "What we used to do"})
+    assert len(stack.messages(SALES)) == 2  # published, retired; not the edit
+    assert note(stack, MARK).text == ":white_check_mark: Saved `#1` *Mid-market push*."
+    assert [r.action for r in _revisions(stack)] == ["published", "retired", "edited"]

@@ -79,7 +79,7 @@ def test_list_shows_current_ones_with_numbers_and_the_retired(stack):
     assert "Current marketing strategies (3)" in text
     assert _titles(text) == ["Partner program", "Enterprise security", "Mid-market push"]  # newest first
     assert f"Published by <@{MARK}>" in text
-    assert "Retired: Old mid-market discount `#4`" in text and "`/truce strategy reactivate <number>`" in text
+    assert "Retired: Old mid-market discount `#4`" in text and "`/truce strategy reactivate &lt;number&gt;`" in text
 
 
 def test_list_when_there_is_none(stack):

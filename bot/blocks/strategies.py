@@ -86,7 +86,7 @@ def notice(s: Strategy, revision: StrategyRevision) -> tuple[str, list[Block]]:
         blocks.append(context("Marketing no longer uses this strategy. Every current one is on the Truce Home tab."))
     else:
         blocks.append(context("Every current strategy is on the Truce Home tab · "
-                              "`/truce strategy search <words>` finds one"))
+                              "`/truce strategy search &lt;words&gt;` finds one"))
     return text, blocks
 
 
@@ -117,12 +117,13 @@ def list_message(active: list[Strategy], retired: list[Strategy], today: date) -
     blocks: list[Block] = [HeaderBlock(text=title)]
     blocks += _sections(lines) if lines else [section("None is current right now.")]
     if len(active) > LIST_MAX:
-        blocks.append(context(f"…and {len(active) - LIST_MAX} more: `/truce strategy search <words>` finds one."))
+        blocks.append(context(f"…and {len(active) - LIST_MAX} more: "
+                              "`/truce strategy search &lt;words&gt;` finds one."))
     if retired:
         names = ", ".join(f"{esc(s.title)} `#{s.id}`" for s in retired[:RETIRED_MAX])
         more = f" and {len(retired) - RETIRED_MAX} more" if len(retired) > RETIRED_MAX else ""
         blocks.append(context(f"Retired: {names}{more}. Marketing brings one back with "
-                              "`/truce strategy reactivate <number>`."))
+                              "`/truce strategy reactivate &lt;number&gt;`."))
     text = title + ":\n" + "\n".join(f"• {esc(s.title)}" for s in active[:LIST_MAX])
     return text, blocks[:50]
 

@@ -36,12 +36,16 @@ _COLON = re.compile(r":(?!//)")
 _URL = re.compile(r"^https?://[^\s<>|]+$", re.I)
 
 
-class StrategyError(ValueError):
-    """A strategy that cannot be saved; `field` names the part (title, summary, link, ...)."""
+class FieldError(ValueError):
+    """Input that cannot be saved; `field` names the part of the form it belongs to."""
 
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
+
+
+class StrategyError(FieldError):
+    """A strategy that cannot be saved (title, summary, segment, key_messages, link, status, id)."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,8 @@ def _record(session: Session, ws: Workspace, strategy: Strategy, *, action: str,
     session.add(revision)
     session.flush()
     row = None
-    if ws.sales_channel:
+    # Salespeople hear of what they may use, and of what they must stop using; not of edits to retired ones.
+    if ws.sales_channel and (strategy.status == "active" or action == "retired"):
         text, blocks = notice(strategy, revision)
         row = delivery.queue_post(session, team_id=ws.team_id, channel=ws.sales_channel, text=text, blocks=blocks,
                                   key=f"strategy:rev:{revision.id}:sales", ref=f"strategy:{strategy.id}")

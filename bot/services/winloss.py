@@ -19,7 +19,7 @@ from bot.clock import aware, now
 from bot.models import WinLoss, Workspace
 from bot.services.currencies import is_currency
 from bot.services.joint_plan import parse_amount
-from bot.services.strategies import today_in
+from bot.services.strategies import FieldError, today_in
 from bot.services.workspaces import set_pref
 from bot.slack_text import plain
 
@@ -66,12 +66,8 @@ _COLON = re.compile(r":(?!//)")
 _PUNCTUATION = "\"'.,;:!?()[]{}"
 
 
-class WinLossError(ValueError):
-    """A result that cannot be logged; `field` names the part (customer, amount, reason, ...)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class WinLossError(FieldError):
+    """A result that cannot be logged (outcome, customer, reason, notes, competitor, amount, currency, closed_on)."""
 
 
 @dataclass(frozen=True)
