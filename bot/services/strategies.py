@@ -32,7 +32,7 @@ STATUSES = {"active": "Active", "retired": "Retired"}
 FIELD_NAMES = {"title": "title", "summary": "summary", "segment": "target segment", "key_messages": "key messages",
                "link": "link", "status": "status", "review_by": "review date"}
 ADD_USAGE = "/truce strategy add Mid-market push: lead with the ROI calculator for 50-500 seat companies"
-_COLON = re.compile(r":(?!//)")
+COLON = re.compile(r":(?!//)")  # a colon, but not the one in https://
 _URL = re.compile(r"^https?://[^\s<>|]+$", re.I)
 
 
@@ -70,7 +70,7 @@ class Change:
 
 def parse_add(text: str) -> StrategyDraft:
     """`Title: summary` (as Slack sends it) -> a validated draft."""
-    parts = _COLON.split(plain(text).strip(), maxsplit=1)
+    parts = COLON.split(plain(text).strip(), maxsplit=1)
     if len(parts) < 2 or not parts[0].strip():
         raise StrategyError("title", "Give the strategy a title and a summary, separated by a colon.")
     return validate(StrategyDraft(title=parts[0], summary=parts[1]))

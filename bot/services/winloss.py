@@ -19,7 +19,7 @@ from bot.clock import aware, now
 from bot.models import WinLoss, Workspace
 from bot.services.currencies import is_currency
 from bot.services.joint_plan import parse_amount
-from bot.services.strategies import FieldError, today_in
+from bot.services.strategies import COLON, FieldError, today_in
 from bot.services.workspaces import set_pref
 from bot.slack_text import plain
 
@@ -62,7 +62,6 @@ _REASON = re.compile(r"(?<!\S)reason:(\S*)", re.I)
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _AMOUNT = re.compile(rf"(?:^|\s)(?:(?P<sym>[$€£¥])\s?(?P<n1>{_NUMBER})|(?P<c1>[A-Z]{{3}})\s?(?P<n2>{_NUMBER})"
                      rf"|(?P<n3>{_NUMBER})\s?(?P<c2>[A-Z]{{3}}))\s*$")
-_COLON = re.compile(r":(?!//)")
 _PUNCTUATION = "\"'.,;:!?()[]{}"
 
 
@@ -130,7 +129,7 @@ def parse_command(outcome: str, text: str) -> WinLossDraft:
                                                                             "other")) + ".")
     text = _REASON.sub("", _VS.sub("", text)).strip()
     text, amount, currency = _amount(text)
-    parts = _COLON.split(text, maxsplit=1)
+    parts = COLON.split(text, maxsplit=1)
     verb = "won" if outcome == "won" else "lost"
     if len(parts) < 2 or not parts[0].strip():
         raise WinLossError("customer", f"Tell me the customer and why you {verb}, separated by a colon.")
