@@ -7,8 +7,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 
 class TrackingExecutor(ThreadPoolExecutor):
-    def __init__(self, max_workers: int = 16):
-        super().__init__(max_workers=max_workers, thread_name_prefix="truce-listener")
+    def __init__(self, max_workers: int = 16, *, name: str = "truce-listener"):
+        super().__init__(max_workers=max_workers, thread_name_prefix=name)
         self._pending = 0
         self._idle = threading.Condition()
 

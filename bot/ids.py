@@ -30,6 +30,25 @@ class HomeIds(StrEnum):
     REFRESH = "home_refresh"
 
 
+class IntelIds(StrEnum):
+    SHORTCUT = "share_intel"
+    MODAL = "intel_share_modal"
+    SUMMARY_BLOCK = "intel_summary"
+    SUMMARY = "summary"
+    LINK_BLOCK = "intel_link"
+    LINK = "link"
+    KIND_BLOCK = "intel_kind"
+    KIND = "kind"
+    COMPETITOR_BLOCK = "intel_competitor"
+    COMPETITOR = "competitor"
+    WHY_BLOCK = "intel_why"
+    WHY = "why"
+    USEFUL = "intel_useful"
+    DISCUSS = "intel_discuss"
+    MENU = "intel_menu"
+    RETRACT_CONFIRM = "intel_retract_confirm"
+    SEARCH_MORE = "intel_search_more"
+    SEARCH_BACK = "intel_search_back"
 class JointIds(StrEnum):
     ATTEND = "joint_attend"
     DECLINE = "joint_decline"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -18,10 +19,14 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.db import make_engine, session_scope
+from bot.executor import TrackingExecutor
 
 log = logging.getLogger(__name__)
 _registry: dict[str, Runtime] = {}
 _lock = threading.Lock()
+
+
+BACKGROUND_WORKERS = 4
 
 
 @dataclass
@@ -32,6 +37,23 @@ class Runtime:
     name: str = "main"
     installations: object | None = None  # bot.oauth.DbInstallationStore when installed through OAuth
     extras: dict = field(default_factory=dict)
+    # Work a listener hands off after ack() so the listener pool stays free to acknowledge
+    # the next requests at once (see `defer`).
+    background: TrackingExecutor = field(
+        default_factory=lambda: TrackingExecutor(BACKGROUND_WORKERS, name="truce-background"))
+
+    def defer(self, fn: Callable[..., object], /, *args, **kwargs) -> Future:
+        """Run `fn` in the background pool. It must report its own failures to the person
+        concerned; anything it lets escape is logged here, never lost silently."""
+
+        def run() -> object:
+            try:
+                return fn(*args, **kwargs)
+            except Exception:
+                log.exception("background work %s failed", getattr(fn, "__name__", fn))
+                raise
+
+        return self.background.submit(run)
 
     def client_for(self, team_id: str | None) -> WebClient:
         """A Web API client with the bot token of `team_id` (the one token, in a single-workspace install)."""

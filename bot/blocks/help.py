@@ -16,6 +16,26 @@ HELP: dict[str, list[tuple[str, str]]] = {
                                          "or auto to follow channel membership again (admins and leads)."),
         ("/truce whoami", "See which team Truce thinks you are on, and why."),
     ],
+    "/intel": [
+        ("/intel #pricing Acme cut list prices 20% vs:Acme https://acme.example/pricing",
+         "Share what you learned with the other team at once: marketing's intel goes to the sales channel, sales' "
+         "to marketing (people on both or neither team reach both), and always to the joint channel. "
+         "Optional: a kind first (#competitor, #pricing, #product, #trend, #customer, #other), a competitor "
+         "(vs:Acme or vs:\"Acme Corp\") and a link (Truce adds the page's title)."),
+        ("/intel", "Open a form: summary, link, kind, competitor, and why it matters to the other team."),
+        ("Message menu → Share as market intel", "Share someone's message (Truce keeps a link to it)."),
+        ("React with :bulb:", "In the sales or marketing channel, shares that message once; everyone who reacts "
+                              "is listed as flagging it. If the message is edited or deleted, the share follows."),
+        ("Useful · Discuss · ⋯ Retract", "On every post: one Useful vote each, a discussion thread in the joint "
+                                          "channel, and retracting (the sharer, admins and leads)."),
+        ("/intel search acme #pricing vs:Acme since:2026-01-31",
+         "Find past intel: words in the summary, competitor or link title, filtered by kind, competitor and "
+         "date; newest and most useful first, ten at a time."),
+        ("/intel emoji :bulb:", "Choose the reaction that shares a message (admins and leads)."),
+        ("/intel digest monday 09:00", "When the weekly digest of the most useful intel is posted to both team "
+                                       "channels, or `off` (admins and leads)."),
+        ("/intel help", "Show this help."),
+    ],
     "/joint": [
         ("/joint", "Show the next quarterly joint meeting, and this help."),
         ("/joint agenda Pricing for the new tier", "Add an item to the next joint meeting's agenda."),

@@ -9,6 +9,7 @@ from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot.blocks.common import channel, context, section
+from bot.blocks.intel_lists import home_section as intel_home
 from bot.blocks.unhappy_notes import home_blocks as unhappy_home
 from bot.ids import HomeIds
 from bot.models import Workspace
@@ -19,6 +20,7 @@ from bot.services.workspaces import missing_channels
 HomeSection = Callable[[Session, Workspace, str], list[Block]]
 HOME_SECTIONS: list[HomeSection] = []
 HOME_SECTIONS.append(unhappy_home)
+HOME_SECTIONS.append(intel_home)
 
 
 def _joint_meeting(session: Session, ws: Workspace, user_id: str) -> list[Block]:

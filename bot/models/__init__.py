@@ -3,6 +3,7 @@
 from bot.models.core import Member, Outbox, ProcessedEvent, Workspace
 from bot.models.csat import CsatDigestRun, CsatScore, CsatToken
 from bot.models.install import Installation, OAuthState
+from bot.models.intel import IntelDigest, IntelPost, IntelShare, IntelSupporter, IntelVote
 from bot.models.joint import (
     ActionItem,
     CustomerNeed,
@@ -27,6 +28,11 @@ __all__ = [
     "CsatToken",
     "CustomerNeed",
     "Installation",
+    "IntelDigest",
+    "IntelPost",
+    "IntelShare",
+    "IntelSupporter",
+    "IntelVote",
     "JointAgendaItem",
     "JointMeeting",
     "JointOccurrence",

@@ -160,6 +160,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # Slack takes bursts of connections; the default backlog of 5 refuses them
     emulator: SlackEmulator
 
 

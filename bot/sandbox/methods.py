@@ -106,10 +106,41 @@ def conversations_open(emu, args):
     return {"channel": {"id": emu.state.im_for(users[0]).id}}
 
 
+def _ts_arg(value: Any, default: float) -> float:
+    if value in (None, ""):
+        return default
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise _err("invalid_ts_latest") from None
+
+
 def conversations_history(emu, args):
+    """Newest first, between `oldest` and `latest` (each excluded unless `inclusive`), `limit` a page
+    (default 100, at most 999), a `cursor` for the next page; thread replies are not included."""
     ch = _channel(emu, args.get("channel"))
-    msgs = list(reversed(ch.top_level()))[: int(args.get("limit") or 100)]
-    return {"messages": [m.to_api() for m in msgs], "has_more": False}
+    if not ch.is_im and emu.state.bot_user_id not in ch.members:
+        raise _err("not_in_channel")
+    latest = _ts_arg(args.get("latest"), float("inf"))
+    oldest = _ts_arg(args.get("oldest"), 0.0)
+    inclusive = _bool(args.get("inclusive"))
+    try:
+        limit = min(max(int(args.get("limit") or 100), 1), 999)
+        start = int(args.get("cursor") or 0)
+    except (TypeError, ValueError):
+        raise _err("invalid_cursor") from None
+
+    def within(m: Message) -> bool:
+        ts = float(m.ts)
+        if inclusive:
+            return oldest <= ts <= latest
+        return oldest < ts < latest
+
+    msgs = sorted((m for m in ch.top_level() if within(m)), key=lambda m: float(m.ts), reverse=True)
+    page = msgs[start:start + limit]
+    more = start + limit < len(msgs)
+    return {"messages": [m.to_api() for m in page], "has_more": more, "pin_count": 0,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
 
 def conversations_replies(emu, args):

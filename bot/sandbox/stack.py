@@ -51,9 +51,12 @@ class SandboxStack:
         return self.emulator.state
 
     def settle(self) -> None:
-        """Wait until the app has finished everything it started after ack()."""
-        if not self.executor.wait_idle(timeout=15):
-            raise TimeoutError("the app's listeners did not finish within 15 s")
+        """Wait until the app has finished everything it started after ack() (its listeners and
+        the background work they handed off)."""
+        for pool, what in ((self.executor, "listeners"), (self.rt.background, "background work"),
+                           (self.executor, "listeners")):
+            if not pool.wait_idle(timeout=15):
+                raise TimeoutError(f"the app's {what} did not finish within 15 s")
 
     # --- reading what Slack shows -----------------------------------------------------------
     def messages(self, channel: str) -> list[Message]:
@@ -71,6 +74,7 @@ class SandboxStack:
         self._app_stopped = True
         self.server.stop()
         self.executor.shutdown(wait=True)
+        self.rt.background.shutdown(wait=True)
         runtimes.forget(self.rt.name)
 
     def stop(self) -> None:

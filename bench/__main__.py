@@ -1,0 +1,18 @@
+"""`python -m bench` (`make bench`) — every benchmark in this package: each module named here
+has main(argv)."""
+
+from __future__ import annotations
+
+import importlib
+
+BENCHMARKS = ["bench.intel"]
+
+
+def main() -> None:
+    for name in BENCHMARKS:
+        print(f"== {name} ==", flush=True)
+        importlib.import_module(name).main([])
+
+
+if __name__ == "__main__":
+    main()

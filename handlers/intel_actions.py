@@ -1,0 +1,167 @@
+"""The buttons on intel posts and answers: Useful, Discuss, the overflow menu (help, retract),
+the retraction's confirmation, and search's More/Back."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import delivery
+from bot.blocks.common import channel as channel_mention
+from bot.blocks.help import help_text
+from bot.blocks.intel import retract_confirm_blocks
+from bot.blocks.intel_lists import search_blocks
+from bot.ids import Command, IntelIds
+from bot.people import is_admin_or_lead
+from bot.services import intel, intel_search, intel_text, workspaces
+from bot.services.intel_text import IntelInputError
+from handlers.common import rt_of
+from handlers.intel_publish import permalink
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.action(IntelIds.USEFUL)(useful_clicked)
+    app.action(IntelIds.DISCUSS)(discuss_clicked)
+    app.action(IntelIds.MENU)(menu_selected)
+    app.action(IntelIds.RETRACT_CONFIRM)(retract_confirmed)
+    app.action(IntelIds.SEARCH_MORE)(search_paged)
+    app.action(IntelIds.SEARCH_BACK)(search_paged)
+
+
+def _note(respond: Respond, text: str) -> None:
+    respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def useful_clicked(ack: Ack, body: dict, context, respond: Respond) -> None:
+    ack()
+    rt, user_id = rt_of(context), context["user_id"]
+    try:
+        with rt.session() as session:
+            share, new = intel.add_vote(session=session, team_id=context["team_id"],
+                                        share_id=body["actions"][0]["value"], user_id=user_id)
+            retracted, count = share.retracted_at is not None, share.useful_count
+    except IntelInputError as exc:
+        _note(respond, str(exc))
+        return
+    if retracted:
+        _note(respond, "That share was retracted, so it no longer takes votes.")
+    elif not new:
+        _note(respond, f"You already found this useful: one vote each. {count} "
+                       f"{'person' if count == 1 else 'people'} did so far.")
+
+
+def discuss_clicked(ack: Ack, body: dict, client: WebClient, context, respond: Respond) -> None:
+    ack()
+    rt, user_id, team_id = rt_of(context), context["user_id"], context["team_id"]
+    try:
+        with rt.session() as session:
+            share = intel.get_share(session=session, team_id=team_id, share_id=body["actions"][0]["value"])
+            if share.retracted_at:
+                _note(respond, "That share was retracted; there is nothing to discuss any more.")
+                return
+            row = intel.open_discussion(session=session, share=share, user_id=user_id)
+            share_id, known = share.id, share.discussion_permalink
+            where = row.channel if row is not None else None
+    except IntelInputError as exc:
+        _note(respond, str(exc))
+        return
+    if row is None:
+        _note(respond, "This share has no copy in the joint channel to discuss it under.")
+        return
+    if known:
+        _note(respond, f":speech_balloon: The discussion is open in {channel_mention(where)}: "
+                       f"<{known}|join the thread>.")
+        return
+    with rt.session() as session:
+        thread = intel.discussion_row(session=session, team_id=team_id, share_id=share_id)
+        sent = (thread.posted_channel, thread.posted_ts) if thread and thread.status == delivery.SENT else None
+    link = permalink(client, *sent) if sent else None
+    if link:
+        with rt.session() as session:
+            intel.record_discussion_link(session=session, share_id=share_id, permalink=link)
+        _note(respond, f":speech_balloon: Discussion opened in {channel_mention(where)}: <{link}|go to the thread>. "
+                       "Both teams can reply there.")
+    else:
+        _note(respond, f":speech_balloon: The discussion thread opens under the post in {channel_mention(where)} "
+                       "as soon as Slack takes it.")
+
+
+def _may_retract(client: WebClient, context, share) -> bool:
+    if share.sharer_id == context["user_id"]:
+        return True
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.get_workspace(session=session, team_id=context["team_id"])
+    return is_admin_or_lead(client, ws, context["user_id"])
+
+
+def menu_selected(ack: Ack, body: dict, client: WebClient, context, respond: Respond) -> None:
+    ack()
+    action, _, share_id = body["actions"][0]["selected_option"]["value"].partition(":")
+    if action == "help":
+        _note(respond, help_text(Command.INTEL))
+        return
+    rt = rt_of(context)
+    try:
+        with rt.session() as session:
+            share = intel.get_share(session=session, team_id=context["team_id"], share_id=share_id)
+            copies = len(intel.posts_of(session=session, share=share))
+    except IntelInputError as exc:
+        _note(respond, str(exc))
+        return
+    if share.retracted_at:
+        _note(respond, "That share is already retracted.")
+    elif not _may_retract(client, context, share):
+        _note(respond, f"Only <@{share.sharer_id}>, who shared it, or an admin or lead can retract this share.")
+    else:
+        respond(text="Retract this share?", blocks=retract_confirm_blocks(share, copies),
+                response_type="ephemeral", replace_original=False)
+
+
+def retract_confirmed(ack: Ack, body: dict, client: WebClient, context, respond: Respond) -> None:
+    ack()
+    rt = rt_of(context)
+    try:
+        with rt.session() as session:
+            share = intel.get_share(session=session, team_id=context["team_id"], share_id=body["actions"][0]["value"])
+    except IntelInputError as exc:
+        respond(text=str(exc), replace_original=True)
+        return
+    if not _may_retract(client, context, share):
+        respond(text=f"Only <@{share.sharer_id}>, who shared it, or an admin or lead can retract this share.",
+                replace_original=True)
+        return
+    with rt.session() as session:
+        share = intel.get_share(session=session, team_id=context["team_id"], share_id=share.id, lock=True)
+        changed = intel.retract(session=session, share=share, user_id=context["user_id"])
+        copies = len(intel.posts_of(session=session, share=share))
+    respond(text=(f":no_entry_sign: Retracted. All {copies} copies now say so." if changed
+                  else "That share was already retracted."), replace_original=True)
+
+
+# --- search pages ----------------------------------------------------------------------------------------
+
+
+def run_search(*, context, query_text: str, offset: int) -> tuple[str, list]:
+    rt = rt_of(context)
+    query = intel_text.parse_search(query_text)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        page = intel_search.search(session=session, team_id=ws.team_id, query=query, offset=offset, tz=ws.timezone)
+        return search_blocks(page, query_text=query_text, query=query, tz=ws.timezone)
+
+
+def search_paged(ack: Ack, body: dict, context, respond: Respond) -> None:
+    ack()
+    try:
+        state = json.loads(body["actions"][0]["value"])
+        text, blocks = run_search(context=context, query_text=str(state["q"]), offset=int(state["o"]))
+    except (ValueError, KeyError, TypeError, IntelInputError):
+        respond(text="That search has expired. Search again with `/intel search <words>`.", replace_original=True)
+        return
+    respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)

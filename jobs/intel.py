@@ -1,0 +1,54 @@
+"""The weekly intel digest. Every few minutes each workspace is checked: when its digest time
+(default Monday 09:00 in its timezone) has passed and this week's digest is not claimed yet, it is
+claimed (a unique row per workspace and week) and posted. Two replicas never post it twice; a
+restart after downtime posts a missed digest once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from apscheduler.schedulers.base import BaseScheduler
+from sqlmodel import select
+
+from bot import runtime
+from bot.clock import now
+from bot.db import session_scope
+from bot.models import Workspace
+from bot.runtime import Runtime
+from bot.services import intel_reports, workspaces
+
+log = logging.getLogger(__name__)
+JOB_ID = "intel-digest"
+
+
+def post_digests(runtime_name: str) -> int:
+    """Post every workspace's due digest. Returns how many were posted."""
+    rt = runtime.get(runtime_name)
+    at = now()
+    with session_scope(rt.engine) as session:
+        team_ids = list(session.exec(select(Workspace.team_id)).all())
+    posted = 0
+    for team_id in team_ids:
+        try:
+            posted += digest_workspace(rt, team_id, at)
+        except Exception:  # one workspace's trouble must not stop the others
+            log.exception("intel digest failed for %s", team_id)
+    return posted
+
+
+def digest_workspace(rt: Runtime, team_id: str, at: datetime) -> int:
+    with rt.session() as session:
+        ws = workspaces.get_workspace(session=session, team_id=team_id)
+        if ws is None or workspaces.missing_channels(ws, "sales_channel", "marketing_channel"):
+            return 0
+        digest = intel_reports.claim_digest(session=session, ws=ws, at=at)
+        if digest is None:
+            return 0
+        listed = intel_reports.queue_digest(session=session, ws=ws, digest=digest)
+        log.info("intel digest %s for %s: %d shares listed", digest.week, team_id, listed)
+    return 1 if listed else 0
+
+
+def register(scheduler: BaseScheduler, runtime_name: str) -> None:
+    scheduler.add_job(post_digests, "cron", minute="*/5", id=JOB_ID, args=[runtime_name], replace_existing=True)
