@@ -149,3 +149,34 @@ class UnhappyIds(StrEnum):
     # the ephemeral "which team?" question for someone on both teams who reacted to claim
     PICK_SALES = "unhappy_pick_sales"
     PICK_MARKETING = "unhappy_pick_marketing"
+
+
+class PlaybookIds(StrEnum):
+    # the strategy modal (publish / edit)
+    STRATEGY_VIEW = "strategy_edit"
+    TITLE_BLOCK = "strategy_title"
+    SUMMARY_BLOCK = "strategy_summary"
+    SEGMENT_BLOCK = "strategy_segment"
+    MESSAGES_BLOCK = "strategy_messages"
+    LINK_BLOCK = "strategy_link"
+    STATUS_BLOCK = "strategy_status"
+    REVIEW_BLOCK = "strategy_review"
+    VALUE = "value"
+    # App Home: the strategies section
+    HOME_SEARCH = "strategy_home_search"
+    HOME_PUBLISH = "strategy_home_publish"
+    HOME_MORE = "strategy_home_more"  # overflow on each strategy: edit:<id> | retire:<id>
+    # the search modal
+    SEARCH_VIEW = "strategy_search"
+    QUERY_BLOCK = "strategy_query"
+    # the win/loss modal
+    WINLOSS_VIEW = "winloss_entry"
+    OUTCOME_BLOCK = "winloss_outcome"
+    CUSTOMER_BLOCK = "winloss_customer"
+    AMOUNT_BLOCK = "winloss_amount"
+    CURRENCY_BLOCK = "winloss_currency"
+    REASON_BLOCK = "winloss_reason"
+    NOTES_BLOCK = "winloss_notes"
+    COMPETITOR_BLOCK = "winloss_competitor"
+    CLOSED_BLOCK = "winloss_closed"
+    WINLOSS_EDIT = "winloss_edit"  # the button on the confirmation

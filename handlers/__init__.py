@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import csat, home, install, intel, joint, membership, messages, reactions, truce, unhappy
+from handlers import (
+    csat,
+    home,
+    install,
+    intel,
+    joint,
+    membership,
+    messages,
+    reactions,
+    strategies,
+    truce,
+    unhappy,
+    winloss,
+)
 
-MODULES = [truce, membership, reactions, messages, home, install, joint, unhappy, csat, intel]
+MODULES = [truce, membership, reactions, messages, home, install, joint, unhappy, csat, intel, strategies, winloss]
 
 
 def register_all(app: App) -> None:

@@ -69,6 +69,25 @@ HELP["/truce"] += [
     ("/truce csat token", "The token survey tools use to POST scores to /webhooks/csat (admins and leads)."),
 ]
 
+HELP["/truce"] += [
+    ("/truce strategy", "Publish a marketing strategy with a form: title, summary, target segment, key messages, "
+                        "link, review date (marketing and leads). The sales channel hears of it."),
+    ("/truce strategy add Mid-market push: lead with the ROI calculator",
+     "Publish one at once: title, colon, summary."),
+    ("/truce strategy search onboarding pricing", "Find strategies (everyone): every word must match; current ones "
+                                                  "and best matches first. Also on the Truce Home tab."),
+    ("/truce strategy list", "Every current strategy with its number, and the retired ones."),
+    ("/truce strategy edit 3", "Change strategy #3, or `retire 3` / `reactivate 3` (marketing and leads); every "
+                               "change keeps who and when, and the sales channel hears of it."),
+    ("/truce win Acme Corp: the ROI deck won over their CFO 12,000 EUR",
+     "Log a won deal: customer, colon, why; optional amount with its currency, `vs:Rival`, `reason:price` "
+     "(sales and leads)."),
+    ("/truce loss Globex: chose a cheaper tool vs:Initech", "Log a lost deal; `vs:` names who won it."),
+    ("/truce winloss", "Log a result with a form: outcome, customer, amount, reason, notes, competitor, date."),
+    ("/truce winloss summary 2027-Q1", "A quarter's wins and losses (this one by default): win rate, top loss "
+                                       "reasons, competitors, against the quarter before."),
+]
+
 
 def help_text(command: str | None = None) -> str:
     commands = [command] if command in HELP else list(HELP)

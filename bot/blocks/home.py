@@ -32,6 +32,15 @@ def _joint_meeting(session: Session, ws: Workspace, user_id: str) -> list[Block]
 HOME_SECTIONS.append(_joint_meeting)
 
 
+def _strategies(session: Session, ws: Workspace, user_id: str) -> list[Block]:
+    from bot.blocks.strategy_views import home_blocks
+
+    return home_blocks(session, ws, user_id)
+
+
+HOME_SECTIONS.append(_strategies)
+
+
 def _teams_line(teams: set[Team]) -> str:
     names = " and ".join(sorted(t.value for t in teams))
     return f"You are on the *{names}* team." if names else \

@@ -17,6 +17,7 @@ from bot.models.joint import (
     JointTimeOption,
     JointVote,
 )
+from bot.models.playbook import Strategy, StrategyRevision, WinLoss
 from bot.models.unhappy import CorrectiveAction, UnhappyReport, UnhappyStage
 
 __all__ = [
@@ -45,7 +46,10 @@ __all__ = [
     "OAuthState",
     "Outbox",
     "ProcessedEvent",
+    "Strategy",
+    "StrategyRevision",
     "UnhappyReport",
     "UnhappyStage",
+    "WinLoss",
     "Workspace",
 ]

@@ -220,20 +220,42 @@ class SlackDriver:
         }
         return self._payload(payload)
 
-    def click_home(self, user_id: str, action_id: str, *, value: str | None = None) -> httpx.Response:
+    def click_home(self, user_id: str, action_id: str, *, value: str | None = None,
+                   selected: str | None = None, block_id: str | None = None) -> httpx.Response:
+        """Click a button on someone's Home tab, or choose `selected` in an overflow menu or select there
+        (`block_id` picks one of several elements with the same action_id, e.g. one overflow per row)."""
         view = self.state.home.get(user_id)
         if view is None:
             raise AssertionError(f"{user_id} has no Home tab published")
-        block, element = self._find_element(view.get("blocks", []), action_id, value)
+        blocks = view.get("blocks", [])
+        if block_id is not None:
+            blocks = [b for b in blocks if b.get("block_id") == block_id]
+        if selected is not None:
+            blocks = [b for b in blocks if self._offers(b, action_id, selected)]
+        block, element = self._find_element(blocks, action_id, value)
+        action: dict[str, Any] = {"action_id": action_id, "block_id": block.get("block_id", ""),
+                                  "type": element["type"], "action_ts": f"{time.time():.6f}"}
+        if element["type"] in ("overflow", "static_select"):
+            action["selected_option"] = _option(element, selected)
+        else:
+            action["value"] = element.get("value", "")
         payload = {
             "type": "block_actions", "team": self._team(), "user": self._user(user_id),
             "api_app_id": self.api_app_id, "trigger_id": self.emu.issue_trigger(user_id, self.state),
             "container": {"type": "view", "view_id": f"VH{user_id}"},
             "view": {"id": f"VH{user_id}", **view, "state": {"values": {}}},
-            "actions": [{"action_id": action_id, "block_id": block.get("block_id", ""),
-                         "type": element["type"], "value": element.get("value", "")}],
+            "actions": [action],
         }
         return self._payload(payload)
+
+    @staticmethod
+    def _offers(block: dict, action_id: str, selected: str) -> bool:
+        """Whether an element `action_id` in this block offers the option `selected`."""
+        elements = list(block.get("elements") or []) if block.get("type") == "actions" else []
+        if block.get("accessory"):
+            elements.append(block["accessory"])
+        return any(el.get("action_id") == action_id and any(o.get("value") == selected for o in el.get("options", []))
+                   for el in elements)
 
     def click_in_view(self, user_id: str, view_id: str, action_id: str, *, value: str | None = None,
                       values: dict[str, Any] | None = None) -> httpx.Response:

@@ -26,9 +26,10 @@ AgendaSource = Callable[..., AgendaSection | None]
 
 def sources() -> list[AgendaSource]:
     """Every feature's agenda_section, in a fixed order (features add themselves here)."""
-    from bot.services import csat_reports, intel_reports, unhappy_agenda
+    from bot.services import csat_reports, intel_reports, strategies, unhappy_agenda, winloss_summary
 
-    return [intel_reports.agenda_section, unhappy_agenda.agenda_section, csat_reports.agenda_section]
+    return [intel_reports.agenda_section, unhappy_agenda.agenda_section, csat_reports.agenda_section,
+            winloss_summary.agenda_section, strategies.agenda_section]
 
 
 def build_sections(*, session: Session, team_id: str, start: datetime, end: datetime) -> list[AgendaSection]:

@@ -1,0 +1,88 @@
+"""What the win/loss log says about a quarter: win rate, why deals were lost, which competitors came up,
+against the quarter before. For `/truce winloss summary` and the joint meeting's agenda."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from bot.models import WinLoss, Workspace
+from bot.services.agenda import AgendaSection
+from bot.services.joint_schedule import quarter_bounds, quarter_of, shift_quarter
+from bot.services.winloss import between
+
+
+@dataclass
+class QuarterStats:
+    quarter: str
+    entries: list[WinLoss] = field(default_factory=list)
+
+    @property
+    def won(self) -> int:
+        return sum(1 for e in self.entries if e.outcome == "won")
+
+    @property
+    def lost(self) -> int:
+        return sum(1 for e in self.entries if e.outcome == "lost")
+
+    @property
+    def win_rate(self) -> float | None:
+        return self.won / len(self.entries) if self.entries else None
+
+    def amounts(self, outcome: str) -> dict[str, Decimal]:
+        """Total amount by currency (amounts in different currencies are never added up)."""
+        totals: dict[str, Decimal] = {}
+        for e in self.entries:
+            if e.outcome == outcome and e.amount is not None and e.currency:
+                totals[e.currency] = totals.get(e.currency, Decimal("0")) + Decimal(e.amount)
+        return dict(sorted(totals.items()))
+
+    def reasons(self, outcome: str) -> list[tuple[str, int]]:
+        return Counter(e.reason for e in self.entries if e.outcome == outcome).most_common()
+
+    def competitors(self) -> list[tuple[str, int, int]]:
+        """(name as first written, deals won against them, deals lost to them), most named first."""
+        names: dict[str, str] = {}
+        won: Counter = Counter()
+        lost: Counter = Counter()
+        for e in self.entries:
+            if not e.competitor:
+                continue
+            key = " ".join(e.competitor.lower().split())
+            names.setdefault(key, e.competitor)
+            (won if e.outcome == "won" else lost)[key] += 1
+        order = sorted(names, key=lambda k: (-(won[k] + lost[k]), -lost[k], names[k].lower()))
+        return [(names[k], won[k], lost[k]) for k in order]
+
+
+def quarter_stats(*, session: Session, ws: Workspace, quarter: str) -> QuarterStats:
+    start, end = quarter_bounds(quarter, ws.timezone or "UTC")
+    return QuarterStats(quarter, between(session=session, team_id=ws.team_id, start=start, end=end))
+
+
+def current_quarter(ws: Workspace, at: datetime) -> str:
+    return quarter_of(at, ws.timezone or "UTC")
+
+
+def agenda_section(*, session: Session, team_id: str, start: datetime, end: datetime) -> AgendaSection | None:
+    """The won and lost deals of [start, end): win rate against the quarter before, top loss reasons,
+    competitors, and the deals that turned on marketing material."""
+    from bot.blocks.winloss import agenda_lines
+
+    ws = session.get(Workspace, team_id)
+    timezone = (ws.timezone if ws else None) or "UTC"
+    quarter = quarter_of(start + timedelta(hours=12), timezone)
+    current = QuarterStats(quarter, between(session=session, team_id=team_id, start=start, end=end))
+    if not current.entries:
+        return None
+    before = shift_quarter(quarter, -1)
+    previous = QuarterStats(before, between(session=session, team_id=team_id, start=quarter_bounds(before, timezone)[0],
+                                            end=start))
+    # The joint meeting's window runs from the start of the quarter before to the meeting itself.
+    longer = end > quarter_bounds(quarter, timezone)[1] + timedelta(days=1)
+    title = f"Wins and losses since the start of {quarter}" if longer else f"Wins and losses, {quarter}"
+    return AgendaSection(title=title, lines=agenda_lines(current, previous), order=40)
