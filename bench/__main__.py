@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-BENCHMARKS = ["bench.intel"]
+BENCHMARKS = ["bench.intel", "bench.memory"]
 
 
 def main() -> None:
