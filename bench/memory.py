@@ -8,7 +8,7 @@ is read from /proc after each round; its peak (VmHWM) at the end.
 Goals: peak resident memory under 250 MB; between the end of the first half and the end of the
 run, growth under 10 % (no leak per request).
 
-    python -m bench.memory [rounds] [--database-url URL]
+    python -m bench.memory [rounds] [--postgres-url URL]   (SQLite, then a scratch PostgreSQL database)
 """
 
 from __future__ import annotations
@@ -118,11 +118,16 @@ def run(rounds: int, database_url: str | None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from bench.intel import PG_URL, PostgresDatabase
+
     parser = argparse.ArgumentParser(prog="python -m bench.memory")
     parser.add_argument("rounds", nargs="?", type=int, default=300)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--postgres-url", default=PG_URL, help="server for the PostgreSQL run (a scratch database)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.rounds, args.database_url)), flush=True)
+    print(json.dumps({"memory": run(args.rounds, None)}), flush=True)
+    with PostgresDatabase(args.postgres_url) as url:
+        if url:
+            print(json.dumps({"memory": run(args.rounds, url)}), flush=True)
 
 
 if __name__ == "__main__":
