@@ -57,3 +57,12 @@ def test_python_m_bot_without_tokens_starts_the_sandbox(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Starting Truce in sandbox mode (no Slack tokens are set)" in result.stderr
     assert "Truce sandbox" in result.stdout and "/truce whoami" in result.stdout
+
+
+def test_buttons_are_found_by_the_words_on_them(tmp_path):
+    out = _run(tmp_path, "\n".join([
+        "as mark", "/intel #pricing Acme cut list prices 20%", "as sam", "show #sales", "click 1 useful",
+        "show #sales", "click 1 nope",
+    ]))
+    assert "[:+1: Useful (1)]" in out
+    assert "no button called 'nope'" in out

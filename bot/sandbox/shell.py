@@ -7,6 +7,7 @@ Home tab and fast-forward the clock; the shell shows what each channel now looks
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import tempfile
 from datetime import timedelta
@@ -189,10 +190,11 @@ class Shell:
                     continue
                 if el.get("type") == "overflow":
                     for opt in el.get("options", []):
-                        if label.lower() in (opt["text"]["text"].lower(), opt["value"].lower()):
+                        if _label_matches(label, opt["text"]["text"]) or label.lower() == opt["value"].lower():
                             return el, opt["value"]
                     continue
-                if label.lower() in (el.get("text", {}).get("text", "").lower(), el.get("action_id", "").lower()):
+                if _label_matches(label, el.get("text", {}).get("text", "")) or label.lower() == el.get(
+                        "action_id", "").lower():
                     return el, el.get("value")
         raise ValueError(f"no {' or '.join(kinds)} called {label!r} on that message")
 
@@ -291,6 +293,13 @@ class Shell:
         new_now = clock.advance(delta)
         ran = run_jobs_now(self.stack)
         self.say(f"  ⏩ it is now {new_now:%a %Y-%m-%d %H:%M} UTC; ran {ran} scheduled job(s)")
+
+
+def _label_matches(typed: str, label: str) -> bool:
+    """`Useful` finds the button ":+1: Useful"; `retract` the option "Retract this share"."""
+    words = re.sub(r":[a-z0-9_+\-]+:", "", label).strip().lower()
+    typed = typed.strip().lower()
+    return bool(typed) and (typed == words or words.startswith(typed) or typed in words.split())
 
 
 def parse_duration(text: str) -> timedelta:
