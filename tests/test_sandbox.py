@@ -66,3 +66,18 @@ def test_buttons_are_found_by_the_words_on_them(tmp_path):
     ]))
     assert "[:+1: Useful (1)]" in out
     assert "no button called 'nope'" in out
+
+
+def test_intel_demo_share_arrives_and_a_bulb_reaction_shares(tmp_path):
+    out = _run(tmp_path, (ROOT / "docs" / "intel-demo.txt").read_text())
+    sales = out.split("show #sales\n", 1)[1]
+    assert "*Pricing intel* from *marketing*" in sales  # the marketer's share, in the sales channel
+    assert "[:+1: Useful (1)]" in out
+    marketing = out.split("show #marketing\n", 1)[1]
+    assert "from *sales*" in marketing and "Globex bundles onboarding for free" in marketing
+    assert "Intel matching *acme*" in out
+
+
+def test_fast_forward_shows_the_quarters_joint_meeting_prompt(tmp_path):
+    out = _run(tmp_path, "\n".join(["ff 6d"] * 17 + ["show #sales-marketing"]))
+    assert "JOINT SALES & MARKETING MEETING" in out.rsplit("show #sales-marketing", 1)[1]
