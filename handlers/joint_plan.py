@@ -106,7 +106,8 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context)
     except plans.PlanError as exc:
         errors[blocks[exc.field]] = str(exc)
     names = {u: real_name(client, u) for u in owner_ids}
-    with rt.session() as session:
+    # Saved before ack(): if saving fails, the form stays open with everything typed in it.
+    with rt.session(deliver=False) as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         owners: list[dict[str, Any]] = []
         try:
@@ -120,7 +121,6 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context)
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        ack()
         plan, revision = plans.save_plan(session, ws=ws, quarter=quarter, lines=lines, currency=currency,
                                          owners=owners, by=user)
         if revision is None:
@@ -130,6 +130,8 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context)
             delivery.queue_post(session, team_id=ws.team_id, channel=user,
                                 text=f":white_check_mark: The {quarter} joint plan is saved. (Truce has no joint "
                                      "channel to post it in: an admin or lead runs `/truce setup`.)")
+    ack()
+    rt.send_queued(session)
 
 
 def show_history(*, context, respond: Respond, ws: Workspace, quarter: str) -> None:

@@ -202,3 +202,27 @@ def test_csv_keeps_formulas_as_text():
                          budget=Decimal("1.00"), expected_pipeline=Decimal("2.00"), expected_revenue=Decimal("3.00"))
     rows = _csv_rows(plan_csv(plan, [line]))
     assert rows[1][1] == "'=1+1" and rows[1][2] == "'@SUM(A1)" and rows[1][7].startswith("'=HYPERLINK")
+
+
+def test_two_people_starting_the_same_plan_at_once_both_have_their_say(stack):
+    import threading
+
+    with at(IN_Q1):
+        views = {SAM: _open(stack, SAM), MARIA: _open(stack, MARIA)}
+        edited = LINES.replace("3500.25", "4000")
+        values = {SAM: GOOD, MARIA: {**GOOD, JointIds.LINES: edited}}
+        responses, barrier = {}, threading.Barrier(2)
+
+        def save(user):
+            barrier.wait()
+            responses[user] = stack.driver.submit(user, views[user].id, values[user])
+
+        threads = [threading.Thread(target=save, args=(u,)) for u in views]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+    assert all(r.status_code == 200 and not r.content for r in responses.values()), responses
+    with stack.rt.session() as s:
+        revisions = s.exec(select(JointPlanRevision).order_by(JointPlanRevision.id)).all()
+        assert sorted(r.user_id for r in revisions) == sorted([SAM, MARIA])  # the later save edits the first

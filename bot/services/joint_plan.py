@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.clock import now
@@ -167,17 +168,27 @@ def totals(lines) -> tuple[Decimal, Decimal, Decimal]:
             sum((ln.expected_revenue for ln in lines), zero))
 
 
+def _start(session: Session, *, ws: Workspace, quarter: str, currency: str, owners: list[dict],
+           by: str) -> JointPlan:
+    """A new plan for the quarter; if someone started it a moment ago, theirs (this save then edits it)."""
+    plan = JointPlan(team_id=ws.team_id, quarter=quarter, currency=currency, owners=owners, created_by=by,
+                     updated_by=by)
+    try:
+        with session.begin_nested():
+            session.add(plan)
+    except IntegrityError:
+        return plan_for(session=session, team_id=ws.team_id, quarter=quarter)
+    return plan
+
+
 def save_plan(session: Session, *, ws: Workspace, quarter: str, lines: list[LineDraft], currency: str,
               owners: list[dict], by: str) -> tuple[JointPlan, JointPlanRevision | None]:
     """Create or edit a quarter's plan; every change is kept as a revision (None when nothing changed)."""
     check_editable(quarter, ws.timezone)
-    plan = plan_for(session=session, team_id=ws.team_id, quarter=quarter)
-    before = {"lines": [], "currency": None, "owners": []}
-    if plan is None:
-        plan = JointPlan(team_id=ws.team_id, quarter=quarter, currency=currency, owners=owners, created_by=by,
-                         updated_by=by)
-        session.add(plan)
-        session.flush()
+    plan = plan_for(session=session, team_id=ws.team_id, quarter=quarter) or _start(
+        session, ws=ws, quarter=quarter, currency=currency, owners=owners, by=by)
+    if not revisions_of(session=session, plan=plan):
+        before = {"lines": [], "currency": None, "owners": []}  # just started: everything is a change
     else:
         before = {"lines": [line_text(ln) for ln in lines_of(session=session, plan=plan)],
                   "currency": plan.currency, "owners": [o["id"] for o in plan.owners]}
