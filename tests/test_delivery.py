@@ -157,3 +157,14 @@ def test_thread_reply_waits_for_its_parent(stack):
 def test_dm_goes_to_the_persons_im(stack):
     _post(stack, "psst", channel="USAM001")
     assert [m.text for m in stack.state.dms("USAM001")] == ["psst"]
+
+
+def test_a_timed_out_call_is_retried_later(stack):
+    stack.rt.client.timeout = 0.3
+    stack.state.fail_next("chat.postMessage", hang=1.0)
+    _, results = _post(stack)
+    assert results[0].status == "queued" and results[0].error in ("TimeoutError", "URLError", "timeout")
+    assert stack.messages(SALES) == []
+    with time_machine.travel(now() + timedelta(seconds=10)):
+        assert retry_due(stack.rt.name) == 1
+    assert [m.text for m in stack.messages(SALES)] == ["hello"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -105,6 +106,10 @@ class _Handler(BaseHTTPRequestHandler):
             state.calls.append((method, dict(args)))
         fault = state.take_fault(method)
         if fault is not None:
+            if fault.hang:
+                time.sleep(fault.hang)
+                self.close_connection = True  # nothing is done and nothing is answered
+                return
             if fault.status == 429:
                 headers = {"Retry-After": str(fault.retry_after or 1)}
                 self._json({"ok": False, "error": "ratelimited"}, 429, headers)

@@ -113,6 +113,7 @@ class Fault:
     error: str | None = None
     retry_after: int | None = None
     times: int = 1
+    hang: float | None = None  # no answer at all for this long, then the connection drops
 
 
 class WorkspaceState:
@@ -181,10 +182,11 @@ class WorkspaceState:
             return next((c for c in self.channels.values() if c.name == name and not c.is_im), None)
 
     def fail_next(self, method: str, *, status: int = 200, error: str | None = None,
-                  retry_after: int | None = None, times: int = 1) -> None:
-        """Make the next `times` calls of `method` fail (HTTP 429/5xx, or an `ok: false` error)."""
+                  retry_after: int | None = None, times: int = 1, hang: float | None = None) -> None:
+        """Make the next `times` calls of `method` fail: HTTP 429/5xx, an `ok: false` error, or (hang=s)
+        no answer at all, as when Slack times out."""
         with self.lock:
-            self.faults.append(Fault(method, status, error, retry_after, times))
+            self.faults.append(Fault(method, status, error, retry_after, times, hang))
 
     def take_fault(self, method: str) -> Fault | None:
         with self.lock:
