@@ -180,3 +180,9 @@ class PlaybookIds(StrEnum):
     COMPETITOR_BLOCK = "winloss_competitor"
     CLOSED_BLOCK = "winloss_closed"
     WINLOSS_EDIT = "winloss_edit"  # the button on the confirmation
+
+
+class CsatImportIds(StrEnum):
+    MODAL = "csat_import_modal"
+    CSV_BLOCK = "csat_import_csv"
+    CSV = "csv"

@@ -6,6 +6,7 @@ from slack_bolt import App
 
 from handlers import (
     csat,
+    csat_import,
     home,
     install,
     intel,
@@ -19,7 +20,8 @@ from handlers import (
     winloss,
 )
 
-MODULES = [truce, membership, reactions, messages, home, install, joint, unhappy, csat, intel, strategies, winloss]
+MODULES = [truce, membership, reactions, messages, home, install, joint, unhappy, csat, csat_import, intel, strategies,
+           winloss]
 
 
 def register_all(app: App) -> None:

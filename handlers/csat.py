@@ -18,7 +18,7 @@ from bot.services import csat, workspaces
 from bot.services.unhappy_prefs import get_prefs
 from bot.slack_text import plain
 from bot.web import ROUTES, Response, json_response
-from handlers import truce
+from handlers import csat_import, truce
 from handlers.common import first_word, rt_of
 
 WEBHOOK_PATH = "/webhooks/csat"
@@ -35,11 +35,16 @@ def csat_command(*, ack: Ack, command: dict, client: WebClient, context, respond
         ack()
         show_token(client=client, context=context, respond=respond, renew=more == "new")
         return
+    if word == "import" and not more:
+        ack()
+        csat_import.open_import(client=client, context=context, trigger_id=command["trigger_id"])
+        return
     typed = f"/truce csat {plain(rest)}".strip()
     if word in ("", "help"):
         ack(text="Record a customer's satisfaction score: `" + csat.USAGE + "`. Say the scale with `7/10` or "
                  "`4/5`; a bare number uses this workspace's default scale (0-10 unless changed in "
-                 "`/unhappy settings`). Survey tools can post scores too: `/truce csat token` (admins and leads).")
+                 "`/unhappy settings`). Survey tools can post scores too: `/truce csat token` (admins and leads). "
+                 "Many at once: `/truce csat import` opens a form to paste CSV.")
         return
     rt = rt_of(context)
     with rt.session() as session:

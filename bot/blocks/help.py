@@ -67,6 +67,7 @@ HELP["/truce"] += [
     ("/truce csat Acme Corp 7/10 slow onboarding",
      "Record a customer's satisfaction score (7/10 or 4/5; a bare number uses the default scale)."),
     ("/truce csat token", "The token survey tools use to POST scores to /webhooks/csat (admins and leads)."),
+    ("/truce csat import", "Paste many scores as CSV (customer,score,scale,comment,source); all stored or none."),
 ]
 
 HELP["/truce"] += [
