@@ -35,12 +35,18 @@ def _attach_runtime(rt: Runtime):
     return middleware
 
 
+def _ignored_message(event: dict[str, Any]) -> bool:
+    """Plain channel messages change nothing in Truce: no need to remember them (only edits and
+    deletions of shared messages matter)."""
+    return event.get("type") == "message" and event.get("subtype") not in ("message_changed", "message_deleted")
+
+
 def _drop_event_retries(rt: Runtime):
     """An Events API delivery is handled once, however often Slack retries it."""
 
     def middleware(body: dict[str, Any], next):
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if not event_id:
+        if not event_id or _ignored_message(body.get("event") or {}):
             return next()
         try:
             with rt.session() as session:

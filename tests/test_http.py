@@ -115,3 +115,10 @@ def test_old_event_ids_are_forgotten_but_recent_ones_kept(stack):
         assert clean(stack.rt.name) == 1
     with stack.rt.session() as s:
         assert [e.event_id for e in s.exec(select(ProcessedEvent)).all()] == ["EvNEW"]
+
+
+def test_plain_channel_messages_are_not_remembered(stack):
+    message = {"type": "message", "channel": MARKETING, "user": SAM, "text": "hello", "ts": "1.000100"}
+    assert stack.driver.event(message, event_id="EvPLAIN").status_code == 200
+    with stack.rt.session() as s:
+        assert s.exec(select(ProcessedEvent)).all() == []
