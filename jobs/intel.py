@@ -9,14 +9,12 @@ import logging
 from datetime import datetime
 
 from apscheduler.schedulers.base import BaseScheduler
-from sqlmodel import select
 
 from bot import runtime
 from bot.clock import now
-from bot.db import session_scope
-from bot.models import Workspace
 from bot.runtime import Runtime
 from bot.services import intel_reports, workspaces
+from jobs.common import for_each_workspace
 
 log = logging.getLogger(__name__)
 JOB_ID = "intel-digest"
@@ -26,15 +24,7 @@ def post_digests(runtime_name: str) -> int:
     """Post every workspace's due digest. Returns how many were posted."""
     rt = runtime.get(runtime_name)
     at = now()
-    with session_scope(rt.engine) as session:
-        team_ids = list(session.exec(select(Workspace.team_id)).all())
-    posted = 0
-    for team_id in team_ids:
-        try:
-            posted += digest_workspace(rt, team_id, at)
-        except Exception:  # one workspace's trouble must not stop the others
-            log.exception("intel digest failed for %s", team_id)
-    return posted
+    return sum(for_each_workspace(rt, lambda team_id: digest_workspace(rt, team_id, at), what="intel digest").values())
 
 
 def digest_workspace(rt: Runtime, team_id: str, at: datetime) -> int:

@@ -16,15 +16,15 @@ from datetime import timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
 from slack_sdk.errors import SlackApiError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot import runtime
 from bot.clock import now
-from bot.db import session_scope
 from bot.models import JointMeeting, Workspace
 from bot.runtime import Runtime
 from bot.services import joint_meetings as meetings
 from bot.services import joint_posts as posts
+from jobs.common import for_each_workspace
 
 log = logging.getLogger(__name__)
 JOB_ID = "joint-due"
@@ -33,18 +33,8 @@ JOB_ID = "joint-due"
 def run_due(runtime_name: str) -> dict[str, list[str]]:
     """Post everything due now in every workspace. Returns what was posted, by team."""
     rt = runtime.get(runtime_name)
-    with session_scope(rt.engine) as session:
-        team_ids = list(session.exec(select(Workspace.team_id).order_by(Workspace.team_id)).all())
-    done: dict[str, list[str]] = {}
-    for team_id in team_ids:
-        try:
-            steps = run_for(rt, team_id)
-        except Exception:  # one workspace's trouble must not keep the others' prompts back
-            log.exception("joint meeting job failed for %s", team_id)
-            continue
-        if steps:
-            done[team_id] = steps
-    return done
+    results = for_each_workspace(rt, lambda team_id: run_for(rt, team_id), what="joint meeting job")
+    return {team_id: steps for team_id, steps in results.items() if steps}
 
 
 def _fallback(rt: Runtime, session: Session, ws: Workspace) -> list[str]:

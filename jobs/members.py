@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 
 from apscheduler.schedulers.base import BaseScheduler
-from sqlmodel import select
 
 from bot import runtime
-from bot.db import session_scope
-from bot.models import Workspace
 from bot.people import refresh_teams
+from jobs.common import for_each_workspace
 
 log = logging.getLogger(__name__)
 JOB_ID = "members-refresh"
@@ -18,15 +16,7 @@ JOB_ID = "members-refresh"
 
 def refresh_all(runtime_name: str) -> int:
     rt = runtime.get(runtime_name)
-    with session_scope(rt.engine) as session:
-        team_ids = list(session.exec(select(Workspace.team_id)).all())
-    changed = 0
-    for team_id in team_ids:
-        try:
-            changed += refresh_teams(rt, team_id)
-        except Exception:  # one workspace's trouble must not stop the others
-            log.exception("membership refresh failed for %s", team_id)
-    return changed
+    return sum(for_each_workspace(rt, lambda team_id: refresh_teams(rt, team_id), what="membership refresh").values())
 
 
 def register(scheduler: BaseScheduler, runtime_name: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 
 from apscheduler.schedulers.base import BaseScheduler
-from sqlmodel import select
 
 from bot import runtime
 from bot.alert_links import ensure_permalink
@@ -16,6 +15,7 @@ from bot.db import session_scope
 from bot.models import Workspace
 from bot.services import csat_reports
 from bot.services.unhappy_reminders import due_now, send_stage
+from jobs.common import for_each_workspace
 
 log = logging.getLogger(__name__)
 REMINDERS_JOB, DIGEST_JOB = "unhappy-reminders", "csat-digest"
@@ -42,17 +42,12 @@ def send_csat_digests(runtime_name: str) -> int:
     """Send each workspace's weekly satisfaction digest once it is due. Returns how many were sent."""
     rt = runtime.get(runtime_name)
     at = now()
-    with session_scope(rt.engine) as session:
-        team_ids = list(session.exec(select(Workspace.team_id)).all())
-    sent = 0
-    for team_id in team_ids:
-        try:
-            with rt.session() as session:
-                ws = session.get(Workspace, team_id)
-                sent += csat_reports.send_digest(session=session, ws=ws, at=at)
-        except Exception:  # one workspace's trouble must not hold back the others
-            log.exception("satisfaction digest for %s failed", team_id)
-    return sent
+
+    def send(team_id: str) -> int:
+        with rt.session() as session:
+            return csat_reports.send_digest(session=session, ws=session.get(Workspace, team_id), at=at)
+
+    return sum(for_each_workspace(rt, send, what="satisfaction digest").values())
 
 
 def register(scheduler: BaseScheduler, runtime_name: str) -> None:

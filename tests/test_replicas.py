@@ -74,3 +74,20 @@ def test_concurrent_delivery_of_one_row_sends_it_once(stack, db):
         assert [m.text for m in stack.messages(SALES)] == ["once"]
     finally:
         replica.stop()
+
+
+def test_one_workspaces_failure_does_not_hold_back_the_others(stack, caplog):
+    from jobs.common import for_each_workspace
+
+    with stack.rt.session() as s:
+        from bot.models import Workspace
+
+        s.add(Workspace(team_id="T0BROKEN"))
+
+    def work(team_id):
+        if team_id == "T0BROKEN":
+            raise RuntimeError("this workspace is broken")
+        return team_id
+
+    assert for_each_workspace(stack.rt, work, what="test job") == {stack.team_id: stack.team_id}
+    assert "test job failed for T0BROKEN" in caplog.text
