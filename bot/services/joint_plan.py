@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.models import JointPlan, JointPlanLine, JointPlanRevision, Workspace
 from bot.services import members
 from bot.services.currencies import is_currency
+from bot.services.errors import FieldError
 from bot.services.joint_schedule import quarter_bounds
 from bot.services.workspaces import set_pref
 
@@ -36,12 +37,8 @@ CSV_HEADER = ["Quarter", "Goal", "Campaign", "Budget", "Currency", "Expected pip
 LINE_EXAMPLE = "Win 5 mid-market logos | Spring webinar series | 12000 | 250000 | 90000"
 
 
-class PlanError(ValueError):
+class PlanError(FieldError):
     """A plan that cannot be saved; `field` is the modal input it belongs to (lines/currency/owners)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

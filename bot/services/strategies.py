@@ -20,6 +20,7 @@ from bot import delivery
 from bot.clock import now
 from bot.models import Outbox, Strategy, StrategyRevision, Workspace
 from bot.services.agenda import AgendaSection
+from bot.services.errors import FieldError
 from bot.services.joint_schedule import local
 from bot.slack_text import plain
 
@@ -34,14 +35,6 @@ FIELD_NAMES = {"title": "title", "summary": "summary", "segment": "target segmen
 ADD_USAGE = "/truce strategy add Mid-market push: lead with the ROI calculator for 50-500 seat companies"
 COLON = re.compile(r":(?!//)")  # a colon, but not the one in https://
 _URL = re.compile(r"^https?://[^\s<>|]+$", re.I)
-
-
-class FieldError(ValueError):
-    """Input that cannot be saved; `field` names the part of the form it belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 class StrategyError(FieldError):

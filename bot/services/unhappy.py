@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from bot.clock import aware, now
 from bot.models import CorrectiveAction, Outbox, UnhappyReport, Workspace
+from bot.services.errors import FieldError
 from bot.services.unhappy_prefs import DEFAULT_SEVERITY, SEVERITIES
 from bot.slack_text import plain
 
@@ -38,12 +39,8 @@ _COLON = re.compile(r":(?!//)")
 _URL = re.compile(r"^https?://[^\s<>|]+$", re.I)
 
 
-class ReportError(ValueError):
+class ReportError(FieldError):
     """Input a report cannot be made from; `field` names the part (customer, description, ...)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.models import Workspace
+from bot.services.errors import FieldError
 from bot.services.workspaces import set_pref
 
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -36,12 +37,8 @@ _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _EMOJI = re.compile(r"^[a-z0-9_+'\-]{1,64}$")
 
 
-class PrefsError(ValueError):
+class PrefsError(FieldError):
     """A setting that cannot be saved; `field` names the setting."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from sqlmodel import Session, select
 from bot.clock import aware, now
 from bot.models import WinLoss, Workspace
 from bot.services.currencies import is_currency
+from bot.services.errors import FieldError
 from bot.services.joint_plan import parse_amount
-from bot.services.strategies import COLON, FieldError, today_in
+from bot.services.strategies import COLON, today_in
 from bot.services.workspaces import set_pref
 from bot.slack_text import plain
 

@@ -11,16 +11,13 @@ from sqlmodel import Session
 from bot.clock import now
 from bot.config import Settings
 from bot.models import Workspace
+from bot.services.errors import FieldError
 
 CHANNEL_ROLES = ("sales_channel", "marketing_channel", "joint_channel", "alerts_channel")
 
 
-class SetupError(ValueError):
+class SetupError(FieldError):
     """A setup value that cannot be saved; `field` names the input it belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
