@@ -91,7 +91,9 @@ class HttpServer:
         return f"http://{host}:{port}"
 
     def start(self) -> HttpServer:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="truce-http", daemon=True)
+        # A short poll: stop() returns at once instead of after the default half second.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="truce-http", daemon=True)
         self._thread.start()
         return self
 

@@ -227,7 +227,8 @@ class SlackEmulator:
         return self.base_url + "/api/"
 
     def start(self) -> SlackEmulator:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-emulator", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="slack-emulator", daemon=True)
         self._thread.start()
         return self
 
