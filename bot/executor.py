@@ -19,7 +19,21 @@ class TrackingExecutor(ThreadPoolExecutor):
         future.add_done_callback(self._done)
         return future
 
-    def _done(self, _future: Future) -> None:
+    def reserve(self) -> None:
+        """Count work that will be submitted a moment later (`submit_reserved`) as pending now."""
+        with self._idle:
+            self._pending += 1
+
+    def submit_reserved(self, fn, /, *args, **kwargs) -> Future | None:
+        try:
+            future = super().submit(fn, *args, **kwargs)
+        except RuntimeError:  # shut down in the meantime (the process is stopping)
+            self._done(None)
+            return None
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _future: Future | None) -> None:
         with self._idle:
             self._pending -= 1
             self._idle.notify_all()

@@ -10,6 +10,8 @@ from datetime import timedelta
 from logging import Logger, getLogger
 
 from slack_bolt import BoltResponse
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.authorize import Authorize
 from slack_bolt.oauth.callback_options import CallbackOptions, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store import Bot, InstallationStore
@@ -166,3 +168,21 @@ def oauth_settings(rt) -> OAuthSettings:
         authorization_url=settings.slack_authorize_url,
         callback_options=CallbackOptions(success=on_installed(rt), failure=lambda args: args.default.failure(args)),
     )
+
+
+class DbAuthorize(Authorize):
+    """Bolt's per-request authorization from the installations table alone: Bolt's default asks
+    Slack (auth.test) on every request, which would make each answer wait on Slack. A workspace
+    without an installation gets an empty result; `bot.app` then answers it without calling Slack."""
+
+    def __init__(self, store: DbInstallationStore):
+        self.store = store
+
+    def __call__(self, *, context, enterprise_id: str | None, team_id: str | None, user_id: str | None,
+                 **_: object) -> AuthorizeResult:
+        row = self.store.row(team_id)
+        if row is None:
+            return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id)
+        return AuthorizeResult(enterprise_id=row.enterprise_id, team_id=row.team_id, bot_token=row.bot_token,
+                               bot_id=row.bot_id, bot_user_id=row.bot_user_id,
+                               bot_scopes=[s for s in row.bot_scopes.split(",") if s])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot import delivery, request_path, tasks
 from bot.config import Settings
 from bot.db import make_engine, session_scope
 from bot.executor import TrackingExecutor
@@ -37,14 +37,17 @@ class Runtime:
     name: str = "main"
     installations: object | None = None  # bot.oauth.DbInstallationStore when installed through OAuth
     extras: dict = field(default_factory=dict)
+    # kind -> function for durable tasks (bot/tasks.py); the app's handlers provide them.
+    task_functions: dict[str, Callable[..., None]] = field(default_factory=dict)
     # Work a listener hands off after ack() so the listener pool stays free to acknowledge
     # the next requests at once (see `defer`).
     background: TrackingExecutor = field(
         default_factory=lambda: TrackingExecutor(BACKGROUND_WORKERS, name="truce-background"))
 
-    def defer(self, fn: Callable[..., object], /, *args, **kwargs) -> Future:
-        """Run `fn` in the background pool. It must report its own failures to the person
-        concerned; anything it lets escape is logged here, never lost silently."""
+    def defer(self, fn: Callable[..., object], /, *args, **kwargs) -> None:
+        """Run `fn` in the background pool: at once, or, from a thread answering Slack, as soon as
+        the answer is sent. It must report its own failures to the person concerned; anything it
+        lets escape is logged here, never lost silently."""
 
         def run() -> object:
             try:
@@ -53,7 +56,13 @@ class Runtime:
                 log.exception("background work %s failed", getattr(fn, "__name__", fn))
                 raise
 
-        return self.background.submit(run)
+        self.background.reserve()
+        if not request_path.after_answer(lambda: self.background.submit_reserved(run)):
+            self.background.submit_reserved(run)
+
+    def run_task(self, task_id: int) -> None:
+        """Run a stored task (bot/tasks.py) in the background pool, after the answer to Slack."""
+        self.defer(tasks.run, self, task_id, self.task_functions)
 
     def client_for(self, team_id: str | None) -> WebClient:
         """A Web API client with the bot token of `team_id` (the one token, in a single-workspace install)."""
@@ -77,11 +86,20 @@ class Runtime:
         if deliver:
             self.send_queued(session)
 
-    def send_queued(self, session: Session) -> None:
-        queued = list(session.info.pop("outbox_ids", ()))
-        if queued:
-            from bot import delivery
+    @staticmethod
+    def take_queued(session: Session) -> list[int]:
+        """The outbox rows a `session(deliver=False)` queued, for the caller to deliver itself."""
+        return list(session.info.pop("outbox_ids", ()))
 
+    def send_queued(self, session: Session) -> None:
+        """Send the posts this session queued: at once in a job or background work; from the thread
+        that answers Slack, handed to the background pool (that thread never waits on Slack)."""
+        queued = self.take_queued(session)
+        if not queued:
+            return
+        if request_path.active():
+            self.defer(delivery.deliver, self, queued)
+        else:
             session.info["delivery"] = delivery.deliver(self, queued)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -14,6 +14,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot import request_path
 from bot.db import ping
 from bot.runtime import Runtime
 
@@ -44,8 +45,11 @@ def make_wsgi(rt: Runtime, app: App):
 
     def wsgi(environ: dict[str, Any], start_response):
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
-        if (path == "/slack/events" and method == "POST") or (
-                path in ("/slack/install", "/slack/oauth_redirect") and method == "GET" and rt.installations):
+        if path == "/slack/events" and method == "POST":
+            with request_path.serving() as after:
+                body = bolt(environ, start_response)
+            return AfterResponse(body, lambda: request_path.run_all(after))
+        if path in ("/slack/install", "/slack/oauth_redirect") and method == "GET" and rt.installations:
             return bolt(environ, start_response)
         route = ROUTES.get((method, path))
         if route is None:
@@ -63,6 +67,25 @@ def make_wsgi(rt: Runtime, app: App):
         return [payload]
 
     return wsgi
+
+
+class AfterResponse:
+    """A WSGI body whose `close()` — which the server calls once the response is sent — starts the
+    work a listener handed over (see bot/request_path.py)."""
+
+    def __init__(self, body: Iterable[bytes], then: Callable[[], None]):
+        self._body, self._then = body, then
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self._body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._then()
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):

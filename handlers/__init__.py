@@ -10,6 +10,7 @@ from handlers import (
     home,
     install,
     intel,
+    intel_events,
     joint,
     membership,
     messages,
@@ -22,6 +23,10 @@ from handlers import (
 
 MODULES = [truce, membership, reactions, messages, home, install, joint, unhappy, csat, csat_import, intel, strategies,
            winloss]
+
+
+# Every durable task kind (bot/tasks.py) the listeners store, with the function that finishes it.
+TASKS = {**intel_events.TASKS}
 
 
 def register_all(app: App) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from bot.runtime import Runtime
@@ -11,6 +13,11 @@ def rt_of(context) -> Runtime:
     return context["rt"]
 
 
+def admins_only(what: str) -> str:
+    """The refusal for something only Slack admins and Truce leads may do."""
+    return f"Only a Slack admin or a Truce lead can {what}."
+
+
 def first_word(text: str | None) -> tuple[str, str]:
     """("setup", "rest of it") from "setup rest of it"; lower-cases the word."""
     text = (text or "").strip()
@@ -18,6 +25,15 @@ def first_word(text: str | None) -> tuple[str, str]:
         return "", ""
     word, _, rest = text.partition(" ")
     return word.lower(), rest.strip()
+
+
+def view_metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """A view's private_metadata as a dict (empty when missing or not a JSON object)."""
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def input_value(values: dict[str, Any], block_id: str, action_id: str) -> Any:
@@ -36,3 +52,14 @@ def input_value(values: dict[str, Any], block_id: str, action_id: str) -> Any:
     if "selected_conversations" in state:
         return list(state["selected_conversations"] or [])
     return None
+
+
+def later(context, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
+    """Run `fn` after Slack has its answer, in the runtime's background pool: every Web API call a
+    listener makes goes here (or to the outbox), never on the thread that answers Slack."""
+    rt_of(context).defer(fn, *args, **kwargs)
+
+
+def tell_later(context, respond, text: str, *, blocks: Any = None, replace_original: bool = False) -> None:
+    """An ephemeral note to the person who clicked or submitted, sent after the answer."""
+    later(context, respond, text=text, blocks=blocks, response_type="ephemeral", replace_original=replace_original)

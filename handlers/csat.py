@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.common import esc
 from bot.blocks.csat import recorded_text
+from bot.blocks.csat_import import import_modal
 from bot.db import session_scope
 from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
@@ -19,7 +20,7 @@ from bot.services.unhappy_prefs import get_prefs
 from bot.slack_text import plain
 from bot.web import ROUTES, Response, json_response
 from handlers import csat_import, truce
-from handlers.common import first_word, rt_of
+from handlers.common import admins_only, first_word, later, rt_of
 
 WEBHOOK_PATH = "/webhooks/csat"
 
@@ -32,12 +33,12 @@ def register(app: App) -> None:
 def csat_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
     word, more = first_word(rest)
     if word == "token" and more in ("", "new"):
-        ack()
-        show_token(client=client, context=context, respond=respond, renew=more == "new")
+        ack(text=show_token(context=context, renew=more == "new"))
         return
     if word == "import" and not more:
         ack()
-        csat_import.open_import(client=client, context=context, trigger_id=command["trigger_id"])
+        later(context, client.views_open, trigger_id=command["trigger_id"],
+              view=import_modal(default_scale=csat_import.default_scale(context)))
         return
     typed = f"/truce csat {plain(rest)}".strip()
     if word in ("", "help"):
@@ -56,36 +57,30 @@ def csat_command(*, ack: Ack, command: dict, client: WebClient, context, respond
         ack(text=f":thinking_face: {exc}\nType it like this: `{csat.USAGE}`.\n"
                  f"Here is what you typed, so nothing is lost:\n```{esc(typed)}```")
         return
-    ack()
     with rt.session() as session:
         score = csat.record(session=session, team_id=context["team_id"], data=data, reporter_id=context["user_id"])
-    respond(text=recorded_text(score, scale_given=data.scale_given, default_scale=default_scale),
-            response_type="ephemeral")
+        ack(text=recorded_text(score, scale_given=data.scale_given, default_scale=default_scale))
 
 
-def show_token(*, client: WebClient, context, respond: Respond, renew: bool) -> None:
+def show_token(*, context, renew: bool) -> str:
+    """The answer to `/truce csat token [new]` (a new token is stored before it is shown)."""
     rt = rt_of(context)
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-    if not is_admin_or_lead(client, ws, context["user_id"]):
-        respond(text="Only a Slack admin or a Truce lead can see the satisfaction webhook's token.",
-                response_type="ephemeral")
-        return
-    with rt.session() as session:
+        if not is_admin_or_lead(session, ws, context["user_id"]):
+            return admins_only("see the satisfaction webhook's token")
         existing = csat.token_info(session=session, team_id=ws.team_id)
         if existing is not None and not renew:
-            respond(text=(f"This workspace has a webhook token since {existing.created_at:%Y-%m-%d} (made by "
-                          f"<@{existing.created_by}>). Truce keeps only its fingerprint, so it can't show it again. "
-                          "`/truce csat token new` makes a new one; the old one stops working at once."),
-                    response_type="ephemeral")
-            return
+            return (f"This workspace has a webhook token since {existing.created_at:%Y-%m-%d} (made by "
+                    f"<@{existing.created_by}>). Truce keeps only its fingerprint, so it can't show it again. "
+                    "`/truce csat token new` makes a new one; the old one stops working at once.")
         token = csat.issue_token(session=session, team_id=ws.team_id, user_id=context["user_id"])
-    respond(response_type="ephemeral", text=(
+    return (
         ":key: The satisfaction webhook's token for this workspace (shown once; keep it secret):\n"
         f"`{token}`\nSend scores like this:\n```curl -X POST https://YOUR-TRUCE-HOST{WEBHOOK_PATH} "
         f"-H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' "
         "-d '{\"customer\": \"Acme Corp\", \"score\": 4, \"scale\": 5, \"comment\": \"slow support\", "
-        "\"source\": \"survey\"}'```" + ("\nThe previous token no longer works." if renew else "")))
+        "\"source\": \"survey\"}'```" + ("\nThe previous token no longer works." if renew else ""))
 
 
 # --- the webhook --------------------------------------------------------------------------------

@@ -6,9 +6,8 @@ Who may import: whoever may record a score with `/truce csat` — every member o
 from __future__ import annotations
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
-from bot.blocks.csat_import import duplicate_text, error_text, import_modal, imported_text
+from bot.blocks.csat_import import duplicate_text, error_text, imported_text
 from bot.clock import aware
 from bot.ids import CsatImportIds
 from bot.services import csat_import, workspaces
@@ -20,21 +19,17 @@ def register(app: App) -> None:
     app.view(CsatImportIds.MODAL)(import_submitted)
 
 
-def _default_scale(context) -> int:
+def default_scale(context) -> int:
     rt = rt_of(context)
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         return get_prefs(ws).csat_scale
 
 
-def open_import(*, client: WebClient, context, trigger_id: str) -> None:
-    client.views_open(trigger_id=trigger_id, view=import_modal(default_scale=_default_scale(context)))
-
-
 def import_submitted(ack: Ack, view: dict, context) -> None:
     text = input_value(view["state"]["values"], CsatImportIds.CSV_BLOCK, CsatImportIds.CSV)
     try:
-        paste = csat_import.parse(text, default_scale=_default_scale(context))
+        paste = csat_import.parse(text, default_scale=default_scale(context))
     except csat_import.CsvImportError as exc:
         ack(response_action="errors", errors={CsatImportIds.CSV_BLOCK: error_text(exc)})
         return

@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from bot.blocks.home import home_view
 from bot.ids import HomeIds
 from bot.services import members, workspaces
-from handlers.common import rt_of
+from handlers.common import later, rt_of
 
 
 def register(app: App) -> None:
@@ -17,9 +17,13 @@ def register(app: App) -> None:
 
 
 def publish_home(*, client: WebClient, context, user_id: str) -> None:
-    rt = rt_of(context)
+    """(Re)publish a person's Home tab, after the answer to Slack."""
+    later(context, _publish, rt_of(context), client, team_id=context["team_id"], user_id=user_id)
+
+
+def _publish(rt, client: WebClient, *, team_id: str, user_id: str) -> None:
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
         teams = members.teams_of(session=session, team_id=ws.team_id, user_id=user_id)
         view = home_view(session, ws, user_id, teams)
     client.views_publish(user_id=user_id, view=view)

@@ -4,7 +4,6 @@ digest); the "Share as market intel" message shortcut and the modal's submission
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 
 from slack_bolt import Ack, App, Respond
@@ -15,16 +14,15 @@ from bot import delivery
 from bot.blocks.common import esc
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.intel import share_modal
-from bot.errors import handle_error
 from bot.ids import Command, IntelIds
 from bot.models.intel import KINDS
 from bot.people import is_admin_or_lead
 from bot.services import intel, intel_reports, intel_text, workspaces
 from bot.services.intel_text import IntelInputError, ShareDraft
 from handlers import intel_actions, intel_events
-from handlers.common import first_word, input_value, rt_of
+from handlers.common import admins_only, first_word, input_value, later, rt_of, view_metadata
 from handlers.intel_actions import run_search
-from handlers.intel_publish import after_share, enrich, permalink
+from handlers.intel_publish import permalink, publish, saved_note
 
 log = logging.getLogger(__name__)
 
@@ -47,17 +45,15 @@ def intel_command(ack: Ack, command: dict, client: WebClient, context, respond: 
     word, rest = first_word(text)
     if not text.strip():
         ack()
-        open_modal(client=client, context=context, trigger_id=command["trigger_id"], channel=command["channel_id"])
+        later(context, open_modal, client=client, trigger_id=command["trigger_id"], channel=command["channel_id"])
     elif word == "help" and not rest:
         ack(text=help_text(Command.INTEL), blocks=help_blocks(Command.INTEL))
     elif word == "search":
-        search_command(ack=ack, command=command, rest=rest, context=context, respond=respond)
+        search_command(ack=ack, command=command, rest=rest, context=context)
     elif word == "emoji" and len(rest.split()) <= 1:
-        ack()
-        emoji_command(rest=rest, client=client, context=context, respond=respond, command=command)
+        ack(text=emoji_command(rest=rest, context=context, command=command))
     elif word == "digest" and len(rest.split()) <= 2:
-        ack()
-        digest_command(rest=rest, client=client, context=context, respond=respond, command=command)
+        ack(text=digest_command(rest=rest, context=context, command=command))
     else:
         share_command(ack=ack, command=command, client=client, context=context, respond=respond)
 
@@ -66,48 +62,30 @@ def intel_command(ack: Ack, command: dict, client: WebClient, context, respond: 
 
 
 def share_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
+    """Stored before the answer (a 200 means the share exists); posted right after it."""
+    rt, user_id, team_id = rt_of(context), context["user_id"], context["team_id"]
     try:
         draft = intel_text.parse_share(command.get("text"))
+        with rt.session(deliver=False) as session:
+            ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
+            share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft, via="command")
+            share_id, channels = share.id, intel.target_channels(session=session, share=share)
     except IntelInputError as exc:
         ack(text=f":warning: {exc}{typed_back(command)}")
         return
-    ack()
-    # The work goes to the background pool, so the listener pool is free for the next ack at once.
-    rt_of(context).defer(_share_now, draft=draft, command=command, client=client, context=context, respond=respond)
-
-
-def _share_now(*, draft: ShareDraft, command: dict, client: WebClient, context, respond: Respond) -> None:
-    try:
-        _share(draft=draft, command=command, client=client, context=context, respond=respond)
-    except Exception as exc:  # told to the sharer with an error id, like any listener's failure
-        handle_error(exc, command, context, client, respond)
-
-
-def _share(*, draft: ShareDraft, command: dict, client: WebClient, context, respond: Respond) -> None:
-    rt, user_id = rt_of(context), context["user_id"]
-    try:
-        with rt.session() as session:
-            ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-            share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft, via="command")
-            share_id = share.id
-    except IntelInputError as exc:
-        respond(text=f":warning: {exc}{typed_back(command)}", response_type="ephemeral")
-        return
-    note = after_share(rt, client, team_id=context["team_id"], share_id=share_id,
-                       results=delivery.outcome(session), user_id=user_id)
-    respond(text=note, response_type="ephemeral")
-    rt.defer(enrich, rt, context["team_id"], share_id)
+    ack(text=saved_note(channels))
+    later(context, publish, rt, client, team_id=team_id, share_id=share_id, user_id=user_id,
+          ids=rt.take_queued(session), tell=lambda note: respond(text=note, response_type="ephemeral"))
 
 
 # --- the modal: /intel alone, or the message shortcut ---------------------------------------------------
 
 
-def open_modal(*, client: WebClient, context, trigger_id: str, channel: str) -> None:
+def open_modal(*, client: WebClient, trigger_id: str, channel: str) -> None:
     client.views_open(trigger_id=trigger_id, view=share_modal(metadata={"c": channel}))
 
 
 def message_shortcut(ack: Ack, shortcut: dict, client: WebClient, context) -> None:
-    ack()
     rt, user_id = rt_of(context), context["user_id"]
     channel, message = shortcut["channel"]["id"], shortcut.get("message") or {}
     ts = message.get("ts") or shortcut.get("message_ts")
@@ -119,17 +97,24 @@ def message_shortcut(ack: Ack, shortcut: dict, client: WebClient, context) -> No
             problem = None
         except IntelInputError as exc:
             problem = str(exc)
+    ack()
     if problem or existing is not None:
         if existing is not None:
             problem = (f"That message is already shared (by <@{existing.sharer_id}>). Click *Useful* on its post "
                        "if it helped you, or *Discuss* to talk it over.")
-        delivery.send_ephemeral(client, channel=channel, user=user_id, text=f":information_source: {problem}")
+        later(context, delivery.send_ephemeral, client, channel=channel, user=user_id,
+              text=f":information_source: {problem}")
         return
-    draft = intel_text.message_draft(message.get("text")) or ShareDraft(summary="")
+    later(context, _open_prefilled, client=client, trigger_id=shortcut["trigger_id"], channel=channel, ts=ts,
+          text=message.get("text"))
+
+
+def _open_prefilled(*, client: WebClient, trigger_id: str, channel: str, ts: str, text: str | None) -> None:
+    draft = intel_text.message_draft(text) or ShareDraft(summary="")
     # "h": the prefilled summary's fingerprint; if it is shared unchanged, it follows later edits.
     meta = {"c": channel, "sc": channel, "st": ts, "sp": permalink(client, channel, ts),
             "h": _digest(draft.summary) if draft.summary else None}
-    client.views_open(trigger_id=shortcut["trigger_id"], view=share_modal(
+    client.views_open(trigger_id=trigger_id, view=share_modal(
         summary=draft.summary, link_value=draft.link or "", kind=draft.kind, competitor=draft.competitor or "",
         metadata=meta, from_message=True))
 
@@ -174,45 +159,39 @@ def modal_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
         ack(response_action="errors", errors=errors)
         return
     rt, user_id, team_id = rt_of(context), context["user_id"], context["team_id"]
-    with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
-        try:
-            intel.require_setup(ws)
-        except IntelInputError as exc:
-            ack(response_action="errors", errors={IntelIds.SUMMARY_BLOCK: str(exc).replace("`", "")})
-            return
-    ack()
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = view_metadata(view)
     source = None
     if meta.get("sc") and meta.get("st"):
         follows = meta.get("h") is not None and meta.get("h") == _digest(draft.summary)
-        source = intel.Source(channel=meta["sc"], ts=meta["st"], permalink=meta.get("sp"),
+        source = intel.Source(channel=str(meta["sc"]), ts=str(meta["st"]), permalink=meta.get("sp"),
                               text=draft.summary if follows else None)
-    reply_in = meta.get("c") or user_id
+    reply_in = str(meta.get("c") or user_id)
     try:
-        with rt.session() as session:
-            ws = workspaces.get_workspace(session=session, team_id=team_id)
+        with rt.session(deliver=False) as session:
+            ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
+            intel.require_setup(ws)
             share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft,
                                        via="shortcut" if source else "modal", source=source)
             share_id = share.id
-    except IntegrityError:  # someone shared the same message while this modal was open
-        delivery.send_ephemeral(client, channel=reply_in, user=user_id,
-                                text=":information_source: Someone shared that message while you were writing, "
-                                     "so it is already with the other team. Click *Useful* on its post if it helped.")
-        return
     except IntelInputError as exc:
-        delivery.send_ephemeral(client, channel=reply_in, user=user_id, text=f":warning: {exc}")
+        ack(response_action="errors", errors={IntelIds.SUMMARY_BLOCK: str(exc).replace("`", "")})
         return
-    note = after_share(rt, client, team_id=team_id, share_id=share_id, results=delivery.outcome(session),
-                       user_id=user_id)
-    delivery.send_ephemeral(client, channel=reply_in, user=user_id, text=note)
-    rt.defer(enrich, rt, team_id, share_id)
+    except IntegrityError:  # someone shared the same message while this modal was open
+        ack()
+        later(context, delivery.send_ephemeral, client, channel=reply_in, user=user_id,
+              text=":information_source: Someone shared that message while you were writing, so it is already "
+                   "with the other team. Click *Useful* on its post if it helped.")
+        return
+    ack()
+    later(context, publish, rt, client, team_id=team_id, share_id=share_id, user_id=user_id,
+          ids=rt.take_queued(session),
+          tell=lambda note: delivery.send_ephemeral(client, channel=reply_in, user=user_id, text=note))
 
 
 # --- /intel search ---------------------------------------------------------------------------------------
 
 
-def search_command(*, ack: Ack, command: dict, rest: str, context, respond: Respond) -> None:
+def search_command(*, ack: Ack, command: dict, rest: str, context) -> None:
     try:
         query = intel_text.parse_search(rest)
     except IntelInputError as exc:
@@ -222,66 +201,49 @@ def search_command(*, ack: Ack, command: dict, rest: str, context, respond: Resp
         ack(text="Tell me what to look for, like `/intel search acme pricing`. Filters: `#pricing` (a kind), "
                  "`vs:Acme` (a competitor), `since:2026-01-31` (a date).")
         return
-    ack()
     text, blocks = run_search(context=context, query_text=rest, offset=0)
-    respond(text=text, blocks=blocks, response_type="ephemeral")
+    ack(text=text, blocks=blocks)
 
 
 # --- admins' settings ---------------------------------------------------------------------------------------
 
 
-def _may_change(client: WebClient, context) -> tuple[bool, object]:
+def emoji_command(*, rest: str, context, command: dict) -> str:
+    """The answer to `/intel emoji [:name:]` (changed before it is given)."""
     rt = rt_of(context)
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-    return is_admin_or_lead(client, ws, context["user_id"]), ws
-
-
-def emoji_command(*, rest: str, client: WebClient, context, respond: Respond, command: dict) -> None:
-    allowed, ws = _may_change(client, context)
-    current = intel.share_emoji(ws)
-    if not rest:
-        respond(text=f"Reacting with :{current}: to a message in the sales or marketing channel shares it. "
-                     + ("Change it with `/intel emoji :name:`." if allowed else "Admins and leads can change it."),
-                response_type="ephemeral")
-        return
-    if not allowed:
-        respond(text="Only a Slack admin or a Truce lead can change the share emoji." + typed_back(command),
-                response_type="ephemeral")
-        return
-    rt = rt_of(context)
-    try:
-        with rt.session() as session:
-            ws = workspaces.get_workspace(session=session, team_id=context["team_id"])
+        allowed = is_admin_or_lead(session, ws, context["user_id"])
+        current = intel.share_emoji(ws)
+        if not rest:
+            return (f"Reacting with :{current}: to a message in the sales or marketing channel shares it. "
+                    + ("Change it with `/intel emoji :name:`." if allowed else "Admins and leads can change it."))
+        if not allowed:
+            return admins_only("change the share emoji") + typed_back(command)
+        try:
             name = intel.set_share_emoji(session=session, ws=ws, name=rest)
-    except IntelInputError as exc:
-        respond(text=f":warning: {exc}{typed_back(command)}", response_type="ephemeral")
-        return
-    respond(text=f":white_check_mark: From now on, reacting with :{name}: to a message in the sales or marketing "
-                 f"channel shares it (it was :{current}:).", response_type="ephemeral")
+        except IntelInputError as exc:
+            return f":warning: {exc}{typed_back(command)}"
+    return (f":white_check_mark: From now on, reacting with :{name}: to a message in the sales or marketing "
+            f"channel shares it (it was :{current}:).")
 
 
-def digest_command(*, rest: str, client: WebClient, context, respond: Respond, command: dict) -> None:
-    allowed, ws = _may_change(client, context)
-    current = intel_reports.digest_schedule(ws)
-    if not rest:
-        respond(text=f"The weekly intel digest goes to the sales and marketing channels: *{current.describe()}* "
-                     f"({ws.timezone}). " + ("Change it with `/intel digest monday 09:00` or `/intel digest off`."
-                                             if allowed else "Admins and leads can change it."),
-                response_type="ephemeral")
-        return
-    if not allowed:
-        respond(text="Only a Slack admin or a Truce lead can change the digest." + typed_back(command),
-                response_type="ephemeral")
-        return
-    try:
-        schedule = intel_reports.parse_schedule(rest, current)
-    except IntelInputError as exc:
-        respond(text=f":warning: {exc}{typed_back(command)}", response_type="ephemeral")
-        return
+def digest_command(*, rest: str, context, command: dict) -> str:
+    """The answer to `/intel digest [day time | off]` (changed before it is given)."""
     rt = rt_of(context)
     with rt.session() as session:
-        ws = workspaces.get_workspace(session=session, team_id=context["team_id"])
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        allowed = is_admin_or_lead(session, ws, context["user_id"])
+        current = intel_reports.digest_schedule(ws)
+        if not rest:
+            return (f"The weekly intel digest goes to the sales and marketing channels: *{current.describe()}* "
+                    f"({ws.timezone}). " + ("Change it with `/intel digest monday 09:00` or `/intel digest off`."
+                                            if allowed else "Admins and leads can change it."))
+        if not allowed:
+            return admins_only("change the digest") + typed_back(command)
+        try:
+            schedule = intel_reports.parse_schedule(rest, current)
+        except IntelInputError as exc:
+            return f":warning: {exc}{typed_back(command)}"
         intel_reports.set_digest_schedule(session=session, ws=ws, schedule=schedule)
-    respond(text=f":white_check_mark: Weekly intel digest: *{schedule.describe()}* ({ws.timezone}).",
-            response_type="ephemeral")
+        return f":white_check_mark: Weekly intel digest: *{schedule.describe()}* ({ws.timezone})."

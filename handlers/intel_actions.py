@@ -18,7 +18,7 @@ from bot.ids import Command, IntelIds
 from bot.people import is_admin_or_lead
 from bot.services import intel, intel_search, intel_text, workspaces
 from bot.services.intel_text import IntelInputError
-from handlers.common import rt_of
+from handlers.common import later, rt_of, tell_later
 from handlers.intel_publish import permalink
 
 log = logging.getLogger(__name__)
@@ -33,12 +33,7 @@ def register(app: App) -> None:
     app.action(IntelIds.SEARCH_BACK)(search_paged)
 
 
-def _note(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
-
-
 def useful_clicked(ack: Ack, body: dict, context, respond: Respond) -> None:
-    ack()
     rt, user_id = rt_of(context), context["user_id"]
     try:
         with rt.session() as session:
@@ -46,37 +41,46 @@ def useful_clicked(ack: Ack, body: dict, context, respond: Respond) -> None:
                                         share_id=body["actions"][0]["value"], user_id=user_id)
             retracted, count = share.retracted_at is not None, share.useful_count
     except IntelInputError as exc:
-        _note(respond, str(exc))
+        ack()
+        tell_later(context, respond, str(exc))
         return
+    ack()
     if retracted:
-        _note(respond, "That share was retracted, so it no longer takes votes.")
+        tell_later(context, respond, "That share was retracted, so it no longer takes votes.")
     elif not new:
-        _note(respond, f"You already found this useful: one vote each. {count} "
-                       f"{'person' if count == 1 else 'people'} did so far.")
+        tell_later(context, respond, f"You already found this useful: one vote each. {count} "
+                                     f"{'person' if count == 1 else 'people'} did so far.")
 
 
 def discuss_clicked(ack: Ack, body: dict, client: WebClient, context, respond: Respond) -> None:
-    ack()
     rt, user_id, team_id = rt_of(context), context["user_id"], context["team_id"]
+    note = None
     try:
-        with rt.session() as session:
+        with rt.session(deliver=False) as session:
             share = intel.get_share(session=session, team_id=team_id, share_id=body["actions"][0]["value"])
             if share.retracted_at:
-                _note(respond, "That share was retracted; there is nothing to discuss any more.")
-                return
-            row = intel.open_discussion(session=session, share=share, user_id=user_id)
-            share_id, known = share.id, share.discussion_permalink
-            where = row.channel if row is not None else None
+                note = "That share was retracted; there is nothing to discuss any more."
+            else:
+                row = intel.open_discussion(session=session, share=share, user_id=user_id)
+                share_id, known = share.id, share.discussion_permalink
+                where = row.channel if row is not None else None
     except IntelInputError as exc:
-        _note(respond, str(exc))
+        note = str(exc)
+    ack()
+    if note is None and row is None:
+        note = "This share has no copy in the joint channel to discuss it under."
+    elif note is None and known:
+        note = f":speech_balloon: The discussion is open in {channel_mention(where)}: <{known}|join the thread>."
+    if note is not None:
+        tell_later(context, respond, note)
         return
-    if row is None:
-        _note(respond, "This share has no copy in the joint channel to discuss it under.")
-        return
-    if known:
-        _note(respond, f":speech_balloon: The discussion is open in {channel_mention(where)}: "
-                       f"<{known}|join the thread>.")
-        return
+    later(context, _discussion_opened, rt, client, respond, team_id=team_id, share_id=share_id, where=where,
+          ids=rt.take_queued(session))
+
+
+def _discussion_opened(rt, client: WebClient, respond: Respond, *, team_id: str, share_id: int, where: str,
+                       ids: list[int]) -> None:
+    delivery.deliver(rt, ids)
     with rt.session() as session:
         thread = intel.discussion_row(session=session, team_id=team_id, share_id=share_id)
         sent = (thread.posted_channel, thread.posted_ts) if thread and thread.status == delivery.SENT else None
@@ -84,64 +88,65 @@ def discuss_clicked(ack: Ack, body: dict, client: WebClient, context, respond: R
     if link:
         with rt.session() as session:
             intel.record_discussion_link(session=session, share_id=share_id, permalink=link)
-        _note(respond, f":speech_balloon: Discussion opened in {channel_mention(where)}: <{link}|go to the thread>. "
-                       "Both teams can reply there.")
+        text = (f":speech_balloon: Discussion opened in {channel_mention(where)}: <{link}|go to the thread>. "
+                "Both teams can reply there.")
     else:
-        _note(respond, f":speech_balloon: The discussion thread opens under the post in {channel_mention(where)} "
-                       "as soon as Slack takes it.")
+        text = (f":speech_balloon: The discussion thread opens under the post in {channel_mention(where)} "
+                "as soon as Slack takes it.")
+    respond(text=text, response_type="ephemeral", replace_original=False)
 
 
-def _may_retract(client: WebClient, context, share) -> bool:
+def _may_retract(session, context, share) -> bool:
     if share.sharer_id == context["user_id"]:
         return True
-    rt = rt_of(context)
-    with rt.session() as session:
-        ws = workspaces.get_workspace(session=session, team_id=context["team_id"])
-    return is_admin_or_lead(client, ws, context["user_id"])
+    ws = workspaces.get_workspace(session=session, team_id=context["team_id"])
+    return is_admin_or_lead(session, ws, context["user_id"])
 
 
-def menu_selected(ack: Ack, body: dict, client: WebClient, context, respond: Respond) -> None:
+def _not_yours(share) -> str:
+    return f"Only <@{share.sharer_id}>, who shared it, or an admin or lead can retract this share."
+
+
+def menu_selected(ack: Ack, body: dict, context, respond: Respond) -> None:
     ack()
     action, _, share_id = body["actions"][0]["selected_option"]["value"].partition(":")
     if action == "help":
-        _note(respond, help_text(Command.INTEL))
+        tell_later(context, respond, help_text(Command.INTEL))
         return
     rt = rt_of(context)
     try:
         with rt.session() as session:
             share = intel.get_share(session=session, team_id=context["team_id"], share_id=share_id)
             copies = len(intel.posts_of(session=session, share=share))
+            allowed = _may_retract(session, context, share)
     except IntelInputError as exc:
-        _note(respond, str(exc))
+        tell_later(context, respond, str(exc))
         return
     if share.retracted_at:
-        _note(respond, "That share is already retracted.")
-    elif not _may_retract(client, context, share):
-        _note(respond, f"Only <@{share.sharer_id}>, who shared it, or an admin or lead can retract this share.")
+        tell_later(context, respond, "That share is already retracted.")
+    elif not allowed:
+        tell_later(context, respond, _not_yours(share))
     else:
-        respond(text="Retract this share?", blocks=retract_confirm_blocks(share, copies),
-                response_type="ephemeral", replace_original=False)
+        tell_later(context, respond, "Retract this share?", blocks=retract_confirm_blocks(share, copies))
 
 
-def retract_confirmed(ack: Ack, body: dict, client: WebClient, context, respond: Respond) -> None:
-    ack()
+def retract_confirmed(ack: Ack, body: dict, context, respond: Respond) -> None:
     rt = rt_of(context)
     try:
         with rt.session() as session:
-            share = intel.get_share(session=session, team_id=context["team_id"], share_id=body["actions"][0]["value"])
+            share = intel.get_share(session=session, team_id=context["team_id"],
+                                    share_id=body["actions"][0]["value"], lock=True)
+            if not _may_retract(session, context, share):
+                text = _not_yours(share)
+            else:
+                changed = intel.retract(session=session, share=share, user_id=context["user_id"])
+                copies = len(intel.posts_of(session=session, share=share))
+                text = (f":no_entry_sign: Retracted. All {copies} copies now say so." if changed
+                        else "That share was already retracted.")
     except IntelInputError as exc:
-        respond(text=str(exc), replace_original=True)
-        return
-    if not _may_retract(client, context, share):
-        respond(text=f"Only <@{share.sharer_id}>, who shared it, or an admin or lead can retract this share.",
-                replace_original=True)
-        return
-    with rt.session() as session:
-        share = intel.get_share(session=session, team_id=context["team_id"], share_id=share.id, lock=True)
-        changed = intel.retract(session=session, share=share, user_id=context["user_id"])
-        copies = len(intel.posts_of(session=session, share=share))
-    respond(text=(f":no_entry_sign: Retracted. All {copies} copies now say so." if changed
-                  else "That share was already retracted."), replace_original=True)
+        text = str(exc)
+    ack()
+    tell_later(context, respond, text, replace_original=True)
 
 
 # --- search pages ----------------------------------------------------------------------------------------
@@ -162,6 +167,7 @@ def search_paged(ack: Ack, body: dict, context, respond: Respond) -> None:
         state = json.loads(body["actions"][0]["value"])
         text, blocks = run_search(context=context, query_text=str(state["q"]), offset=int(state["o"]))
     except (ValueError, KeyError, TypeError, IntelInputError):
-        respond(text="That search has expired. Search again with `/intel search <words>`.", replace_original=True)
+        tell_later(context, respond, "That search has expired. Search again with `/intel search <words>`.",
+                   replace_original=True)
         return
-    respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
+    tell_later(context, respond, text, blocks=blocks, replace_original=True)

@@ -10,12 +10,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
-from bot import delivery
+from bot import delivery, tasks
 from bot.services import intel, intel_text, workspaces
 from bot.services.intel_text import IntelInputError
 from handlers import messages, reactions
-from handlers.common import rt_of
-from handlers.intel_publish import after_share, enrich, permalink
+from handlers.common import later, rt_of
+from handlers.intel_publish import permalink, publish
 
 log = logging.getLogger(__name__)
 
@@ -59,21 +59,41 @@ def on_reaction(*, event: dict, context, client: WebClient, removed: bool) -> bo
             if share is not None:
                 intel.remove_supporter(session=session, share=share, user_id=user_id)
             return True
+        task = None
         if share is not None:
             new = intel.add_supporter(session=session, share=share, user_id=user_id)
             sharer = share.sharer_id
+        else:  # its words are in Slack: stored as a task now, shared right after the answer
+            task = tasks.enqueue(session, team_id=team_id, kind=SHARE_REACTED,
+                                 key=f"{SHARE_REACTED}:{channel}:{ts}:{user_id}",
+                                 payload={"channel": channel, "ts": ts, "user_id": user_id, "from_team": from_team,
+                                          "bot_user_id": context.get("bot_user_id")})
     if share is not None:
         if new:
-            _tell(client, channel, user_id, f":raised_hands: That message was already shared by <@{sharer}>; "
-                                            "you're now listed as flagging it too.")
-        return True
-    share_reacted(rt=rt, client=client, ws=ws, channel=channel, ts=ts, user_id=user_id, from_team=from_team,
-                  bot_user_id=context.get("bot_user_id"))
+            later(context, _tell, client, channel, user_id, f":raised_hands: That message was already shared by "
+                                                            f"<@{sharer}>; you're now listed as flagging it too.")
+    elif task is not None:
+        rt.run_task(task.id)
     return True
 
 
-def share_reacted(*, rt, client: WebClient, ws, channel: str, ts: str, user_id: str, from_team: str,
+SHARE_REACTED = "intel.share_reacted"
+
+
+def share_reacted(rt, *, team_id: str, channel: str, ts: str, user_id: str, from_team: str,
                   bot_user_id: str | None) -> None:
+    """The task behind a share-emoji reaction: read the message, share it, tell the reactor."""
+    client = rt.client_for(team_id)
+    with rt.session() as session:
+        ws = workspaces.get_workspace(session=session, team_id=team_id)
+        share = intel.find_by_source(session=session, team_id=team_id, channel=channel, ts=ts)
+        if share is not None:  # another reaction's task shared it first: this one flags it too
+            new, sharer = intel.add_supporter(session=session, share=share, user_id=user_id), share.sharer_id
+    if share is not None:
+        if new and sharer != user_id:
+            _tell(client, channel, user_id, f":raised_hands: That message was already shared by <@{sharer}>; "
+                                            "you're now listed as flagging it too.")
+        return
     message = read_message(client, channel, ts)
     if message is None:
         _tell(client, channel, user_id, "I couldn't read that message, so it isn't shared. Is Truce a member of "
@@ -91,22 +111,24 @@ def share_reacted(*, rt, client: WebClient, ws, channel: str, ts: str, user_id: 
     source = intel.Source(channel=channel, ts=ts, permalink=permalink(client, channel, ts),
                           text=intel_text.from_slack(message.get("text")))
     try:
-        with rt.session() as session:
+        with rt.session(deliver=False) as session:
             share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft, via="reaction",
                                        source=source, from_team=from_team)
             share_id = share.id
-    except IntegrityError:  # another reaction (or a Slack retry) shared it a moment ago
+    except IntegrityError:  # another reaction shared it a moment ago (or this task ran before a crash)
         with rt.session() as session:
-            share = intel.find_by_source(session=session, team_id=ws.team_id, channel=channel, ts=ts)
+            share = intel.find_by_source(session=session, team_id=team_id, channel=channel, ts=ts)
             intel.add_supporter(session=session, share=share, user_id=user_id)
         return
     except IntelInputError as exc:
         _tell(client, channel, user_id, f":warning: {exc}")
         return
-    note = after_share(rt, client, team_id=ws.team_id, share_id=share_id, results=delivery.outcome(session),
-                       user_id=user_id)
-    _tell(client, channel, user_id, note)
-    rt.defer(enrich, rt, ws.team_id, share_id)
+    publish(rt, client, team_id=team_id, share_id=share_id, user_id=user_id, ids=rt.take_queued(session),
+            tell=lambda note: _tell(client, channel, user_id, note))
+
+
+# Durable tasks this module runs (kind -> function); see bot/tasks.py.
+TASKS = {SHARE_REACTED: share_reacted}
 
 
 def on_message(*, event: dict, context, client: WebClient) -> bool:

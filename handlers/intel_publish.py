@@ -4,6 +4,7 @@ sharer's confirmation, a word to the leads when Truce is not in a channel, and l
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import httpx
 from slack_sdk import WebClient
@@ -28,6 +29,21 @@ def permalink(client: WebClient, channel: str | None, ts: str | None) -> str | N
     except SlackApiError as exc:
         log.info("chat.getPermalink %s/%s failed: %s", channel, ts, exc.response.get("error"))
         return None
+
+
+def saved_note(channels: list[str]) -> str:
+    """The answer to a share: it is stored, and where it is going."""
+    where = " and ".join(channel_mention(c) for c in dict.fromkeys(channels)) or "the other team"
+    return f":inbox_tray: Saved. Your intel is on its way to {where}."
+
+
+def publish(rt: Runtime, client: WebClient, *, team_id: str, share_id: int, user_id: str, ids: list[int],
+            tell: Callable[[str], object]) -> None:
+    """After the answer (background pool): send the share's posts, tell the sharer where they landed,
+    then fetch the link's preview. Posts not sent here (Slack busy, a crash) stay in the outbox."""
+    results = delivery.deliver(rt, ids)
+    tell(after_share(rt, client, team_id=team_id, share_id=share_id, results=results, user_id=user_id))
+    enrich(rt, team_id, share_id)
 
 
 def after_share(rt: Runtime, client: WebClient, *, team_id: str, share_id: int, results: list[Result],

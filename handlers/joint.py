@@ -8,6 +8,7 @@ from collections.abc import Callable
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.blocks.common import esc
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.joint import status_text
 from bot.blocks.joint_modals import outcomes_modal, schedule_modal
@@ -28,7 +29,7 @@ from bot.services.joint_schedule import (
     schedule_pref,
     when_text,
 )
-from handlers.common import first_word, rt_of
+from handlers.common import admins_only, first_word, later, rt_of
 
 # /joint <word> handlers: each gets the Bolt kwargs + `rest`. joint_plan adds "plan".
 SUBCOMMANDS: dict[str, Callable[..., None]] = {}
@@ -54,56 +55,52 @@ def joint_command(ack: Ack, command: dict, client: WebClient, context, respond: 
         ack(text=help_text("/joint"), blocks=help_blocks("/joint"))
         return
     if word == "":
-        ack()
-        show_next(context=context, respond=respond)
+        text = show_next(context=context)
+        ack(text=text + "\n\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=text))
         return
     if word in SUBCOMMANDS:
         SUBCOMMANDS[word](ack=ack, command=command, client=client, context=context, respond=respond, rest=rest)
         return
-    intro = f"I don't know `/joint {word}`. Here is what I can do (you typed {typed(command)}):"
+    intro = f"I don't know `/joint {esc(word)}`. Here is what I can do (you typed {typed(command)}):"
     ack(text=intro + "\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=intro))
 
 
-def show_next(*, context, respond: Respond) -> None:
+def show_next(*, context) -> str:
     rt = rt_of(context)
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         up = meetings.upcoming(session=session, ws=ws)
-        text = status_text(quarter=up.quarter, starts_at=up.starts_at, prompt_at=up.prompt_at, timezone=ws.timezone,
+        return status_text(quarter=up.quarter, starts_at=up.starts_at, prompt_at=up.prompt_at, timezone=ws.timezone,
                            announced=up.meeting is not None, schedule=schedule_of(ws).describe())
-    respond(text=text + "\n\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=text),
-            response_type="ephemeral")
 
 
 # --- schedule -------------------------------------------------------------------------------------
 
 
 def schedule(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    ack()
     rt = rt_of(context)
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        allowed = is_admin_or_lead(session, ws, context["user_id"])
     current = schedule_of(ws)
-    allowed = is_admin_or_lead(client, ws, context["user_id"])
     if not rest:
         if allowed:
-            client.views_open(trigger_id=command["trigger_id"], view=schedule_modal(
+            ack()
+            later(context, client.views_open, trigger_id=command["trigger_id"], view=schedule_modal(
                 current, timezone=ws.timezone, next_three=next_dates(current, ws.timezone, after=now())))
             return
-        respond(text=schedule_summary(ws, current) + "\nOnly a Slack admin or a Truce lead can change it.",
-                response_type="ephemeral")
+        ack(text=schedule_summary(ws, current) + "\n" + admins_only("change it"))
         return
     if not allowed:
-        respond(text="Only a Slack admin or a Truce lead can change the joint meeting schedule. "
-                     f"Here is what you typed: {typed(command)}\n" + schedule_summary(ws, current),
-                response_type="ephemeral")
+        ack(text=admins_only("change the joint meeting schedule")
+            + f" Here is what you typed: {typed(command)}\n" + schedule_summary(ws, current))
         return
     try:
         new = parse_schedule(rest, current)
     except ScheduleError as exc:
-        respond(text=f"{exc} {USAGE}\nYou typed: {typed(command)}", response_type="ephemeral")
+        ack(text=f"{exc} {USAGE}\nYou typed: {typed(command)}")
         return
-    respond(text=save_schedule(rt, context["team_id"], new), response_type="ephemeral")
+    ack(text=save_schedule(rt, context["team_id"], new))
 
 
 def save_schedule(rt, team_id: str, new) -> str:
@@ -128,7 +125,6 @@ def schedule_summary(ws, schedule_) -> str:
 
 
 def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    ack()
     rt = rt_of(context)
     try:
         with rt.session() as session:
@@ -140,14 +136,12 @@ def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context, resp
                 posts.refresh(session, ws=ws, meeting=up.meeting)
             when = when_text(up.starts_at, ws.timezone)
     except meetings.JointError as exc:
-        respond(text=f"{exc} You typed: {typed(command)}", response_type="ephemeral")
+        ack(text=f"{exc} You typed: {typed(command)}")
         return
-    respond(text=f":white_check_mark: Added to the agenda of the {up.quarter} joint meeting ({when}).",
-            response_type="ephemeral")
+    ack(text=f":white_check_mark: Added to the agenda of the {up.quarter} joint meeting ({when}).")
 
 
 def add_need(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    ack()
     rt = rt_of(context)
     try:
         with rt.session() as session:
@@ -157,22 +151,22 @@ def add_need(*, ack: Ack, command: dict, client: WebClient, context, respond: Re
             if up is not None and up.meeting is not None:
                 posts.refresh(session, ws=ws, meeting=up.meeting)
     except meetings.JointError as exc:
-        respond(text=f"{exc} You typed: {typed(command)}", response_type="ephemeral")
+        ack(text=f"{exc} You typed: {typed(command)}")
         return
-    respond(text=f":white_check_mark: Recorded as a customer's future need for {need.quarter}; the joint meeting's "
-                 "agenda lists it.", response_type="ephemeral")
+    ack(text=f":white_check_mark: Recorded as a customer's future need for {need.quarter}; the joint meeting's "
+             "agenda lists it.")
 
 
 # --- minutes and announce --------------------------------------------------------------------------
 
 
 def minutes(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    ack()
-    open_outcomes(client=client, context=context, trigger_id=command["trigger_id"], meeting_id=None,
-                  tell=lambda text: respond(text=text, response_type="ephemeral"))
+    refused = open_outcomes(client=client, context=context, trigger_id=command["trigger_id"], meeting_id=None)
+    ack(text=refused or "")
 
 
-def open_outcomes(*, client: WebClient, context, trigger_id: str, meeting_id: int | None, tell) -> None:
+def open_outcomes(*, client: WebClient, context, trigger_id: str, meeting_id: int | None) -> str | None:
+    """Open the outcomes form (after the answer), or say why not."""
     rt = rt_of(context)
     user_id = context["user_id"]
     with rt.session() as session:
@@ -182,37 +176,35 @@ def open_outcomes(*, client: WebClient, context, trigger_id: str, meeting_id: in
         else:
             meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=meeting_id)
         on_team = bool(members.teams_of(session=session, team_id=ws.team_id, user_id=user_id))
+        allowed = on_team or is_admin_or_lead(session, ws, user_id)
         up = meetings.upcoming(session=session, ws=ws)
         existing = actions.items_of(session=session, meeting=meeting) if meeting else []
-    if not on_team and not is_admin_or_lead(client, ws, user_id):
-        tell("Only people on the sales or marketing team (or a lead) record a joint meeting's outcomes.")
-        return
+    if not allowed:
+        return "Only people on the sales or marketing team (or a lead) record a joint meeting's outcomes."
     if meeting is None:
-        later = f" The next one is {when_text(up.starts_at, ws.timezone)}." if up else ""
-        tell(f"No joint meeting has taken place yet, so there is nothing to record.{later}")
-        return
+        next_one = f" The next one is {when_text(up.starts_at, ws.timezone)}." if up else ""
+        return f"No joint meeting has taken place yet, so there is nothing to record.{next_one}"
     if aware(meeting.starts_at) > now():
-        tell(f"The {meeting.quarter} meeting is on {when_text(aware(meeting.starts_at), ws.timezone)}: "
-             "record its outcomes after it.")
-        return
-    client.views_open(trigger_id=trigger_id, view=outcomes_modal(
+        return (f"The {meeting.quarter} meeting is on {when_text(aware(meeting.starts_at), ws.timezone)}: "
+                "record its outcomes after it.")
+    later(context, client.views_open, trigger_id=trigger_id, view=outcomes_modal(
         meeting_id=meeting.id, quarter=meeting.quarter, minutes=meeting.minutes, existing=existing))
+    return None
 
 
 def announce(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    ack()
-    from jobs.joint import force_prompt
-
     rt = rt_of(context)
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-    if not is_admin_or_lead(client, ws, context["user_id"]):
-        respond(text="Only a Slack admin or a Truce lead can post the prompt early; it goes out on its own "
-                     f"{schedule_of(ws).prompt_days} days before the meeting.", response_type="ephemeral")
+        allowed = is_admin_or_lead(session, ws, context["user_id"])
+    if not allowed:
+        ack(text=admins_only("post the prompt early") + f" It goes out on its own {schedule_of(ws).prompt_days} "
+                                                         "days before the meeting.")
         return
-    meeting = force_prompt(rt, ws.team_id)
+    with rt.session() as session:
+        meeting = posts.announce_next(session, ws=ws, by=rt.name)
     if meeting is None:
-        respond(text="The next meeting's prompt is already out: see the joint channel.", response_type="ephemeral")
+        ack(text="The next meeting's prompt is already out: see the joint channel.")
         return
     where = f"<#{ws.joint_channel}>" if ws.joint_channel else "the leads' DMs (no joint channel: `/truce setup`)"
-    respond(text=f":mega: The {meeting.quarter} prompt is posted to {where}.", response_type="ephemeral")
+    ack(text=f":mega: The {meeting.quarter} prompt is posted to {where}.")

@@ -3,7 +3,6 @@ outcomes and action items."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,7 +19,7 @@ from bot.services import joint_meetings as meetings
 from bot.services import joint_posts as posts
 from bot.services import members, workspaces
 from bot.services.joint_schedule import Schedule, ScheduleError, schedule_of, validate, when_text
-from handlers.common import input_value, rt_of
+from handlers.common import admins_only, input_value, later, rt_of, view_metadata
 from handlers.home import publish_home
 from handlers.joint import open_outcomes, save_schedule
 
@@ -49,8 +48,12 @@ def _from_home(body: dict) -> bool:
     return body.get("container", {}).get("type") == "view" and body.get("view", {}).get("type") == "home"
 
 
-def _tell(body: dict, client: WebClient, respond, text: str) -> None:
-    """An ephemeral answer where the click happened (the DM with Truce for the Home tab)."""
+def _tell(context, body: dict, client: WebClient, respond, text: str) -> None:
+    """An ephemeral answer where the click happened (the DM with Truce for the Home tab), after the answer."""
+    later(context, _tell_now, body, client, respond, text)
+
+
+def _tell_now(body: dict, client: WebClient, respond, text: str) -> None:
     user = body["user"]["id"]
     if body.get("response_url"):
         respond(text=text, response_type="ephemeral", replace_original=False)
@@ -86,7 +89,7 @@ def _rsvp(ack: Ack, body: dict, client: WebClient, context, respond, attending: 
             when = when_text(aware(meeting.starts_at), ws.timezone)
             text = (f":white_check_mark: See you on {when}." if attending
                     else f"Noted: you can't make it on {when}. Add what you'd like discussed with `/joint agenda`.")
-    _tell(body, client, respond, text)
+    _tell(context, body, client, respond, text)
     _after(body, client, context)
 
 
@@ -112,10 +115,10 @@ def propose_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -
         ws = _ws(session, context, rt)
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=_value(body))
     if meeting is None or aware(meeting.starts_at) <= now():
-        _tell(body, client, respond, "That meeting has started or passed: propose times for the next one when "
+        _tell(context, body, client, respond, "That meeting has started or passed: propose times for the next one when "
                                      "its prompt is out.")
         return
-    client.views_open(trigger_id=body["trigger_id"], view=propose_modal(
+    later(context, client.views_open, trigger_id=body["trigger_id"], view=propose_modal(
         meeting_id=meeting.id, quarter=meeting.quarter, starts_at=aware(meeting.starts_at), timezone=ws.timezone))
 
 
@@ -135,7 +138,7 @@ def _proposed_time(values: dict, timezone: str) -> tuple[datetime | None, dict[s
 
 def propose_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context) -> None:
     rt, user = rt_of(context), body["user"]["id"]
-    meeting_id = json.loads(view.get("private_metadata") or "{}").get("meeting")
+    meeting_id = view_metadata(view).get("meeting")
     with rt.session() as session:
         ws = _ws(session, context, rt)
         starts_at, errors = _proposed_time(view["state"]["values"], ws.timezone)
@@ -173,7 +176,7 @@ def vote_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> N
             posts.refresh(session, ws=ws, meeting=meeting)
             text = (f"Your vote: {when_text(aware(option.starts_at), ws.timezone)} (one vote each; voting for "
                     "another time moves it)." if voted else "Your vote is taken back.")
-    _tell(body, client, respond, text)
+    _tell(context, body, client, respond, text)
 
 
 def move_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> None:
@@ -181,8 +184,9 @@ def move_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> N
     rt, user = rt_of(context), body["user"]["id"]
     with rt.session() as session:
         ws = _ws(session, context, rt)
-    if not is_admin_or_lead(client, ws, user):
-        _tell(body, client, respond, "Only a Slack admin or a Truce lead can move the meeting; your vote counts.")
+        allowed = is_admin_or_lead(session, ws, user)
+    if not allowed:
+        _tell(context, body, client, respond, admins_only("move the meeting") + " Your vote counts.")
         return
     with rt.session() as session:
         ws = _ws(session, context, rt)
@@ -198,7 +202,7 @@ def move_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> N
             else:
                 posts.moved(session, ws=ws, meeting=meeting, by=user)
                 text = f"Moved to {when_text(aware(meeting.starts_at), ws.timezone)}; everyone is asked again."
-    _tell(body, client, respond, text)
+    _tell(context, body, client, respond, text)
 
 
 # --- agenda items -------------------------------------------------------------------------------------
@@ -211,13 +215,13 @@ def add_item_clicked(ack: Ack, body: dict, client: WebClient, context, respond) 
         ws = _ws(session, context, rt)
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=_value(body))
         quarter = meeting.quarter if meeting else meetings.upcoming(session=session, ws=ws).quarter
-    client.views_open(trigger_id=body["trigger_id"],
-                      view=agenda_item_modal(quarter=quarter, meeting_id=meeting.id if meeting else None))
+    later(context, client.views_open, trigger_id=body["trigger_id"],
+          view=agenda_item_modal(quarter=quarter, meeting_id=meeting.id if meeting else None))
 
 
 def item_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context) -> None:
     rt, user = rt_of(context), body["user"]["id"]
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = view_metadata(view)
     text = input_value(view["state"]["values"], JointIds.ITEM_BLOCK, JointIds.ITEM) or ""
     with rt.session() as session:
         ws = _ws(session, context, rt)
@@ -253,9 +257,9 @@ def schedule_submitted(ack: Ack, body: dict, view: dict, client: WebClient, cont
         return
     with rt.session() as session:
         ws = _ws(session, context, rt)
-    if not is_admin_or_lead(client, ws, user):
-        ack(response_action="errors", errors={JointIds.WEEK_BLOCK: "Only a Slack admin or a Truce lead can "
-                                                                   "change the schedule."})
+        allowed = is_admin_or_lead(session, ws, user)
+    if not allowed:
+        ack(response_action="errors", errors={JointIds.WEEK_BLOCK: admins_only("change the schedule")})
         return
     ack()
     saved = save_schedule(rt, ws.team_id, new)
@@ -268,8 +272,9 @@ def schedule_submitted(ack: Ack, body: dict, view: dict, client: WebClient, cont
 
 def record_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> None:
     ack()
-    open_outcomes(client=client, context=context, trigger_id=body["trigger_id"], meeting_id=_value(body),
-                  tell=lambda text: _tell(body, client, respond, text))
+    refused = open_outcomes(client=client, context=context, trigger_id=body["trigger_id"], meeting_id=_value(body))
+    if refused:
+        _tell(context, body, client, respond, refused)
 
 
 def _typed(values: dict, rows: int) -> dict[str, str | None]:
@@ -284,7 +289,7 @@ def _typed(values: dict, rows: int) -> dict[str, str | None]:
 def add_row_clicked(ack: Ack, body: dict, client: WebClient, context) -> None:
     ack()
     rt, view = rt_of(context), body["view"]
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = view_metadata(view)
     with rt.session() as session:
         ws = _ws(session, context, rt)
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=meta.get("meeting") or 0)
@@ -292,14 +297,14 @@ def add_row_clicked(ack: Ack, body: dict, client: WebClient, context) -> None:
     if meeting is None:
         return
     typed = _typed(view.get("state", {}).get("values", {}), meta.get("rows", 3))
-    client.views_update(view_id=view["id"], hash=view.get("hash"), view=outcomes_modal(
+    later(context, client.views_update, view_id=view["id"], hash=view.get("hash"), view=outcomes_modal(
         meeting_id=meeting.id, quarter=meeting.quarter, minutes=meeting.minutes, existing=existing,
         rows=meta.get("rows", 3) + 1, typed=typed))
 
 
 def outcomes_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context) -> None:
     rt, user = rt_of(context), body["user"]["id"]
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = view_metadata(view)
     typed = _typed(view["state"]["values"], meta.get("rows", 3))
     rows = [actions.ActionRow(typed[row_block_id(i, JointIds.ROW_TEXT)], typed[row_block_id(i, JointIds.ROW_OWNER)],
                               typed[row_block_id(i, JointIds.ROW_DUE)]) for i in range(meta.get("rows", 3))]
@@ -317,7 +322,7 @@ def outcomes_submitted(ack: Ack, body: dict, view: dict, client: WebClient, cont
         except meetings.JointError as exc:
             errors[JointIds.MINUTES_BLOCK] = str(exc)
         if not errors and not members.teams_of(session=session, team_id=ws.team_id, user_id=user) \
-                and not is_admin_or_lead(client, ws, user):
+                and not is_admin_or_lead(session, ws, user):
             errors[JointIds.MINUTES_BLOCK] = "Only people on the sales or marketing team (or a lead) record outcomes."
         if errors:
             ack(response_action="errors", errors=errors)
@@ -334,12 +339,13 @@ def close_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> 
     with rt.session() as session:
         ws = _ws(session, context, rt)
         on_team = bool(members.teams_of(session=session, team_id=ws.team_id, user_id=user))
+        may_close = on_team or is_admin_or_lead(session, ws, user)
         item = actions.get_item(session=session, team_id=ws.team_id, item_id=_value(body))
     if item is None:
-        _tell(body, client, respond, "That action item is no longer on Truce.")
+        _tell(context, body, client, respond, "That action item is no longer on Truce.")
         return
-    if item.owner_id != user and not on_team and not is_admin_or_lead(client, ws, user):
-        _tell(body, client, respond, "Only its owner, someone on the sales or marketing team, or a lead can "
+    if item.owner_id != user and not may_close:
+        _tell(context, body, client, respond, "Only its owner, someone on the sales or marketing team, or a lead can "
                                      "close an action item.")
         return
     with rt.session() as session:
@@ -352,5 +358,5 @@ def close_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> 
         else:
             posts.refresh_item(session, ws=ws, item=item)
             text = f":white_check_mark: Done: {item.text}"
-    _tell(body, client, respond, text)
+    _tell(context, body, client, respond, text)
     _after(body, client, context)

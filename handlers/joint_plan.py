@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 from urllib.parse import parse_qs
@@ -16,15 +15,16 @@ from bot import delivery, web
 from bot.blocks.joint_modals import plan_modal
 from bot.blocks.joint_plan import history_text, money
 from bot.clock import now
+from bot.errors import typed_back
 from bot.ids import JointIds
 from bot.models import Workspace
-from bot.people import is_admin_or_lead, real_name
+from bot.people import is_admin_or_lead, name_of
 from bot.runtime import Runtime
 from bot.services import joint_plan as plans
 from bot.services import joint_posts as posts
 from bot.services import members, workspaces
 from bot.services.joint_schedule import ScheduleError, parse_quarter, quarter_of, when_text
-from handlers.common import first_word, input_value, rt_of
+from handlers.common import admins_only, first_word, input_value, later, rt_of, view_metadata
 
 log = logging.getLogger(__name__)
 EXPORT_PATH = "/export/plan.csv"
@@ -43,55 +43,54 @@ def _quarter(rest: str, ws: Workspace) -> str:
 
 
 def plan_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    ack()
     word, tail = first_word(rest)
     rt = rt_of(context)
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
     if word == "token":
-        make_token(client=client, context=context, respond=respond, ws=ws)
+        ack(text=make_token(context=context, ws=ws))
         return
     action = word if word in ("export", "history") else "open"
     try:
         quarter = _quarter(tail if action != "open" else rest, ws)
     except ScheduleError as exc:
-        respond(text=f"{exc} Like `/joint plan {action if action != 'open' else ''} 2027-Q1`."
-                     f" You typed: ```{command['command']} {command.get('text', '')}```".replace("  ", " "),
-                response_type="ephemeral")
+        ack(text=f"{exc} Like `/joint plan {action if action != 'open' else ''} 2027-Q1`.".replace("  ", " ")
+            + typed_back(f"{command['command']} {command.get('text', '')}", intro="You typed:"))
         return
     if action == "export":
-        export_to_slack(client=client, context=context, respond=respond, ws=ws, quarter=quarter,
-                        channel=command["channel_id"])
+        ack(text=export_to_slack(client=client, context=context, respond=respond, ws=ws, quarter=quarter,
+                                 channel=command["channel_id"]) or "")
     elif action == "history":
-        show_history(context=context, respond=respond, ws=ws, quarter=quarter)
+        ack(text=show_history(context=context, ws=ws, quarter=quarter))
     else:
-        open_plan(client=client, context=context, respond=respond, ws=ws, quarter=quarter,
-                  trigger_id=command["trigger_id"])
+        ack(text=open_plan(client=client, context=context, ws=ws, quarter=quarter, trigger_id=command["trigger_id"])
+            or "")
 
 
-def open_plan(*, client: WebClient, context, respond: Respond, ws: Workspace, quarter: str, trigger_id: str) -> None:
+def open_plan(*, client: WebClient, context, ws: Workspace, quarter: str, trigger_id: str) -> str | None:
+    """Open the plan's form (after the answer), or say why not."""
     rt, user = rt_of(context), context["user_id"]
     with rt.session() as session:
         on_team = bool(members.teams_of(session=session, team_id=ws.team_id, user_id=user))
+        allowed = on_team or is_admin_or_lead(session, ws, user)
         plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
         lines = plans.lines_of(session=session, plan=plan) if plan else []
-    if not on_team and not is_admin_or_lead(client, ws, user):
-        respond(text="Only people on the sales or marketing team (or a lead) edit the joint plan. "
-                     f"`/joint plan export {quarter}` gets you the CSV.", response_type="ephemeral")
-        return
+    if not allowed:
+        return ("Only people on the sales or marketing team (or a lead) edit the joint plan. "
+                f"`/joint plan export {quarter}` gets you the CSV.")
     until = plans.editable_until(quarter, ws.timezone)
     if now() >= until:
-        respond(text=f"{quarter} has ended, so its plan is kept as it was. `/joint plan history {quarter}` shows "
-                     f"its changes and `/joint plan export {quarter}` its CSV.", response_type="ephemeral")
-        return
-    client.views_open(trigger_id=trigger_id, view=plan_modal(
+        return (f"{quarter} has ended, so its plan is kept as it was. `/joint plan history {quarter}` shows "
+                f"its changes and `/joint plan export {quarter}` its CSV.")
+    later(context, client.views_open, trigger_id=trigger_id, view=plan_modal(
         quarter=quarter, until=until, timezone=ws.timezone, plan=plan, lines=lines,
         default_owners=[user] if on_team else []))
+    return None
 
 
 def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context) -> None:
     rt, user = rt_of(context), body["user"]["id"]
-    quarter = json.loads(view.get("private_metadata") or "{}")["quarter"]
+    quarter = view_metadata(view).get("quarter") or ""
     values = view["state"]["values"]
     owner_ids = list(input_value(values, JointIds.OWNERS_BLOCK, JointIds.OWNERS) or [])
     blocks = {"lines": JointIds.LINES_BLOCK, "currency": JointIds.CURRENCY_BLOCK, "owners": JointIds.OWNERS_BLOCK}
@@ -105,10 +104,10 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context)
         currency = plans.check_currency(input_value(values, JointIds.CURRENCY_BLOCK, JointIds.CURRENCY))
     except plans.PlanError as exc:
         errors[blocks[exc.field]] = str(exc)
-    names = {u: real_name(client, u) for u in owner_ids}
     # Saved before ack(): if saving fails, the form stays open with everything typed in it.
     with rt.session(deliver=False) as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        names = {u: name_of(session, ws.team_id, u, real=True) for u in owner_ids}
         owners: list[dict[str, Any]] = []
         try:
             owners = plans.check_owners(session, team_id=ws.team_id, owner_ids=owner_ids, names=names)
@@ -134,31 +133,34 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context)
     rt.send_queued(session)
 
 
-def show_history(*, context, respond: Respond, ws: Workspace, quarter: str) -> None:
+def show_history(*, context, ws: Workspace, quarter: str) -> str:
     rt = rt_of(context)
     with rt.session() as session:
         plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
-        text = (history_text(plan, plans.revisions_of(session=session, plan=plan), timezone=ws.timezone) if plan
+        return (history_text(plan, plans.revisions_of(session=session, plan=plan), timezone=ws.timezone) if plan
                 else f"There is no joint plan for {quarter} yet: `/joint plan {quarter}` starts it.")
-    respond(text=text, response_type="ephemeral")
 
 
 def export_to_slack(*, client: WebClient, context, respond: Respond, ws: Workspace, quarter: str,
-                    channel: str) -> None:
+                    channel: str) -> str | None:
+    """Upload the quarter's CSV to the channel (after the answer), or say why not."""
     rt = rt_of(context)
     with rt.session() as session:
         plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
         lines = plans.lines_of(session=session, plan=plan) if plan else []
     if plan is None:
-        respond(text=f"There is no joint plan for {quarter} yet: `/joint plan {quarter}` starts it.",
-                response_type="ephemeral")
-        return
+        return f"There is no joint plan for {quarter} yet: `/joint plan {quarter}` starts it."
     budget, pipeline, revenue = plans.totals(lines)
     comment = (f"Joint plan {quarter} for the finance forecast: {len(lines)} line(s), budget "
                f"{money(budget, plan.currency)}, expected pipeline {money(pipeline, plan.currency)}, expected "
                f"revenue {money(revenue, plan.currency)}. Last changed {when_text(plan.updated_at, ws.timezone)}.")
     upload = {"content": plans.plan_csv(plan, lines), "filename": f"truce-joint-plan-{quarter}.csv",
               "title": f"Joint plan {quarter}", "initial_comment": comment}
+    later(context, _upload, client, respond, upload, channel=channel, user=context["user_id"])
+    return None
+
+
+def _upload(client: WebClient, respond: Respond, upload: dict[str, Any], *, channel: str, user: str) -> None:
     try:
         client.files_upload_v2(channel=channel, **upload)
         return
@@ -166,25 +168,23 @@ def export_to_slack(*, client: WebClient, context, respond: Respond, ws: Workspa
         error = exc.response.get("error")
         if error not in ("not_in_channel", "channel_not_found"):
             raise
-    dm = client.conversations_open(users=context["user_id"])["channel"]["id"]
+    dm = client.conversations_open(users=user)["channel"]["id"]
     client.files_upload_v2(channel=dm, **upload)
     respond(text="Truce isn't in this channel, so the CSV is in your DMs with Truce. `/invite @Truce` to post it "
                  "here.", response_type="ephemeral")
 
 
-def make_token(*, client: WebClient, context, respond: Respond, ws: Workspace) -> None:
-    if not is_admin_or_lead(client, ws, context["user_id"]):
-        respond(text="Only a Slack admin or a Truce lead can create the export token.", response_type="ephemeral")
-        return
+def make_token(*, context, ws: Workspace) -> str:
     rt = rt_of(context)
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=ws.team_id, settings=rt.settings)
+        if not is_admin_or_lead(session, ws, context["user_id"]):
+            return admins_only("create the export token")
         token = plans.new_export_token(session, ws=ws)
-    respond(text=(":key: A new export token for this workspace (shown once; it replaces the previous one):\n"
-                  f"```{token}```\nA forecast tool pulls a quarter's plan as CSV with:\n"
-                  f"```curl -H 'Authorization: Bearer {token}' "
-                  f"'https://&lt;your Truce host&gt;{EXPORT_PATH}?team={ws.team_id}&amp;quarter=2027-Q1'```"),
-            response_type="ephemeral")
+    return (":key: A new export token for this workspace (shown once; it replaces the previous one):\n"
+            f"```{token}```\nA forecast tool pulls a quarter's plan as CSV with:\n"
+            f"```curl -H 'Authorization: Bearer {token}' "
+            f"'https://&lt;your Truce host&gt;{EXPORT_PATH}?team={ws.team_id}&amp;quarter=2027-Q1'```")
 
 
 # --- GET /export/plan.csv ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Keeps team membership current from member_joined_channel / member_left_channel."""
+"""Keeps team membership current from member_joined_channel / member_left_channel, and who people are
+(names, Slack admins) from user_change / team_join."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import logging
 from slack_bolt import App
 
 from bot import delivery
-from bot.people import refresh_teams
+from bot.people import refresh_teams, remember_user
 from bot.services import members, workspaces
-from handlers.common import rt_of
+from handlers.common import later, rt_of
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +18,8 @@ log = logging.getLogger(__name__)
 def register(app: App) -> None:
     app.event("member_joined_channel")(member_joined)
     app.event("member_left_channel")(member_left)
+    app.event("user_change")(user_changed)
+    app.event("team_join")(user_changed)
 
 
 def member_joined(event: dict, context) -> None:
@@ -32,9 +35,9 @@ def member_joined(event: dict, context) -> None:
             log.info("Truce was invited to %s; %d waiting posts go out now", channel, woken)
         else:
             members.joined(session=session, ws=ws, channel=channel, user_id=user_id, present=True)
-    if bot_joined:
-        delivery.deliver_due(rt)
-        refresh_teams(rt, team_id)
+    if bot_joined:  # after the answer: what waited for the invite goes out, and the teams are re-read
+        later(context, delivery.deliver_due, rt)
+        later(context, refresh_teams, rt, team_id)
 
 
 def member_left(event: dict, context) -> None:
@@ -43,3 +46,12 @@ def member_left(event: dict, context) -> None:
         ws = workspaces.get_workspace(session=session, team_id=context["team_id"])
         if ws is not None:
             members.joined(session=session, ws=ws, channel=event["channel"], user_id=event["user"], present=False)
+
+
+def user_changed(event: dict, context) -> None:
+    """A person's name or admin role changed, or someone joined the workspace: remembered as Slack says."""
+    user = event.get("user")
+    if not isinstance(user, dict):
+        return
+    with rt_of(context).session() as session:
+        remember_user(session, context["team_id"], user)

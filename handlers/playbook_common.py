@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
@@ -11,7 +13,7 @@ from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.services import members, workspaces
 from bot.services.members import Team
-from handlers.common import rt_of
+from handlers.common import later, rt_of
 
 
 def workspace_of(context) -> Workspace:
@@ -20,35 +22,54 @@ def workspace_of(context) -> Workspace:
         return workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
 
 
-def may_write(client: WebClient, context, team: Team, user_id: str | None = None) -> bool:
+def may_write(context, team: Team, user_id: str | None = None) -> bool:
     """On `team` (marketing for strategies, sales for win/loss), or a Truce lead or Slack admin."""
     user_id = user_id or context["user_id"]
     rt = rt_of(context)
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         teams = members.teams_of(session=session, team_id=ws.team_id, user_id=user_id)
-    return team in teams or is_admin_or_lead(client, ws, user_id)
+        return team in teams or is_admin_or_lead(session, ws, user_id)
+
+
+def may_edit(context, recorded_by: str) -> bool:
+    """The person who recorded something, or a Truce lead or Slack admin."""
+    if recorded_by == context["user_id"]:
+        return True
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        return is_admin_or_lead(session, ws, context["user_id"])
 
 
 def echo(typed: str) -> str:
     return f"Here is what you typed, so nothing is lost:\n```{esc(typed)}```"
 
 
-def tell(client: WebClient, respond: Respond | None, *, user: str, channel: str | None, text: str,
+def tell(context, client: WebClient, respond: Respond | None, *, user: str, channel: str | None, text: str,
          blocks=None) -> None:
-    """An ephemeral answer: through the response_url when there is one, else in `channel` (or the DM)."""
+    """An ephemeral answer, after the answer to Slack: through the response_url when there is one,
+    else in `channel` (or the DM)."""
+    later(context, tell_now, client, respond, user=user, channel=channel, text=text, blocks=blocks)
+
+
+def tell_now(client: WebClient, respond: Respond | None, *, user: str, channel: str | None, text: str,
+          blocks=None) -> None:
     if respond is not None:
         respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
     else:
         delivery.send_ephemeral(client, channel=channel or user, user=user, text=text, blocks=blocks)
 
 
-def notice_outcome(results: list[delivery.Result], row_id: int | None, channel: str | None, *,
+def notice_outcome(results: list[delivery.Result] | None, row_id: int | None, channel: str | None, *,
                    who: str) -> str:
-    """What happened to a notice to `channel`: told, on its way, or waiting for Truce to be invited."""
+    """What happened to a notice to `channel`: told, on its way (results None: not sent yet), or
+    waiting for Truce to be invited."""
     if row_id is None:
         return (f" {who} were not told: Truce has no sales channel yet (an admin or lead sets one with "
                 "`/truce setup`).") if channel is None else ""
+    if results is None:
+        return f" {who} are being told in <#{channel}>."
     result = next((r for r in results if r.id == row_id), None)
     if result is not None and result.status == "sent":
         return f" {who} were told in <#{channel}>."
@@ -57,3 +78,12 @@ def notice_outcome(results: list[delivery.Result], row_id: int | None, channel: 
     if result is not None and result.status == "failed":
         return f" Slack refused the notice to <#{channel}> ({result.error}); ask an admin to check `/truce setup`."
     return f" {who} will be told in <#{channel}> in a moment (Slack is slow)."
+
+
+def send_notice(rt, ids: list[int], row_id: int | None, channel: str | None, *, who: str,
+                tell_problem: Callable[[str], object]) -> None:
+    """After the answer: send the queued posts; say so only when the notice did not go out."""
+    results = delivery.deliver(rt, ids)
+    result = next((r for r in results if r.id == row_id), None)
+    if result is not None and result.status in ("queued", "failed"):
+        tell_problem(":information_source:" + notice_outcome(results, row_id, channel, who=who))

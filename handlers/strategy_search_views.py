@@ -9,7 +9,7 @@ from bot.blocks.strategies import result_blocks
 from bot.blocks.strategy_views import search_modal
 from bot.ids import PlaybookIds as Ids
 from bot.services import strategies, strategy_search
-from handlers.common import input_value, rt_of
+from handlers.common import input_value, later, rt_of
 from handlers.playbook_common import workspace_of
 
 
@@ -18,13 +18,9 @@ def register(app: App) -> None:
     app.view(Ids.SEARCH_VIEW)(search_submitted)
 
 
-def open_search(*, client: WebClient, trigger_id: str) -> None:
-    client.views_open(trigger_id=trigger_id, view=search_modal())
-
-
-def search_clicked(ack: Ack, body: dict, client: WebClient) -> None:
+def search_clicked(ack: Ack, body: dict, client: WebClient, context) -> None:
     ack()
-    open_search(client=client, trigger_id=body["trigger_id"])
+    later(context, client.views_open, trigger_id=body["trigger_id"], view=search_modal())
 
 
 def search_submitted(ack: Ack, view: dict, context) -> None:

@@ -9,12 +9,14 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import delivery
+from bot.blocks.common import esc
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.setup import setup_modal, setup_saved_text
+from bot.errors import typed_back
 from bot.ids import Command, SetupIds
 from bot.people import is_admin_or_lead, refresh_teams
 from bot.services import members, workspaces
-from handlers.common import first_word, input_value, rt_of
+from handlers.common import admins_only, first_word, input_value, later, rt_of
 
 # /truce <word> ... handlers other features add (e.g. "csat"); each gets the Bolt kwargs + `rest`.
 SUBCOMMANDS: dict[str, Callable[..., None]] = {}
@@ -33,41 +35,35 @@ def truce_command(ack: Ack, command: dict, client: WebClient, context, respond: 
         ack(text=help_text(), blocks=help_blocks())
         return
     if word == "setup":
-        ack()
-        open_setup(client=client, context=context, trigger_id=command["trigger_id"], respond=respond)
+        open_setup(ack=ack, client=client, context=context, trigger_id=command["trigger_id"])
         return
     if word == "team":
-        ack()
-        set_team(rest=rest, client=client, context=context, respond=respond)
+        ack(text=set_team(rest=rest, context=context))
         return
     if word == "whoami":
-        ack()
-        whoami(context=context, respond=respond)
+        ack(text=whoami(context=context))
         return
     if word in SUBCOMMANDS:
         SUBCOMMANDS[word](ack=ack, command=command, client=client, context=context, respond=respond, rest=rest)
         return
-    intro = f"I don't know `/truce {word}`. Here is what I can do:"
+    intro = f"I don't know `/truce {esc(word)}`. Here is what I can do:"
     ack(text=intro + "\n" + help_text(), blocks=help_blocks(intro=intro))
 
 
-def _workspace(context):
+def open_setup(*, ack: Ack, client: WebClient, context, trigger_id: str) -> None:
     rt = rt_of(context)
     with rt.session() as session:
-        return workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-
-
-def open_setup(*, client: WebClient, context, trigger_id: str, respond: Respond) -> None:
-    ws = _workspace(context)
-    if not is_admin_or_lead(client, ws, context["user_id"]):
-        respond(text="Only a Slack admin or a Truce lead can change the setup. "
-                     "Ask one of them to run `/truce setup`; `/truce whoami` shows your team.",
-                response_type="ephemeral")
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        allowed = is_admin_or_lead(session, ws, context["user_id"])
+    if not allowed:
+        ack(text=admins_only("change the setup") + " Ask one of them to run `/truce setup`; `/truce whoami` "
+                                                   "shows your team.")
         return
-    client.views_open(trigger_id=trigger_id, view=setup_modal(ws))
+    ack()
+    later(context, client.views_open, trigger_id=trigger_id, view=setup_modal(ws))
 
 
-def setup_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
+def setup_submitted(ack: Ack, view: dict, context) -> None:
     values = view["state"]["values"]
     data = workspaces.SetupData(
         sales_channel=input_value(values, SetupIds.SALES_BLOCK, SetupIds.SALES),
@@ -88,53 +84,47 @@ def setup_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
         ack(response_action="errors", errors={blocks_by_field[exc.field]: str(exc)})
         return
     rt = rt_of(context)
-    ws = _workspace(context)
-    if not is_admin_or_lead(client, ws, context["user_id"]):
-        ack(response_action="errors",
-            errors={SetupIds.SALES_BLOCK: "Only a Slack admin or a Truce lead can change the setup."})
-        return
     # Saved before ack(): if saving fails, the modal stays open with everything typed in it.
-    with rt.session(deliver=False) as session:
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        if not is_admin_or_lead(session, ws, context["user_id"]):
+            ack(response_action="errors", errors={SetupIds.SALES_BLOCK: admins_only("change the setup")})
+            return
         ws = workspaces.update_setup(session=session, team_id=context["team_id"], data=data, settings=rt.settings)
         delivery.queue_post(session, team_id=ws.team_id, channel=context["user_id"],
                             text=setup_saved_text(ws))
     ack()
-    rt.send_queued(session)
-    refresh_teams(rt, ws.team_id)
+    later(context, refresh_teams, rt, ws.team_id)
 
 
-def set_team(*, rest: str, client: WebClient, context, respond: Respond) -> None:
+def set_team(*, rest: str, context) -> str:
     parts = rest.split()
     usage = ("Put someone on a team like this: `/truce team @dana marketing` "
              f"(one of: {', '.join(TEAM_CHOICES)}).")
     match = USER_MENTION.match(parts[0]) if parts else None
     if len(parts) != 2 or match is None or parts[1].lower() not in TEAM_CHOICES:
-        respond(text=f"I couldn't read that. {usage}", response_type="ephemeral")
-        return
-    ws = _workspace(context)
-    if not is_admin_or_lead(client, ws, context["user_id"]):
-        respond(text="Only a Slack admin or a Truce lead can put people on teams by hand.",
-                response_type="ephemeral")
-        return
-    user_id, choice = match.group(1), parts[1].lower()
+        return f"I couldn't read that. {usage}" + typed_back(f"/truce team {rest}")
     rt = rt_of(context)
+    user_id, choice = match.group(1), parts[1].lower()
     with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        if not is_admin_or_lead(session, ws, context["user_id"]):
+            return admins_only("put people on teams by hand")
         members.set_override(session=session, team_id=ws.team_id, user_id=user_id, choice=choice)
         teams = members.teams_of(session=session, team_id=ws.team_id, user_id=user_id)
-    respond(text=f"<@{user_id}> is now on: {_teams_text(teams)}"
-                 + (" (following channel membership)." if choice == "auto" else " (set by hand)."),
-            response_type="ephemeral")
+    return (f"<@{user_id}> is now on: {_teams_text(teams)}"
+            + (" (following channel membership)." if choice == "auto" else " (set by hand)."))
 
 
 def _teams_text(teams) -> str:
     return " and ".join(sorted(t.value for t in teams)) or "no team"
 
 
-def whoami(*, context, respond: Respond) -> None:
+def whoami(*, context) -> str:
     rt = rt_of(context)
     with rt.session() as session:
         member = members.get_member(session=session, team_id=context["team_id"], user_id=context["user_id"])
         teams = members.teams_of(session=session, team_id=context["team_id"], user_id=context["user_id"])
     how = "by hand" if member and (member.sales_override is not None or member.marketing_override is not None) \
         else "from the sales and marketing channels you are in"
-    respond(text=f"You are on: *{_teams_text(teams)}* ({how}).", response_type="ephemeral")
+    return f"You are on: *{_teams_text(teams)}* ({how})."

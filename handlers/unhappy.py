@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -19,12 +20,12 @@ from bot.blocks.unhappy_modals import report_modal, settings_modal
 from bot.blocks.unhappy_notes import LIST_MAX, list_message
 from bot.ids import Command, UnhappyIds
 from bot.ids import UnhappyIds as Ids
-from bot.people import display_name, is_admin_or_lead
+from bot.people import is_admin_or_lead, name_of
 from bot.services import unhappy, unhappy_owners, unhappy_prefs, workspaces
 from bot.services.unhappy import USAGE, ReportDraft, ReportError
 from bot.slack_text import plain
 from handlers import unhappy_actions, unhappy_reactions
-from handlers.common import first_word, input_value, rt_of
+from handlers.common import admins_only, first_word, input_value, later, rt_of, view_metadata
 
 log = logging.getLogger(__name__)
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -58,45 +59,60 @@ def unhappy_command(ack: Ack, command: dict, client: WebClient, context, respond
     if word == "":
         ack()
         meta = {"channel": command.get("channel_id"), "source": "modal"}
-        client.views_open(trigger_id=command["trigger_id"], view=report_modal(metadata=meta))
+        later(context, client.views_open, trigger_id=command["trigger_id"], view=report_modal(metadata=meta))
     elif word == "help" and not rest:
         ack(text=help_text(Command.UNHAPPY), blocks=help_blocks(Command.UNHAPPY))
     elif word in ("list", "mine") and not rest:
-        ack()
-        show_list(context=context, respond=respond, mine=word == "mine")
+        text, blocks = show_list(context=context, mine=word == "mine")
+        ack(text=text, blocks=blocks)
     elif word == "assign":
-        ack()
-        assign_command(rest=rest, typed=typed, context=context, respond=respond)
+        ack(text=assign_command(rest=rest, typed=typed, context=context))
     elif word == "settings" and not rest:
-        ack()
-        open_settings(client=client, context=context, trigger_id=command["trigger_id"], respond=respond)
+        open_settings(ack=ack, client=client, context=context, trigger_id=command["trigger_id"])
     else:
         try:
             draft = unhappy.parse_command(text)
+            stored = _store(context, draft)
         except ReportError as exc:
-            ack(text=f":thinking_face: {exc}\nType it like this: `{USAGE}` (or just `/unhappy` for a form).\n"
-                     + echo(typed))
+            ack(text=f":thinking_face: {exc}\n" + ("" if exc.field == "setup" else
+                     f"Type it like this: `{USAGE}` (or just `/unhappy` for a form).\n") + echo(typed))
             return
-        ack()
-        report_now(draft=draft, typed=typed, context=context, respond=respond)
+        ack(text=saved_note(stored))
+        later(context, publish, rt_of(context), stored,
+              tell=lambda note: respond(text=note, response_type="ephemeral", replace_original=False))
 
 
-def _tell(client: WebClient, respond: Respond | None, *, channel: str | None, user: str, text: str) -> None:
-    if respond is not None:
-        respond(text=text, response_type="ephemeral", replace_original=False)
-    else:
-        delivery.send_ephemeral(client, channel=channel or user, user=user, text=text)
+@dataclass(frozen=True)
+class Stored:
+    """A report just stored: what the reporter is told, and the alert post to send."""
+
+    team_id: str
+    report_id: int
+    channel: str
+    summary: str
+    outbox_ids: list[int]
 
 
-def _store(context, draft: ReportDraft) -> tuple[int, str, str, list[delivery.Result]]:
+def _store(context, draft: ReportDraft) -> Stored:
     rt = rt_of(context)
-    with rt.session() as session:
+    with rt.session(deliver=False) as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         report = unhappy.create_report(session=session, ws=ws, user_id=context["user_id"], draft=draft)
-        report_id, channel, row_id = report.id, report.alert_channel, report.alert_outbox_id
         summary = f"*{esc(report.customer)}* ({SEVERITY_EMOJI[report.severity]} {report.severity})"
-    results = [r for r in delivery.outcome(session) if r.id == row_id]
-    return report_id, channel, summary, results
+        stored = Stored(ws.team_id, report.id, report.alert_channel, summary, [])
+    return replace(stored, outbox_ids=rt.take_queued(session))
+
+
+def saved_note(stored: Stored) -> str:
+    return (f":inbox_tray: Saved `#{stored.report_id}`: {stored.summary}. The alert is on its way to "
+            f"<#{stored.channel}>; a sales owner and a marketing owner will claim it together.")
+
+
+def publish(rt, stored: Stored, *, tell: Callable[[str], object]) -> None:
+    """After the answer (background pool): post the alert, then tell the reporter where it is."""
+    results = delivery.deliver(rt, stored.outbox_ids)
+    tell(confirmation(rt, team_id=stored.team_id, report_id=stored.report_id, channel=stored.channel,
+                      summary=stored.summary, results=results))
 
 
 def confirmation(rt, *, team_id: str, report_id: int, channel: str, summary: str,
@@ -118,21 +134,13 @@ def confirmation(rt, *, team_id: str, report_id: int, channel: str, summary: str
             f"will be posted in <#{channel}> in a moment; nothing is lost.")
 
 
-def report_now(*, draft: ReportDraft, typed: str, context, respond: Respond | None,
-               client: WebClient | None = None, channel: str | None = None) -> None:
-    rt = rt_of(context)
-    try:
-        report_id, alerts, summary, results = _store(context, draft)
-    except ReportError as exc:
-        _tell(client, respond, channel=channel, user=context["user_id"], text=f":warning: {exc}\n" + echo(typed))
-        return
-    text = confirmation(rt, team_id=context["team_id"], report_id=report_id, channel=alerts, summary=summary,
-                        results=results)
-    _tell(client, respond, channel=channel, user=context["user_id"], text=text)
-
-
 def report_shortcut(ack: Ack, shortcut: dict, client: WebClient, context) -> None:
     ack()
+    later(context, _open_from_message, rt_of(context), client, team_id=context["team_id"], shortcut=shortcut)
+
+
+def _open_from_message(rt, client: WebClient, *, team_id: str, shortcut: dict) -> None:
+    """The report form, prefilled from the message (its link and author looked up first)."""
     message = shortcut.get("message") or {}
     channel = (shortcut.get("channel") or {}).get("id")
     permalink = None
@@ -146,7 +154,8 @@ def report_shortcut(ack: Ack, shortcut: dict, client: WebClient, context) -> Non
         note = f"The message was shortened to {unhappy.DESCRIPTION_MAX} characters; the full text is linked."
     author = message.get("user")
     if author and description:
-        description = f"{description}\n(from a message by @{display_name(client, author)})"
+        with rt.session() as session:
+            description = f"{description}\n(from a message by @{name_of(session, team_id, author)})"
     meta = {"channel": channel, "source": "shortcut", "permalink": permalink, "source_channel": channel}
     client.views_open(trigger_id=shortcut["trigger_id"],
                       view=report_modal(metadata=meta, description=description, note=note))
@@ -154,7 +163,7 @@ def report_shortcut(ack: Ack, shortcut: dict, client: WebClient, context) -> Non
 
 def report_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
     values = view["state"]["values"]
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = view_metadata(view)
     draft = ReportDraft(
         customer=input_value(values, Ids.CUSTOMER_BLOCK, Ids.CUSTOMER) or "",
         description=input_value(values, Ids.WHAT_BLOCK, Ids.WHAT) or "",
@@ -164,46 +173,42 @@ def report_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
         source_channel=meta.get("source_channel"),
     )
     try:
-        unhappy.validate_draft(draft)
+        stored = _store(context, unhappy.validate_draft(draft))
     except ReportError as exc:
-        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
-        return
-    rt = rt_of(context)
-    with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-        has_alerts = bool(ws.alerts_channel)
-    if not has_alerts:
-        ack(response_action="errors", errors={Ids.CUSTOMER_BLOCK: "Truce has no customer-alerts channel yet: ask "
-                                                                "an admin or lead to run /truce setup."})
+        text = str(exc).replace("`", "") if exc.field == "setup" else str(exc)
+        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: text})
         return
     ack()
-    typed = f"{draft.customer}: {draft.description}"
-    report_now(draft=draft, typed=typed, context=context, respond=None, client=client, channel=meta.get("channel"))
+    user, channel = context["user_id"], meta.get("channel")
+    later(context, publish, rt_of(context), stored,
+          tell=lambda note: delivery.send_ephemeral(client, channel=channel or user, user=user, text=note))
 
 
-def show_list(*, context, respond: Respond, mine: bool) -> None:
+def show_list(*, context, mine: bool) -> tuple[str, list]:
     rt = rt_of(context)
     with rt.session() as session:
         reports = unhappy.list_open(session=session, team_id=context["team_id"],
                                     owner=context["user_id"] if mine else None)
-    for report in reports[:LIST_MAX]:
-        if not report.alert_permalink:  # posted while Slack was slow: fetch its link once
-            report.alert_permalink = ensure_permalink(rt, team_id=report.team_id, report_id=report.id)
-    text, blocks = list_message(reports, mine=mine)
-    respond(text=text, blocks=blocks, response_type="ephemeral")
+    unlinked = [r.id for r in reports[:LIST_MAX] if not r.alert_permalink]
+    if unlinked:  # posted while Slack was slow: their links are fetched for next time
+        later(context, _fetch_links, rt, context["team_id"], unlinked)
+    return list_message(reports, mine=mine)
 
 
-def assign_command(*, rest: str, typed: str, context, respond: Respond) -> None:
+def _fetch_links(rt, team_id: str, report_ids: list[int]) -> None:
+    for report_id in report_ids:
+        ensure_permalink(rt, team_id=team_id, report_id=report_id)
+
+
+def assign_command(*, rest: str, typed: str, context) -> str:
     parts = rest.split()
     number = parts[0].lstrip("#") if parts else ""
     match = USER_MENTION.match(parts[1]) if len(parts) > 1 else None
     team = parts[2].lower() if len(parts) > 2 else None
     if len(parts) not in (2, 3) or not number.isdigit() or match is None or team not in (None, "sales", "marketing"):
-        respond(text=f"I couldn't read that. Assign an owner like this: `{ASSIGN_USAGE}` (the team is optional "
-                     "when they are on only one).\n" + echo(typed), response_type="ephemeral")
-        return
+        return (f"I couldn't read that. Assign an owner like this: `{ASSIGN_USAGE}` (the team is optional "
+                "when they are on only one).\n" + echo(typed))
     rt, assignee = rt_of(context), match.group(1)
-    ensure_permalink(rt, team_id=context["team_id"], report_id=int(number))
     try:
         with rt.session() as session:
             ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
@@ -212,11 +217,9 @@ def assign_command(*, rest: str, typed: str, context, respond: Respond) -> None:
             change = unhappy_owners.assign(session=session, ws=ws, report_id=report.id, lead=context["user_id"],
                                            team=team, assignee=assignee)
     except unhappy_owners.ActionRefused as exc:
-        respond(text=f":no_entry: {exc}\n" + echo(typed), response_type="ephemeral")
-        return
-    text = (f"<@{assignee}> owns the {team} side of `#{number}` now; they got a DM."
+        return f":no_entry: {exc}\n" + echo(typed)
+    return (f"<@{assignee}> owns the {team} side of `#{number}` now; they got a DM."
             if change.changed else f"<@{assignee}> already owns the {team} side of `#{number}`.")
-    respond(text=text, response_type="ephemeral")
 
 
 def _team_for(session, ws, report, assignee: str) -> str:
@@ -230,15 +233,15 @@ def _team_for(session, ws, report, assignee: str) -> str:
                                        f"`/unhappy assign {report.id} @someone sales`.")
 
 
-def open_settings(*, client: WebClient, context, trigger_id: str, respond: Respond) -> None:
+def open_settings(*, ack: Ack, client: WebClient, context, trigger_id: str) -> None:
     rt = rt_of(context)
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-    if not is_admin_or_lead(client, ws, context["user_id"]):
-        respond(text="Only a Slack admin or a Truce lead can change how customer alerts behave. "
-                     "`/unhappy help` shows what everyone can do.", response_type="ephemeral")
-        return
-    client.views_open(trigger_id=trigger_id, view=settings_modal(unhappy_prefs.get_prefs(ws)))
+        if not is_admin_or_lead(session, ws, context["user_id"]):
+            ack(text=admins_only("change how customer alerts behave") + " `/unhappy help` shows what everyone can do.")
+            return
+    ack()
+    later(context, client.views_open, trigger_id=trigger_id, view=settings_modal(unhappy_prefs.get_prefs(ws)))
 
 
 def settings_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
@@ -261,13 +264,9 @@ def settings_submitted(ack: Ack, view: dict, client: WebClient, context) -> None
     rt = rt_of(context)
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-    if not is_admin_or_lead(client, ws, context["user_id"]):
-        ack(response_action="errors", errors={Ids.EMOJI_CLAIM_BLOCK: "Only a Slack admin or a Truce lead can "
-                                                                   "change these settings."})
-        return
-    ack()
-    with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        if not is_admin_or_lead(session, ws, context["user_id"]):
+            ack(response_action="errors", errors={Ids.EMOJI_CLAIM_BLOCK: admins_only("change these settings")})
+            return
         prefs = unhappy_prefs.save_prefs(session=session, ws=ws, data=data)
         delivery.queue_post(session, team_id=ws.team_id, channel=context["user_id"], text=(
             f":white_check_mark: Customer-alert settings saved. Claim :{prefs.emoji['claim']}:, acknowledge "
@@ -275,3 +274,4 @@ def settings_submitted(ack: Ack, view: dict, client: WebClient, context) -> None
             + ", ".join(f"{s} {prefs.sla[s].text}" for s in unhappy_prefs.SEVERITIES)
             + f". Working hours {prefs.hours_text} ({prefs.days_text}, {prefs.timezone}). "
             f"A bare satisfaction score is out of {prefs.csat_scale}."))
+    ack()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 
@@ -10,8 +9,6 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import delivery
-from bot.alert_links import ensure_permalink
 from bot.blocks.unhappy import TEAM_NAME
 from bot.blocks.unhappy_modals import action_modal, assign_modal, snooze_modal
 from bot.ids import UnhappyIds as Ids
@@ -20,7 +17,7 @@ from bot.services import unhappy_lifecycle as life
 from bot.services import unhappy_owners as owners
 from bot.services import workspaces
 from bot.services.unhappy_owners import ActionRefused
-from handlers.common import input_value, rt_of
+from handlers.common import input_value, later, rt_of, tell_later, view_metadata
 
 ACTION_FIELDS = {"text": Ids.DONE_BLOCK, "root_cause": Ids.CAUSE_BLOCK, "follow_up_on": Ids.FOLLOW_UP_BLOCK}
 
@@ -49,13 +46,12 @@ def run(context, fn: Callable[[Session, Workspace], object]) -> tuple[object | N
         return None, str(exc)
 
 
-def _say(respond: Respond, text: str, *, replace: bool = False) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=replace, delete_original=False)
+def _say(context, respond: Respond, text: str, *, replace: bool = False) -> None:
+    tell_later(context, respond, text, replace_original=replace)
 
 
 def claim_for(context, *, report_id: int, team: str) -> str | None:
     """Claim `team`'s side for the person; returns what to tell them (None: nothing to say)."""
-    ensure_permalink(rt_of(context), team_id=context["team_id"], report_id=report_id)
     change, refused = run(context, lambda s, ws: owners.claim(session=s, ws=ws, report_id=report_id,
                                                               user_id=context["user_id"], team=team))
     if refused:
@@ -66,22 +62,22 @@ def claim_for(context, *, report_id: int, team: str) -> str | None:
 
 
 def claim_clicked(ack: Ack, body: dict, action: dict, context, respond: Respond) -> None:
-    ack()
     team = "sales" if action["action_id"] == Ids.CLAIM_SALES else "marketing"
     note = claim_for(context, report_id=int(action["value"]), team=team)
+    ack()
     if note:
-        _say(respond, note)
+        _say(context, respond, note)
 
 
 def pick_clicked(ack: Ack, action: dict, context, respond: Respond) -> None:
     """The answer to "which team?" asked of someone on both teams who reacted to claim."""
-    ack()
     team = "sales" if action["action_id"] == Ids.PICK_SALES else "marketing"
     note = claim_for(context, report_id=int(action["value"]), team=team)
-    _say(respond, note or f":white_check_mark: You own the {TEAM_NAME[team]} side now.", replace=True)
+    ack()
+    _say(context, respond, note or f":white_check_mark: You own the {TEAM_NAME[team]} side now.", replace=True)
 
 
-def _open(client: WebClient, body: dict, context, respond: Respond, report_id: int,
+def _open(ack: Ack, client: WebClient, body: dict, context, respond: Respond, report_id: int,
           check: Callable, build: Callable) -> None:
     """Open a modal about the report when `check(session, ws, report)` lets the person."""
     channel = (body.get("channel") or {}).get("id")
@@ -92,29 +88,28 @@ def _open(client: WebClient, body: dict, context, respond: Respond, report_id: i
         return report
 
     report, refused = run(context, load)
+    ack()
     if refused:
-        _say(respond, f":no_entry: {refused}")
+        _say(context, respond, f":no_entry: {refused}")
         return
-    client.views_open(trigger_id=body["trigger_id"], view=build(report, channel=channel))
+    later(context, client.views_open, trigger_id=body["trigger_id"], view=build(report, channel=channel))
 
 
 def add_action_clicked(ack: Ack, body: dict, action: dict, client: WebClient, context, respond: Respond) -> None:
-    ack()
     user = context["user_id"]
-    _open(client, body, context, respond, int(action["value"]),
+    _open(ack, client, body, context, respond, int(action["value"]),
           lambda s, ws, r: life.check_may_manage(ws, r, user, "add corrective actions"), action_modal)
 
 
 def resolve_clicked(ack: Ack, action: dict, context, respond: Respond) -> None:
-    ack()
     _, refused = run(context, lambda s, ws: life.resolve(session=s, ws=ws, report_id=int(action["value"]),
                                                          user_id=context["user_id"]))
+    ack()
     if refused:
-        _say(respond, f":no_entry: {refused}")
+        _say(context, respond, f":no_entry: {refused}")
 
 
 def more_chosen(ack: Ack, body: dict, action: dict, client: WebClient, context, respond: Respond) -> None:
-    ack()
     choice, _, number = action["selected_option"]["value"].partition(":")
     report_id, user = int(number), context["user_id"]
     if choice == Ids.MORE_ASSIGN:
@@ -123,113 +118,105 @@ def more_chosen(ack: Ack, body: dict, action: dict, client: WebClient, context, 
             if not workspaces.is_lead(ws, user):
                 raise ActionRefused("Only a Truce lead can assign owners. Claim your own team's side with the "
                                     "Claim buttons.")
-        _open(client, body, context, respond, report_id, lead_only, assign_modal)
+        _open(ack, client, body, context, respond, report_id, lead_only, assign_modal)
         return
     if choice == Ids.MORE_SNOOZE:
         def managers(s, ws, r):
             owners.refuse_closed(r)
             life.check_may_manage(ws, r, user, "snooze its reminders")
-        _open(client, body, context, respond, report_id, managers, snooze_modal)
+        _open(ack, client, body, context, respond, report_id, managers, snooze_modal)
         return
     change = {Ids.MORE_REOPEN: life.reopen, Ids.MORE_NOT_AN_ISSUE: life.not_an_issue}.get(choice)
     if change is None:
-        _say(respond, "That menu item is not known to this version of Truce.")
+        ack()
+        _say(context, respond, "That menu item is not known to this version of Truce.")
         return
     _, refused = run(context, lambda s, ws: change(session=s, ws=ws, report_id=report_id, user_id=user))
+    ack()
     if refused:
-        _say(respond, f":no_entry: {refused}")
+        _say(context, respond, f":no_entry: {refused}")
 
 
-def _tell(client: WebClient, meta: dict, user: str, text: str) -> None:
-    delivery.send_ephemeral(client, channel=meta.get("channel") or user, user=user, text=text)
+def _date(value: str | None) -> date | None:
+    """A date picker's value (YYYY-MM-DD); anything else is refused like a bad date."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError("follow_up_on:Pick a date from the calendar (like 2026-12-31).") from None
 
 
-def _report_check(context, report_id: int, check: Callable) -> str | None:
-    """A read-only check before ack(): why the person may not do this (None: they may)."""
-    def load(session, ws):
-        check(session, ws, owners.load(session=session, ws=ws, report_id=report_id))
-
-    return run(context, load)[1]
-
-
-def action_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
-    values, meta = view["state"]["values"], json.loads(view.get("private_metadata") or "{}")
-    follow = input_value(values, Ids.FOLLOW_UP_BLOCK, Ids.FOLLOW_UP)
-    data = life.ActionInput(text=input_value(values, Ids.DONE_BLOCK, Ids.DONE) or "",
-                            root_cause=input_value(values, Ids.CAUSE_BLOCK, Ids.CAUSE) or "",
-                            follow_up_on=date.fromisoformat(follow) if follow else None)
+def action_submitted(ack: Ack, view: dict, context) -> None:
+    values, meta = view["state"]["values"], view_metadata(view)
     report_id, user = int(meta["report_id"]), context["user_id"]
     rt = rt_of(context)
-    with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-        today = life.today_in(ws)
     try:
-        life.validate_action(data, today=today)
+        data = life.ActionInput(text=input_value(values, Ids.DONE_BLOCK, Ids.DONE) or "",
+                                root_cause=input_value(values, Ids.CAUSE_BLOCK, Ids.CAUSE) or "",
+                                follow_up_on=_date(input_value(values, Ids.FOLLOW_UP_BLOCK, Ids.FOLLOW_UP)))
+        with rt.session() as session:
+            ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+            life.validate_action(data, today=life.today_in(ws))
+            report = owners.load(session=session, ws=ws, report_id=report_id)
+            life.check_may_manage(ws, report, user, "add corrective actions")
+            life.add_action(session=session, ws=ws, report_id=report_id, user_id=user, data=data)
+    except ActionRefused as exc:
+        ack(response_action="errors", errors={Ids.DONE_BLOCK: str(exc)})
+        return
     except ValueError as exc:
         field, _, message = str(exc).partition(":")
-        ack(response_action="errors", errors={ACTION_FIELDS[field]: message})
-        return
-    refused = _report_check(context, report_id,
-                            lambda s, ws, r: life.check_may_manage(ws, r, user, "add corrective actions"))
-    if refused:
-        ack(response_action="errors", errors={Ids.DONE_BLOCK: refused})
+        ack(response_action="errors", errors={ACTION_FIELDS.get(field, Ids.DONE_BLOCK): message or str(exc)})
         return
     ack()
-    _, refused = run(context, lambda s, ws: life.add_action(session=s, ws=ws, report_id=report_id, user_id=user,
-                                                            data=data))
-    if refused:
-        _tell(client, meta, user, f":no_entry: {refused}")
 
 
-def assign_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
-    values, meta = view["state"]["values"], json.loads(view.get("private_metadata") or "{}")
+def assign_submitted(ack: Ack, view: dict, context) -> None:
+    values, meta = view["state"]["values"], view_metadata(view)
     chosen = {"sales": input_value(values, Ids.ASSIGN_SALES_BLOCK, Ids.ASSIGN_SALES),
               "marketing": input_value(values, Ids.ASSIGN_MARKETING_BLOCK, Ids.ASSIGN_MARKETING)}
     blocks = {"sales": Ids.ASSIGN_SALES_BLOCK, "marketing": Ids.ASSIGN_MARKETING_BLOCK}
     report_id, lead = int(meta["report_id"]), context["user_id"]
     errors: dict[str, str] = {}
 
-    def check(session, ws, report):
+    def assign(session, ws):
+        report = owners.load(session=session, ws=ws, report_id=report_id)
         if chosen["sales"] and chosen["sales"] == chosen["marketing"]:
             errors[blocks["marketing"]] = "Choose two different people: one from each team."
+            return
         for team in ("sales", "marketing"):
-            if chosen[team] and not errors:
+            if chosen[team]:
                 try:
                     owners.check_assign(session=session, ws=ws, report=report, lead=lead, team=team,
                                         assignee=chosen[team])
                 except ActionRefused as exc:
                     errors[blocks[team]] = str(exc)
+                    return
+        for team in ("sales", "marketing"):
+            if chosen[team]:
+                owners.assign(session=session, ws=ws, report_id=report_id, lead=lead, team=team,
+                              assignee=chosen[team])
 
-    refused = _report_check(context, report_id, check)
+    _, refused = run(context, assign)
     if refused or errors:
         ack(response_action="errors", errors=errors or {blocks["sales"]: refused})
         return
     ack()
-    rt = rt_of(context)
-    ensure_permalink(rt, team_id=context["team_id"], report_id=report_id)
-    for team in ("sales", "marketing"):
-        if chosen[team]:
-            _, refused = run(context, lambda s, ws, team=team: owners.assign(
-                session=s, ws=ws, report_id=report_id, lead=lead, team=team, assignee=chosen[team]))
-            if refused:
-                _tell(client, meta, lead, f":no_entry: {refused}")
 
 
-def snooze_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
-    values, meta = view["state"]["values"], json.loads(view.get("private_metadata") or "{}")
+def snooze_submitted(ack: Ack, view: dict, context) -> None:
+    values, meta = view["state"]["values"], view_metadata(view)
     choice = input_value(values, Ids.SNOOZE_BLOCK, Ids.SNOOZE_FOR) or ""
     report_id, user = int(meta["report_id"]), context["user_id"]
 
-    def check(session, ws, report):
+    def snooze(session, ws):
+        report = owners.load(session=session, ws=ws, report_id=report_id)
         owners.refuse_closed(report)
         life.check_may_manage(ws, report, user, "snooze its reminders")
+        life.snooze(session=session, ws=ws, report_id=report_id, user_id=user, choice=choice)
 
-    refused = _report_check(context, report_id, check)
+    _, refused = run(context, snooze)
     if refused:
         ack(response_action="errors", errors={Ids.SNOOZE_BLOCK: refused})
         return
     ack()
-    _, refused = run(context, lambda s, ws: life.snooze(session=s, ws=ws, report_id=report_id, user_id=user,
-                                                        choice=choice))
-    if refused:
-        _tell(client, meta, user, f":no_entry: {refused}")

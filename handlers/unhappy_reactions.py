@@ -23,7 +23,7 @@ from bot.services import unhappy, unhappy_owners, workspaces
 from bot.services import unhappy_lifecycle as life
 from bot.services.unhappy_prefs import get_prefs
 from handlers import reactions
-from handlers.common import rt_of
+from handlers.common import later, rt_of
 from handlers.unhappy_actions import claim_for, run
 
 
@@ -64,8 +64,8 @@ def on_reaction(*, event: dict, context, client: WebClient, removed: bool) -> bo
     else:
         _, note = run(ctx, lambda s, w: life.resolve(session=s, ws=w, report_id=report_id, user_id=user))
     if note:
-        delivery.send_ephemeral(client, channel=channel, user=user,
-                                text=note if note.startswith(":") else f":no_entry: {note}")
+        later(context, delivery.send_ephemeral, client, channel=channel, user=user,
+              text=note if note.startswith(":") else f":no_entry: {note}")
     return True
 
 
@@ -90,6 +90,6 @@ def _claim(ctx, report, user_teams: set[str], client: WebClient, channel: str) -
                           value=value),
         ]),
     ]
-    delivery.send_ephemeral(client, channel=channel, user=user, text="You're on both teams: which side do you take?",
-                            blocks=blocks)
+    later(ctx, delivery.send_ephemeral, client, channel=channel, user=user,
+          text="You're on both teams: which side do you take?", blocks=blocks)
     return None

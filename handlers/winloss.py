@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_bolt import Ack, App, Respond
@@ -13,7 +12,6 @@ from bot.blocks.help import HELP
 from bot.blocks.winloss import recorded_message, summary_message, winloss_modal
 from bot.clock import now
 from bot.ids import PlaybookIds as Ids
-from bot.people import is_admin_or_lead
 from bot.services import winloss
 from bot.services.joint_schedule import parse_quarter, shift_quarter
 from bot.services.members import Team
@@ -22,8 +20,8 @@ from bot.services.winloss import USAGE, WinLossDraft, WinLossError
 from bot.services.winloss_summary import current_quarter, quarter_stats
 from bot.slack_text import plain
 from handlers import truce
-from handlers.common import first_word, input_value, rt_of
-from handlers.playbook_common import echo, may_write, tell, workspace_of
+from handlers.common import first_word, input_value, later, rt_of, view_metadata
+from handlers.playbook_common import echo, may_edit, may_write, tell, workspace_of
 
 FIELD_BLOCKS = {"outcome": Ids.OUTCOME_BLOCK, "customer": Ids.CUSTOMER_BLOCK, "reason": Ids.REASON_BLOCK,
                 "notes": Ids.NOTES_BLOCK, "competitor": Ids.COMPETITOR_BLOCK, "amount": Ids.AMOUNT_BLOCK,
@@ -72,16 +70,15 @@ def log_result(*, outcome: str, word: str, ack: Ack, command: dict, client: WebC
         ack(text=f":thinking_face: {exc}\nType it like this: `{USAGE[outcome]}` (or just `/truce {word}` for a "
                  "form).\n" + echo(typed))
         return
-    ack()
-    if not may_write(client, context, Team.SALES):
-        respond(text=f"{REFUSED}\n" + echo(typed), response_type="ephemeral")
+    if not may_write(context, Team.SALES):
+        ack(text=f"{REFUSED}\n" + echo(typed))
         return
     rt = rt_of(context)
     ws = workspace_of(context)
     with rt.session() as session:
         entry = winloss.record(session=session, ws=ws, user_id=context["user_id"], draft=draft)
-    text, blocks = recorded_message(entry, inferred=not draft.reason_given)
-    respond(text=text, blocks=blocks, response_type="ephemeral")
+        text, blocks = recorded_message(entry, inferred=not draft.reason_given)
+    ack(text=text, blocks=blocks)
 
 
 def winloss_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
@@ -100,8 +97,8 @@ def winloss_command(*, ack: Ack, command: dict, client: WebClient, context, resp
             ack(text=f":thinking_face: {exc} Like this: `/truce winloss summary 2027-Q1` (or no quarter for this "
                      "one).\n" + echo(typed))
             return
-        ack()
-        show_summary(context=context, respond=respond, quarter=quarter)
+        text, blocks = show_summary(context=context, quarter=quarter)
+        ack(text=text, blocks=blocks)
     elif word in WORDS:
         log_result(outcome=WORDS[word], word="win" if WORDS[word] == "won" else "loss", ack=ack, command=command,
                    client=client, context=context, respond=respond, rest=more)
@@ -111,14 +108,13 @@ def winloss_command(*, ack: Ack, command: dict, client: WebClient, context, resp
                  + echo(typed))
 
 
-def show_summary(*, context, respond: Respond, quarter: str | None) -> None:
+def show_summary(*, context, quarter: str | None) -> tuple[str, list]:
     ws = workspace_of(context)
     quarter = quarter or current_quarter(ws, now())
     with rt_of(context).session() as session:
         current = quarter_stats(session=session, ws=ws, quarter=quarter)
         previous = quarter_stats(session=session, ws=ws, quarter=shift_quarter(quarter, -1))
-    text, blocks = summary_message(current, previous)
-    respond(text=text, blocks=blocks, response_type="ephemeral")
+    return summary_message(current, previous)
 
 
 def open_modal(*, client: WebClient, context, trigger_id: str, outcome: str | None, channel: str | None,
@@ -130,22 +126,26 @@ def open_modal(*, client: WebClient, context, trigger_id: str, outcome: str | No
         with rt_of(context).session() as session:
             entry = winloss.get_entry(session=session, team_id=ws.team_id, entry_id=entry_id)
         if entry is None:
-            tell(client, respond, user=user_id, channel=channel, text="That result is no longer in the log.")
+            tell(context, client, respond, user=user_id, channel=channel, text="That result is no longer in the log.")
             return
-        if entry.recorded_by != user_id and not is_admin_or_lead(client, ws, user_id):
-            tell(client, respond, user=user_id, channel=channel, text=EDIT_REFUSED)
+        if not may_edit(context, entry.recorded_by):
+            tell(context, client, respond, user=user_id, channel=channel, text=EDIT_REFUSED)
             return
-    elif not may_write(client, context, Team.SALES):
-        tell(client, respond, user=user_id, channel=channel, text=REFUSED)
+    elif not may_write(context, Team.SALES):
+        tell(context, client, respond, user=user_id, channel=channel, text=REFUSED)
         return
     closed_on = winloss.closed_on(ws, entry) if entry else today_in(ws)
     view = winloss_modal(entry=entry, outcome=outcome, currency=winloss.last_currency(ws), closed_on=closed_on,
                          metadata={"id": entry_id, "channel": channel})
-    client.views_open(trigger_id=trigger_id, view=view)
+    later(context, client.views_open, trigger_id=trigger_id, view=view)
 
 
 def _draft(values: dict) -> WinLossDraft:
     closed = input_value(values, Ids.CLOSED_BLOCK, Ids.VALUE)
+    try:
+        closed_on = date.fromisoformat(str(closed)) if closed else None
+    except ValueError:
+        raise WinLossError("closed_on", "Pick the close date from the calendar (like 2026-11-30).") from None
     return WinLossDraft(
         outcome=input_value(values, Ids.OUTCOME_BLOCK, Ids.VALUE) or "",
         customer=input_value(values, Ids.CUSTOMER_BLOCK, Ids.VALUE) or "",
@@ -154,12 +154,12 @@ def _draft(values: dict) -> WinLossDraft:
         competitor=input_value(values, Ids.COMPETITOR_BLOCK, Ids.VALUE),
         amount=winloss.amount_of(input_value(values, Ids.AMOUNT_BLOCK, Ids.VALUE)),
         currency=input_value(values, Ids.CURRENCY_BLOCK, Ids.VALUE),
-        closed_on=date.fromisoformat(closed) if closed else None, source="modal",
+        closed_on=closed_on, source="modal",
     )
 
 
 def winloss_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = view_metadata(view)
     ws = workspace_of(context)
     try:
         draft = winloss.validate(_draft(view["state"]["values"]), today=today_in(ws))
@@ -167,7 +167,7 @@ def winloss_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
         ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
         return
     entry_id, user_id = meta.get("id"), context["user_id"]
-    if entry_id is None and not may_write(client, context, Team.SALES):
+    if entry_id is None and not may_write(context, Team.SALES):
         ack(response_action="errors", errors={Ids.OUTCOME_BLOCK: "Only the sales team and Truce leads log results."})
         return
     try:  # saved before ack(): if it can't be, the form stays open with everything typed in it
@@ -176,7 +176,7 @@ def winloss_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
                 entry = winloss.record(session=session, ws=ws, user_id=user_id, draft=draft)
             else:
                 current = winloss.get_entry(session=session, team_id=ws.team_id, entry_id=entry_id)
-                if current and current.recorded_by != user_id and not is_admin_or_lead(client, ws, user_id):
+                if current and not may_edit(context, current.recorded_by):
                     raise WinLossError("outcome", EDIT_REFUSED)
                 entry = winloss.update_entry(session=session, ws=ws, entry_id=entry_id, user_id=user_id, draft=draft)
     except WinLossError as exc:
@@ -184,7 +184,7 @@ def winloss_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
         return
     ack()
     text, blocks = recorded_message(entry, edited=entry_id is not None)
-    tell(client, None, user=user_id, channel=meta.get("channel"), text=text, blocks=blocks)
+    tell(context, client, None, user=user_id, channel=meta.get("channel"), text=text, blocks=blocks)
 
 
 def edit_clicked(ack: Ack, body: dict, client: WebClient, context, respond: Respond) -> None:

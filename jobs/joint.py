@@ -15,8 +15,6 @@ import logging
 from datetime import timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
-from slack_sdk.errors import SlackApiError
-from sqlmodel import Session
 
 from bot import runtime
 from bot.clock import now
@@ -37,20 +35,6 @@ def run_due(runtime_name: str) -> dict[str, list[str]]:
     return {team_id: steps for team_id, steps in results.items() if steps}
 
 
-def _fallback(rt: Runtime, session: Session, ws: Workspace) -> list[str]:
-    """Who gets the prompt by DM when there is no joint channel: leads and admins."""
-    people = meetings.admins(session=session, ws=ws)
-    if people:
-        return people
-    try:
-        users = rt.client_for(ws.team_id).users_list()["members"]
-    except SlackApiError as exc:
-        log.warning("users.list failed for %s: %s", ws.team_id, exc.response.get("error"))
-        return []
-    return [u["id"] for u in users if (u.get("is_admin") or u.get("is_owner")) and not u.get("is_bot")
-            and not u.get("deleted")]
-
-
 def run_for(rt: Runtime, team_id: str) -> list[str]:
     at = now()
     done: list[str] = []
@@ -60,7 +44,7 @@ def run_for(rt: Runtime, team_id: str) -> list[str]:
             return done
         up = meetings.upcoming(session=session, ws=ws, at=at)
         if up is not None and up.meeting is None and up.prompt_at <= at < up.starts_at:
-            fallback = [] if ws.joint_channel else _fallback(rt, session, ws)
+            fallback = [] if ws.joint_channel else meetings.admins(session=session, ws=ws)
             if posts.announce(session, ws=ws, quarter=up.quarter, starts_at=up.starts_at, by=rt.name,
                               fallback=fallback):
                 done.append(f"prompt {up.quarter}")
@@ -76,16 +60,10 @@ def run_for(rt: Runtime, team_id: str) -> list[str]:
 
 
 def force_prompt(rt: Runtime, team_id: str) -> JointMeeting | None:
-    """Post the next meeting's prompt now, through the same once-only claim as the clock.
-    Returns the meeting, or None when its prompt was already posted."""
+    """Post the next meeting's prompt now (see joint_posts.announce_next); None if it is already out."""
     with rt.session() as session:
         ws = session.get(Workspace, team_id)
-        up = meetings.upcoming(session=session, ws=ws)
-        if up is None or up.meeting is not None:
-            return None
-        fallback = [] if ws.joint_channel else _fallback(rt, session, ws)
-        return posts.announce(session, ws=ws, quarter=up.quarter, starts_at=up.starts_at, by=rt.name,
-                              fallback=fallback)
+        return posts.announce_next(session, ws=ws, by=rt.name) if ws else None
 
 
 def register(scheduler: BaseScheduler, runtime_name: str) -> None:

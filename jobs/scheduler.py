@@ -10,10 +10,10 @@ from __future__ import annotations
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime import Runtime
-from jobs import housekeeping, intel, joint, members, outbox
+from jobs import housekeeping, intel, joint, members, outbox, tasks
 from jobs import unhappy as unhappy_jobs
 
-FAMILIES = [outbox, members, housekeeping, joint, unhappy_jobs, intel]
+FAMILIES = [outbox, tasks, members, housekeeping, joint, unhappy_jobs, intel]
 
 
 def build_scheduler(rt: Runtime) -> BackgroundScheduler:

@@ -77,3 +77,31 @@ def stack(db) -> Iterator[SandboxStack]:
     s = SandboxStack(engine=db)
     yield s
     s.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_slack_calls_while_answering(monkeypatch):
+    """Fails a test whose app called Slack on a thread that was answering a request from Slack:
+    a slow Slack must never hold up an acknowledgement (see bot/request_path.py)."""
+    import traceback
+
+    from slack_sdk.web.base_client import BaseClient
+    from slack_sdk.webhook import WebhookClient
+
+    from bot import request_path
+
+    seen: list[str] = []
+
+    def guard(original, what):
+        def wrapper(self, *args, **kwargs):
+            if request_path.active():
+                name = args[0] if args and isinstance(args[0], str) else what
+                where = "".join(traceback.format_stack(limit=8)[:-1])
+                seen.append(f"{name} called while answering Slack:\n{where}")
+            return original(self, *args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(BaseClient, "api_call", guard(BaseClient.api_call, "web api"))
+    monkeypatch.setattr(WebhookClient, "send_dict", guard(WebhookClient.send_dict, "response_url"))
+    yield
+    assert not seen, "\n".join(seen)

@@ -39,7 +39,8 @@ def test_a_marketers_share_goes_to_sales_and_the_joint_channel(stack):
 
 def test_the_sharer_gets_links_to_the_posts(stack):
     stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
-    [note] = stack.state.ephemerals_for(MARK)
+    saved, note = stack.state.ephemerals_for(MARK)  # the answer (stored), then where it landed
+    assert saved.text == f":inbox_tray: Saved. Your intel is on its way to <#{SALES}> and <#{JOINT}>."
     assert "shared with the other team" in note.text
     for channel in (SALES, JOINT):
         ts = stack.state.messages(channel)[0].ts.replace(".", "")

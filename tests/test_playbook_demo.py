@@ -15,7 +15,7 @@ def test_the_sandbox_demo_script_tells_the_story(tmp_path):
     run_shell(load_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'sandbox.db'}"), script=str(script), out=out)
     text = out.getvalue()
     assert "That didn't work" not in text and "✖" not in text
-    assert "Published `#1` *Mid-market push*. Salespeople were told in #sales." in text
+    assert "Published `#1` *Mid-market push*. Salespeople are being told in #sales." in text
     assert "Published `#2` *Enterprise security story*" in text
     assert text.count(":mega: New marketing strategy by @mark") == 2
     assert "1 match for “security”" in text

@@ -74,7 +74,6 @@ def test_deferred_work_that_fails_is_logged(stack, caplog):
         raise RuntimeError("boom")
 
     with caplog.at_level(logging.ERROR, logger="bot.runtime"):
-        future = stack.rt.defer(broken)
+        stack.rt.defer(broken)
         stack.settle()
-    assert isinstance(future.exception(), RuntimeError)
-    assert "background work broken failed" in caplog.text
+    assert "background work broken failed" in caplog.text and "RuntimeError: boom" in caplog.text

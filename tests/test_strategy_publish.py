@@ -29,7 +29,8 @@ def _revisions(stack) -> list[StrategyRevision]:
 def test_marketer_publishes_at_once_and_sales_hears_of_it(stack):
     told = add(stack, "Mid-market push: lead with the ROI calculator for 50-500 seat companies")
     assert told.startswith(":white_check_mark: Published `#1` *Mid-market push*.")
-    assert f"Salespeople were told in <#{SALES}>" in told
+    assert f"Salespeople are being told in <#{SALES}>" in told
+    assert len(stack.state.ephemerals_for(MARK)) == 1  # the notice went out: nothing more to say
     [posted] = stack.messages(SALES)
     assert "New marketing strategy: Mid-market push" in posted.text and f"<@{MARK}>" in posted.text
     assert "lead with the ROI calculator" in posted.blocks[0]["text"]["text"]
@@ -211,7 +212,9 @@ def test_unknown_numbers_and_words_are_answered(stack):
 def test_a_notice_waits_for_an_invite_and_the_marketer_is_told(stack):
     stack.state.fail_next("chat.postMessage", error="not_in_channel")
     told = add(stack, "Mid-market push: lead with the ROI calculator")
-    assert f"Truce isn't in <#{SALES}> yet: invite it" in told
+    assert f"Truce isn't in <#{SALES}> yet: invite it" in told  # the follow-up, after the answer
+    [answer, _] = stack.state.ephemerals_for(MARK)
+    assert answer.text.startswith(":white_check_mark: Published `#1` *Mid-market push*.")
     assert stack.messages(SALES) == [] and len(_strategies(stack)) == 1
 
 

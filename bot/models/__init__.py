@@ -1,6 +1,6 @@
 """All tables. Importing this package registers every model on SQLModel.metadata."""
 
-from bot.models.core import Member, Outbox, ProcessedEvent, Workspace
+from bot.models.core import Member, Outbox, ProcessedEvent, Task, Workspace
 from bot.models.csat import CsatDigestRun, CsatScore, CsatToken
 from bot.models.install import Installation, OAuthState
 from bot.models.intel import IntelDigest, IntelPost, IntelShare, IntelSupporter, IntelVote
@@ -48,6 +48,7 @@ __all__ = [
     "ProcessedEvent",
     "Strategy",
     "StrategyRevision",
+    "Task",
     "UnhappyReport",
     "UnhappyStage",
     "WinLoss",

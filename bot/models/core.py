@@ -38,6 +38,7 @@ class Member(SQLModel, table=True):
     team_id: str = Field(max_length=32, index=True)
     user_id: str = Field(max_length=32)
     display_name: str | None = Field(default=None, max_length=255)
+    real_name: str | None = Field(default=None, max_length=255)
     in_sales_channel: bool = Field(default=False)
     in_marketing_channel: bool = Field(default=False)
     sales_override: bool | None = Field(default=None)
@@ -94,3 +95,27 @@ class ProcessedEvent(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     event_id: str = Field(max_length=64)
     received_at: datetime = utc_field(default_now=True, index=True)
+
+
+class Task(SQLModel, table=True):
+    """Work Truce accepted from Slack but can only finish by asking Slack first (e.g. reading the
+    message a reaction points at). Stored before Slack gets its answer; run right after it, and
+    again after a crash until it is done (see bot/tasks.py)."""
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "key", name="uq_task_team_key"),
+        Index("ix_task_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    key: str = Field(max_length=255)
+    kind: str = Field(max_length=64)
+    payload: dict[str, Any] = json_field()
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = utc_field(default_now=True)
+    claimed_until: datetime | None = utc_field(nullable=True)
+    last_error: str | None = Field(default=None, max_length=255)
+    created_at: datetime = utc_field(default_now=True)
+    done_at: datetime | None = utc_field(nullable=True)

@@ -83,9 +83,12 @@ class SlackDriver(EventsMixin):
 
     # --- transport ---------------------------------------------------------------------------
     def post(self, body: str, content_type: str, *, headers: dict[str, str] | None = None,
-             timestamp: int | None = None, secret: str | None = None) -> httpx.Response:
+             timestamp: int | None = None, secret: str | None = None,
+             on_answer: Callable[[httpx.Response], None] | None = None) -> httpx.Response:
+        """Deliver a request; `on_answer` sees the answer as Slack does, the moment it arrives
+        (before anything the app does afterwards)."""
         if self.socket_mode:
-            return self._over_socket(body, content_type, headers or {})
+            return self._over_socket(body, content_type, headers or {}, on_answer)
         ts = str(int(time.time()) if timestamp is None else timestamp)
         sent = {
             "Content-Type": content_type,
@@ -94,10 +97,13 @@ class SlackDriver(EventsMixin):
             **(headers or {}),
         }
         response = self.http.post(self.app_url, content=body.encode(), headers=sent)
+        if on_answer is not None:
+            on_answer(response)
         self.settle()
         return response
 
-    def _over_socket(self, body: str, content_type: str, headers: dict[str, str]) -> httpx.Response:
+    def _over_socket(self, body: str, content_type: str, headers: dict[str, str],
+                     on_answer: Callable[[httpx.Response], None] | None) -> httpx.Response:
         """Socket Mode: the same payloads, in envelopes over the WebSocket; the ack is the answer."""
         if content_type.startswith("application/json"):
             kind, payload = "events_api", json.loads(body)
@@ -115,6 +121,8 @@ class SlackDriver(EventsMixin):
             response = httpx.Response(200, request=request, json=answer["payload"])
         else:
             response = httpx.Response(200, request=request, content=b"")
+        if on_answer is not None:
+            on_answer(response)
         self.settle()
         return response
 
@@ -145,9 +153,7 @@ class SlackDriver(EventsMixin):
             "response_url": self.emu.issue_response_url(user=user_id, channel=channel_id, state=self.state),
             "trigger_id": self.emu.issue_trigger(user_id, self.state),
         }
-        response = self._form(data, **kw)
-        self._show_ack(response, user_id, channel_id)
-        return response
+        return self._form(data, on_answer=lambda r: self._show_ack(r, user_id, channel_id), **kw)
 
     def _show_ack(self, response: httpx.Response, user_id: str, channel_id: str) -> None:
         """A command's ack body is a message Slack shows (ephemeral unless in_channel); a plain-text

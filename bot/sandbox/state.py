@@ -183,15 +183,15 @@ class WorkspaceState:
 
     def fail_next(self, method: str, *, status: int = 200, error: str | None = None,
                   retry_after: int | None = None, times: int = 1, hang: float | None = None) -> None:
-        """Make the next `times` calls of `method` fail: HTTP 429/5xx, an `ok: false` error, or (hang=s)
-        no answer at all, as when Slack times out."""
+        """Make the next `times` calls of `method` ("*": any method) fail: HTTP 429/5xx, an `ok: false`
+        error, or (hang=s) no answer at all, as when Slack times out."""
         with self.lock:
             self.faults.append(Fault(method, status, error, retry_after, times, hang))
 
     def take_fault(self, method: str) -> Fault | None:
         with self.lock:
             for fault in self.faults:
-                if fault.method == method:
+                if fault.method in (method, "*"):
                     fault.times -= 1
                     if fault.times <= 0:
                         self.faults.remove(fault)

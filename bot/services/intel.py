@@ -132,6 +132,11 @@ def supporters_of(*, session: Session, share: IntelShare) -> list[str]:
                              .order_by(IntelSupporter.id)).all())
 
 
+def target_channels(*, session: Session, share: IntelShare) -> list[str]:
+    """The channels the share is posted to, in order."""
+    return [p.channel for p in posts_of(session=session, share=share)]
+
+
 def outbox_rows(*, session: Session, share: IntelShare) -> dict[int, IntelPost]:
     return {p.outbox_id: p for p in posts_of(session=session, share=share)}
 

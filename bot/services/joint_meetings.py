@@ -107,11 +107,13 @@ def team_people(session: Session, *, ws: Workspace) -> list[str]:
 
 
 def admins(session: Session, *, ws: Workspace) -> list[str]:
-    """The workspace's Truce leads and the Slack admins Truce knows of."""
-    flagged = session.exec(
-        select(Member.user_id).where(Member.team_id == ws.team_id, Member.is_admin.is_(True))
-    ).all()
-    return list(dict.fromkeys([*(ws.lead_user_ids or []), *flagged]))
+    """Who hears of the meeting when there is no joint channel: the workspace's Truce leads, or,
+    when it has none, the Slack admins Truce knows of."""
+    if ws.lead_user_ids:
+        return list(dict.fromkeys(ws.lead_user_ids))
+    return list(session.exec(
+        select(Member.user_id).where(Member.team_id == ws.team_id, Member.is_admin.is_(True)).order_by(Member.user_id)
+    ).all())
 
 
 # --- RSVPs ----------------------------------------------------------------------------------------

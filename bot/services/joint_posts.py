@@ -64,6 +64,16 @@ def prompt_data(session: Session, *, ws: Workspace, meeting: JointMeeting) -> jb
     )
 
 
+def announce_next(session: Session, *, ws: Workspace, by: str) -> JointMeeting | None:
+    """Post the next meeting's prompt now, through the same once-only claim as the clock.
+    Returns the meeting, or None when its prompt was already posted."""
+    up = meetings.upcoming(session=session, ws=ws)
+    if up is None or up.meeting is not None:
+        return None
+    fallback = [] if ws.joint_channel else meetings.admins(session=session, ws=ws)
+    return announce(session, ws=ws, quarter=up.quarter, starts_at=up.starts_at, by=by, fallback=fallback)
+
+
 def announce(session: Session, *, ws: Workspace, quarter: str, starts_at: datetime, by: str,
              fallback: list[str]) -> JointMeeting | None:
     """Post a quarter's prompt, once ever per workspace and quarter (None when already claimed).
