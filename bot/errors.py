@@ -11,13 +11,14 @@ from slack_bolt import BoltResponse
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery import send_ephemeral
+from bot.slack_text import echo, typed
 
 log = logging.getLogger("truce.errors")
 
 
 def _typed(body: dict[str, Any]) -> str:
     if body.get("command"):
-        return f"{body['command']} {body.get('text', '')}".strip()
+        return typed(body["command"], body.get("text"))
     return ""
 
 
@@ -26,9 +27,9 @@ def handle_error(error: Exception, body: dict[str, Any], context, client, respon
     log.error("error %s while handling %s: %r", error_id, body.get("type") or body.get("command"), error,
               exc_info=error)
     text = f":warning: Sorry, something went wrong on Truce's side (error id `{error_id}`)."
-    typed = _typed(body)
-    if typed:
-        text += f" Here is what you typed, so you can try again:\n```{typed}```"
+    what = _typed(body)
+    if what:
+        text += " " + echo(what, "Here is what you typed, so you can try again:")
     else:
         text += " Please try again in a moment; if it keeps happening, tell your Slack admin this id."
     user_id = context.get("user_id")

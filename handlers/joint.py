@@ -28,6 +28,8 @@ from bot.services.joint_schedule import (
     schedule_pref,
     when_text,
 )
+from bot.slack_text import echo, esc, plain
+from bot.slack_text import typed as typed_text
 from handlers.common import first_word, rt_of
 
 # /joint <word> handlers: each gets the Bolt kwargs + `rest`. joint_plan adds "plan".
@@ -45,7 +47,7 @@ def register(app: App) -> None:
 
 
 def typed(command: dict) -> str:
-    return f"```{command['command']} {command.get('text', '')}```"
+    return echo(typed_text(command["command"], command.get("text")), "You typed:")
 
 
 def joint_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
@@ -60,7 +62,7 @@ def joint_command(ack: Ack, command: dict, client: WebClient, context, respond: 
     if word in SUBCOMMANDS:
         SUBCOMMANDS[word](ack=ack, command=command, client=client, context=context, respond=respond, rest=rest)
         return
-    intro = f"I don't know `/joint {word}`. Here is what I can do (you typed {typed(command)}):"
+    intro = f"I don't know `/joint {esc(plain(word))}`. {typed(command)}\nHere is what I can do:"
     ack(text=intro + "\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=intro))
 
 
@@ -95,13 +97,13 @@ def schedule(*, ack: Ack, command: dict, client: WebClient, context, respond: Re
         return
     if not allowed:
         respond(text="Only a Slack admin or a Truce lead can change the joint meeting schedule. "
-                     f"Here is what you typed: {typed(command)}\n" + schedule_summary(ws, current),
+                     f"{typed(command)}\n" + schedule_summary(ws, current),
                 response_type="ephemeral")
         return
     try:
         new = parse_schedule(rest, current)
     except ScheduleError as exc:
-        respond(text=f"{exc} {USAGE}\nYou typed: {typed(command)}", response_type="ephemeral")
+        respond(text=f"{esc(str(exc))} {USAGE}\n{typed(command)}", response_type="ephemeral")
         return
     respond(text=save_schedule(rt, context["team_id"], new), response_type="ephemeral")
 
@@ -140,7 +142,7 @@ def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context, resp
                 posts.refresh(session, ws=ws, meeting=up.meeting)
             when = when_text(up.starts_at, ws.timezone)
     except meetings.JointError as exc:
-        respond(text=f"{exc} You typed: {typed(command)}", response_type="ephemeral")
+        respond(text=f"{exc}\n{typed(command)}", response_type="ephemeral")
         return
     respond(text=f":white_check_mark: Added to the agenda of the {up.quarter} joint meeting ({when}).",
             response_type="ephemeral")
@@ -157,7 +159,7 @@ def add_need(*, ack: Ack, command: dict, client: WebClient, context, respond: Re
             if up is not None and up.meeting is not None:
                 posts.refresh(session, ws=ws, meeting=up.meeting)
     except meetings.JointError as exc:
-        respond(text=f"{exc} You typed: {typed(command)}", response_type="ephemeral")
+        respond(text=f"{exc}\n{typed(command)}", response_type="ephemeral")
         return
     respond(text=f":white_check_mark: Recorded as a customer's future need for {need.quarter}; the joint meeting's "
                  "agenda lists it.", response_type="ephemeral")

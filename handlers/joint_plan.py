@@ -24,6 +24,7 @@ from bot.services import joint_plan as plans
 from bot.services import joint_posts as posts
 from bot.services import members, workspaces
 from bot.services.joint_schedule import ScheduleError, parse_quarter, quarter_of, when_text
+from bot.slack_text import echo, esc, typed
 from handlers.common import first_word, input_value, rt_of
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,8 @@ def plan_command(*, ack: Ack, command: dict, client: WebClient, context, respond
     try:
         quarter = _quarter(tail if action != "open" else rest, ws)
     except ScheduleError as exc:
-        respond(text=f"{exc} Like `/joint plan {action if action != 'open' else ''} 2027-Q1`."
-                     f" You typed: ```{command['command']} {command.get('text', '')}```".replace("  ", " "),
+        respond(text=f"{esc(str(exc))} Like `/joint plan {action if action != 'open' else ''} 2027-Q1`.".replace(
+                    "  ", " ") + "\n" + echo(typed(command["command"], command.get("text")), "You typed:"),
                 response_type="ephemeral")
         return
     if action == "export":

@@ -1,4 +1,4 @@
-"""What the strategy and win/loss listeners share: who may write, telling people, echoing what they typed."""
+"""What the strategy and win/loss listeners share: who may write, telling people."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot import delivery
-from bot.blocks.common import esc
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.services import members, workspaces
@@ -28,10 +27,6 @@ def may_write(client: WebClient, context, team: Team, user_id: str | None = None
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         teams = members.teams_of(session=session, team_id=ws.team_id, user_id=user_id)
     return team in teams or is_admin_or_lead(client, ws, user_id)
-
-
-def echo(typed: str) -> str:
-    return f"Here is what you typed, so nothing is lost:\n```{esc(typed)}```"
 
 
 def tell(client: WebClient, respond: Respond | None, *, user: str, channel: str | None, text: str,

@@ -14,6 +14,7 @@ from bot.blocks.setup import setup_modal, setup_saved_text
 from bot.ids import Command, SetupIds
 from bot.people import is_admin_or_lead, refresh_teams
 from bot.services import members, workspaces
+from bot.slack_text import esc, plain
 from handlers.common import first_word, input_value, rt_of
 
 # /truce <word> ... handlers other features add (e.g. "csat"); each gets the Bolt kwargs + `rest`.
@@ -47,7 +48,7 @@ def truce_command(ack: Ack, command: dict, client: WebClient, context, respond: 
     if word in SUBCOMMANDS:
         SUBCOMMANDS[word](ack=ack, command=command, client=client, context=context, respond=respond, rest=rest)
         return
-    intro = f"I don't know `/truce {word}`. Here is what I can do:"
+    intro = f"I don't know `/truce {esc(plain(word))}`. Here is what I can do:"
     ack(text=intro + "\n" + help_text(), blocks=help_blocks(intro=intro))
 
 

@@ -22,7 +22,7 @@ from bot.ids import UnhappyIds as Ids
 from bot.people import display_name, is_admin_or_lead
 from bot.services import unhappy, unhappy_owners, unhappy_prefs, workspaces
 from bot.services.unhappy import USAGE, ReportDraft, ReportError
-from bot.slack_text import plain
+from bot.slack_text import echo, plain
 from handlers import unhappy_actions, unhappy_reactions
 from handlers.common import first_word, input_value, rt_of
 
@@ -45,10 +45,6 @@ def register(app: App) -> None:
     app.view(Ids.SETTINGS)(settings_submitted)
     unhappy_actions.register(app)
     unhappy_reactions.register(app)
-
-
-def echo(typed: str) -> str:
-    return f"Here is what you typed, so nothing is lost:\n```{esc(typed)}```"
 
 
 def unhappy_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
