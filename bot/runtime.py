@@ -36,6 +36,7 @@ class Runtime:
     client: WebClient
     name: str = "main"
     installations: object | None = None  # bot.oauth.DbInstallationStore when installed through OAuth
+    team_id: str | None = None  # the bot token's workspace (single-token install), learned by bootstrap
     extras: dict = field(default_factory=dict)
     # Work a listener hands off after ack() so the listener pool stays free to acknowledge
     # the next requests at once (see `defer`).
