@@ -16,6 +16,7 @@ from bot.errors import make_error_handler
 from bot.models import ProcessedEvent
 from bot.runtime import Runtime
 from bot.services.workspaces import ensure_workspace
+from bot.single_workspace import only_the_tokens_workspace
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("truce.bolt"),
     )
+    app.use(only_the_tokens_workspace(rt))  # first: nothing runs for another workspace's request
     app.use(_attach_runtime(rt))
     app.use(_drop_event_retries(rt))
     app.error(make_error_handler(rt))

@@ -23,6 +23,7 @@ def bootstrap(rt) -> str | None:
         log.error("auth.test failed (%s): check SLACK_BOT_TOKEN", exc.response.get("error"))
         return None
     team_id = auth["team_id"]
+    rt.team_id = team_id  # the only workspace this install serves (bot.single_workspace)
     with rt.session() as session:
         ws = ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
         ws.name = ws.name or auth.get("team")

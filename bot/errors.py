@@ -18,21 +18,20 @@ from slack_bolt import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.blocks.common import esc
 from bot.delivery import send_ephemeral
+from bot.slack_text import echo, typed
 
 log = logging.getLogger("truce.errors")
 
 
-def typed_back(typed: str, *, intro: str = "Here is what you typed, so you can try again:") -> str:
+def typed_back(what: str, *, intro: str = "Here is what you typed, so you can try again:") -> str:
     """`intro` and what the person typed, escaped, in a code block (empty when nothing was typed)."""
-    typed = (typed or "").strip()
-    return f"\n{intro}\n```{esc(typed)}```" if typed else ""
+    return "\n" + echo(what.strip(), intro) if what and what.strip() else ""
 
 
 def _typed(body: dict[str, Any]) -> str:
     if body.get("command"):
-        return f"{body['command']} {body.get('text', '')}".strip()
+        return typed(body["command"], body.get("text"))
     return ""
 
 
@@ -55,9 +54,9 @@ def make_error_handler(rt):
         log.error("error %s while handling %s: %r", error_id, body.get("type") or body.get("command"), error,
                   exc_info=error)
         text = f":warning: Sorry, something went wrong on Truce's side (error id `{error_id}`)."
-        typed = _typed(body)
-        if typed:
-            return _json({"response_type": "ephemeral", "text": text + typed_back(typed)})
+        what = _typed(body)
+        if what:
+            return _json({"response_type": "ephemeral", "text": text + typed_back(what)})
         if body.get("type") == "view_submission":
             block_id = _first_input_block(body)
             if block_id:  # the form stays open with everything typed, and says what happened

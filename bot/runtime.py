@@ -36,6 +36,7 @@ class Runtime:
     client: WebClient
     name: str = "main"
     installations: object | None = None  # bot.oauth.DbInstallationStore when installed through OAuth
+    team_id: str | None = None  # the bot token's workspace (single-token install), learned by bootstrap
     extras: dict = field(default_factory=dict)
     # kind -> function for durable tasks (bot/tasks.py); the app's handlers provide them.
     task_functions: dict[str, Callable[..., None]] = field(default_factory=dict)

@@ -2,8 +2,8 @@
 
 Slack sends `<@U123|sam>`, `<#C123|sales>`, `<!channel>`, `<https://x|label>` and `&amp;` `&lt;`
 `&gt;`. Truce stores what the person meant ("@sam", "#sales", "@channel", "label (https://x)",
-"&") and escapes it again (bot.blocks.common.esc) whenever it shows it, so a stored text can never
-ping @channel or anyone else through the bot.
+"&") and escapes it again (`esc`) whenever it shows it, so a stored text can never ping @channel or
+anyone else through the bot. `echo` is the one way Truce shows a person what they typed.
 """
 
 from __future__ import annotations
@@ -37,3 +37,20 @@ def plain(text: str | None) -> str:
         return ""
     text = _TOKEN.sub(_token, text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def esc(text: str | None) -> str:
+    """Escape user text for mrkdwn so it can never ping @channel/@here/@everyone or a group."""
+    if not text:
+        return ""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def typed(command: str, text: str | None) -> str:
+    """A slash command as the person typed it ("/joint agenda @sam & co"), not yet escaped."""
+    return f"{command} {plain(text)}".strip()
+
+
+def echo(typed_text: str, intro: str = "Here is what you typed, so nothing is lost:") -> str:
+    """What the person typed, shown back in a code block, escaped: an echo never pings anyone."""
+    return f"{intro}\n```{esc(typed_text)}```"

@@ -9,7 +9,6 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.common import esc
 from bot.blocks.csat import recorded_text
 from bot.blocks.csat_import import import_modal
 from bot.db import session_scope
@@ -17,7 +16,7 @@ from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
 from bot.services import csat, workspaces
 from bot.services.unhappy_prefs import get_prefs
-from bot.slack_text import plain
+from bot.slack_text import echo, plain
 from bot.web import ROUTES, Response, json_response
 from handlers import csat_import, truce
 from handlers.common import admins_only, first_word, later, rt_of
@@ -55,7 +54,7 @@ def csat_command(*, ack: Ack, command: dict, client: WebClient, context, respond
         data = csat.parse_command(rest, default_scale=default_scale)
     except csat.CsatError as exc:
         ack(text=f":thinking_face: {exc}\nType it like this: `{csat.USAGE}`.\n"
-                 f"Here is what you typed, so nothing is lost:\n```{esc(typed)}```")
+                 + echo(typed))
         return
     with rt.session() as session:
         score = csat.record(session=session, team_id=context["team_id"], data=data, reporter_id=context["user_id"])

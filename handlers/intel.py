@@ -11,7 +11,6 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
 from bot import delivery
-from bot.blocks.common import esc
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.intel import share_modal
 from bot.ids import Command, IntelIds
@@ -19,6 +18,7 @@ from bot.models.intel import KINDS
 from bot.people import is_admin_or_lead
 from bot.services import intel, intel_reports, intel_text, workspaces
 from bot.services.intel_text import IntelInputError, ShareDraft
+from bot.slack_text import echo
 from handlers import intel_actions, intel_events
 from handlers.common import admins_only, first_word, input_value, later, rt_of, view_metadata
 from handlers.intel_actions import run_search
@@ -37,7 +37,7 @@ def register(app: App) -> None:
 
 def typed_back(command: dict) -> str:
     typed = intel_text.from_slack(f"{command.get('command', '/intel')} {command.get('text', '')}", typed=True)
-    return f"\nHere is what you typed, so you can fix it and send it again:\n```{esc(typed)}```"
+    return "\n" + echo(typed, "Here is what you typed, so you can fix it and send it again:")
 
 
 def intel_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:

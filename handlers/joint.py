@@ -8,7 +8,6 @@ from collections.abc import Callable
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.common import esc
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.joint import status_text
 from bot.blocks.joint_modals import outcomes_modal, schedule_modal
@@ -29,6 +28,8 @@ from bot.services.joint_schedule import (
     schedule_pref,
     when_text,
 )
+from bot.slack_text import echo, esc, plain
+from bot.slack_text import typed as typed_text
 from handlers.common import admins_only, first_word, later, rt_of
 
 # /joint <word> handlers: each gets the Bolt kwargs + `rest`. joint_plan adds "plan".
@@ -46,7 +47,7 @@ def register(app: App) -> None:
 
 
 def typed(command: dict) -> str:
-    return f"```{command['command']} {command.get('text', '')}```"
+    return echo(typed_text(command["command"], command.get("text")), "You typed:")
 
 
 def joint_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
@@ -61,7 +62,7 @@ def joint_command(ack: Ack, command: dict, client: WebClient, context, respond: 
     if word in SUBCOMMANDS:
         SUBCOMMANDS[word](ack=ack, command=command, client=client, context=context, respond=respond, rest=rest)
         return
-    intro = f"I don't know `/joint {esc(word)}`. Here is what I can do (you typed {typed(command)}):"
+    intro = f"I don't know `/joint {esc(plain(word))}`. {typed(command)}\nHere is what I can do:"
     ack(text=intro + "\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=intro))
 
 
@@ -92,13 +93,13 @@ def schedule(*, ack: Ack, command: dict, client: WebClient, context, respond: Re
         ack(text=schedule_summary(ws, current) + "\n" + admins_only("change it"))
         return
     if not allowed:
-        ack(text=admins_only("change the joint meeting schedule")
-            + f" Here is what you typed: {typed(command)}\n" + schedule_summary(ws, current))
+        ack(text=admins_only("change the joint meeting schedule") + f" {typed(command)}\n"
+            + schedule_summary(ws, current))
         return
     try:
         new = parse_schedule(rest, current)
     except ScheduleError as exc:
-        ack(text=f"{exc} {USAGE}\nYou typed: {typed(command)}")
+        ack(text=f"{esc(str(exc))} {USAGE}\n{typed(command)}")
         return
     ack(text=save_schedule(rt, context["team_id"], new))
 
@@ -136,7 +137,7 @@ def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context, resp
                 posts.refresh(session, ws=ws, meeting=up.meeting)
             when = when_text(up.starts_at, ws.timezone)
     except meetings.JointError as exc:
-        ack(text=f"{exc} You typed: {typed(command)}")
+        ack(text=f"{exc}\n{typed(command)}")
         return
     ack(text=f":white_check_mark: Added to the agenda of the {up.quarter} joint meeting ({when}).")
 
@@ -151,7 +152,7 @@ def add_need(*, ack: Ack, command: dict, client: WebClient, context, respond: Re
             if up is not None and up.meeting is not None:
                 posts.refresh(session, ws=ws, meeting=up.meeting)
     except meetings.JointError as exc:
-        ack(text=f"{exc} You typed: {typed(command)}")
+        ack(text=f"{exc}\n{typed(command)}")
         return
     ack(text=f":white_check_mark: Recorded as a customer's future need for {need.quarter}; the joint meeting's "
              "agenda lists it.")

@@ -15,7 +15,6 @@ from bot import delivery, web
 from bot.blocks.joint_modals import plan_modal
 from bot.blocks.joint_plan import history_text, money
 from bot.clock import now
-from bot.errors import typed_back
 from bot.ids import JointIds
 from bot.models import Workspace
 from bot.people import is_admin_or_lead, name_of
@@ -24,6 +23,7 @@ from bot.services import joint_plan as plans
 from bot.services import joint_posts as posts
 from bot.services import members, workspaces
 from bot.services.joint_schedule import ScheduleError, parse_quarter, quarter_of, when_text
+from bot.slack_text import echo, esc, typed
 from handlers.common import admins_only, first_word, input_value, later, rt_of, view_metadata
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,8 @@ def plan_command(*, ack: Ack, command: dict, client: WebClient, context, respond
     try:
         quarter = _quarter(tail if action != "open" else rest, ws)
     except ScheduleError as exc:
-        ack(text=f"{exc} Like `/joint plan {action if action != 'open' else ''} 2027-Q1`.".replace("  ", " ")
-            + typed_back(f"{command['command']} {command.get('text', '')}", intro="You typed:"))
+        ack(text=f"{esc(str(exc))} Like `/joint plan {action if action != 'open' else ''} 2027-Q1`.".replace(
+            "  ", " ") + "\n" + echo(typed(command["command"], command.get("text")), "You typed:"))
         return
     if action == "export":
         ack(text=export_to_slack(client=client, context=context, respond=respond, ws=ws, quarter=quarter,

@@ -1,4 +1,4 @@
-"""What the strategy and win/loss listeners share: who may write, telling people, echoing what they typed."""
+"""What the strategy and win/loss listeners share: who may write, telling people."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot import delivery
-from bot.blocks.common import esc
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.services import members, workspaces
@@ -41,9 +40,6 @@ def may_edit(context, recorded_by: str) -> bool:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         return is_admin_or_lead(session, ws, context["user_id"])
 
-
-def echo(typed: str) -> str:
-    return f"Here is what you typed, so nothing is lost:\n```{esc(typed)}```"
 
 
 def tell(context, client: WebClient, respond: Respond | None, *, user: str, channel: str | None, text: str,

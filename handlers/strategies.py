@@ -16,11 +16,11 @@ from bot.ids import PlaybookIds as Ids
 from bot.services import strategies, strategy_search
 from bot.services.members import Team
 from bot.services.strategies import ADD_USAGE, StrategyDraft, StrategyError
-from bot.slack_text import plain
+from bot.slack_text import echo, plain
 from handlers import strategy_search_views, truce
 from handlers.common import first_word, input_value, later, rt_of, view_metadata
 from handlers.home import publish_home
-from handlers.playbook_common import echo, may_write, notice_outcome, send_notice, tell, tell_now, workspace_of
+from handlers.playbook_common import may_write, notice_outcome, send_notice, tell, tell_now, workspace_of
 
 NUMBER = re.compile(r"^#?(\d{1,9})$")
 FIELD_BLOCKS = {"title": Ids.TITLE_BLOCK, "summary": Ids.SUMMARY_BLOCK, "segment": Ids.SEGMENT_BLOCK,

@@ -9,13 +9,13 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import delivery
-from bot.blocks.common import esc
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.setup import setup_modal, setup_saved_text
 from bot.errors import typed_back
 from bot.ids import Command, SetupIds
 from bot.people import is_admin_or_lead, refresh_teams
 from bot.services import members, workspaces
+from bot.slack_text import esc, plain
 from handlers.common import admins_only, first_word, input_value, later, rt_of
 
 # /truce <word> ... handlers other features add (e.g. "csat"); each gets the Bolt kwargs + `rest`.
@@ -46,7 +46,7 @@ def truce_command(ack: Ack, command: dict, client: WebClient, context, respond: 
     if word in SUBCOMMANDS:
         SUBCOMMANDS[word](ack=ack, command=command, client=client, context=context, respond=respond, rest=rest)
         return
-    intro = f"I don't know `/truce {esc(word)}`. Here is what I can do:"
+    intro = f"I don't know `/truce {esc(plain(word))}`. Here is what I can do:"
     ack(text=intro + "\n" + help_text(), blocks=help_blocks(intro=intro))
 
 

@@ -23,7 +23,7 @@ from bot.ids import UnhappyIds as Ids
 from bot.people import is_admin_or_lead, name_of
 from bot.services import unhappy, unhappy_owners, unhappy_prefs, workspaces
 from bot.services.unhappy import USAGE, ReportDraft, ReportError
-from bot.slack_text import plain
+from bot.slack_text import echo, plain
 from handlers import unhappy_actions, unhappy_reactions
 from handlers.common import admins_only, first_word, input_value, later, rt_of, view_metadata
 
@@ -46,10 +46,6 @@ def register(app: App) -> None:
     app.view(Ids.SETTINGS)(settings_submitted)
     unhappy_actions.register(app)
     unhappy_reactions.register(app)
-
-
-def echo(typed: str) -> str:
-    return f"Here is what you typed, so nothing is lost:\n```{esc(typed)}```"
 
 
 def unhappy_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:

@@ -18,10 +18,10 @@ from bot.services.members import Team
 from bot.services.strategies import today_in
 from bot.services.winloss import USAGE, WinLossDraft, WinLossError
 from bot.services.winloss_summary import current_quarter, quarter_stats
-from bot.slack_text import plain
+from bot.slack_text import echo, plain
 from handlers import truce
 from handlers.common import first_word, input_value, later, rt_of, view_metadata
-from handlers.playbook_common import echo, may_edit, may_write, tell, workspace_of
+from handlers.playbook_common import may_edit, may_write, tell, workspace_of
 
 FIELD_BLOCKS = {"outcome": Ids.OUTCOME_BLOCK, "customer": Ids.CUSTOMER_BLOCK, "reason": Ids.REASON_BLOCK,
                 "notes": Ids.NOTES_BLOCK, "competitor": Ids.COMPETITOR_BLOCK, "amount": Ids.AMOUNT_BLOCK,

@@ -14,12 +14,13 @@ _real_getaddrinfo = socket.getaddrinfo
 
 @pytest.fixture(autouse=True)
 def no_dns(monkeypatch):
-    """Made-up hosts (acme.example, …) never reach a real resolver: they do not resolve."""
+    """Made-up hosts (acme.example, …) never reach a real resolver: they do not resolve (IP literals do)."""
 
-    def fake(host, *args, **kwargs):
-        if host in ("127.0.0.1", "localhost", "::1") or str(host).replace(".", "").isdigit():
-            return _real_getaddrinfo(host, *args, **kwargs)
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    def fake(host, port=None, family=0, type=0, proto=0, flags=0):
+        if host == "localhost":
+            return _real_getaddrinfo(host, port, family, type, proto, flags)
+        # IP literals in any spelling the resolver reads (127.1, 0x7f.1, [::1]) need no DNS.
+        return _real_getaddrinfo(host, port, family, type, proto, flags | socket.AI_NUMERICHOST)
 
     monkeypatch.setattr(socket, "getaddrinfo", fake)
 

@@ -165,6 +165,46 @@ def test_every_non_public_address_is_refused(address, monkeypatch):
         fetch_preview("https://news.example/article")
 
 
+# Every spelling of a non-public address, as a link would carry it (the real resolver reads IP literals
+# without DNS): refused before any connection.
+REFUSED_LINKS = [
+    "http://127.0.0.1/", "http://127.1/", "http://2130706433/", "http://0x7f.1/", "http://0x7f000001/",
+    "http://0177.0.0.1/", "http://0/", "http://0.0.0.0/", "http://10.0.0.1/", "http://169.254.169.254/",
+    "http://100.64.0.1/", "http://224.0.0.1/", "http://255.255.255.255/",
+    "http://[::1]/", "http://[::]/", "http://[fe80::1]/", "http://[fd00::1]/", "http://[ff02::1]/",
+    "http://[::ffff:127.0.0.1]/", "http://[::ffff:7f00:1]/", "http://[::ffff:169.254.169.254]/",
+    "http://[::127.0.0.1]/", "http://[::10.0.0.1]/", "http://[::8.8.8.8]/",  # IPv4-compatible: deprecated
+    "http://[::ffff:0:127.0.0.1]/",                                         # IPv4-translated
+    "http://[2002:7f00:1::1]/", "http://[2002:c0a8:1::1]/", "http://[2002:a9fe:a9fe::]/",  # 6to4
+    "http://[64:ff9b::127.0.0.1]/", "http://[64:ff9b::a00:1]/", "http://[64:ff9b:1::1]/",  # NAT64
+    "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",                        # Teredo
+    "http://[fe80::1%25eth0]/", "http://[2606:4700:4700::1111%25eth0]/",     # zone ids
+]
+PUBLIC_LINKS = [
+    "http://93.184.216.34/", "https://[2606:4700:4700::1111]/", "http://[::ffff:93.184.216.34]/",
+    "http://[2002:5db8:d822::1]/", "http://[64:ff9b::93.184.216.34]/",
+]
+
+
+@pytest.mark.parametrize("url", REFUSED_LINKS)
+def test_every_spelling_of_a_non_public_address_is_refused(url):
+    with pytest.raises(FetchRefused, match="non-public"):
+        intel_fetch.check_target(url, allow_private=False)
+
+
+@pytest.mark.parametrize("url", PUBLIC_LINKS)
+def test_public_addresses_in_any_form_are_allowed(url):
+    _host, address, port = intel_fetch.check_target(url, allow_private=False)
+    assert address and port in (80, 443)
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f.1", "0177.0.0.1", "[::ffff:127.0.0.1]", "[::127.0.0.1]"])
+def test_a_loopback_link_in_disguise_never_reaches_the_server(pages, host):
+    with pytest.raises(FetchRefused):
+        fetch_preview(f"http://{host}:{pages.server_address[1]}/og")
+    assert pages.hits == []
+
+
 def test_only_http_and_https(pages):
     with pytest.raises(FetchRefused, match="scheme"):
         fetch_preview("ftp://127.0.0.1/file", allow_private=True)

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
+from bot.slack_text import esc
+
+__all__ = ["SECTION_LIMIT", "channel", "clip", "context", "esc", "section", "user"]
+
 SECTION_LIMIT = 3000
-
-
-def esc(text: str | None) -> str:
-    """Escape user text for mrkdwn so it can never ping @channel/@here/@everyone or a group."""
-    if not text:
-        return ""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int = SECTION_LIMIT) -> str:

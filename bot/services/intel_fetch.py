@@ -1,7 +1,9 @@
 """Link previews for intel shares: fetch a page's title and description, safely.
 
 Only http/https; the host is resolved first and every address checked (no private, loopback,
-link-local or otherwise non-public address unless TRUCE_ALLOW_PRIVATE_FETCH is true); the
+link-local or otherwise non-public address unless TRUCE_ALLOW_PRIVATE_FETCH is true, in any
+spelling: the resolver turns 2130706433, 0x7f.1 or 0177.0.0.1 into 127.0.0.1 before the check, and
+an IPv6 address that embeds an IPv4 one, mapped, 6to4 or NAT64, needs that one to be public); the
 connection then goes to the checked address itself (so a second DNS answer cannot swap it); each
 redirect is checked the same way, at most 3 of them; short timeouts and a size cap. The page is
 read with the standard library's html.parser.
@@ -38,10 +40,40 @@ class Preview:
     description: str | None
 
 
+# IPv6 forms that carry an IPv4 address in their last 32 bits (or, for 6to4, bits 16-48): the IPv4
+# address inside is where the packet really goes, so it must be public too.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
+# Never public: IPv4-compatible (deprecated; ::127.0.0.1 is loopback on some systems), the local-use
+# NAT64 prefix, and Teredo tunnels (they reach whatever the relay lets them reach).
+_REFUSED = [ipaddress.ip_network(n) for n in ("::/96", "64:ff9b:1::/48", "2001::/32")]
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip in _NAT64 or ip in _IPV4_TRANSLATED:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    """Whether Truce may connect to `address` (as the resolver gave it): a global unicast address,
+    and so is any IPv4 address it embeds. A zone id (fe80::1%eth0) names a local interface: refused."""
+    if "%" in address:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in net for net in _REFUSED):
+            return False
+        inner = _embedded_ipv4(ip)
+        if inner is not None and not _public(str(inner)):
+            return False
     return ip.is_global and not ip.is_multicast
 
 
@@ -65,6 +97,8 @@ def check_target(url: str, *, allow_private: bool) -> tuple[str, str, int]:
     host = parts.hostname
     if not host:
         raise FetchRefused("no host")
+    if "%" in host:
+        raise FetchRefused(f"{host} is a non-public address (a zone id names a local network interface)")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     addresses = resolve(host, port)
     if not allow_private:

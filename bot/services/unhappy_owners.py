@@ -1,14 +1,18 @@
 """Who owns a report: claims (for one's own team), a lead's assignments, acknowledgements.
 
-A claim is a conditional UPDATE (`... WHERE sales_owner_id IS NULL`) checked by its rowcount, so
-when two people claim the same side at the same moment exactly one wins, on any database.
+Every change of owner is one conditional UPDATE checked by its rowcount (`_take`), and the rules
+live in its WHERE clause: the report is open, a claim takes only a free side, and nobody owns both
+sides. The database evaluates them on the row as it is when the write happens (PostgreSQL re-checks
+them after waiting for a concurrent writer), so when two people claim the same side at the same
+moment exactly one wins, and a lead on both teams who claims both sides at once gets only one.
+What is read before the UPDATE only chooses the friendly message.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session
 
 from bot.blocks.common import user
@@ -23,6 +27,7 @@ from bot.services.workspaces import is_lead
 TEAMS = ("sales", "marketing")
 _OWNER = {"sales": UnhappyReport.sales_owner_id, "marketing": UnhappyReport.marketing_owner_id}
 _CLAIMED = {"sales": "sales_claimed_at", "marketing": "marketing_claimed_at"}
+_OTHER = {"sales": "marketing", "marketing": "sales"}
 
 
 class ActionRefused(ValueError):
@@ -86,21 +91,13 @@ def claim(*, session: Session, ws: Workspace, report_id: int, user_id: str, team
     if current:
         raise ActionRefused(_taken(ws, report, team, current))
     _refuse_both_sides(report, team, user_id, "You already own")
-    t = now()
-    won = session.exec(
-        update(UnhappyReport)
-        .where(UnhappyReport.id == report.id, _OWNER[team].is_(None), UnhappyReport.status == "open")
-        .values({_OWNER[team]: user_id, _CLAIMED[team]: t, "updated_at": t})
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
-    session.refresh(report)
-    if not won:
+    if not _take(session, report, team, user_id, only_if_free=True):
         winner = report.owner(team)
         if winner == user_id:
             return OwnerChange(report, team, changed=False, previous=winner)
-        if winner is None:  # it was closed at the same moment
-            refuse_closed(report)
-        raise ActionRefused(_taken(ws, report, team, winner, just_now=True))
+        if winner is not None:
+            raise ActionRefused(_taken(ws, report, team, winner, just_now=True))
+        _refuse_changed(report, team, user_id, "You already own")
     became_owned = _mark_owned(session, report)
     what = f"claimed it for *{TEAM_NAME[team]}*."
     if became_owned:
@@ -132,10 +129,8 @@ def assign(*, session: Session, ws: Workspace, report_id: int, lead: str, team: 
     previous = report.owner(team)
     if previous == assignee:
         return OwnerChange(report, team, changed=False, previous=previous)
-    setattr(report, "sales_owner_id" if team == "sales" else "marketing_owner_id", assignee)
-    setattr(report, _CLAIMED[team], now())
-    session.add(report)
-    session.flush()
+    if not _take(session, report, team, assignee, only_if_free=False):
+        _refuse_changed(report, team, assignee, f"{user(assignee)} already owns")
     became_owned = _mark_owned(session, report)
     what = (f"handed the *{TEAM_NAME[team]}* side from {user(previous)} to {user(assignee)}." if previous
             else f"assigned {user(assignee)} as the *{TEAM_NAME[team]}* owner.")
@@ -162,8 +157,32 @@ def acknowledge(*, session: Session, ws: Workspace, report_id: int, user_id: str
     return OwnerChange(report, "", changed=True)
 
 
+def _take(session: Session, report: UnhappyReport, team: str, user_id: str, *, only_if_free: bool) -> bool:
+    """Make `user_id` the `team` owner if the rules hold on the row as the database has it now."""
+    other = _OWNER[_OTHER[team]]
+    rules = [UnhappyReport.id == report.id, UnhappyReport.status == "open",
+             or_(other.is_(None), other != user_id)]
+    if only_if_free:
+        rules.append(_OWNER[team].is_(None))
+    t = now()
+    took = session.exec(
+        update(UnhappyReport).where(*rules)
+        .values({_OWNER[team]: user_id, _CLAIMED[team]: t, "updated_at": t})
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    session.refresh(report)
+    return took
+
+
+def _refuse_changed(report: UnhappyReport, team: str, user_id: str, who_owns: str) -> None:
+    """Why `_take` refused, from the report as it is now: closed, or they own the other side."""
+    refuse_closed(report)
+    _refuse_both_sides(report, team, user_id, who_owns)
+    raise ActionRefused("The alert changed at the same moment. Look at it again and retry.")
+
+
 def _refuse_both_sides(report: UnhappyReport, team: str, user_id: str, who_owns: str) -> None:
-    other = "marketing" if team == "sales" else "sales"
+    other = _OTHER[team]
     if report.owner(other) == user_id:
         raise ActionRefused(f"{who_owns} the {TEAM_NAME[other]} side. The {TEAM_NAME[team]} side needs someone "
                             "else: a shared task takes one person from each team.")
