@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -20,6 +20,7 @@ from sqlalchemy import and_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from bot import outbox_history
 from bot.clock import aware, now
 from bot.db import session_scope
 from bot.models import Outbox
@@ -192,6 +193,26 @@ def wake_channel(session: Session, *, team_id: str, channel: str) -> int:
     return session.exec(stmt).rowcount
 
 
+@dataclass
+class _Attempt:
+    """One try at a claimed row, carried from the claim to the bookkeeping after Slack's answer."""
+
+    row_id: int
+    team_id: str
+    key: str
+    channel: str | None
+    attempts: int
+    in_doubt_since: datetime | None
+    made_doubt: bool = False  # this attempt's own outcome was unknown until Slack answered
+
+
+def _client(rt, team_id: str) -> WebClient:
+    """The workspace's client without slack_sdk's automatic retries: the outbox keeps its own account
+    of attempts, and a blind retry of a post whose answer was lost would post it twice."""
+    base = rt.client_for(team_id)
+    return WebClient(token=base.token, base_url=base.base_url, timeout=base.timeout, retry_handlers=[])
+
+
 def _deliver_one(rt, row_id: int) -> Result:
     with session_scope(rt.engine) as session:
         if not _claim(session, row_id):
@@ -203,24 +224,70 @@ def _deliver_one(rt, row_id: int) -> Result:
             return plan
         method, kwargs = plan
         row.attempts += 1
-        attempts, team_id = row.attempts, row.team_id
+        attempt = _Attempt(row_id, row.team_id, row.key, row.channel, row.attempts, aware(row.in_doubt_since))
     try:
-        client = rt.client_for(team_id)
+        client = _client(rt, attempt.team_id)
     except LookupError:  # the workspace uninstalled Truce: nothing can be sent there any more
         with session_scope(rt.engine) as session:
             return _finish(session.get(Outbox, row_id), FAILED, "failed", "not_installed")
+    if attempt.in_doubt_since is not None:
+        already = _already_posted(rt, client, attempt, kwargs.get("thread_ts"))
+        if already is not None:
+            return already
+    if method == "chat_postMessage":
+        _mark_in_doubt(rt, attempt)  # from here until Slack answers, the post may exist unknown to us
     try:
         response = getattr(client, method)(**kwargs)
     except SlackApiError as exc:
-        return _failed_call(rt, row_id, exc, attempts)
+        return _failed_call(rt, attempt, exc)
     except Exception as exc:  # network trouble or a timeout: Slack may be fine a moment later
-        return _retry_later(rt, row_id, type(exc).__name__, attempts, None)
+        return _retry_later(rt, attempt, type(exc).__name__, None)
+    return _sent(rt, row_id, response.get("channel"), response.get("ts"))
+
+
+def _already_posted(rt, client: WebClient, attempt: _Attempt, thread_ts: str | None) -> Result | None:
+    """An earlier attempt got no answer: if Slack applied it, that message is the post (no second copy).
+    The Result when the row is settled (found, or Slack cannot say yet), None to post it."""
+    try:
+        found = outbox_history.find(client, key=attempt.key, channel=attempt.channel,
+                                    since=attempt.in_doubt_since, thread_ts=thread_ts)
+    except SlackApiError as exc:
+        error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+        if exc.response.status_code == 429 or exc.response.status_code >= 500 or error in WAIT_FOR_INVITE:
+            return _failed_call(rt, attempt, exc)
+        # Slack refuses to show the history (e.g. missing_scope): posting again is better than losing it.
+        log.warning("outbox row %s: cannot look for an earlier copy (%s); posting", attempt.row_id, error)
+        return None
+    except Exception as exc:
+        return _retry_later(rt, attempt, type(exc).__name__, None)
+    if not found.ts:
+        return None
+    outbox_history.remove_extra(client, found)
+    log.info("outbox row %s: Slack had applied an unanswered post (%s); not posting again",
+             attempt.row_id, found.ts[0])
+    return _sent(rt, attempt.row_id, found.channel, found.ts[0])
+
+
+def _mark_in_doubt(rt, attempt: _Attempt) -> None:
+    with session_scope(rt.engine) as session:
+        row = session.get(Outbox, attempt.row_id)
+        if row.in_doubt_since is None:
+            row.in_doubt_since = now()
+            attempt.made_doubt = True
+
+
+def _answered(row: Outbox, attempt: _Attempt) -> None:
+    """Slack answered that nothing was posted: the doubt this attempt raised is gone (not an earlier one)."""
+    if attempt.made_doubt:
+        row.in_doubt_since = None
+
+
+def _sent(rt, row_id: int, channel: str | None, ts: str | None) -> Result:
     with session_scope(rt.engine) as session:
         row = session.get(Outbox, row_id)
         row.status, row.sent_at, row.last_error, row.claimed_until = SENT, now(), None, None
-        row.posted_channel = response.get("channel")
-        row.posted_ts = response.get("ts")
-        return Result(row_id, "sent", channel=row.posted_channel, ts=row.posted_ts)
+        row.posted_channel, row.posted_ts, row.in_doubt_since = channel, ts, None
+        return Result(row_id, "sent", channel=channel, ts=ts)
 
 
 def _prepare(session: Session, row: Outbox) -> tuple[str, dict[str, Any]] | Result:
@@ -234,7 +301,8 @@ def _prepare(session: Session, row: Outbox) -> tuple[str, dict[str, Any]] | Resu
             if parent.status != SENT:
                 return _wait_for(session, row, parent)
             payload["thread_ts"] = parent.posted_ts
-        return "chat_postMessage", {"channel": row.channel, "unfurl_links": False, **payload}
+        return "chat_postMessage", {"channel": row.channel, "unfurl_links": False,
+                                    "metadata": outbox_history.stamp(row.key), **payload}
     target = session.get(Outbox, row.target_id)
     newer = session.exec(
         select(Outbox.id).where(
@@ -274,43 +342,48 @@ def _finish(row: Outbox, status: str, result: str, error: str | None = None) -> 
     return Result(row.id, result, error)
 
 
-def _failed_call(rt, row_id: int, exc: SlackApiError, attempts: int) -> Result:
+def _failed_call(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
     status = exc.response.status_code
     error = (exc.response.data or {}).get("error") if isinstance(exc.response.data, dict) else None
     if status == 429:
         retry_after = int(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)))
-        return _retry_later(rt, row_id, "ratelimited", attempts, timedelta(seconds=retry_after))
-    if status >= 500:
-        return _retry_later(rt, row_id, f"http_{status}", attempts, None)
+        return _retry_later(rt, attempt, "ratelimited", timedelta(seconds=retry_after), answered=True)
+    if status >= 500:  # Slack may or may not have done it
+        return _retry_later(rt, attempt, f"http_{status}", None)
     if error in WAIT_FOR_INVITE:
-        return _wait_for_invite(rt, row_id, error)
+        return _wait_for_invite(rt, attempt, error)
     with session_scope(rt.engine) as session:
-        return _finish(session.get(Outbox, row_id), FAILED, "failed", error or f"http_{status}")
+        row = session.get(Outbox, attempt.row_id)
+        _answered(row, attempt)
+        return _finish(row, FAILED, "failed", error or f"http_{status}")
 
 
-def _retry_later(rt, row_id: int, error: str, attempts: int, delay: timedelta | None) -> Result:
+def _retry_later(rt, attempt: _Attempt, error: str, delay: timedelta | None, *, answered: bool = False) -> Result:
     with session_scope(rt.engine) as session:
-        row = session.get(Outbox, row_id)
-        if attempts >= MAX_ATTEMPTS:
-            return _finish(row, FAILED, "failed", f"{error} after {attempts} attempts")
+        row = session.get(Outbox, attempt.row_id)
+        if answered:
+            _answered(row, attempt)
+        if attempt.attempts >= MAX_ATTEMPTS:
+            return _finish(row, FAILED, "failed", f"{error} after {attempt.attempts} attempts")
         if delay is None:
-            delay = min(timedelta(seconds=5 * 2 ** (attempts - 1)), MAX_BACKOFF)
+            delay = min(timedelta(seconds=5 * 2 ** (attempt.attempts - 1)), MAX_BACKOFF)
         row.status, row.claimed_until, row.last_error = PENDING, None, error
         row.next_attempt_at = now() + delay
-        log.warning("outbox row %s: %s, retrying in %ss", row_id, error, int(delay.total_seconds()))
-        return Result(row_id, "queued", error)
+        log.warning("outbox row %s: %s, retrying in %ss", attempt.row_id, error, int(delay.total_seconds()))
+        return Result(attempt.row_id, "queued", error)
 
 
-def _wait_for_invite(rt, row_id: int, error: str) -> Result:
+def _wait_for_invite(rt, attempt: _Attempt, error: str) -> Result:
     with session_scope(rt.engine) as session:
-        row = session.get(Outbox, row_id)
+        row = session.get(Outbox, attempt.row_id)
+        _answered(row, attempt)
         if now() - aware(row.created_at) > WAIT_FOR_INVITE_FOR:
             return _finish(row, FAILED, "failed", error)
         row.status, row.claimed_until, row.last_error = PENDING, None, error
         row.next_attempt_at = now() + INVITE_RETRY
         row.attempts -= 1  # waiting for an invite is not a failed attempt
-        log.warning("outbox row %s: %s in %s; kept until Truce is invited", row_id, error, row.channel)
-        return Result(row_id, "queued", error, channel=row.channel)
+        log.warning("outbox row %s: %s in %s; kept until Truce is invited", attempt.row_id, error, row.channel)
+        return Result(attempt.row_id, "queued", error, channel=row.channel)
 
 
 # --- messages that are not kept ---------------------------------------------------------

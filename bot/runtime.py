@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -27,6 +28,10 @@ _lock = threading.Lock()
 
 
 BACKGROUND_WORKERS = 4
+# Every Web API call gives up after this long. Slack answers in well under a second, so 10 s is
+# only reached when Slack is in real trouble; it stays under slack_sdk's default of 30 s so a call
+# Slack never answers frees its thread (a listener, a job, the outbox's sender) soon.
+SLACK_TIMEOUT = 10
 
 
 @dataclass
@@ -86,7 +91,14 @@ class Runtime:
 
 
 def make_client(settings: Settings, token: str | None = None) -> WebClient:
-    return WebClient(token=token or settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+    """A Web API client for direct calls (views, ephemerals, reads): a bounded timeout, one retry
+    when the connection drops, and one wait of Retry-After on a 429 (slack_sdk.http_retry).
+    The outbox sends with a copy without these retries (bot.delivery): a blind retry of a post
+    whose answer was lost would post it twice."""
+    return WebClient(token=token or settings.slack_bot_token, base_url=settings.slack_api_url,
+                     timeout=SLACK_TIMEOUT,
+                     retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1),
+                                     RateLimitErrorRetryHandler(max_retry_count=1)])
 
 
 def build_runtime(settings: Settings, *, name: str = "main", engine: Engine | None = None) -> Runtime:

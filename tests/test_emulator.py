@@ -220,3 +220,15 @@ def test_history_pages_by_cursor_and_time_window(emu, client):
     assert _error(lambda: client.conversations_history(channel=SALES, cursor="bm9wZQ=="))[1] == "invalid_cursor"
     assert _error(lambda: client.conversations_history(channel=SALES, oldest="yesterday"))[1] == (
         "invalid_ts_oldest")
+
+
+def test_an_applied_call_whose_connection_drops(emu):
+    """late=0, answer=False: Slack did it, and the connection closes without an answer. A client that
+    retries dropped connections blindly (slack_sdk's default) posts it twice."""
+    emu.state.fail_next("chat.postMessage", late=0, answer=False)
+    with pytest.raises(OSError):
+        WebClient(token=BOT_TOKEN, base_url=emu.api_url, retry_handlers=[]).chat_postMessage(channel=SALES, text="x")
+    assert len(emu.state.messages(SALES)) == 1
+    emu.state.fail_next("chat.postMessage", late=0, answer=False)
+    WebClient(token=BOT_TOKEN, base_url=emu.api_url).chat_postMessage(channel=SALES, text="y")  # retried once
+    assert [m.text for m in emu.state.messages(SALES)] == ["x", "y", "y"]

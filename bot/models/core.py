@@ -81,6 +81,9 @@ class Outbox(SQLModel, table=True):
     posted_ts: str | None = Field(default=None, max_length=32)
     created_at: datetime = utc_field(default_now=True)
     sent_at: datetime | None = utc_field(nullable=True)
+    # Since when a post may be in Slack without Truce knowing (no answer, a 5xx, or the process died
+    # mid-call): before posting it again, the channel's history is searched for its key (metadata).
+    in_doubt_since: datetime | None = utc_field(nullable=True)
 
 
 class ProcessedEvent(SQLModel, table=True):

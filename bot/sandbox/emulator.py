@@ -106,7 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.calls.append((method, dict(args)))
         fault = state.take_fault(method)
-        if fault is not None and not fault.late:
+        if fault is not None and fault.late is None:
             self._fault(fault)
             return
         func = methods.METHODS.get(method)
@@ -137,6 +137,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None:  # late: done, but answered only after the client stopped waiting
             time.sleep(fault.late)
             self.close_connection = True
+            if not fault.answer:
+                return
             try:
                 self._json(answer)
             except OSError:  # the client hung up long ago

@@ -120,6 +120,7 @@ class Fault:
     times: int = 1
     hang: float | None = None  # nothing done, no answer for this long, then the connection drops
     late: float | None = None  # the call IS applied, but the answer comes only after this long
+    answer: bool = True  # with late: False closes the connection instead of answering
 
 
 @dataclass
@@ -210,12 +211,13 @@ class WorkspaceState:
 
     def fail_next(self, method: str, *, status: int = 200, error: str | None = None,
                   retry_after: int | None = None, times: int = 1, hang: float | None = None,
-                  late: float | None = None) -> None:
+                  late: float | None = None, answer: bool = True) -> None:
         """Make the next `times` calls of `method` fail: HTTP 429/5xx, an `ok: false` error, (hang=s)
         no answer at all and nothing done, or (late=s) done but answered only after `late` seconds,
-        as when Slack applies a call and the answer outlasts the client's timeout."""
+        as when Slack applies a call and the answer outlasts the client's timeout (answer=False:
+        the connection closes then, without an answer)."""
         with self.lock:
-            self.faults.append(Fault(method, status, error, retry_after, times, hang, late))
+            self.faults.append(Fault(method, status, error, retry_after, times, hang, late, answer))
 
     def rate_limit_channel(self, channel: str, *, per_second: float = 1.0, burst: int = 3) -> None:
         """Limit chat.postMessage into `channel` as Slack does (about 1 a second, short bursts): a call
