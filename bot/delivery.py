@@ -1,23 +1,29 @@
 """The outbox: durable, idempotent, rate-limit-aware posting to Slack.
 
 A post is queued in the same transaction as the data that caused it (`queue_post`,
-`queue_update`), sent right after commit (`deliver`), and retried by the scheduled job
-(`deliver_due`) when Slack answered 429, 5xx or did not answer. A row is claimed
-atomically before it is sent, so two processes never send the same row twice.
+`queue_update`), sent right after commit (`deliver`) or by the runtime's sender (bot/sender.py)
+as soon as it is due, and retried when Slack answered 429 (when Retry-After says; not a failed
+attempt), 5xx or did not answer (a backoff; MAX_ATTEMPTS of those fail it). A row is claimed
+atomically before it is sent, so two processes never send the same row twice; a post is claimed
+only once every post queued before it into the same channel is sent, so a channel's posts keep
+their order. A post whose answer never came is looked for in Slack before it is posted again
+(bot/outbox_history.py), so Slack shows it once.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, exists, func, not_, or_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from bot import outbox_history
@@ -130,17 +136,30 @@ def any_queued(results: list[Result]) -> bool:
 # --- sending ---------------------------------------------------------------------------
 
 
+_earlier = aliased(Outbox)
+
+
+def _due(t: datetime):
+    return or_(
+        and_(Outbox.status == PENDING, Outbox.next_attempt_at <= t),
+        and_(Outbox.status == SENDING, Outbox.claimed_until < t),  # its sender died mid-way
+    )
+
+
+def _behind_an_earlier_post():
+    """A post waits until every post queued before it into the same channel is sent (or failed):
+    Slack shows them in the order they were queued, and a rate-limited channel waits as a whole."""
+    return and_(Outbox.kind == "post", exists().where(
+        _earlier.team_id == Outbox.team_id, _earlier.channel == Outbox.channel, _earlier.kind == "post",
+        _earlier.id < Outbox.id, _earlier.status.in_((PENDING, SENDING)),
+    ))
+
+
 def _claim(session: Session, row_id: int) -> bool:
     t = now()
     stmt = (
         update(Outbox)
-        .where(
-            Outbox.id == row_id,
-            or_(
-                and_(Outbox.status == PENDING, Outbox.next_attempt_at <= t),
-                and_(Outbox.status == SENDING, Outbox.claimed_until < t),
-            ),
-        )
+        .where(Outbox.id == row_id, _due(t), not_(_behind_an_earlier_post()))
         .values(status=SENDING, claimed_until=t + CLAIM_FOR)
         .execution_options(synchronize_session=False)
     )
@@ -148,33 +167,88 @@ def _claim(session: Session, row_id: int) -> bool:
 
 
 def deliver(rt, ids: list[int]) -> list[Result]:
-    """Send these outbox rows now, each once; rows already taken elsewhere are skipped."""
-    results = []
+    """Send these outbox rows now, each once (rows taken elsewhere are skipped, rows behind an
+    unsent post into the same channel stay queued). Posts queued behind one sent here, into the
+    same channel, go out too, in order (perhaps queued by another process, which left them)."""
+    done: dict[int, Result] = {}
     for row_id in ids:
-        try:
-            results.append(_deliver_one(rt, row_id))
-        except Exception:  # one row's fault must not keep the others from going out
-            log.exception("outbox row %s: unexpected failure while sending", row_id)
-            results.append(Result(row_id, "queued", "internal_error"))
-    return results
+        if row_id not in done:
+            done.update((r.id, r) for r in deliver_lane(rt, row_id))
+    return [done[row_id] for row_id in ids]
+
+
+def deliver_lane(rt, row_id: int) -> Iterator[Result]:
+    """Send this row; then, as long as it left its channel free (sent, or failed for good), the
+    channel's next due posts in order: whoever finishes a post sends the ones queued behind it."""
+    while row_id is not None:
+        result = deliver_one(rt, row_id)
+        yield result
+        if result.status not in ("sent", "failed"):
+            return
+        row_id = _next_in_channel(rt, row_id)
+
+
+def deliver_one(rt, row_id: int) -> Result:
+    try:
+        return _deliver_one(rt, row_id)
+    except Exception:  # one row's fault must not keep the others from going out
+        log.exception("outbox row %s: unexpected failure while sending", row_id)
+        return Result(row_id, "queued", "internal_error")
 
 
 def deliver_due(rt, *, limit: int = 100) -> list[Result]:
-    """The retry job: send whatever is due (or whose sender died mid-way)."""
-    t = now()
+    """Send whatever is due (or whose sender died mid-way), here and now: the safety net when no
+    sender runs (bot/sender.py). In each channel, in order; a channel that must wait stops there."""
     with session_scope(rt.engine) as session:
-        ids = session.exec(
-            select(Outbox.id)
-            .where(
-                or_(
-                    and_(Outbox.status == PENDING, Outbox.next_attempt_at <= t),
-                    and_(Outbox.status == SENDING, Outbox.claimed_until < t),
-                )
-            )
-            .order_by(Outbox.id)
-            .limit(limit)
-        ).all()
+        ids = session.exec(select(Outbox.id).where(_due(now())).order_by(Outbox.id).limit(limit)).all()
     return deliver(rt, list(ids))
+
+
+# --- what the sender asks ----------------------------------------------------------------
+
+Lane = tuple  # ("post", team_id, channel): one channel's posts, in order; ("update", target_id)
+
+
+def _lane(kind: str, team_id: str, channel: str | None, target_id: int | None) -> Lane:
+    return ("post", team_id, channel) if kind == "post" else ("update", target_id)
+
+
+def due_lanes(rt, *, limit: int = 200) -> dict[Lane, int]:
+    """The first due row of each lane that has one."""
+    with session_scope(rt.engine) as session:
+        rows = session.exec(
+            select(Outbox.id, Outbox.kind, Outbox.team_id, Outbox.channel, Outbox.target_id)
+            .where(_due(now()), not_(_behind_an_earlier_post()))
+            .order_by(Outbox.id).limit(limit)
+        ).all()
+    lanes: dict[Lane, int] = {}
+    for row_id, kind, team_id, channel, target_id in rows:
+        lanes.setdefault(_lane(kind, team_id, channel, target_id), row_id)
+    return lanes
+
+
+def _next_in_channel(rt, row_id: int) -> int | None:
+    """The next post into the channel of this (finished) post, if it is due now."""
+    with session_scope(rt.engine) as session:
+        done = session.get(Outbox, row_id)
+        if done is None or done.kind != "post":
+            return None
+        return session.exec(
+            select(Outbox.id)
+            .where(Outbox.team_id == done.team_id, Outbox.channel == done.channel, Outbox.kind == "post",
+                   _due(now()), not_(_behind_an_earlier_post()))
+            .order_by(Outbox.id).limit(1)
+        ).first()
+
+
+def next_due(rt) -> datetime | None:
+    """When the next row waiting for its time (a backoff, Retry-After) will be due."""
+    with session_scope(rt.engine) as session:
+        t = session.exec(
+            select(func.min(Outbox.next_attempt_at))
+            .where(Outbox.status == PENDING, not_(_behind_an_earlier_post()))
+        ).one()
+    return aware(t)
 
 
 def wake_channel(session: Session, *, team_id: str, channel: str) -> int:
@@ -216,7 +290,10 @@ def _client(rt, team_id: str) -> WebClient:
 def _deliver_one(rt, row_id: int) -> Result:
     with session_scope(rt.engine) as session:
         if not _claim(session, row_id):
-            return Result(row_id, "skipped")
+            row = session.get(Outbox, row_id)
+            if row is not None and row.status == PENDING:  # not due yet, or behind an earlier post
+                return Result(row_id, "queued", row.last_error or "waiting")
+            return Result(row_id, "skipped")  # taken (or finished) by another sender
     with session_scope(rt.engine) as session:
         row = session.get(Outbox, row_id)
         plan = _prepare(session, row)
@@ -346,8 +423,7 @@ def _failed_call(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
     status = exc.response.status_code
     error = (exc.response.data or {}).get("error") if isinstance(exc.response.data, dict) else None
     if status == 429:
-        retry_after = int(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)))
-        return _retry_later(rt, attempt, "ratelimited", timedelta(seconds=retry_after), answered=True)
+        return _rate_limited(rt, attempt, exc)
     if status >= 500:  # Slack may or may not have done it
         return _retry_later(rt, attempt, f"http_{status}", None)
     if error in WAIT_FOR_INVITE:
@@ -358,11 +434,31 @@ def _failed_call(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
         return _finish(row, FAILED, "failed", error or f"http_{status}")
 
 
-def _retry_later(rt, attempt: _Attempt, error: str, delay: timedelta | None, *, answered: bool = False) -> Result:
+def _rate_limited(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
+    """Slack asks to wait: not a failed attempt. The row (and the posts behind it into the same
+    channel) goes out when Retry-After says."""
+    headers = {k.lower(): v for k, v in (exc.response.headers or {}).items()}
+    value = headers.get("retry-after")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        wait = max(int(float(value)), 1)
+    except (TypeError, ValueError):
+        wait = 1
     with session_scope(rt.engine) as session:
         row = session.get(Outbox, attempt.row_id)
-        if answered:
-            _answered(row, attempt)
+        _answered(row, attempt)
+        row.attempts -= 1
+        row.status, row.claimed_until, row.last_error = PENDING, None, "ratelimited"
+        row.next_attempt_at = now() + timedelta(seconds=wait)
+        log.info("outbox row %s: rate limited in %s, sending in %ss", attempt.row_id, row.channel, wait)
+        return Result(attempt.row_id, "queued", "ratelimited")
+
+
+def _retry_later(rt, attempt: _Attempt, error: str, delay: timedelta | None) -> Result:
+    """No answer, or a 5xx: a failed attempt (MAX_ATTEMPTS of them fail the row), retried after a backoff."""
+    with session_scope(rt.engine) as session:
+        row = session.get(Outbox, attempt.row_id)
         if attempt.attempts >= MAX_ATTEMPTS:
             return _finish(row, FAILED, "failed", f"{error} after {attempt.attempts} attempts")
         if delay is None:

@@ -46,6 +46,21 @@ class Runtime:
     # the next requests at once (see `defer`).
     background: TrackingExecutor = field(
         default_factory=lambda: TrackingExecutor(BACKGROUND_WORKERS, name="truce-background"))
+    # The outbox's delivery worker (bot.sender.Sender) once `start_sender()` ran: `rt.sender.kick()`.
+    sender: object | None = None
+
+    def start_sender(self, **options):
+        """Start the outbox's sender (once); options go to bot.sender.Sender (workers, poll)."""
+        from bot.sender import Sender
+
+        if self.sender is None:
+            self.sender = Sender(self, **options).start()
+        return self.sender
+
+    def stop_sender(self) -> None:
+        sender, self.sender = self.sender, None
+        if sender is not None:
+            sender.stop()
 
     def defer(self, fn: Callable[..., object], /, *args, **kwargs) -> Future:
         """Run `fn` in the background pool. It must report its own failures to the person

@@ -60,6 +60,7 @@ class Outbox(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "key", name="uq_outbox_team_key"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_lane", "team_id", "channel", "status"),  # the unsent posts before this one
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -45,6 +45,8 @@ class SandboxStack:
                                   emulator=self.emulator, settle=self.settle)
         self._app_stopped = False
         self.team_id = bootstrap(self.rt)
+        # The outbox's sender, working only when kicked: tests and the shell move the clock by hand.
+        self.rt.start_sender(poll=None)
 
     @property
     def state(self) -> WorkspaceState:
@@ -75,6 +77,7 @@ class SandboxStack:
         self.server.stop()
         self.executor.shutdown(wait=True)
         self.rt.background.shutdown(wait=True)
+        self.rt.stop_sender()
         runtimes.forget(self.rt.name)
 
     def stop(self) -> None:

@@ -1,4 +1,5 @@
-"""outbox: remember when a post's outcome became unknown (no answer from Slack)
+"""outbox: remember when a post's outcome became unknown (no answer from Slack); find the
+unsent posts queued before a post into the same channel (posts keep their order)
 
 Revision ID: 0007
 Revises: 0006
@@ -19,8 +20,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('in_doubt_since', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_outbox_lane', ['team_id', 'channel', 'status'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_lane')
         batch_op.drop_column('in_doubt_since')
