@@ -144,3 +144,26 @@ def test_updates_carry_no_metadata_and_keep_the_posts(stack):
     assert "metadata" not in call
     [msg] = stack.messages(SALES)
     assert msg.text == "v2" and msg.metadata["event_payload"] == {"key": "k1"}
+
+
+def test_a_post_whose_sender_died_mid_call_is_found_by_another_replica(stack, db):
+    """The process was killed after Slack applied the post and before it stored the answer: the row
+    stays claimed, in doubt. Once the claim has expired, another replica finds the message."""
+    from bot.sandbox.stack import SandboxStack
+
+    _impatient(stack)
+    stack.state.fail_next("chat.postMessage", late=LATE)
+    row, _ = _post(stack)
+    with stack.rt.session() as s:  # as the dead process left it: claimed, mid-call
+        dead = s.get(Outbox, row.id)
+        dead.status, dead.claimed_until = delivery.SENDING, now() + delivery.CLAIM_FOR
+    stack.stop_app()
+    replica = SandboxStack(engine=db, emulator=stack.emulator)
+    try:
+        assert _later(replica, 10) == 0  # still claimed by the dead process
+        assert _later(replica, delivery.CLAIM_FOR.total_seconds() + 1) == 1
+        [msg] = stack.messages(SALES)
+        assert (_row(replica, row.id).status, _row(replica, row.id).posted_ts) == ("sent", msg.ts)
+        assert len(stack.state.calls_to("chat.postMessage")) == 1
+    finally:
+        replica.stop()

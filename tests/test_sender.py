@@ -67,6 +67,7 @@ def test_sixty_posts_into_a_channel_limited_to_one_a_second(stack):
     assert {aware(rows[i].sent_at) for i in joint} == {start}  # sent at once, not behind #sales
     limited = len(stack.state.calls_to("chat.postMessage")) - 65
     assert 50 <= limited <= 60  # about one 429 per post after the burst: Retry-After was honoured
+    assert stack.state.calls_to("conversations.history") == []  # a 429 is an answer: nothing in doubt
 
 
 def test_a_429_never_counts_as_a_failed_attempt(stack):
