@@ -24,6 +24,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
+    # No copy-and-recreate of the table on SQLite (other tables' rows point at outbox rows):
+    # SQLite drops a plain column in place since 3.35.
+    with op.batch_alter_table('outbox', schema=None, recreate='never') as batch_op:
         batch_op.drop_index('ix_outbox_lane')
         batch_op.drop_column('in_doubt_since')
