@@ -29,6 +29,7 @@ def _prepare(settings: Settings):
     rt = build_runtime(settings)
     migrate.upgrade(rt.engine)
     bootstrap(rt)  # the token's workspace and its teams, before the first request
+    rt.start_sender()  # the outbox's delivery worker (bot/sender.py), in every serving process
     return rt
 
 

@@ -1,25 +1,32 @@
 """The outbox: durable, idempotent, rate-limit-aware posting to Slack.
 
 A post is queued in the same transaction as the data that caused it (`queue_post`,
-`queue_update`), sent right after commit (`deliver`), and retried by the scheduled job
-(`deliver_due`) when Slack answered 429, 5xx or did not answer. A row is claimed
-atomically before it is sent, so two processes never send the same row twice.
+`queue_update`), sent right after commit (`deliver`) or by the runtime's sender (bot/sender.py)
+as soon as it is due, and retried when Slack answered 429 (when Retry-After says; not a failed
+attempt), 5xx or did not answer (a backoff; MAX_ATTEMPTS of those fail it). A row is claimed
+atomically before it is sent, so two processes never send the same row twice; a post is claimed
+only once every post queued before it into the same channel is sent, so a channel's posts keep
+their order. A post whose answer never came is looked for in Slack before it is posted again
+(bot/outbox_history.py), so Slack shows it once.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, exists, func, not_, or_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from bot import outbox_history
 from bot.clock import aware, now
 from bot.db import session_scope
 from bot.models import Outbox
@@ -129,17 +136,30 @@ def any_queued(results: list[Result]) -> bool:
 # --- sending ---------------------------------------------------------------------------
 
 
+_earlier = aliased(Outbox)
+
+
+def _due(t: datetime):
+    return or_(
+        and_(Outbox.status == PENDING, Outbox.next_attempt_at <= t),
+        and_(Outbox.status == SENDING, Outbox.claimed_until < t),  # its sender died mid-way
+    )
+
+
+def _behind_an_earlier_post():
+    """A post waits until every post queued before it into the same channel is sent (or failed):
+    Slack shows them in the order they were queued, and a rate-limited channel waits as a whole."""
+    return and_(Outbox.kind == "post", exists().where(
+        _earlier.team_id == Outbox.team_id, _earlier.channel == Outbox.channel, _earlier.kind == "post",
+        _earlier.id < Outbox.id, _earlier.status.in_((PENDING, SENDING)),
+    ))
+
+
 def _claim(session: Session, row_id: int) -> bool:
     t = now()
     stmt = (
         update(Outbox)
-        .where(
-            Outbox.id == row_id,
-            or_(
-                and_(Outbox.status == PENDING, Outbox.next_attempt_at <= t),
-                and_(Outbox.status == SENDING, Outbox.claimed_until < t),
-            ),
-        )
+        .where(Outbox.id == row_id, _due(t), not_(_behind_an_earlier_post()))
         .values(status=SENDING, claimed_until=t + CLAIM_FOR)
         .execution_options(synchronize_session=False)
     )
@@ -147,33 +167,88 @@ def _claim(session: Session, row_id: int) -> bool:
 
 
 def deliver(rt, ids: list[int]) -> list[Result]:
-    """Send these outbox rows now, each once; rows already taken elsewhere are skipped."""
-    results = []
+    """Send these outbox rows now, each once (rows taken elsewhere are skipped, rows behind an
+    unsent post into the same channel stay queued). Posts queued behind one sent here, into the
+    same channel, go out too, in order (perhaps queued by another process, which left them)."""
+    done: dict[int, Result] = {}
     for row_id in ids:
-        try:
-            results.append(_deliver_one(rt, row_id))
-        except Exception:  # one row's fault must not keep the others from going out
-            log.exception("outbox row %s: unexpected failure while sending", row_id)
-            results.append(Result(row_id, "queued", "internal_error"))
-    return results
+        if row_id not in done:
+            done.update((r.id, r) for r in deliver_lane(rt, row_id))
+    return [done[row_id] for row_id in ids]
+
+
+def deliver_lane(rt, row_id: int) -> Iterator[Result]:
+    """Send this row; then, as long as it left its channel free (sent, or failed for good), the
+    channel's next due posts in order: whoever finishes a post sends the ones queued behind it."""
+    while row_id is not None:
+        result = deliver_one(rt, row_id)
+        yield result
+        if result.status not in ("sent", "failed"):
+            return
+        row_id = _next_in_channel(rt, row_id)
+
+
+def deliver_one(rt, row_id: int) -> Result:
+    try:
+        return _deliver_one(rt, row_id)
+    except Exception:  # one row's fault must not keep the others from going out
+        log.exception("outbox row %s: unexpected failure while sending", row_id)
+        return Result(row_id, "queued", "internal_error")
 
 
 def deliver_due(rt, *, limit: int = 100) -> list[Result]:
-    """The retry job: send whatever is due (or whose sender died mid-way)."""
-    t = now()
+    """Send whatever is due (or whose sender died mid-way), here and now: the safety net when no
+    sender runs (bot/sender.py). In each channel, in order; a channel that must wait stops there."""
     with session_scope(rt.engine) as session:
-        ids = session.exec(
-            select(Outbox.id)
-            .where(
-                or_(
-                    and_(Outbox.status == PENDING, Outbox.next_attempt_at <= t),
-                    and_(Outbox.status == SENDING, Outbox.claimed_until < t),
-                )
-            )
-            .order_by(Outbox.id)
-            .limit(limit)
-        ).all()
+        ids = session.exec(select(Outbox.id).where(_due(now())).order_by(Outbox.id).limit(limit)).all()
     return deliver(rt, list(ids))
+
+
+# --- what the sender asks ----------------------------------------------------------------
+
+Lane = tuple  # ("post", team_id, channel): one channel's posts, in order; ("update", target_id)
+
+
+def _lane(kind: str, team_id: str, channel: str | None, target_id: int | None) -> Lane:
+    return ("post", team_id, channel) if kind == "post" else ("update", target_id)
+
+
+def due_lanes(rt, *, limit: int = 200) -> dict[Lane, int]:
+    """The first due row of each lane that has one."""
+    with session_scope(rt.engine) as session:
+        rows = session.exec(
+            select(Outbox.id, Outbox.kind, Outbox.team_id, Outbox.channel, Outbox.target_id)
+            .where(_due(now()), not_(_behind_an_earlier_post()))
+            .order_by(Outbox.id).limit(limit)
+        ).all()
+    lanes: dict[Lane, int] = {}
+    for row_id, kind, team_id, channel, target_id in rows:
+        lanes.setdefault(_lane(kind, team_id, channel, target_id), row_id)
+    return lanes
+
+
+def _next_in_channel(rt, row_id: int) -> int | None:
+    """The next post into the channel of this (finished) post, if it is due now."""
+    with session_scope(rt.engine) as session:
+        done = session.get(Outbox, row_id)
+        if done is None or done.kind != "post":
+            return None
+        return session.exec(
+            select(Outbox.id)
+            .where(Outbox.team_id == done.team_id, Outbox.channel == done.channel, Outbox.kind == "post",
+                   _due(now()), not_(_behind_an_earlier_post()))
+            .order_by(Outbox.id).limit(1)
+        ).first()
+
+
+def next_due(rt) -> datetime | None:
+    """When the next row waiting for its time (a backoff, Retry-After) will be due."""
+    with session_scope(rt.engine) as session:
+        t = session.exec(
+            select(func.min(Outbox.next_attempt_at))
+            .where(Outbox.status == PENDING, not_(_behind_an_earlier_post()))
+        ).one()
+    return aware(t)
 
 
 def wake_channel(session: Session, *, team_id: str, channel: str) -> int:
@@ -192,10 +267,33 @@ def wake_channel(session: Session, *, team_id: str, channel: str) -> int:
     return session.exec(stmt).rowcount
 
 
+@dataclass
+class _Attempt:
+    """One try at a claimed row, carried from the claim to the bookkeeping after Slack's answer."""
+
+    row_id: int
+    team_id: str
+    key: str
+    channel: str | None
+    attempts: int
+    in_doubt_since: datetime | None
+    made_doubt: bool = False  # this attempt's own outcome was unknown until Slack answered
+
+
+def _client(rt, team_id: str) -> WebClient:
+    """The workspace's client without slack_sdk's automatic retries: the outbox keeps its own account
+    of attempts, and a blind retry of a post whose answer was lost would post it twice."""
+    base = rt.client_for(team_id)
+    return WebClient(token=base.token, base_url=base.base_url, timeout=base.timeout, retry_handlers=[])
+
+
 def _deliver_one(rt, row_id: int) -> Result:
     with session_scope(rt.engine) as session:
         if not _claim(session, row_id):
-            return Result(row_id, "skipped")
+            row = session.get(Outbox, row_id)
+            if row is not None and row.status == PENDING:  # not due yet, or behind an earlier post
+                return Result(row_id, "queued", row.last_error or "waiting")
+            return Result(row_id, "skipped")  # taken (or finished) by another sender
     with session_scope(rt.engine) as session:
         row = session.get(Outbox, row_id)
         plan = _prepare(session, row)
@@ -203,24 +301,70 @@ def _deliver_one(rt, row_id: int) -> Result:
             return plan
         method, kwargs = plan
         row.attempts += 1
-        attempts, team_id = row.attempts, row.team_id
+        attempt = _Attempt(row_id, row.team_id, row.key, row.channel, row.attempts, aware(row.in_doubt_since))
     try:
-        client = rt.client_for(team_id)
+        client = _client(rt, attempt.team_id)
     except LookupError:  # the workspace uninstalled Truce: nothing can be sent there any more
         with session_scope(rt.engine) as session:
             return _finish(session.get(Outbox, row_id), FAILED, "failed", "not_installed")
+    if attempt.in_doubt_since is not None:
+        already = _already_posted(rt, client, attempt, kwargs.get("thread_ts"))
+        if already is not None:
+            return already
+    if method == "chat_postMessage":
+        _mark_in_doubt(rt, attempt)  # from here until Slack answers, the post may exist unknown to us
     try:
         response = getattr(client, method)(**kwargs)
     except SlackApiError as exc:
-        return _failed_call(rt, row_id, exc, attempts)
+        return _failed_call(rt, attempt, exc)
     except Exception as exc:  # network trouble or a timeout: Slack may be fine a moment later
-        return _retry_later(rt, row_id, type(exc).__name__, attempts, None)
+        return _retry_later(rt, attempt, type(exc).__name__, None)
+    return _sent(rt, row_id, response.get("channel"), response.get("ts"))
+
+
+def _already_posted(rt, client: WebClient, attempt: _Attempt, thread_ts: str | None) -> Result | None:
+    """An earlier attempt got no answer: if Slack applied it, that message is the post (no second copy).
+    The Result when the row is settled (found, or Slack cannot say yet), None to post it."""
+    try:
+        found = outbox_history.find(client, key=attempt.key, channel=attempt.channel,
+                                    since=attempt.in_doubt_since, thread_ts=thread_ts)
+    except SlackApiError as exc:
+        error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+        if exc.response.status_code == 429 or exc.response.status_code >= 500 or error in WAIT_FOR_INVITE:
+            return _failed_call(rt, attempt, exc)
+        # Slack refuses to show the history (e.g. missing_scope): posting again is better than losing it.
+        log.warning("outbox row %s: cannot look for an earlier copy (%s); posting", attempt.row_id, error)
+        return None
+    except Exception as exc:
+        return _retry_later(rt, attempt, type(exc).__name__, None)
+    if not found.ts:
+        return None
+    outbox_history.remove_extra(client, found)
+    log.info("outbox row %s: Slack had applied an unanswered post (%s); not posting again",
+             attempt.row_id, found.ts[0])
+    return _sent(rt, attempt.row_id, found.channel, found.ts[0])
+
+
+def _mark_in_doubt(rt, attempt: _Attempt) -> None:
+    with session_scope(rt.engine) as session:
+        row = session.get(Outbox, attempt.row_id)
+        if row.in_doubt_since is None:
+            row.in_doubt_since = now()
+            attempt.made_doubt = True
+
+
+def _answered(row: Outbox, attempt: _Attempt) -> None:
+    """Slack answered that nothing was posted: the doubt this attempt raised is gone (not an earlier one)."""
+    if attempt.made_doubt:
+        row.in_doubt_since = None
+
+
+def _sent(rt, row_id: int, channel: str | None, ts: str | None) -> Result:
     with session_scope(rt.engine) as session:
         row = session.get(Outbox, row_id)
         row.status, row.sent_at, row.last_error, row.claimed_until = SENT, now(), None, None
-        row.posted_channel = response.get("channel")
-        row.posted_ts = response.get("ts")
-        return Result(row_id, "sent", channel=row.posted_channel, ts=row.posted_ts)
+        row.posted_channel, row.posted_ts, row.in_doubt_since = channel, ts, None
+        return Result(row_id, "sent", channel=channel, ts=ts)
 
 
 def _prepare(session: Session, row: Outbox) -> tuple[str, dict[str, Any]] | Result:
@@ -234,7 +378,8 @@ def _prepare(session: Session, row: Outbox) -> tuple[str, dict[str, Any]] | Resu
             if parent.status != SENT:
                 return _wait_for(session, row, parent)
             payload["thread_ts"] = parent.posted_ts
-        return "chat_postMessage", {"channel": row.channel, "unfurl_links": False, **payload}
+        return "chat_postMessage", {"channel": row.channel, "unfurl_links": False,
+                                    "metadata": outbox_history.stamp(row.key), **payload}
     target = session.get(Outbox, row.target_id)
     newer = session.exec(
         select(Outbox.id).where(
@@ -274,43 +419,67 @@ def _finish(row: Outbox, status: str, result: str, error: str | None = None) -> 
     return Result(row.id, result, error)
 
 
-def _failed_call(rt, row_id: int, exc: SlackApiError, attempts: int) -> Result:
+def _failed_call(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
     status = exc.response.status_code
     error = (exc.response.data or {}).get("error") if isinstance(exc.response.data, dict) else None
     if status == 429:
-        retry_after = int(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)))
-        return _retry_later(rt, row_id, "ratelimited", attempts, timedelta(seconds=retry_after))
-    if status >= 500:
-        return _retry_later(rt, row_id, f"http_{status}", attempts, None)
+        return _rate_limited(rt, attempt, exc)
+    if status >= 500:  # Slack may or may not have done it
+        return _retry_later(rt, attempt, f"http_{status}", None)
     if error in WAIT_FOR_INVITE:
-        return _wait_for_invite(rt, row_id, error)
+        return _wait_for_invite(rt, attempt, error)
     with session_scope(rt.engine) as session:
-        return _finish(session.get(Outbox, row_id), FAILED, "failed", error or f"http_{status}")
+        row = session.get(Outbox, attempt.row_id)
+        _answered(row, attempt)
+        return _finish(row, FAILED, "failed", error or f"http_{status}")
 
 
-def _retry_later(rt, row_id: int, error: str, attempts: int, delay: timedelta | None) -> Result:
+def _rate_limited(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
+    """Slack asks to wait: not a failed attempt. The row (and the posts behind it into the same
+    channel) goes out when Retry-After says."""
+    headers = {k.lower(): v for k, v in (exc.response.headers or {}).items()}
+    value = headers.get("retry-after")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        wait = max(int(float(value)), 1)
+    except (TypeError, ValueError):
+        wait = 1
     with session_scope(rt.engine) as session:
-        row = session.get(Outbox, row_id)
-        if attempts >= MAX_ATTEMPTS:
-            return _finish(row, FAILED, "failed", f"{error} after {attempts} attempts")
+        row = session.get(Outbox, attempt.row_id)
+        _answered(row, attempt)
+        row.attempts -= 1
+        row.status, row.claimed_until, row.last_error = PENDING, None, "ratelimited"
+        row.next_attempt_at = now() + timedelta(seconds=wait)
+        log.info("outbox row %s: rate limited in %s, sending in %ss", attempt.row_id, row.channel, wait)
+        return Result(attempt.row_id, "queued", "ratelimited")
+
+
+def _retry_later(rt, attempt: _Attempt, error: str, delay: timedelta | None) -> Result:
+    """No answer, or a 5xx: a failed attempt (MAX_ATTEMPTS of them fail the row), retried after a backoff."""
+    with session_scope(rt.engine) as session:
+        row = session.get(Outbox, attempt.row_id)
+        if attempt.attempts >= MAX_ATTEMPTS:
+            return _finish(row, FAILED, "failed", f"{error} after {attempt.attempts} attempts")
         if delay is None:
-            delay = min(timedelta(seconds=5 * 2 ** (attempts - 1)), MAX_BACKOFF)
+            delay = min(timedelta(seconds=5 * 2 ** (attempt.attempts - 1)), MAX_BACKOFF)
         row.status, row.claimed_until, row.last_error = PENDING, None, error
         row.next_attempt_at = now() + delay
-        log.warning("outbox row %s: %s, retrying in %ss", row_id, error, int(delay.total_seconds()))
-        return Result(row_id, "queued", error)
+        log.warning("outbox row %s: %s, retrying in %ss", attempt.row_id, error, int(delay.total_seconds()))
+        return Result(attempt.row_id, "queued", error)
 
 
-def _wait_for_invite(rt, row_id: int, error: str) -> Result:
+def _wait_for_invite(rt, attempt: _Attempt, error: str) -> Result:
     with session_scope(rt.engine) as session:
-        row = session.get(Outbox, row_id)
+        row = session.get(Outbox, attempt.row_id)
+        _answered(row, attempt)
         if now() - aware(row.created_at) > WAIT_FOR_INVITE_FOR:
             return _finish(row, FAILED, "failed", error)
         row.status, row.claimed_until, row.last_error = PENDING, None, error
         row.next_attempt_at = now() + INVITE_RETRY
         row.attempts -= 1  # waiting for an invite is not a failed attempt
-        log.warning("outbox row %s: %s in %s; kept until Truce is invited", row_id, error, row.channel)
-        return Result(row_id, "queued", error, channel=row.channel)
+        log.warning("outbox row %s: %s in %s; kept until Truce is invited", attempt.row_id, error, row.channel)
+        return Result(attempt.row_id, "queued", error, channel=row.channel)
 
 
 # --- messages that are not kept ---------------------------------------------------------

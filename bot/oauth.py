@@ -29,7 +29,7 @@ from bot.services.workspaces import ensure_workspace
 
 BOT_SCOPES = [
     "channels:history", "channels:read", "chat:write", "commands", "files:write", "groups:history",
-    "groups:read", "im:write", "reactions:read", "reactions:write", "users:read",
+    "groups:read", "im:history", "im:write", "reactions:read", "reactions:write", "users:read",
 ]
 STATE_TTL = timedelta(minutes=10)
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -27,6 +28,10 @@ _lock = threading.Lock()
 
 
 BACKGROUND_WORKERS = 4
+# Every Web API call gives up after this long. Slack answers in well under a second, so 10 s is
+# only reached when Slack is in real trouble; it stays under slack_sdk's default of 30 s so a call
+# Slack never answers frees its thread (a listener, a job, the outbox's sender) soon.
+SLACK_TIMEOUT = 10
 
 
 @dataclass
@@ -44,6 +49,21 @@ class Runtime:
     # the next requests at once (see `defer`).
     background: TrackingExecutor = field(
         default_factory=lambda: TrackingExecutor(BACKGROUND_WORKERS, name="truce-background"))
+    # The outbox's delivery worker (bot.sender.Sender) once `start_sender()` ran: `rt.sender.kick()`.
+    sender: object | None = None
+
+    def start_sender(self, **options):
+        """Start the outbox's sender (once); options go to bot.sender.Sender (workers, poll)."""
+        from bot.sender import Sender
+
+        if self.sender is None:
+            self.sender = Sender(self, **options).start()
+        return self.sender
+
+    def stop_sender(self) -> None:
+        sender, self.sender = self.sender, None
+        if sender is not None:
+            sender.stop()
 
     def defer(self, fn: Callable[..., object], /, *args, **kwargs) -> None:
         """Run `fn` in the background pool: at once, or, from a thread answering Slack, as soon as
@@ -94,18 +114,27 @@ class Runtime:
 
     def send_queued(self, session: Session) -> None:
         """Send the posts this session queued: at once in a job or background work; from the thread
-        that answers Slack, handed to the background pool (that thread never waits on Slack)."""
+        that answers Slack (which never waits on Slack), by the outbox's sender."""
         queued = self.take_queued(session)
         if not queued:
             return
-        if request_path.active():
-            self.defer(delivery.deliver, self, queued)
-        else:
+        if not request_path.active():
             session.info["delivery"] = delivery.deliver(self, queued)
+        elif self.sender is not None and self.sender.running:
+            self.sender.kick()
+        else:
+            self.defer(delivery.deliver, self, queued)
 
 
 def make_client(settings: Settings, token: str | None = None) -> WebClient:
-    return WebClient(token=token or settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+    """A Web API client for direct calls (views, ephemerals, reads): a bounded timeout, one retry
+    when the connection drops, and one wait of Retry-After on a 429 (slack_sdk.http_retry).
+    The outbox sends with a copy without these retries (bot.delivery): a blind retry of a post
+    whose answer was lost would post it twice."""
+    return WebClient(token=token or settings.slack_bot_token, base_url=settings.slack_api_url,
+                     timeout=SLACK_TIMEOUT,
+                     retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1),
+                                     RateLimitErrorRetryHandler(max_retry_count=1)])
 
 
 def build_runtime(settings: Settings, *, name: str = "main", engine: Engine | None = None) -> Runtime:

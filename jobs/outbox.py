@@ -1,4 +1,9 @@
-"""Retries what Slack refused for a while (429, 5xx, time-outs, not yet invited)."""
+"""The outbox's safety net: every 15 seconds, whatever is due goes out.
+
+The runtime's sender (bot/sender.py) sends rows as soon as they are due; this job only kicks it
+(and waits until it is idle, so its count is what went out). Where no sender runs, or its thread
+died, the job sends the due rows itself.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,23 @@ from bot import delivery, runtime
 
 log = logging.getLogger(__name__)
 JOB_ID = "outbox-retry"
+IDLE_WAIT = 60  # seconds; a sender still busy after that is left to it
 
 
 def retry_due(runtime_name: str) -> int:
+    """Make sure what is due now goes out; how many rows were sent."""
     rt = runtime.get(runtime_name)
-    results = delivery.deliver_due(rt)
-    sent = sum(1 for r in results if r.status == "sent")
-    if results:
-        log.info("outbox retry: %d due, %d sent", len(results), sent)
+    sender = rt.sender
+    if sender is not None and sender.running:
+        before = sender.sent
+        sender.kick()
+        if not sender.wait_idle(timeout=IDLE_WAIT):
+            log.info("outbox retry: the sender is still busy after %ss", IDLE_WAIT)
+        sent = sender.sent - before
+    else:
+        sent = sum(1 for r in delivery.deliver_due(rt) if r.status == "sent")
+    if sent:
+        log.info("outbox retry: %d sent", sent)
     return sent
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.sandbox.emulator import SlackEmulator
-from bot.sandbox.seed import BOT_TOKEN, MARK, RANDOM, SALES, SAM, seed_state
+from bot.sandbox.seed import BOT_TOKEN, JOINT, MARK, RANDOM, SALES, SAM, seed_state
 
 
 @pytest.fixture
@@ -101,8 +102,6 @@ def test_members_are_paginated_and_users_described(emu, client):
 
 
 def test_files_upload_v2_flow_shares_into_each_channel(emu, client):
-    from bot.sandbox.seed import JOINT
-
     response = client.files_upload_v2(channels=[SALES, JOINT], content="a,b\r\n1,2\r\n", filename="x.csv",
                                       title="X", initial_comment="the file")
     file_id = response["file"]["id"]
@@ -113,3 +112,123 @@ def test_files_upload_v2_flow_shares_into_each_channel(emu, client):
     with pytest.raises(SlackApiError) as err:
         client.files_upload_v2(channel=RANDOM, content="x", filename="y.csv")
     assert err.value.response["error"] == "not_in_channel"
+
+
+def test_a_late_answer_comes_after_the_call_was_applied(emu):
+    """Slack applied the post, but its answer outlasts the client's timeout."""
+    impatient = WebClient(token=BOT_TOKEN, base_url=emu.api_url, timeout=0.2, retry_handlers=[])
+    emu.state.fail_next("chat.postMessage", late=0.6)
+    with pytest.raises(OSError):  # socket timeout: the client never learns the ts
+        impatient.chat_postMessage(channel=SALES, text="applied anyway")
+    assert [m.text for m in emu.state.messages(SALES)] == ["applied anyway"]
+    assert impatient.chat_postMessage(channel=SALES, text="next")["ok"]  # the fault was used up
+
+
+def test_hang_applies_nothing(emu):
+    impatient = WebClient(token=BOT_TOKEN, base_url=emu.api_url, timeout=0.2, retry_handlers=[])
+    emu.state.fail_next("chat.postMessage", hang=0.4)
+    with pytest.raises(OSError):
+        impatient.chat_postMessage(channel=SALES, text="lost")
+    assert emu.state.messages(SALES) == []
+
+
+def test_posting_into_a_rate_limited_channel(emu):
+    """Slack's special tier: about one message a second per channel, short bursts allowed; over it,
+    HTTP 429 with Retry-After (whole seconds) and `ratelimited`. Other channels are not affected."""
+    client = WebClient(token=BOT_TOKEN, base_url=emu.api_url, retry_handlers=[])
+    with time_machine.travel(1_900_000_000, tick=False) as clock:
+        emu.state.rate_limit_channel(SALES, per_second=1, burst=3)
+        for n in range(3):
+            client.chat_postMessage(channel=SALES, text=f"burst {n}")
+        with pytest.raises(SlackApiError) as err:
+            client.chat_postMessage(channel=SALES, text="one too many")
+        response = err.value.response
+        assert (response.status_code, response["error"], response.headers["Retry-After"]) == (429, "ratelimited", "1")
+        assert client.chat_postMessage(channel=JOINT, text="elsewhere")["ok"]
+        clock.shift(0.5)
+        assert _error(lambda: client.chat_postMessage(channel=SALES, text="too soon"))[1] == "ratelimited"
+        clock.shift(0.5)
+        assert client.chat_postMessage(channel=SALES, text="a second later")["ok"]
+        assert _error(lambda: client.chat_postMessage(channel=SALES, text="again"))[1] == "ratelimited"
+        clock.shift(10)  # a quiet while refills the burst, not more
+        for n in range(3):
+            client.chat_postMessage(channel=SALES, text=f"burst again {n}")
+        assert _error(lambda: client.chat_postMessage(channel=SALES, text="x"))[0] == 429
+    assert len(emu.state.messages(SALES)) == 7
+
+
+def test_a_dm_is_limited_as_its_im_channel(emu):
+    client = WebClient(token=BOT_TOKEN, base_url=emu.api_url, retry_handlers=[])
+    with time_machine.travel(1_900_000_000, tick=False):
+        im = client.conversations_open(users=SAM)["channel"]["id"]
+        emu.state.rate_limit_channel(im, per_second=1, burst=1)
+        client.chat_postMessage(channel=SAM, text="one")
+        assert _error(lambda: client.chat_postMessage(channel=im, text="two"))[0] == 429
+
+
+def test_message_metadata_is_kept_and_read_back_only_when_asked(emu, client):
+    meta = {"event_type": "truce_outbox", "event_payload": {"key": "intel:1:sales"}}
+    posted = client.chat_postMessage(channel=SALES, text="hi", metadata=meta)
+    plain = client.conversations_history(channel=SALES)["messages"][0]
+    assert "metadata" not in plain
+    [full] = client.conversations_history(channel=SALES, include_all_metadata=True)["messages"]
+    assert full["metadata"] == meta and full["ts"] == posted["ts"]
+    client.chat_update(channel=SALES, ts=posted["ts"], text="edited")  # no metadata: left as it was
+    assert client.conversations_history(channel=SALES, include_all_metadata=True)["messages"][0]["metadata"] == meta
+    newer = {"event_type": "truce_outbox", "event_payload": {"key": "other"}}
+    client.chat_update(channel=SALES, ts=posted["ts"], text="edited again", metadata=newer)
+    assert client.conversations_history(channel=SALES, include_all_metadata=True)["messages"][0]["metadata"] == newer
+    reply = client.chat_postMessage(channel=SALES, text="in thread", thread_ts=posted["ts"], metadata=meta)
+    thread = client.conversations_replies(channel=SALES, ts=posted["ts"], include_all_metadata=True)["messages"]
+    assert [(m["ts"], m["metadata"]) for m in thread] == [(posted["ts"], newer), (reply["ts"], meta)]
+    assert "metadata" not in client.conversations_replies(channel=SALES, ts=posted["ts"])["messages"][1]
+
+
+def test_metadata_that_slack_refuses_or_ignores(emu, client):
+    bad_type = {"event_type": "truce.outbox", "event_payload": {"key": "k"}}  # periods are not allowed
+    posted = client.chat_postMessage(channel=SALES, text="posted, metadata ignored", metadata=bad_type)
+    assert posted["warning"] == "invalid_metadata_schema"
+    assert "metadata" not in client.conversations_history(channel=SALES, include_all_metadata=True)["messages"][0]
+    form = {"channel": SALES, "text": "x", "metadata": "{not json"}
+    assert _error(lambda: client.api_call("chat.postMessage", data=form))[1] == "invalid_metadata_format"
+    no_payload = {"event_type": "truce_outbox"}
+    assert _error(lambda: client.chat_postMessage(channel=SALES, text="x", metadata=no_payload))[1] == (
+        "invalid_metadata_format")
+    sent_as_form = client.api_call("chat.postMessage", data={
+        "channel": SALES, "text": "form", "metadata": '{"event_type": "a", "event_payload": {"k": 1}}'})
+    [top] = client.conversations_history(channel=SALES, include_all_metadata=True, limit=1)["messages"]
+    assert top["ts"] == sent_as_form["ts"] and top["metadata"] == {"event_type": "a", "event_payload": {"k": 1}}
+
+
+def test_history_pages_by_cursor_and_time_window(emu, client):
+    ts = [client.chat_postMessage(channel=SALES, text=f"m{n}")["ts"] for n in range(7)]
+    first = client.conversations_history(channel=SALES, limit=3)
+    assert [m["text"] for m in first["messages"]] == ["m6", "m5", "m4"] and first["has_more"] is True
+    client.chat_postMessage(channel=SALES, text="arrives between pages")  # does not shift the next page
+    cursor = first["response_metadata"]["next_cursor"]
+    second = client.conversations_history(channel=SALES, limit=3, cursor=cursor)
+    assert [m["text"] for m in second["messages"]] == ["m3", "m2", "m1"]
+    last = client.conversations_history(channel=SALES, limit=3, cursor=second["response_metadata"]["next_cursor"])
+    assert [m["text"] for m in last["messages"]] == ["m0"]
+    assert last["has_more"] is False and last["response_metadata"]["next_cursor"] == ""
+    window = client.conversations_history(channel=SALES, oldest=ts[1], latest=ts[4])
+    assert [m["text"] for m in window["messages"]] == ["m3", "m2"]
+    closed = client.conversations_history(channel=SALES, oldest=ts[1], latest=ts[4], inclusive=True)
+    assert [m["text"] for m in closed["messages"]] == ["m4", "m3", "m2", "m1"]
+    since = client.conversations_history(channel=SALES, oldest=ts[5], limit=1)
+    assert [m["text"] for m in since["messages"]] == ["arrives between pages"] and since["has_more"] is True
+    assert _error(lambda: client.conversations_history(channel=SALES, cursor="bm9wZQ=="))[1] == "invalid_cursor"
+    assert _error(lambda: client.conversations_history(channel=SALES, oldest="yesterday"))[1] == (
+        "invalid_ts_oldest")
+
+
+def test_an_applied_call_whose_connection_drops(emu):
+    """late=0, answer=False: Slack did it, and the connection closes without an answer. A client that
+    retries dropped connections blindly (slack_sdk's default) posts it twice."""
+    emu.state.fail_next("chat.postMessage", late=0, answer=False)
+    with pytest.raises(OSError):
+        WebClient(token=BOT_TOKEN, base_url=emu.api_url, retry_handlers=[]).chat_postMessage(channel=SALES, text="x")
+    assert len(emu.state.messages(SALES)) == 1
+    emu.state.fail_next("chat.postMessage", late=0, answer=False)
+    WebClient(token=BOT_TOKEN, base_url=emu.api_url).chat_postMessage(channel=SALES, text="y")  # retried once
+    assert [m.text for m in emu.state.messages(SALES)] == ["x", "y", "y"]

@@ -61,6 +61,7 @@ class Outbox(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "key", name="uq_outbox_team_key"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_lane", "team_id", "channel", "status"),  # the unsent posts before this one
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -82,6 +83,9 @@ class Outbox(SQLModel, table=True):
     posted_ts: str | None = Field(default=None, max_length=32)
     created_at: datetime = utc_field(default_now=True)
     sent_at: datetime | None = utc_field(nullable=True)
+    # Since when a post may be in Slack without Truce knowing (no answer, a 5xx, or the process died
+    # mid-call): before posting it again, the channel's history is searched for its key (metadata).
+    in_doubt_since: datetime | None = utc_field(nullable=True)
 
 
 class ProcessedEvent(SQLModel, table=True):

@@ -1,8 +1,9 @@
 """A Slack Web API emulator over real HTTP, answering with Slack's response shapes and errors.
 
 Point a WebClient at `emulator.api_url` (SLACK_API_URL) and it behaves like Slack for the
-methods Truce calls. Faults (429 with Retry-After, 5xx, `ok: false` errors) are injected with
-`state.fail_next(...)`.
+methods Truce calls. Faults (429 with Retry-After, 5xx, `ok: false` errors, no answer, a late
+answer to a call that was applied) are injected with `state.fail_next(...)`; Slack's per-channel
+limit on chat.postMessage with `state.rate_limit_channel(...)`.
 """
 
 from __future__ import annotations
@@ -105,19 +106,8 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.calls.append((method, dict(args)))
         fault = state.take_fault(method)
-        if fault is not None:
-            if fault.hang:
-                time.sleep(fault.hang)
-                self.close_connection = True  # nothing is done and nothing is answered
-                return
-            if fault.status == 429:
-                headers = {"Retry-After": str(fault.retry_after or 1)}
-                self._json({"ok": False, "error": "ratelimited"}, 429, headers)
-                return
-            if fault.status >= 500:
-                self._send(fault.status, b"upstream connect error", "text/plain")
-                return
-            self._json({"ok": False, "error": fault.error or "fatal_error"})
+        if fault is not None and fault.late is None:
+            self._fault(fault)
             return
         func = methods.METHODS.get(method)
         if func is None:
@@ -134,13 +124,50 @@ class _Handler(BaseHTTPRequestHandler):
             if token not in state.tokens:
                 self._json({"ok": False, "error": "invalid_auth"})
                 return
+        if method == "chat.postMessage":
+            wait = self._rate_limited(state, args)
+            if wait is not None:
+                self._json({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": str(wait)})
+                return
         try:
             with state.lock:
-                result = func(self.server.emulator, args)
+                answer = {"ok": True, **func(self.server.emulator, args)}
         except SlackError as exc:
-            self._json({"ok": False, "error": exc.error, **exc.extra})
+            answer = {"ok": False, "error": exc.error, **exc.extra}
+        if fault is not None:  # late: done, but answered only after the client stopped waiting
+            time.sleep(fault.late)
+            self.close_connection = True
+            if not fault.answer:
+                return
+            try:
+                self._json(answer)
+            except OSError:  # the client hung up long ago
+                log.debug("emulator: late answer to %s found the connection closed", method)
             return
-        self._json({"ok": True, **result})
+        self._json(answer)
+
+    def _fault(self, fault) -> None:
+        if fault.hang:
+            time.sleep(fault.hang)
+            self.close_connection = True  # nothing is done and nothing is answered
+            return
+        if fault.status == 429:
+            headers = {"Retry-After": str(fault.retry_after or 1)}
+            self._json({"ok": False, "error": "ratelimited"}, 429, headers)
+            return
+        if fault.status >= 500:
+            self._send(fault.status, b"upstream connect error", "text/plain")
+            return
+        self._json({"ok": False, "error": fault.error or "fatal_error"})
+
+    @staticmethod
+    def _rate_limited(state: WorkspaceState, args: dict[str, Any]) -> int | None:
+        """Slack limits posting into one channel (chat.postMessage's special tier): seconds to wait, or None."""
+        channel = str(args.get("channel") or "")
+        with state.lock:
+            if channel.startswith(("U", "W")) and channel in state.users:
+                channel = state.im_for(channel).id
+        return state.rate_limited(channel)
 
     def _response_url(self, key: str, raw: bytes) -> None:
         emu = self.server.emulator

@@ -3,7 +3,10 @@ returns the response's fields (without `ok`), or raises SlackError with Slack's 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +17,8 @@ if TYPE_CHECKING:
     from bot.sandbox.emulator import SlackEmulator
 
 MAX_TEXT = 40_000
+# Message metadata: event types are letters, digits, underscores and hyphens (Slack ignores others).
+EVENT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _err(error: str, **extra: Any):
@@ -49,6 +54,32 @@ def _content(args: dict[str, Any]) -> tuple[str, list[dict]]:
     if errors:
         raise _err("invalid_blocks", errors=errors, response_metadata={"messages": errors})
     return text, blocks
+
+
+def _metadata(args: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """The `metadata` argument ({event_type, event_payload}, a JSON object or its URL-encoded string):
+    (metadata, None), or (None, warning) when Slack ignores it, or SlackError when it is malformed."""
+    raw = args.get("metadata")
+    if raw in (None, ""):
+        return None, None
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            raise _err("invalid_metadata_format") from None
+    if not (isinstance(raw, dict) and isinstance(raw.get("event_type"), str)
+            and isinstance(raw.get("event_payload"), dict)):
+        raise _err("invalid_metadata_format")
+    if not EVENT_TYPE.fullmatch(raw["event_type"]):
+        return None, "invalid_metadata_schema"
+    return {"event_type": raw["event_type"], "event_payload": raw["event_payload"]}, None
+
+
+def _warned(result: dict[str, Any], warning: str | None) -> dict[str, Any]:
+    if warning:
+        result["warning"] = warning
+        result["response_metadata"] = {"warnings": [warning]}
+    return result
 
 
 def _permalink(emu: SlackEmulator, channel: str, ts: str) -> str:
@@ -106,41 +137,66 @@ def conversations_open(emu, args):
     return {"channel": {"id": emu.state.im_for(users[0]).id}}
 
 
-def _ts_arg(value: Any, default: float) -> float:
+def _ts_arg(args: dict[str, Any], name: str, default: float) -> float:
+    value = args.get(name)
     if value in (None, ""):
         return default
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise _err("invalid_ts_latest") from None
+        raise _err(f"invalid_ts_{name}") from None
+
+
+def _next_cursor(ts: str) -> str:
+    """Slack's cursors are opaque base64 strings; this one names the first message of the next page."""
+    return base64.b64encode(f"next_ts:{ts}".encode()).decode()
+
+
+def _cursor_ts(cursor: Any) -> float | None:
+    if cursor in (None, ""):
+        return None
+    try:
+        kind, _, ts = base64.b64decode(str(cursor), validate=True).decode().partition(":")
+        if kind != "next_ts":
+            raise ValueError(kind)
+        return float(ts)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise _err("invalid_cursor") from None
+
+
+def _limit(args: dict[str, Any], default: int, most: int) -> int:
+    try:
+        return min(max(int(args.get("limit") or default), 1), most)
+    except (TypeError, ValueError):
+        raise _err("invalid_limit") from None
 
 
 def conversations_history(emu, args):
     """Newest first, between `oldest` and `latest` (each excluded unless `inclusive`), `limit` a page
-    (default 100, at most 999), a `cursor` for the next page; thread replies are not included."""
+    (default 100, at most 999), `cursor` (from response_metadata.next_cursor) for the next page;
+    thread replies are not included; message `metadata` only with `include_all_metadata=true`."""
     ch = _channel(emu, args.get("channel"))
     if not ch.is_im and emu.state.bot_user_id not in ch.members:
         raise _err("not_in_channel")
-    latest = _ts_arg(args.get("latest"), float("inf"))
-    oldest = _ts_arg(args.get("oldest"), 0.0)
+    latest = _ts_arg(args, "latest", float("inf"))
+    oldest = _ts_arg(args, "oldest", 0.0)
     inclusive = _bool(args.get("inclusive"))
-    try:
-        limit = min(max(int(args.get("limit") or 100), 1), 999)
-        start = int(args.get("cursor") or 0)
-    except (TypeError, ValueError):
-        raise _err("invalid_cursor") from None
+    limit = _limit(args, 100, 999)
+    start = _cursor_ts(args.get("cursor"))
 
     def within(m: Message) -> bool:
         ts = float(m.ts)
+        if start is not None and ts > start:
+            return False
         if inclusive:
             return oldest <= ts <= latest
         return oldest < ts < latest
 
     msgs = sorted((m for m in ch.top_level() if within(m)), key=lambda m: float(m.ts), reverse=True)
-    page = msgs[start:start + limit]
-    more = start + limit < len(msgs)
-    return {"messages": [m.to_api() for m in page], "has_more": more, "pin_count": 0,
-            "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+    page, more = msgs[:limit], len(msgs) > limit
+    metadata = _bool(args.get("include_all_metadata"))
+    return {"messages": [m.to_api(include_metadata=metadata) for m in page], "has_more": more, "pin_count": 0,
+            "response_metadata": {"next_cursor": _next_cursor(msgs[limit].ts) if more else ""}}
 
 
 def conversations_replies(emu, args):
@@ -149,7 +205,9 @@ def conversations_replies(emu, args):
     parent = next((m for m in ch.messages if m.ts == ts), None)
     if parent is None:
         raise _err("thread_not_found")
-    return {"messages": [parent.to_api()] + [m.to_api() for m in ch.replies(ts)], "has_more": False}
+    metadata = _bool(args.get("include_all_metadata"))
+    return {"messages": [m.to_api(include_metadata=metadata) for m in [parent, *ch.replies(ts)]],
+            "has_more": False}
 
 
 # --- chat --------------------------------------------------------------------------------------
@@ -161,12 +219,14 @@ def chat_post_message(emu, args):
     if st.bot_user_id not in ch.members:
         raise _err("not_in_channel")
     text, blocks = _content(args)
+    metadata, warning = _metadata(args)
     thread_ts = args.get("thread_ts") or None
     if thread_ts and not any(m.ts == thread_ts and not m.deleted for m in ch.messages):
         raise _err("thread_not_found")
-    msg = Message(ch.id, st.next_ts(), st.bot_user_id, text, blocks, thread_ts, bot_id=st.bot_id)
+    msg = Message(ch.id, st.next_ts(), st.bot_user_id, text, blocks, thread_ts, bot_id=st.bot_id,
+                  metadata=metadata)
     ch.messages.append(msg)
-    return {"channel": ch.id, "ts": msg.ts, "message": msg.to_api()}
+    return _warned({"channel": ch.id, "ts": msg.ts, "message": msg.to_api()}, warning)
 
 
 def chat_update(emu, args):
@@ -177,8 +237,11 @@ def chat_update(emu, args):
     if msg.user != emu.state.bot_user_id:
         raise _err("cant_update_message")
     text, blocks = _content(args)
+    metadata, warning = _metadata(args)
     msg.text, msg.blocks, msg.edited = text, blocks, True
-    return {"channel": ch.id, "ts": msg.ts, "text": text, "message": msg.to_api()}
+    if metadata is not None:  # without `metadata`, the message's metadata is left as it was
+        msg.metadata = metadata
+    return _warned({"channel": ch.id, "ts": msg.ts, "text": text, "message": msg.to_api()}, warning)
 
 
 def chat_delete(emu, args):

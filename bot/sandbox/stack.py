@@ -45,18 +45,22 @@ class SandboxStack:
                                   emulator=self.emulator, settle=self.settle)
         self._app_stopped = False
         self.team_id = bootstrap(self.rt)
+        # The outbox's sender, working only when kicked: tests and the shell move the clock by hand.
+        self.rt.start_sender(poll=None)
 
     @property
     def state(self) -> WorkspaceState:
         return self.emulator.state
 
     def settle(self) -> None:
-        """Wait until the app has finished everything it started after ack() (its listeners and
-        the background work they handed off)."""
-        for pool, what in ((self.executor, "listeners"), (self.rt.background, "background work"),
-                           (self.executor, "listeners")):
-            if not pool.wait_idle(timeout=15):
-                raise TimeoutError(f"the app's {what} did not finish within 15 s")
+        """Wait until the app has finished everything it started after answering (the background
+        work its listeners handed off, and the posts the outbox's sender had due), twice over:
+        background work queues posts, and posts done free background work waiting on them."""
+        for _ in range(2):
+            for pool, what in ((self.executor, "listeners"), (self.rt.background, "background work"),
+                               (self.rt.sender, "outbox sender")):
+                if pool is not None and not pool.wait_idle(timeout=15):
+                    raise TimeoutError(f"the app's {what} did not finish within 15 s")
 
     # --- reading what Slack shows -----------------------------------------------------------
     def messages(self, channel: str) -> list[Message]:
@@ -75,6 +79,7 @@ class SandboxStack:
         self.server.stop()
         self.executor.shutdown(wait=True)
         self.rt.background.shutdown(wait=True)
+        self.rt.stop_sender()
         runtimes.forget(self.rt.name)
 
     def stop(self) -> None:

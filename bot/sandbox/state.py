@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -40,8 +41,10 @@ class Message:
     edited: bool = False
     deleted: bool = False
     files: list[dict] = field(default_factory=list)
+    metadata: dict[str, Any] | None = None  # {"event_type": ..., "event_payload": {...}}, set by the app
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(self, *, include_metadata: bool = False) -> dict[str, Any]:
+        """The message as the Web API shows it; `metadata` only when asked (include_all_metadata)."""
         data: dict[str, Any] = {"type": "message", "ts": self.ts, "user": self.user, "text": self.text}
         if self.blocks:
             data["blocks"] = self.blocks
@@ -57,6 +60,8 @@ class Message:
             data["edited"] = {"user": self.user, "ts": self.ts}
         if self.files:
             data["files"] = self.files
+        if include_metadata and self.metadata:
+            data["metadata"] = self.metadata
         return data
 
 
@@ -113,7 +118,29 @@ class Fault:
     error: str | None = None
     retry_after: int | None = None
     times: int = 1
-    hang: float | None = None  # no answer at all for this long, then the connection drops
+    hang: float | None = None  # nothing done, no answer for this long, then the connection drops
+    late: float | None = None  # the call IS applied, but the answer comes only after this long
+    answer: bool = True  # with late: False closes the connection instead of answering
+
+
+@dataclass
+class RateLimit:
+    """Slack's "special" tier for chat.postMessage: about `per_second` messages a second into one
+    channel, with short bursts of up to `burst` (a token bucket)."""
+
+    per_second: float
+    burst: int
+    tokens: float
+    at: float
+
+    def take(self, t: float) -> float:
+        """Take a token at time `t`: 0 when allowed, else how many seconds until one is free."""
+        self.tokens = min(self.burst, self.tokens + (t - self.at) * self.per_second)
+        self.at = t
+        if self.tokens >= 1 - 1e-6:
+            self.tokens = max(self.tokens - 1, 0.0)
+            return 0.0
+        return (1 - self.tokens) / self.per_second
 
 
 class WorkspaceState:
@@ -134,6 +161,7 @@ class WorkspaceState:
         self.files: dict[str, dict[str, Any]] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.faults: list[Fault] = []
+        self.rate_limits: dict[str, RateLimit] = {}  # channel id -> its chat.postMessage limit
         self._counter = itertools.count(1)
         self._last_ts = 0.0
         self.add_user(User(self.bot_user_id, "truce", "Truce", is_bot=True))
@@ -182,11 +210,33 @@ class WorkspaceState:
             return next((c for c in self.channels.values() if c.name == name and not c.is_im), None)
 
     def fail_next(self, method: str, *, status: int = 200, error: str | None = None,
-                  retry_after: int | None = None, times: int = 1, hang: float | None = None) -> None:
+                  retry_after: int | None = None, times: int = 1, hang: float | None = None,
+                  late: float | None = None, answer: bool = True) -> None:
         """Make the next `times` calls of `method` ("*": any method) fail: HTTP 429/5xx, an `ok: false`
-        error, or (hang=s) no answer at all, as when Slack times out."""
+        error, (hang=s) no answer at all and nothing done, or (late=s) done but answered only after
+        `late` seconds, as when Slack applies a call and the answer outlasts the client's timeout
+        (answer=False: the connection closes then, without an answer)."""
         with self.lock:
-            self.faults.append(Fault(method, status, error, retry_after, times, hang))
+            self.faults.append(Fault(method, status, error, retry_after, times, hang, late, answer))
+
+    def rate_limit_channel(self, channel: str, *, per_second: float = 1.0, burst: int = 3) -> None:
+        """Limit chat.postMessage into `channel` as Slack does (about 1 a second, short bursts): a call
+        over the limit is answered HTTP 429, `Retry-After: <seconds>`, `{"ok": false, "error": "ratelimited"}`.
+        The bucket runs on `time.time()`, so time-machine moves it in tests."""
+        with self.lock:
+            ch = self._resolve(channel)
+            key = ch.id if ch else channel
+            self.rate_limits[key] = RateLimit(per_second, burst, float(burst), time.time())
+
+    def rate_limited(self, channel_id: str) -> int | None:
+        """Seconds to wait (Retry-After, whole seconds as Slack sends it) if a post into this channel
+        is over its limit now, else None (and the post uses up its share)."""
+        with self.lock:
+            limit = self.rate_limits.get(channel_id)
+            if limit is None:
+                return None
+            wait = limit.take(time.time())
+            return max(1, math.ceil(wait - 1e-6)) if wait > 0 else None
 
     def take_fault(self, method: str) -> Fault | None:
         with self.lock:

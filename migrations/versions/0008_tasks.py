@@ -1,8 +1,8 @@
 """tasks: work accepted from Slack that needs Slack to finish (durable, claimed, retried);
 members' real names (the people directory is read from the database, not from Slack, on requests)
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-29 17:30:00
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
