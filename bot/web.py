@@ -1,5 +1,7 @@
-"""The HTTP side: POST /slack/events (Bolt), GET /healthz, and routes features add (webhooks,
-exports). A small threaded WSGI server from the standard library serves it."""
+"""The HTTP side: POST /slack/events (Slack's signature checked on the raw bytes, then Bolt),
+the OAuth install routes, GET /healthz, and routes features add (webhooks, exports).
+
+`make_wsgi` is the WSGI app; `HttpServer` serves it with the standard library's threaded server."""
 
 from __future__ import annotations
 
@@ -7,13 +9,14 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from http import HTTPStatus
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt import App, BoltRequest, BoltResponse
 
+from bot import slack_signature
 from bot.db import ping
 from bot.runtime import Runtime
 
@@ -24,10 +27,16 @@ Response = tuple[str, list[tuple[str, str]], bytes]
 Route = Callable[[Runtime, dict[str, Any], bytes], Response]
 ROUTES: dict[tuple[str, str], Route] = {}
 MAX_BODY = 1_000_000
+SLACK_EVENTS = "/slack/events"
+OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 
 
 def json_response(status: str, data: Any) -> Response:
     return status, [("Content-Type", "application/json")], json.dumps(data).encode()
+
+
+def text_response(status: str, text: str) -> Response:
+    return status, [("Content-Type", "text/plain; charset=utf-8")], text.encode()
 
 
 def _healthz(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
@@ -39,26 +48,68 @@ def _healthz(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
 ROUTES[("GET", "/healthz")] = _healthz
 
 
-def make_wsgi(rt: Runtime, app: App):
-    bolt = SlackRequestHandler(app)
+def _headers(environ: dict[str, Any]) -> dict[str, str]:
+    headers = {k[5:].lower().replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.lower().replace("_", "-")] = environ[key]
+    return headers
 
-    def wsgi(environ: dict[str, Any], start_response):
+
+def _from_bolt(resp: BoltResponse) -> Response:
+    headers = [(name, value) for name, values in resp.headers.items() for value in values
+               if name.lower() != "content-length"]
+    body = resp.body if isinstance(resp.body, bytes) else str(resp.body or "").encode("utf-8")
+    return f"{resp.status} {HTTPStatus(resp.status).phrase}", headers, body
+
+
+def _read(environ: dict[str, Any]) -> bytes:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return environ["wsgi.input"].read(length) if length else b""
+
+
+def make_wsgi(rt: Runtime, app: App):
+    secret = rt.settings.slack_signing_secret
+
+    def slack_events(environ: dict[str, Any]) -> Response:
+        if not secret:  # Socket Mode: Slack's traffic comes over the socket, and nothing here is signed
+            return text_response("404 Not Found", "Slack events come over Socket Mode here.")
+        body = _read(environ)
+        # Nothing happens before authenticity: no parser, middleware, listener or error handler sees
+        # a body whose signature does not hold (Bolt checks it once more, after us).
+        reason = slack_signature.problem(environ, body, secret)
+        if reason is not None:
+            return text_response("401 Unauthorized", reason)
+        request = BoltRequest(body=body.decode("utf-8"), query=environ.get("QUERY_STRING", ""),
+                              headers=_headers(environ))
+        return _from_bolt(app.dispatch(request))
+
+    def oauth(environ: dict[str, Any]) -> Response:
+        request = BoltRequest(body="", query=environ.get("QUERY_STRING", ""), headers=_headers(environ))
+        if environ.get("PATH_INFO") == OAUTH_PATHS[0]:
+            return _from_bolt(app.oauth_flow.handle_installation(request))
+        return _from_bolt(app.oauth_flow.handle_callback(request))
+
+    def route(environ: dict[str, Any]) -> Response:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
-        if (path == "/slack/events" and method == "POST") or (
-                path in ("/slack/install", "/slack/oauth_redirect") and method == "GET" and rt.installations):
-            return bolt(environ, start_response)
-        route = ROUTES.get((method, path))
-        if route is None:
+        if path == SLACK_EVENTS:
+            if method != "POST":
+                return text_response("405 Method Not Allowed", "POST only.")
+            return slack_events(environ)
+        if path in OAUTH_PATHS and method == "GET" and app.oauth_flow is not None:
+            return oauth(environ)
+        handler = ROUTES.get((method, path))
+        if handler is None:
             allowed = [m for (m, p) in ROUTES if p == path]
             status = "405 Method Not Allowed" if allowed else "404 Not Found"
-            start_response(status, [("Content-Type", "text/plain")])
-            return [status.encode()]
+            return text_response(status, status)
         length = int(environ.get("CONTENT_LENGTH") or 0)
         if length > MAX_BODY:
-            start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
-            return [b"request body too large"]
-        body = environ["wsgi.input"].read(length) if length else b""
-        status, headers, payload = route(rt, environ, body)
+            return text_response("413 Payload Too Large", "request body too large")
+        return handler(rt, environ, _read(environ))
+
+    def wsgi(environ: dict[str, Any], start_response):
+        status, headers, payload = route(environ)
         start_response(status, [*headers, ("Content-Length", str(len(payload)))])
         return [payload]
 

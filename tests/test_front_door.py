@@ -1,0 +1,224 @@
+"""The front door: whatever arrives over HTTP, nothing happens before Slack's signature holds, and
+a refused request leaves no trace anywhere: no Web API call, no response_url POST, nothing stored."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from bot import slack_signature
+from bot.sandbox.driver import sign
+from bot.sandbox.seed import SALES, SAM
+from bot.sandbox.stack import SandboxStack
+
+
+class Capture:
+    """A local server that records every request it gets: where an attacker points response_url."""
+
+    def __init__(self):
+        self.hits: list[tuple[str, bytes]] = []
+        capture = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                capture.hits.append((self.path, self.rfile.read(int(self.headers.get("Content-Length") or 0))))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_PUT = do_POST
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def capture() -> Iterator[Capture]:
+    c = Capture()
+    yield c
+    c.stop()
+
+
+class Door:
+    """Raw requests into the stack's HTTP server, and the check that nothing happened after them."""
+
+    def __init__(self, stack: SandboxStack, capture: Capture):
+        self.stack, self.capture = stack, capture
+        self.http = httpx.Client(base_url=stack.server.url, timeout=10)
+        self.calls_before = len(stack.state.calls)
+
+    def command_body(self, text: str = "whoami") -> str:
+        """A slash command whose response_url points at the capture server (as an attacker would)."""
+        return urlencode({
+            "token": "x", "team_id": self.stack.state.team_id, "team_domain": "truce-demo", "channel_id": SALES,
+            "channel_name": "sales", "user_id": SAM, "user_name": "sam", "command": "/truce", "text": text,
+            "api_app_id": "A0TRUCE", "response_url": self.capture.url, "trigger_id": "1.2.3",
+        })
+
+    def post(self, body: str | bytes, headers: dict[str, str], path: str = "/slack/events") -> httpx.Response:
+        content = body.encode() if isinstance(body, str) else body
+        return self.http.post(path, content=content, headers=[(k, v.encode("utf-8")) for k, v in headers.items()])
+
+    def signed(self, body: str | bytes, *, timestamp: str | None = None, secret: str | None = None,
+               content_type: str = "application/x-www-form-urlencoded") -> dict[str, str]:
+        ts = timestamp or str(int(time.time()))
+        raw = body.encode() if isinstance(body, str) else body
+        return {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": slack_signature.signature(secret or self.stack.secret, ts, raw)}
+
+    def assert_nothing_happened(self) -> None:
+        self.stack.settle()
+        state = self.stack.state
+        assert state.calls[self.calls_before:] == [], "a Web API call was made"
+        assert self.capture.hits == [], "a request reached the response_url"
+        assert state.ephemerals == [] and state.open_views() == [] and state.home == {}
+        assert all(not ch.messages for ch in state.channels.values())
+
+
+@pytest.fixture
+def door(stack, capture) -> Door:
+    return Door(stack, capture)
+
+
+# --- Slack's signature, before anything else --------------------------------------------------
+
+# Slack's published example (api.slack.com/authentication/verifying-requests-from-slack).
+VECTOR_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+VECTOR_TS = "1531420618"
+VECTOR_BODY = (
+    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V"
+    "&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text="
+    "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN"
+    "&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+)
+VECTOR_SIGNATURE = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+
+
+def test_the_check_agrees_with_slacks_published_example_and_slack_sdk():
+    environ = {"HTTP_X_SLACK_REQUEST_TIMESTAMP": VECTOR_TS, "HTTP_X_SLACK_SIGNATURE": VECTOR_SIGNATURE}
+    at = lambda: 1531420618.0  # noqa: E731
+    assert slack_signature.problem(environ, VECTOR_BODY.encode(), VECTOR_SECRET, clock=at) is None
+    assert slack_signature.problem(environ, VECTOR_BODY.encode() + b"x", VECTOR_SECRET, clock=at) == \
+        "X-Slack-Signature does not match."
+    assert slack_signature.problem(environ, VECTOR_BODY.encode(), VECTOR_SECRET, clock=lambda: 1531420618.0 + 301) \
+        == "X-Slack-Request-Timestamp is more than 5 minutes from now."
+    verifier = SignatureVerifier(VECTOR_SECRET, clock=type("C", (), {"now": lambda self: 1531420618.0})())
+    assert verifier.is_valid(VECTOR_BODY, VECTOR_TS, slack_signature.signature(VECTOR_SECRET, VECTOR_TS,
+                                                                               VECTOR_BODY.encode()))
+
+
+def test_the_attack_from_the_issue_reaches_nobody(door):
+    """A signed-looking command with timestamp `now` and a response_url pointing at a local server:
+    it used to make Bolt's check raise, and Bolt's error handler then trusted the body and POSTed
+    an error note to that response_url."""
+    body = door.command_body()
+    response = door.post(body, {"Content-Type": "application/x-www-form-urlencoded",
+                                "X-Slack-Request-Timestamp": "now", "X-Slack-Signature": "v0=" + "0" * 64})
+    assert response.status_code == 401
+    assert response.text == "X-Slack-Request-Timestamp is not a Unix time."
+    door.assert_nothing_happened()
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+TIMESTAMPS = {
+    "missing": None,
+    "empty": "",
+    "now": "now",
+    "negative": "-1",
+    "plus sign": lambda: f"+{_now()}",
+    "underscore": lambda: f"{_now()}"[:4] + "_" + f"{_now()}"[4:],
+    "fraction": "1700000000.5",
+    "exponent": "1e9",
+    "arabic-indic digits": "\u0661\u0667" + "\u0660" * 8,  # int() reads them as 1700000000
+    "4,301 digits": "9" * 4301,
+    "20 digits": "9" * 20,
+    "stale": lambda: str(_now() - 6 * 60),
+    "future": lambda: str(_now() + 6 * 60),
+}
+
+
+@pytest.mark.parametrize("case", TIMESTAMPS)
+def test_a_bad_timestamp_is_401_before_anything_reads_the_body(door, case):
+    value = TIMESTAMPS[case]
+    value = value() if callable(value) else value
+    body = door.command_body()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if value is not None:
+        headers["X-Slack-Request-Timestamp"] = value
+        # correctly signed over that timestamp when it can be, so only the timestamp is wrong
+        headers["X-Slack-Signature"] = sign(door.stack.secret, value, body) if value.isascii() else "v0=" + "0" * 64
+    else:
+        headers["X-Slack-Signature"] = "v0=" + "0" * 64
+    response = door.post(body, headers)
+    assert response.status_code == 401
+    assert response.text.startswith("X-Slack-Request-Timestamp")
+    door.assert_nothing_happened()
+
+
+SIGNATURES = {
+    "missing": None,
+    "empty": "",
+    "short": "v0=abc",
+    "other version": "v1=" + "0" * 64,
+    "upper-case hex": lambda door, body, ts: sign(door.stack.secret, ts, body).upper().replace("V0=", "v0="),
+    "non-ascii": "v0=" + "é" * 64,
+    "two values": lambda door, body, ts: sign(door.stack.secret, ts, body) + ", v0=" + "0" * 64,
+    "another body's": lambda door, body, ts: sign(door.stack.secret, ts, body + "&x=1"),
+    "wrong secret": lambda door, body, ts: sign("not-the-secret", ts, body),
+}
+
+
+@pytest.mark.parametrize("case", SIGNATURES)
+def test_a_bad_signature_is_401_and_nothing_happens(door, case):
+    body, ts = door.command_body(), str(_now())
+    value = SIGNATURES[case]
+    value = value(door, body, ts) if callable(value) else value
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts}
+    if value is not None:
+        headers["X-Slack-Signature"] = value
+    response = door.post(body, headers)
+    assert response.status_code == 401
+    assert response.text.startswith("X-Slack-Signature")
+    door.assert_nothing_happened()
+
+
+def test_a_correctly_signed_command_still_works(door):
+    body = door.command_body("help")
+    response = door.post(body, door.signed(body))
+    assert response.status_code == 200 and "/truce setup" in response.json()["text"]
+
+
+def test_in_socket_mode_nothing_is_taken_over_http(db, capture):
+    """Socket Mode has no signing secret: a body 'signed' with any value is not Slack's."""
+    stack = SandboxStack(engine=db, SLACK_SIGNING_SECRET=None)
+    try:
+        door = Door(stack, capture)
+        body = door.command_body()
+        for secret in ("socket-mode-does-not-sign", "anything"):
+            response = door.post(body, door.signed(body, secret=secret))
+            assert response.status_code == 404
+        door.assert_nothing_happened()
+    finally:
+        stack.stop()
