@@ -19,6 +19,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from bot import slack_signature
 from bot.db import ping
 from bot.runtime import Runtime
+from bot.web_input import HttpError, read_body
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,12 @@ log = logging.getLogger(__name__)
 Response = tuple[str, list[tuple[str, str]], bytes]
 Route = Callable[[Runtime, dict[str, Any], bytes], Response]
 ROUTES: dict[tuple[str, str], Route] = {}
-MAX_BODY = 1_000_000
+# Bodies are refused (413) before they are read when larger than these. Slack's own are small: a
+# message is at most 40,000 characters and a modal at most 100 blocks; the largest, a message edit
+# carrying the message twice, or a submitted modal, stays well under 1 MiB even when every character
+# is escaped. The feature routes take one small JSON object (a satisfaction score) or nothing.
+SLACK_BODY_CAP = 1024 * 1024
+ROUTE_BODY_CAP = 64 * 1024
 SLACK_EVENTS = "/slack/events"
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 
@@ -63,18 +69,13 @@ def _from_bolt(resp: BoltResponse) -> Response:
     return f"{resp.status} {HTTPStatus(resp.status).phrase}", headers, body
 
 
-def _read(environ: dict[str, Any]) -> bytes:
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    return environ["wsgi.input"].read(length) if length else b""
-
-
 def make_wsgi(rt: Runtime, app: App):
     secret = rt.settings.slack_signing_secret
 
     def slack_events(environ: dict[str, Any]) -> Response:
         if not secret:  # Socket Mode: Slack's traffic comes over the socket, and nothing here is signed
             return text_response("404 Not Found", "Slack events come over Socket Mode here.")
-        body = _read(environ)
+        body = read_body(environ, SLACK_BODY_CAP)
         # Nothing happens before authenticity: no parser, middleware, listener or error handler sees
         # a body whose signature does not hold (Bolt checks it once more, after us).
         reason = slack_signature.problem(environ, body, secret)
@@ -103,13 +104,13 @@ def make_wsgi(rt: Runtime, app: App):
             allowed = [m for (m, p) in ROUTES if p == path]
             status = "405 Method Not Allowed" if allowed else "404 Not Found"
             return text_response(status, status)
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        if length > MAX_BODY:
-            return text_response("413 Payload Too Large", "request body too large")
-        return handler(rt, environ, _read(environ))
+        return handler(rt, environ, read_body(environ, ROUTE_BODY_CAP))
 
     def wsgi(environ: dict[str, Any], start_response):
-        status, headers, payload = route(environ)
+        try:
+            status, headers, payload = route(environ)
+        except HttpError as exc:
+            status, headers, payload = text_response(exc.status, exc.reason)
         start_response(status, [*headers, ("Content-Length", str(len(payload)))])
         return [payload]
 

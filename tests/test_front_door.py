@@ -3,6 +3,8 @@ a refused request leaves no trace anywhere: no Web API call, no response_url POS
 
 from __future__ import annotations
 
+import http.client
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -13,7 +15,7 @@ import httpx
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from bot import slack_signature
+from bot import slack_signature, web
 from bot.sandbox.driver import sign
 from bot.sandbox.seed import SALES, SAM
 from bot.sandbox.stack import SandboxStack
@@ -222,3 +224,63 @@ def test_in_socket_mode_nothing_is_taken_over_http(db, capture):
         door.assert_nothing_happened()
     finally:
         stack.stop()
+
+
+# --- bodies: their size known and capped before they are read ---------------------------------
+
+
+def raw_request(base_url: str, head: str, body: bytes = b"", *, close_write: bool = False) -> tuple[int, bytes]:
+    """Send bytes exactly as given (no client fixes the headers up) and read the answer."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head.replace("\n", "\r\n").encode("latin-1") + b"\r\n" + body)
+        if close_write:
+            sock.shutdown(socket.SHUT_WR)
+        answer = http.client.HTTPResponse(sock)
+        answer.begin()
+        return answer.status, answer.read()
+
+
+# Every HTTP route (the feature routes are registered when the app is built, after collection).
+ROUTES = [("POST", "/slack/events"), ("GET", "/healthz"), ("POST", "/webhooks/csat"), ("GET", "/export/plan.csv")]
+
+
+def test_the_tables_here_name_every_route(stack):
+    assert {("POST", web.SLACK_EVENTS), *web.ROUTES} == set(ROUTES)
+
+
+def _head(method: str, path: str, *lines: str) -> str:
+    return "\n".join([f"{method} {path} HTTP/1.1", "Host: truce", "Content-Type: application/json", *lines, ""])
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_a_body_without_a_usable_length_is_refused_before_it_is_read(door, method, path):
+    url = door.stack.server.url
+    cap = web.SLACK_BODY_CAP if path == web.SLACK_EVENTS else web.ROUTE_BODY_CAP
+    if method == "POST":  # a body with no length: the server cannot know where it ends
+        assert raw_request(url, _head(method, path), b'{"a": 1}', close_write=True)[0] == 411
+    assert raw_request(url, _head(method, path, "Content-Length: abc"), b"abc")[0] == 400
+    assert raw_request(url, _head(method, path, "Content-Length: -1"), b"")[0] == 400
+    # Announced larger than the cap: answered at once, though not one byte of it was sent.
+    started = time.monotonic()
+    status, text = raw_request(url, _head(method, path, f"Content-Length: {10**12}"))
+    assert status == 413 and b"larger than" in text
+    assert raw_request(url, _head(method, path, f"Content-Length: {cap + 1}"))[0] == 413
+    assert time.monotonic() - started < 5
+    # Shorter than announced (the sender gave up): refused, not waited for forever.
+    assert raw_request(url, _head(method, path, "Content-Length: 100"), b'{"a": 1}', close_write=True)[0] == 400
+    # Chunked: this (test) server does not decode chunked bodies, so it asks for a length.
+    assert raw_request(url, _head(method, path, "Transfer-Encoding: chunked"), b"8\r\n{\"a\": 1}\r\n0\r\n\r\n")[0] \
+        == 411
+    door.assert_nothing_happened()
+
+
+def test_exactly_content_length_bytes_are_read(door):
+    """Bytes after the announced length are not part of the body: the signature over the body holds
+    and the smuggled tail is never seen."""
+    body = door.command_body("help").encode()
+    headers = door.signed(body)
+    head = _head("POST", web.SLACK_EVENTS, *(f"{k}: {v}" for k, v in headers.items() if k != "Content-Type"),
+                 f"Content-Length: {len(body)}").replace("application/json", headers["Content-Type"])
+    status, text = raw_request(door.stack.server.url, head, body + b"&text=whoami+smuggled")
+    assert status == 200 and b"/truce setup" in text
