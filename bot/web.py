@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
+import uuid
 from collections.abc import Callable
 from http import HTTPStatus
 from socketserver import ThreadingMixIn
 from typing import Any
+from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
-from bot import slack_signature
+from bot import slack_body, slack_signature
 from bot.db import ping
 from bot.runtime import Runtime
 from bot.web_input import HttpError, read_body
@@ -35,6 +38,13 @@ SLACK_BODY_CAP = 1024 * 1024
 ROUTE_BODY_CAP = 64 * 1024
 SLACK_EVENTS = "/slack/events"
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
+# The query parameters of the OAuth routes, as Slack and Truce's own state store make them.
+OAUTH_PARAMS = {
+    "state": re.compile(r"[A-Za-z0-9_-]{1,128}"),
+    "code": re.compile(r"[A-Za-z0-9._-]{1,512}"),
+    "error": re.compile(r"[A-Za-z0-9._-]{1,128}"),
+    "team": re.compile(r"[A-Z0-9]{1,32}"),
+}
 
 
 def json_response(status: str, data: Any) -> Response:
@@ -81,11 +91,14 @@ def make_wsgi(rt: Runtime, app: App):
         reason = slack_signature.problem(environ, body, secret)
         if reason is not None:
             return text_response("401 Unauthorized", reason)
-        request = BoltRequest(body=body.decode("utf-8"), query=environ.get("QUERY_STRING", ""),
-                              headers=_headers(environ))
-        return _from_bolt(app.dispatch(request))
+        return _from_bolt(app.dispatch(slack_body.bolt_request(environ, body)))
 
     def oauth(environ: dict[str, Any]) -> Response:
+        # Not signed (a browser comes here): only parameters shaped as Slack makes them go further.
+        for name, values in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items():
+            shape = OAUTH_PARAMS.get(name)
+            if shape is not None and not all(shape.fullmatch(v) for v in values):
+                return text_response("400 Bad Request", f"The {name} parameter is malformed.")
         request = BoltRequest(body="", query=environ.get("QUERY_STRING", ""), headers=_headers(environ))
         if environ.get("PATH_INFO") == OAUTH_PATHS[0]:
             return _from_bolt(app.oauth_flow.handle_installation(request))
@@ -111,6 +124,12 @@ def make_wsgi(rt: Runtime, app: App):
             status, headers, payload = route(environ)
         except HttpError as exc:
             status, headers, payload = text_response(exc.status, exc.reason)
+        except Exception:  # the last resort: a bug of Truce's, logged with an id, never a traceback out
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("error %s answering %s %s", error_id, environ.get("REQUEST_METHOD"),
+                          environ.get("PATH_INFO"))
+            status, headers, payload = text_response("500 Internal Server Error",
+                                                     f"Truce failed on its side (error id {error_id}).")
         start_response(status, [*headers, ("Content-Length", str(len(payload)))])
         return [payload]
 

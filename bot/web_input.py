@@ -1,8 +1,9 @@
 """What every HTTP request's input goes through before Truce acts on it: the body's size is known
-and capped before a byte is read."""
+and capped before a byte is read, and JSON is taken apart only into what Truce can store."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -47,3 +48,59 @@ def read_body(environ: dict[str, Any], cap: int) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+def media_type(environ: dict[str, Any]) -> str:
+    """`application/json` of `Application/JSON; charset=utf-8`."""
+    return environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+
+
+def storable(text: str) -> bool:
+    """Text a database can hold: no NUL character (PostgreSQL refuses it) and no lone surrogate
+    (JSON's `\\ud800` escape, which is not a character and cannot be encoded)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _all_storable(data: Any) -> bool:
+    stack = [data]  # iterative: as deep as the JSON parser allowed, without recursing again
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not storable(item):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def json_object(text: str | bytes, what: str = "The body") -> dict[str, Any]:
+    """A JSON object, or HttpError 400: not UTF-8, not JSON, nested too deep, NaN/Infinity, a
+    number too long to be one, an array or a scalar, or text that cannot be stored."""
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        data = json.loads(text, parse_constant=_no_constant)
+    except UnicodeDecodeError:
+        raise HttpError("400 Bad Request", f"{what} is not UTF-8.") from None
+    except RecursionError:
+        raise HttpError("400 Bad Request", f"{what} is nested too deeply.") from None
+    except ValueError:  # JSONDecodeError, and integers longer than Python converts
+        raise HttpError("400 Bad Request", f"{what} is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise HttpError("400 Bad Request", f"{what} must be a JSON object.")
+    if not _all_storable(data):
+        raise HttpError("400 Bad Request", f"{what} contains a NUL character or an invalid \\u escape.")
+    return data

@@ -4,6 +4,8 @@ a refused request leaves no trace anywhere: no Web API call, no response_url POS
 from __future__ import annotations
 
 import http.client
+import json
+import re
 import socket
 import threading
 import time
@@ -284,3 +286,225 @@ def test_exactly_content_length_bytes_are_read(door):
                  f"Content-Length: {len(body)}").replace("application/json", headers["Content-Type"])
     status, text = raw_request(door.stack.server.url, head, body + b"&text=whoami+smuggled")
     assert status == 200 and b"/truce setup" in text
+
+
+# --- malformed bodies: 401 unsigned, 400 signed; never a 500, never a Slack call ---------------
+
+JSON, FORM = "application/json", "application/x-www-form-urlencoded"
+
+
+def _payload(data: object) -> bytes:
+    return urlencode({"payload": json.dumps(data)}).encode()
+
+
+def _command(capture_url: str, **changes: str) -> bytes:
+    fields = {"team_id": "T0TRUCE", "user_id": SAM, "channel_id": SALES, "command": "/truce", "text": "whoami",
+              "response_url": capture_url, "trigger_id": "1.2.3", **changes}
+    return urlencode(fields).encode()
+
+
+# name -> (Content-Type, body); "{url}" in a body is the capture server's address
+MALFORMED = {
+    "invalid UTF-8 form": (FORM, b"command=%2Ftruce&text=\xff\xfe&response_url={url}"),
+    "invalid UTF-8 JSON": (JSON, b'{"type": "event_callback", "x": "\xff"}'),
+    "malformed JSON": (JSON, b'{"type": "event_callback", '),
+    "JSON array": (JSON, b'[{"type": "url_verification", "challenge": "x"}]'),
+    "JSON number": (JSON, b"42"),
+    "JSON string": (JSON, b'"event_callback"'),
+    "JSON null": (JSON, b"null"),
+    "NaN": (JSON, b'{"type": "event_callback", "n": NaN}'),
+    "5,000-digit number": (JSON, b'{"type": "event_callback", "n": ' + b"9" * 5000 + b"}"),
+    "nested 100,000 deep": (JSON, b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+    "NUL in JSON text": (JSON, b'{"type": "event_callback", "event": {"type": "app_mention", "text": "a\\u0000"}}'),
+    "lone surrogate": (JSON, b'{"type": "event_callback", "event": {"type": "app_mention", "text": "\\ud800"}}'),
+    "empty JSON object": (JSON, b"{}"),
+    "type not text": (JSON, b'{"type": 5}'),
+    "event a list": (JSON, b'{"type": "event_callback", "event": []}'),
+    "event without type": (JSON, b'{"type": "event_callback", "event": {"user": "U1"}}'),
+    "event user a number": (JSON, b'{"type": "event_callback", "event": {"type": "app_mention", "user": 5}}'),
+    "authorizations of numbers": (JSON, b'{"type": "event_callback", "authorizations": [5], '
+                                        b'"event": {"type": "app_mention"}}'),
+    "payload=%7Bx": (FORM, b"payload=%7Bx"),
+    "payload a list": (FORM, _payload([{"type": "block_actions"}])),
+    "payload a number": (FORM, b"payload=3"),
+    "payload null": (FORM, b"payload=null"),
+    "payload with NUL": (FORM, _payload({"type": "block_actions", "response_url": "{url}", "x": "\u0000"})),
+    "actions empty": (FORM, _payload({"type": "block_actions", "actions": [], "response_url": "{url}",
+                                      "user": {"id": SAM}, "team": {"id": "T0TRUCE"}})),
+    "actions of numbers": (FORM, _payload({"type": "block_actions", "actions": [1], "response_url": "{url}"})),
+    "user a number": (FORM, _payload({"type": "block_actions", "user": 7, "response_url": "{url}"})),
+    "form that is JSON": (FORM, b'{"type": "url_verification", "challenge": "x"}'),
+    "NUL in a command": (FORM, _command("{url}", text="who\u0000ami")),
+    "empty form": (FORM, b""),
+    "text/plain": ("text/plain", _command("{url}")),
+    "multipart": ("multipart/form-data; boundary=x",
+                  b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--'),
+    "no Content-Type": (None, _command("{url}")),
+}
+
+
+def _malformed(case: str, capture: Capture) -> tuple[dict[str, str], bytes]:
+    content_type, body = MALFORMED[case]
+    body = body.replace(b"{url}", capture.url.encode()).replace(
+        urlencode({"": "{url}"})[1:].encode(), urlencode({"": capture.url})[1:].encode())
+    return ({"Content-Type": content_type} if content_type else {}), body
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_a_malformed_body_is_401_unsigned_and_400_signed_with_nothing_done(door, case):
+    headers, body = _malformed(case, door.capture)
+    unsigned = door.post(body, {**headers, "X-Slack-Request-Timestamp": str(_now()),
+                                "X-Slack-Signature": "v0=" + "0" * 64})
+    assert unsigned.status_code == 401
+    signed_headers = door.signed(body)
+    signed_headers.pop("Content-Type")
+    signed = door.post(body, {**headers, **signed_headers})
+    assert signed.status_code == 400, signed.text
+    door.assert_nothing_happened()
+
+
+def test_a_command_saying_payload_is_not_lost(stack):
+    """Bolt reads any form with the word "payload" in it as interactivity, and found nothing to do."""
+    from bot.sandbox.seed import MARK, MARKETING
+
+    response = stack.driver.command(MARK, "/intel", "Acme's new API payload limits annoy buyers", channel=MARKETING)
+    assert response.status_code == 200
+    assert "payload limits" in stack.state.messages(SALES)[-1].blocks.__repr__()
+
+
+# --- the feature routes: the right 4xx for every bad input, nothing stored --------------------
+
+CSAT_BAD = {
+    "400-digit score": b'{"customer": "Acme", "score": ' + b"9" * 400 + b', "scale": 10}',
+    "5,000-digit score": b'{"customer": "Acme", "score": ' + b"9" * 5000 + b"}",
+    "nested 20,000 deep": b'{"customer": ' + b"[" * 20_000 + b"]" * 20_000 + b', "score": 1}',
+    "NUL in customer": b'{"customer": "Ac\\u0000me", "score": 7}',
+    "NUL in comment": b'{"customer": "Acme", "score": 7, "comment": "\\u0000"}',
+    "lone surrogate": b'{"customer": "\\udc00", "score": 7}',
+    "JSON array": b'[{"customer": "Acme", "score": 7}]',
+    "JSON number": b"7",
+    "malformed JSON": b'{"customer": "Acme", ',
+    "invalid UTF-8": b'{"customer": "Ac\xffme", "score": 7}',
+    "Infinity": b'{"customer": "Acme", "score": Infinity}',
+    "empty body": b"",
+}
+
+
+@pytest.fixture
+def csat_token(stack) -> str:
+    from bot.services import csat
+
+    with stack.rt.session() as s:
+        return csat.issue_token(session=s, team_id=stack.team_id, user_id=SAM)
+
+
+def _csat_rows(stack) -> int:
+    from sqlmodel import select
+
+    from bot.models import CsatScore
+
+    with stack.rt.session() as s:
+        return len(s.exec(select(CsatScore)).all())
+
+
+@pytest.mark.parametrize("case", CSAT_BAD)
+def test_the_csat_webhook_answers_bad_input_with_400_and_stores_nothing(door, csat_token, case):
+    body = CSAT_BAD[case]
+    json_headers = {"Content-Type": "application/json"}
+    assert door.post(body, json_headers, "/webhooks/csat").status_code == 401  # no token: not even read
+    assert door.post(body, {**json_headers, "Authorization": "Bearer été"}, "/webhooks/csat").status_code == 401
+    response = door.post(body, {**json_headers, "Authorization": f"Bearer {csat_token}"}, "/webhooks/csat")
+    assert response.status_code == 400, response.text
+    assert response.json()["ok"] is False and response.json()["error"] in ("invalid_json", "score_out_of_range")
+    assert _csat_rows(door.stack) == 0
+    door.assert_nothing_happened()
+
+
+def test_the_csat_webhook_wants_json(door, csat_token):
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", ""):
+        response = door.post(b'{"customer": "Acme", "score": 7}',
+                             {"Content-Type": content_type, "Authorization": f"Bearer {csat_token}"}, "/webhooks/csat")
+        assert response.status_code == 400 and response.json()["error"] == "invalid_content_type"
+    good = door.post(b'{"customer": "Acme", "score": 7}', {"Content-Type": "application/json; charset=utf-8",
+                                                          "Authorization": f"Bearer {csat_token}"}, "/webhooks/csat")
+    assert good.status_code == 201 and _csat_rows(door.stack) == 1
+
+
+EXPORT_BAD = {  # query string, Authorization -> status, error
+    "non-ASCII bearer": ("team=T0TRUCE", "Bearer été", 401, "not_authed"),
+    "no team, global token": ("quarter=2027-Q1", "Bearer finance-global", 400, "team_required"),
+    "no team, no token": ("", None, 400, "team_required"),
+    "empty team": ("team=", "Bearer finance-global", 400, "team_required"),
+    "NUL in team": ("team=T0%00TRUCE", "Bearer finance-global", 404, "team_not_found"),
+    "NUL in team, no token": ("team=T0%00TRUCE", None, 401, "not_authed"),
+    "team of 5,000 characters": ("team=" + "T" * 5000, "Bearer finance-global", 404, "team_not_found"),
+    "invalid UTF-8 in team": ("team=T%FF", "Bearer finance-global", 404, "team_not_found"),
+    "NUL in quarter": ("team=T0TRUCE&quarter=2027%00Q1", "Bearer finance-global", 400, "invalid_quarter"),
+    "quarter of 5,000 characters": ("team=T0TRUCE&quarter=" + "9" * 5000, "Bearer finance-global", 400,
+                                    "invalid_quarter"),
+}
+
+
+@pytest.mark.parametrize("case", EXPORT_BAD)
+def test_the_plan_export_answers_bad_input_with_the_right_4xx(door, case):
+    query, auth, status, error = EXPORT_BAD[case]
+    door.stack.rt.settings.export_token = "finance-global"
+    headers = [("Authorization", auth.encode("utf-8"))] if auth else []
+    response = door.http.get("/export/plan.csv?" + query, headers=headers)
+    assert (response.status_code, response.json()["error"]) == (status, error)
+    door.assert_nothing_happened()
+
+
+# --- the OAuth routes (not signed: a browser comes there) -------------------------------------
+
+
+@pytest.fixture
+def distributed(db, capture):
+    stack = SandboxStack(engine=db, SLACK_BOT_TOKEN=None, SLACK_CLIENT_ID="1111.2222",
+                         SLACK_CLIENT_SECRET="client-secret", SLACK_AUTHORIZE_URL="https://slack.example/authorize")
+    yield Door(stack, capture)
+    stack.stop()
+
+
+OAUTH_BAD = [
+    "/slack/install?team=T0%00",
+    "/slack/install?team=" + "T" * 5000,
+    "/slack/oauth_redirect",
+    "/slack/oauth_redirect?state=%00&code=x",
+    "/slack/oauth_redirect?state=%FF%FE&code=x",
+    "/slack/oauth_redirect?state=" + "a" * 5000,
+    "/slack/oauth_redirect?state=abc&code=%00",
+    "/slack/oauth_redirect?error=%3Cscript%3E",
+    "/slack/oauth_redirect?state=abc&code=x",
+    "/slack/oauth_redirect?state=abc&state=%00",
+]
+
+
+@pytest.mark.parametrize("path", OAUTH_BAD)
+def test_the_oauth_routes_answer_bad_input_with_a_4xx(distributed, path):
+    for cookie in (None, "slack-app-oauth-state=abc", "slack-app-oauth-state=" + "x" * 3000):
+        response = distributed.http.get(path, headers={"Cookie": cookie} if cookie else {})
+        assert 400 <= response.status_code < 500, (cookie, response.status_code, response.text[:200])
+        assert "<script>" not in response.text
+    distributed.assert_nothing_happened()
+    with distributed.stack.rt.session() as s:
+        from sqlmodel import select
+
+        from bot.models import Installation
+
+        assert s.exec(select(Installation)).all() == []
+
+
+# --- the last resort ---------------------------------------------------------------------------
+
+
+def test_a_bug_is_a_500_with_an_error_id_in_the_log_and_no_traceback_out(door, monkeypatch, caplog):
+    def broken(rt, environ, body):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setitem(web.ROUTES, ("GET", "/healthz"), broken)
+    response = door.http.get("/healthz")
+    assert response.status_code == 500
+    error_id = re.search(r"error id ([0-9a-f]{8})", response.text).group(1)
+    assert "a bug of ours" not in response.text and "Traceback" not in response.text
+    assert f"error {error_id} answering GET /healthz" in caplog.text and "a bug of ours" in caplog.text
