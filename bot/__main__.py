@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 
 from bot.config import Mode, Settings, SettingsError, load_settings
@@ -21,64 +20,39 @@ def _logging(settings: Settings) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def _prepare(settings: Settings):
-    from bot import migrate
-    from bot.bootstrap import bootstrap
-    from bot.runtime import build_runtime
-
-    rt = build_runtime(settings)
-    migrate.upgrade(rt.engine)
-    bootstrap(rt)  # the token's workspace and its teams, before the first request
-    return rt
-
-
-def _start_scheduler(rt):
-    if not rt.settings.run_scheduler:
-        return None
-    from jobs.scheduler import build_scheduler
-
-    scheduler = build_scheduler(rt)
-    scheduler.start()
-    return scheduler
-
-
-def cmd_migrate(settings: Settings) -> None:
+def _migrate(settings: Settings) -> None:
     from bot import migrate
     from bot.db import make_engine
 
-    migrate.upgrade(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()  # before gunicorn forks its worker: no connection is shared with it
+
+
+def cmd_migrate(settings: Settings) -> None:
+    _migrate(settings)
     log.info("database migrated to the latest revision")
 
 
 def cmd_serve(settings: Settings) -> None:
-    from bot.app import build_app
-    from bot.web import HttpServer
+    from bot.server import TruceServer
 
     settings.require("slack_signing_secret")
     if not settings.oauth:
         settings.require("slack_bot_token")
-    rt = _prepare(settings)
-    server = HttpServer(rt, build_app(rt), port=settings.port)
-    _start_scheduler(rt)
-    log.info("Truce is listening on %s (POST /slack/events, GET /healthz)", server.url)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    server.serve_forever()
+    _migrate(settings)
+    TruceServer(settings).run()  # gunicorn: SIGTERM finishes in-flight requests, then stops
 
 
 def cmd_socket(settings: Settings) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from bot.app import build_app
-    from bot.web import HttpServer
+    from bot.server import TruceServer
 
     settings.require("slack_app_token", "slack_bot_token")
-    rt = _prepare(settings)
-    app = build_app(rt)
-    _start_scheduler(rt)
-    # Slack's traffic comes over the socket; the HTTP side still serves /healthz, webhooks and exports.
-    server = HttpServer(rt, app, port=settings.port).start()
-    log.info("Socket Mode; /healthz, webhooks and exports on %s", server.url)
-    SocketModeHandler(app, settings.slack_app_token).start()
+    _migrate(settings)
+    # Slack's traffic comes over the socket; the same server still serves /healthz, webhooks and exports.
+    TruceServer(settings, socket_mode=True).run()
 
 
 def cmd_sandbox(settings: Settings, script: str | None = None) -> None:

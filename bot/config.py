@@ -36,6 +36,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default="sqlite:///truce.db", alias="DATABASE_URL")
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
+    web_threads: int = Field(default=8, alias="TRUCE_WEB_THREADS", ge=1, le=64)  # gunicorn's request threads
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
 
     sales_channel: str | None = Field(default=None, alias="TRUCE_SALES_CHANNEL")

@@ -41,6 +41,19 @@ class Runtime:
     # the next requests at once (see `defer`).
     background: TrackingExecutor = field(
         default_factory=lambda: TrackingExecutor(BACKGROUND_WORKERS, name="truce-background"))
+    # What to stop when this process stops (see `shutdown`), e.g. its scheduler.
+    closers: list[Callable[[], object]] = field(default_factory=list)
+
+    def shutdown(self) -> None:
+        """The process is stopping: run `closers` (newest first; one failing does not keep the others
+        from running), then let the background pool finish what it was given."""
+        while self.closers:
+            closer = self.closers.pop()
+            try:
+                closer()
+            except Exception:
+                log.exception("shutting down: %s failed", getattr(closer, "__name__", closer))
+        self.background.shutdown(wait=True)
 
     def defer(self, fn: Callable[..., object], /, *args, **kwargs) -> Future:
         """Run `fn` in the background pool. It must report its own failures to the person

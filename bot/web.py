@@ -1,7 +1,8 @@
 """The HTTP side: POST /slack/events (Slack's signature checked on the raw bytes, then Bolt),
 the OAuth install routes, GET /healthz, and routes features add (webhooks, exports).
 
-`make_wsgi` is the WSGI app; `HttpServer` serves it with the standard library's threaded server."""
+`make_wsgi` is the WSGI app; production serves it with gunicorn (`bot.server`). `HttpServer` below,
+the standard library's threaded server, is for the sandbox and the tests only."""
 
 from __future__ import annotations
 
@@ -148,7 +149,8 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class HttpServer:
-    """Serves Truce's WSGI app on host:port (port 0 picks a free one) in a background thread."""
+    """The standard library's threaded WSGI server, for the sandbox and the tests only (production runs
+    gunicorn: `bot.server`). Serves Truce on host:port (port 0 picks a free one) in a background thread."""
 
     def __init__(self, rt: Runtime, app: App, *, host: str = "0.0.0.0", port: int = 3000):
         self._server = make_server(host, port, make_wsgi(rt, app), server_class=_ThreadingWSGIServer,
