@@ -2,8 +2,8 @@
 
 Truce runs exactly as in production (`python -m bot serve`, its scheduler on) against the Slack
 emulator; a mixed workload of signed requests (help, intel shares and searches, unhappiness reports
-and claims, agenda items, Home tabs) is sent in rounds, and the process's resident memory (VmRSS)
-is read from /proc after each round; its peak (VmHWM) at the end.
+and claims, agenda items, Home tabs) is sent in rounds, and the resident memory (VmRSS) of the process
+serving them (gunicorn's one worker) is read from /proc after each round; its peak (VmHWM) at the end.
 
 Goals: peak resident memory under 250 MB; between the end of the first half and the end of the
 run, growth under 10 % (no leak per request).
@@ -38,6 +38,14 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _worker(pid: int) -> int:
+    """`python -m bot serve` is gunicorn's arbiter; Truce itself runs in its one worker process."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    if len(children) != 1:
+        raise RuntimeError(f"expected one gunicorn worker under {pid}, found {children}")
+    return int(children[0])
 
 
 def _status(pid: int) -> dict[str, float]:
@@ -92,14 +100,15 @@ def run(rounds: int, database_url: str | None) -> dict:
             except httpx.TransportError:
                 time.sleep(0.2)
         driver = SlackDriver(app_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=secret, emulator=emu)
-        start = _status(proc.pid)["VmRSS"]
+        worker = _worker(proc.pid)
+        start = _status(worker)["VmRSS"]
         samples, requests, t0 = [], 0, time.monotonic()
         for n in range(rounds):
             requests += _round(driver, emu, n)
-            samples.append(_status(proc.pid)["VmRSS"])
+            samples.append(_status(worker)["VmRSS"])
         elapsed = time.monotonic() - t0
         time.sleep(2)  # let deliveries finish
-        end = _status(proc.pid)
+        end = _status(worker)
     finally:
         proc.terminate()
         proc.wait(20)

@@ -1,91 +1,112 @@
 """`python -m bot [serve|socket|migrate|sandbox]` — the one entry point.
 
 With no sub-command: Socket Mode when SLACK_APP_TOKEN is set, HTTP when the bot token and
-signing secret are, and the local sandbox otherwise.
+signing secret are, and the local sandbox otherwise. Anything that keeps Truce from starting
+(a malformed setting, an unreachable database or Slack, a refused token) is one line on stderr
+and exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 
 from bot.config import Mode, Settings, SettingsError, load_settings
 
 log = logging.getLogger("truce")
+QUIET = ("alembic", "apscheduler")  # their INFO lines (each migration, each job added) only at DEBUG
+DEFAULT_DATABASE = "sqlite:///truce.db"
+
+
+class _BoltUnusedToken(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself, then warns that it goes unused beside
+    the client Truce gives it, which holds that very token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
 def _logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_BoltUnusedToken())
+    if settings.log_level != "DEBUG":
+        for name in QUIET:
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def _prepare(settings: Settings):
-    from bot import migrate
-    from bot.bootstrap import bootstrap
-    from bot.runtime import build_runtime
-
-    rt = build_runtime(settings)
-    migrate.upgrade(rt.engine)
-    bootstrap(rt)  # the token's workspace and its teams, before the first request
-    rt.start_sender()  # the outbox's delivery worker (bot/sender.py), in every serving process
-    return rt
-
-
-def _start_scheduler(rt):
-    if not rt.settings.run_scheduler:
-        return None
-    from jobs.scheduler import build_scheduler
-
-    scheduler = build_scheduler(rt)
-    scheduler.start()
-    return scheduler
-
-
-def cmd_migrate(settings: Settings) -> None:
+def _migrate(settings: Settings) -> None:
     from bot import migrate
     from bot.db import make_engine
 
-    migrate.upgrade(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()  # before gunicorn forks its worker: no connection is shared with it
+
+
+def _ready_for_slack(settings: Settings, *required: str, announce: str | None) -> None:
+    """The database first (whatever the tokens), then the tokens, then Slack; then migrate. Which mode
+    `python -m bot` chose (`announce`) is said once start-up can no longer fail on a setting."""
+    from bot.preflight import check_database, check_slack
+
+    check_database(settings)
+    settings.require(*required)
+    check_slack(settings)
+    _migrate(settings)
+    if announce:
+        log.info(announce)
+
+
+def cmd_migrate(settings: Settings) -> None:
+    from bot.preflight import check_database
+
+    check_database(settings)
+    _migrate(settings)
     log.info("database migrated to the latest revision")
 
 
-def cmd_serve(settings: Settings) -> None:
-    from bot.app import build_app
-    from bot.web import HttpServer
+def cmd_serve(settings: Settings, announce: str | None = None) -> None:
+    from bot.server import TruceServer
 
-    settings.require("slack_signing_secret")
-    if not settings.oauth:
-        settings.require("slack_bot_token")
-    rt = _prepare(settings)
-    server = HttpServer(rt, build_app(rt), port=settings.port)
-    _start_scheduler(rt)
-    log.info("Truce is listening on %s (POST /slack/events, GET /healthz)", server.url)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    server.serve_forever()
+    _ready_for_slack(settings, "slack_signing_secret", *(() if settings.oauth else ("slack_bot_token",)),
+                     announce=announce)
+    TruceServer(settings).run()  # gunicorn: SIGTERM finishes in-flight requests, then stops
 
 
-def cmd_socket(settings: Settings) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+def cmd_socket(settings: Settings, announce: str | None = None) -> None:
+    from bot.server import TruceServer
 
-    from bot.app import build_app
-    from bot.web import HttpServer
-
-    settings.require("slack_app_token", "slack_bot_token")
-    rt = _prepare(settings)
-    app = build_app(rt)
-    _start_scheduler(rt)
-    # Slack's traffic comes over the socket; the HTTP side still serves /healthz, webhooks and exports.
-    server = HttpServer(rt, app, port=settings.port).start()
-    log.info("Socket Mode; /healthz, webhooks and exports on %s", server.url)
-    SocketModeHandler(app, settings.slack_app_token).start()
+    _ready_for_slack(settings, "slack_app_token", "slack_bot_token", announce=announce)
+    # Slack's traffic comes over the socket; the same server still serves /healthz, webhooks and exports.
+    TruceServer(settings, socket_mode=True).run()
 
 
-def cmd_sandbox(settings: Settings, script: str | None = None) -> None:
+def cmd_sandbox(settings: Settings, script: str | None = None, announce: str | None = None) -> None:
+    from bot.preflight import check_database
     from bot.sandbox.shell import run_shell
 
+    if settings.database_url != DEFAULT_DATABASE:  # the default gives the sandbox a fresh database of its own
+        check_database(settings)
+    if announce:
+        log.info(announce)
     run_shell(settings, script=script)
+
+
+def _mode_line(command: str, settings: Settings) -> str:
+    reason = {
+        "socket": "SLACK_APP_TOKEN is set",
+        "serve": "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: installable through OAuth"
+        if settings.oauth and not settings.slack_bot_token
+        else "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set",
+        "sandbox": "no Slack tokens are set",
+    }[command]
+    return f"Starting Truce in {({'serve': 'HTTP'}).get(command, command)} mode ({reason})"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -97,25 +118,18 @@ def main(argv: list[str] | None = None) -> None:
     try:
         settings = load_settings()
         _logging(settings)
-        command = args.command
+        command, announce = args.command, None
         if command is None:
             command = {Mode.SOCKET: "socket", Mode.HTTP: "serve", Mode.SANDBOX: "sandbox"}[settings.mode]
-            reason = {
-                "socket": "SLACK_APP_TOKEN is set",
-                "serve": "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: installable through OAuth"
-                if settings.oauth and not settings.slack_bot_token
-                else "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set",
-                "sandbox": "no Slack tokens are set",
-            }[command]
-            log.info("Starting Truce in %s mode (%s)", {"serve": "HTTP"}.get(command, command), reason)
+            announce = _mode_line(command, settings)
         if command == "migrate":
             cmd_migrate(settings)
         elif command == "serve":
-            cmd_serve(settings)
+            cmd_serve(settings, announce)
         elif command == "socket":
-            cmd_socket(settings)
+            cmd_socket(settings, announce)
         else:
-            cmd_sandbox(settings, args.script)
+            cmd_sandbox(settings, args.script, announce)
     except SettingsError as exc:
         print(exc.code, file=sys.stderr)
         sys.exit(2)

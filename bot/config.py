@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 
@@ -36,6 +38,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default="sqlite:///truce.db", alias="DATABASE_URL")
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
+    web_threads: int = Field(default=8, alias="TRUCE_WEB_THREADS", ge=1, le=64)  # gunicorn's request threads
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
 
     sales_channel: str | None = Field(default=None, alias="TRUCE_SALES_CHANNEL")
@@ -55,6 +58,17 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):  # not a URL, or a port that is not a number
+            url = None
+        if url is None or url.get_backend_name() not in ("sqlite", "postgresql", "postgres"):
+            raise ValueError("must be sqlite:///path/to/truce.db or postgresql://user:password@host:5432/db")
+        return value
 
     @field_validator("log_level")
     @classmethod

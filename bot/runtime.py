@@ -51,6 +51,20 @@ class Runtime:
         default_factory=lambda: TrackingExecutor(BACKGROUND_WORKERS, name="truce-background"))
     # The outbox's delivery worker (bot.sender.Sender) once `start_sender()` ran: `rt.sender.kick()`.
     sender: object | None = None
+    # What to stop when this process stops (see `shutdown`), e.g. its scheduler.
+    closers: list[Callable[[], object]] = field(default_factory=list)
+
+    def shutdown(self) -> None:
+        """The process is stopping: run `closers` (newest first; one failing does not keep the others
+        from running), let the background pool finish what it was given, then stop the sender."""
+        while self.closers:
+            closer = self.closers.pop()
+            try:
+                closer()
+            except Exception:
+                log.exception("shutting down: %s failed", getattr(closer, "__name__", closer))
+        self.background.shutdown(wait=True)
+        self.stop_sender()  # it finishes the post in hand; what is left is sent by the next process
 
     def start_sender(self, **options):
         """Start the outbox's sender (once); options go to bot.sender.Sender (workers, poll)."""

@@ -1,22 +1,30 @@
-"""The HTTP side: POST /slack/events (Bolt), GET /healthz, and routes features add (webhooks,
-exports). A small threaded WSGI server from the standard library serves it."""
+"""The HTTP side: POST /slack/events (Slack's signature checked on the raw bytes, then Bolt),
+the OAuth install routes, GET /healthz, and routes features add (webhooks, exports).
+
+`make_wsgi` is the WSGI app; production serves it with gunicorn (`bot.server`). `HttpServer` below,
+the standard library's threaded server, is for the sandbox and the tests only."""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
+from http import HTTPStatus
 from socketserver import ThreadingMixIn
 from typing import Any
+from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt import App, BoltRequest, BoltResponse
 
-from bot import request_path
+from bot import request_path, slack_body, slack_signature
 from bot.db import ping
 from bot.runtime import Runtime
+from bot.web_input import HttpError, read_body
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +32,29 @@ log = logging.getLogger(__name__)
 Response = tuple[str, list[tuple[str, str]], bytes]
 Route = Callable[[Runtime, dict[str, Any], bytes], Response]
 ROUTES: dict[tuple[str, str], Route] = {}
-MAX_BODY = 1_000_000
+# Bodies are refused (413) before they are read when larger than these. Slack's own are small: a
+# message is at most 40,000 characters and a modal at most 100 blocks; the largest, a message edit
+# carrying the message twice, or a submitted modal, stays well under 1 MiB even when every character
+# is escaped. The feature routes take one small JSON object (a satisfaction score) or nothing.
+SLACK_BODY_CAP = 1024 * 1024
+ROUTE_BODY_CAP = 64 * 1024
+SLACK_EVENTS = "/slack/events"
+OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
+# The query parameters of the OAuth routes, as Slack and Truce's own state store make them.
+OAUTH_PARAMS = {
+    "state": re.compile(r"[A-Za-z0-9_-]{1,128}"),
+    "code": re.compile(r"[A-Za-z0-9._-]{1,512}"),
+    "error": re.compile(r"[A-Za-z0-9._-]{1,128}"),
+    "team": re.compile(r"[A-Z0-9]{1,32}"),
+}
 
 
 def json_response(status: str, data: Any) -> Response:
     return status, [("Content-Type", "application/json")], json.dumps(data).encode()
+
+
+def text_response(status: str, text: str) -> Response:
+    return status, [("Content-Type", "text/plain; charset=utf-8")], text.encode()
 
 
 def _healthz(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
@@ -40,31 +66,79 @@ def _healthz(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
 ROUTES[("GET", "/healthz")] = _healthz
 
 
-def make_wsgi(rt: Runtime, app: App):
-    bolt = SlackRequestHandler(app)
+def _headers(environ: dict[str, Any]) -> dict[str, str]:
+    headers = {k[5:].lower().replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.lower().replace("_", "-")] = environ[key]
+    return headers
 
-    def wsgi(environ: dict[str, Any], start_response):
+
+def _from_bolt(resp: BoltResponse) -> Response:
+    headers = [(name, value) for name, values in resp.headers.items() for value in values
+               if name.lower() != "content-length"]
+    body = resp.body if isinstance(resp.body, bytes) else str(resp.body or "").encode("utf-8")
+    return f"{resp.status} {HTTPStatus(resp.status).phrase}", headers, body
+
+
+def make_wsgi(rt: Runtime, app: App):
+    secret = rt.settings.slack_signing_secret
+
+    def slack_events(environ: dict[str, Any]) -> Response:
+        if not secret:  # Socket Mode: Slack's traffic comes over the socket, and nothing here is signed
+            return text_response("404 Not Found", "Slack events come over Socket Mode here.")
+        body = read_body(environ, SLACK_BODY_CAP)
+        # Nothing happens before authenticity: no parser, middleware, listener or error handler sees
+        # a body whose signature does not hold (Bolt checks it once more, after us).
+        reason = slack_signature.problem(environ, body, secret)
+        if reason is not None:
+            return text_response("401 Unauthorized", reason)
+        return _from_bolt(app.dispatch(slack_body.bolt_request(environ, body)))
+
+    def oauth(environ: dict[str, Any]) -> Response:
+        # Not signed (a browser comes here): only parameters shaped as Slack makes them go further.
+        for name, values in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items():
+            shape = OAUTH_PARAMS.get(name)
+            if shape is not None and not all(shape.fullmatch(v) for v in values):
+                return text_response("400 Bad Request", f"The {name} parameter is malformed.")
+        request = BoltRequest(body="", query=environ.get("QUERY_STRING", ""), headers=_headers(environ))
+        if environ.get("PATH_INFO") == OAUTH_PATHS[0]:
+            return _from_bolt(app.oauth_flow.handle_installation(request))
+        return _from_bolt(app.oauth_flow.handle_callback(request))
+
+    def route(environ: dict[str, Any]) -> Response:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
-        if path == "/slack/events" and method == "POST":
-            with request_path.serving() as after:
-                body = bolt(environ, start_response)
-            return AfterResponse(body, lambda: request_path.run_all(after))
-        if path in ("/slack/install", "/slack/oauth_redirect") and method == "GET" and rt.installations:
-            return bolt(environ, start_response)
-        route = ROUTES.get((method, path))
-        if route is None:
+        if path == SLACK_EVENTS:
+            if method != "POST":
+                return text_response("405 Method Not Allowed", "POST only.")
+            return slack_events(environ)
+        if path in OAUTH_PATHS and method == "GET" and app.oauth_flow is not None:
+            return oauth(environ)
+        handler = ROUTES.get((method, path))
+        if handler is None:
             allowed = [m for (m, p) in ROUTES if p == path]
             status = "405 Method Not Allowed" if allowed else "404 Not Found"
-            start_response(status, [("Content-Type", "text/plain")])
-            return [status.encode()]
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        if length > MAX_BODY:
-            start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
-            return [b"request body too large"]
-        body = environ["wsgi.input"].read(length) if length else b""
-        status, headers, payload = route(rt, environ, body)
+            return text_response(status, status)
+        return handler(rt, environ, read_body(environ, ROUTE_BODY_CAP))
+
+    def wsgi(environ: dict[str, Any], start_response):
+        # This thread answers: it never calls Slack, and the work handed over meanwhile starts once
+        # the answer is sent (bot/request_path.py). The OAuth routes answer a browser, not Slack: the
+        # redirect exchanges its code with Slack before answering.
+        browser = environ.get("PATH_INFO") in OAUTH_PATHS
+        with nullcontext([]) if browser else request_path.serving() as after:
+            try:
+                status, headers, payload = route(environ)
+            except HttpError as exc:
+                status, headers, payload = text_response(exc.status, exc.reason)
+            except Exception:  # the last resort: a bug of Truce's, logged with an id, never a traceback out
+                error_id = uuid.uuid4().hex[:8]
+                log.exception("error %s answering %s %s", error_id, environ.get("REQUEST_METHOD"),
+                              environ.get("PATH_INFO"))
+                status, headers, payload = text_response("500 Internal Server Error",
+                                                         f"Truce failed on its side (error id {error_id}).")
         start_response(status, [*headers, ("Content-Length", str(len(payload)))])
-        return [payload]
+        return AfterResponse([payload], lambda: request_path.run_all(after))
 
     return wsgi
 
@@ -80,12 +154,7 @@ class AfterResponse:
         return iter(self._body)
 
     def close(self) -> None:
-        try:
-            close = getattr(self._body, "close", None)
-            if close is not None:
-                close()
-        finally:
-            self._then()
+        self._then()
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -100,7 +169,8 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class HttpServer:
-    """Serves Truce's WSGI app on host:port (port 0 picks a free one) in a background thread."""
+    """The standard library's threaded WSGI server, for the sandbox and the tests only (production runs
+    gunicorn: `bot.server`). Serves Truce on host:port (port 0 picks a free one) in a background thread."""
 
     def __init__(self, rt: Runtime, app: App, *, host: str = "0.0.0.0", port: int = 3000):
         self._server = make_server(host, port, make_wsgi(rt, app), server_class=_ThreadingWSGIServer,

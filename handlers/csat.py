@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -18,6 +17,7 @@ from bot.services import csat, workspaces
 from bot.services.unhappy_prefs import get_prefs
 from bot.slack_text import echo, plain
 from bot.web import ROUTES, Response, json_response
+from bot.web_input import HttpError, json_object, media_type
 from handlers import csat_import, truce
 from handlers.common import admins_only, first_word, later, rt_of
 
@@ -91,9 +91,8 @@ def _bad(code: str, message: str) -> Response:
 
 def _token(environ: dict[str, Any]) -> str:
     auth = environ.get("HTTP_AUTHORIZATION", "")
-    if auth[:7].lower() == "bearer ":
-        return auth[7:].strip()
-    return environ.get("HTTP_X_TRUCE_TOKEN", "").strip()
+    token = auth[7:].strip() if auth[:7].lower() == "bearer " else environ.get("HTTP_X_TRUCE_TOKEN", "").strip()
+    return token if token.isascii() and token.isprintable() else ""
 
 
 def csat_webhook(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
@@ -104,14 +103,12 @@ def csat_webhook(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
         return json_response("401 Unauthorized", {
             "ok": False, "error": "invalid_token",
             "detail": "Send the workspace's token as 'Authorization: Bearer <token>' (see /truce csat token)."})
-    if "json" not in environ.get("CONTENT_TYPE", ""):
+    if media_type(environ) != "application/json" and not media_type(environ).endswith("+json"):
         return _bad("invalid_content_type", "Send JSON with 'Content-Type: application/json'.")
     try:
-        data = json.loads(body or b"")
-    except (ValueError, UnicodeDecodeError):
-        return _bad("invalid_json", "The body is not valid JSON.")
-    if not isinstance(data, dict):
-        return _bad("invalid_json", "The body must be a JSON object with customer, score and scale.")
+        data = json_object(body)
+    except HttpError as exc:
+        return _bad("invalid_json", f"{exc.reason} Send one object with customer, score and scale.")
     unknown = sorted(set(data) - {"customer", "score", "scale", "comment", "source"})
     if unknown:
         return _bad("unknown_field", f"Unknown field(s): {', '.join(unknown)}. "

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -28,6 +29,7 @@ from handlers.common import admins_only, first_word, input_value, later, rt_of, 
 
 log = logging.getLogger(__name__)
 EXPORT_PATH = "/export/plan.csv"
+TEAM_ID = re.compile(r"[A-Z0-9]{1,32}")  # a Slack workspace ID (T0123ABCD); anything else is no workspace
 
 
 def register(app: App) -> None:
@@ -192,19 +194,22 @@ def make_token(*, context, ws: Workspace) -> str:
 
 def export_route(rt: Runtime, environ: dict[str, Any], body: bytes) -> web.Response:
     query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+    team_id = query.get("team", "")
+    if not team_id:  # a workspace's own token means nothing without its workspace
+        return web.json_response("400 Bad Request", {"ok": False, "error": "team_required"})
     auth = environ.get("HTTP_AUTHORIZATION", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
-    team_id = query.get("team", "")
+    if token is not None and not (token.isascii() and token.isprintable()):
+        token = None  # no token Truce makes looks like that (and compare_digest refuses non-ASCII text)
     with rt.session() as session:
-        ws = session.get(Workspace, team_id) if team_id else None
+        ws = session.get(Workspace, team_id) if TEAM_ID.fullmatch(team_id) else None
         if not plans.token_allows(rt.settings, ws, token):
             status, headers, payload = web.json_response("401 Unauthorized", {
                 "ok": False, "error": "not_authed",
                 "hint": "Send Authorization: Bearer <TRUCE_EXPORT_TOKEN or the token from /joint plan token>"})
             return status, [*headers, ("WWW-Authenticate", 'Bearer realm="truce"')], payload
         if ws is None:
-            return web.json_response("404 Not Found" if team_id else "400 Bad Request",
-                                     {"ok": False, "error": "team_not_found" if team_id else "team_required"})
+            return web.json_response("404 Not Found", {"ok": False, "error": "team_not_found"})
         try:
             quarter = _quarter(query.get("quarter", ""), ws)
         except ScheduleError as exc:

@@ -1,4 +1,5 @@
-"""`python -m bot …`: settings errors, mode choice, and a real HTTP server answering in time."""
+"""`python -m bot …`: settings errors, mode choice, a real HTTP server answering in time, and start-up
+failures (database, Slack, token) told in one line with exit code 2."""
 
 from __future__ import annotations
 
@@ -111,3 +112,95 @@ def test_socket_mode_answers_a_command_over_the_websocket(tmp_path):
         _, err = proc.communicate(timeout=20)
         emulator.stop()
     assert "Starting Truce in socket mode (SLACK_APP_TOKEN is set)" in err
+
+
+# --- start-up that says what is wrong: one line on stderr, exit code 2 ------------------------
+
+
+def _start(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=_env(**env), timeout=60)
+
+
+def _one_line(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr  # no traceback, no log lines before it
+    return lines[0]
+
+
+HTTP_TOKENS = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": "s"}
+
+
+@pytest.mark.parametrize("tokens", [HTTP_TOKENS, {}], ids=["tokens set", "no tokens"])
+@pytest.mark.parametrize("args", [("serve",), (), ("migrate",)], ids=["serve", "no command", "migrate"])
+def test_a_malformed_database_url_is_one_line(tokens, args):
+    for url in ("nonsense", "mysql://u@h/db", "postgresql://u@h:port/db"):
+        line = _one_line(_start(*args, DATABASE_URL=url, **tokens))
+        assert line == ("Truce cannot start: DATABASE_URL must be sqlite:///path/to/truce.db or "
+                        "postgresql://user:password@host:5432/db.")
+
+
+@pytest.mark.parametrize("tokens", [HTTP_TOKENS, {}], ids=["tokens set", "no tokens"])
+@pytest.mark.parametrize("args", [("serve",), ("socket",), ("migrate",)])
+def test_an_unreachable_database_is_one_line_before_any_token_check(tokens, args):
+    line = _one_line(_start(*args, DATABASE_URL="postgresql://truce:secret@127.0.0.1:1/truce", **tokens))
+    assert line.startswith("Truce cannot start: the database at postgresql://truce:***@127.0.0.1:1/truce is "
+                           "unreachable (")
+    assert "Connection refused" in line and line.endswith("Check DATABASE_URL.")
+    assert "secret" not in line
+
+
+def test_an_unreachable_sqlite_file_is_one_line_in_the_sandbox_too():
+    line = _one_line(_start(DATABASE_URL="sqlite:////nonexistent/folder/truce.db"))
+    assert line == ("Truce cannot start: the database at sqlite:////nonexistent/folder/truce.db is unreachable "
+                    "(unable to open database file). Check DATABASE_URL.")
+
+
+@pytest.fixture
+def slack():
+    emulator = SlackEmulator(seed_state()).start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.mark.parametrize("args", [("serve",), ()], ids=["serve", "no command"])
+def test_a_revoked_or_unknown_token_is_one_line(tmp_path, slack, args):
+    env = {**HTTP_TOKENS, "SLACK_API_URL": slack.api_url, "DATABASE_URL": f"sqlite:///{tmp_path}/t.db"}
+    slack.state.fail_next("auth.test", error="token_revoked")
+    assert _one_line(_start(*args, **env)) == "Truce cannot start: Slack refused SLACK_BOT_TOKEN (token_revoked)."
+    unknown = _one_line(_start(*args, **{**env, "SLACK_BOT_TOKEN": "xoxb-not-a-token-slack-knows"}))
+    assert unknown == "Truce cannot start: Slack refused SLACK_BOT_TOKEN (invalid_auth)."
+
+
+def test_an_unreachable_slack_is_one_line(tmp_path):
+    closed = f"http://127.0.0.1:{_free_port()}/api/"
+    oauth = {"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c"}
+    for args, env in ((("serve",), HTTP_TOKENS), (("serve",), oauth),
+                      (("socket",), {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": "xapp-1"})):
+        line = _one_line(_start(*args, SLACK_API_URL=closed, DATABASE_URL=f"sqlite:///{tmp_path}/u.db", **env))
+        assert line == f"Truce cannot start: Slack is unreachable at {closed} ([Errno 111] Connection refused). " \
+                       "Check SLACK_API_URL."
+
+
+def test_a_normal_start_says_a_few_lines_and_nothing_else(tmp_path, database_url, slack):
+    port = _free_port()
+    db_url = database_url if not database_url.startswith("sqlite") else f"sqlite:///{tmp_path}/quiet.db"
+    env = _env(**HTTP_TOKENS, SLACK_API_URL=slack.api_url, DATABASE_URL=db_url, PORT=str(port), **seed_env())
+    proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    lines = [line.split(": ", 1)[1] for line in err.splitlines()]
+    assert lines == ["Starting Truce in HTTP mode (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set)",
+                     f"Truce is listening on port {port} (POST /slack/events, GET /healthz)",
+                     "Truce stopped"], err

@@ -93,13 +93,16 @@ def test_a_search_with_nul_answers(stack):
     assert stack.state.ephemerals_for(SAM)
 
 
-def test_csat_webhook_with_nul_and_a_lone_surrogate_is_stored_clean(stack):
+def test_csat_webhook_with_nul_or_a_lone_surrogate_is_refused_by_name(stack):
+    """A tool (not a person) sends the webhook: it is told what is wrong with its data, and nothing
+    is stored, rather than having it changed silently."""
     stack.driver.command(LEE, "/truce", "csat token")
     token = last_note(stack, LEE).split("`")[1]
-    body = json.dumps({"customer": "Acme\x00 Corp", "score": 4, "scale": 5, "comment": f"slow{LONE}\x00 support"})
-    response = httpx.post(stack.server.url + "/webhooks/csat", content=body.encode(),
-                          headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-    assert response.status_code == 201, response.text
+    for customer, comment in (("Acme\x00 Corp", "slow"), ("Acme Corp", f"slow{LONE} support")):
+        body = json.dumps({"customer": customer, "score": 4, "scale": 5, "comment": comment})
+        response = httpx.post(stack.server.url + "/webhooks/csat", content=body.encode(),
+                              headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        assert response.status_code == 400, response.text
+        assert "contains a NUL character or an invalid" in response.json()["detail"]
     with stack.rt.session() as s:
-        [score] = s.exec(select(CsatScore)).all()
-    assert (score.customer, score.comment) == ("Acme Corp", "slow\ufffd support")
+        assert s.exec(select(CsatScore)).all() == []

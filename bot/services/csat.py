@@ -62,9 +62,15 @@ def validate(*, customer, score, scale, comment=None, source=None, scale_given: 
         raise CsatError("invalid_scale", "scale must be 10 (scores 0-10) or 5 (scores 1-5).")
     if score is None:
         raise CsatError("missing_score", "score is required: a number on the chosen scale.")
-    if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
+    if isinstance(score, bool) or not isinstance(score, int | float):
         raise CsatError("invalid_score", "score must be a number.")
     low, high = SCALES[scale]
+    try:
+        score = float(score)
+    except OverflowError:  # an integer of hundreds of digits: no float holds it
+        raise CsatError("score_out_of_range", f"score is outside the {low}-{high} scale.") from None
+    if not math.isfinite(score):
+        raise CsatError("invalid_score", "score must be a number.")
     if not low <= score <= high:
         raise CsatError("score_out_of_range", f"score {score:g} is outside the {low}-{high} scale.")
     if comment is not None and not isinstance(comment, str):
