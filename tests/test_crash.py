@@ -5,6 +5,7 @@ was saved; nothing it did not answer is half-done."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -36,7 +37,9 @@ def _free_port() -> int:
 
 
 def _start(env: dict[str, str], port: int) -> subprocess.Popen:
-    server = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env,
+    # A session of its own: the kill takes gunicorn's master and its worker at once, as when the
+    # machine or container dies.
+    server = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -45,7 +48,7 @@ def _start(env: dict[str, str], port: int) -> subprocess.Popen:
                 return server
         except httpx.HTTPError:
             time.sleep(0.1)
-    server.kill()
+    os.killpg(server.pid, signal.SIGKILL)
     raise AssertionError("Truce did not start listening within 60 s")
 
 
@@ -82,7 +85,7 @@ def test_every_answered_command_survives_kill_9_and_is_posted_once(db, database_
                     answered.append((kind, words))
                     if len(answered) >= KILL_AFTER and not killed.is_set():
                         killed.set()
-                        server.send_signal(signal.SIGKILL)
+                        os.killpg(server.pid, signal.SIGKILL)
 
         threads = [threading.Thread(target=send, args=(i,)) for i in range(BURST)]
         for i, t in enumerate(threads):
@@ -106,7 +109,8 @@ def test_every_answered_command_survives_kill_9_and_is_posted_once(db, database_
             time.sleep(0.5)
         time.sleep(2)  # anything that would post twice has had its chance
     finally:
-        server.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
         emulator.stop()
 
