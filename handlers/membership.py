@@ -36,7 +36,7 @@ def member_joined(event: dict, context) -> None:
         else:
             members.joined(session=session, ws=ws, channel=channel, user_id=user_id, present=True)
     if bot_joined:  # after the answer: what waited for the invite goes out, and the teams are re-read
-        later(context, delivery.deliver_due, rt)
+        later(context, delivery.kick, rt)
         later(context, refresh_teams, rt, team_id)
 
 
