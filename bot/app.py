@@ -9,11 +9,9 @@ from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
-from sqlalchemy.exc import IntegrityError
 
-from bot import request_path
+from bot import event_once, request_path
 from bot.errors import make_error_handler
-from bot.models import ProcessedEvent
 from bot.runtime import Runtime
 from bot.services.workspaces import ensure_workspace
 from bot.single_workspace import only_the_tokens_workspace
@@ -52,39 +50,22 @@ def not_installed(body: dict[str, Any]) -> BoltResponse:
     return BoltResponse(status=200, body="")
 
 
-def _ignored_message(event: dict[str, Any]) -> bool:
-    """Plain channel messages change nothing in Truce: no need to remember them (only edits and
-    deletions of shared messages matter)."""
-    return event.get("type") == "message" and event.get("subtype") not in ("message_changed", "message_deleted")
-
-
-def _drop_event_retries(rt: Runtime):
-    """An Events API delivery is handled once, however often Slack retries it."""
-
-    def middleware(body: dict[str, Any], next):
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if not event_id or _ignored_message(body.get("event") or {}):
-            return next()
-        try:
-            with rt.session() as session:
-                session.add(ProcessedEvent(team_id=body.get("team_id") or "", event_id=event_id))
-        except IntegrityError:
-            log.info("event %s already handled; Slack retry ignored", event_id)
-            return BoltResponse(status=200, body="")
-        return next()
-
-    return middleware
-
-
 class TruceApp(App):
     """Bolt's App, with the threads that answer Slack marked (see bot/request_path.py)."""
 
+    rt: Runtime
+
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         if request_path.active():  # the HTTP layer marked it, and starts the work once it has answered
-            return super().dispatch(req)
+            return self._dispatch_once(req)
         with request_path.serving() as after:  # Socket Mode: the ack follows as soon as this returns
-            response = super().dispatch(req)
+            response = self._dispatch_once(req)
         request_path.run_all(after)
+        return response
+
+    def _dispatch_once(self, req: BoltRequest) -> BoltResponse:
+        response = super().dispatch(req)
+        event_once.finished(self.rt, req, response)
         return response
 
 
@@ -113,8 +94,9 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
     )
     app.use(only_the_tokens_workspace(rt))  # first: nothing runs for another workspace's request
     app.use(_attach_runtime(rt))
-    app.use(_drop_event_retries(rt))
+    app.use(event_once.middleware(rt))
     app.error(make_error_handler(rt))
+    app.rt = rt
     register_all(app)
     rt.task_functions.update(TASKS)
     return app

@@ -20,6 +20,7 @@ outcome (a crash, an unexpected error) still fails after MAX_ATTEMPTS and frees 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -141,6 +142,47 @@ def outcome(session: Session) -> list[Result]:
 
 def any_queued(results: list[Result]) -> bool:
     return any(r.status == "queued" for r in results)
+
+
+def settled(rt, ids: list[int], *, timeout: float = 10.0, poll: float = 0.05) -> list[Result]:
+    """What became of these rows, read from the database: sent (with channel and ts), failed, or
+    queued (waiting for a retry, an invite, or an earlier post into the same channel that waits for
+    one). A row on its way right now — in another sender's hands (what `deliver` reports as
+    "skipped"), or due behind posts that are going out — is waited for, up to `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        results, moving = _where_they_are(rt, ids)
+        if not moving or time.monotonic() >= deadline:
+            return results
+        time.sleep(poll)
+
+
+def _where_they_are(rt, ids: list[int]) -> tuple[list[Result], bool]:
+    t = now()
+    with session_scope(rt.engine) as session:
+        rows = {r.id: r for r in session.exec(select(Outbox).where(Outbox.id.in_(ids))).all()} if ids else {}
+        lanes = {(r.team_id, r.channel) for r in rows.values() if r.kind == "post" and r.status == PENDING}
+        waiting = session.exec(select(Outbox.team_id, Outbox.channel, Outbox.id).where(
+            Outbox.kind == "post", Outbox.status == PENDING,
+            or_(Outbox.last_error.is_not(None), Outbox.next_attempt_at > t))).all() if lanes else []
+    stuck = {}  # (team, channel) -> the first post there that waits for a retry or an invite
+    for team_id, channel, row_id in waiting:
+        stuck[(team_id, channel)] = min(row_id, stuck.get((team_id, channel), row_id))
+    results, moving = [], False
+    for row_id in ids:
+        row = rows.get(row_id)
+        if row is None:
+            continue
+        if row.status == SENT:
+            results.append(Result(row_id, "sent", channel=row.posted_channel, ts=row.posted_ts))
+        elif row.status in (FAILED, SUPERSEDED):
+            results.append(Result(row_id, "failed" if row.status == FAILED else "skipped", row.last_error))
+        else:
+            due = row.last_error is None and aware(row.next_attempt_at) <= t
+            blocked = stuck.get((row.team_id, row.channel), row_id + 1) < row_id
+            moving = moving or row.status == SENDING or (due and not blocked)
+            results.append(Result(row_id, "queued", row.last_error, channel=row.channel))
+    return results, moving
 
 
 # --- sending ---------------------------------------------------------------------------

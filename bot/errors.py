@@ -57,6 +57,8 @@ def make_error_handler(rt):
         what = _typed(body)
         if what:
             return _json({"response_type": "ephemeral", "text": text + typed_back(what)})
+        if body.get("type") == "event_callback":  # Slack retries it; bot/event_once.py lets the retry in
+            return BoltResponse(status=500, body="")
         if body.get("type") == "view_submission":
             block_id = _first_input_block(body)
             if block_id:  # the form stays open with everything typed, and says what happened

@@ -28,6 +28,7 @@ _lock = threading.Lock()
 
 
 BACKGROUND_WORKERS = 4
+URGENT_WORKERS = 8
 # Every Web API call gives up after this long. Slack answers in well under a second, so 10 s is
 # only reached when Slack is in real trouble; it stays under slack_sdk's default of 30 s so a call
 # Slack never answers frees its thread (a listener, a job, the outbox's sender) soon.
@@ -49,6 +50,10 @@ class Runtime:
     # the next requests at once (see `defer`).
     background: TrackingExecutor = field(
         default_factory=lambda: TrackingExecutor(BACKGROUND_WORKERS, name="truce-background"))
+    # Calls a person is waiting for — a form to open within its trigger's 3 seconds, a short note —
+    # never wait behind slow work (posting, reading messages, fetching pages): see `defer_urgent`.
+    urgent: TrackingExecutor = field(
+        default_factory=lambda: TrackingExecutor(URGENT_WORKERS, name="truce-urgent"))
     # The outbox's delivery worker (bot.sender.Sender) once `start_sender()` ran: `rt.sender.kick()`.
     sender: object | None = None
     # What to stop when this process stops (see `shutdown`), e.g. its scheduler.
@@ -63,6 +68,7 @@ class Runtime:
                 closer()
             except Exception:
                 log.exception("shutting down: %s failed", getattr(closer, "__name__", closer))
+        self.urgent.shutdown(wait=True)
         self.background.shutdown(wait=True)
         self.stop_sender()  # it finishes the post in hand; what is left is sent by the next process
 
@@ -83,7 +89,14 @@ class Runtime:
         """Run `fn` in the background pool: at once, or, from a thread answering Slack, as soon as
         the answer is sent. It must report its own failures to the person concerned; anything it
         lets escape is logged here, never lost silently."""
+        self._hand_over(self.background, fn, args, kwargs)
 
+    def defer_urgent(self, fn: Callable[..., object], /, *args, **kwargs) -> None:
+        """Like `defer`, in the pool for short calls a person is waiting for (views.open, a note)."""
+        self._hand_over(self.urgent, fn, args, kwargs)
+
+    @staticmethod
+    def _hand_over(pool: TrackingExecutor, fn: Callable[..., object], args, kwargs) -> None:
         def run() -> object:
             try:
                 return fn(*args, **kwargs)
@@ -91,9 +104,9 @@ class Runtime:
                 log.exception("background work %s failed", getattr(fn, "__name__", fn))
                 raise
 
-        self.background.reserve()
-        if not request_path.after_answer(lambda: self.background.submit_reserved(run)):
-            self.background.submit_reserved(run)
+        pool.reserve()
+        if not request_path.after_answer(lambda: pool.submit_reserved(run)):
+            pool.submit_reserved(run)
 
     def run_task(self, task_id: int) -> None:
         """Run a stored task (bot/tasks.py) in the background pool, after the answer to Slack."""

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from slack_sdk.webhook import WebhookClient
+
 from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+RESPONSE_TIMEOUT = 10  # seconds, as for every other Slack call
 
 
 def rt_of(context) -> Runtime:
@@ -55,11 +61,41 @@ def input_value(values: dict[str, Any], block_id: str, action_id: str) -> Any:
 
 
 def later(context, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
-    """Run `fn` after Slack has its answer, in the runtime's background pool: every Web API call a
-    listener makes goes here (or to the outbox), never on the thread that answers Slack."""
+    """Run `fn` once Slack has its answer: every Web API call a listener makes goes here (or to the
+    outbox), never on the thread that answers Slack. For short calls a person is waiting for —
+    opening a form (its trigger lasts 3 seconds), a note; slow work goes `in_background`."""
+    rt_of(context).defer_urgent(fn, *args, **kwargs)
+
+
+def in_background(context, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
+    """Like `later`, for slow work (posting and reporting where it landed, reading messages, refreshing
+    teams), so it never delays the short calls."""
     rt_of(context).defer(fn, *args, **kwargs)
 
 
 def tell_later(context, respond, text: str, *, blocks: Any = None, replace_original: bool = False) -> None:
-    """An ephemeral note to the person who clicked or submitted, sent after the answer."""
-    later(context, respond, text=text, blocks=blocks, response_type="ephemeral", replace_original=replace_original)
+    """An ephemeral note to the person who clicked or typed, sent (through the response_url) after the answer."""
+    later(context, send_response, respond.response_url, text=text, blocks=blocks, replace_original=replace_original)
+
+
+def replace_answer(respond, text: str, *, blocks: Any = None) -> None:
+    """Replace the command's own ephemeral answer (e.g. "Saved …") with `text`: one note, not two."""
+    send_response(respond.response_url, text=text, blocks=blocks, replace_original=True)
+
+
+def send_response(response_url: str | None, *, text: str, blocks: Any = None, replace_original: bool = False) -> None:
+    """POST an ephemeral message to a response_url with a bounded timeout (Bolt's `respond` waits up to
+    30 s). Failures are logged: the note is a courtesy, what it reports is already stored."""
+    if not response_url:
+        log.warning("no response_url to tell the person: %s", text[:80])
+        return
+    payload: dict[str, Any] = {"text": text, "response_type": "ephemeral", "replace_original": replace_original}
+    if blocks:
+        payload["blocks"] = [b if isinstance(b, dict) else b.to_dict() for b in blocks]
+    try:
+        response = WebhookClient(response_url, timeout=RESPONSE_TIMEOUT).send_dict(payload)
+    except OSError as exc:
+        log.warning("response_url failed: %r", exc)
+        return
+    if response.status_code != 200:
+        log.warning("response_url answered %s %s", response.status_code, response.body[:80])

@@ -18,9 +18,18 @@ from bot.models.intel import KINDS
 from bot.people import is_admin_or_lead
 from bot.services import intel, intel_reports, intel_text, workspaces
 from bot.services.intel_text import IntelInputError, ShareDraft
-from bot.slack_text import echo
+from bot.slack_text import echo, plain
 from handlers import intel_actions, intel_events
-from handlers.common import admins_only, first_word, input_value, later, rt_of, view_metadata
+from handlers.common import (
+    admins_only,
+    first_word,
+    in_background,
+    input_value,
+    later,
+    replace_answer,
+    rt_of,
+    view_metadata,
+)
 from handlers.intel_actions import run_search
 from handlers.intel_publish import permalink, publish, saved_note
 
@@ -50,10 +59,10 @@ def intel_command(ack: Ack, command: dict, client: WebClient, context, respond: 
         ack(text=help_text(Command.INTEL), blocks=help_blocks(Command.INTEL))
     elif word == "search":
         search_command(ack=ack, command=command, rest=rest, context=context)
-    elif word == "emoji" and len(rest.split()) <= 1:
-        ack(text=emoji_command(rest=rest, context=context, command=command))
+    elif word == "emoji" and len(rest.split()) <= 1:  # what they typed, not Slack's encoding of it
+        ack(text=emoji_command(rest=plain(rest), context=context, command=command))
     elif word == "digest" and len(rest.split()) <= 2:
-        ack(text=digest_command(rest=rest, context=context, command=command))
+        ack(text=digest_command(rest=plain(rest), context=context, command=command))
     else:
         share_command(ack=ack, command=command, client=client, context=context, respond=respond)
 
@@ -74,8 +83,8 @@ def share_command(*, ack: Ack, command: dict, client: WebClient, context, respon
         ack(text=f":warning: {exc}{typed_back(command)}")
         return
     ack(text=saved_note(channels))
-    later(context, publish, rt, client, team_id=team_id, share_id=share_id, user_id=user_id,
-          ids=rt.take_queued(session), tell=lambda note: respond(text=note, response_type="ephemeral"))
+    in_background(context, publish, rt, client, team_id=team_id, share_id=share_id, user_id=user_id,
+          ids=rt.take_queued(session), tell=lambda note: replace_answer(respond, note))
 
 
 # --- the modal: /intel alone, or the message shortcut ---------------------------------------------------
@@ -183,7 +192,7 @@ def modal_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
                    "with the other team. Click *Useful* on its post if it helped.")
         return
     ack()
-    later(context, publish, rt, client, team_id=team_id, share_id=share_id, user_id=user_id,
+    in_background(context, publish, rt, client, team_id=team_id, share_id=share_id, user_id=user_id,
           ids=rt.take_queued(session),
           tell=lambda note: delivery.send_ephemeral(client, channel=reply_in, user=user_id, text=note))
 

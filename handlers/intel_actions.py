@@ -18,7 +18,7 @@ from bot.ids import Command, IntelIds
 from bot.people import is_admin_or_lead
 from bot.services import intel, intel_search, intel_text, workspaces
 from bot.services.intel_text import IntelInputError
-from handlers.common import later, rt_of, tell_later
+from handlers.common import in_background, rt_of, send_response, tell_later
 from handlers.intel_publish import permalink
 
 log = logging.getLogger(__name__)
@@ -74,13 +74,14 @@ def discuss_clicked(ack: Ack, body: dict, client: WebClient, context, respond: R
     if note is not None:
         tell_later(context, respond, note)
         return
-    later(context, _discussion_opened, rt, client, respond, team_id=team_id, share_id=share_id, where=where,
+    in_background(context, _discussion_opened, rt, client, respond, team_id=team_id, share_id=share_id, where=where,
           ids=rt.take_queued(session))
 
 
 def _discussion_opened(rt, client: WebClient, respond: Respond, *, team_id: str, share_id: int, where: str,
                        ids: list[int]) -> None:
     delivery.deliver(rt, ids)
+    delivery.settled(rt, ids)
     with rt.session() as session:
         thread = intel.discussion_row(session=session, team_id=team_id, share_id=share_id)
         sent = (thread.posted_channel, thread.posted_ts) if thread and thread.status == delivery.SENT else None
@@ -93,7 +94,7 @@ def _discussion_opened(rt, client: WebClient, respond: Respond, *, team_id: str,
     else:
         text = (f":speech_balloon: The discussion thread opens under the post in {channel_mention(where)} "
                 "as soon as Slack takes it.")
-    respond(text=text, response_type="ephemeral", replace_original=False)
+    send_response(respond.response_url, text=text)
 
 
 def _may_retract(session, context, share) -> bool:

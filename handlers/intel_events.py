@@ -65,7 +65,7 @@ def on_reaction(*, event: dict, context, client: WebClient, removed: bool) -> bo
             sharer = share.sharer_id
         else:  # its words are in Slack: stored as a task now, shared right after the answer
             task = tasks.enqueue(session, team_id=team_id, kind=SHARE_REACTED,
-                                 key=f"{SHARE_REACTED}:{channel}:{ts}:{user_id}",
+                                 key=f"{SHARE_REACTED}:{channel}:{ts}:{user_id}:{event.get('event_ts', '')}",
                                  payload={"channel": channel, "ts": ts, "user_id": user_id, "from_team": from_team,
                                           "bot_user_id": context.get("bot_user_id")})
     if share is not None:
@@ -87,8 +87,14 @@ def share_reacted(rt, *, team_id: str, channel: str, ts: str, user_id: str, from
     with rt.session() as session:
         ws = workspaces.get_workspace(session=session, team_id=team_id)
         share = intel.find_by_source(session=session, team_id=team_id, channel=channel, ts=ts)
-        if share is not None:  # another reaction's task shared it first: this one flags it too
+        if share is not None and share.sharer_id == user_id and share.via == "reaction":
+            ids = list(intel.outbox_rows(session=session, share=share))  # this task's own run, cut short
+        elif share is not None:  # another reaction's task shared it first: this one flags it too
             new, sharer = intel.add_supporter(session=session, share=share, user_id=user_id), share.sharer_id
+    if share is not None and share.sharer_id == user_id and share.via == "reaction":
+        publish(rt, client, team_id=team_id, share_id=share.id, user_id=user_id, ids=ids,
+                tell=lambda note: _tell(client, channel, user_id, note))
+        return
     if share is not None:
         if new and sharer != user_id:
             _tell(client, channel, user_id, f":raised_hands: That message was already shared by <@{sharer}>; "

@@ -19,7 +19,7 @@ from bot.services import joint_meetings as meetings
 from bot.services import joint_posts as posts
 from bot.services import members, workspaces
 from bot.services.joint_schedule import Schedule, ScheduleError, schedule_of, validate, when_text
-from handlers.common import admins_only, input_value, later, rt_of, view_metadata
+from handlers.common import admins_only, input_value, later, rt_of, send_response, view_metadata
 from handlers.home import publish_home
 from handlers.joint import open_outcomes, save_schedule
 
@@ -56,7 +56,7 @@ def _tell(context, body: dict, client: WebClient, respond, text: str) -> None:
 def _tell_now(body: dict, client: WebClient, respond, text: str) -> None:
     user = body["user"]["id"]
     if body.get("response_url"):
-        respond(text=text, response_type="ephemeral", replace_original=False)
+        send_response(respond.response_url, text=text)
     else:
         delivery.send_ephemeral(client, channel=user, user=user, text=text)
 

@@ -24,8 +24,17 @@ from bot.services import joint_plan as plans
 from bot.services import joint_posts as posts
 from bot.services import members, workspaces
 from bot.services.joint_schedule import ScheduleError, parse_quarter, quarter_of, when_text
-from bot.slack_text import echo, esc, typed
-from handlers.common import admins_only, first_word, input_value, later, rt_of, view_metadata
+from bot.slack_text import echo, esc, plain, typed
+from handlers.common import (
+    admins_only,
+    first_word,
+    in_background,
+    input_value,
+    later,
+    rt_of,
+    send_response,
+    view_metadata,
+)
 
 log = logging.getLogger(__name__)
 EXPORT_PATH = "/export/plan.csv"
@@ -54,7 +63,7 @@ def plan_command(*, ack: Ack, command: dict, client: WebClient, context, respond
         return
     action = word if word in ("export", "history") else "open"
     try:
-        quarter = _quarter(tail if action != "open" else rest, ws)
+        quarter = _quarter(plain(tail if action != "open" else rest), ws)  # as typed, not as Slack encodes it
     except ScheduleError as exc:
         ack(text=f"{esc(str(exc))} Like `/joint plan {action if action != 'open' else ''} 2027-Q1`.".replace(
             "  ", " ") + "\n" + echo(typed(command["command"], command.get("text")), "You typed:"))
@@ -158,22 +167,28 @@ def export_to_slack(*, client: WebClient, context, respond: Respond, ws: Workspa
                f"revenue {money(revenue, plan.currency)}. Last changed {when_text(plan.updated_at, ws.timezone)}.")
     upload = {"content": plans.plan_csv(plan, lines), "filename": f"truce-joint-plan-{quarter}.csv",
               "title": f"Joint plan {quarter}", "initial_comment": comment}
-    later(context, _upload, client, respond, upload, channel=channel, user=context["user_id"])
+    in_background(context, _upload, client, respond, upload, channel=channel, user=context["user_id"])
     return None
 
 
 def _upload(client: WebClient, respond: Respond, upload: dict[str, Any], *, channel: str, user: str) -> None:
+    """Upload the CSV to the channel, else to the person's DM with Truce; say what happened."""
     try:
         client.files_upload_v2(channel=channel, **upload)
         return
     except SlackApiError as exc:
         error = exc.response.get("error")
+    try:
         if error not in ("not_in_channel", "channel_not_found"):
-            raise
-    dm = client.conversations_open(users=user)["channel"]["id"]
-    client.files_upload_v2(channel=dm, **upload)
-    respond(text="Truce isn't in this channel, so the CSV is in your DMs with Truce. `/invite @Truce` to post it "
-                 "here.", response_type="ephemeral")
+            raise SlackApiError(error, {"error": error})
+        dm = client.conversations_open(users=user)["channel"]["id"]
+        client.files_upload_v2(channel=dm, **upload)
+        text = "Truce isn't in this channel, so the CSV is in your DMs with Truce. `/invite @Truce` to post it here."
+    except SlackApiError as exc:
+        log.warning("plan CSV upload failed: %s", exc)
+        again = upload["title"].replace("Joint plan", "/joint plan export")
+        text = f"Slack refused the CSV file ({error}). Try `{again}` again in a moment."
+    send_response(respond.response_url, text=text)
 
 
 def make_token(*, context, ws: Workspace) -> str:

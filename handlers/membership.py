@@ -10,7 +10,7 @@ from slack_bolt import App
 from bot import delivery
 from bot.people import refresh_teams, remember_user
 from bot.services import members, workspaces
-from handlers.common import later, rt_of
+from handlers.common import in_background, rt_of
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,8 @@ def member_joined(event: dict, context) -> None:
         else:
             members.joined(session=session, ws=ws, channel=channel, user_id=user_id, present=True)
     if bot_joined:  # after the answer: what waited for the invite goes out, and the teams are re-read
-        later(context, delivery.kick, rt)
-        later(context, refresh_teams, rt, team_id)
+        in_background(context, delivery.kick, rt)
+        in_background(context, refresh_teams, rt, team_id)
 
 
 def member_left(event: dict, context) -> None:

@@ -12,7 +12,7 @@ from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.services import members, workspaces
 from bot.services.members import Team
-from handlers.common import later, rt_of
+from handlers.common import later, rt_of, send_response
 
 
 def workspace_of(context) -> Workspace:
@@ -52,7 +52,7 @@ def tell(context, client: WebClient, respond: Respond | None, *, user: str, chan
 def tell_now(client: WebClient, respond: Respond | None, *, user: str, channel: str | None, text: str,
           blocks=None) -> None:
     if respond is not None:
-        respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+        send_response(respond.response_url, text=text, blocks=blocks)
     else:
         delivery.send_ephemeral(client, channel=channel or user, user=user, text=text, blocks=blocks)
 
@@ -79,7 +79,8 @@ def notice_outcome(results: list[delivery.Result] | None, row_id: int | None, ch
 def send_notice(rt, ids: list[int], row_id: int | None, channel: str | None, *, who: str,
                 tell_problem: Callable[[str], object]) -> None:
     """After the answer: send the queued posts; say so only when the notice did not go out."""
-    results = delivery.deliver(rt, ids)
+    delivery.deliver(rt, ids)
+    results = delivery.settled(rt, ids)
     result = next((r for r in results if r.id == row_id), None)
     if result is not None and result.status in ("queued", "failed"):
         tell_problem(":information_source:" + notice_outcome(results, row_id, channel, who=who))

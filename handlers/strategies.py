@@ -18,7 +18,7 @@ from bot.services.members import Team
 from bot.services.strategies import ADD_USAGE, StrategyDraft, StrategyError
 from bot.slack_text import echo, plain
 from handlers import strategy_search_views, truce
-from handlers.common import first_word, input_value, later, rt_of, view_metadata
+from handlers.common import first_word, in_background, input_value, later, rt_of, view_metadata
 from handlers.home import publish_home
 from handlers.playbook_common import may_write, notice_outcome, send_notice, tell, tell_now, workspace_of
 
@@ -141,8 +141,9 @@ def _send_notice(context, client: WebClient, respond: Respond | None, session, c
                  ws_sales: str | None, *, channel: str | None = None) -> None:
     """After the answer: the notice to salespeople goes out; the person hears only of a problem."""
     rt, user = rt_of(context), context["user_id"]
-    later(context, send_notice, rt, rt.take_queued(session), change.notice.id if change.notice else None, ws_sales,
-          who="Salespeople", tell_problem=lambda text: tell_now(client, respond, user=user, channel=channel, text=text))
+    notice_id = change.notice.id if change.notice else None
+    in_background(context, send_notice, rt, rt.take_queued(session), notice_id, ws_sales, who="Salespeople",
+                  tell_problem=lambda text: tell_now(client, respond, user=user, channel=channel, text=text))
 
 
 def publish_now(*, ack: Ack, draft: StrategyDraft, typed: str, client: WebClient, context,

@@ -16,7 +16,7 @@ from bot.ids import Command, SetupIds
 from bot.people import is_admin_or_lead, refresh_teams
 from bot.services import members, workspaces
 from bot.slack_text import esc, plain
-from handlers.common import admins_only, first_word, input_value, later, rt_of
+from handlers.common import admins_only, first_word, in_background, input_value, later, rt_of
 
 # /truce <word> ... handlers other features add (e.g. "csat"); each gets the Bolt kwargs + `rest`.
 SUBCOMMANDS: dict[str, Callable[..., None]] = {}
@@ -94,7 +94,7 @@ def setup_submitted(ack: Ack, view: dict, context) -> None:
         delivery.queue_post(session, team_id=ws.team_id, channel=context["user_id"],
                             text=setup_saved_text(ws))
     ack()
-    later(context, refresh_teams, rt, ws.team_id)
+    in_background(context, refresh_teams, rt, ws.team_id)
 
 
 def set_team(*, rest: str, context) -> str:

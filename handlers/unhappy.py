@@ -25,7 +25,16 @@ from bot.services import unhappy, unhappy_owners, unhappy_prefs, workspaces
 from bot.services.unhappy import USAGE, ReportDraft, ReportError
 from bot.slack_text import echo, plain
 from handlers import unhappy_actions, unhappy_reactions
-from handlers.common import admins_only, first_word, input_value, later, rt_of, view_metadata
+from handlers.common import (
+    admins_only,
+    first_word,
+    in_background,
+    input_value,
+    later,
+    replace_answer,
+    rt_of,
+    view_metadata,
+)
 
 log = logging.getLogger(__name__)
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -74,8 +83,8 @@ def unhappy_command(ack: Ack, command: dict, client: WebClient, context, respond
                      f"Type it like this: `{USAGE}` (or just `/unhappy` for a form).\n") + echo(typed))
             return
         ack(text=saved_note(stored))
-        later(context, publish, rt_of(context), stored,
-              tell=lambda note: respond(text=note, response_type="ephemeral", replace_original=False))
+        in_background(context, publish, rt_of(context), stored,
+              tell=lambda note: replace_answer(respond, note))
 
 
 @dataclass(frozen=True)
@@ -106,7 +115,8 @@ def saved_note(stored: Stored) -> str:
 
 def publish(rt, stored: Stored, *, tell: Callable[[str], object]) -> None:
     """After the answer (background pool): post the alert, then tell the reporter where it is."""
-    results = delivery.deliver(rt, stored.outbox_ids)
+    delivery.deliver(rt, stored.outbox_ids)
+    results = delivery.settled(rt, stored.outbox_ids)  # posts another sender took are waited for
     tell(confirmation(rt, team_id=stored.team_id, report_id=stored.report_id, channel=stored.channel,
                       summary=stored.summary, results=results))
 
@@ -176,7 +186,7 @@ def report_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
         return
     ack()
     user, channel = context["user_id"], meta.get("channel")
-    later(context, publish, rt_of(context), stored,
+    in_background(context, publish, rt_of(context), stored,
           tell=lambda note: delivery.send_ephemeral(client, channel=channel or user, user=user, text=note))
 
 
@@ -187,7 +197,7 @@ def show_list(*, context, mine: bool) -> tuple[str, list]:
                                     owner=context["user_id"] if mine else None)
     unlinked = [r.id for r in reports[:LIST_MAX] if not r.alert_permalink]
     if unlinked:  # posted while Slack was slow: their links are fetched for next time
-        later(context, _fetch_links, rt, context["team_id"], unlinked)
+        in_background(context, _fetch_links, rt, context["team_id"], unlinked)
     return list_message(reports, mine=mine)
 
 

@@ -135,3 +135,20 @@ def test_admins_may_change_the_emoji_others_may_not(stack):
     stack.driver.command(ADA, "/intel", "emoji :Star-Struck:")
     with stack.rt.session() as s:
         assert s.get(Workspace, stack.team_id).prefs["intel_emoji"] == "star-struck"
+
+
+def test_reacting_again_once_truce_is_invited_shares_the_message(stack):
+    """A reaction Truce could not act on (it was not in the channel) does not stop a later one."""
+    with stack.state.lock:
+        stack.state.channels[SALES].members.discard(stack.state.bot_user_id)
+    message = stack.driver.say(SAM, SALES, "Acme is discontinuing its free plan")
+    stack.driver.react(SAM, message, "bulb")
+    assert shares(stack) == []
+    told = [m.text for m in stack.state.ephemerals_for(SAM) + stack.state.dms(SAM)]
+    assert any("Is Truce a member of this channel?" in t for t in told), told
+    stack.driver.join(stack.state.bot_user_id, SALES)  # someone types /invite @Truce
+    stack.driver.unreact(SAM, message, "bulb")
+    stack.driver.react(SAM, message, "bulb")
+    [share] = shares(stack)
+    assert share.source_ts == message.ts and share.via == "reaction"
+    assert len(stack.state.messages(MARKETING)) == 1

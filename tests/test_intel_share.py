@@ -38,9 +38,9 @@ def test_a_marketers_share_goes_to_sales_and_the_joint_channel(stack):
 
 
 def test_the_sharer_gets_links_to_the_posts(stack):
-    stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
-    saved, note = stack.state.ephemerals_for(MARK)  # the answer (stored), then where it landed
-    assert saved.text == f":inbox_tray: Saved. Your intel is on its way to <#{SALES}> and <#{JOINT}>."
+    answer = stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    assert answer.text == f":inbox_tray: Saved. Your intel is on its way to <#{SALES}> and <#{JOINT}>."
+    [note] = stack.state.ephemerals_for(MARK)  # that answer, replaced once the posts are out: one note
     assert "shared with the other team" in note.text
     for channel in (SALES, JOINT):
         ts = stack.state.messages(channel)[0].ts.replace(".", "")
@@ -145,3 +145,28 @@ def test_a_failure_after_the_ack_is_told_with_an_error_id_and_what_was_typed(sta
     assert "something went wrong on Truce's side (error id" in note.text
     assert "/intel Acme cut prices vs:Acme" in note.text
     assert stack.state.messages(SALES) == []
+
+
+def test_shares_sent_together_each_get_one_true_note_with_links(stack):
+    """Posts of concurrent shares are sent by whichever sender gets there first: each sharer is still
+    told where their own share landed (never "Slack is busy" while it was posted), with links."""
+    import threading
+
+    from tests.intel_helpers import posts
+
+    barrier = threading.Barrier(6)
+
+    def share(i: int) -> None:
+        barrier.wait()
+        stack.driver.command(MARK, "/intel", f"Finding {i}: a rival cut prices", channel=MARKETING)
+
+    threads = [threading.Thread(target=share, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stack.settle()
+    notes = stack.state.ephemerals_for(MARK)
+    assert len(notes) == 6
+    assert all("shared with the other team" in n.text and "busy" not in n.text for n in notes), notes
+    assert all(p.permalink for s in shares(stack) for p in posts(stack, s.id))

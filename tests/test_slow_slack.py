@@ -63,3 +63,19 @@ def test_thirty_commands_are_answered_in_time_while_every_web_api_method_hangs(s
     assert len(stack.state.messages(SALES)) == 15  # every share from marketing, once
     assert len(stack.state.messages(ALERTS)) == 15  # every report's alert, once
     assert not [e for e in stack.state.ephemerals if "went wrong" in e.text]
+
+
+def test_a_form_opens_within_its_trigger_while_slow_work_waits_on_slack(stack):
+    """Opening a form must happen within 3 seconds of the click (Slack's trigger_id expires): it never
+    waits behind slow work, here six reactions whose messages Slack is slow to hand over."""
+    stack.state.fail_next("conversations.history", hang=6.0, times=6)
+    driver = _unsettled_driver(stack)
+    for i in range(6):
+        message = stack.driver.say(SAM, SALES, f"Competitor {i} doubled their prices")
+        driver.react(SAM, message, "bulb")
+    driver.command(MARK, "/intel", "", channel=MARKETING)
+    deadline = time.monotonic() + 3.0
+    while time.monotonic() < deadline and not stack.state.open_views(MARK):
+        time.sleep(0.05)
+    assert stack.state.open_views(MARK), "the share form did not open while Slack was slow"
+    assert not [c for c in stack.state.calls if c[0] == "views.open" and "expired" in str(c)]

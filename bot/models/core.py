@@ -94,7 +94,8 @@ class Outbox(SQLModel, table=True):
 
 
 class ProcessedEvent(SQLModel, table=True):
-    """Events API deliveries already handled, so a Slack retry changes nothing."""
+    """Events API deliveries taken (`processing`) or handled (`done`), so a Slack retry changes nothing
+    unless the first try did not finish (bot/event_once.py)."""
 
     __tablename__ = "processed_event"
 
@@ -103,6 +104,7 @@ class ProcessedEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     event_id: str = Field(max_length=64)
+    status: str = Field(default="done", max_length=16)  # processing | done (bot/event_once.py)
     received_at: datetime = utc_field(default_now=True, index=True)
 
 

@@ -153,11 +153,12 @@ class SlackDriver(EventsMixin):
             "response_url": self.emu.issue_response_url(user=user_id, channel=channel_id, state=self.state),
             "trigger_id": self.emu.issue_trigger(user_id, self.state),
         }
-        return self._form(data, on_answer=lambda r: self._show_ack(r, user_id, channel_id), **kw)
+        return self._form(data, on_answer=lambda r: self._show_ack(r, data["response_url"]), **kw)
 
-    def _show_ack(self, response: httpx.Response, user_id: str, channel_id: str) -> None:
-        """A command's ack body is a message Slack shows (ephemeral unless in_channel); a plain-text
-        body (Bolt's `ack(text=...)` without blocks) is shown as an ephemeral text too."""
+    def _show_ack(self, response: httpx.Response, response_url: str) -> None:
+        """A command's ack body is a message Slack shows (ephemeral unless in_channel) — the first message
+        of the command's response_url; a plain-text body (Bolt's `ack(text=...)` without blocks) is shown
+        as an ephemeral text too."""
         ctype = response.headers.get("content-type", "")
         if response.status_code != 200 or not response.content:
             return
@@ -171,7 +172,8 @@ class SlackDriver(EventsMixin):
             self.emu.use(self.state)
             try:
                 with self.state.lock:
-                    methods.apply_response(self.emu, {"user": user_id, "channel": channel_id}, body)
+                    ctx = self.state.responses[response_url.rsplit("/", 1)[-1]]
+                    methods.apply_response(self.emu, ctx, body)
             finally:
                 self.emu.use(None)
 

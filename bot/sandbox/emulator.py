@@ -271,7 +271,7 @@ class SlackEmulator:
         trigger = f"{uuid.uuid4().int % 10**13}.{uuid.uuid4().hex[:12]}"
         state = state or self.state
         with state.lock:
-            state.triggers[trigger] = user_id
+            state.triggers[trigger] = (user_id, time.monotonic())
         return trigger
 
     def issue_response_url(self, *, user: str, channel: str, message_ts: str | None = None,

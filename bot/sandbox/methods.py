@@ -7,6 +7,7 @@ import base64
 import binascii
 import json
 import re
+import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -315,11 +316,17 @@ def _stored(emu, view_id: str, view: dict, user: str) -> dict:
     return full
 
 
+TRIGGER_LIFETIME = 3.0  # seconds: Slack's trigger_ids expire three seconds after they are issued
+
+
 def views_open(emu, args):
     trigger = args.get("trigger_id", "")
-    user = emu.state.triggers.pop(trigger, None)
-    if user is None:
+    issued = emu.state.triggers.pop(trigger, None)
+    if issued is None:
         raise _err("invalid_trigger_id" if trigger else "invalid_arguments")
+    user, at = issued
+    if time.monotonic() - at > TRIGGER_LIFETIME:
+        raise _err("expired_trigger_id")
     view = _view_arg(args)
     return {"view": _stored(emu, emu.state.next_id("V"), view, user)}
 
@@ -391,14 +398,18 @@ def files_complete_upload(emu, args):
 
 
 def apply_response(emu, ctx: dict[str, Any], body: dict[str, Any]) -> None:
-    """What Slack does with a POST to a response_url."""
+    """What Slack does with a POST to a response_url (or with a command's answer, which is the first
+    message of that command's response_url). `replace_original`/`delete_original` act on the message
+    the interaction came from: the clicked message (`message_ts`), or — for a slash command — the
+    ephemeral reply the command itself produced."""
     st = emu.state
     channel, user, message_ts = ctx["channel"], ctx["user"], ctx.get("message_ts")
     msg = st.find_message(channel, message_ts) if message_ts else None
     if body.get("delete_original") and msg is not None:
         msg.deleted = True
         return
-    ephemeral = next((e for e in st.ephemerals if message_ts and e.ts == message_ts and e.user == user), None)
+    own_ts = message_ts or ctx.get("reply_ts")
+    ephemeral = next((e for e in st.ephemerals if own_ts and e.ts == own_ts and e.user == user), None)
     if ephemeral is not None and (body.get("delete_original") or body.get("replace_original")):
         # An ephemeral message's response_url replaces or deletes that ephemeral (for this user only).
         st.ephemerals.remove(ephemeral)
@@ -412,7 +423,10 @@ def apply_response(emu, ctx: dict[str, Any], body: dict[str, Any]) -> None:
         ch = st.channels.get(channel) or st.im_for(user)
         ch.messages.append(Message(ch.id, st.next_ts(), st.bot_user_id, text, blocks, bot_id=st.bot_id))
         return
-    st.ephemerals.append(Ephemeral(channel, user, text, blocks, st.next_ts(), via="response_url"))
+    reply = Ephemeral(channel, user, text, blocks, st.next_ts(), via="response_url")
+    st.ephemerals.append(reply)
+    if not message_ts:
+        ctx["reply_ts"] = reply.ts
 
 
 def oauth_v2_access(emu, args):

@@ -57,7 +57,8 @@ class SandboxStack:
         work its listeners handed off, and the posts the outbox's sender had due), twice over:
         background work queues posts, and posts done free background work waiting on them."""
         for _ in range(2):
-            for pool, what in ((self.executor, "listeners"), (self.rt.background, "background work"),
+            for pool, what in ((self.executor, "listeners"), (self.rt.urgent, "urgent work"),
+                               (self.rt.background, "background work"),
                                (self.rt.sender, "outbox sender")):
                 if pool is not None and not pool.wait_idle(timeout=15):
                     raise TimeoutError(f"the app's {what} did not finish within 15 s")
@@ -78,6 +79,7 @@ class SandboxStack:
         self._app_stopped = True
         self.server.stop()
         self.executor.shutdown(wait=True)
+        self.rt.urgent.shutdown(wait=True)
         self.rt.background.shutdown(wait=True)
         self.rt.stop_sender()
         runtimes.forget(self.rt.name)

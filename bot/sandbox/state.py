@@ -156,7 +156,7 @@ class WorkspaceState:
         self.ephemerals: list[Ephemeral] = []
         self.views: dict[str, View] = {}
         self.home: dict[str, dict] = {}
-        self.triggers: dict[str, str] = {}  # trigger_id -> user
+        self.triggers: dict[str, tuple[str, float]] = {}  # trigger_id -> (user, issued at, monotonic)
         self.responses: dict[str, dict[str, Any]] = {}  # response_url token -> context
         self.files: dict[str, dict[str, Any]] = {}
         self.method_limits: dict[str, RateLimit] = {}  # Web API method -> its limit (a tier)

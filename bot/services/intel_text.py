@@ -9,6 +9,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from bot.models.intel import KINDS
+from bot.slack_text import esc
 
 SUMMARY_LIMIT = 3000
 COMPETITOR_LIMIT = 80
@@ -233,7 +234,7 @@ def parse_search(text: str | None) -> SearchQuery:
         try:
             since = date.fromisoformat(match.group(1))
         except ValueError:
-            raise IntelInputError(f"`since:{match.group(1)}` is not a date I can read: write it like "
+            raise IntelInputError(f"`since:{esc(match.group(1))}` is not a date I can read: write it like "
                                   "`since:2026-01-31` (year-month-day).") from None
         plain = plain[: match.start()] + plain[match.end():]
     words = tuple(w.lower() for w in _WORD.findall(plain) if w.lower() not in STOPWORDS)[:12]

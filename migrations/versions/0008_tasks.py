@@ -1,5 +1,6 @@
 """tasks: work accepted from Slack that needs Slack to finish (durable, claimed, retried);
-members' real names (the people directory is read from the database, not from Slack, on requests)
+members' real names (the people directory is read from the database, not from Slack, on requests);
+processed events' status (an event whose first try did not finish is handled again)
 
 Revision ID: 0008
 Revises: 0007
@@ -19,6 +20,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('processed_event', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False,
+                                      server_default='done'))
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.add_column(sa.Column('real_name', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True))
     op.create_table('task',
@@ -47,3 +51,5 @@ def downgrade() -> None:
     op.drop_table('task')
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.drop_column('real_name')
+    with op.batch_alter_table('processed_event', schema=None) as batch_op:
+        batch_op.drop_column('status')
