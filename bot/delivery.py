@@ -8,6 +8,13 @@ atomically before it is sent, so two processes never send the same row twice; a 
 only once every post queued before it into the same channel is sent, so a channel's posts keep
 their order. A post whose answer never came is looked for in Slack before it is posted again
 (bot/outbox_history.py), so Slack shows it once.
+
+Ownership: each claim writes a new token; every later write of the attempt (renewing the claim
+before each call to Slack, and the outcome) is conditioned on that token, so an attempt that
+outlived its claim (a process stalled for longer than CLAIM_FOR) never posts after another sender
+took the row, and never writes over that sender's outcome: it hands what it did to it (`_lost`).
+An attempt is counted when the row is claimed, so a row whose attempts keep ending without an
+outcome (a crash, an unexpected error) still fails after MAX_ATTEMPTS and frees its channel.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import and_, exists, func, not_, or_, update
+from sqlalchemy import and_, case, exists, func, not_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
@@ -35,6 +42,9 @@ from bot.models import Outbox
 log = logging.getLogger(__name__)
 
 PENDING, SENDING, SENT, FAILED, SUPERSEDED = "pending", "sending", "sent", "failed", "superseded"
+# A claim covers one step of an attempt with a wide margin (every Slack call ends within the
+# client's timeout, 10 s: bot.runtime.SLACK_TIMEOUT) and is renewed before each step, however many
+# steps an attempt takes (conversations.open, the history pages, chat.delete of copies, the post).
 CLAIM_FOR = timedelta(seconds=60)
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=30)
@@ -184,7 +194,8 @@ _earlier = aliased(Outbox)
 def _due(t: datetime):
     return or_(
         and_(Outbox.status == PENDING, Outbox.next_attempt_at <= t),
-        and_(Outbox.status == SENDING, Outbox.claimed_until < t),  # its sender died mid-way
+        # its sender died mid-way (a claim without a deadline would block its channel forever)
+        and_(Outbox.status == SENDING, or_(Outbox.claimed_until < t, Outbox.claimed_until.is_(None))),
     )
 
 
@@ -197,15 +208,45 @@ def _behind_an_earlier_post():
     ))
 
 
-def _claim(session: Session, row_id: int) -> bool:
-    t = now()
+def _claim(session: Session, row_id: int) -> _Attempt | None:
+    """Take the row with a new token, counting the attempt (also one that will end without an
+    outcome: a crash, an unexpected error). None when it is not due or another sender has it."""
+    t, token = now(), uuid.uuid4().hex
     stmt = (
         update(Outbox)
         .where(Outbox.id == row_id, _due(t), not_(_behind_an_earlier_post()))
-        .values(status=SENDING, claimed_until=t + CLAIM_FOR)
+        .values(status=SENDING, claimed_until=t + CLAIM_FOR, claim_token=token, attempts=Outbox.attempts + 1)
         .execution_options(synchronize_session=False)
     )
-    return session.exec(stmt).rowcount == 1
+    if session.exec(stmt).rowcount != 1:
+        return None
+    row = session.get(Outbox, row_id)
+    return _Attempt(row.id, token, row.kind, row.team_id, row.key, row.channel, row.attempts,
+                    aware(row.in_doubt_since), row.lookup_from)
+
+
+class ClaimLost(Exception):
+    """The attempt outlived its claim: another sender holds the row now, or finished it."""
+
+
+def _owned(session: Session, attempt: _Attempt, **values: Any) -> Outbox:
+    """The row, if this attempt still holds its claim: renewed for CLAIM_FOR (with `values`), and
+    locked until the transaction ends, so what the caller writes is this attempt's. Else ClaimLost."""
+    held = session.exec(
+        update(Outbox)
+        .where(Outbox.id == attempt.row_id, Outbox.status == SENDING, Outbox.claim_token == attempt.token)
+        .values(claimed_until=now() + CLAIM_FOR, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if held != 1:
+        raise ClaimLost(attempt.row_id)
+    return session.get(Outbox, attempt.row_id)
+
+
+def _keep(rt, attempt: _Attempt, **values: Any) -> None:
+    """Before the next call to Slack: still ours (renewed), or ClaimLost."""
+    with session_scope(rt.engine) as session:
+        _owned(session, attempt, **values)
 
 
 def deliver(rt, ids: list[int]) -> list[Result]:
@@ -236,6 +277,16 @@ def deliver_one(rt, row_id: int) -> Result:
     except Exception:  # one row's fault must not keep the others from going out
         log.exception("outbox row %s: unexpected failure while sending", row_id)
         return Result(row_id, "queued", "internal_error")
+
+
+def kick(rt) -> None:
+    """Rows were made due outside `rt.session()` (e.g. Truce was invited to their channel): the
+    sender sends them, in its lanes; where no sender runs, they are sent here and now."""
+    sender = rt.sender
+    if sender is not None and sender.running:
+        sender.kick()
+    else:
+        deliver_due(rt)
 
 
 def deliver_due(rt, *, limit: int = 100) -> list[Result]:
@@ -314,12 +365,17 @@ class _Attempt:
     """One try at a claimed row, carried from the claim to the bookkeeping after Slack's answer."""
 
     row_id: int
+    token: str  # the claim's: every write of this attempt is conditioned on it
+    kind: str
     team_id: str
     key: str
     channel: str | None
-    attempts: int
+    attempts: int  # this one included
     in_doubt_since: datetime | None
+    lookup_from: str | None
     made_doubt: bool = False  # this attempt's own outcome was unknown until Slack answered
+    in_flight_since: datetime | None = None  # its post went to Slack then, and Slack did not refuse it
+    posted: tuple[str | None, str | None] | None = None  # (channel, ts) of the message that is the post
 
 
 def _client(rt, team_id: str) -> WebClient:
@@ -331,45 +387,68 @@ def _client(rt, team_id: str) -> WebClient:
 
 def _deliver_one(rt, row_id: int) -> Result:
     with session_scope(rt.engine) as session:
-        if not _claim(session, row_id):
+        attempt = _claim(session, row_id)
+        if attempt is None:
             row = session.get(Outbox, row_id)
             if row is not None and row.status == PENDING:  # not due yet, or behind an earlier post
                 return Result(row_id, "queued", row.last_error or "waiting")
             return Result(row_id, "skipped")  # taken (or finished) by another sender
+    try:
+        try:
+            return _attempt(rt, attempt)
+        except ClaimLost:
+            raise
+        except Exception:  # counted as a failed attempt: a row that keeps failing so fails for good
+            log.exception("outbox row %s: unexpected failure while sending", row_id)
+            return _retry_later(rt, attempt, "internal_error", None)
+    except ClaimLost:
+        return _lost(rt, attempt)
+
+
+def _attempt(rt, attempt: _Attempt) -> Result:
+    """One try at a claimed row."""
+    if attempt.attempts > MAX_ATTEMPTS and attempt.in_doubt_since is None:
+        return _give_up(rt, attempt)
     with session_scope(rt.engine) as session:
-        row = session.get(Outbox, row_id)
+        row = _owned(session, attempt)
         plan = _prepare(session, row)
         if isinstance(plan, Result):
             return plan
         method, kwargs = plan
-        row.attempts += 1
-        attempt = _Attempt(row_id, row.team_id, row.key, row.channel, row.attempts, aware(row.in_doubt_since))
     try:
         client = _client(rt, attempt.team_id)
     except LookupError:  # the workspace uninstalled Truce: nothing can be sent there any more
         with session_scope(rt.engine) as session:
-            return _finish(session.get(Outbox, row_id), FAILED, "failed", "not_installed")
+            return _finish(_owned(session, attempt), FAILED, "failed", "not_installed")
     if attempt.in_doubt_since is not None:
         already = _already_posted(rt, client, attempt, kwargs.get("thread_ts"))
         if already is not None:
             return already
+        if attempt.attempts > MAX_ATTEMPTS:  # not in Slack: the row fails rather than posting again
+            return _give_up(rt, attempt)
     if method == "chat_postMessage":
         _mark_in_doubt(rt, attempt)  # from here until Slack answers, the post may exist unknown to us
+    else:
+        _keep(rt, attempt)
     try:
         response = getattr(client, method)(**kwargs)
     except SlackApiError as exc:
         return _failed_call(rt, attempt, exc)
     except Exception as exc:  # network trouble or a timeout: Slack may be fine a moment later
         return _retry_later(rt, attempt, type(exc).__name__, None)
-    return _sent(rt, row_id, response.get("channel"), response.get("ts"))
+    return _sent(rt, attempt, response.get("channel"), response.get("ts"))
 
 
 def _already_posted(rt, client: WebClient, attempt: _Attempt, thread_ts: str | None) -> Result | None:
     """An earlier attempt got no answer: if Slack applied it, that message is the post (no second copy).
-    The Result when the row is settled (found, or Slack cannot say yet), None to post it."""
+    The Result when the row is settled (found, or Slack cannot say yet), None to post it.
+    The claim is renewed before each page, with how far the search got (a 429 resumes there)."""
     try:
         found = outbox_history.find(client, key=attempt.key, channel=attempt.channel,
-                                    since=attempt.in_doubt_since, thread_ts=thread_ts)
+                                    since=attempt.in_doubt_since, thread_ts=thread_ts, resume=attempt.lookup_from,
+                                    step=lambda checked: _keep(rt, attempt, lookup_from=checked))
+    except ClaimLost:
+        raise
     except SlackApiError as exc:
         error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
         if exc.response.status_code == 429 or exc.response.status_code >= 500 or error in WAIT_FOR_INVITE:
@@ -381,18 +460,22 @@ def _already_posted(rt, client: WebClient, attempt: _Attempt, thread_ts: str | N
         return _retry_later(rt, attempt, type(exc).__name__, None)
     if not found.ts:
         return None
-    outbox_history.remove_extra(client, found)
+    attempt.posted = (found.channel, found.ts[0])
+    outbox_history.remove_extra(client, found, step=lambda: _keep(rt, attempt))
     log.info("outbox row %s: Slack had applied an unanswered post (%s); not posting again",
              attempt.row_id, found.ts[0])
-    return _sent(rt, attempt.row_id, found.channel, found.ts[0])
+    return _sent(rt, attempt, found.channel, found.ts[0])
 
 
 def _mark_in_doubt(rt, attempt: _Attempt) -> None:
+    """Right before the post (the claim renewed): a copy may exist from now on; a search of the
+    history for it starts afresh (a new copy would be newer than where an earlier search got)."""
     with session_scope(rt.engine) as session:
-        row = session.get(Outbox, attempt.row_id)
+        row = _owned(session, attempt, lookup_from=None)
         if row.in_doubt_since is None:
             row.in_doubt_since = now()
             attempt.made_doubt = True
+    attempt.in_flight_since = now()
 
 
 def _answered(row: Outbox, attempt: _Attempt) -> None:
@@ -401,12 +484,14 @@ def _answered(row: Outbox, attempt: _Attempt) -> None:
         row.in_doubt_since = None
 
 
-def _sent(rt, row_id: int, channel: str | None, ts: str | None) -> Result:
+def _sent(rt, attempt: _Attempt, channel: str | None, ts: str | None) -> Result:
+    if attempt.in_flight_since is not None:
+        attempt.posted = (channel, ts)
     with session_scope(rt.engine) as session:
-        row = session.get(Outbox, row_id)
+        row = _owned(session, attempt)
         row.status, row.sent_at, row.last_error, row.claimed_until = SENT, now(), None, None
-        row.posted_channel, row.posted_ts, row.in_doubt_since = channel, ts, None
-        return Result(row_id, "sent", channel=channel, ts=ts)
+        row.posted_channel, row.posted_ts, row.in_doubt_since, row.lookup_from = channel, ts, None, None
+        return Result(attempt.row_id, "sent", channel=channel, ts=ts)
 
 
 def _prepare(session: Session, row: Outbox) -> tuple[str, dict[str, Any]] | Result:
@@ -450,6 +535,7 @@ def _wait_for(session: Session, row: Outbox, other: Outbox) -> Result:
     if other.status in (FAILED, SUPERSEDED):
         return _finish(row, FAILED, "failed", f"depends on outbox row {other.id} ({other.status})")
     row.status, row.claimed_until = PENDING, None
+    row.attempts -= 1  # waiting for another row is not a failed attempt
     row.next_attempt_at = max(aware(other.next_attempt_at) or now(), now()) + timedelta(seconds=1)
     return Result(row.id, "queued", "waiting")
 
@@ -464,6 +550,8 @@ def _finish(row: Outbox, status: str, result: str, error: str | None = None) -> 
 def _failed_call(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
     status = exc.response.status_code
     error = (exc.response.data or {}).get("error") if isinstance(exc.response.data, dict) else None
+    if status < 500:  # Slack answered: nothing was posted
+        attempt.in_flight_since = None
     if status == 429:
         return _rate_limited(rt, attempt, exc)
     if status >= 500:  # Slack may or may not have done it
@@ -471,7 +559,7 @@ def _failed_call(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
     if error in WAIT_FOR_INVITE:
         return _wait_for_invite(rt, attempt, error)
     with session_scope(rt.engine) as session:
-        row = session.get(Outbox, attempt.row_id)
+        row = _owned(session, attempt)
         _answered(row, attempt)
         return _finish(row, FAILED, "failed", error or f"http_{status}")
 
@@ -488,7 +576,7 @@ def _rate_limited(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
     except (TypeError, ValueError):
         wait = 1
     with session_scope(rt.engine) as session:
-        row = session.get(Outbox, attempt.row_id)
+        row = _owned(session, attempt)
         _answered(row, attempt)
         row.attempts -= 1
         row.status, row.claimed_until, row.last_error = PENDING, None, "ratelimited"
@@ -500,7 +588,7 @@ def _rate_limited(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
 def _retry_later(rt, attempt: _Attempt, error: str, delay: timedelta | None) -> Result:
     """No answer, or a 5xx: a failed attempt (MAX_ATTEMPTS of them fail the row), retried after a backoff."""
     with session_scope(rt.engine) as session:
-        row = session.get(Outbox, attempt.row_id)
+        row = _owned(session, attempt)
         if attempt.attempts >= MAX_ATTEMPTS:
             return _finish(row, FAILED, "failed", f"{error} after {attempt.attempts} attempts")
         if delay is None:
@@ -513,7 +601,7 @@ def _retry_later(rt, attempt: _Attempt, error: str, delay: timedelta | None) -> 
 
 def _wait_for_invite(rt, attempt: _Attempt, error: str) -> Result:
     with session_scope(rt.engine) as session:
-        row = session.get(Outbox, attempt.row_id)
+        row = _owned(session, attempt)
         _answered(row, attempt)
         if now() - aware(row.created_at) > WAIT_FOR_INVITE_FOR:
             return _finish(row, FAILED, "failed", error)
@@ -522,6 +610,57 @@ def _wait_for_invite(rt, attempt: _Attempt, error: str) -> Result:
         row.attempts -= 1  # waiting for an invite is not a failed attempt
         log.warning("outbox row %s: %s in %s; kept until Truce is invited", attempt.row_id, error, row.channel)
         return Result(attempt.row_id, "queued", error, channel=row.channel)
+
+
+def _give_up(rt, attempt: _Attempt) -> Result:
+    """MAX_ATTEMPTS attempts ended without an outcome (the process died, or could not record it):
+    the row fails for good and its channel's later posts go on."""
+    with session_scope(rt.engine) as session:
+        row = _owned(session, attempt)
+        row.attempts -= 1  # this claim tried nothing
+        return _finish(row, FAILED, "failed", f"{row.last_error or 'no outcome'} after {row.attempts} attempts"[:255])
+
+
+def _lost(rt, attempt: _Attempt) -> Result:
+    """This attempt outlived its claim (its process stalled for longer than CLAIM_FOR): the row is
+    another sender's now, or finished. Nothing of this attempt is written over that. A message it
+    may have posted is handed over: a row not sent yet is made to look for it in the history first
+    (and whoever holds the row loses its claim, so it cannot post without looking); a row sent as
+    another message loses this copy; a row failed meanwhile is this message."""
+    log.warning("outbox row %s: the claim expired mid-attempt; the row is another sender's now", attempt.row_id)
+    if attempt.kind != "post" or (attempt.posted is None and attempt.in_flight_since is None):
+        return Result(attempt.row_id, "skipped", "claim_lost")  # nothing of it is in Slack
+    channel, ts = attempt.posted or (None, None)
+    since = min(t for t in (attempt.in_doubt_since, attempt.in_flight_since) if t is not None)
+    with session_scope(rt.engine) as session:
+        handed = session.exec(
+            update(Outbox)
+            .where(Outbox.id == attempt.row_id, Outbox.status.in_((PENDING, SENDING)))
+            .values(status=PENDING, claim_token=None, claimed_until=None, lookup_from=None,
+                    in_doubt_since=case((or_(Outbox.in_doubt_since.is_(None), Outbox.in_doubt_since > since), since),
+                                        else_=Outbox.in_doubt_since))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not handed and ts is not None:
+            session.exec(
+                update(Outbox).where(Outbox.id == attempt.row_id, Outbox.status == FAILED)
+                .values(status=SENT, sent_at=now(), last_error=None, posted_channel=channel, posted_ts=ts)
+                .execution_options(synchronize_session=False)
+            )
+        row = session.get(Outbox, attempt.row_id)
+        kept = row.posted_ts if row.status == SENT else None
+    if handed:
+        log.warning("outbox row %s: handed over in doubt; it is looked for in Slack before it is posted",
+                    attempt.row_id)
+    elif ts is not None and kept != ts:
+        try:
+            outbox_history.delete(_client(rt, attempt.team_id), channel, ts)
+        except LookupError:  # uninstalled meanwhile: the copy cannot be removed any more
+            log.error("outbox row %s: could not delete the copy %s in %s", attempt.row_id, ts, channel)
+    elif ts is None:
+        log.warning("outbox row %s: sent as %s; an unanswered post of the lost attempt may be a copy",
+                    attempt.row_id, kept)
+    return Result(attempt.row_id, "skipped", "claim_lost")
 
 
 # --- messages that are not kept ---------------------------------------------------------

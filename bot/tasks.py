@@ -7,12 +7,19 @@ scheduled `run_due` job finds the row and runs it. A row is claimed for a while 
 two processes never run it at the same time; a task that keeps failing is retried with backoff and
 given up after MAX_ATTEMPTS, with a log line. Task functions must be idempotent: a crash between
 the effect and "done" runs them again.
+
+Each claim writes a new token, and "done" or "failed" is written only while the row still holds it:
+a run that outlived its claim (it is renewed every CLAIM_FOR / 3 while the function runs, so only a
+stalled process loses it) never writes over the run that claimed the task since (`_lost`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -55,10 +62,45 @@ def _claim(engine, task_id: int) -> Task | None:
     with session_scope(engine) as session:
         claimed = session.exec(
             update(Task).where(Task.id == task_id, _due(t))
-            .values(status=RUNNING, claimed_until=t + CLAIM_FOR, attempts=Task.attempts + 1)
+            .values(status=RUNNING, claimed_until=t + CLAIM_FOR, claim_token=uuid.uuid4().hex,
+                    attempts=Task.attempts + 1)
             .execution_options(synchronize_session=False)
         ).rowcount
         return session.get(Task, task_id) if claimed == 1 else None
+
+
+def _held(session: Session, task: Task) -> Task | None:
+    """The row, renewed and locked until the transaction ends, if this run still holds its claim."""
+    held = session.exec(
+        update(Task).where(Task.id == task.id, Task.status == RUNNING, Task.claim_token == task.claim_token)
+        .values(claimed_until=now() + CLAIM_FOR)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return session.get(Task, task.id) if held == 1 else None
+
+
+@contextmanager
+def _kept(engine, task: Task) -> Iterator[None]:
+    """Renew the claim every CLAIM_FOR / 3 while the function runs (it may call Slack many times)."""
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(CLAIM_FOR.total_seconds() / 3):
+            try:
+                with session_scope(engine) as session:
+                    if _held(session, task) is None:
+                        log.warning("task %s (%s): its claim was lost while it ran", task.id, task.kind)
+                        return
+            except Exception:  # the database may be away for a moment: try again at the next beat
+                log.exception("task %s: renewing its claim failed", task.id)
+
+    beat = threading.Thread(target=renew, name=f"truce-task-{task.id}", daemon=True)
+    beat.start()
+    try:
+        yield
+    finally:
+        done.set()
+        beat.join()
 
 
 def run(rt, task_id: int, functions: Mapping[str, TaskFn]) -> bool:
@@ -70,20 +112,43 @@ def run(rt, task_id: int, functions: Mapping[str, TaskFn]) -> bool:
     try:
         if fn is None:
             raise LookupError(f"no task function for {task.kind!r}")
-        fn(rt, team_id=task.team_id, **task.payload)
+        with _kept(rt.engine, task):
+            fn(rt, team_id=task.team_id, **task.payload)
     except Exception as exc:
         log.exception("task %s (%s) failed on attempt %d", task.id, task.kind, task.attempts)
         _failed(rt.engine, task, exc)
         return False
     with session_scope(rt.engine) as session:
-        row = session.get(Task, task_id)
-        row.status, row.done_at, row.claimed_until, row.last_error = DONE, now(), None, None
-    return True
+        row = _held(session, task)
+        if row is not None:
+            row.status, row.done_at, row.claimed_until, row.last_error = DONE, now(), None, None
+            return True
+    return _lost(rt.engine, task, done=True)
+
+
+def _lost(engine, task: Task, *, done: bool) -> bool:
+    """The run outlived its claim: another run took the task since. Nothing is written over what that
+    run holds or wrote; a success is handed over to a task left waiting for a retry (or given up):
+    it is done. True when this run's outcome made the task done."""
+    finished = 0
+    if done:
+        with session_scope(engine) as session:
+            finished = session.exec(
+                update(Task).where(Task.id == task.id, Task.status.in_((PENDING, FAILED)))
+                .values(status=DONE, done_at=now(), claimed_until=None, last_error=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+    log.warning("task %s (%s) %s after its claim had expired and another run took it; %s", task.id, task.kind,
+                "succeeded" if done else "failed", "marked done" if finished else "left to that run")
+    return finished == 1
 
 
 def _failed(engine, task: Task, exc: Exception) -> None:
     with session_scope(engine) as session:
-        row = session.get(Task, task.id)
+        row = _held(session, task)
+        if row is None:
+            _lost(engine, task, done=False)
+            return
         row.last_error = repr(exc)[:255]
         row.claimed_until = None
         if row.attempts >= MAX_ATTEMPTS:

@@ -36,7 +36,7 @@ def member_joined(event: dict, context) -> None:
         else:
             members.joined(session=session, ws=ws, channel=channel, user_id=user_id, present=True)
     if bot_joined:  # after the answer: what waited for the invite goes out, and the teams are re-read
-        in_background(context, delivery.deliver_due, rt)
+        in_background(context, delivery.kick, rt)
         in_background(context, refresh_teams, rt, team_id)
 
 

@@ -78,6 +78,9 @@ class Outbox(SQLModel, table=True):
     attempts: int = Field(default=0)
     next_attempt_at: datetime = utc_field(default_now=True)
     claimed_until: datetime | None = utc_field(nullable=True)
+    # Who holds the claim (a new uuid per claim): a sender writes an attempt's outcome only while
+    # the row is still claimed with its token (bot/delivery.py).
+    claim_token: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, max_length=255)
     posted_channel: str | None = Field(default=None, max_length=32)
     posted_ts: str | None = Field(default=None, max_length=32)
@@ -86,6 +89,8 @@ class Outbox(SQLModel, table=True):
     # Since when a post may be in Slack without Truce knowing (no answer, a 5xx, or the process died
     # mid-call): before posting it again, the channel's history is searched for its key (metadata).
     in_doubt_since: datetime | None = utc_field(nullable=True)
+    # How far that search got (a message ts) when Slack asked it to wait (429): it resumes there.
+    lookup_from: str | None = Field(default=None, max_length=32)
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -122,6 +127,7 @@ class Task(SQLModel, table=True):
     attempts: int = Field(default=0)
     next_attempt_at: datetime = utc_field(default_now=True)
     claimed_until: datetime | None = utc_field(nullable=True)
+    claim_token: str | None = Field(default=None, max_length=32)  # who holds the claim (bot/tasks.py)
     last_error: str | None = Field(default=None, max_length=255)
     created_at: datetime = utc_field(default_now=True)
     done_at: datetime | None = utc_field(nullable=True)

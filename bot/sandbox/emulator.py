@@ -124,11 +124,12 @@ class _Handler(BaseHTTPRequestHandler):
             if token not in state.tokens:
                 self._json({"ok": False, "error": "invalid_auth"})
                 return
-        if method == "chat.postMessage":
+        wait = state.method_rate_limited(method)
+        if wait is None and method == "chat.postMessage":
             wait = self._rate_limited(state, args)
-            if wait is not None:
-                self._json({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": str(wait)})
-                return
+        if wait is not None:
+            self._json({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": str(wait)})
+            return
         try:
             with state.lock:
                 answer = {"ok": True, **func(self.server.emulator, args)}

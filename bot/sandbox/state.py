@@ -159,6 +159,7 @@ class WorkspaceState:
         self.triggers: dict[str, tuple[str, float]] = {}  # trigger_id -> (user, issued at, monotonic)
         self.responses: dict[str, dict[str, Any]] = {}  # response_url token -> context
         self.files: dict[str, dict[str, Any]] = {}
+        self.method_limits: dict[str, RateLimit] = {}  # Web API method -> its limit (a tier)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.faults: list[Fault] = []
         self.rate_limits: dict[str, RateLimit] = {}  # channel id -> its chat.postMessage limit
@@ -233,6 +234,23 @@ class WorkspaceState:
         is over its limit now, else None (and the post uses up its share)."""
         with self.lock:
             limit = self.rate_limits.get(channel_id)
+            if limit is None:
+                return None
+            wait = limit.take(time.time())
+            return max(1, math.ceil(wait - 1e-6)) if wait > 0 else None
+
+    def rate_limit_method(self, method: str, *, per_minute: float, burst: int = 1) -> None:
+        """Limit a Web API method as Slack's tiers do (per method, per workspace, per app), e.g.
+        `rate_limit_method("conversations.history", per_minute=1)`: Tier 1, what apps distributed
+        outside the Marketplace get for conversations.history/.replies. A call over the limit is
+        answered HTTP 429 with `Retry-After`. On `time.time()`, so time-machine moves it in tests."""
+        with self.lock:
+            self.method_limits[method] = RateLimit(per_minute / 60, burst, float(burst), time.time())
+
+    def method_rate_limited(self, method: str) -> int | None:
+        """Seconds to wait (Retry-After) if a call of `method` is over its limit now, else None."""
+        with self.lock:
+            limit = self.method_limits.get(method)
             if limit is None:
                 return None
             wait = limit.take(time.time())
