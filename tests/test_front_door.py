@@ -435,11 +435,13 @@ EXPORT_BAD = {  # query string, Authorization -> status, error
     "empty team": ("team=", "Bearer finance-global", 400, "team_required"),
     "NUL in team": ("team=T0%00TRUCE", "Bearer finance-global", 404, "team_not_found"),
     "NUL in team, no token": ("team=T0%00TRUCE", None, 401, "not_authed"),
-    "team of 5,000 characters": ("team=" + "T" * 5000, "Bearer finance-global", 404, "team_not_found"),
+    "team of 1,900 characters": ("team=" + "T" * 1900, "Bearer finance-global", 404, "team_not_found"),
     "invalid UTF-8 in team": ("team=T%FF", "Bearer finance-global", 404, "team_not_found"),
     "NUL in quarter": ("team=T0TRUCE&quarter=2027%00Q1", "Bearer finance-global", 400, "invalid_quarter"),
-    "quarter of 5,000 characters": ("team=T0TRUCE&quarter=" + "9" * 5000, "Bearer finance-global", 400,
+    "quarter of 1,900 characters": ("team=T0TRUCE&quarter=" + "9" * 1900, "Bearer finance-global", 400,
                                     "invalid_quarter"),
+    # Longer than any request line Truce serves (2,048 bytes): refused before the route sees it.
+    "team of 5,000 characters": ("team=" + "T" * 5000, "Bearer finance-global", 414, None),
 }
 
 
@@ -449,7 +451,8 @@ def test_the_plan_export_answers_bad_input_with_the_right_4xx(door, case):
     door.stack.rt.settings.export_token = "finance-global"
     headers = [("Authorization", auth.encode("utf-8"))] if auth else []
     response = door.http.get("/export/plan.csv?" + query, headers=headers)
-    assert (response.status_code, response.json()["error"]) == (status, error)
+    assert response.status_code == status
+    assert error is None or response.json()["error"] == error
     door.assert_nothing_happened()
 
 
