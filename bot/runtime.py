@@ -161,13 +161,13 @@ class Runtime:
             self.defer(delivery.deliver, self, queued)
 
 
-def make_client(settings: Settings, token: str | None = None) -> WebClient:
+def make_client(settings: Settings, token: str | None = None, *, logger: logging.Logger | None = None) -> WebClient:
     """A Web API client for direct calls (views, ephemerals, reads): a bounded timeout, one retry
     when the connection drops, and one wait of Retry-After on a 429 (slack_sdk.http_retry).
     The outbox sends with a copy without these retries (bot.delivery): a blind retry of a post
     whose answer was lost would post it twice."""
     return WebClient(token=token or settings.slack_bot_token, base_url=settings.slack_api_url,
-                     timeout=SLACK_TIMEOUT,
+                     timeout=SLACK_TIMEOUT, logger=logger,
                      retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1),
                                      RateLimitErrorRetryHandler(max_retry_count=1)])
 
