@@ -171,15 +171,18 @@ class TruceServer:
             wasyncore.close_all(self._map)
             self._dispatcher.shutdown(timeout=1)
             raise
+        # Installed until the process has stopped: a second SIGTERM or Ctrl-C does not cut the stop short.
         handlers = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         server.accept_connections()
         try:
             while not self._stop_requested:
                 wasyncore.loop(timeout=TICK, map=self._map, use_poll=True, count=1)
-        finally:
-            for sig, handler in handlers.items():
-                signal.signal(sig, handler)
-        self.stop()
+        finally:  # asked to, or the loop failed: either way the runtime is stopped in order
+            try:
+                self.stop()
+            finally:
+                for sig, handler in handlers.items():
+                    signal.signal(sig, handler)
 
     def _on_signal(self, signum: int, frame) -> None:
         self._stop_requested = True
