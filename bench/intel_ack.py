@@ -2,7 +2,7 @@
 
 Separate processes, as in production: the Slack emulator (Slack), Truce serving HTTP (its runtime and
 app built as `python -m bot serve` builds them, served by the standard library's server of the tests,
-not gunicorn), and the senders: N of them (threads spread over a few processes),
+not waitress), and the senders: N of them (threads spread over a few processes),
 each sending signed slash commands one after the other (a closed loop, no pause) and timing each
 until Slack would have its answer (the HTTP response to the slash command).
 After the last command, the time until every share's posts are in Slack is measured too."""

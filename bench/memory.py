@@ -3,7 +3,8 @@
 Truce runs exactly as in production (`python -m bot serve`, its scheduler on) against the Slack
 emulator; a mixed workload of signed requests (help, intel shares and searches, unhappiness reports
 and claims, agenda items, Home tabs) is sent in rounds, and the resident memory (VmRSS) of the process
-serving them (gunicorn's one worker) is read from /proc after each round; its peak (VmHWM) at the end.
+serving them (the one `python -m bot serve` process) is read from /proc after each round; its peak
+(VmHWM) at the end.
 
 Goals: peak resident memory under 250 MB; between the end of the first half and the end of the
 run, growth under 10 % (no leak per request).
@@ -38,14 +39,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _worker(pid: int) -> int:
-    """`python -m bot serve` is gunicorn's arbiter; Truce itself runs in its one worker process."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    if len(children) != 1:
-        raise RuntimeError(f"expected one gunicorn worker under {pid}, found {children}")
-    return int(children[0])
 
 
 def _status(pid: int) -> dict[str, float]:
@@ -100,7 +93,7 @@ def run(rounds: int, database_url: str | None) -> dict:
             except httpx.TransportError:
                 time.sleep(0.2)
         driver = SlackDriver(app_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=secret, emulator=emu)
-        worker = _worker(proc.pid)
+        worker = proc.pid  # Truce serves in the process it started in (waitress, no worker processes)
         start = _status(worker)["VmRSS"]
         samples, requests, t0 = [], 0, time.monotonic()
         for n in range(rounds):

@@ -47,20 +47,18 @@ def _migrate(settings: Settings) -> None:
     try:
         migrate.upgrade(engine)
     finally:
-        engine.dispose()  # before gunicorn forks its worker: no connection is shared with it
+        engine.dispose()  # the runtime makes its own engine
 
 
-def _ready_for_slack(settings: Settings, *required: str, announce: str | None) -> None:
-    """The database first (whatever the tokens), then the tokens, then Slack; then migrate. Which mode
-    `python -m bot` chose (`announce`) is said once start-up can no longer fail on a setting."""
+def _ready_for_slack(settings: Settings, *required: str) -> None:
+    """The database first (whatever the tokens), then the tokens, then Slack; then migrate. (Which mode
+    `python -m bot` chose is said by the server once start-up can no longer fail on a setting.)"""
     from bot.preflight import check_database, check_slack
 
     check_database(settings)
     settings.require(*required)
     check_slack(settings)
     _migrate(settings)
-    if announce:
-        log.info(announce)
 
 
 def cmd_migrate(settings: Settings) -> None:
@@ -74,17 +72,16 @@ def cmd_migrate(settings: Settings) -> None:
 def cmd_serve(settings: Settings, announce: str | None = None) -> None:
     from bot.server import TruceServer
 
-    _ready_for_slack(settings, "slack_signing_secret", *(() if settings.oauth else ("slack_bot_token",)),
-                     announce=announce)
-    TruceServer(settings).run()  # gunicorn: SIGTERM finishes in-flight requests, then stops
+    _ready_for_slack(settings, "slack_signing_secret", *(() if settings.oauth else ("slack_bot_token",)))
+    TruceServer(settings, announce=announce).run()  # waitress; SIGTERM finishes in-flight requests, then stops
 
 
 def cmd_socket(settings: Settings, announce: str | None = None) -> None:
     from bot.server import TruceServer
 
-    _ready_for_slack(settings, "slack_app_token", "slack_bot_token", announce=announce)
+    _ready_for_slack(settings, "slack_app_token", "slack_bot_token")
     # Slack's traffic comes over the socket; the same server still serves /healthz, webhooks and exports.
-    TruceServer(settings, socket_mode=True).run()
+    TruceServer(settings, socket_mode=True, announce=announce).run()
 
 
 def cmd_sandbox(settings: Settings, script: str | None = None, announce: str | None = None) -> None:

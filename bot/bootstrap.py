@@ -1,33 +1,83 @@
-"""Start-up for the single workspace the bot token belongs to: its row and its teams."""
+"""Start-up for the single workspace the bot token belongs to: its row and its teams.
+
+Until it is done Truce serves nothing (`rt.team_id` decides which workspace is served), so it either
+succeeds or stops start-up with one line and exit code 2, like the checks before it (bot/preflight.py).
+Slack answered auth.test a moment earlier, so a failure here is most likely passing (a dropped
+connection, a 5xx, a rate limit, a database restarting): it is tried ATTEMPTS times, a short pause
+apart, before giving up; a refused token is not tried again. A process manager restarts a process
+that exits, whereas one left running without its workspace would refuse every request.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 
 from slack_sdk.errors import SlackApiError
 
+from bot.config import SettingsError
 from bot.people import refresh_teams
+from bot.preflight import REFUSED_TOKEN, first_line
+from bot.runtime import make_client
 from bot.services.workspaces import ensure_workspace
 
 log = logging.getLogger(__name__)
 
+ATTEMPTS = 3
+PAUSE = 1.0  # seconds before the second try, doubled before each next one
 
-def bootstrap(rt) -> str | None:
-    """Make sure the token's workspace exists and its teams are known. Returns its team_id.
-    (Installed through OAuth, each workspace is set up when it installs Truce instead.)"""
+
+def bootstrap(rt, *, pause: Callable[[float], None] = time.sleep) -> str | None:
+    """Make sure the token's workspace exists and its teams are known. Returns its team_id, or raises
+    SettingsError (one line). (Installed through OAuth, each workspace is set up when it installs
+    Truce instead.)"""
     if rt.installations is not None:
         return None
-    try:
-        auth = rt.client.auth_test()
-    except SlackApiError as exc:
-        log.error("auth.test failed (%s): check SLACK_BOT_TOKEN", exc.response.get("error"))
-        return None
-    team_id = auth["team_id"]
-    rt.team_id = team_id  # the only workspace this install serves (bot.single_workspace)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            team_id = _setup(rt)
+        except Exception as exc:
+            problem = _problem(exc)
+            if isinstance(exc, SlackApiError) and _error(exc) in REFUSED_TOKEN:
+                raise SettingsError(f"Truce cannot start: Slack refused SLACK_BOT_TOKEN ({problem}).") from None
+            if attempt == ATTEMPTS:
+                raise SettingsError(f"Truce cannot start: setting up the bot token's workspace failed "
+                                    f"{ATTEMPTS} times ({problem}).") from None
+            pause(PAUSE * 2 ** (attempt - 1))
+            continue
+        if attempt > 1:
+            log.warning("setting up the bot token's workspace succeeded at try %d of %d", attempt, ATTEMPTS)
+        return team_id
+    return None  # not reached
+
+
+def _setup(rt) -> str:
+    # Slack's client logs each failure with a traceback; here one line says it all, so it stays quiet.
+    quiet = logging.getLogger("truce.bootstrap.slack")
+    quiet.disabled = True
+    client = make_client(rt.settings, logger=quiet)
+    auth = client.auth_test()
+    team_id = auth.get("team_id")
+    if not isinstance(team_id, str) or not team_id:
+        raise ValueError("auth.test answered without a team_id")
     with rt.session() as session:
         ws = ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
         ws.name = ws.name or auth.get("team")
         ws.bot_user_id = auth.get("user_id")
         session.add(ws)
-    refresh_teams(rt, team_id)
+    refresh_teams(rt, team_id, client=client)
+    rt.team_id = team_id  # the only workspace this install serves (bot.single_workspace): known once set up
     return team_id
+
+
+def _error(exc: SlackApiError) -> str | None:
+    data = exc.response.data if exc.response is not None else None
+    return data.get("error") if isinstance(data, dict) else None
+
+
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        status = exc.response.status_code
+        return (_error(exc) if status == 200 else None) or f"HTTP {status}"
+    return f"{type(exc).__name__}: {first_line(getattr(exc, 'reason', None) or exc)}"

@@ -38,7 +38,9 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default="sqlite:///truce.db", alias="DATABASE_URL")
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
-    web_threads: int = Field(default=8, alias="TRUCE_WEB_THREADS", ge=1, le=64)  # gunicorn's request threads
+    web_threads: int = Field(default=8, alias="TRUCE_WEB_THREADS", ge=1, le=64)  # the HTTP server's request threads
+    # Seconds a client's connection may stay silent, and a request may take to arrive whole (bot/server.py).
+    client_timeout: int = Field(default=15, alias="TRUCE_CLIENT_TIMEOUT", ge=1, le=600)
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
 
     sales_channel: str | None = Field(default=None, alias="TRUCE_SALES_CHANNEL")

@@ -97,9 +97,10 @@ def channel_members(client: WebClient, channel: str) -> list[str] | None:
         return None
 
 
-def refresh_teams(rt, team_id: str) -> int:
-    """Re-read the people (names, admins) and the sales and marketing channels' members."""
-    client = rt.client_for(team_id)
+def refresh_teams(rt, team_id: str, *, client: WebClient | None = None) -> int:
+    """Re-read the people (names, admins) and the sales and marketing channels' members (with
+    `client`, else the workspace's own)."""
+    client = client or rt.client_for(team_id)
     refresh_directory(client, rt.engine, team_id)
     with session_scope(rt.engine) as session:
         ws = session.get(Workspace, team_id)

@@ -16,7 +16,7 @@ from bot.config import Settings, SettingsError
 REFUSED_TOKEN = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     cause = getattr(exc, "orig", None) or exc
     lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
     return lines[0] if lines else type(cause).__name__
@@ -34,7 +34,7 @@ def check_database(settings: Settings) -> None:
             conn.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as exc:
         raise SettingsError(f"Truce cannot start: the database at {where} is unreachable "
-                            f"({_first_line(exc)}). Check DATABASE_URL.") from None
+                            f"({first_line(exc)}). Check DATABASE_URL.") from None
     finally:
         engine.dispose()
 
@@ -58,4 +58,4 @@ def check_slack(settings: Settings) -> None:
                             f"{answer}. Check SLACK_API_URL.") from None
     except Exception as exc:  # URLError, a time-out, a reset connection, a body that is not JSON
         raise SettingsError(f"Truce cannot start: Slack is unreachable at {settings.slack_api_url} "
-                            f"({_first_line(getattr(exc, 'reason', None) or exc)}). Check SLACK_API_URL.") from None
+                            f"({first_line(getattr(exc, 'reason', None) or exc)}). Check SLACK_API_URL.") from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ URGENT_WORKERS = 8
 # only reached when Slack is in real trouble; it stays under slack_sdk's default of 30 s so a call
 # Slack never answers frees its thread (a listener, a job, the outbox's sender) soon.
 SLACK_TIMEOUT = 10
+# Seconds `Runtime.shutdown` may take: within what a PaaS allows between SIGTERM and SIGKILL (30 s).
+SHUTDOWN_TIMEOUT = 20
 
 
 @dataclass
@@ -59,18 +62,37 @@ class Runtime:
     # What to stop when this process stops (see `shutdown`), e.g. its scheduler.
     closers: list[Callable[[], object]] = field(default_factory=list)
 
-    def shutdown(self) -> None:
-        """The process is stopping: run `closers` (newest first; one failing does not keep the others
-        from running), let the background pool finish what it was given, then stop the sender."""
+    def shutdown(self, timeout: float = SHUTDOWN_TIMEOUT) -> bool:
+        """The process is stopping: done within `timeout` seconds, whatever Slack does. True when
+        nothing was left running.
+
+        1. `closers` run, newest first (one failing does not keep the others from running), each
+           without waiting: the scheduler starts no new job, and a job in progress is not waited for.
+        2. Background work not started yet is dropped. It loses nothing anyone was answered for: what
+           a listener stored was committed before the answer, so what is dropped is either re-done
+           from the database — outbox posts (sent by the next process's sender) and durable tasks
+           (`jobs/tasks.py`) — or a best-effort extra: an ephemeral note, a form opening (its
+           trigger_id lasts 3 seconds anyway), links to posts, an App Home refresh.
+        3. The sender stops: it claims no new row; the row in hand is finished.
+        4. Work in flight (background and sender) gets what is left of `timeout`; a call still hanging
+           on Slack after that is left to its thread, and its row is found in doubt by the next sender.
+        """
+        deadline = time.monotonic() + timeout
         while self.closers:
             closer = self.closers.pop()
             try:
                 closer()
             except Exception:
                 log.exception("shutting down: %s failed", getattr(closer, "__name__", closer))
-        self.urgent.shutdown(wait=True)
-        self.background.shutdown(wait=True)
-        self.stop_sender()  # it finishes the post in hand; what is left is sent by the next process
+        self.urgent.shutdown(wait=False, cancel_futures=True)
+        self.background.shutdown(wait=False, cancel_futures=True)
+        sender, self.sender = self.sender, None
+        idle = sender.stop(timeout=max(0.0, deadline - time.monotonic())) if sender is not None else True
+        for pool in (self.urgent, self.background):
+            idle = pool.wait_idle(timeout=max(0.0, deadline - time.monotonic())) and idle
+        if not idle:
+            log.warning("shutting down: work in flight did not finish within %s s; left to its threads", timeout)
+        return idle
 
     def start_sender(self, **options):
         """Start the outbox's sender (once); options go to bot.sender.Sender (workers, poll)."""
@@ -80,10 +102,10 @@ class Runtime:
             self.sender = Sender(self, **options).start()
         return self.sender
 
-    def stop_sender(self) -> None:
+    def stop_sender(self, timeout: float = SHUTDOWN_TIMEOUT) -> None:
         sender, self.sender = self.sender, None
         if sender is not None:
-            sender.stop()
+            sender.stop(timeout=timeout)
 
     def defer(self, fn: Callable[..., object], /, *args, **kwargs) -> None:
         """Run `fn` in the background pool: at once, or, from a thread answering Slack, as soon as
@@ -153,13 +175,13 @@ class Runtime:
             self.defer(delivery.deliver, self, queued)
 
 
-def make_client(settings: Settings, token: str | None = None) -> WebClient:
+def make_client(settings: Settings, token: str | None = None, *, logger: logging.Logger | None = None) -> WebClient:
     """A Web API client for direct calls (views, ephemerals, reads): a bounded timeout, one retry
     when the connection drops, and one wait of Retry-After on a 429 (slack_sdk.http_retry).
     The outbox sends with a copy without these retries (bot.delivery): a blind retry of a post
     whose answer was lost would post it twice."""
     return WebClient(token=token or settings.slack_bot_token, base_url=settings.slack_api_url,
-                     timeout=SLACK_TIMEOUT,
+                     timeout=SLACK_TIMEOUT, logger=logger,
                      retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1),
                                      RateLimitErrorRetryHandler(max_retry_count=1)])
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bot import delivery
@@ -66,15 +67,19 @@ class Sender:
                 lambda: not self._lanes and not self._scanning and (not self._kicked or not self.running),
                 timeout=timeout)
 
-    def stop(self, timeout: float = 15.0) -> None:
-        """Stop looking; lanes finish the row in hand (it is claimed) and stop."""
+    def stop(self, timeout: float = 15.0) -> bool:
+        """Stop looking and claim nothing more; lanes finish the row in hand (it is claimed) and stop.
+        Waits at most `timeout` seconds; True when no lane is left running."""
+        deadline = time.monotonic() + timeout
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
         if self._thread is not None:
-            self._thread.join(timeout)
+            self._thread.join(max(0.0, deadline - time.monotonic()))
         if self._pool is not None:
-            self._pool.shutdown(wait=True)
+            self._pool.shutdown(wait=False, cancel_futures=True)  # lanes not started yet: their rows wait
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._lanes, timeout=max(0.0, deadline - time.monotonic()))
 
     # --- work ------------------------------------------------------------------------------
     def _loop(self) -> None:
@@ -104,7 +109,8 @@ class Sender:
                 if lane in self._lanes or self._stopping:
                     continue
                 self._lanes.add(lane)
-            self._pool.submit(self._run_lane, lane, row_id)
+            future = self._pool.submit(self._run_lane, lane, row_id)
+            future.add_done_callback(lambda f, lane=lane: f.cancelled() and self._forget(lane))
         if self.poll is None:
             return None
         due = delivery.next_due(self.rt)
@@ -113,6 +119,12 @@ class Sender:
         wait = (due - now()).total_seconds()
         # Due already: its lane is busy, and kicks when it is done.
         return self.poll if wait <= 0 else min(self.poll, wait)
+
+    def _forget(self, lane: delivery.Lane) -> None:
+        """A lane cancelled before it started (the sender is stopping)."""
+        with self._cond:
+            self._lanes.discard(lane)
+            self._cond.notify_all()
 
     def _run_lane(self, lane: delivery.Lane, row_id: int) -> None:
         look_again = True

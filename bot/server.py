@@ -1,77 +1,156 @@
-"""The production HTTP server: gunicorn, serving Truce's WSGI app (`bot.web.make_wsgi`).
+"""The production HTTP server: waitress, serving Truce's WSGI app (`bot.web.make_wsgi`) in this process.
 
-One worker process with a pool of threads (gthread), so the in-process scheduler and the outbox
-worker exist once per replica; the runtime is built inside that worker, after the fork. gunicorn
-refuses oversized request lines and headers before Truce sees them; bodies are capped by the app.
-On SIGTERM, gunicorn stops accepting, lets in-flight requests finish (GRACEFUL_TIMEOUT), and the
-worker then stops Socket Mode, the listeners' work after ack, the scheduler and the runtime.
+Why waitress: it buffers whole requests before a thread sees them, so slow or idle clients cannot
+starve the threads that answer Slack; no proxy is needed in front. Its I/O loop reads each request —
+headers, then the body up to the cap — and only a complete request is handed to one of the
+TRUCE_WEB_THREADS threads. (gunicorn's sync and gthread workers hold a thread while a client sends
+slowly; their docs ask for a buffering proxy in front.) On top of waitress's own limits:
+- a connection that says nothing for TRUCE_CLIENT_TIMEOUT seconds is closed (waitress's channel_timeout),
+  and so is one whose request has not arrived whole that long after its first byte (a byte now and
+  then is not silence, so a trickle would otherwise hold its connection for ever);
+- the request line, the number and the size of headers are refused in `bot.web` (414, 431), the whole
+  header block here (431), bodies over the cap before they are read (413).
+
+One process: the scheduler and the outbox's sender run once per replica (scale by adding replicas).
+
+SIGTERM (or Ctrl-C) stops it gracefully, within STOP seconds in all (a PaaS allows 30 before SIGKILL):
+no new connections; requests in flight — being answered, or still arriving — get up to DRAIN seconds
+(Slack gives up after 3); then Socket Mode, the runtime (`Runtime.shutdown`, bounded by what is
+left) and the database are stopped, and the process exits 0.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import threading
+import time
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
+from waitress import wasyncore
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.server import TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher
 
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.executor import TrackingExecutor
 
 log = logging.getLogger("truce")
 
-# Seconds in-flight requests get after SIGTERM. PaaS routers allow 30 s between SIGTERM and SIGKILL;
-# the rest is for the work after ack and the scheduler to stop.
-GRACEFUL_TIMEOUT = 20
-# Slack's requests are POST /slack/events with about a dozen headers; the longest request line
-# Truce serves is the OAuth redirect (a code and a state). Anything much larger is not for Truce.
-LIMITS = {"limit_request_line": 2048, "limit_request_fields": 50, "limit_request_field_size": 8190}
+STOP = 20  # seconds from SIGTERM to exit, at most
+DRAIN = 10  # of which requests in flight get at most this
+# All request headers together (with the request line). Slack sends about a dozen short ones; a browser
+# at the OAuth routes sends its cookies. Each header and the request line are limited in bot.web.
+HEADER_BLOCK_MAX = 16 * 1024
+# Connections open at once, slow ones included; more wait in the listen backlog. poll() (not select())
+# serves more than 1,024 descriptors.
+CONNECTION_LIMIT = 1000
+TICK = 1.0  # seconds: how often silent and overdue connections are looked for
 
 
-class TruceServer(BaseApplication):
-    def __init__(self, settings: Settings, *, socket_mode: bool = False):
-        self.settings, self.socket_mode = settings, socket_mode
+class _Channel(HTTPChannel):
+    """waitress's connection, remembering when the request it is receiving began."""
+
+    request_started = 0.0
+    _announced = None
+
+    def received(self, data: bytes) -> bool:
+        if self.request is None and data:
+            self.request_started = time.time()
+        done = super().received(data)
+        request = self.request
+        if request is not None and request.headers_finished and request is not self._announced:
+            self._announced = request  # its body is still on its way
+            log.debug("receiving %s %s (%s bytes)", request.command, request.path, request.content_length)
+        return done
+
+
+class _Server(TcpWSGIServer):
+    channel_class = _Channel
+
+    def maintenance(self, now: float) -> None:
+        """waitress closes connections silent for channel_timeout; this also closes those whose
+        request is still incomplete that long after it began."""
+        super().maintenance(now)
+        cutoff = now - self.adj.channel_timeout
+        for channel in self.active_channels.values():
+            if channel.request is not None and not channel.requests and channel.request_started < cutoff:
+                channel.will_close = True
+
+
+def _access_log(app):
+    """LOG_LEVEL=DEBUG: one line per answered request."""
+
+    def logged(environ: dict[str, Any], start_response):
+        def start(status: str, headers, exc_info=None):
+            log.debug("%s %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), status.split(" ")[0])
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    return logged
+
+
+class TruceServer:
+    def __init__(self, settings: Settings, *, socket_mode: bool = False, announce: str | None = None):
+        self.settings, self.socket_mode, self.announce = settings, socket_mode, announce
         self.rt = None
+        self._wsgi = None
         self._stops: list[Any] = []
-        super().__init__(prog="truce")
+        self._map: dict[int, Any] = {}
+        self._dispatcher = ThreadedTaskDispatcher()
+        self._stop_requested = False
+        self._server: _Server | None = None
 
-    def load_config(self) -> None:
-        debug = self.settings.log_level == "DEBUG"
-        options = {
-            "bind": f"0.0.0.0:{self.settings.port}",
-            "workers": 1,
-            "worker_class": "gthread",
-            "threads": self.settings.web_threads,
-            "graceful_timeout": GRACEFUL_TIMEOUT,
-            **LIMITS,
-            "loglevel": "debug" if debug else "warning",
-            "accesslog": "-" if debug else None,
-            "proc_name": "truce",
-            "control_socket_disable": True,  # gunicorn >= 25 would open one per process in $HOME
-            "worker_exit": lambda server, worker: self.stop(),
-        }
-        for key, value in options.items():
-            if key in self.cfg.settings:
-                self.cfg.set(key, value)
+    # --- start -------------------------------------------------------------------------------
+    def _bind(self) -> _Server:
+        """The listening socket first, so that a port in use stops start-up before anything runs."""
+        from bot.web import SLACK_BODY_CAP
 
-    def load(self):
-        """In the worker: the runtime, the app, the scheduler and (in Socket Mode) the socket."""
+        adj = Adjustments(
+            host="0.0.0.0", port=self.settings.port, threads=self.settings.web_threads,
+            channel_timeout=self.settings.client_timeout, cleanup_interval=TICK, asyncore_loop_timeout=TICK,
+            connection_limit=CONNECTION_LIMIT, asyncore_use_poll=True,
+            max_request_header_size=HEADER_BLOCK_MAX,
+            max_request_body_size=SLACK_BODY_CAP + 1,  # waitress refuses a body of this size or more (413)
+            log_socket_errors=False,  # a client hanging up is not Truce's problem
+            ident="Truce",
+        )
+        self._dispatcher.set_thread_count(adj.threads)
+        app = (lambda environ, start_response: self._wsgi(environ, start_response))  # noqa: E731  (built later)
+        try:
+            return _Server(app, map=self._map, _start=False, dispatcher=self._dispatcher, adj=adj,
+                           sockinfo=adj.listen[0])
+        except OSError as exc:
+            self._dispatcher.shutdown(timeout=1)
+            raise SettingsError(f"Truce cannot start: port {self.settings.port} cannot be used "
+                                f"({exc.strerror or exc}). Set PORT.") from None
+
+    def _build(self):
+        """The runtime, the app, the scheduler and (in Socket Mode) the socket."""
         from bot.app import build_app
         from bot.bootstrap import bootstrap
         from bot.runtime import build_runtime
         from bot.web import make_wsgi
 
         rt = self.rt = build_runtime(self.settings)
-        bootstrap(rt)  # the token's workspace and its teams, before the first request
+        try:
+            bootstrap(rt)  # the token's workspace and its teams, before the first request (SettingsError: exit 2)
+        except BaseException:
+            rt.engine.dispose()
+            raise
+        if self.announce:  # start-up can no longer fail on a setting
+            log.info(self.announce)
         rt.start_sender()  # the outbox's delivery worker (bot/sender.py); rt.shutdown() stops it
-        listeners = TrackingExecutor()
+        listeners = TrackingExecutor()  # Bolt's lazy listeners (none run there today)
         app = build_app(rt, executor=listeners)
-        self._stops.append(lambda: listeners.shutdown(wait=True))
+        self._stops.append(lambda: listeners.shutdown(wait=False, cancel_futures=True))
         if self.settings.run_scheduler:
-            from jobs.scheduler import build_scheduler
+            from jobs.scheduler import start_scheduler
 
-            scheduler = build_scheduler(rt)
-            scheduler.start()
-            rt.closers.append(lambda: scheduler.shutdown(wait=True))
+            start_scheduler(rt)  # rt.shutdown() stops it
         if self.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -81,14 +160,82 @@ class TruceServer(BaseApplication):
             log.info("Socket Mode connected; /healthz, webhooks and exports on port %s", self.settings.port)
         else:
             log.info("Truce is listening on port %s (POST /slack/events, GET /healthz)", self.settings.port)
-        return make_wsgi(rt, app)
+        wsgi = make_wsgi(rt, app)
+        return _access_log(wsgi) if self.settings.log_level == "DEBUG" else wsgi
+
+    def run(self) -> None:
+        server = self._server = self._bind()
+        try:
+            self._wsgi = self._build()
+        except BaseException:
+            wasyncore.close_all(self._map)
+            self._dispatcher.shutdown(timeout=1)
+            raise
+        # Installed until the process has stopped: a second SIGTERM or Ctrl-C does not cut the stop short.
+        handlers = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        server.accept_connections()
+        try:
+            while not self._stop_requested:
+                wasyncore.loop(timeout=TICK, map=self._map, use_poll=True, count=1)
+        finally:  # asked to, or the loop failed: either way the runtime is stopped in order
+            try:
+                self.stop()
+            finally:
+                for sig, handler in handlers.items():
+                    signal.signal(sig, handler)
+
+    def _on_signal(self, signum: int, frame) -> None:
+        self._stop_requested = True
+        if self._server is not None:
+            self._server.pull_trigger()  # wake the loop now (a write to its pipe: safe in a signal handler)
+
+    # --- stop --------------------------------------------------------------------------------
+    def _channels(self) -> list[_Channel]:
+        return [c for c in list(self._map.values()) if isinstance(c, HTTPChannel)]
+
+    @staticmethod
+    def _busy(channel: _Channel) -> bool:
+        """A request being answered, still arriving, or an answer not yet sent."""
+        return bool(channel.requests) or channel.request is not None or bool(channel.total_outbufs_len)
 
     def stop(self) -> None:
-        """In the worker, once gunicorn has finished the in-flight requests (or given up on them)."""
-        if self.rt is None:
-            return
+        started = time.monotonic()
+        stop_by, drain_by = started + STOP, started + DRAIN
+        wasyncore.dispatcher.close(self._server)  # the listening socket only (waitress's close() takes the trigger)
+        log.debug("stopping: no new connections; %d request(s) in flight",
+                  sum(self._busy(c) for c in self._channels()))
+        while time.monotonic() < drain_by:
+            channels = self._channels()
+            for channel in channels:
+                if not self._busy(channel):
+                    channel.handle_close()  # an idle keep-alive connection
+            if not any(self._busy(c) for c in channels):
+                break
+            wasyncore.loop(timeout=0.05, map=self._map, use_poll=True, count=1)
+        dropped = sum(self._busy(c) for c in self._channels())
+        if dropped:
+            log.warning("stopping: %d request(s) still in flight after %s s are dropped", dropped, DRAIN)
+        wasyncore.close_all(self._map)
+        self._dispatcher.shutdown(cancel_pending=True, timeout=0.5)
         for stop in self._stops:  # Slack's traffic first, then the work it started
             stop()
-        self.rt.shutdown()
-        self.rt.engine.dispose()
+        if self.rt is not None:
+            self.rt.shutdown(timeout=max(1.0, stop_by - time.monotonic()))
+            self.rt.engine.dispose()
         log.info("Truce stopped")
+        _exit_if_stuck(stop_by)
+
+
+def _exit_if_stuck(deadline: float) -> None:
+    """Python waits at exit for every non-daemon thread, a job stuck on a hung Slack call included.
+    Whatever such a thread was doing is re-done from the database by the next process (the outbox,
+    tasks, and jobs claim rows atomically), as after a crash: past the deadline, exit without it."""
+    me = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not me and not thread.daemon:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [t.name for t in threading.enumerate() if t is not me and not t.daemon and t.is_alive()]
+    if stuck:
+        log.warning("stopped without waiting for %s", ", ".join(stuck))
+        logging.shutdown()
+        os._exit(0)

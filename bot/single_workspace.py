@@ -7,8 +7,8 @@ slash command gets a short note in the answer itself (no Slack call), anything e
 (Slack does not retry it), and one line is logged. Installed through OAuth, every installed
 workspace is served with its own token and this check stays out of the way.
 
-The token's workspace is `rt.team_id`, which bootstrap learns from auth.test at start; until it is
-known, nothing is served.
+The token's workspace is `rt.team_id`, which bootstrap learns from auth.test at start (or start-up
+stops, bot/bootstrap.py); until it is known, nothing is served.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ UTF-8; JSON (the Events API) or a form (slash commands, and interactivity as a J
 
 from __future__ import annotations
 
+import re
 from types import NoneType
 from typing import Any
 from urllib.parse import parse_qsl
@@ -23,6 +24,42 @@ SHAPES: dict[str, type | tuple[type, ...]] = {
     "authorizations": list, "user": (dict, str), "channel": (dict, str), "team": (dict, str, NoneType),
     "enterprise": (dict, str, NoneType),
 }
+# What Slack always sends, per payload type, that Bolt reads without a fallback (a missing one made Bolt
+# raise before any listener ran: a 500), or that every listener of that type starts from. A path is a
+# list of keys; "*" is every item of a list. ID: text that is never empty (an ID, a URL): Bolt leaves
+# an empty user_id out of the context, and listeners then fail. A body missing one is not Slack's.
+Path = tuple[str, ...]
+Kind = type | tuple[type, ...] | str
+ID = "non-empty text"
+_USER: list[tuple[Path, Kind]] = [(("user",), dict), (("user", "id"), ID)]
+REQUIRED: dict[str, list[tuple[Path, Kind]]] = {
+    # slack_bolt.request.payload_utils.is_workflow_step_save reads view["type"]; views are matched on
+    # view["callback_id"]; listeners answer with view["id"] and read view["state"]["values"].
+    "view_submission": [*_USER, (("view", "id"), ID), (("view", "type"), ID), (("view", "callback_id"), str),
+                        (("view", "state"), dict), (("view", "state", "values"), dict)],
+    "view_closed": [*_USER, (("view", "id"), ID), (("view", "callback_id"), str)],
+    # builtins._block_action reads actions[0]["action_id"].
+    "block_actions": [*_USER, (("actions", "*", "action_id"), ID)],
+    "shortcut": [*_USER, (("callback_id",), ID), (("trigger_id",), ID)],
+    "message_action": [*_USER, (("callback_id",), ID), (("trigger_id",), ID), (("channel",), dict),
+                       (("channel", "id"), ID), (("message",), dict), (("message", "ts"), ID)],
+    # builtins._block_suggestion reads body["action_id"].
+    "block_suggestion": [*_USER, (("action_id",), ID), (("block_id",), str), (("value",), str)],
+    # Every event_callback is matched on event["type"].
+    "event_callback": [(("event",), dict), (("event", "type"), ID)],
+    "url_verification": [(("challenge",), str)],
+}
+# A slash command (a form with a `command` field): what every command listener starts from.
+COMMAND: list[tuple[Path, Kind]] = [(("command",), ID), (("text",), str), (("user_id",), ID), (("channel_id",), ID),
+                                    (("team_id",), ID), (("trigger_id",), ID), (("response_url",), ID)]
+# Not always there, but of this kind when they are (what listeners take apart).
+OPTIONAL: list[tuple[Path, Kind]] = [
+    (("actions", "*", "block_id"), str), (("actions", "*", "value"), str), (("actions", "*", "type"), str),
+    (("actions", "*", "selected_option"), (dict, NoneType)), (("view", "private_metadata"), str),
+    (("view", "hash"), str), (("message", "ts"), str), (("message", "text"), str), (("container", "type"), str),
+]
+URL = re.compile(r"https?://[^\s]+")
+SLACK_ID = re.compile(r"[A-Z0-9]{1,40}")
 CONTEXT_IDS = ("team_id", "enterprise_id", "user_id", "channel_id", "actor_team_id", "actor_enterprise_id",
                "actor_user_id")
 
@@ -51,9 +88,38 @@ def _check_shape(data: dict[str, Any]) -> None:
     actions = data.get("actions")
     if actions is not None and (not actions or not all(isinstance(a, dict) for a in actions)):
         raise _bad("The field actions is not what Slack sends.")
-    event = data.get("event")
-    if event is not None and not isinstance(event.get("type"), str):
-        raise _bad("The field event has no type.")
+    required = COMMAND if "command" in data else REQUIRED.get(data.get("type"), [])
+    for path, kind in required:
+        if not all(_fits(value, kind) for value in _values(data, path)):
+            raise _bad(f"The field {_name(path)} is missing or not what Slack sends.")
+    for path, kind in OPTIONAL:
+        if not all(value is _MISSING or _fits(value, kind) for value in _values(data, path)):
+            raise _bad(f"The field {_name(path)} is not what Slack sends.")
+    response_url = data.get("response_url")
+    if response_url is not None and not URL.fullmatch(response_url):
+        raise _bad("The field response_url is not a URL.")
+
+
+_MISSING = object()
+
+
+def _fits(value: Any, kind: Kind) -> bool:
+    return isinstance(value, str) and value != "" if kind is ID else isinstance(value, kind)
+
+
+def _name(path: Path) -> str:
+    return ".".join(p for p in path if p != "*")
+
+
+def _values(data: Any, path: Path) -> list[Any]:
+    """What is at `path` in `data` (one value; one per item at a "*"); _MISSING where nothing is."""
+    values = [data]
+    for key in path:
+        if key == "*":
+            values = [item for v in values for item in (v if isinstance(v, list) else [_MISSING])]
+        else:
+            values = [v.get(key, _MISSING) if isinstance(v, dict) else _MISSING for v in values]
+    return values
 
 
 def bolt_request(environ: dict[str, Any], body: bytes) -> BoltRequest:
@@ -77,7 +143,8 @@ def bolt_request(environ: dict[str, Any], body: bytes) -> BoltRequest:
         request.context = build_context(BoltContext({}), data)
     except (TypeError, ValueError, AttributeError, KeyError, IndexError):
         raise _bad("The body's fields are not what Slack sends.") from None
-    for key in CONTEXT_IDS:
-        if not isinstance(request.context.get(key), str | NoneType):
+    for key in CONTEXT_IDS:  # Slack's IDs (T…, U…, C…, E…): what listeners store and mention
+        value = request.context.get(key)
+        if value is not None and not (isinstance(value, str) and SLACK_ID.fullmatch(value)):
             raise _bad(f"The body's {key} is not what Slack sends.")
     return request

@@ -1,7 +1,7 @@
 """The HTTP side: POST /slack/events (Slack's signature checked on the raw bytes, then Bolt),
 the OAuth install routes, GET /healthz, and routes features add (webhooks, exports).
 
-`make_wsgi` is the WSGI app; production serves it with gunicorn (`bot.server`). `HttpServer` below,
+`make_wsgi` is the WSGI app; production serves it with waitress (`bot.server`). `HttpServer` below,
 the standard library's threaded server, is for the sandbox and the tests only."""
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ ROUTES: dict[tuple[str, str], Route] = {}
 # is escaped. The feature routes take one small JSON object (a satisfaction score) or nothing.
 SLACK_BODY_CAP = 1024 * 1024
 ROUTE_BODY_CAP = 64 * 1024
+# Slack's requests are POST /slack/events with about a dozen headers; the longest request line Truce
+# serves is the OAuth redirect (a code and a state). Anything much larger is not for Truce.
+REQUEST_LINE_MAX = 2048  # bytes, else 414
+HEADERS_MAX = 50  # headers, else 431
+HEADER_MAX = 8190  # bytes in one header's name and value, else 431
 SLACK_EVENTS = "/slack/events"
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 # The query parameters of the OAuth routes, as Slack and Truce's own state store make them.
@@ -81,6 +86,20 @@ def _from_bolt(resp: BoltResponse) -> Response:
     return f"{resp.status} {HTTPStatus(resp.status).phrase}", headers, body
 
 
+def _too_large(environ: dict[str, Any]) -> None:
+    """A request line or headers larger than any Truce serves: 414 or 431, before anything else."""
+    target = environ.get("REQUEST_URI") or environ.get("PATH_INFO", "") + (
+        "?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else "")
+    line = f"{environ.get('REQUEST_METHOD', '')} {target} {environ.get('SERVER_PROTOCOL', '')}"
+    if len(line) > REQUEST_LINE_MAX:
+        raise HttpError("414 URI Too Long", f"The request line is longer than {REQUEST_LINE_MAX} bytes.")
+    headers = {k: v for k, v in environ.items() if k.startswith("HTTP_") or k in ("CONTENT_TYPE", "CONTENT_LENGTH")}
+    if len(headers) > HEADERS_MAX:
+        raise HttpError("431 Request Header Fields Too Large", f"More than {HEADERS_MAX} headers.")
+    if any(len(k) + len(str(v)) > HEADER_MAX for k, v in headers.items()):
+        raise HttpError("431 Request Header Fields Too Large", f"A header is longer than {HEADER_MAX} bytes.")
+
+
 def make_wsgi(rt: Runtime, app: App):
     secret = rt.settings.slack_signing_secret
 
@@ -107,6 +126,7 @@ def make_wsgi(rt: Runtime, app: App):
         return _from_bolt(app.oauth_flow.handle_callback(request))
 
     def route(environ: dict[str, Any]) -> Response:
+        _too_large(environ)
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         if path == SLACK_EVENTS:
             if method != "POST":
@@ -170,7 +190,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 class HttpServer:
     """The standard library's threaded WSGI server, for the sandbox and the tests only (production runs
-    gunicorn: `bot.server`). Serves Truce on host:port (port 0 picks a free one) in a background thread."""
+    waitress: `bot.server`). Serves Truce on host:port (port 0 picks a free one) in a background thread."""
 
     def __init__(self, rt: Runtime, app: App, *, host: str = "0.0.0.0", port: int = 3000):
         self._server = make_server(host, port, make_wsgi(rt, app), server_class=_ThreadingWSGIServer,

@@ -21,7 +21,8 @@ class HttpError(Exception):
 def read_body(environ: dict[str, Any], cap: int) -> bytes:
     """Exactly Content-Length bytes, refused before reading when the length is missing (411),
     not a number (400) or over `cap` (413). A chunked body (no length) is read up to `cap` when
-    the server has decoded it (`wsgi.input_terminated`, as gunicorn does), else refused (411)."""
+    the server has decoded it (`wsgi.input_terminated`), else refused (411). (waitress de-chunks a body
+    itself and gives its Content-Length.)"""
     stream = environ["wsgi.input"]
     if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
         if not environ.get("wsgi.input_terminated"):

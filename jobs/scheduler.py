@@ -24,3 +24,13 @@ def build_scheduler(rt: Runtime) -> BackgroundScheduler:
     for family in FAMILIES:
         family.register(scheduler, rt.name)
     return scheduler
+
+
+def start_scheduler(rt: Runtime) -> BackgroundScheduler:
+    """Build and start this process's scheduler; `rt.shutdown()` stops it without waiting for a job
+    in progress (a job stuck on a slow Slack must not hold the stop: what it claimed is in the
+    database, and is finished by the next run or the next process)."""
+    scheduler = build_scheduler(rt)
+    scheduler.start()
+    rt.closers.append(lambda: scheduler.shutdown(wait=False))
+    return scheduler

@@ -37,7 +37,7 @@ def _free_port() -> int:
 
 
 def _start(env: dict[str, str], port: int) -> subprocess.Popen:
-    # A session of its own: the kill takes gunicorn's master and its worker at once, as when the
+    # A session of its own: the kill takes the server and anything it started at once, as when the
     # machine or container dies.
     server = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,6 +1,7 @@
-"""The production server, as deployed: `python -m bot serve` (gunicorn) in a subprocess, pointed at
-the Slack emulator. Signed commands are answered; oversized requests are refused by the server;
-SIGTERM lets a request in flight finish, and the process exits 0."""
+"""The production server, as deployed: `python -m bot serve` (waitress) in a subprocess, pointed at
+the Slack emulator. Signed commands are answered, also while slow or idle clients hold connections
+(which are closed after the client timeout); oversized requests are refused; SIGTERM lets a request
+in flight finish, and the process exits 0."""
 
 from __future__ import annotations
 
@@ -167,19 +168,97 @@ def test_sigterm_lets_a_request_in_flight_finish_then_exits_0(database_url, tmp_
         head = _head("/slack/events", "Content-Type: application/x-www-form-urlencoded",
                      f"Content-Length: {len(body)}", f"X-Slack-Request-Timestamp: {ts}",
                      f"X-Slack-Signature: {slack_signature.signature(SECRET, ts, body)}")
-        with socket.create_connection(("127.0.0.1", served.port), timeout=15) as sock:
+        idle = socket.create_connection(("127.0.0.1", served.port), timeout=15)  # a keep-alive, between requests
+        with idle, socket.create_connection(("127.0.0.1", served.port), timeout=15) as sock:
             # A slow sender: the headers and half the body, then SIGTERM, then the rest.
             sock.sendall(head.replace("\n", "\r\n").encode() + b"\r\n" + body[:len(body) // 2])
-            served.wait_for_line("POST /slack/events")  # the worker has the request, and waits for the rest
+            served.wait_for_line("receiving POST /slack/events")  # the server has the headers, waits for the rest
             served.proc.send_signal(signal.SIGTERM)
-            served.wait_for_line("Handling signal: term")
-            time.sleep(0.3)  # the worker has been told to stop, and still holds the request
+            served.wait_for_line("stopping: no new connections; 1 request(s) in flight")
+            with pytest.raises(ConnectionRefusedError):
+                socket.create_connection(("127.0.0.1", served.port), timeout=5)
+            assert idle.recv(1) == b""  # the idle connection is closed at once: it holds nothing up
+            time.sleep(0.3)  # the server has been told to stop, and still holds the request
             assert served.proc.poll() is None
             sock.sendall(body[len(body) // 2:])
             answer = http.client.HTTPResponse(sock)
             answer.begin()
             assert answer.status == 200 and b"/truce setup" in answer.read()
+            answered = time.monotonic()
         assert served.proc.wait(timeout=30) == 0
+        assert time.monotonic() - answered < 5  # no waiting on anything idle (DRAIN is 10 s)
         served.wait_for_line("Truce stopped")
     finally:
         served.stop()
+
+
+# --- slow and idle clients: Slack is still answered, and they are closed --------------------------
+
+SLOW_CLIENTS = 50
+CLIENT_TIMEOUT = 2  # seconds (TRUCE_CLIENT_TIMEOUT): short, since the timeout is what is tested here
+
+
+def _slow_clients(port: int, n: int) -> list[socket.socket]:
+    """`n` connections that never finish their request: half a header, a body cut short, or nothing."""
+    starts = [b"POST /slack/events HTTP/1.1\r\nHost: truce\r\nContent-Length: 1000\r\n\r\n{",
+              b"POST /slack/events HTTP/1.1\r\nHost: truce\r\nContent-Ty",
+              b""]
+    clients = []
+    for i in range(n):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        if starts[i % 3]:
+            sock.sendall(starts[i % 3])
+        clients.append(sock)
+    return clients
+
+
+def _closed_by_server(sock: socket.socket) -> bool:
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_slow_and_idle_clients_do_not_keep_slack_from_being_answered(database_url, tmp_path):
+    served = Served(db_url_for(database_url, tmp_path), TRUCE_CLIENT_TIMEOUT=str(CLIENT_TIMEOUT))
+    clients = _slow_clients(served.port, SLOW_CLIENTS)
+    try:
+        started = time.monotonic()
+        response = served.driver.command(SAM, "/truce", "help")
+        assert time.monotonic() - started < 3.0
+        assert response.status_code == 200 and "/truce setup" in response.json()["text"]
+        # Idle for CLIENT_TIMEOUT: every one of them is closed by the server (checked once a second).
+        for sock in clients:
+            sock.settimeout(CLIENT_TIMEOUT + 3)
+        assert all(_closed_by_server(sock) for sock in clients)
+        assert time.monotonic() - started < CLIENT_TIMEOUT + 4
+    finally:
+        for sock in clients:
+            sock.close()
+        assert served.stop() == 0
+
+
+def test_a_request_trickling_in_is_closed_after_the_client_timeout(database_url, tmp_path):
+    """A byte now and then keeps a connection from being idle; the whole request still has to arrive
+    within the timeout."""
+    served = Served(db_url_for(database_url, tmp_path), TRUCE_CLIENT_TIMEOUT=str(CLIENT_TIMEOUT))
+    try:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
+            started = time.monotonic()
+            closed = False
+            for byte in b"POST /slack/events HTTP/1.1\r\nHost: truce\r\nContent-Length: 10\r\n\r\n0123456789":
+                try:
+                    sock.sendall(bytes([byte]))
+                except (BrokenPipeError, ConnectionResetError):
+                    closed = True
+                    break
+                sock.settimeout(0.4)
+                if _closed_by_server(sock):
+                    closed = True
+                    break
+            assert closed, "the whole request trickled in and was served"
+            assert CLIENT_TIMEOUT <= time.monotonic() - started < CLIENT_TIMEOUT + 2
+    finally:
+        assert served.stop() == 0

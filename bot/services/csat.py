@@ -58,8 +58,9 @@ def validate(*, customer, score, scale, comment=None, source=None, scale_given: 
         raise CsatError("customer_too_long", f"customer is {len(customer)} characters; at most {CUSTOMER_MAX}.")
     if isinstance(scale, str) and scale.strip().isdigit():
         scale = int(scale)
-    if isinstance(scale, bool) or scale not in SCALES:
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or scale not in SCALES:  # [10], {}: not hashable
         raise CsatError("invalid_scale", "scale must be 10 (scores 0-10) or 5 (scores 1-5).")
+    scale = int(scale)  # 10.0 is 10
     if score is None:
         raise CsatError("missing_score", "score is required: a number on the chosen scale.")
     if isinstance(score, bool) or not isinstance(score, int | float):
