@@ -145,3 +145,13 @@ def test_a_failure_after_the_ack_is_told_with_an_error_id_and_what_was_typed(sta
     assert "something went wrong on Truce's side (error id" in note.text
     assert "/intel Acme cut prices vs:Acme" in note.text
     assert stack.state.messages(SALES) == []
+
+
+def test_the_sharer_is_told_even_when_slack_never_answers_for_the_links(stack):
+    """Found by bench/soak.py: a permalink that Slack does not answer (a dropped connection, a time-out)
+    must not swallow the sharer's confirmation."""
+    stack.state.fail_next("chat.getPermalink", late=0, answer=False, times=4)  # every try, retries too
+    stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    _saved, note = stack.state.ephemerals_for(MARK)
+    assert "shared with the other team" in note.text
+    assert f"<#{SALES}>: posted" in note.text and f"<#{JOINT}>: posted" in note.text
