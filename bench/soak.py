@@ -13,7 +13,8 @@ SIGKILL and started again (while the faults go on; a start that fails its checks
 `auth.test` met a fault, is retried as a supervisor would). At the end the faults stop, and the
 outbox is given time to drain (no pending or sending rows). Then each request is followed into the
 database and the emulator's channels (bench/soak_tally.py). Exit code 1 when anything accepted
-was lost or anything was posted twice.
+was lost, anything was posted twice, or anything was refused (every request comes from the bot
+token's workspace, well formed).
 
     python -m bench.soak [--seconds 120] [--senders 4] [--rate 0.2]
     python -m bench.soak --database-url postgresql://postgres@127.0.0.1:5432/test   (a scratch database)
@@ -47,7 +48,7 @@ from bot.db import make_engine
 from bot.models import Outbox
 from bot.runtime import SLACK_TIMEOUT
 from bot.sandbox.emulator import SlackEmulator
-from bot.sandbox.seed import BOT_TOKEN, seed_env, seed_state
+from bot.sandbox.seed import ALERTS, BOT_TOKEN, JOINT, SALES, seed_env, seed_state
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the server's log says the outbox did (bot/delivery.py, bot/outbox_history.py).
@@ -145,6 +146,8 @@ def run(database_url: str, *, seconds: float, senders: int, rate: float, seed: i
         emulator.state.chaos(0)
         faults = sum(emulator.state.chaos_counts.values())
         calls_under_faults = len(emulator.state.calls) - calls_before
+        posted_under_faults = sum(len(emulator.state.messages(c)) for c in (SALES, JOINT, ALERTS))
+        unsent_when_faults_stopped = _unsent(engine)
         drain_began = time.monotonic()
         while _unsent(engine) and time.monotonic() - drain_began < drain_within:
             time.sleep(0.5)
@@ -169,11 +172,21 @@ def run(database_url: str, *, seconds: float, senders: int, rate: float, seed: i
         "fault_rate": rate, "seed": seed, "pause": pause,
         "rows": [dataclasses.asdict(r) for r in rows],
         "web_api_calls": len(emulator.state.calls), "calls_under_faults": calls_under_faults, "faults": faults,
-        "faults_by_kind": kinds,
+        "faults_by_kind": kinds, "posts_under_faults": posted_under_faults,
+        "unsent_when_faults_stopped": unsent_when_faults_stopped,
         "killed_at_s": round(killed_at, 1), "restart_s": round(restart_seconds, 1),
         "failed_starts": server.failed_starts, "drained": drained, "drain_s": round(drain_seconds, 1),
         "outbox": outbox, "log": {k: log.count(mark) for k, mark in LOG_MARKS.items()},
     }
+
+
+def summary(r: dict) -> str:
+    kinds = ", ".join(f"{k}: {n}" for k, n in sorted(r["faults_by_kind"].items()))
+    return (f"{r['faults']} faults in {r['calls_under_faults']} Web API calls ({kinds}); "
+            f"kill -9 at {r['killed_at_s']} s, serving again {r['restart_s']} s later "
+            f"({r['failed_starts']} failed starts); {r['posts_under_faults']} posts out while faults lasted, "
+            f"{r['unsent_when_faults_stopped']} outbox rows left then, drained in {r['drain_s']} s "
+            f"({'done' if r['drained'] else 'NOT drained'}).")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -208,12 +221,13 @@ def main(argv: list[str] | None = None) -> None:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
     print(table([Row(**r) for r in result["rows"]]))
+    print(summary(result))
     print(json.dumps({"soak": result}), flush=True)
     if args.keep:
         print(f"Truce's log: {workdir / 'truce.log'}")
-    bad = sum(r["lost"] + r["duplicated"] for r in result["rows"])
+    bad = sum(r["lost"] + r["duplicated"] + r["refused"] for r in result["rows"])
     if bad or not result["drained"]:
-        raise SystemExit(f"soak failed: {bad} lost or duplicated, outbox drained: {result['drained']}")
+        raise SystemExit(f"soak failed: {bad} lost, duplicated or refused; outbox drained: {result['drained']}")
 
 
 if __name__ == "__main__":
