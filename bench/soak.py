@@ -69,12 +69,13 @@ class Server:
     def __init__(self, env: dict[str, str], port: int, log: Path):
         self.env, self.port, self.log = env, port, log
         self.proc: subprocess.Popen | None = None
-        self.failed_starts = 0
+        self.failed_starts: list[str] = []  # why each start that did not get to serve stopped (its last log line)
 
     def start(self, within: float = 180) -> float:
         """Start it and wait until /healthz answers; a start that exits first is tried again. Seconds taken."""
         began = time.monotonic()
         while time.monotonic() - began < within:
+            offset = self.log.stat().st_size if self.log.exists() else 0
             with self.log.open("a") as log:
                 self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=self.env,
                                              stdout=log, stderr=log, start_new_session=True)
@@ -85,10 +86,18 @@ class Server:
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.2)
-            self.failed_starts += 1
+            self.failed_starts.append(self._last_line(offset))
             time.sleep(1)
         self.kill()
         raise RuntimeError(f"Truce did not start within {within:.0f} s; see {self.log}")
+
+    def _last_line(self, offset: int) -> str:
+        with self.log.open("rb") as log:
+            log.seek(offset)
+            lines = [ln.strip() for ln in log.read().decode(errors="replace").splitlines() if ln.strip()]
+        said = [ln for ln in lines if "cannot start" in ln or "Error" in ln.split(":")[0] or ln.startswith(
+            ("slack_bolt.error", "TimeoutError", "RuntimeError", "slack_sdk.errors"))]
+        return (said or lines or ["(nothing logged)"])[-1][:200]
 
     def kill(self) -> None:
         if self.proc is not None:
@@ -184,7 +193,7 @@ def summary(r: dict) -> str:
     kinds = ", ".join(f"{k}: {n}" for k, n in sorted(r["faults_by_kind"].items()))
     return (f"{r['faults']} faults in {r['calls_under_faults']} Web API calls ({kinds}); "
             f"kill -9 at {r['killed_at_s']} s, serving again {r['restart_s']} s later "
-            f"({r['failed_starts']} failed starts); {r['posts_under_faults']} posts out while faults lasted, "
+            f"({len(r['failed_starts'])} failed starts); {r['posts_under_faults']} posts out while faults lasted, "
             f"{r['unsent_when_faults_stopped']} outbox rows left then, drained in {r['drain_s']} s "
             f"({'done' if r['drained'] else 'NOT drained'}).")
 
