@@ -33,6 +33,9 @@ def ensure_permalink(rt, *, team_id: str, report_id: int) -> str | None:
     except SlackApiError as exc:
         log.warning("chat.getPermalink for report %s failed: %s", report_id, exc.response.get("error"))
         return None
+    except OSError as exc:  # no answer (a time-out, a dropped connection): fetched again next time
+        log.warning("chat.getPermalink for report %s got no answer: %r", report_id, exc)
+        return None
     except LookupError:  # the workspace uninstalled Truce
         log.warning("chat.getPermalink for report %s: Truce is not installed in %s", report_id, team_id)
         return None

@@ -515,11 +515,13 @@ def _prepare(session: Session, row: Outbox) -> tuple[str, dict[str, Any]] | Resu
     ).first()
     if newer is not None:
         return _finish(row, SUPERSEDED, "skipped")
-    if target.status == PENDING:
+    if target.status == PENDING and target.in_doubt_since is None:
         # Not posted yet: post the newest content in the first place (if it is still unclaimed).
+        # A post in doubt may be in Slack already, as it was; the history check takes that message
+        # as it is, so the update waits for it and then changes that message.
         merged = session.exec(
             update(Outbox)
-            .where(Outbox.id == target.id, Outbox.status == PENDING)
+            .where(Outbox.id == target.id, Outbox.status == PENDING, Outbox.in_doubt_since.is_(None))
             .values(text=row.text, blocks=row.blocks)
             .execution_options(synchronize_session=False)
         ).rowcount

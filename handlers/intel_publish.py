@@ -29,6 +29,9 @@ def permalink(client: WebClient, channel: str | None, ts: str | None) -> str | N
     except SlackApiError as exc:
         log.info("chat.getPermalink %s/%s failed: %s", channel, ts, exc.response.get("error"))
         return None
+    except OSError as exc:  # no answer (a time-out, a dropped connection): the post is there, its link is not
+        log.info("chat.getPermalink %s/%s got no answer: %r", channel, ts, exc)
+        return None
 
 
 def saved_note(channels: list[str]) -> str:

@@ -119,7 +119,7 @@ def test_update_of_a_sent_message_uses_chat_update(stack):
 
 
 def test_update_before_the_post_went_out_is_folded_into_it(stack):
-    stack.state.fail_next("chat.postMessage", status=500)
+    stack.state.fail_next("chat.postMessage", status=429, retry_after=1)  # Slack says: nothing posted
     row, _ = _post(stack, "v1")
     with stack.rt.session() as s:
         delivery.queue_update(s, target=s.get(Outbox, row.id), text="v2")
@@ -128,6 +128,20 @@ def test_update_before_the_post_went_out_is_folded_into_it(stack):
     [msg] = stack.messages(SALES)
     assert msg.text == "v2" and not msg.edited
     assert stack.state.calls_to("chat.update") == []
+
+
+def test_update_of_a_post_in_doubt_waits_for_it_and_edits_it(stack):
+    """A 5xx may mean Slack posted it: folding the update into the row would be lost if the history
+    check then finds the message as it was. The update waits, then edits that message."""
+    stack.state.fail_next("chat.postMessage", status=500)
+    row, _ = _post(stack, "v1")
+    with stack.rt.session() as s:
+        delivery.queue_update(s, target=s.get(Outbox, row.id), text="v2")
+    for minutes in (1, 2):
+        with time_machine.travel(now() + timedelta(minutes=minutes)):
+            retry_due(stack.rt.name)
+    [msg] = stack.messages(SALES)
+    assert msg.text == "v2" and msg.edited
 
 
 def test_older_update_never_overwrites_a_newer_one(stack):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import time_machine
+from sqlmodel import select
 
 from bot import delivery
 from bot.clock import now
@@ -167,3 +168,26 @@ def test_a_post_whose_sender_died_mid_call_is_found_by_another_replica(stack, db
         assert len(stack.state.calls_to("chat.postMessage")) == 1
     finally:
         replica.stop()
+
+
+def test_a_vote_on_a_post_slack_applied_but_never_answered_is_shown(stack):
+    """Found by bench/soak.py: Slack shows the share (its answer was lost, the row waits in doubt), and
+    someone clicks Useful on it. The update must reach that very message, not be folded into the
+    pending post, which the history check then finds as it was, without the vote."""
+    from bot.ids import IntelIds
+    from bot.sandbox.seed import MARK, MARKETING
+
+    stack.state.fail_next("chat.postMessage", late=0, answer=False, times=2)  # both copies: applied, unanswered
+    stack.driver.command(MARK, "/intel", "Rivals cut list prices", channel=MARKETING)
+    [post] = stack.messages(SALES)
+    with stack.rt.session() as s:
+        assert all(r.in_doubt_since is not None for r in s.exec(select(Outbox).where(Outbox.kind == "post")))
+    stack.driver.click(SAM, post, IntelIds.USEFUL)
+    _later(stack, 60)
+    _later(stack, 120)
+    for channel in (SALES, JOINT):
+        [message] = stack.messages(channel)
+        label = next(e["text"]["text"] for b in message.blocks for e in b.get("elements", [])
+                     if e.get("action_id") == IntelIds.USEFUL)
+        assert label == ":+1: Useful (1)", channel
+    assert len(stack.state.calls_to("chat.postMessage")) == 2  # found in the history, not posted again

@@ -232,3 +232,42 @@ def test_an_applied_call_whose_connection_drops(emu):
     emu.state.fail_next("chat.postMessage", late=0, answer=False)
     WebClient(token=BOT_TOKEN, base_url=emu.api_url).chat_postMessage(channel=SALES, text="y")  # retried once
     assert [m.text for m in emu.state.messages(SALES)] == ["x", "y", "y"]
+
+
+def test_chaos_faults_calls_at_random(emu, client):
+    """state.chaos(rate=...): each Web API call meets a fault with that probability: 429 with a
+    Retry-After, 503, a hang (nothing done, no answer) or a late answer (done, answered too late)."""
+    impatient = WebClient(token=BOT_TOKEN, base_url=emu.api_url, timeout=0.2, retry_handlers=[])
+    emu.state.chaos(rate=1.0, seed=7, kinds=("429",), retry_after=(1, 2))
+    waits = set()
+    for _ in range(8):
+        with pytest.raises(SlackApiError) as err:
+            impatient.chat_postMessage(channel=SALES, text="x")
+        assert (err.value.response.status_code, err.value.response["error"]) == (429, "ratelimited")
+        waits.add(err.value.response.headers["Retry-After"])
+    assert waits == {"1", "2"}
+    emu.state.chaos(rate=1.0, kinds=("5xx",))
+    assert _error(lambda: impatient.auth_test())[0] == 503
+    emu.state.fail_next("auth.test", error="invalid_auth")  # faults asked for come first
+    assert _error(lambda: impatient.auth_test()) == (200, "invalid_auth")
+    emu.state.chaos(rate=1.0, kinds=("hang",), hang=0.4)
+    with pytest.raises(OSError):
+        impatient.chat_postMessage(channel=SALES, text="never applied")
+    emu.state.chaos(rate=1.0, kinds=("late",), late=0.4)
+    with pytest.raises(OSError):
+        impatient.chat_postMessage(channel=SALES, text="applied, answered too late")
+    assert [m.text for m in emu.state.messages(SALES)] == ["applied, answered too late"]
+
+    emu.state.chaos(rate=0.25, seed=3, kinds=("5xx",))
+    before, failed = emu.state.chaos_counts[("auth.test", "5xx")], 0
+    for _ in range(200):
+        try:
+            client.auth_test()
+        except SlackApiError:
+            failed += 1
+    assert 25 < failed < 75 and failed == emu.state.chaos_counts[("auth.test", "5xx")] - before
+    emu.state.chaos(rate=0)
+    assert all(client.auth_test()["ok"] for _ in range(20))
+    assert emu.state.chaos_counts[("chat.postMessage", "429")] == 8
+    with pytest.raises(ValueError):
+        emu.state.chaos(rate=0.2, kinds=("meteor",))

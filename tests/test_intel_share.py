@@ -170,3 +170,13 @@ def test_shares_sent_together_each_get_one_true_note_with_links(stack):
     assert len(notes) == 6
     assert all("shared with the other team" in n.text and "busy" not in n.text for n in notes), notes
     assert all(p.permalink for s in shares(stack) for p in posts(stack, s.id))
+
+
+def test_the_sharer_is_told_even_when_slack_never_answers_for_the_links(stack):
+    """Found by bench/soak.py: a permalink that Slack does not answer (a dropped connection, a time-out)
+    must not swallow the sharer's confirmation."""
+    stack.state.fail_next("chat.getPermalink", late=0, answer=False, times=4)  # every try, retries too
+    stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    [note] = stack.state.ephemerals_for(MARK)  # the answer, replaced: one note
+    assert "shared with the other team" in note.text
+    assert f"<#{SALES}>: posted" in note.text and f"<#{JOINT}>: posted" in note.text

@@ -8,6 +8,7 @@ import logging
 import pytest
 from sqlmodel import select
 
+from bot.config import SettingsError
 from bot.ids import UnhappyIds
 from bot.models import IntelShare, UnhappyReport, Workspace
 from bot.sandbox.driver import SlackDriver
@@ -87,3 +88,26 @@ def test_clicks_and_events_from_another_workspace_are_dropped(stack, other, capl
     assert len(stack.state.messages(ALERTS)) == posted
     _nothing_happened(stack, second)
     assert len(_refusals(caplog)) == 2
+
+
+def test_a_slack_blip_at_start_does_not_make_truce_refuse_its_own_workspace(stack, monkeypatch):
+    """Found by bench/soak.py: auth.test answered 503 once while Truce started (after the start-up
+    check had passed), so the token's workspace stayed unknown and every request of that workspace,
+    for the life of the process, was answered 200 with the note for other workspaces, nothing stored."""
+    from bot import bootstrap
+
+    stack.rt.team_id = None  # a process starting: its runtime does not know the workspace yet
+    stack.state.fail_next("auth.test", status=503)
+    assert bootstrap.bootstrap(stack.rt, pause=lambda _: None) == stack.state.team_id
+    response = stack.driver.command(SAM, "/unhappy", "Acme Corp: invoice was wrong twice !high", channel=SALES)
+    assert response.status_code == 200 and "Saved" in response.text
+    assert len(stack.state.messages(ALERTS)) == 1
+
+
+def test_slack_still_failing_after_the_retries_stops_the_start(stack, monkeypatch):
+    """Rather than serve and refuse everything, the process does not start (its supervisor starts it again)."""
+    from bot import bootstrap
+
+    stack.state.fail_next("auth.test", status=503, times=bootstrap.ATTEMPTS)
+    with pytest.raises(SettingsError, match=r"setting up the bot token's workspace failed 3 times"):
+        bootstrap.bootstrap(stack.rt, pause=lambda _: None)

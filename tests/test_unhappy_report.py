@@ -165,3 +165,12 @@ def test_no_alerts_channel_set_up(stack):
     note = last_note(stack, LEE)
     assert "/truce setup" in note and "```/unhappy Acme: invoice wrong```" in note
     assert rows(stack) == []
+
+
+def test_the_reporter_is_told_even_when_slack_never_answers_for_the_link(stack):
+    """Found by bench/soak.py: the alert's permalink unanswered (a dropped connection, a time-out)
+    must not swallow the reporter's confirmation."""
+    stack.state.fail_next("chat.getPermalink", late=0, answer=False, times=2)  # the try and its retry
+    report(stack, SAM, "Acme Corp: invoice was wrong twice !high")
+    note = last_note(stack, SAM)
+    assert f"Reported `#{row(stack).id}`" in note and f"in <#{ALERTS}>" in note and "slack.com/archives" not in note

@@ -2,8 +2,9 @@
 
 Point a WebClient at `emulator.api_url` (SLACK_API_URL) and it behaves like Slack for the
 methods Truce calls. Faults (429 with Retry-After, 5xx, `ok: false` errors, no answer, a late
-answer to a call that was applied) are injected with `state.fail_next(...)`; Slack's per-channel
-limit on chat.postMessage with `state.rate_limit_channel(...)`.
+answer to a call that was applied) are injected with `state.fail_next(...)`, or at random on every
+call with `state.chaos(rate=...)`; Slack's per-channel limit on chat.postMessage with
+`state.rate_limit_channel(...)`.
 """
 
 from __future__ import annotations

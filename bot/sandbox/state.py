@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,6 +125,35 @@ class Fault:
     answer: bool = True  # with late: False closes the connection instead of answering
 
 
+CHAOS_KINDS = ("429", "5xx", "hang", "late")
+
+
+@dataclass
+class Chaos:
+    """Random faults on every Web API call: each call, with probability `rate`, meets one of `kinds`
+    (drawn evenly): "429" (ratelimited, Retry-After of `retry_after` seconds), "5xx" (HTTP 503),
+    "hang" (nothing done, no answer for `hang` seconds) or "late" (done, answered after `late` seconds)."""
+
+    rate: float
+    kinds: tuple[str, ...]
+    rng: random.Random
+    retry_after: tuple[int, int]
+    hang: float
+    late: float
+
+    def draw(self, method: str) -> tuple[str, Fault] | None:
+        if self.rng.random() >= self.rate:
+            return None
+        kind = self.rng.choice(self.kinds)
+        if kind == "429":
+            return kind, Fault(method, status=429, retry_after=self.rng.randint(*self.retry_after))
+        if kind == "5xx":
+            return kind, Fault(method, status=503)
+        if kind == "hang":
+            return kind, Fault(method, hang=self.hang)
+        return kind, Fault(method, late=self.late)
+
+
 @dataclass
 class RateLimit:
     """Slack's "special" tier for chat.postMessage: about `per_second` messages a second into one
@@ -163,6 +194,8 @@ class WorkspaceState:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.faults: list[Fault] = []
         self.rate_limits: dict[str, RateLimit] = {}  # channel id -> its chat.postMessage limit
+        self._chaos: Chaos | None = None
+        self.chaos_counts: Counter[tuple[str, str]] = Counter()  # (method, kind) -> faults chaos injected
         self._counter = itertools.count(1)
         self._last_ts = 0.0
         self.add_user(User(self.bot_user_id, "truce", "Truce", is_bot=True))
@@ -220,6 +253,18 @@ class WorkspaceState:
         with self.lock:
             self.faults.append(Fault(method, status, error, retry_after, times, hang, late, answer))
 
+    def chaos(self, rate: float = 0.2, *, seed: int | None = None, kinds: tuple[str, ...] = CHAOS_KINDS,
+              retry_after: tuple[int, int] = (1, 2), hang: float = 12.0, late: float = 12.0) -> None:
+        """Random faults on every Web API call from now on (rate=0: none any more): with probability
+        `rate` a call is answered 429 with a Retry-After of `retry_after` seconds (drawn), 503, not at
+        all for `hang` seconds (nothing done), or `late` seconds after it was done. Faults queued with
+        `fail_next` come first. `chaos_counts` keeps what was injected."""
+        unknown = set(kinds) - set(CHAOS_KINDS)
+        if unknown or not kinds or not 0 <= rate <= 1:
+            raise ValueError(f"chaos: rate in [0, 1] and kinds among {CHAOS_KINDS}, not {rate}, {kinds}")
+        with self.lock:
+            self._chaos = Chaos(rate, tuple(kinds), random.Random(seed), retry_after, hang, late) if rate else None
+
     def rate_limit_channel(self, channel: str, *, per_second: float = 1.0, burst: int = 3) -> None:
         """Limit chat.postMessage into `channel` as Slack does (about 1 a second, short bursts): a call
         over the limit is answered HTTP 429, `Retry-After: <seconds>`, `{"ok": false, "error": "ratelimited"}`.
@@ -264,6 +309,11 @@ class WorkspaceState:
                     if fault.times <= 0:
                         self.faults.remove(fault)
                     return fault
+            if self._chaos is not None:
+                drawn = self._chaos.draw(method)
+                if drawn is not None:
+                    self.chaos_counts[(method, drawn[0])] += 1
+                    return drawn[1]
             return None
 
     # --- reading (for tests and the shell) -------------------------------------------------

@@ -1,0 +1,119 @@
+"""What became of each request the soak sent: stored (in the database), posted (visible in the
+emulated Slack), lost (accepted but not stored or not posted) and duplicated (shown more than once).
+
+- intel: its share is stored, and its words appear once in #sales and once in #sales-marketing.
+- unhappy: its report is stored, and its words appear once in #customer-alerts.
+- vote: its vote is stored, and the share's posts show it: per share, the **Useful (n)** count on
+  both of its posts against the votes stored. A count under the stored votes means votes not shown
+  (lost); over them, votes counted twice (duplicated).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bench.soak_load import Request
+from bot.ids import IntelIds
+from bot.models import IntelShare, IntelVote, UnhappyReport
+from bot.sandbox.seed import ALERTS, JOINT, SALES
+from bot.sandbox.state import WorkspaceState
+
+WORDS = re.compile(r"\bsoak\d{2}x\d{5}\b")
+COUNT = re.compile(r"Useful \((\d+)\)")
+KINDS = ("intel", "unhappy", "vote")
+
+
+@dataclass
+class Row:
+    kind: str
+    sent: int = 0
+    acknowledged: int = 0  # answered 200 within 3 s
+    late: int = 0  # answered 200 after 3 s
+    not_answered: int = 0  # no answer (server down, reset, time-out) or not 200
+    refused: int = 0  # answered 200 but not saved (the answer said why)
+    stored: int = 0
+    posted: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+
+
+def _copies(state: WorkspaceState, channel: str) -> Counter[str]:
+    """How many messages Slack shows in `channel` (top level) with each request's words."""
+    return Counter(w for m in state.messages(channel) for w in set(WORDS.findall(m.text)))
+
+
+def _shown_votes(state: WorkspaceState) -> dict[int, int]:
+    """Per share, the smallest Useful count its posts in #sales and #sales-marketing show."""
+    shown: dict[int, int] = {}
+    for channel in (SALES, JOINT):
+        for message in state.messages(channel):
+            for block in message.blocks:
+                for element in block.get("elements", []):
+                    if element.get("action_id") == IntelIds.USEFUL:
+                        found = COUNT.search(element["text"]["text"])
+                        share = int(element["value"])
+                        shown[share] = min(shown.get(share, 10**9), int(found.group(1)) if found else 0)
+    return shown
+
+
+def _votes(row: Row, mine: list[Request], votes: set[str], stored_per_share: Counter[int],
+           shown: dict[int, int]) -> None:
+    """Votes: stored one by one; shown (or not, or too often) per share, on the Useful button."""
+    row.stored = sum(r.key in votes for r in mine)
+    row.lost = sum(r.accepted and r.key not in votes for r in mine)
+    for share in {int(r.key.split(":")[0]) for r in mine}:
+        stored, seen = stored_per_share[share], shown.get(share, 0)
+        row.posted += min(stored, seen)
+        row.lost += max(stored - seen, 0)  # stored, but the posts do not show it
+        row.duplicated += max(seen - stored, 0)  # shown more often than stored
+
+
+def tally(requests: list[Request], engine: Engine, state: WorkspaceState) -> list[Row]:
+    with Session(engine) as session:
+        shares = Counter(w for s in session.exec(select(IntelShare.summary)).all() for w in WORDS.findall(s))
+        reports = Counter(w for c in session.exec(select(UnhappyReport.customer)).all() for w in WORDS.findall(c))
+        votes = {f"{s}:{u}" for s, u in session.exec(select(IntelVote.share_id, IntelVote.user_id)).all()}
+        stored_per_share = Counter(int(k.split(":")[0]) for k in votes)
+    in_sales, in_joint, alerts = _copies(state, SALES), _copies(state, JOINT), _copies(state, ALERTS)
+    shown = _shown_votes(state)
+    rows = []
+    for kind in KINDS:
+        mine = [r for r in requests if r.kind == kind]
+        row = Row(kind, sent=len(mine), acknowledged=sum(r.acknowledged for r in mine),
+                  late=sum(r.late for r in mine), not_answered=sum(r.status != 200 for r in mine),
+                  refused=sum(r.status == 200 and not r.accepted for r in mine))
+        if kind == "vote":
+            _votes(row, mine, votes, stored_per_share, shown)
+        for r in mine if kind != "vote" else ():
+            stored_rows = shares[r.key] if kind == "intel" else reports[r.key]
+            copies = (in_sales[r.key], in_joint[r.key]) if kind == "intel" else (alerts[r.key],)
+            row.stored += stored_rows > 0
+            row.posted += min(copies) >= 1
+            row.duplicated += max(copies) > 1 or stored_rows > 1
+            row.lost += r.accepted and not (stored_rows and min(copies) >= 1)
+        latencies = sorted(r.latency for r in mine if r.status == 200)
+        if latencies:
+            row.p50_ms = round(statistics.median(latencies) * 1000, 1)
+            row.p99_ms = round(latencies[max(int(len(latencies) * 0.99) - 1, 0)] * 1000, 1)
+        rows.append(row)
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    head = ["kind", "sent", "ack ≤3s", "ack late", "no answer", "refused", "stored", "posted", "lost", "duplicated",
+            "ack p50 ms", "ack p99 ms"]
+    lines = [head] + [[r.kind, r.sent, r.acknowledged, r.late, r.not_answered, r.refused, r.stored, r.posted, r.lost,
+                       r.duplicated, r.p50_ms if r.p50_ms is not None else "-",
+                       r.p99_ms if r.p99_ms is not None else "-"] for r in rows]
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
+    cells = ((str(v).rjust(w) if i else str(v).ljust(w) for i, (v, w) in enumerate(zip(line, widths, strict=True)))
+             for line in lines)
+    return "\n".join("  ".join(line) for line in cells)
