@@ -5,7 +5,7 @@ The Slack emulator runs in this process with random faults on every Web API call
 (`state.chaos`): a 429 with a Retry-After of 1-2 s, a 503, a hang (nothing done, no answer) and a
 late answer (done, answered after the client gave up), evenly. Hangs and late answers last longer
 than Truce's Web API time-out (`bot.runtime.SLACK_TIMEOUT`, 10 s). Truce runs as deployed,
-`python -m bot serve` (gunicorn, its scheduler and outbox sender on), in a process group of its own.
+`python -m bot serve` (waitress, its scheduler and outbox sender on), in a process group of its own.
 
 Closed-loop senders (bench/soak_load.py) send `/intel`, `/unhappy` and Useful clicks, each with
 unique words. Faults start once Truce is up; midway its whole process group is killed with
@@ -64,7 +64,7 @@ def _free_port() -> int:
 
 
 class Server:
-    """`python -m bot serve` in a process group of its own (so SIGKILL takes gunicorn's worker too)."""
+    """`python -m bot serve` in a process group of its own (so SIGKILL takes everything it started too)."""
 
     def __init__(self, env: dict[str, str], port: int, log: Path):
         self.env, self.port, self.log = env, port, log
