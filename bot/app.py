@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import threading
 from concurrent.futures import Executor
 from typing import Any
@@ -17,6 +18,7 @@ from bot.services.workspaces import ensure_workspace
 from bot.single_workspace import only_the_tokens_workspace
 
 log = logging.getLogger(__name__)
+SWITCH_INTERVAL = 0.001  # seconds (Python's default: 0.005)
 
 
 def _attach_runtime(rt: Runtime):
@@ -73,6 +75,9 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
     from handlers import TASKS, register_all
 
     settings = rt.settings
+    # Threads answering Slack share the interpreter with background work (posting, reading Slack):
+    # switching threads every 1 ms instead of 5 lets an answer through sooner (measured in bench.intel).
+    sys.setswitchinterval(SWITCH_INTERVAL)
     oauth = authorize = None
     if rt.installations is not None:
         from bot.oauth import DbAuthorize, oauth_settings

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine, text
+
+from bot import request_path
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -82,30 +85,92 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode, NORMAL syncs at checkpoints, not at each commit: a committed transaction survives
+    # the process being killed (kill -9), though not the machine losing power mid-write.
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 
 
 def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A unit of work that only reads (`session_scope(..., read_only=True)`) does not queue for the
+    # write lock: in WAL mode readers never wait for the writer.
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
+READ_ONLY = "truce_read_only"
+
+
+class WriteGate:
+    """SQLite lets one transaction write at a time; the others wait in SQLite's busy handler, which
+    sleeps in growing steps (up to 100 ms) and wakes in no order, so under load a short transaction can
+    wait seconds behind a stream of others. Within a process, units of work take turns here instead:
+    the next one starts the moment the last one ends, and one answering Slack (bot.request_path) goes
+    before background work. Re-entrant per thread; other processes still meet SQLite's busy handler."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._owner: int | None = None
+        self._depth = 0
+        self._urgent_waiting = 0
+
+    @contextmanager
+    def turn(self, *, urgent: bool) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            if self._owner != me:
+                self._urgent_waiting += urgent
+                try:
+                    while self._owner is not None or (not urgent and self._urgent_waiting):
+                        self._cond.wait()
+                finally:
+                    self._urgent_waiting -= urgent
+                self._owner = me
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+                    self._cond.notify_all()
+
+
+_gates: dict[str, WriteGate] = {}
+_gates_lock = threading.Lock()
+
+
+def _gate(engine: Engine) -> WriteGate | None:
+    if engine.dialect.name != "sqlite":
+        return None
+    key = str(engine.url)
+    with _gates_lock:
+        return _gates.setdefault(key, WriteGate())
+
+
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    session = Session(engine, expire_on_commit=False)
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Session]:
+    """A unit of work: commits on success, rolls back on error. `read_only`: it only reads (on SQLite
+    it then takes no write lock and does not wait for a turn; writing in it fails)."""
+    gate = None if read_only else _gate(engine)
+    with gate.turn(urgent=request_path.active()) if gate is not None else nullcontext():
+        if read_only:
+            engine = engine.execution_options(**{READ_ONLY: True})
+        session = Session(engine, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
 
 
 def ping(engine: Engine) -> bool:

@@ -144,7 +144,7 @@ def any_queued(results: list[Result]) -> bool:
     return any(r.status == "queued" for r in results)
 
 
-def settled(rt, ids: list[int], *, timeout: float = 10.0, poll: float = 0.05) -> list[Result]:
+def settled(rt, ids: list[int], *, timeout: float = 10.0, poll: float = 0.1) -> list[Result]:
     """What became of these rows, read from the database: sent (with channel and ts), failed, or
     queued (waiting for a retry, an invite, or an earlier post into the same channel that waits for
     one). A row on its way right now — in another sender's hands (what `deliver` reports as
@@ -159,7 +159,7 @@ def settled(rt, ids: list[int], *, timeout: float = 10.0, poll: float = 0.05) ->
 
 def _where_they_are(rt, ids: list[int]) -> tuple[list[Result], bool]:
     t = now()
-    with session_scope(rt.engine) as session:
+    with session_scope(rt.engine, read_only=True) as session:
         rows = {r.id: r for r in session.exec(select(Outbox).where(Outbox.id.in_(ids))).all()} if ids else {}
         lanes = {(r.team_id, r.channel) for r in rows.values() if r.kind == "post" and r.status == PENDING}
         waiting = session.exec(select(Outbox.team_id, Outbox.channel, Outbox.id).where(
