@@ -158,9 +158,10 @@ class Renderer:
                                else self._day(self._when(replies[-1].ts, me), me)}
         return item
 
-    def _group(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Day dividers, and one header for an author's consecutive messages (as Slack does)."""
-        last = None
+    def _group(self, items: list[dict[str, Any]], after: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Day dividers, and one header for an author's consecutive messages (as Slack does); `after`:
+        the message these follow (a thread's parent)."""
+        last = after
         for item in items:
             day = item["moment"].date()
             item["day_divider"] = self._day(item["moment"], item["viewer"]) if last is None or \
@@ -200,7 +201,7 @@ class Renderer:
             r["viewer"] = me
         head = self._message(parent, me)
         head["viewer"], head["compact"], head["day_divider"] = me, False, None
-        return {"parent": head, "replies": self._group(replies),
+        return {"parent": head, "replies": self._group(replies, after={**head, "replies": None, "user": ""}),
                 "channel_name": (ch.name if ch and not ch.is_im else "Truce")}
 
     # --- the rest of the page ----------------------------------------------------------------
