@@ -138,7 +138,7 @@ class Actions:
         values = {str(k): _value(v) for k, v in (body.get("values") or {}).items()}
         try:
             self.driver.act(where.me, surface, block_id=body.get("block") or None, action_id=str(body.get("action")),
-                            value=body.get("value") if body.get("type") == "button" else None,
+                            value=(body.get("value") or None) if body.get("type") == "button" else None,
                             selected=_value(body.get("selected")), values=values)
         except AssertionError as exc:
             raise Refused(str(exc)) from None

@@ -51,7 +51,8 @@ function restoreValues(form, values) {
 
 function swap(panes) {
   const timeline = $("#timeline");
-  const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 80;
+  const atBottom = !(where.c === "app" && where.tab !== "messages") &&
+    timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 80;
   for (const id of REGIONS) {
     const html = panes[id];
     if (html === undefined || last[id] === html) continue;
@@ -141,12 +142,16 @@ function go(place, tab, msgTs, threadTs) {
   where.t = threadTs || "";
   if (place === "app") where.tab = tab || "home";
   syncUrl();
-  const timeline = $("#timeline");
   last.timeline = undefined;
   act("goto").then(() => {
-    timeline.scrollTop = timeline.scrollHeight;
+    scrollHome();
     if (msgTs) flash(msgTs);
   });
+}
+
+function scrollHome() {  // a channel opens at its latest message, the Home tab at its top
+  const timeline = $("#timeline");
+  timeline.scrollTop = where.c === "app" && where.tab !== "messages" ? 0 : timeline.scrollHeight;
 }
 
 function flash(ts) {
@@ -407,10 +412,8 @@ document.addEventListener("keydown", (e) => {
 
 // --- start -----------------------------------------------------------------------------------------
 (function start() {
-  const panes = {};
-  for (const id of REGIONS) panes[id] = document.getElementById(id).innerHTML;
   for (const id of REGIONS) last[id] = undefined;
-  refresh().then(() => { const tl = $("#timeline"); tl.scrollTop = tl.scrollHeight; });
+  refresh().then(scrollHome);
   syncUrl();
   poll();
 })();
