@@ -87,6 +87,9 @@ def cmd_sandbox(settings: Settings, script: str | None = None, announce: str | N
                 terminal: bool = False) -> None:
     """The local sandbox, on a database of its own (never DATABASE_URL): the web page, or the terminal
     shell (`--terminal`, or `--script FILE`)."""
+    from bot.sandbox.session import check_database
+
+    check_database(settings)
     if announce:
         log.info(announce)
     if script or terminal:

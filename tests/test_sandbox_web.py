@@ -110,3 +110,17 @@ def test_the_page_serves_only_its_own_files(web):
     assert httpx.get(web + "static/%2e%2e/app.py", timeout=15).status_code == 404
     assert httpx.get(web + "ui/file/FNOPE", timeout=15).status_code == 404
     assert httpx.get(web + "nope", timeout=15).status_code == 404
+
+
+def test_posting_in_a_channel_takes_joining_it_first_and_truce_hears_of_the_join(stack, web):
+    from bot.sandbox.seed import MARK, SALES
+
+    refused = _act(web, op="send", **{"as": "mark", "c": SALES, "text": "hello sales"}).json()
+    assert refused["error"] == "Join #sales to post in it."
+    assert 'class="join-bar"' not in refused["panes"]["timeline"] and stack.state.messages(SALES) == []
+    _act(web, op="join", **{"as": "mark", "c": SALES})
+    assert MARK in stack.state.channels[SALES].members
+    _act(web, op="send", **{"as": "mark", "c": SALES, "text": "/truce whoami"})
+    assert "*marketing and sales*" in stack.state.ephemerals_for(MARK)[-1].text  # Truce heard of the join
+    _act(web, op="send", **{"as": "mark", "c": SALES, "text": "hello sales"})
+    assert [m.text for m in stack.state.messages(SALES)] == ["hello sales"]

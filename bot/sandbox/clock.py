@@ -118,12 +118,17 @@ def coming(stack: SandboxStack, *, after: datetime | None = None) -> list[Coming
     return sorted(out, key=lambda c: (c.at, c.label))
 
 
+def scheduler(stack: SandboxStack):
+    """Truce's scheduler for this stack (not started): real time passing runs the jobs too."""
+    from jobs.scheduler import build_scheduler
+
+    return build_scheduler(stack.rt)
+
+
 def run_jobs(stack: SandboxStack) -> int:
     """Run every scheduled job once, now, as the scheduler would; they pick what is due. Returns
     how many jobs ran."""
-    from jobs.scheduler import build_scheduler
-
-    jobs = build_scheduler(stack.rt).get_jobs()
+    jobs = scheduler(stack).get_jobs()
     for job in jobs:
         job.func(*job.args, **job.kwargs)
     stack.settle()

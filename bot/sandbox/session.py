@@ -49,8 +49,15 @@ def logs_to_file(path: Path = LOG_FILE) -> Iterator[Path]:
         root.setLevel(level)
 
 
+def check_database(settings: Settings) -> None:
+    """The sandbox's own database answers, when one is named (a fresh SQLite one always does)."""
+    if settings.sandbox_database_url:
+        _check(settings.sandbox_database_url)
+
+
 def _check(url: str) -> None:
     from bot.db import make_engine
+    from bot.preflight import first_line
 
     where = make_url(url).render_as_string(hide_password=True)
     options = {} if url.startswith("sqlite") else {"connect_args": {"connect_timeout": 10}}
@@ -59,9 +66,8 @@ def _check(url: str) -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise SettingsError(f"Truce cannot start the sandbox: the database at {where} is unreachable "
-                            f"({first}). Check TRUCE_SANDBOX_DATABASE_URL.") from None
+                            f"({first_line(exc)}). Check TRUCE_SANDBOX_DATABASE_URL.") from None
     finally:
         engine.dispose()
 
@@ -85,9 +91,9 @@ def open_sandbox(settings: Settings, *, scheduler: bool = True) -> Iterator[Sand
         migrate.upgrade(engine)
         stack = SandboxStack(engine=engine, name="sandbox")
         if scheduler and settings.run_scheduler:
-            from jobs.scheduler import build_scheduler
+            from bot.sandbox.clock import scheduler as truce_scheduler
 
-            running = build_scheduler(stack.rt)
+            running = truce_scheduler(stack)
             running.start()
         yield stack
     finally:
