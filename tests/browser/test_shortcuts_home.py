@@ -71,3 +71,20 @@ def test_the_home_tab_and_the_apps_messages(page, workspace):
     assert stack.state.dms(SAM)
     expect(page.locator("#composer-input")).to_have_attribute("placeholder", "Type / for Truce's commands (messages "
                                                               "to this app are turned off)")
+
+
+def test_a_reply_being_typed_survives_replies_arriving_meanwhile(page, workspace):
+    from bot.sandbox.seed import SALLY
+
+    stack, url = workspace
+    slack = SlackPage(page, url).open("sam", "sales")
+    slack.type("Who has talked to Initech this week?")
+    asked = slack.message("Who has talked to Initech")
+    asked.hover()
+    asked.get_by_role("button", name="Reply in thread").click()
+    reply = page.locator("#thread textarea")
+    reply.type("I did, they")
+    stack.driver.post_message(SALLY, SALES, "Me, on Tuesday", thread_ts=stack.state.messages(SALES)[-1].ts)
+    expect(page.locator("#thread .msg", has_text="Me, on Tuesday")).to_be_visible()  # the page polled it in
+    expect(reply).to_have_value("I did, they")
+    expect(reply).to_be_focused()

@@ -64,6 +64,17 @@ function swap(panes) {
       const now = $("form.modal", el);
       if (now && kept && kept.view === now.dataset.view && last.modal !== undefined) restoreValues(now, kept.values);
       if (now && !kept) { const first = $("input, textarea, select", now); if (first) first.focus(); }
+    } else if (id === "thread") {  // a reply being typed survives new replies arriving
+      const box = $("textarea", el);
+      const typed = box ? { text: box.value, focused: document.activeElement === box, at: box.selectionStart } : null;
+      const parent = $(".composer-thread", el);
+      el.innerHTML = html;
+      const again = $("textarea", el), sameThread = parent && $(".composer-thread", el) &&
+        parent.dataset.thread === $(".composer-thread", el).dataset.thread;
+      if (again && typed && sameThread) {
+        again.value = typed.text;
+        if (typed.focused) { again.focus(); again.setSelectionRange(typed.at, typed.at); }
+      }
     } else {
       el.innerHTML = html;
     }
