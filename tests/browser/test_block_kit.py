@@ -104,17 +104,18 @@ def test_block_kit_elements_look_and_act_as_in_slack(page, workspace, sent, shot
     dialog.get_by_role("button", name="Keep it").click()
     expect(dialog).to_be_hidden()
     assert _actions(sent) == []
-    msg.get_by_role("button", name="Delete").click()
-    page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
-    page.wait_for_function("() => !document.body.classList.contains('working')")
-    msg.get_by_role("button", name="Approve").click()
+    def acting(do) -> None:
+        with page.expect_response("**/ui/act"):
+            do()
+
+    acting(lambda: (msg.get_by_role("button", name="Delete").click(),
+                    page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()))
+    acting(lambda: msg.get_by_role("button", name="Approve").click())
     msg.get_by_role("button", name="More options").click()
-    page.get_by_role("menuitem", name="Share").click()
-    msg.get_by_role("combobox", name="Pick a region").select_option("apac")
-    msg.get_by_role("combobox", name="Pick someone").select_option(SALLY)
-    msg.locator("input[type=date]").fill("2026-12-24")
-    page.wait_for_function("() => !document.body.classList.contains('working')")
-    expect(page.locator("#timeline")).to_be_visible()
+    acting(lambda: page.get_by_role("menuitem", name="Share").click())
+    acting(lambda: msg.get_by_role("combobox", name="Pick a region").select_option("apac"))
+    acting(lambda: msg.get_by_role("combobox", name="Pick someone").select_option(SALLY))
+    acting(lambda: msg.locator("input[type=date]").fill("2026-12-24"))
 
     acts = _actions(sent)
     assert [(a["action_id"], a.get("value")) for a in acts if a["type"] == "button"] == [
