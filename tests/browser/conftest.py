@@ -73,7 +73,8 @@ def shot():
 
     def take(page, name: str, *, toast: bool = False) -> Path:
         path = SHOTS / f"{name}.png"
-        page.mouse.move(1, 1)  # no hover toolbar in the picture
+        page.mouse.move(1, 1)  # no hover toolbar in the picture, no text caret
+        page.evaluate("document.activeElement && document.activeElement.blur()")
         if not toast:
             page.evaluate("document.getElementById('toast').hidden = true")
         page.wait_for_timeout(150)
