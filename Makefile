@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench sandbox migrate clean
+.PHONY: run test lint bench sandbox shell migrate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)            ## install and run Truce (the local sandbox when no Slack tokens are set)
+run: $(STAMP)            ## install and run Truce (no Slack tokens: the sandbox's page on http://127.0.0.1:3000/)
 	$(PY) -m bot
 
 test: $(STAMP)           ## install and run the tests (TEST_DATABASE_URL=postgresql://... for PostgreSQL)
@@ -21,8 +21,11 @@ test: $(STAMP)           ## install and run the tests (TEST_DATABASE_URL=postgre
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-sandbox: $(STAMP)
+sandbox: $(STAMP)        ## the sandbox's web page, whatever tokens are set
 	$(PY) -m bot sandbox
+
+shell: $(STAMP)          ## the sandbox in a terminal (for scripts and demos)
+	$(PY) -m bot sandbox --terminal
 
 migrate: $(STAMP)
 	$(PY) -m bot migrate

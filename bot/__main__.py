@@ -16,7 +16,6 @@ from bot.config import Mode, Settings, SettingsError, load_settings
 
 log = logging.getLogger("truce")
 QUIET = ("alembic", "apscheduler")  # their INFO lines (each migration, each job added) only at DEBUG
-DEFAULT_DATABASE = "sqlite:///truce.db"
 
 
 class _BoltUnusedToken(logging.Filter):
@@ -84,15 +83,23 @@ def cmd_socket(settings: Settings, announce: str | None = None) -> None:
     TruceServer(settings, socket_mode=True, announce=announce).run()
 
 
-def cmd_sandbox(settings: Settings, script: str | None = None, announce: str | None = None) -> None:
-    from bot.preflight import check_database
-    from bot.sandbox.shell import run_shell
+def cmd_sandbox(settings: Settings, script: str | None = None, announce: str | None = None,
+                terminal: bool = False) -> None:
+    """The local sandbox, on a database of its own (never DATABASE_URL): the web page, or the terminal
+    shell (`--terminal`, or `--script FILE`)."""
+    from bot.sandbox.session import check_database
 
-    if settings.database_url != DEFAULT_DATABASE:  # the default gives the sandbox a fresh database of its own
-        check_database(settings)
+    check_database(settings)
     if announce:
         log.info(announce)
-    run_shell(settings, script=script)
+    if script or terminal:
+        from bot.sandbox.shell import run_shell
+
+        run_shell(settings, script=script)
+    else:
+        from bot.sandbox.web.serve import run_web
+
+        run_web(settings)
 
 
 def _mode_line(command: str, settings: Settings) -> str:
@@ -111,6 +118,7 @@ def main(argv: list[str] | None = None) -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", choices=["serve", "socket", "migrate", "sandbox"])
     parser.add_argument("--script", help="sandbox: run the commands in this file, then exit")
+    parser.add_argument("--terminal", action="store_true", help="sandbox: the terminal shell instead of the web page")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -126,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         elif command == "socket":
             cmd_socket(settings, announce)
         else:
-            cmd_sandbox(settings, args.script, announce)
+            cmd_sandbox(settings, args.script, announce, args.terminal)
     except SettingsError as exc:
         print(exc.code, file=sys.stderr)
         sys.exit(2)

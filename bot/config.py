@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     slack_authorize_url: str = Field(default="https://slack.com/oauth/v2/authorize", alias="SLACK_AUTHORIZE_URL")
 
     database_url: str = Field(default="sqlite:///truce.db", alias="DATABASE_URL")
+    # The sandbox never uses DATABASE_URL: a fresh SQLite database of its own, unless this names one.
+    sandbox_database_url: str | None = Field(default=None, alias="TRUCE_SANDBOX_DATABASE_URL")
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
     web_threads: int = Field(default=8, alias="TRUCE_WEB_THREADS", ge=1, le=64)  # the HTTP server's request threads
     # Seconds a client's connection may stay silent, and a request may take to arrive whole (bot/server.py).
@@ -61,9 +63,11 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("database_url")
+    @field_validator("database_url", "sandbox_database_url")
     @classmethod
-    def _database_url(cls, value: str) -> str:
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         try:
             url = make_url(value)
         except (ArgumentError, ValueError):  # not a URL, or a port that is not a number

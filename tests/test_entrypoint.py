@@ -152,9 +152,10 @@ def test_an_unreachable_database_is_one_line_before_any_token_check(tokens, args
 
 
 def test_an_unreachable_sqlite_file_is_one_line_in_the_sandbox_too():
-    line = _one_line(_start(DATABASE_URL="sqlite:////nonexistent/folder/truce.db"))
-    assert line == ("Truce cannot start: the database at sqlite:////nonexistent/folder/truce.db is unreachable "
-                    "(unable to open database file). Check DATABASE_URL.")
+    """The sandbox's own database (it never uses DATABASE_URL: see tests/test_sandbox_web.py)."""
+    line = _one_line(_start(TRUCE_SANDBOX_DATABASE_URL="sqlite:////nonexistent/folder/truce.db"))
+    assert line == ("Truce cannot start the sandbox: the database at sqlite:////nonexistent/folder/truce.db is "
+                    "unreachable (unable to open database file). Check TRUCE_SANDBOX_DATABASE_URL.")
 
 
 @pytest.fixture

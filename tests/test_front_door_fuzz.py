@@ -41,7 +41,8 @@ def _record(stack) -> list[tuple[str, str]]:
     d.command(MARK, "/intel")
     d.submit(MARK, stack.state.open_views(MARK)[-1].id, {IntelIds.SUMMARY: "Globex bundles onboarding"})
     d.command(MARK, "/intel")
-    d.close(MARK, stack.state.open_views(MARK)[-1].id)
+    closing = stack.state.open_views(MARK)[-1]
+    d.close(MARK, closing.id)  # Slack sends view_closed only for notify_on_close: recorded below, as it would be
     message = d.say(SAM, SALES, "#pricing Initech quoted 30% under us")
     d.shortcut(MARK, IntelIds.SHORTCUT, message)
     d.react(SALLY, message, "bulb")
@@ -53,6 +54,9 @@ def _record(stack) -> list[tuple[str, str]]:
                   "team": {"id": stack.team_id}, "action_id": "x", "block_id": "y", "value": "Ac",
                   "api_app_id": "A0TRUCE", "container": {"type": "view", "view_id": "V1"}}
     sent.append(("application/x-www-form-urlencoded", urlencode({"payload": json.dumps(suggestion)})))
+    closed = {"type": "view_closed", "team": {"id": stack.team_id}, "user": {"id": MARK, "team_id": stack.team_id},
+              "api_app_id": "A0TRUCE", "view": {**closing.view, "notify_on_close": True}, "is_cleared": False}
+    sent.append(("application/x-www-form-urlencoded", urlencode({"payload": json.dumps(closed)})))
     kinds = {_kind(content_type, body) for content_type, body in sent}
     assert {"command", "block_actions", "view_submission", "view_closed", "message_action", "block_suggestion",
             "event_callback:reaction_added", "event_callback:message", "event_callback:app_home_opened",

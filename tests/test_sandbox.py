@@ -51,8 +51,9 @@ def test_fast_forward_moves_the_clock():
 
 
 def test_python_m_bot_without_tokens_starts_the_sandbox(tmp_path):
+    """`--terminal`: the shell (without it, the web page: tests/test_sandbox_web.py)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TRUCE_", "DATABASE_URL"))}
-    result = subprocess.run([sys.executable, "-m", "bot"], cwd=tmp_path, input="/truce help\nquit\n",
+    result = subprocess.run([sys.executable, "-m", "bot", "--terminal"], cwd=tmp_path, input="/truce help\nquit\n",
                             capture_output=True, text=True, env={**env, "PYTHONPATH": str(ROOT)}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Starting Truce in sandbox mode (no Slack tokens are set)" in result.stderr

@@ -15,8 +15,9 @@ import httpx
 
 from bot.sandbox import methods
 from bot.sandbox.driver_events import EventsMixin
+from bot.sandbox.driver_views import ViewsMixin, action_of, pick_option
 from bot.sandbox.emulator import SlackEmulator
-from bot.sandbox.state import Ephemeral, Message, View, WorkspaceState
+from bot.sandbox.state import Ephemeral, Message, WorkspaceState
 
 
 def sign(secret: str, timestamp: str, body: str | bytes) -> str:
@@ -55,16 +56,10 @@ def _state_value(element: dict[str, Any], value: Any) -> dict[str, Any]:
 
 
 def _option(element: dict[str, Any], value: str) -> dict[str, Any]:
-    options = list(element.get("options") or [])
-    for group in element.get("option_groups") or []:
-        options.extend(group.get("options", []))
-    for opt in options:
-        if opt.get("value") == value:
-            return opt
-    raise ValueError(f"option {value!r} is not offered by {element.get('action_id')}")
+    return pick_option(element, value)
 
 
-class SlackDriver(EventsMixin):
+class SlackDriver(EventsMixin, ViewsMixin):
     """Plays Slack's part towards the app at `app_url` (its /slack/events endpoint)."""
 
     def __init__(self, *, app_url: str, signing_secret: str, emulator: SlackEmulator,
@@ -182,17 +177,7 @@ class SlackDriver(EventsMixin):
               selected: str | None = None) -> httpx.Response:
         """Click a button (or choose an overflow/select option) on a message the app posted."""
         block, element = self._find_element(message.blocks, action_id, value)
-        action: dict[str, Any] = {
-            "action_id": action_id, "block_id": block.get("block_id", ""), "type": element["type"],
-            "action_ts": f"{time.time():.6f}",
-        }
-        if element["type"] == "button":
-            action["value"] = element.get("value", "")
-            action["text"] = element.get("text")
-        elif element["type"] in ("overflow", "static_select"):
-            action["selected_option"] = _option(element, selected)
-        elif element["type"] == "users_select":
-            action["selected_user"] = selected
+        action = action_of(block, element, selected)
         payload = {
             "type": "block_actions", "team": self._team(), "user": self._user(user_id),
             "api_app_id": self.api_app_id, "token": "unused", "trigger_id": self.emu.issue_trigger(user_id, self.state),
@@ -304,31 +289,6 @@ class SlackDriver(EventsMixin):
         response = self._payload(payload)
         self._apply_view_response(stored.id, response)
         return response
-
-    def close(self, user_id: str, view_id: str) -> httpx.Response:
-        stored = self.state.views[view_id]
-        payload = {"type": "view_closed", "team": self._team(), "user": self._user(user_id),
-                   "api_app_id": self.api_app_id, "view": stored.view, "is_cleared": False}
-        stored.closed = True
-        return self._payload(payload)
-
-    def _apply_view_response(self, view_id: str, response: httpx.Response) -> None:
-        body = response.json() if response.content and response.headers.get(
-            "content-type", "").startswith("application/json") else {}
-        action = body.get("response_action")
-        stored = self.state.views[view_id]
-        if response.status_code != 200:
-            return
-        if action == "errors":
-            return
-        if action == "update":
-            stored.view = {**stored.view, **body["view"], "id": view_id}
-            return
-        if action == "push":
-            new_id = self.state.next_id("V")
-            self.state.views[new_id] = View(new_id, stored.user, {**body["view"], "id": new_id}, "")
-            return
-        stored.closed = True
 
     @staticmethod
     def _find_element(blocks: list[dict], action_id: str, value: str | None):

@@ -64,6 +64,19 @@ class EventsMixin:
             ch.messages.append(msg)
         return msg
 
+    def post_message(self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None) -> Message:
+        """A person posts a message, and Slack delivers the `message` event to the app where the app
+        is a member (its manifest subscribes to message.channels), as it does for any message."""
+        msg = self.say(user_id, channel, text, thread_ts=thread_ts)
+        ch = self.state.channels[msg.channel]
+        if self.state.bot_user_id in ch.members and not ch.is_im:
+            event = {"type": "message", "channel": msg.channel, "user": user_id, "text": text, "ts": msg.ts,
+                     "channel_type": "group" if ch.is_private else "channel", "event_ts": msg.ts}
+            if thread_ts:
+                event["thread_ts"] = thread_ts
+            self.event(event)
+        return msg
+
     def edit(self, message: Message, text: str) -> httpx.Response:
         previous = message.to_api()
         with self.state.lock:

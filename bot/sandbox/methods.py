@@ -332,7 +332,21 @@ def views_open(emu, args):
 
 
 def views_push(emu, args):
-    return views_open(emu, args)
+    """A view on top of the person's open modal (root + at most two pushed); without a modal open it
+    is opened as one."""
+    from bot.sandbox.driver_views import MAX_STACK
+
+    st = emu.state
+    issued = st.triggers.get(args.get("trigger_id", ""))
+    stack = [v for v in st.views.values() if issued and v.user == issued[0] and not v.closed]
+    if len(stack) >= MAX_STACK:
+        raise _err("push_limit_reached")
+    answer = views_open(emu, args)
+    if stack:
+        top = stack[-1]
+        answer["view"]["previous_view_id"] = top.id
+        answer["view"]["root_view_id"] = top.view.get("root_view_id") or top.id
+    return answer
 
 
 def views_update(emu, args):

@@ -6,6 +6,7 @@ import re
 import textwrap
 from typing import Any
 
+from bot.sandbox import slackdates
 from bot.sandbox.state import WorkspaceState
 
 _LINK = re.compile(r"<([^>|]+)(?:\|([^>]*))?>")
@@ -20,8 +21,8 @@ def mrkdwn(text: str, state: WorkspaceState) -> str:
         if target.startswith("#"):
             ch = state.channels.get(target[1:])
             return "#" + (label or (ch.name if ch else target[1:]))
-        if target.startswith("!date"):
-            return label or target
+        if target.startswith("!date^"):
+            return slackdates.render(match.group(0)[1:-1])
         if target.startswith("!"):
             return "@" + target[1:].split("^")[0]
         return f"{label} ({target})" if label and label != target else target
@@ -42,7 +43,10 @@ def _element(el: dict[str, Any], state: WorkspaceState) -> str:
         return f"[{_text(el.get('text'), state)}]"
     if kind == "overflow":
         return "[⋯ " + " | ".join(_text(o.get("text"), state) for o in el.get("options", [])) + "]"
-    if kind in ("static_select", "users_select", "conversations_select", "datepicker"):
+    if kind in ("static_select", "radio_buttons", "checkboxes"):
+        options = " | ".join(_text(o.get("text"), state) for o in el.get("options", []))
+        return f"[{kind.replace('_', ' ')}: {options}]"
+    if kind in ("users_select", "multi_users_select", "conversations_select", "datepicker", "timepicker"):
         return f"[{kind.replace('_', ' ')}: {el.get('action_id')}]"
     return f"[{kind}]"
 

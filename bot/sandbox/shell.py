@@ -1,23 +1,23 @@
-"""`python -m bot sandbox`: try Truce in a terminal, in a local Slack workspace.
+"""`python -m bot sandbox --terminal` (and `--script FILE`): try Truce in a terminal, in a local Slack
+workspace — for scripts and demos; `make run` serves the same workspace as a web page.
 
 You pick who you are, type slash commands, click buttons, add reactions, fill modals, open the
-Home tab and fast-forward the clock; the shell shows what each channel now looks like.
+Home tab and move the clock; the shell shows what each channel now looks like.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
-import tempfile
-from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from bot import clock
 from bot.config import Settings
-from bot.sandbox import render
+from bot.sandbox import clock as sandbox_clock
+from bot.sandbox import compose, forms, render
+from bot.sandbox.driver_views import Surface, elements_of
 from bot.sandbox.seed import JOINT, PEOPLE, SAM
+from bot.sandbox.session import logs_to_file, open_sandbox
 from bot.sandbox.stack import SandboxStack
 
 BANNER = """\
@@ -26,23 +26,25 @@ with Truce installed. Nothing here reaches the real Slack. Type `help` for the s
 
 HELP = """\
 Sandbox commands (anything starting with / is a slash command, sent as Slack would):
-  /truce help              any slash command, as you, in the current channel
+  /truce help              any slash command, as you, in the current channel (@name and #channel work)
   as <name>                become someone else:  {people}
   go #channel              switch channel (shown in the prompt)
   say <text>               post a plain message in the current channel
   show [#channel]          the channel's latest messages, numbered; `show dm` for your DMs
   thread <n>               the replies in message n's thread
   click <n> <button>       click a button on message n (its label or action id); e.g. click 1 Useful
-  choose <n> <option>      pick an option in message n's ⋯ menu; e.g. choose 1 Retract
+  choose <n> <option>      pick an option in message n's ⋯ menu or select; e.g. choose 1 Retract
   react <n> :emoji:        add a reaction to message n; e.g. react 2 :bulb:
-  shortcut <n> <name>      run a message shortcut on message n (its callback id)
-  modal                    show the modal open for you
-  fill <field> <value>     type into the open modal (field = the action id shown by `modal`)
+  shortcut <n> <name>      run a message shortcut on message n: {shortcuts}
+  modal                    show the modal open for you: each field, what it takes, its options
+  fill <field> <value>     type into the open modal (people as @sam, dates as 2026-12-01 or tomorrow)
   submit | cancel          submit or close the modal
   home                     open your App Home tab
-  ff <duration>            fast-forward the clock (e.g. ff 2h, ff 7d) and run what became due
+  coming                   what is scheduled next (digests, SLA reminders, the joint meeting)
+  ff [duration]            move the clock to the next scheduled thing, or by a duration (ff 2h, ff 7d),
+                           running every job at every due moment on the way
   notes                    the ephemeral notes only you saw
-  who                      the people in this workspace
+  who                      the people in this workspace, with their IDs
   quit"""
 
 
@@ -67,6 +69,11 @@ class Shell:
     def prompt(self) -> str:
         ch = self.state.channels.get(self.channel)
         return f"{self.name_of(self.me)} in #{ch.name if ch else self.channel}> "
+
+    def _note(self, text: str) -> None:
+        self.say("  (only visible to you)")
+        for line in render.mrkdwn(text, self.state).splitlines():
+            self.say("  " + line)
 
     def _new_notes(self) -> None:
         notes = self.state.ephemerals_for(self.me)
@@ -106,9 +113,7 @@ class Shell:
         if not line or line.startswith("#!"):
             return True
         if line.startswith("/"):
-            command, _, text = line.partition(" ")
-            self.stack.driver.command(self.me, command, text.strip(), channel=self.channel)
-            self._new_notes()
+            self.command(line)
             return True
         word, _, rest = line.partition(" ")
         handler = getattr(self, f"do_{word.lower()}", None)
@@ -121,8 +126,20 @@ class Shell:
             self.say(f"  That didn't work: {exc}")
             return True
 
+    def command(self, line: str) -> None:
+        name, _, text = line.partition(" ")
+        command = compose.command_named(name)
+        if command is None:
+            self._note(compose.not_a_command(name))
+            return
+        self.stack.driver.command(self.me, command.command,
+                                  compose.command_text(self.state, text.strip(), escape=command.should_escape),
+                                  channel=self.channel)
+        self._new_notes()
+
     def do_help(self, rest: str) -> None:
-        self.say(HELP.format(people=", ".join(p.name for p in PEOPLE)))
+        self.say(HELP.format(people=", ".join(p.name for p in PEOPLE),
+                             shortcuts=", ".join(s.callback_id for s in compose.message_shortcuts())))
 
     def do_quit(self, rest: str) -> bool:
         return False
@@ -131,13 +148,15 @@ class Shell:
 
     def do_who(self, rest: str) -> None:
         for p in PEOPLE:
-            self.say(f"  {p.name:<6} {p.real_name:<16} {p.role}")
+            self.say(f"  @{p.name:<6} {p.id:<8} {p.real_name:<16} {p.role}")
+        self.say("  (type @name in commands and forms: Slack sends the person's ID, like <@USAM001>)")
 
     def do_as(self, rest: str) -> None:
         person = next((p for p in PEOPLE if p.name == rest.lower().lstrip("@")), None)
         if person is None:
             raise ValueError(f"no one called {rest!r}; try: " + ", ".join(p.name for p in PEOPLE))
         self.me = person.id
+        self.form = {}
         self.notes_seen = len(self.state.ephemerals_for(self.me))
         self.say(f"  You are now {person.real_name} ({person.role}).")
 
@@ -148,7 +167,7 @@ class Shell:
         self.channel = ch.id
 
     def do_say(self, rest: str) -> None:
-        self.stack.driver.say(self.me, self.channel, rest)
+        self.stack.driver.say(self.me, self.channel, compose.message_text(self.state, rest))
         self.do_show("")
 
     def do_show(self, rest: str) -> None:
@@ -172,54 +191,68 @@ class Shell:
     def _msg(self, number: str):
         if not self.shown:
             raise ValueError("`show` a channel first, then refer to its messages by number")
+        if not number.strip().isdigit() or not 1 <= int(number) <= len(self.shown):
+            raise ValueError(f"there is no message {number.strip() or '?'} here: `show` numbered them "
+                             f"1 to {len(self.shown)}")
         return self.shown[int(number) - 1]
 
     def do_thread(self, rest: str) -> None:
         msg = self._msg(rest)
-        for reply in self.state.replies(msg.channel, msg.ts):
+        replies = self.state.replies(msg.channel, msg.ts)
+        if not replies:
+            self.say("  (no replies in that thread yet)")
+        for reply in replies:
             for line in render.message(reply, self.state):
                 self.say("    " + line)
 
     def _element(self, msg, label: str, kinds: tuple[str, ...]):
         for block in msg.blocks:
-            elements = list(block.get("elements") or []) if block.get("type") == "actions" else []
-            if block.get("accessory"):
-                elements.append(block["accessory"])
-            for el in elements:
+            for el in elements_of(block):
                 if el.get("type") not in kinds:
                     continue
-                if el.get("type") == "overflow":
+                if el.get("options"):
                     for opt in el.get("options", []):
                         if _label_matches(label, opt["text"]["text"]) or label.lower() == opt["value"].lower():
-                            return el, opt["value"]
+                            return block, el, opt["value"]
                     continue
                 if _label_matches(label, el.get("text", {}).get("text", "")) or label.lower() == el.get(
                         "action_id", "").lower():
-                    return el, el.get("value")
+                    return block, el, el.get("value")
         raise ValueError(f"no {' or '.join(kinds)} called {label!r} on that message")
 
     def do_click(self, rest: str) -> None:
         number, _, label = rest.partition(" ")
         msg = self._msg(number)
-        el, value = self._element(msg, label.strip(), ("button",))
-        self.stack.driver.click(self.me, msg, el["action_id"], value=value)
+        block, el, value = self._element(msg, label.strip(), ("button",))
+        self.stack.driver.act(self.me, Surface("message", message=msg), block_id=block.get("block_id"),
+                              action_id=el["action_id"], value=value)
         self._after_action()
 
     def do_choose(self, rest: str) -> None:
         number, _, label = rest.partition(" ")
         msg = self._msg(number)
-        el, value = self._element(msg, label.strip(), ("overflow",))
-        self.stack.driver.click(self.me, msg, el["action_id"], selected=value)
+        block, el, value = self._element(msg, label.strip(), ("overflow", "static_select", "radio_buttons"))
+        self.stack.driver.act(self.me, Surface("message", message=msg), block_id=block.get("block_id"),
+                              action_id=el["action_id"], selected=value)
         self._after_action()
 
     def do_react(self, rest: str) -> None:
         number, _, emoji = rest.partition(" ")
+        if not emoji.strip():
+            raise ValueError("say which emoji, e.g. `react 1 :bulb:`")
         self.stack.driver.react(self.me, self._msg(number), emoji.strip().strip(":"))
         self._after_action()
 
     def do_shortcut(self, rest: str) -> None:
-        number, _, callback = rest.partition(" ")
-        self.stack.driver.shortcut(self.me, self._msg(number), callback.strip())
+        number, _, name = rest.partition(" ")
+        msg = self._msg(number)
+        wanted = name.strip().lower()
+        shortcut = next((s for s in compose.message_shortcuts()
+                         if wanted in (s.callback_id.lower(), s.name.lower())), None)
+        if shortcut is None:
+            raise ValueError(f"no message shortcut {name.strip()!r}; Truce has: "
+                             + ", ".join(s.callback_id for s in compose.message_shortcuts()))
+        self.stack.driver.shortcut(self.me, shortcut.callback_id, msg)
         self._after_action()
 
     def _after_action(self) -> None:
@@ -238,45 +271,44 @@ class Shell:
     def do_modal(self, rest: str) -> None:
         view = self._view()
         self.say(f"  ┌ {view.view.get('title', {}).get('text')}")
-        for line in render.blocks(view.view.get("blocks", []), self.state, indent="  │ "):
-            self.say(line)
-        if self.form:
-            self.say("  │ filled so far: " + ", ".join(f"{k}={v!r}" for k, v in self.form.items()))
-        self.say("  └ `fill <field> <value>` then `submit` (or `cancel`)")
+        for block in view.view.get("blocks", []):
+            if block.get("type") != "input":
+                for line in render.blocks([block], self.state, indent="  │ "):
+                    self.say(line)
+        for f in forms.fields(view.view):
+            optional = " (optional)" if f.optional else ""
+            self.say(f"  │ ▸ {f.label}{optional} — fill {f.name} <value>")
+            self.say(f"  │     {forms.describe(f, self.state)}")
+            if f.hint:
+                self.say(f"  │     {f.hint}")
+            if f.key in self.form:
+                self.say(f"  │     filled: {self.form[f.key]!r}")
+        self.say(f"  └ `fill <field> <value>` then `submit` ({_text(view.view.get('submit')) or 'Submit'}) "
+                 f"or `cancel`")
 
     def do_fill(self, rest: str) -> None:
-        field, _, value = rest.partition(" ")
-        view = self._view()
-        value = value.strip()
-        multi = any(b.get("element", {}).get("action_id") == field and b["element"]["type"].startswith("multi_")
-                    for b in view.view.get("blocks", []) if b.get("type") == "input")
-        if multi:
-            self.form[field] = [self._user_id(v.strip()) for v in value.split(",") if v.strip()]
-        else:
-            self.form[field] = self._user_id(value)
-
-    def _user_id(self, value: str) -> str:
-        person = next((p for p in PEOPLE if p.name == value.lstrip("@").lower()), None)
-        if person is not None and value.startswith("@"):
-            return person.id
-        ch = self.state.channel_by_name(value) if value.startswith("#") else None
-        return ch.id if ch else value
+        name, _, value = rest.partition(" ")
+        field = forms.find(self._view().view, name)
+        self.form[field.key] = forms.parse(field, value.strip(), self.state)
 
     def do_submit(self, rest: str) -> None:
         view = self._view()
         response = self.stack.driver.submit(self.me, view.id, dict(self.form))
-        body = response.json() if response.content else {}
+        body = response.json() if response.content and response.headers.get(
+            "content-type", "").startswith("application/json") else {}
         if body.get("response_action") == "errors":
-            for field, message in body["errors"].items():
-                self.say(f"  ✖ {field}: {message}")
+            names = {f.block_id: f.name for f in forms.fields(view.view)}
+            for block_id, message in body["errors"].items():
+                self.say(f"  ✖ {names.get(block_id, block_id)}: {message}")
             return
         self.form = {}
         self._new_notes()
         self.say("  ✔ submitted")
 
     def do_cancel(self, rest: str) -> None:
-        self.stack.driver.close(self.me, self._view().id)
+        self.stack.driver.close(self.me, self._view().id, clear=True)
         self.form = {}
+        self.say("  ✔ closed")
 
     def do_home(self, rest: str) -> None:
         self.stack.driver.open_home(self.me)
@@ -288,11 +320,30 @@ class Shell:
         for note in self.state.ephemerals_for(self.me)[-5:]:
             self.say("  • " + render.mrkdwn(note.text, self.state).replace("\n", "\n    "))
 
+    def do_coming(self, rest: str) -> None:
+        upcoming = sandbox_clock.coming(self.stack)
+        self.say(f"  🕘 it is {sandbox_clock.when(sandbox_clock.now())}")
+        if not upcoming:
+            self.say("  nothing is scheduled")
+        for thing in upcoming[:8]:
+            self.say(f"  {sandbox_clock.when(thing.at):<28} {thing.label}")
+
     def do_ff(self, rest: str) -> None:
-        delta = parse_duration(rest)
-        new_now = clock.advance(delta)
-        ran = run_jobs_now(self.stack)
-        self.say(f"  ⏩ it is now {new_now:%a %Y-%m-%d %H:%M} UTC; ran {ran} scheduled job(s)")
+        if rest.strip():
+            steps = sandbox_clock.advance_by(self.stack, parse_duration(rest))
+        else:
+            step = sandbox_clock.next_thing(self.stack)
+            if step is None:
+                self.say("  nothing is scheduled")
+                return
+            steps = [step]
+        for step in steps:
+            self.say(f"  ⏩ {sandbox_clock.when(step.at)}: " + "; ".join(t.label for t in step.things))
+        self.say(f"  🕘 it is now {sandbox_clock.when(sandbox_clock.now())}")
+
+
+def _text(obj) -> str:
+    return obj.get("text", "") if isinstance(obj, dict) else ""
 
 
 def _label_matches(typed: str, label: str) -> bool:
@@ -302,48 +353,22 @@ def _label_matches(typed: str, label: str) -> bool:
     return bool(typed) and (typed == words or words.startswith(typed) or typed in words.split())
 
 
-def parse_duration(text: str) -> timedelta:
-    units = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-    text = text.strip().lower()
-    if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit():
-        raise ValueError("say how far, e.g. `ff 30m`, `ff 2h`, `ff 7d` or `ff 2w`")
-    return timedelta(**{units[text[-1]]: int(text[:-1])})
-
-
-def run_jobs_now(stack: SandboxStack) -> int:
-    """Run every scheduled job once, now (after a fast-forward): they pick what became due."""
-    from jobs.scheduler import build_scheduler
-
-    jobs = build_scheduler(stack.rt).get_jobs()
-    for job in jobs:
-        job.func(*job.args, **job.kwargs)
-    stack.settle()
-    return len(jobs)
+def parse_duration(text: str):
+    try:
+        return sandbox_clock.parse_duration(text)
+    except ValueError:
+        raise ValueError("say how far, e.g. `ff 30m`, `ff 2h`, `ff 7d` or `ff 2w` (or `ff` alone: "
+                         "to the next scheduled thing)") from None
 
 
 def run_shell(settings: Settings, *, script: str | None = None, out: TextIO | None = None,
               inp: TextIO | None = None) -> None:
     out = out or sys.stdout
-    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
-    tmp = tempfile.TemporaryDirectory(prefix="truce-sandbox-")
-    db_url = settings.database_url
-    if db_url == "sqlite:///truce.db":  # the default: a fresh database, so nothing stale is shown
-        db_url = f"sqlite:///{Path(tmp.name) / 'sandbox.db'}"
-    from bot import migrate
-    from bot.db import make_engine
-
-    engine = make_engine(db_url)
-    migrate.upgrade(engine)
-    stack = SandboxStack(engine=engine, name="sandbox")
-    scheduler = None
-    if settings.run_scheduler and script is None:
-        from jobs.scheduler import build_scheduler
-
-        scheduler = build_scheduler(stack.rt)
-        scheduler.start()
-    shell = Shell(stack, out)
-    try:
+    with logs_to_file() as log, open_sandbox(settings, scheduler=script is None) as stack:
+        shell = Shell(stack, out)
         print(BANNER, file=out)
+        if script is None:
+            print(f"(Truce's own log: {log})", file=out)
         lines = Path(script).read_text().splitlines() if script else None
         source = inp or sys.stdin
         while True:
@@ -359,10 +384,3 @@ def run_shell(settings: Settings, *, script: str | None = None, out: TextIO | No
                     break
             if not shell.run(line):
                 break
-    finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
-        stack.stop()
-        engine.dispose()
-        clock.reset()
-        tmp.cleanup()

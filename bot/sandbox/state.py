@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import clock
+
 
 @dataclass
 class User:
@@ -205,8 +207,10 @@ class WorkspaceState:
         return f"{prefix}{next(self._counter):08X}"
 
     def next_ts(self) -> str:
+        """A new message's `ts`, on the sandbox's clock (`bot.clock`: moved by its fast-forward, so
+        messages posted after a jump carry the time they were posted at in the sandbox)."""
         with self.lock:
-            t = max(time.time(), self._last_ts + 0.000001)
+            t = max(clock.now().timestamp(), self._last_ts + 0.000001)
             self._last_ts = t
             return f"{t:.6f}"
 
