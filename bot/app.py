@@ -14,7 +14,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from bot import event_once, request_path
 from bot.errors import make_error_handler
 from bot.runtime import Runtime
-from bot.services.workspaces import ensure_workspace
+from bot.setup.workspaces import ensure_workspace
 from bot.single_workspace import only_the_tokens_workspace
 
 log = logging.getLogger(__name__)

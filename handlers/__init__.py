@@ -7,19 +7,16 @@ from slack_bolt import App
 from handlers import (
     csat,
     csat_import,
-    home,
-    install,
     intel,
     intel_events,
     joint,
-    membership,
     messages,
     reactions,
     strategies,
-    truce,
     unhappy,
     winloss,
 )
+from handlers.setup import home, install, membership, truce
 
 MODULES = [truce, membership, reactions, messages, home, install, joint, unhappy, csat, csat_import, intel, strategies,
            winloss]

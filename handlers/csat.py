@@ -13,13 +13,15 @@ from bot.blocks.csat_import import import_modal
 from bot.db import session_scope
 from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
-from bot.services import csat, workspaces
+from bot.services import csat
 from bot.services.unhappy_prefs import get_prefs
+from bot.setup import workspaces
 from bot.slack_text import echo, plain
 from bot.web import ROUTES, Response, json_response
 from bot.web_input import HttpError, json_object, media_type
-from handlers import csat_import, truce
+from handlers import csat_import
 from handlers.common import admins_only, first_word, later, rt_of
+from handlers.setup import truce
 
 WEBHOOK_PATH = "/webhooks/csat"
 

@@ -11,13 +11,14 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
 from bot import delivery
-from bot.blocks.help import help_blocks, help_text
 from bot.blocks.intel import share_modal
 from bot.ids import Command, IntelIds
 from bot.models.intel import KINDS
 from bot.people import is_admin_or_lead
-from bot.services import intel, intel_reports, intel_text, workspaces
+from bot.services import intel, intel_reports, intel_text
 from bot.services.intel_text import IntelInputError, ShareDraft
+from bot.setup import workspaces
+from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, plain
 from handlers import intel_actions, intel_events
 from handlers.common import (

@@ -11,8 +11,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
 from bot import delivery, tasks
-from bot.services import intel, intel_text, workspaces
+from bot.services import intel, intel_text
 from bot.services.intel_text import IntelInputError
+from bot.setup import workspaces
 from handlers import messages, reactions
 from handlers.common import later, rt_of
 from handlers.intel_publish import permalink, publish

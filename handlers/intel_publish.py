@@ -11,12 +11,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import delivery
-from bot.blocks.common import channel as channel_mention
+from bot.block_kit import channel as channel_mention
 from bot.clock import now
 from bot.delivery import Result
 from bot.runtime import Runtime
-from bot.services import intel, workspaces
+from bot.services import intel
 from bot.services.intel_fetch import FetchRefused, fetch_preview
+from bot.setup import workspaces
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.help import help_blocks, help_text
 from bot.blocks.joint import status_text
 from bot.blocks.joint_modals import outcomes_modal, schedule_modal
 from bot.clock import aware, now
@@ -17,7 +16,6 @@ from bot.people import is_admin_or_lead
 from bot.services import joint_actions as actions
 from bot.services import joint_meetings as meetings
 from bot.services import joint_posts as posts
-from bot.services import members, workspaces
 from bot.services.joint_schedule import (
     PREF,
     USAGE,
@@ -28,6 +26,8 @@ from bot.services.joint_schedule import (
     schedule_pref,
     when_text,
 )
+from bot.setup import members, workspaces
+from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, esc, plain
 from bot.slack_text import typed as typed_text
 from handlers.common import admins_only, first_word, later, rt_of

@@ -17,11 +17,11 @@ from bot.people import is_admin_or_lead
 from bot.services import joint_actions as actions
 from bot.services import joint_meetings as meetings
 from bot.services import joint_posts as posts
-from bot.services import members, workspaces
 from bot.services.joint_schedule import Schedule, ScheduleError, schedule_of, validate, when_text
+from bot.setup import members, workspaces
 from handlers.common import admins_only, input_value, later, rt_of, send_response, view_metadata
-from handlers.home import publish_home
 from handlers.joint import open_outcomes, save_schedule
+from handlers.setup.home import publish_home
 
 
 def register(app: App) -> None:

@@ -22,8 +22,8 @@ from bot.people import is_admin_or_lead, name_of
 from bot.runtime import Runtime
 from bot.services import joint_plan as plans
 from bot.services import joint_posts as posts
-from bot.services import members, workspaces
 from bot.services.joint_schedule import ScheduleError, parse_quarter, quarter_of, when_text
+from bot.setup import members, workspaces
 from bot.slack_text import echo, esc, plain, typed
 from handlers.common import (
     admins_only,

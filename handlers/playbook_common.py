@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 from bot import delivery
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
-from bot.services import members, workspaces
-from bot.services.members import Team
+from bot.setup import members, workspaces
+from bot.setup.members import Team
 from handlers.common import later, rt_of, send_response
 
 

@@ -8,19 +8,20 @@ from datetime import date
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.common import esc
-from bot.blocks.help import HELP
+from bot.block_kit import esc
 from bot.blocks.strategies import list_message, search_message
 from bot.blocks.strategy_views import search_modal, strategy_modal
 from bot.ids import PlaybookIds as Ids
 from bot.services import strategies, strategy_search
-from bot.services.members import Team
 from bot.services.strategies import ADD_USAGE, StrategyDraft, StrategyError
+from bot.setup.blocks_help import HELP
+from bot.setup.members import Team
 from bot.slack_text import echo, plain
-from handlers import strategy_search_views, truce
+from handlers import strategy_search_views
 from handlers.common import first_word, in_background, input_value, later, rt_of, view_metadata
-from handlers.home import publish_home
 from handlers.playbook_common import may_write, notice_outcome, send_notice, tell, tell_now, workspace_of
+from handlers.setup import truce
+from handlers.setup.home import publish_home
 
 NUMBER = re.compile(r"^#?(\d{1,9})$")
 FIELD_BLOCKS = {"title": Ids.TITLE_BLOCK, "summary": Ids.SUMMARY_BLOCK, "segment": Ids.SEGMENT_BLOCK,

@@ -13,16 +13,17 @@ from slack_sdk.errors import SlackApiError
 
 from bot import delivery
 from bot.alert_links import ensure_permalink
-from bot.blocks.common import esc
-from bot.blocks.help import help_blocks, help_text
+from bot.block_kit import esc
 from bot.blocks.unhappy import SEVERITY_EMOJI
 from bot.blocks.unhappy_modals import report_modal, settings_modal
 from bot.blocks.unhappy_notes import LIST_MAX, list_message
 from bot.ids import Command, UnhappyIds
 from bot.ids import UnhappyIds as Ids
 from bot.people import is_admin_or_lead, name_of
-from bot.services import unhappy, unhappy_owners, unhappy_prefs, workspaces
+from bot.services import unhappy, unhappy_owners, unhappy_prefs
 from bot.services.unhappy import USAGE, ReportDraft, ReportError
+from bot.setup import workspaces
+from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, plain
 from handlers import unhappy_actions, unhappy_reactions
 from handlers.common import (

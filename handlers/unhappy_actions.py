@@ -15,8 +15,8 @@ from bot.ids import UnhappyIds as Ids
 from bot.models import Workspace
 from bot.services import unhappy_lifecycle as life
 from bot.services import unhappy_owners as owners
-from bot.services import workspaces
 from bot.services.unhappy_owners import ActionRefused
+from bot.setup import workspaces
 from handlers.common import input_value, later, rt_of, tell_later, view_metadata
 
 ACTION_FIELDS = {"text": Ids.DONE_BLOCK, "root_cause": Ids.CAUSE_BLOCK, "follow_up_on": Ids.FOLLOW_UP_BLOCK}

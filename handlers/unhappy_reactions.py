@@ -16,12 +16,13 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot import delivery
-from bot.blocks.common import section
+from bot.block_kit import section
 from bot.blocks.unhappy import TEAM_NAME
 from bot.ids import UnhappyIds
-from bot.services import unhappy, unhappy_owners, workspaces
+from bot.services import unhappy, unhappy_owners
 from bot.services import unhappy_lifecycle as life
 from bot.services.unhappy_prefs import get_prefs
+from bot.setup import workspaces
 from handlers import reactions
 from handlers.common import later, rt_of
 from handlers.unhappy_actions import claim_for, run

@@ -7,21 +7,21 @@ from datetime import date
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.common import esc
-from bot.blocks.help import HELP
+from bot.block_kit import esc
 from bot.blocks.winloss import recorded_message, summary_message, winloss_modal
 from bot.clock import now
 from bot.ids import PlaybookIds as Ids
 from bot.services import winloss
 from bot.services.joint_schedule import parse_quarter, shift_quarter
-from bot.services.members import Team
 from bot.services.strategies import today_in
 from bot.services.winloss import USAGE, WinLossDraft, WinLossError
 from bot.services.winloss_summary import current_quarter, quarter_stats
+from bot.setup.blocks_help import HELP
+from bot.setup.members import Team
 from bot.slack_text import echo, plain
-from handlers import truce
 from handlers.common import first_word, input_value, later, rt_of, view_metadata
 from handlers.playbook_common import may_edit, may_write, tell, workspace_of
+from handlers.setup import truce
 
 FIELD_BLOCKS = {"outcome": Ids.OUTCOME_BLOCK, "customer": Ids.CUSTOMER_BLOCK, "reason": Ids.REASON_BLOCK,
                 "notes": Ids.NOTES_BLOCK, "competitor": Ids.COMPETITOR_BLOCK, "amount": Ids.AMOUNT_BLOCK,

@@ -13,7 +13,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from bot import runtime
 from bot.clock import now
 from bot.runtime import Runtime
-from bot.services import intel_reports, workspaces
+from bot.services import intel_reports
+from bot.setup import workspaces
 from jobs.common import for_each_workspace
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from sqlmodel import select
 from bot.models import CsatDigestRun, CsatScore, CsatToken, Workspace
 from bot.sandbox.seed import ALERTS, JOINT, LEE, MARK, SALES, SAM
 from bot.sandbox.stack import SandboxStack
-from bot.services.workspaces import set_pref
+from bot.setup.workspaces import set_pref
 from jobs import unhappy as jobs
 from tests.unhappy_support import last_note, report, text_of
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.ids import CsatImportIds
 from bot.models import CsatScore, Workspace
 from bot.sandbox.seed import MARK, OLIVE, SALES, SAM
-from bot.services.workspaces import set_pref
+from bot.setup.workspaces import set_pref
 from jobs import unhappy as jobs
 from tests.unhappy_support import text_of
 

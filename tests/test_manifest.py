@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from bot.blocks.help import HELP
 from bot.oauth import BOT_SCOPES
+from bot.setup.blocks_help import HELP
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = json.loads((ROOT / "manifest.json").read_text())

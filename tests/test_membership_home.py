@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.sandbox.seed import LEE, MARIA, MARKETING, OLIVE, SALES, SAM
-from bot.services.members import Team, teams_of
+from bot.setup.members import Team, teams_of
 from jobs.members import refresh_all
 
 

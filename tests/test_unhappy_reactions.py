@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.ids import UnhappyIds
 from bot.models import Workspace
 from bot.sandbox.seed import ALERTS, LEE, MARIA, MARK, OLIVE, SALES, SALLY, SAM
-from bot.services.workspaces import set_pref
+from bot.setup.workspaces import set_pref
 from handlers import reactions
 from tests.unhappy_support import last_note, report, row, text_of, thread
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
-from bot.blocks.common import clip, context, esc, section
+from bot.block_kit import clip, context, esc, section
 from bot.models import CsatScore
 from bot.services.csat import LOW, CustomerTrend, index
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
 from slack_sdk.models.views import View
 
-from bot.blocks.common import clip, esc, section
+from bot.block_kit import clip, esc, section
 from bot.ids import CsatImportIds
 from bot.services.csat import LOW
 from bot.services.csat_import import EXAMPLE, HEADER, MAX_CHARS, MAX_ROWS, SHOWN_PROBLEMS, CsvImportError, Paste

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.common import clip, context, esc, section
+from bot.block_kit import clip, context, esc, section
 from bot.ids import IntelIds
 from bot.models.intel import KINDS, IntelShare
 from bot.services.intel_text import COMPETITOR_LIMIT, LINK_LIMIT, SUMMARY_LIMIT, WHY_LIMIT

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock
 from sqlmodel import Session
 
-from bot.blocks.common import clip, context, esc, section
+from bot.block_kit import clip, context, esc, section
 from bot.blocks.intel import esc_text, kind_emoji, kind_label, safe_url, team_words
 from bot.clock import aware
 from bot.ids import IntelIds

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerBlock, HeaderBlock
 
-from bot.blocks.common import channel, clip, context, esc, section
+from bot.block_kit import channel, clip, context, esc, section
 from bot.ids import JointIds
 from bot.models import ActionItem, JointTimeOption
 from bot.services.agenda import AgendaSection

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.common import context, esc, section
+from bot.block_kit import context, esc, section
 from bot.ids import JointIds
 from bot.models import ActionItem, JointPlan, JointPlanLine
 from bot.services.joint_plan import LINE_EXAMPLE, line_text

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
-from bot.blocks.common import clip, context, esc, section
+from bot.block_kit import clip, context, esc, section
 from bot.models import JointPlan, JointPlanLine, JointPlanRevision
 from bot.services.joint_plan import totals
 from bot.services.joint_schedule import when_text

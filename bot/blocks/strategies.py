@@ -6,7 +6,7 @@ from datetime import date
 
 from slack_sdk.models.blocks import Block, HeaderBlock
 
-from bot.blocks.common import clip, context, esc, section, user
+from bot.block_kit import clip, context, esc, section, user
 from bot.clock import aware
 from bot.models import Strategy, StrategyRevision
 from bot.services.strategies import FIELD_NAMES

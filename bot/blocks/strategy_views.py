@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.common import context, section, user
+from bot.block_kit import context, section, user
 from bot.blocks.strategies import card, day, meta_line
 from bot.ids import PlaybookIds as Ids
 from bot.models import Strategy
@@ -114,9 +114,10 @@ def home_section(*, strategies: list[Strategy], total: int, today: date, may_edi
 
 def home_blocks(session, ws, user_id: str) -> list[Block]:
     """The App Home section (HOME_SECTIONS): current strategies, newest first, and the search."""
-    from bot.services import members, strategies
-    from bot.services.members import Team
-    from bot.services.workspaces import is_lead
+    from bot.services import strategies
+    from bot.setup import members
+    from bot.setup.members import Team
+    from bot.setup.workspaces import is_lead
 
     shown = strategies.list_by_status(session=session, team_id=ws.team_id, limit=HOME_MAX)
     total = strategies.count_active(session=session, team_id=ws.team_id)

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.common import clip, context, esc, section, user
+from bot.block_kit import clip, context, esc, section, user
 from bot.clock import aware, now
 from bot.ids import UnhappyIds
 from bot.models import CorrectiveAction, UnhappyReport

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.common import context, esc, section
+from bot.block_kit import context, esc, section
 from bot.blocks.unhappy import SEVERITY_EMOJI
 from bot.ids import UnhappyIds as Ids
 from bot.models import UnhappyReport

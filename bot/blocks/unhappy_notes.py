@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, HeaderBlock
 
-from bot.blocks.common import clip, context, esc, section, user
+from bot.block_kit import clip, context, esc, section, user
 from bot.blocks.unhappy import SEVERITY_EMOJI, TEAM_NAME, alert_link, duration
 from bot.models import CorrectiveAction, UnhappyReport
 from bot.services.unhappy import age, state_text

@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.common import clip, context, esc, section, user
+from bot.block_kit import clip, context, esc, section, user
 from bot.ids import PlaybookIds as Ids
 from bot.models import WinLoss
 from bot.services.winloss import COMPETITOR_MAX, CUSTOMER_MAX, NOTES_MAX, OUTCOMES, REASONS

@@ -22,9 +22,10 @@ from bot import clock
 from bot.db import session_scope
 from bot.models import ActionItem, CorrectiveAction, UnhappyReport, UnhappyStage, Workspace
 from bot.sandbox.stack import SandboxStack
-from bot.services import csat_reports, intel_reports, joint_actions, joint_meetings, joint_schedule, workspaces
+from bot.services import csat_reports, intel_reports, joint_actions, joint_meetings, joint_schedule
 from bot.services.unhappy_prefs import get_prefs
 from bot.services.unhappy_reminders import ESCALATE, REMIND, stages_of
+from bot.setup import workspaces
 
 MAX_STEPS = 2000  # moments one advance may stop at (a year of busy schedules is a few hundred)
 

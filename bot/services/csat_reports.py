@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import delivery
-from bot.blocks.common import esc
+from bot.block_kit import esc
 from bot.blocks.csat import digest
 from bot.models import Workspace
 from bot.services.agenda import AgendaSection

@@ -10,14 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from bot import delivery
-from bot.blocks.common import clip, esc
+from bot.block_kit import clip, esc
 from bot.blocks.intel import fallback_text, share_blocks
 from bot.clock import aware, now
 from bot.models import IntelPost, IntelShare, IntelSupporter, IntelVote, Outbox, Workspace
-from bot.services import members
 from bot.services.intel_text import SUMMARY_LIMIT, IntelInputError, ShareDraft, message_draft
-from bot.services.members import Team
-from bot.services.workspaces import missing_channels, set_pref
+from bot.setup import members
+from bot.setup.members import Team
+from bot.setup.workspaces import missing_channels, set_pref
 
 DEFAULT_EMOJI = "bulb"
 WEEK = 7 * 24 * 3600

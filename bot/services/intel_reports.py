@@ -13,13 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import delivery
-from bot.blocks.common import clip, esc
+from bot.block_kit import clip, esc
 from bot.clock import aware
 from bot.models import IntelDigest, IntelShare, Workspace
 from bot.services.agenda import AgendaSection
 from bot.services.intel_search import best_links
 from bot.services.intel_text import IntelInputError
-from bot.services.workspaces import set_pref
+from bot.setup.workspaces import set_pref
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DIGEST_SIZE = 5

@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from bot.clock import now
 from bot.models import ActionItem, JointMeeting
-from bot.services import members
 from bot.services.joint_meetings import JointError
+from bot.setup import members
 
 MAX_TEXT = 300
 MAX_MINUTES = 2900

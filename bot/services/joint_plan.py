@@ -21,12 +21,12 @@ from sqlmodel import Session, select
 
 from bot.clock import now
 from bot.config import Settings
+from bot.currencies import is_currency
+from bot.field_error import FieldError
 from bot.models import JointPlan, JointPlanLine, JointPlanRevision, Workspace
-from bot.services import members
-from bot.services.currencies import is_currency
-from bot.services.errors import FieldError
 from bot.services.joint_schedule import quarter_bounds
-from bot.services.workspaces import set_pref
+from bot.setup import members
+from bot.setup.workspaces import set_pref
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000000000")  # a trillion: more is a typo

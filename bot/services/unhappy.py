@@ -14,8 +14,8 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from bot.clock import aware, now
+from bot.field_error import FieldError
 from bot.models import CorrectiveAction, Outbox, UnhappyReport, Workspace
-from bot.services.errors import FieldError
 from bot.services.unhappy_prefs import DEFAULT_SEVERITY, SEVERITIES
 from bot.slack_text import plain
 

@@ -9,7 +9,7 @@ from statistics import median
 
 from sqlmodel import Session, select
 
-from bot.blocks.common import esc
+from bot.block_kit import esc
 from bot.blocks.unhappy import duration
 from bot.models import CorrectiveAction, UnhappyReport
 from bot.services.agenda import AgendaSection

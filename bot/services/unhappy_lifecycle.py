@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.blocks.common import esc, user
+from bot.block_kit import esc, user
 from bot.blocks.unhappy import TEAM_NAME, duration, when
 from bot.clock import aware, now
 from bot.models import CorrectiveAction, UnhappyReport, Workspace
@@ -20,7 +20,7 @@ from bot.services.unhappy import ROOT_CAUSES, actions_of
 from bot.services.unhappy_alert import changed
 from bot.services.unhappy_owners import ActionRefused, load, missing_team, refuse_closed, teams
 from bot.services.unhappy_prefs import get_prefs, opening_on
-from bot.services.workspaces import is_lead
+from bot.setup.workspaces import is_lead
 
 ACTION_MAX = 2000
 SNOOZE_CHOICES = {

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from sqlalchemy import or_, update
 from sqlmodel import Session
 
-from bot.blocks.common import user
+from bot.block_kit import user
 from bot.blocks.unhappy import TEAM_NAME, assigned_dm, claimed_dm, duration, replaced_dm
 from bot.clock import aware, now
 from bot.models import UnhappyReport, Workspace
-from bot.services import members
 from bot.services.unhappy import get_report
 from bot.services.unhappy_alert import changed, dm
-from bot.services.workspaces import is_lead
+from bot.setup import members
+from bot.setup.workspaces import is_lead
 
 TEAMS = ("sales", "marketing")
 _OWNER = {"sales": UnhappyReport.sales_owner_id, "marketing": UnhappyReport.marketing_owner_id}

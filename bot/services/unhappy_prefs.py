@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.field_error import FieldError
 from bot.models import Workspace
-from bot.services.errors import FieldError
-from bot.services.workspaces import set_pref
+from bot.setup.workspaces import set_pref
 
 SEVERITIES = ("critical", "high", "medium", "low")
 DEFAULT_SEVERITY = "medium"

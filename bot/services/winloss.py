@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from bot.clock import aware, now
+from bot.currencies import is_currency
+from bot.field_error import FieldError
 from bot.models import WinLoss, Workspace
-from bot.services.currencies import is_currency
-from bot.services.errors import FieldError
 from bot.services.joint_plan import parse_amount
 from bot.services.strategies import COLON, today_in
-from bot.services.workspaces import set_pref
+from bot.setup.workspaces import set_pref
 from bot.slack_text import plain
 
 OUTCOMES = {"won": "Won", "lost": "Lost"}

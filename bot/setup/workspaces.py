@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from bot.clock import now
 from bot.config import Settings
+from bot.field_error import FieldError
 from bot.models import Workspace
-from bot.services.errors import FieldError
 
 CHANNEL_ROLES = ("sales_channel", "marketing_channel", "joint_channel", "alerts_channel")
 

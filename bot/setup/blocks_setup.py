@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.common import channel, section, user
+from bot.block_kit import channel, section, user
 from bot.ids import SetupIds
 from bot.models import Workspace
 

@@ -9,7 +9,7 @@ from slack_bolt import App
 
 from bot import delivery
 from bot.people import refresh_teams, remember_user
-from bot.services import members, workspaces
+from bot.setup import members, workspaces
 from handlers.common import in_background, rt_of
 
 log = logging.getLogger(__name__)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.blocks.home import home_view
 from bot.ids import HomeIds
-from bot.services import members, workspaces
+from bot.setup import members, workspaces
+from bot.setup.blocks_home import home_view
 from handlers.common import later, rt_of
 
 

@@ -8,13 +8,13 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerB
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot.blocks.common import channel, context, section
+from bot.block_kit import channel, context, section
 from bot.blocks.intel_lists import home_section as intel_home
 from bot.blocks.unhappy_notes import home_blocks as unhappy_home
 from bot.ids import HomeIds
 from bot.models import Workspace
-from bot.services.members import Team
-from bot.services.workspaces import missing_channels
+from bot.setup.members import Team
+from bot.setup.workspaces import missing_channels
 
 # Each section builder: (session, workspace, user_id) -> blocks. Shown in this order.
 HomeSection = Callable[[Session, Workspace, str], list[Block]]

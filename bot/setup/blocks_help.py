@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
-from bot.blocks.common import context, section
+from bot.block_kit import context, section
 
 # command -> [(usage, what it does)], in the order shown. Each feature adds its own lines.
 HELP: dict[str, list[tuple[str, str]]] = {

@@ -9,12 +9,12 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import delivery
-from bot.blocks.help import help_blocks, help_text
-from bot.blocks.setup import setup_modal, setup_saved_text
 from bot.errors import typed_back
 from bot.ids import Command, SetupIds
 from bot.people import is_admin_or_lead, refresh_teams
-from bot.services import members, workspaces
+from bot.setup import members, workspaces
+from bot.setup.blocks_help import help_blocks, help_text
+from bot.setup.blocks_setup import setup_modal, setup_saved_text
 from bot.slack_text import esc, plain
 from handlers.common import admins_only, first_word, in_background, input_value, later, rt_of
 
