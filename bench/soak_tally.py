@@ -20,7 +20,8 @@ from sqlmodel import Session, select
 
 from bench.soak_load import Request
 from bot.ids import IntelIds
-from bot.models import IntelShare, IntelVote, UnhappyReport
+from bot.intel.models import IntelShare, IntelVote
+from bot.models import UnhappyReport
 from bot.sandbox.seed import ALERTS, JOINT, SALES
 from bot.sandbox.state import WorkspaceState
 

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import (
-    csat,
-    csat_import,
-    intel,
-    intel_events,
-    joint,
-    messages,
-    reactions,
-    strategies,
-    unhappy,
-    winloss,
-)
+from handlers import csat, csat_import, joint, messages, reactions, strategies, unhappy, winloss
+from handlers.intel import command as intel
+from handlers.intel import events as intel_events
 from handlers.setup import home, install, membership, truce
 
 MODULES = [truce, membership, reactions, messages, home, install, joint, unhappy, csat, csat_import, intel, strategies,

@@ -12,8 +12,8 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from bot import runtime
 from bot.clock import now
+from bot.intel import reports as intel_reports
 from bot.runtime import Runtime
-from bot.services import intel_reports
 from bot.setup import workspaces
 from jobs.common import for_each_workspace
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import httpx
 from sqlmodel import Session, select
 
-from bot.models import IntelShare, UnhappyReport
+from bot.intel.models import IntelShare
+from bot.models import UnhappyReport
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.seed import ALERTS, BOT_TOKEN, MARK, MARKETING, SALES, SAM, seed_env, seed_state

@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from bot.config import SettingsError
 from bot.ids import UnhappyIds
-from bot.models import IntelShare, UnhappyReport, Workspace
+from bot.intel.models import IntelShare
+from bot.models import UnhappyReport, Workspace
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.seed import ALERTS, JOINT, MARK, MARKETING, SALES, SAM, seed_state
 from bot.sandbox.state import WorkspaceState

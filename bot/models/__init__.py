@@ -3,7 +3,6 @@
 from bot.models.core import Member, Outbox, ProcessedEvent, Task, Workspace
 from bot.models.csat import CsatDigestRun, CsatScore, CsatToken
 from bot.models.install import Installation, OAuthState
-from bot.models.intel import IntelDigest, IntelPost, IntelShare, IntelSupporter, IntelVote
 from bot.models.joint import (
     ActionItem,
     CustomerNeed,
@@ -28,11 +27,6 @@ __all__ = [
     "CsatToken",
     "CustomerNeed",
     "Installation",
-    "IntelDigest",
-    "IntelPost",
-    "IntelShare",
-    "IntelSupporter",
-    "IntelVote",
     "JointAgendaItem",
     "JointMeeting",
     "JointOccurrence",

@@ -20,9 +20,10 @@ from sqlmodel import select
 
 from bot import clock
 from bot.db import session_scope
+from bot.intel import reports as intel_reports
 from bot.models import ActionItem, CorrectiveAction, UnhappyReport, UnhappyStage, Workspace
 from bot.sandbox.stack import SandboxStack
-from bot.services import csat_reports, intel_reports, joint_actions, joint_meetings, joint_schedule
+from bot.services import csat_reports, joint_actions, joint_meetings, joint_schedule
 from bot.services.unhappy_prefs import get_prefs
 from bot.services.unhappy_reminders import ESCALATE, REMIND, stages_of
 from bot.setup import workspaces

@@ -14,9 +14,9 @@ from bot import delivery
 from bot.block_kit import channel as channel_mention
 from bot.clock import now
 from bot.delivery import Result
+from bot.intel import share as intel
+from bot.intel.link_preview import FetchRefused, fetch_preview
 from bot.runtime import Runtime
-from bot.services import intel
-from bot.services.intel_fetch import FetchRefused, fetch_preview
 from bot.setup import workspaces
 
 log = logging.getLogger(__name__)

@@ -15,10 +15,11 @@ from sqlmodel import Session, select
 from bot import delivery
 from bot.block_kit import clip, esc
 from bot.clock import aware
-from bot.models import IntelDigest, IntelShare, Workspace
+from bot.intel.models import IntelDigest, IntelShare
+from bot.intel.parsing import IntelInputError
+from bot.intel.search import best_links
+from bot.models import Workspace
 from bot.services.agenda import AgendaSection
-from bot.services.intel_search import best_links
-from bot.services.intel_text import IntelInputError
 from bot.setup.workspaces import set_pref
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -119,7 +120,7 @@ def top_shares(*, session: Session, team_id: str, start: datetime, end: datetime
 
 def queue_digest(*, session: Session, ws: Workspace, digest: IntelDigest) -> int:
     """Queue the digest to both team channels. Returns how many shares it lists (0: nothing posted)."""
-    from bot.blocks.intel_lists import digest_blocks
+    from bot.intel.blocks_lists import digest_blocks
 
     due = aware(digest.due_at)
     start = due - timedelta(days=7)
@@ -145,7 +146,7 @@ def queue_digest(*, session: Session, ws: Workspace, digest: IntelDigest) -> int
 
 def agenda_section(*, session: Session, team_id: str, start: datetime, end: datetime) -> AgendaSection | None:
     """The quarter's most useful shares and the competitors they name."""
-    from bot.blocks.intel import esc_text, kind_label
+    from bot.intel.blocks_share import esc_text, kind_label
 
     shares = top_shares(session=session, team_id=team_id, start=start, end=end, limit=5)
     if not shares:

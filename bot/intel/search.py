@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from bot.models import IntelPost, IntelShare
-from bot.models.intel import SEARCH_DOCUMENT, SQLITE_FTS_TABLE
-from bot.services.intel_text import SearchQuery
+from bot.intel.models import SEARCH_DOCUMENT, SQLITE_FTS_TABLE, IntelPost, IntelShare
+from bot.intel.parsing import SearchQuery
 
 PAGE = 10
 PREFIX_FROM = 3  # words this long also match as a prefix ("compet" finds "competitor")

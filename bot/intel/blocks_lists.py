@@ -10,12 +10,13 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBl
 from sqlmodel import Session
 
 from bot.block_kit import clip, context, esc, section
-from bot.blocks.intel import esc_text, kind_emoji, kind_label, safe_url, team_words
 from bot.clock import aware
 from bot.ids import IntelIds
-from bot.models import IntelShare, Workspace
-from bot.services.intel_search import PAGE, SearchPage, best_links
-from bot.services.intel_text import SearchQuery
+from bot.intel.blocks_share import esc_text, kind_emoji, kind_label, safe_url, team_words
+from bot.intel.models import IntelShare
+from bot.intel.parsing import SearchQuery
+from bot.intel.search import PAGE, SearchPage, best_links
+from bot.models import Workspace
 
 QUERY_KEEP = 1500  # what a More button can carry of the query (a button value holds 2,000 characters)
 
@@ -87,7 +88,7 @@ def digest_blocks(shares: list[IntelShare], *, links: dict[int, str], total: int
 
 def home_section(session: Session, ws: Workspace, user_id: str) -> list[Block]:
     """App Home: the five most recent shares."""
-    from bot.services.intel_reports import recent_shares
+    from bot.intel.reports import recent_shares
 
     shares = recent_shares(session=session, team_id=ws.team_id, limit=5)
     blocks: list[Block] = [HeaderBlock(text="Recent intel")]

@@ -20,8 +20,8 @@ from slack_sdk.models.views import View
 
 from bot.block_kit import clip, context, esc, section
 from bot.ids import IntelIds
-from bot.models.intel import KINDS, IntelShare
-from bot.services.intel_text import COMPETITOR_LIMIT, LINK_LIMIT, SUMMARY_LIMIT, WHY_LIMIT
+from bot.intel.models import KINDS, IntelShare
+from bot.intel.parsing import COMPETITOR_LIMIT, LINK_LIMIT, SUMMARY_LIMIT, WHY_LIMIT
 
 KIND_LOOK = {
     "competitor": ("Competitor", ":crossed_swords:"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from bot.models.intel import KINDS
+from bot.intel.models import KINDS
 from bot.slack_text import esc
 
 SUMMARY_LIMIT = 3000

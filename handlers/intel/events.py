@@ -11,12 +11,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
 from bot import delivery, tasks
-from bot.services import intel, intel_text
-from bot.services.intel_text import IntelInputError
+from bot.intel import parsing as intel_text
+from bot.intel import share as intel
+from bot.intel.parsing import IntelInputError
 from bot.setup import workspaces
 from handlers import messages, reactions
 from handlers.common import later, rt_of
-from handlers.intel_publish import permalink, publish
+from handlers.intel.publish import permalink, publish
 
 log = logging.getLogger(__name__)
 

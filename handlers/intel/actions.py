@@ -11,16 +11,18 @@ from slack_sdk import WebClient
 
 from bot import delivery
 from bot.block_kit import channel as channel_mention
-from bot.blocks.intel import retract_confirm_blocks
-from bot.blocks.intel_lists import search_blocks
 from bot.ids import Command, IntelIds
+from bot.intel import parsing as intel_text
+from bot.intel import search as intel_search
+from bot.intel import share as intel
+from bot.intel.blocks_lists import search_blocks
+from bot.intel.blocks_share import retract_confirm_blocks
+from bot.intel.parsing import IntelInputError
 from bot.people import is_admin_or_lead
-from bot.services import intel, intel_search, intel_text
-from bot.services.intel_text import IntelInputError
 from bot.setup import workspaces
 from bot.setup.blocks_help import help_text
 from handlers.common import in_background, rt_of, send_response, tell_later
-from handlers.intel_publish import permalink
+from handlers.intel.publish import permalink
 
 log = logging.getLogger(__name__)
 

@@ -11,16 +11,17 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
 from bot import delivery
-from bot.blocks.intel import share_modal
 from bot.ids import Command, IntelIds
-from bot.models.intel import KINDS
+from bot.intel import parsing as intel_text
+from bot.intel import reports as intel_reports
+from bot.intel import share as intel
+from bot.intel.blocks_share import share_modal
+from bot.intel.models import KINDS
+from bot.intel.parsing import IntelInputError, ShareDraft
 from bot.people import is_admin_or_lead
-from bot.services import intel, intel_reports, intel_text
-from bot.services.intel_text import IntelInputError, ShareDraft
 from bot.setup import workspaces
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, plain
-from handlers import intel_actions, intel_events
 from handlers.common import (
     admins_only,
     first_word,
@@ -31,8 +32,10 @@ from handlers.common import (
     rt_of,
     view_metadata,
 )
-from handlers.intel_actions import run_search
-from handlers.intel_publish import permalink, publish, saved_note
+from handlers.intel import actions as intel_actions
+from handlers.intel import events as intel_events
+from handlers.intel.actions import run_search
+from handlers.intel.publish import permalink, publish, saved_note
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,11 @@ from sqlmodel import Session, func, select
 
 from bot import delivery
 from bot.block_kit import clip, esc
-from bot.blocks.intel import fallback_text, share_blocks
 from bot.clock import aware, now
-from bot.models import IntelPost, IntelShare, IntelSupporter, IntelVote, Outbox, Workspace
-from bot.services.intel_text import SUMMARY_LIMIT, IntelInputError, ShareDraft, message_draft
+from bot.intel.blocks_share import fallback_text, share_blocks
+from bot.intel.models import IntelPost, IntelShare, IntelSupporter, IntelVote
+from bot.intel.parsing import SUMMARY_LIMIT, IntelInputError, ShareDraft, message_draft
+from bot.models import Outbox, Workspace
 from bot.setup import members
 from bot.setup.members import Team
 from bot.setup.workspaces import missing_channels, set_pref
