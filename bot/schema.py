@@ -3,5 +3,7 @@
 
 from bot.intel import models as intel
 from bot.models import core, install
+from bot.unhappy import csat_models
+from bot.unhappy import models as unhappy
 
-MODULES = (core, install, intel)
+MODULES = (core, install, intel, unhappy, csat_models)

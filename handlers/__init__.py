@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import csat, csat_import, joint, messages, reactions, strategies, unhappy, winloss
+from handlers import joint, messages, reactions, strategies, winloss
 from handlers.intel import command as intel
 from handlers.intel import events as intel_events
 from handlers.setup import home, install, membership, truce
+from handlers.unhappy import command as unhappy
+from handlers.unhappy import csat, csat_import
 
 MODULES = [truce, membership, reactions, messages, home, install, joint, unhappy, csat, csat_import, intel, strategies,
            winloss]

@@ -9,12 +9,12 @@ import logging
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot import runtime
-from bot.alert_links import ensure_permalink
 from bot.clock import now
 from bot.db import session_scope
 from bot.models import Workspace
-from bot.services import csat_reports
-from bot.services.unhappy_reminders import due_now, send_stage
+from bot.unhappy import csat_reports
+from bot.unhappy.alert_links import ensure_permalink
+from bot.unhappy.reminders import due_now, send_stage
 from jobs.common import for_each_workspace
 
 log = logging.getLogger(__name__)

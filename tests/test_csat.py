@@ -11,10 +11,11 @@ import pytest
 import time_machine
 from sqlmodel import select
 
-from bot.models import CsatDigestRun, CsatScore, CsatToken, Workspace
+from bot.models import Workspace
 from bot.sandbox.seed import ALERTS, JOINT, LEE, MARK, SALES, SAM
 from bot.sandbox.stack import SandboxStack
 from bot.setup.workspaces import set_pref
+from bot.unhappy.csat_models import CsatDigestRun, CsatScore, CsatToken
 from jobs import unhappy as jobs
 from tests.unhappy_support import last_note, report, text_of
 

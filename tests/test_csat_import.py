@@ -9,9 +9,10 @@ import time_machine
 from sqlmodel import select
 
 from bot.ids import CsatImportIds
-from bot.models import CsatScore, Workspace
+from bot.models import Workspace
 from bot.sandbox.seed import MARK, OLIVE, SALES, SAM
 from bot.setup.workspaces import set_pref
+from bot.unhappy.csat_models import CsatScore
 from jobs import unhappy as jobs
 from tests.unhappy_support import text_of
 

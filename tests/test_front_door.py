@@ -429,7 +429,7 @@ CSAT_BAD = {  # body -> the error code answered
 
 @pytest.fixture
 def csat_token(stack) -> str:
-    from bot.services import csat
+    from bot.unhappy import csat
 
     with stack.rt.session() as s:
         return csat.issue_token(session=s, team_id=stack.team_id, user_id=SAM)
@@ -438,7 +438,7 @@ def csat_token(stack) -> str:
 def _csat_rows(stack) -> int:
     from sqlmodel import select
 
-    from bot.models import CsatScore
+    from bot.unhappy.csat_models import CsatScore
 
     with stack.rt.session() as s:
         return len(s.exec(select(CsatScore)).all())

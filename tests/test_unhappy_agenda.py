@@ -9,8 +9,8 @@ import time_machine
 from bot.ids import UnhappyIds
 from bot.sandbox.seed import ALERTS, MARK, SAM
 from bot.services.agenda import build_sections, sources
-from bot.services.csat_reports import agenda_section as csat_section
-from bot.services.unhappy_agenda import agenda_section as unhappy_section
+from bot.unhappy.agenda import agenda_section as unhappy_section
+from bot.unhappy.csat_reports import agenda_section as csat_section
 from tests.unhappy_support import report
 
 Q4 = (datetime(2026, 10, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))

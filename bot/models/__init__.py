@@ -1,7 +1,6 @@
 """All tables. Importing this package registers every model on SQLModel.metadata."""
 
 from bot.models.core import Member, Outbox, ProcessedEvent, Task, Workspace
-from bot.models.csat import CsatDigestRun, CsatScore, CsatToken
 from bot.models.install import Installation, OAuthState
 from bot.models.joint import (
     ActionItem,
@@ -17,14 +16,9 @@ from bot.models.joint import (
     JointVote,
 )
 from bot.models.playbook import Strategy, StrategyRevision, WinLoss
-from bot.models.unhappy import CorrectiveAction, UnhappyReport, UnhappyStage
 
 __all__ = [
     "ActionItem",
-    "CorrectiveAction",
-    "CsatDigestRun",
-    "CsatScore",
-    "CsatToken",
     "CustomerNeed",
     "Installation",
     "JointAgendaItem",
@@ -43,8 +37,6 @@ __all__ = [
     "Strategy",
     "StrategyRevision",
     "Task",
-    "UnhappyReport",
-    "UnhappyStage",
     "WinLoss",
     "Workspace",
 ]

@@ -27,7 +27,9 @@ AgendaSource = Callable[..., AgendaSection | None]
 def sources() -> list[AgendaSource]:
     """Every feature's agenda_section, in a fixed order (features add themselves here)."""
     from bot.intel import reports as intel_reports
-    from bot.services import csat_reports, strategies, unhappy_agenda, winloss_summary
+    from bot.services import strategies, winloss_summary
+    from bot.unhappy import agenda as unhappy_agenda
+    from bot.unhappy import csat_reports
 
     return [intel_reports.agenda_section, unhappy_agenda.agenda_section, csat_reports.agenda_section,
             winloss_summary.agenda_section, strategies.agenda_section]

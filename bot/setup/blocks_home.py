@@ -9,12 +9,12 @@ from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot.block_kit import channel, context, section
-from bot.blocks.unhappy_notes import home_blocks as unhappy_home
 from bot.ids import HomeIds
 from bot.intel.blocks_lists import home_section as intel_home
 from bot.models import Workspace
 from bot.setup.members import Team
 from bot.setup.workspaces import missing_channels
+from bot.unhappy.blocks_notes import home_blocks as unhappy_home
 
 # Each section builder: (session, workspace, user_id) -> blocks. Shown in this order.
 HomeSection = Callable[[Session, Workspace, str], list[Block]]

@@ -10,10 +10,10 @@ from statistics import median
 from sqlmodel import Session, select
 
 from bot.block_kit import esc
-from bot.blocks.unhappy import duration
-from bot.models import CorrectiveAction, UnhappyReport
 from bot.services.agenda import AgendaSection
-from bot.services.unhappy import ROOT_CAUSES
+from bot.unhappy.blocks_alert import duration
+from bot.unhappy.models import CorrectiveAction, UnhappyReport
+from bot.unhappy.reports import ROOT_CAUSES
 
 SHOWN = 8
 

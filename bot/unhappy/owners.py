@@ -16,13 +16,14 @@ from sqlalchemy import or_, update
 from sqlmodel import Session
 
 from bot.block_kit import user
-from bot.blocks.unhappy import TEAM_NAME, assigned_dm, claimed_dm, duration, replaced_dm
 from bot.clock import aware, now
-from bot.models import UnhappyReport, Workspace
-from bot.services.unhappy import get_report
-from bot.services.unhappy_alert import changed, dm
+from bot.models import Workspace
 from bot.setup import members
 from bot.setup.workspaces import is_lead
+from bot.unhappy.alert import changed, dm
+from bot.unhappy.blocks_alert import TEAM_NAME, assigned_dm, claimed_dm, duration, replaced_dm
+from bot.unhappy.models import UnhappyReport
+from bot.unhappy.reports import get_report
 
 TEAMS = ("sales", "marketing")
 _OWNER = {"sales": UnhappyReport.sales_owner_id, "marketing": UnhappyReport.marketing_owner_id}

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from bot import delivery
 from bot.models import Outbox
-from bot.services import csat
+from bot.unhappy import csat
 
 MAX_CHARS = 3000  # Slack's limit for a plain_text_input
 MAX_ROWS = 500

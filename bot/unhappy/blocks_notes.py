@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.block_kit import clip, context, esc, section, user
-from bot.blocks.unhappy import SEVERITY_EMOJI, TEAM_NAME, alert_link, duration
-from bot.models import CorrectiveAction, UnhappyReport
-from bot.services.unhappy import age, state_text
-from bot.services.unhappy_prefs import UnhappyPrefs
+from bot.unhappy.blocks_alert import SEVERITY_EMOJI, TEAM_NAME, alert_link, duration
+from bot.unhappy.models import CorrectiveAction, UnhappyReport
+from bot.unhappy.prefs import UnhappyPrefs
+from bot.unhappy.reports import age, state_text
 
 LIST_MAX = 20
 HOME_MAX = 8
@@ -124,7 +124,8 @@ def home_section(mine: list[UnhappyReport], unclaimed: list[UnhappyReport], my_t
 
 def home_blocks(session, ws, user_id: str) -> list[Block]:
     """The App Home section (HOME_SECTIONS): my open reports, and the unclaimed ones."""
-    from bot.services import unhappy, unhappy_owners
+    from bot.unhappy import owners as unhappy_owners
+    from bot.unhappy import reports as unhappy
 
     mine = unhappy.list_open(session=session, team_id=ws.team_id, owner=user_id, limit=HOME_MAX + 1)
     unclaimed = unhappy.list_unclaimed(session=session, team_id=ws.team_id, limit=50)

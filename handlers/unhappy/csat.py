@@ -8,20 +8,20 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.csat import recorded_text
-from bot.blocks.csat_import import import_modal
 from bot.db import session_scope
 from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
-from bot.services import csat
-from bot.services.unhappy_prefs import get_prefs
 from bot.setup import workspaces
 from bot.slack_text import echo, plain
+from bot.unhappy import csat
+from bot.unhappy.blocks_csat import recorded_text
+from bot.unhappy.blocks_csat_import import import_modal
+from bot.unhappy.prefs import get_prefs
 from bot.web import ROUTES, Response, json_response
 from bot.web_input import HttpError, json_object, media_type
-from handlers import csat_import
 from handlers.common import admins_only, first_word, later, rt_of
 from handlers.setup import truce
+from handlers.unhappy import csat_import
 
 WEBHOOK_PATH = "/webhooks/csat"
 

@@ -9,14 +9,14 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.blocks.unhappy import TEAM_NAME
-from bot.blocks.unhappy_modals import action_modal, assign_modal, snooze_modal
 from bot.ids import UnhappyIds as Ids
 from bot.models import Workspace
-from bot.services import unhappy_lifecycle as life
-from bot.services import unhappy_owners as owners
-from bot.services.unhappy_owners import ActionRefused
 from bot.setup import workspaces
+from bot.unhappy import lifecycle as life
+from bot.unhappy import owners
+from bot.unhappy.blocks_alert import TEAM_NAME
+from bot.unhappy.blocks_forms import action_modal, assign_modal, snooze_modal
+from bot.unhappy.owners import ActionRefused
 from handlers.common import input_value, later, rt_of, tell_later, view_metadata
 
 ACTION_FIELDS = {"text": Ids.DONE_BLOCK, "root_cause": Ids.CAUSE_BLOCK, "follow_up_on": Ids.FOLLOW_UP_BLOCK}

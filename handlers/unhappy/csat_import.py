@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App
 
-from bot.blocks.csat_import import duplicate_text, error_text, imported_text
 from bot.clock import aware
 from bot.ids import CsatImportIds
-from bot.services import csat_import
-from bot.services.unhappy_prefs import get_prefs
 from bot.setup import workspaces
+from bot.unhappy import csat_import
+from bot.unhappy.blocks_csat_import import duplicate_text, error_text, imported_text
+from bot.unhappy.prefs import get_prefs
 from handlers.common import input_value, rt_of
 
 

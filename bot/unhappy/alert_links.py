@@ -11,7 +11,8 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.db import session_scope
-from bot.models import Outbox, UnhappyReport
+from bot.models import Outbox
+from bot.unhappy.models import UnhappyReport
 
 log = logging.getLogger(__name__)
 

@@ -17,15 +17,16 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot import delivery
 from bot.block_kit import section
-from bot.blocks.unhappy import TEAM_NAME
 from bot.ids import UnhappyIds
-from bot.services import unhappy, unhappy_owners
-from bot.services import unhappy_lifecycle as life
-from bot.services.unhappy_prefs import get_prefs
 from bot.setup import workspaces
+from bot.unhappy import lifecycle as life
+from bot.unhappy import owners as unhappy_owners
+from bot.unhappy import reports as unhappy
+from bot.unhappy.blocks_alert import TEAM_NAME
+from bot.unhappy.prefs import get_prefs
 from handlers import reactions
 from handlers.common import later, rt_of
-from handlers.unhappy_actions import claim_for, run
+from handlers.unhappy.actions import claim_for, run
 
 
 def register(app) -> None:

@@ -17,12 +17,12 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.block_kit import context, esc, section
-from bot.blocks.unhappy import SEVERITY_EMOJI
 from bot.ids import UnhappyIds as Ids
-from bot.models import UnhappyReport
-from bot.services.unhappy import CONTACT_MAX, CUSTOMER_MAX, DESCRIPTION_MAX, LINK_MAX, ROOT_CAUSES
-from bot.services.unhappy_lifecycle import ACTION_MAX, SNOOZE_CHOICES
-from bot.services.unhappy_prefs import DAY_NAMES, SEVERITIES, UnhappyPrefs
+from bot.unhappy.blocks_alert import SEVERITY_EMOJI
+from bot.unhappy.lifecycle import ACTION_MAX, SNOOZE_CHOICES
+from bot.unhappy.models import UnhappyReport
+from bot.unhappy.prefs import DAY_NAMES, SEVERITIES, UnhappyPrefs
+from bot.unhappy.reports import CONTACT_MAX, CUSTOMER_MAX, DESCRIPTION_MAX, LINK_MAX, ROOT_CAUSES
 
 
 def _severity_options() -> list[Option]:

@@ -12,20 +12,21 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import delivery
-from bot.alert_links import ensure_permalink
 from bot.block_kit import esc
-from bot.blocks.unhappy import SEVERITY_EMOJI
-from bot.blocks.unhappy_modals import report_modal, settings_modal
-from bot.blocks.unhappy_notes import LIST_MAX, list_message
 from bot.ids import Command, UnhappyIds
 from bot.ids import UnhappyIds as Ids
 from bot.people import is_admin_or_lead, name_of
-from bot.services import unhappy, unhappy_owners, unhappy_prefs
-from bot.services.unhappy import USAGE, ReportDraft, ReportError
 from bot.setup import workspaces
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, plain
-from handlers import unhappy_actions, unhappy_reactions
+from bot.unhappy import owners as unhappy_owners
+from bot.unhappy import prefs as unhappy_prefs
+from bot.unhappy import reports as unhappy
+from bot.unhappy.alert_links import ensure_permalink
+from bot.unhappy.blocks_alert import SEVERITY_EMOJI
+from bot.unhappy.blocks_forms import report_modal, settings_modal
+from bot.unhappy.blocks_notes import LIST_MAX, list_message
+from bot.unhappy.reports import USAGE, ReportDraft, ReportError
 from handlers.common import (
     admins_only,
     first_word,
@@ -36,6 +37,8 @@ from handlers.common import (
     rt_of,
     view_metadata,
 )
+from handlers.unhappy import actions as unhappy_actions
+from handlers.unhappy import reactions as unhappy_reactions
 
 log = logging.getLogger(__name__)
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")

@@ -11,10 +11,11 @@ import uuid
 from sqlmodel import Session
 
 from bot import delivery
-from bot.blocks.unhappy import alert_blocks, alert_text, log_line
 from bot.clock import now
-from bot.models import Outbox, UnhappyReport, Workspace
-from bot.services.unhappy import actions_of, alert_row
+from bot.models import Outbox, Workspace
+from bot.unhappy.blocks_alert import alert_blocks, alert_text, log_line
+from bot.unhappy.models import UnhappyReport
+from bot.unhappy.reports import actions_of, alert_row
 
 
 def ref(report: UnhappyReport) -> str:

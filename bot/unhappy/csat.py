@@ -20,9 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.clock import aware, now
-from bot.models import CsatDigestRun, CsatScore, CsatToken
-from bot.services.unhappy import CUSTOMER_MAX, customer_key
 from bot.slack_text import plain
+from bot.unhappy.csat_models import CsatDigestRun, CsatScore, CsatToken
+from bot.unhappy.reports import CUSTOMER_MAX, customer_key
 
 COMMENT_MAX = 1000
 SOURCE_MAX = 64

@@ -10,11 +10,11 @@ from sqlmodel import Session
 
 from bot import delivery
 from bot.block_kit import esc
-from bot.blocks.csat import digest
 from bot.models import Workspace
 from bot.services.agenda import AgendaSection
-from bot.services.csat import claim_digest, index, is_low, scores_between, trends
-from bot.services.unhappy import open_customers
+from bot.unhappy.blocks_csat import digest
+from bot.unhappy.csat import claim_digest, index, is_low, scores_between, trends
+from bot.unhappy.reports import open_customers
 
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_AT = time(9, 0)  # in the workspace's timezone

@@ -23,12 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import delivery
-from bot.blocks.unhappy_notes import escalation_dm, escalation_post, followup_line, reminder_line
 from bot.clock import aware
-from bot.models import CorrectiveAction, UnhappyReport, UnhappyStage, Workspace
-from bot.services.unhappy import get_report
-from bot.services.unhappy_alert import ref, thread_line
-from bot.services.unhappy_prefs import UnhappyPrefs, due_at, get_prefs, opening_on
+from bot.models import Workspace
+from bot.unhappy.alert import ref, thread_line
+from bot.unhappy.blocks_notes import escalation_dm, escalation_post, followup_line, reminder_line
+from bot.unhappy.models import CorrectiveAction, UnhappyReport, UnhappyStage
+from bot.unhappy.prefs import UnhappyPrefs, due_at, get_prefs, opening_on
+from bot.unhappy.reports import get_report
 
 log = logging.getLogger(__name__)
 REMIND, ESCALATE, FOLLOWUP = "remind", "escalate", "followup"

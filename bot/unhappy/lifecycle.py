@@ -13,14 +13,15 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.block_kit import esc, user
-from bot.blocks.unhappy import TEAM_NAME, duration, when
 from bot.clock import aware, now
-from bot.models import CorrectiveAction, UnhappyReport, Workspace
-from bot.services.unhappy import ROOT_CAUSES, actions_of
-from bot.services.unhappy_alert import changed
-from bot.services.unhappy_owners import ActionRefused, load, missing_team, refuse_closed, teams
-from bot.services.unhappy_prefs import get_prefs, opening_on
+from bot.models import Workspace
 from bot.setup.workspaces import is_lead
+from bot.unhappy.alert import changed
+from bot.unhappy.blocks_alert import TEAM_NAME, duration, when
+from bot.unhappy.models import CorrectiveAction, UnhappyReport
+from bot.unhappy.owners import ActionRefused, load, missing_team, refuse_closed, teams
+from bot.unhappy.prefs import get_prefs, opening_on
+from bot.unhappy.reports import ROOT_CAUSES, actions_of
 
 ACTION_MAX = 2000
 SNOOZE_CHOICES = {

@@ -15,9 +15,10 @@ from sqlmodel import Session, select
 
 from bot.clock import aware, now
 from bot.field_error import FieldError
-from bot.models import CorrectiveAction, Outbox, UnhappyReport, Workspace
-from bot.services.unhappy_prefs import DEFAULT_SEVERITY, SEVERITIES
+from bot.models import Outbox, Workspace
 from bot.slack_text import plain
+from bot.unhappy.models import CorrectiveAction, UnhappyReport
+from bot.unhappy.prefs import DEFAULT_SEVERITY, SEVERITIES
 
 CUSTOMER_MAX = 150
 DESCRIPTION_MAX = 3000
@@ -109,7 +110,7 @@ def validate_draft(draft: ReportDraft) -> ReportDraft:
 
 def create_report(*, session: Session, ws: Workspace, user_id: str, draft: ReportDraft) -> UnhappyReport:
     """Store the report and queue its alert in the alerts channel (sent after commit)."""
-    from bot.services import unhappy_alert
+    from bot.unhappy import alert as unhappy_alert
 
     draft = validate_draft(draft)
     if not ws.alerts_channel:
