@@ -2,8 +2,9 @@
 (for Alembic, and for the tests that compare or empty the schema)."""
 
 from bot.intel import models as intel
+from bot.joint import models as joint
 from bot.models import core, install
 from bot.unhappy import csat_models
 from bot.unhappy import models as unhappy
 
-MODULES = (core, install, intel, unhappy, csat_models)
+MODULES = (core, install, intel, unhappy, csat_models, joint)

@@ -11,8 +11,8 @@ from bot.block_kit import esc
 from bot.blocks.winloss import recorded_message, summary_message, winloss_modal
 from bot.clock import now
 from bot.ids import PlaybookIds as Ids
+from bot.joint.schedule import parse_quarter, shift_quarter
 from bot.services import winloss
-from bot.services.joint_schedule import parse_quarter, shift_quarter
 from bot.services.strategies import today_in
 from bot.services.winloss import USAGE, WinLossDraft, WinLossError
 from bot.services.winloss_summary import current_quarter, quarter_stats

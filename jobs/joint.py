@@ -18,10 +18,10 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from bot import runtime
 from bot.clock import now
-from bot.models import JointMeeting, Workspace
+from bot.joint import meetings, posts
+from bot.joint.models import JointMeeting
+from bot.models import Workspace
 from bot.runtime import Runtime
-from bot.services import joint_meetings as meetings
-from bot.services import joint_posts as posts
 from jobs.common import for_each_workspace
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from sqlmodel import select
 from bot.intel import share as intel
 from bot.intel.models import IntelDigest
 from bot.intel.parsing import ShareDraft
+from bot.joint.agenda import build_sections
 from bot.models import Workspace
 from bot.sandbox.seed import JOINT, LEE, MARK, MARKETING, SALES, SAM
 from bot.sandbox.stack import SandboxStack
-from bot.services.agenda import build_sections
 from jobs import intel as intel_jobs
 from jobs.scheduler import build_scheduler
 from tests.intel_helpers import block_text, no_dns  # noqa: F401 - fixture

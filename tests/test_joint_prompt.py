@@ -7,10 +7,10 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.ids import JointIds
-from bot.models import JointMeeting, JointOccurrence
+from bot.joint import agenda
+from bot.joint.agenda import AgendaSection
+from bot.joint.models import JointMeeting, JointOccurrence
 from bot.sandbox.seed import ADA, JOINT, LEE, MARIA, MARK, MARKETING, SALES, SALLY, SAM
-from bot.services import agenda
-from bot.services.agenda import AgendaSection
 from jobs import joint as joint_job
 from tests.joint_helpers import MEETING, PROMPT_AT, action_ids, at, block_texts, prompts, run, set_workspace, the_prompt
 

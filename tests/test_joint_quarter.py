@@ -9,8 +9,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from bot import runtime as runtimes
-from bot.blocks.joint_modals import row_block_id
 from bot.ids import JointIds
+from bot.joint.blocks_forms import row_block_id
 from bot.sandbox.seed import JOINT, LEE, MARIA, MARK, SALLY, SAM
 from bot.sandbox.stack import SandboxStack
 from jobs import joint as joint_job

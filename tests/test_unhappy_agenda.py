@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from bot.ids import UnhappyIds
+from bot.joint.agenda import build_sections, sources
 from bot.sandbox.seed import ALERTS, MARK, SAM
-from bot.services.agenda import build_sections, sources
 from bot.unhappy.agenda import agenda_section as unhappy_section
 from bot.unhappy.csat_reports import agenda_section as csat_section
 from tests.unhappy_support import report

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
+from bot.joint.agenda import build_sections, sources
 from bot.sandbox.seed import LEE, MARK, OLIVE, SALLY, SAM
-from bot.services.agenda import build_sections, sources
 from bot.services.strategies import agenda_section as strategies_section
 from bot.services.winloss_summary import agenda_section as winloss_section
 from tests.joint_helpers import PROMPT_AT, at, block_texts, set_workspace, the_prompt

@@ -18,8 +18,8 @@ from bot.clock import aware
 from bot.intel.models import IntelDigest, IntelShare
 from bot.intel.parsing import IntelInputError
 from bot.intel.search import best_links
+from bot.joint.agenda import AgendaSection
 from bot.models import Workspace
-from bot.services.agenda import AgendaSection
 from bot.setup.workspaces import set_pref
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -21,9 +21,12 @@ from sqlmodel import select
 from bot import clock
 from bot.db import session_scope
 from bot.intel import reports as intel_reports
-from bot.models import ActionItem, Workspace
+from bot.joint import actions as joint_actions
+from bot.joint import meetings as joint_meetings
+from bot.joint import schedule as joint_schedule
+from bot.joint.models import ActionItem
+from bot.models import Workspace
 from bot.sandbox.stack import SandboxStack
-from bot.services import joint_actions, joint_meetings, joint_schedule
 from bot.setup import workspaces
 from bot.unhappy import csat_reports
 from bot.unhappy.models import CorrectiveAction, UnhappyReport, UnhappyStage

@@ -19,9 +19,9 @@ from sqlmodel import Session, select
 from bot import delivery
 from bot.clock import now
 from bot.field_error import FieldError
+from bot.joint.agenda import AgendaSection
+from bot.joint.schedule import local
 from bot.models import Outbox, Strategy, StrategyRevision, Workspace
-from bot.services.agenda import AgendaSection
-from bot.services.joint_schedule import local
 from bot.slack_text import plain
 
 TITLE_MAX = 150

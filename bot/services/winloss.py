@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 from bot.clock import aware, now
 from bot.currencies import is_currency
 from bot.field_error import FieldError
+from bot.joint.plan import parse_amount
 from bot.models import WinLoss, Workspace
-from bot.services.joint_plan import parse_amount
 from bot.services.strategies import COLON, today_in
 from bot.setup.workspaces import set_pref
 from bot.slack_text import plain

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from bot.joint.agenda import AgendaSection
+from bot.joint.schedule import quarter_bounds, quarter_of, shift_quarter
 from bot.models import WinLoss, Workspace
-from bot.services.agenda import AgendaSection
-from bot.services.joint_schedule import quarter_bounds, quarter_of, shift_quarter
 from bot.services.winloss import between
 
 

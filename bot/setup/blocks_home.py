@@ -24,7 +24,7 @@ HOME_SECTIONS.append(intel_home)
 
 
 def _joint_meeting(session: Session, ws: Workspace, user_id: str) -> list[Block]:
-    from bot.services.joint_posts import home_section
+    from bot.joint.posts import home_section
 
     return home_section(session, ws, user_id)
 

@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from bot import delivery
 from bot.block_kit import esc
+from bot.joint.agenda import AgendaSection
 from bot.models import Workspace
-from bot.services.agenda import AgendaSection
 from bot.unhappy.blocks_csat import digest
 from bot.unhappy.csat import claim_digest, index, is_low, scores_between, trends
 from bot.unhappy.reports import open_customers

@@ -10,9 +10,9 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerB
 
 from bot.block_kit import channel, clip, context, esc, section
 from bot.ids import JointIds
-from bot.models import ActionItem, JointTimeOption
-from bot.services.agenda import AgendaSection
-from bot.services.joint_schedule import slack_date, when_text
+from bot.joint.agenda import AgendaSection
+from bot.joint.models import ActionItem, JointTimeOption
+from bot.joint.schedule import slack_date, when_text
 
 MAX_LINES = 8
 

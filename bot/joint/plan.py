@@ -23,8 +23,9 @@ from bot.clock import now
 from bot.config import Settings
 from bot.currencies import is_currency
 from bot.field_error import FieldError
-from bot.models import JointPlan, JointPlanLine, JointPlanRevision, Workspace
-from bot.services.joint_schedule import quarter_bounds
+from bot.joint.models import JointPlan, JointPlanLine, JointPlanRevision
+from bot.joint.schedule import quarter_bounds
+from bot.models import Workspace
 from bot.setup import members
 from bot.setup.workspaces import set_pref
 

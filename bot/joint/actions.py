@@ -11,8 +11,8 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from bot.clock import now
-from bot.models import ActionItem, JointMeeting
-from bot.services.joint_meetings import JointError
+from bot.joint.meetings import JointError
+from bot.joint.models import ActionItem, JointMeeting
 from bot.setup import members
 
 MAX_TEXT = 300

@@ -8,15 +8,12 @@ from collections.abc import Callable
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.joint import status_text
-from bot.blocks.joint_modals import outcomes_modal, schedule_modal
 from bot.clock import aware, now
 from bot.ids import Command
-from bot.people import is_admin_or_lead
-from bot.services import joint_actions as actions
-from bot.services import joint_meetings as meetings
-from bot.services import joint_posts as posts
-from bot.services.joint_schedule import (
+from bot.joint import actions, meetings, posts
+from bot.joint.blocks_forms import outcomes_modal, schedule_modal
+from bot.joint.blocks_meeting import status_text
+from bot.joint.schedule import (
     PREF,
     USAGE,
     ScheduleError,
@@ -26,6 +23,7 @@ from bot.services.joint_schedule import (
     schedule_pref,
     when_text,
 )
+from bot.people import is_admin_or_lead
 from bot.setup import members, workspaces
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, esc, plain
@@ -37,7 +35,8 @@ SUBCOMMANDS: dict[str, Callable[..., None]] = {}
 
 
 def register(app: App) -> None:
-    from handlers import joint_meeting, joint_plan
+    from handlers.joint import meeting as joint_meeting
+    from handlers.joint import plan as joint_plan
 
     app.command(Command.JOINT)(joint_command)
     SUBCOMMANDS.update({"schedule": schedule, "agenda": add_agenda_item, "needs": add_need, "need": add_need,

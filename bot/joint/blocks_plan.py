@@ -7,9 +7,9 @@ from decimal import Decimal
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
 from bot.block_kit import clip, context, esc, section
-from bot.models import JointPlan, JointPlanLine, JointPlanRevision
-from bot.services.joint_plan import totals
-from bot.services.joint_schedule import when_text
+from bot.joint.models import JointPlan, JointPlanLine, JointPlanRevision
+from bot.joint.plan import totals
+from bot.joint.schedule import when_text
 
 FIELD_NAMES = {"lines": "plan lines", "currency": "currency", "owners": "owners"}
 

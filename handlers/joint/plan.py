@@ -13,16 +13,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import delivery, web
-from bot.blocks.joint_modals import plan_modal
-from bot.blocks.joint_plan import history_text, money
 from bot.clock import now
 from bot.ids import JointIds
+from bot.joint import plan as plans
+from bot.joint import posts
+from bot.joint.blocks_forms import plan_modal
+from bot.joint.blocks_plan import history_text, money
+from bot.joint.schedule import ScheduleError, parse_quarter, quarter_of, when_text
 from bot.models import Workspace
 from bot.people import is_admin_or_lead, name_of
 from bot.runtime import Runtime
-from bot.services import joint_plan as plans
-from bot.services import joint_posts as posts
-from bot.services.joint_schedule import ScheduleError, parse_quarter, quarter_of, when_text
 from bot.setup import members, workspaces
 from bot.slack_text import echo, esc, plain, typed
 from handlers.common import (
@@ -42,7 +42,7 @@ TEAM_ID = re.compile(r"[A-Z0-9]{1,32}")  # a Slack workspace ID (T0123ABCD); any
 
 
 def register(app: App) -> None:
-    from handlers.joint import SUBCOMMANDS
+    from handlers.joint.command import SUBCOMMANDS
 
     SUBCOMMANDS["plan"] = plan_command
     app.view(JointIds.PLAN_VIEW)(plan_submitted)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.clock import aware, now
-from bot.models import (
+from bot.joint.models import (
     CustomerNeed,
     JointAgendaItem,
     JointMeeting,
@@ -19,10 +19,9 @@ from bot.models import (
     JointRsvp,
     JointTimeOption,
     JointVote,
-    Member,
-    Workspace,
 )
-from bot.services.joint_schedule import next_dates, prompt_time, quarter_of, schedule_of
+from bot.joint.schedule import next_dates, prompt_time, quarter_of, schedule_of
+from bot.models import Member, Workspace
 
 MAX_ITEM = 500
 MAX_OPTIONS = 10

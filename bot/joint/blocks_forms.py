@@ -21,9 +21,9 @@ from slack_sdk.models.views import View
 
 from bot.block_kit import context, esc, section
 from bot.ids import JointIds
-from bot.models import ActionItem, JointPlan, JointPlanLine
-from bot.services.joint_plan import LINE_EXAMPLE, line_text
-from bot.services.joint_schedule import DAY_NAMES, WEEK_WORDS, Schedule, slack_date, when_text
+from bot.joint.models import ActionItem, JointPlan, JointPlanLine
+from bot.joint.plan import LINE_EXAMPLE, line_text
+from bot.joint.schedule import DAY_NAMES, WEEK_WORDS, Schedule, slack_date, when_text
 
 MAX_ROWS = 10
 

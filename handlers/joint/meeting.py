@@ -10,17 +10,15 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import delivery
-from bot.blocks.joint_modals import agenda_item_modal, outcomes_modal, propose_modal, row_block_id
 from bot.clock import aware, now
 from bot.ids import JointIds
+from bot.joint import actions, meetings, posts
+from bot.joint.blocks_forms import agenda_item_modal, outcomes_modal, propose_modal, row_block_id
+from bot.joint.schedule import Schedule, ScheduleError, schedule_of, validate, when_text
 from bot.people import is_admin_or_lead
-from bot.services import joint_actions as actions
-from bot.services import joint_meetings as meetings
-from bot.services import joint_posts as posts
-from bot.services.joint_schedule import Schedule, ScheduleError, schedule_of, validate, when_text
 from bot.setup import members, workspaces
 from handlers.common import admins_only, input_value, later, rt_of, send_response, view_metadata
-from handlers.joint import open_outcomes, save_schedule
+from handlers.joint.command import open_outcomes, save_schedule
 from handlers.setup.home import publish_home
 
 

@@ -10,16 +10,15 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from bot import delivery
-from bot.blocks import joint as jb
-from bot.blocks.joint_plan import plan_blocks, plan_text, revision_text
 from bot.clock import aware, now
-from bot.models import ActionItem, JointMeeting, JointPlan, JointPlanRevision, Outbox, Workspace
-from bot.services import agenda
-from bot.services import joint_actions as actions
-from bot.services import joint_meetings as meetings
-from bot.services.agenda import AgendaSection
-from bot.services.joint_plan import lines_of
-from bot.services.joint_schedule import quarter_bounds, schedule_of, shift_quarter
+from bot.joint import actions, agenda, meetings
+from bot.joint import blocks_meeting as jb
+from bot.joint.agenda import AgendaSection
+from bot.joint.blocks_plan import plan_blocks, plan_text, revision_text
+from bot.joint.models import ActionItem, JointMeeting, JointPlan, JointPlanRevision
+from bot.joint.plan import lines_of
+from bot.joint.schedule import quarter_bounds, schedule_of, shift_quarter
+from bot.models import Outbox, Workspace
 
 log = logging.getLogger(__name__)
 NO_JOINT_CHANNEL = (":warning: Truce has no joint channel yet, so this prompt came to you as an admin or lead. "
