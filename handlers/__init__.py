@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import messages, reactions, strategies, winloss
+from handlers import messages, reactions
 from handlers.intel import command as intel
 from handlers.intel import events as intel_events
 from handlers.joint import command as joint
+from handlers.playbook import strategies, winloss
 from handlers.setup import home, install, membership, truce
 from handlers.unhappy import command as unhappy
 from handlers.unhappy import csat, csat_import

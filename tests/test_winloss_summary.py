@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from bot.joint.agenda import build_sections, sources
+from bot.playbook.strategies import agenda_section as strategies_section
+from bot.playbook.winloss_summary import agenda_section as winloss_section
 from bot.sandbox.seed import LEE, MARK, OLIVE, SALLY, SAM
-from bot.services.strategies import agenda_section as strategies_section
-from bot.services.winloss_summary import agenda_section as winloss_section
 from tests.joint_helpers import PROMPT_AT, at, block_texts, set_workspace, the_prompt
 from tests.playbook_helpers import add, blocks_text, note
 

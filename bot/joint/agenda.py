@@ -27,7 +27,7 @@ AgendaSource = Callable[..., AgendaSection | None]
 def sources() -> list[AgendaSource]:
     """Every feature's agenda_section, in a fixed order (features add themselves here)."""
     from bot.intel import reports as intel_reports
-    from bot.services import strategies, winloss_summary
+    from bot.playbook import strategies, winloss_summary
     from bot.unhappy import agenda as unhappy_agenda
     from bot.unhappy import csat_reports
 

@@ -1,8 +1,9 @@
-"""All tables. Importing this package registers every model on SQLModel.metadata."""
+"""The tables every feature shares: workspaces, their people, the outbox, tasks, processed events, and
+OAuth installations. Each feature's own tables are in its package (bot/<feature>/models.py);
+bot/schema.py registers them all."""
 
 from bot.models.core import Member, Outbox, ProcessedEvent, Task, Workspace
 from bot.models.install import Installation, OAuthState
-from bot.models.playbook import Strategy, StrategyRevision, WinLoss
 
 __all__ = [
     "Installation",
@@ -10,9 +11,6 @@ __all__ = [
     "OAuthState",
     "Outbox",
     "ProcessedEvent",
-    "Strategy",
-    "StrategyRevision",
     "Task",
-    "WinLoss",
     "Workspace",
 ]

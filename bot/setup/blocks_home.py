@@ -33,7 +33,7 @@ HOME_SECTIONS.append(_joint_meeting)
 
 
 def _strategies(session: Session, ws: Workspace, user_id: str) -> list[Block]:
-    from bot.blocks.strategy_views import home_blocks
+    from bot.playbook.blocks_strategy_forms import home_blocks
 
     return home_blocks(session, ws, user_id)
 

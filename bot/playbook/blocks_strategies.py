@@ -8,9 +8,9 @@ from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.block_kit import clip, context, esc, section, user
 from bot.clock import aware
-from bot.models import Strategy, StrategyRevision
-from bot.services.strategies import FIELD_NAMES
-from bot.services.strategy_search import SearchResult
+from bot.playbook.models import Strategy, StrategyRevision
+from bot.playbook.strategies import FIELD_NAMES
+from bot.playbook.strategy_search import SearchResult
 
 EXCERPT = 240
 LIST_MAX = 20

@@ -5,12 +5,12 @@ from __future__ import annotations
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.blocks.strategies import result_blocks
-from bot.blocks.strategy_views import search_modal
 from bot.ids import PlaybookIds as Ids
-from bot.services import strategies, strategy_search
+from bot.playbook import strategies, strategy_search
+from bot.playbook.blocks_strategies import result_blocks
+from bot.playbook.blocks_strategy_forms import search_modal
 from handlers.common import input_value, later, rt_of
-from handlers.playbook_common import workspace_of
+from handlers.playbook.common import workspace_of
 
 
 def register(app: App) -> None:

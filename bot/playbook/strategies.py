@@ -21,7 +21,8 @@ from bot.clock import now
 from bot.field_error import FieldError
 from bot.joint.agenda import AgendaSection
 from bot.joint.schedule import local
-from bot.models import Outbox, Strategy, StrategyRevision, Workspace
+from bot.models import Outbox, Workspace
+from bot.playbook.models import Strategy, StrategyRevision
 from bot.slack_text import plain
 
 TITLE_MAX = 150
@@ -137,7 +138,7 @@ def _value(value: Any) -> Any:
 
 def _record(session: Session, ws: Workspace, strategy: Strategy, *, action: str, user_id: str,
             changes: dict[str, Any]) -> Change:
-    from bot.blocks.strategies import notice
+    from bot.playbook.blocks_strategies import notice
 
     revision = StrategyRevision(team_id=ws.team_id, strategy_id=strategy.id, action=action, changes=changes,
                                 user_id=user_id)
@@ -223,7 +224,7 @@ def revisions_between(*, session: Session, team_id: str, start: datetime, end: d
 
 def agenda_section(*, session: Session, team_id: str, start: datetime, end: datetime) -> AgendaSection | None:
     """The strategies published, changed or retired in [start, end) (each strategy once)."""
-    from bot.blocks.strategies import agenda_lines
+    from bot.playbook.blocks_strategies import agenda_lines
 
     changed = revisions_between(session=session, team_id=team_id, start=start, end=end)
     if not changed:

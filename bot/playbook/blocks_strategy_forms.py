@@ -21,10 +21,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.block_kit import context, section, user
-from bot.blocks.strategies import card, day, meta_line
 from bot.ids import PlaybookIds as Ids
-from bot.models import Strategy
-from bot.services.strategies import LINK_MAX, MESSAGES_MAX, SEGMENT_MAX, STATUSES, SUMMARY_MAX, TITLE_MAX
+from bot.playbook.blocks_strategies import card, day, meta_line
+from bot.playbook.models import Strategy
+from bot.playbook.strategies import LINK_MAX, MESSAGES_MAX, SEGMENT_MAX, STATUSES, SUMMARY_MAX, TITLE_MAX
 
 HOME_MAX = 8
 
@@ -114,7 +114,7 @@ def home_section(*, strategies: list[Strategy], total: int, today: date, may_edi
 
 def home_blocks(session, ws, user_id: str) -> list[Block]:
     """The App Home section (HOME_SECTIONS): current strategies, newest first, and the search."""
-    from bot.services import strategies
+    from bot.playbook import strategies
     from bot.setup import members
     from bot.setup.members import Team
     from bot.setup.workspaces import is_lead

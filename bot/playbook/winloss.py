@@ -19,8 +19,9 @@ from bot.clock import aware, now
 from bot.currencies import is_currency
 from bot.field_error import FieldError
 from bot.joint.plan import parse_amount
-from bot.models import WinLoss, Workspace
-from bot.services.strategies import COLON, today_in
+from bot.models import Workspace
+from bot.playbook.models import WinLoss
+from bot.playbook.strategies import COLON, today_in
 from bot.setup.workspaces import set_pref
 from bot.slack_text import plain
 

@@ -13,7 +13,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from bot.clock import aware
-from bot.models import Strategy
+from bot.playbook.models import Strategy
 from bot.slack_text import plain
 
 LIMIT = 10

@@ -12,8 +12,9 @@ from sqlmodel import Session
 
 from bot.joint.agenda import AgendaSection
 from bot.joint.schedule import quarter_bounds, quarter_of, shift_quarter
-from bot.models import WinLoss, Workspace
-from bot.services.winloss import between
+from bot.models import Workspace
+from bot.playbook.models import WinLoss
+from bot.playbook.winloss import between
 
 
 @dataclass
@@ -71,7 +72,7 @@ def current_quarter(ws: Workspace, at: datetime) -> str:
 def agenda_section(*, session: Session, team_id: str, start: datetime, end: datetime) -> AgendaSection | None:
     """The won and lost deals of [start, end): win rate against the quarter before, top loss reasons,
     competitors, and the deals that turned on marketing material."""
-    from bot.blocks.winloss import agenda_lines
+    from bot.playbook.blocks_winloss import agenda_lines
 
     ws = session.get(Workspace, team_id)
     timezone = (ws.timezone if ws else None) or "UTC"

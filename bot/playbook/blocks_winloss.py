@@ -23,9 +23,9 @@ from slack_sdk.models.views import View
 
 from bot.block_kit import clip, context, esc, section, user
 from bot.ids import PlaybookIds as Ids
-from bot.models import WinLoss
-from bot.services.winloss import COMPETITOR_MAX, CUSTOMER_MAX, NOTES_MAX, OUTCOMES, REASONS
-from bot.services.winloss_summary import QuarterStats
+from bot.playbook.models import WinLoss
+from bot.playbook.winloss import COMPETITOR_MAX, CUSTOMER_MAX, NOTES_MAX, OUTCOMES, REASONS
+from bot.playbook.winloss_summary import QuarterStats
 
 TOP_REASONS = 3
 TOP_COMPETITORS = 5

@@ -8,19 +8,19 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.block_kit import esc
-from bot.blocks.winloss import recorded_message, summary_message, winloss_modal
 from bot.clock import now
 from bot.ids import PlaybookIds as Ids
 from bot.joint.schedule import parse_quarter, shift_quarter
-from bot.services import winloss
-from bot.services.strategies import today_in
-from bot.services.winloss import USAGE, WinLossDraft, WinLossError
-from bot.services.winloss_summary import current_quarter, quarter_stats
+from bot.playbook import winloss
+from bot.playbook.blocks_winloss import recorded_message, summary_message, winloss_modal
+from bot.playbook.strategies import today_in
+from bot.playbook.winloss import USAGE, WinLossDraft, WinLossError
+from bot.playbook.winloss_summary import current_quarter, quarter_stats
 from bot.setup.blocks_help import HELP
 from bot.setup.members import Team
 from bot.slack_text import echo, plain
 from handlers.common import first_word, input_value, later, rt_of, view_metadata
-from handlers.playbook_common import may_edit, may_write, tell, workspace_of
+from handlers.playbook.common import may_edit, may_write, tell, workspace_of
 from handlers.setup import truce
 
 FIELD_BLOCKS = {"outcome": Ids.OUTCOME_BLOCK, "customer": Ids.CUSTOMER_BLOCK, "reason": Ids.REASON_BLOCK,

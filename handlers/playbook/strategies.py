@@ -9,17 +9,17 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.block_kit import esc
-from bot.blocks.strategies import list_message, search_message
-from bot.blocks.strategy_views import search_modal, strategy_modal
 from bot.ids import PlaybookIds as Ids
-from bot.services import strategies, strategy_search
-from bot.services.strategies import ADD_USAGE, StrategyDraft, StrategyError
+from bot.playbook import strategies, strategy_search
+from bot.playbook.blocks_strategies import list_message, search_message
+from bot.playbook.blocks_strategy_forms import search_modal, strategy_modal
+from bot.playbook.strategies import ADD_USAGE, StrategyDraft, StrategyError
 from bot.setup.blocks_help import HELP
 from bot.setup.members import Team
 from bot.slack_text import echo, plain
-from handlers import strategy_search_views
 from handlers.common import first_word, in_background, input_value, later, rt_of, view_metadata
-from handlers.playbook_common import may_write, notice_outcome, send_notice, tell, tell_now, workspace_of
+from handlers.playbook import strategy_search as strategy_search_views
+from handlers.playbook.common import may_write, notice_outcome, send_notice, tell, tell_now, workspace_of
 from handlers.setup import truce
 from handlers.setup.home import publish_home
 
