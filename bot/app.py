@@ -1,4 +1,4 @@
-"""build_app(runtime) -> slack_bolt.App: middleware, every feature's handlers, the error handler."""
+"""build_app(runtime) -> slack_bolt.App: middleware, every feature's listeners (bot/features.py), the error handler."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot import event_once, request_path
 from bot.errors import make_error_handler
+from bot.feature import task_functions
+from bot.features import FEATURES
 from bot.runtime import Runtime
 from bot.setup.workspaces import ensure_workspace
 from bot.single_workspace import only_the_tokens_workspace
@@ -72,8 +74,6 @@ class TruceApp(App):
 
 
 def build_app(rt: Runtime, *, executor: Executor | None = None, token_verification: bool = True) -> App:
-    from handlers import TASKS, register_all
-
     settings = rt.settings
     # Threads answering Slack share the interpreter with background work (posting, reading Slack):
     # switching threads every 1 ms instead of 5 lets an answer through sooner (measured in bench.intel).
@@ -102,6 +102,9 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
     app.use(event_once.middleware(rt))
     app.error(make_error_handler(rt))
     app.rt = rt
-    register_all(app)
-    rt.task_functions.update(TASKS)
+    rt.features = FEATURES
+    for feature in FEATURES:
+        for register in feature.listeners:
+            register(app)
+    rt.task_functions.update(task_functions(FEATURES))
     return app

@@ -14,7 +14,7 @@ MANIFEST = json.loads((ROOT / "manifest.json").read_text())
 
 
 def _source() -> str:
-    return "\n".join(p.read_text() for p in (ROOT / "handlers").glob("*.py"))
+    return "\n".join(p.read_text() for p in (ROOT / "handlers").rglob("*.py"))
 
 
 def test_every_command_is_declared_and_documented():

@@ -29,7 +29,7 @@ def test_joining_and_leaving_a_channel_changes_the_team(stack):
 def test_periodic_refresh_catches_what_events_missed(stack):
     stack.state.channels[SALES].members.add(OLIVE)  # no event delivered
     assert _teams(stack, OLIVE) == set()
-    assert refresh_all(stack.rt.name) == 1
+    assert refresh_all(stack.rt) == 1
     assert _teams(stack, OLIVE) == {Team.SALES}
 
 

@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock
-from sqlmodel import Session
 
 from bot.block_kit import clip, context, esc, section
 from bot.clock import aware
@@ -15,8 +14,7 @@ from bot.ids import IntelIds
 from bot.intel.blocks_share import esc_text, kind_emoji, kind_label, safe_url, team_words
 from bot.intel.models import IntelShare
 from bot.intel.parsing import SearchQuery
-from bot.intel.search import PAGE, SearchPage, best_links
-from bot.models import Workspace
+from bot.intel.search import PAGE, SearchPage
 
 QUERY_KEEP = 1500  # what a More button can carry of the query (a button value holds 2,000 characters)
 
@@ -86,17 +84,13 @@ def digest_blocks(shares: list[IntelShare], *, links: dict[int, str], total: int
     return f"This week's most useful market intel ({span})", blocks
 
 
-def home_section(session: Session, ws: Workspace, user_id: str) -> list[Block]:
-    """App Home: the five most recent shares."""
-    from bot.intel.reports import recent_shares
-
-    shares = recent_shares(session=session, team_id=ws.team_id, limit=5)
+def home_section(shares: list[IntelShare], links: dict[int, str], *, tz: str) -> list[Block]:
+    """App Home: the most recent shares (`links`: each share's best link)."""
     blocks: list[Block] = [HeaderBlock(text="Recent intel")]
     if not shares:
         blocks.append(section("No market intel shared yet. Heard something about a competitor, a price or a "
                               "customer? `/intel <what you learned>` tells the other team at once."))
         return blocks
-    links = best_links(session=session, share_ids=[s.id for s in shares])
-    blocks.extend(section(share_line(s, links.get(s.id), tz=ws.timezone, summary_chars=150)) for s in shares)
+    blocks.extend(section(share_line(s, links.get(s.id), tz=tz, summary_chars=150)) for s in shares)
     blocks.append(context("`/intel search <words>` finds older intel · `/intel help` for everything else"))
     return blocks

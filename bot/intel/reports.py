@@ -15,10 +15,10 @@ from sqlmodel import Session, select
 from bot import delivery
 from bot.block_kit import clip, esc
 from bot.clock import aware
+from bot.feature import AgendaSection
 from bot.intel.models import IntelDigest, IntelShare
 from bot.intel.parsing import IntelInputError
 from bot.intel.search import best_links
-from bot.joint.agenda import AgendaSection
 from bot.models import Workspace
 from bot.setup.workspaces import set_pref
 

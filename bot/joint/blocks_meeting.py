@@ -9,8 +9,8 @@ from datetime import datetime
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerBlock, HeaderBlock
 
 from bot.block_kit import channel, clip, context, esc, section
+from bot.feature import AgendaSection
 from bot.ids import JointIds
-from bot.joint.agenda import AgendaSection
 from bot.joint.models import ActionItem, JointTimeOption
 from bot.joint.schedule import slack_date, when_text
 

@@ -5,15 +5,17 @@ action items and the plan's message."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
 from bot import delivery
 from bot.clock import aware, now
-from bot.joint import actions, agenda, meetings
+from bot.feature import AgendaSection, AgendaSource
+from bot.joint import actions, meetings
 from bot.joint import blocks_meeting as jb
-from bot.joint.agenda import AgendaSection
+from bot.joint.agenda import build_sections
 from bot.joint.blocks_plan import plan_blocks, plan_text, revision_text
 from bot.joint.models import ActionItem, JointMeeting, JointPlan, JointPlanRevision
 from bot.joint.plan import lines_of
@@ -50,9 +52,11 @@ def agenda_window(ws: Workspace, meeting: JointMeeting) -> tuple[datetime, datet
     return start, aware(meeting.starts_at)
 
 
-def prompt_data(session: Session, *, ws: Workspace, meeting: JointMeeting) -> jb.PromptData:
+def prompt_data(session: Session, *, sources: Sequence[AgendaSource], ws: Workspace,
+                meeting: JointMeeting) -> jb.PromptData:
+    """What the prompt shows; `sources` are the features' agenda sections (Runtime.agenda_sources)."""
     start, end = agenda_window(ws, meeting)
-    sections = agenda.build_sections(session=session, team_id=ws.team_id, start=start, end=end)
+    sections = build_sections(sources, session=session, team_id=ws.team_id, start=start, end=end)
     sections = sorted([*sections, *own_sections(session, ws=ws, meeting=meeting)], key=lambda s: s.order)
     return jb.PromptData(
         meeting_id=meeting.id, quarter=meeting.quarter, starts_at=aware(meeting.starts_at), timezone=ws.timezone,
@@ -63,18 +67,20 @@ def prompt_data(session: Session, *, ws: Workspace, meeting: JointMeeting) -> jb
     )
 
 
-def announce_next(session: Session, *, ws: Workspace, by: str) -> JointMeeting | None:
+def announce_next(session: Session, *, sources: Sequence[AgendaSource], ws: Workspace,
+                  by: str) -> JointMeeting | None:
     """Post the next meeting's prompt now, through the same once-only claim as the clock.
     Returns the meeting, or None when its prompt was already posted."""
     up = meetings.upcoming(session=session, ws=ws)
     if up is None or up.meeting is not None:
         return None
     fallback = [] if ws.joint_channel else meetings.admins(session=session, ws=ws)
-    return announce(session, ws=ws, quarter=up.quarter, starts_at=up.starts_at, by=by, fallback=fallback)
+    return announce(session, sources=sources, ws=ws, quarter=up.quarter, starts_at=up.starts_at, by=by,
+                    fallback=fallback)
 
 
-def announce(session: Session, *, ws: Workspace, quarter: str, starts_at: datetime, by: str,
-             fallback: list[str]) -> JointMeeting | None:
+def announce(session: Session, *, sources: Sequence[AgendaSource], ws: Workspace, quarter: str,
+             starts_at: datetime, by: str, fallback: list[str]) -> JointMeeting | None:
     """Post a quarter's prompt, once ever per workspace and quarter (None when already claimed).
 
     With no joint channel the prompt goes by DM to the admins and leads (`fallback`)."""
@@ -82,7 +88,7 @@ def announce(session: Session, *, ws: Workspace, quarter: str, starts_at: dateti
         return None
     meeting = meetings.meeting_for(session=session, team_id=ws.team_id, quarter=quarter) or \
         meetings.create_meeting(session=session, team_id=ws.team_id, quarter=quarter, starts_at=starts_at)
-    data = prompt_data(session, ws=ws, meeting=meeting)
+    data = prompt_data(session, sources=sources, ws=ws, meeting=meeting)
     text, blocks = jb.prompt_text(data), jb.prompt_blocks(data)
     targets = [ws.joint_channel] if ws.joint_channel else fallback
     if not targets:
@@ -109,12 +115,12 @@ def lock(session: Session, meeting: JointMeeting) -> None:
     session.exec(select(JointMeeting.id).where(JointMeeting.id == meeting.id).with_for_update(key_share=True)).one()
 
 
-def refresh(session: Session, *, ws: Workspace, meeting: JointMeeting) -> None:
+def refresh(session: Session, *, sources: Sequence[AgendaSource], ws: Workspace, meeting: JointMeeting) -> None:
     """Show the prompt's current agenda, RSVPs and poll in place."""
     if not meeting.prompt_post_ids:
         return
     lock(session, meeting)
-    data = prompt_data(session, ws=ws, meeting=meeting)
+    data = prompt_data(session, sources=sources, ws=ws, meeting=meeting)
     for post_id in meeting.prompt_post_ids:
         target = session.get(Outbox, post_id)
         if target is not None:
@@ -137,12 +143,13 @@ def _stamp(meeting: JointMeeting) -> str:
     return f"{aware(meeting.starts_at):%Y%m%dT%H%MZ}"
 
 
-def remind(session: Session, *, ws: Workspace, meeting: JointMeeting, kind: str, by: str) -> bool:
+def remind(session: Session, *, sources: Sequence[AgendaSource], ws: Workspace, meeting: JointMeeting, kind: str,
+           by: str) -> bool:
     """The day-before ("day") or hour-before ("hour") reminder in the prompt's thread, once."""
     occurrence = f"remind-{kind}@{_stamp(meeting)}"
     if not meetings.claim(session, team_id=ws.team_id, quarter=meeting.quarter, kind=occurrence, by=by):
         return False
-    data = prompt_data(session, ws=ws, meeting=meeting)
+    data = prompt_data(session, sources=sources, ws=ws, meeting=meeting)
     when = "tomorrow" if kind == "day" else "in an hour"
     yes, no, waiting = jb.rsvp_lines(data)
     text = (f"Reminder: the {meeting.quarter} joint meeting is {when}. Attending: {len(yes)}, "
@@ -152,41 +159,43 @@ def remind(session: Session, *, ws: Workspace, meeting: JointMeeting, kind: str,
     return True
 
 
-def follow_up(session: Session, *, ws: Workspace, meeting: JointMeeting, by: str) -> bool:
+def follow_up(session: Session, *, sources: Sequence[AgendaSource], ws: Workspace, meeting: JointMeeting,
+              by: str) -> bool:
     """After the meeting: ask for the outcomes in the thread (once), and show the button on the prompt."""
     occurrence = f"followup@{_stamp(meeting)}"
     if not meetings.claim(session, team_id=ws.team_id, quarter=meeting.quarter, kind=occurrence, by=by):
         return False
-    data = prompt_data(session, ws=ws, meeting=meeting)
+    data = prompt_data(session, sources=sources, ws=ws, meeting=meeting)
     _thread_posts(session, ws=ws, meeting=meeting, kind=occurrence,
                   text=f"How did the {meeting.quarter} joint meeting go? Record the outcomes.",
                   blocks=jb.followup_blocks(data))
-    refresh(session, ws=ws, meeting=meeting)
+    refresh(session, sources=sources, ws=ws, meeting=meeting)
     return True
 
 
-def due_steps(session: Session, *, ws: Workspace, meeting: JointMeeting, by: str, at: datetime) -> list[str]:
+def due_steps(session: Session, *, sources: Sequence[AgendaSource], ws: Workspace, meeting: JointMeeting, by: str,
+              at: datetime) -> list[str]:
     """Whatever is due for an announced meeting at `at`: reminders, then the follow-up."""
     done = []
     starts = aware(meeting.starts_at)
     length = timedelta(minutes=schedule_of(ws).duration_minutes)
     if starts - timedelta(days=1) <= at < starts - timedelta(hours=1):
-        if remind(session, ws=ws, meeting=meeting, kind="day", by=by):
+        if remind(session, sources=sources, ws=ws, meeting=meeting, kind="day", by=by):
             done.append("remind-day")
     elif starts - timedelta(hours=1) <= at < starts:
-        if remind(session, ws=ws, meeting=meeting, kind="hour", by=by):
+        if remind(session, sources=sources, ws=ws, meeting=meeting, kind="hour", by=by):
             done.append("remind-hour")
     elif (starts + length <= at < starts + timedelta(days=7) and meeting.minutes is None
-          and follow_up(session, ws=ws, meeting=meeting, by=by)):
+          and follow_up(session, sources=sources, ws=ws, meeting=meeting, by=by)):
         done.append("followup")
     return done
 
 
-def moved(session: Session, *, ws: Workspace, meeting: JointMeeting, by: str) -> None:
-    data = prompt_data(session, ws=ws, meeting=meeting)
+def moved(session: Session, *, sources: Sequence[AgendaSource], ws: Workspace, meeting: JointMeeting, by: str) -> None:
+    data = prompt_data(session, sources=sources, ws=ws, meeting=meeting)
     _thread_posts(session, ws=ws, meeting=meeting, kind=f"moved@{_stamp(meeting)}", text=jb.moved_text(data, by),
                   blocks=None)
-    refresh(session, ws=ws, meeting=meeting)
+    refresh(session, sources=sources, ws=ws, meeting=meeting)
 
 
 # --- outcomes and action items ---------------------------------------------------------------------
@@ -264,17 +273,3 @@ def post_plan(session: Session, *, ws: Workspace, plan: JointPlan, revision: Joi
                         text=revision_text(revision, timezone=ws.timezone, created=created),
                         key=f"joint:plan:revision:{revision.id}")
     return True
-
-
-# --- App Home ------------------------------------------------------------------------------------------
-
-
-def home_section(session: Session, ws: Workspace, user_id: str) -> list:
-    """"Next joint meeting": when, your answer, your open action items."""
-    up = meetings.upcoming(session=session, ws=ws)
-    if up is None:
-        return []
-    answer = meetings.answers(session=session, meeting=up.meeting).get(user_id) if up.meeting else None
-    return jb.home_blocks(quarter=up.quarter, starts_at=up.starts_at, prompt_at=up.prompt_at, timezone=ws.timezone,
-                          meeting_id=up.meeting.id if up.meeting else None, answer=answer,
-                          items=actions.open_items(session=session, team_id=ws.team_id, owner_id=user_id))

@@ -110,17 +110,3 @@ def home_section(*, strategies: list[Strategy], total: int, today: date, may_edi
         buttons.append(ButtonElement(text="Publish a strategy", action_id=Ids.HOME_PUBLISH, style="primary"))
     blocks.append(ActionsBlock(elements=buttons))
     return blocks
-
-
-def home_blocks(session, ws, user_id: str) -> list[Block]:
-    """The App Home section (HOME_SECTIONS): current strategies, newest first, and the search."""
-    from bot.playbook import strategies
-    from bot.setup import members
-    from bot.setup.members import Team
-    from bot.setup.workspaces import is_lead
-
-    shown = strategies.list_by_status(session=session, team_id=ws.team_id, limit=HOME_MAX)
-    total = strategies.count_active(session=session, team_id=ws.team_id)
-    may_edit = is_lead(ws, user_id) or Team.MARKETING in members.teams_of(
-        session=session, team_id=ws.team_id, user_id=user_id)
-    return home_section(strategies=shown, total=total, today=strategies.today_in(ws), may_edit=may_edit)

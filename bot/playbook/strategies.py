@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 
 from bot import delivery
 from bot.clock import now
+from bot.feature import AgendaSection
 from bot.field_error import FieldError
-from bot.joint.agenda import AgendaSection
 from bot.joint.schedule import local
 from bot.models import Outbox, Workspace
 from bot.playbook.models import Strategy, StrategyRevision

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from bot.joint.agenda import AgendaSection
+from bot.feature import AgendaSection
 from bot.joint.schedule import quarter_bounds, quarter_of, shift_quarter
 from bot.models import Workspace
 from bot.playbook.models import WinLoss

@@ -10,7 +10,7 @@ from statistics import median
 from sqlmodel import Session, select
 
 from bot.block_kit import esc
-from bot.joint.agenda import AgendaSection
+from bot.feature import AgendaSection
 from bot.unhappy.blocks_alert import duration
 from bot.unhappy.models import CorrectiveAction, UnhappyReport
 from bot.unhappy.reports import ROOT_CAUSES

@@ -120,14 +120,3 @@ def home_section(mine: list[UnhappyReport], unclaimed: list[UnhappyReport], my_t
     else:
         blocks.append(section("*Unclaimed reports*\nEvery open report has both owners. :handshake:"))
     return blocks
-
-
-def home_blocks(session, ws, user_id: str) -> list[Block]:
-    """The App Home section (HOME_SECTIONS): my open reports, and the unclaimed ones."""
-    from bot.unhappy import owners as unhappy_owners
-    from bot.unhappy import reports as unhappy
-
-    mine = unhappy.list_open(session=session, team_id=ws.team_id, owner=user_id, limit=HOME_MAX + 1)
-    unclaimed = unhappy.list_unclaimed(session=session, team_id=ws.team_id, limit=50)
-    my_teams = unhappy_owners.teams(session=session, ws=ws, user_id=user_id)
-    return home_section(mine, unclaimed, my_teams)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot import delivery
 from bot.block_kit import esc
-from bot.joint.agenda import AgendaSection
+from bot.feature import AgendaSection
 from bot.models import Workspace
 from bot.unhappy.blocks_csat import digest
 from bot.unhappy.csat import claim_digest, index, is_low, scores_between, trends

@@ -32,8 +32,6 @@ from handlers.common import (
     rt_of,
     view_metadata,
 )
-from handlers.intel import actions as intel_actions
-from handlers.intel import events as intel_events
 from handlers.intel.actions import run_search
 from handlers.intel.publish import permalink, publish, saved_note
 
@@ -44,8 +42,6 @@ def register(app: App) -> None:
     app.command(Command.INTEL)(intel_command)
     app.view(IntelIds.MODAL)(modal_submitted)
     app.shortcut(IntelIds.SHORTCUT)(message_shortcut)
-    intel_actions.register(app)
-    intel_events.register(app)
 
 
 def typed_back(command: dict) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
@@ -15,16 +14,10 @@ from bot.intel import parsing as intel_text
 from bot.intel import share as intel
 from bot.intel.parsing import IntelInputError
 from bot.setup import workspaces
-from handlers import messages, reactions
 from handlers.common import later, rt_of
 from handlers.intel.publish import permalink, publish
 
 log = logging.getLogger(__name__)
-
-
-def register(app: App) -> None:
-    reactions.REACTIONS["intel"] = on_reaction
-    messages.MESSAGES["intel"] = on_message
 
 
 def read_message(client: WebClient, channel: str, ts: str) -> dict | None:

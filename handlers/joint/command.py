@@ -3,46 +3,38 @@ The plan's sub-commands live in handlers/joint_plan.py, the buttons and modals i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.clock import aware, now
+from bot.clock import now
+from bot.feature import SubCommand
 from bot.ids import Command
-from bot.joint import actions, meetings, posts
-from bot.joint.blocks_forms import outcomes_modal, schedule_modal
+from bot.joint import meetings, posts
+from bot.joint.blocks_forms import schedule_modal
 from bot.joint.blocks_meeting import status_text
 from bot.joint.schedule import (
-    PREF,
     USAGE,
     ScheduleError,
     next_dates,
     parse_schedule,
     schedule_of,
-    schedule_pref,
     when_text,
 )
 from bot.people import is_admin_or_lead
-from bot.setup import members, workspaces
+from bot.setup import workspaces
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, esc, plain
 from bot.slack_text import typed as typed_text
-from handlers.common import admins_only, first_word, later, rt_of
-
-# /joint <word> handlers: each gets the Bolt kwargs + `rest`. joint_plan adds "plan".
-SUBCOMMANDS: dict[str, Callable[..., None]] = {}
+from handlers.common import admins_only, first_word, later, route, rt_of
+from handlers.joint.meeting import open_outcomes, save_schedule, schedule_summary
+from handlers.joint.plan import plan_command
 
 
 def register(app: App) -> None:
-    from handlers.joint import meeting as joint_meeting
-    from handlers.joint import plan as joint_plan
-
     app.command(Command.JOINT)(joint_command)
-    SUBCOMMANDS.update({"schedule": schedule, "agenda": add_agenda_item, "needs": add_need, "need": add_need,
-                        "minutes": minutes, "announce": announce})
-    joint_meeting.register(app)
-    joint_plan.register(app)
 
 
 def typed(command: dict) -> str:
@@ -58,8 +50,7 @@ def joint_command(ack: Ack, command: dict, client: WebClient, context, respond: 
         text = show_next(context=context)
         ack(text=text + "\n\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=text))
         return
-    if word in SUBCOMMANDS:
-        SUBCOMMANDS[word](ack=ack, command=command, client=client, context=context, respond=respond, rest=rest)
+    if route(SUBCOMMANDS, word, ack=ack, command=command, client=client, context=context, respond=respond, rest=rest):
         return
     intro = f"I don't know `/joint {esc(plain(word))}`. {typed(command)}\nHere is what I can do:"
     ack(text=intro + "\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=intro))
@@ -103,24 +94,6 @@ def schedule(*, ack: Ack, command: dict, client: WebClient, context, respond: Re
     ack(text=save_schedule(rt, context["team_id"], new))
 
 
-def save_schedule(rt, team_id: str, new) -> str:
-    with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
-        workspaces.set_pref(session=session, ws=ws, key=PREF, value=schedule_pref(new))
-        up = meetings.upcoming(session=session, ws=ws)
-        kept = ""
-        if up is not None and up.meeting is not None:
-            kept = (f"\nThe {up.quarter} meeting already announced stays on {when_text(up.starts_at, ws.timezone)}; "
-                    "its time poll can move it.")
-        return ":white_check_mark: Saved. " + schedule_summary(ws, new) + kept
-
-
-def schedule_summary(ws, schedule_) -> str:
-    dates = "\n".join(f"• {when_text(d, ws.timezone)}" for d in next_dates(schedule_, ws.timezone, after=now()))
-    return (f"The joint meeting is on {schedule_.describe()} ({ws.timezone}). Next three dates:\n{dates}\n"
-            f"To change it: `{schedule_.command()}`")
-
-
 # --- agenda items and needs ------------------------------------------------------------------------
 
 
@@ -133,7 +106,7 @@ def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context, resp
             meetings.add_agenda_item(session=session, team_id=ws.team_id, quarter=up.quarter, text=rest,
                                      user_id=context["user_id"])
             if up.meeting is not None:
-                posts.refresh(session, ws=ws, meeting=up.meeting)
+                posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=up.meeting)
             when = when_text(up.starts_at, ws.timezone)
     except meetings.JointError as exc:
         ack(text=f"{exc}\n{typed(command)}")
@@ -149,7 +122,7 @@ def add_need(*, ack: Ack, command: dict, client: WebClient, context, respond: Re
             need = meetings.add_need(session=session, ws=ws, text=rest, user_id=context["user_id"])
             up = meetings.upcoming(session=session, ws=ws)
             if up is not None and up.meeting is not None:
-                posts.refresh(session, ws=ws, meeting=up.meeting)
+                posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=up.meeting)
     except meetings.JointError as exc:
         ack(text=f"{exc}\n{typed(command)}")
         return
@@ -165,33 +138,6 @@ def minutes(*, ack: Ack, command: dict, client: WebClient, context, respond: Res
     ack(text=refused or "")
 
 
-def open_outcomes(*, client: WebClient, context, trigger_id: str, meeting_id: int | None) -> str | None:
-    """Open the outcomes form (after the answer), or say why not."""
-    rt = rt_of(context)
-    user_id = context["user_id"]
-    with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-        if meeting_id is None:
-            meeting = meetings.latest_started(session=session, team_id=ws.team_id)
-        else:
-            meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=meeting_id)
-        on_team = bool(members.teams_of(session=session, team_id=ws.team_id, user_id=user_id))
-        allowed = on_team or is_admin_or_lead(session, ws, user_id)
-        up = meetings.upcoming(session=session, ws=ws)
-        existing = actions.items_of(session=session, meeting=meeting) if meeting else []
-    if not allowed:
-        return "Only people on the sales or marketing team (or a lead) record a joint meeting's outcomes."
-    if meeting is None:
-        next_one = f" The next one is {when_text(up.starts_at, ws.timezone)}." if up else ""
-        return f"No joint meeting has taken place yet, so there is nothing to record.{next_one}"
-    if aware(meeting.starts_at) > now():
-        return (f"The {meeting.quarter} meeting is on {when_text(aware(meeting.starts_at), ws.timezone)}: "
-                "record its outcomes after it.")
-    later(context, client.views_open, trigger_id=trigger_id, view=outcomes_modal(
-        meeting_id=meeting.id, quarter=meeting.quarter, minutes=meeting.minutes, existing=existing))
-    return None
-
-
 def announce(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
     rt = rt_of(context)
     with rt.session() as session:
@@ -202,9 +148,16 @@ def announce(*, ack: Ack, command: dict, client: WebClient, context, respond: Re
                                                          "days before the meeting.")
         return
     with rt.session() as session:
-        meeting = posts.announce_next(session, ws=ws, by=rt.name)
+        meeting = posts.announce_next(session, sources=rt.agenda_sources, ws=ws, by=rt.name)
     if meeting is None:
         ack(text="The next meeting's prompt is already out: see the joint channel.")
         return
     where = f"<#{ws.joint_channel}>" if ws.joint_channel else "the leads' DMs (no joint channel: `/truce setup`)"
     ack(text=f":mega: The {meeting.quarter} prompt is posted to {where}.")
+
+
+# /joint <word>: each is called with the Bolt arguments and `rest`.
+SUBCOMMANDS: Mapping[str, SubCommand] = MappingProxyType({
+    "schedule": schedule, "agenda": add_agenda_item, "needs": add_need, "need": add_need, "minutes": minutes,
+    "announce": announce, "plan": plan_command,
+})

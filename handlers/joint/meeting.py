@@ -14,11 +14,19 @@ from bot.clock import aware, now
 from bot.ids import JointIds
 from bot.joint import actions, meetings, posts
 from bot.joint.blocks_forms import agenda_item_modal, outcomes_modal, propose_modal, row_block_id
-from bot.joint.schedule import Schedule, ScheduleError, schedule_of, validate, when_text
+from bot.joint.schedule import (
+    PREF,
+    Schedule,
+    ScheduleError,
+    next_dates,
+    schedule_of,
+    schedule_pref,
+    validate,
+    when_text,
+)
 from bot.people import is_admin_or_lead
 from bot.setup import members, workspaces
 from handlers.common import admins_only, input_value, later, rt_of, send_response, view_metadata
-from handlers.joint.command import open_outcomes, save_schedule
 from handlers.setup.home import publish_home
 
 
@@ -83,7 +91,7 @@ def _rsvp(ack: Ack, body: dict, client: WebClient, context, respond, attending: 
             text = f"The {meeting.quarter} meeting is over; `/joint` shows the next one."
         else:
             if meetings.rsvp(session=session, meeting=meeting, user_id=user, attending=attending):
-                posts.refresh(session, ws=ws, meeting=meeting)
+                posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=meeting)
             when = when_text(aware(meeting.starts_at), ws.timezone)
             text = (f":white_check_mark: See you on {when}." if attending
                     else f"Noted: you can't make it on {when}. Add what you'd like discussed with `/joint agenda`.")
@@ -158,7 +166,7 @@ def propose_submitted(ack: Ack, body: dict, view: dict, client: WebClient, conte
             ack(response_action="errors", errors={JointIds.TIME_BLOCK: str(exc)})
             return
         ack()
-        posts.refresh(session, ws=ws, meeting=meeting)
+        posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=meeting)
 
 
 def vote_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> None:
@@ -171,7 +179,7 @@ def vote_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> N
             text = "That time is no longer in the poll."
         else:
             voted = meetings.vote(session=session, meeting=meeting, option_id=option.id, user_id=user)
-            posts.refresh(session, ws=ws, meeting=meeting)
+            posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=meeting)
             text = (f"Your vote: {when_text(aware(option.starts_at), ws.timezone)} (one vote each; voting for "
                     "another time moves it)." if voted else "Your vote is taken back.")
     _tell(context, body, client, respond, text)
@@ -198,7 +206,7 @@ def move_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> N
             except meetings.JointError as exc:
                 text = str(exc)
             else:
-                posts.moved(session, ws=ws, meeting=meeting, by=user)
+                posts.moved(session, sources=rt.agenda_sources, ws=ws, meeting=meeting, by=user)
                 text = f"Moved to {when_text(aware(meeting.starts_at), ws.timezone)}; everyone is asked again."
     _tell(context, body, client, respond, text)
 
@@ -233,7 +241,7 @@ def item_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context)
         ack()
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=meta.get("meeting") or 0)
         if meeting is not None:
-            posts.refresh(session, ws=ws, meeting=meeting)
+            posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=meeting)
 
 
 # --- schedule -----------------------------------------------------------------------------------------
@@ -358,3 +366,50 @@ def close_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> 
             text = f":white_check_mark: Done: {item.text}"
     _tell(context, body, client, respond, text)
     _after(body, client, context)
+
+
+# --- shared with /joint ------------------------------------------------------------------------------
+
+def save_schedule(rt, team_id: str, new) -> str:
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
+        workspaces.set_pref(session=session, ws=ws, key=PREF, value=schedule_pref(new))
+        up = meetings.upcoming(session=session, ws=ws)
+        kept = ""
+        if up is not None and up.meeting is not None:
+            kept = (f"\nThe {up.quarter} meeting already announced stays on {when_text(up.starts_at, ws.timezone)}; "
+                    "its time poll can move it.")
+        return ":white_check_mark: Saved. " + schedule_summary(ws, new) + kept
+
+
+def schedule_summary(ws, schedule_) -> str:
+    dates = "\n".join(f"• {when_text(d, ws.timezone)}" for d in next_dates(schedule_, ws.timezone, after=now()))
+    return (f"The joint meeting is on {schedule_.describe()} ({ws.timezone}). Next three dates:\n{dates}\n"
+            f"To change it: `{schedule_.command()}`")
+
+
+def open_outcomes(*, client: WebClient, context, trigger_id: str, meeting_id: int | None) -> str | None:
+    """Open the outcomes form (after the answer), or say why not."""
+    rt = rt_of(context)
+    user_id = context["user_id"]
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        if meeting_id is None:
+            meeting = meetings.latest_started(session=session, team_id=ws.team_id)
+        else:
+            meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=meeting_id)
+        on_team = bool(members.teams_of(session=session, team_id=ws.team_id, user_id=user_id))
+        allowed = on_team or is_admin_or_lead(session, ws, user_id)
+        up = meetings.upcoming(session=session, ws=ws)
+        existing = actions.items_of(session=session, meeting=meeting) if meeting else []
+    if not allowed:
+        return "Only people on the sales or marketing team (or a lead) record a joint meeting's outcomes."
+    if meeting is None:
+        next_one = f" The next one is {when_text(up.starts_at, ws.timezone)}." if up else ""
+        return f"No joint meeting has taken place yet, so there is nothing to record.{next_one}"
+    if aware(meeting.starts_at) > now():
+        return (f"The {meeting.quarter} meeting is on {when_text(aware(meeting.starts_at), ws.timezone)}: "
+                "record its outcomes after it.")
+    later(context, client.views_open, trigger_id=trigger_id, view=outcomes_modal(
+        meeting_id=meeting.id, quarter=meeting.quarter, minutes=meeting.minutes, existing=existing))
+    return None

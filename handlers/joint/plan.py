@@ -42,11 +42,7 @@ TEAM_ID = re.compile(r"[A-Z0-9]{1,32}")  # a Slack workspace ID (T0123ABCD); any
 
 
 def register(app: App) -> None:
-    from handlers.joint.command import SUBCOMMANDS
-
-    SUBCOMMANDS["plan"] = plan_command
     app.view(JointIds.PLAN_VIEW)(plan_submitted)
-    web.ROUTES[("GET", EXPORT_PATH)] = export_route
 
 
 def _quarter(rest: str, ws: Workspace) -> str:

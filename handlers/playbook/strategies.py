@@ -18,9 +18,7 @@ from bot.setup.blocks_help import HELP
 from bot.setup.members import Team
 from bot.slack_text import echo, plain
 from handlers.common import first_word, in_background, input_value, later, rt_of, view_metadata
-from handlers.playbook import strategy_search as strategy_search_views
 from handlers.playbook.common import may_write, notice_outcome, send_notice, tell, tell_now, workspace_of
-from handlers.setup import truce
 from handlers.setup.home import publish_home
 
 NUMBER = re.compile(r"^#?(\d{1,9})$")
@@ -35,12 +33,9 @@ WHAT_TO_TYPE = ("`/truce strategy` (a form), `/truce strategy add Title: summary
 
 
 def register(app: App) -> None:
-    truce.SUBCOMMANDS["strategy"] = strategy_command
-    truce.SUBCOMMANDS["strategies"] = strategy_command
     app.view(Ids.STRATEGY_VIEW)(strategy_submitted)
     app.action(Ids.HOME_PUBLISH)(publish_clicked)
     app.action(Ids.HOME_MORE)(more_chosen)
-    strategy_search_views.register(app)
 
 
 def strategy_help() -> str:

@@ -21,7 +21,6 @@ from bot.setup.members import Team
 from bot.slack_text import echo, plain
 from handlers.common import first_word, input_value, later, rt_of, view_metadata
 from handlers.playbook.common import may_edit, may_write, tell, workspace_of
-from handlers.setup import truce
 
 FIELD_BLOCKS = {"outcome": Ids.OUTCOME_BLOCK, "customer": Ids.CUSTOMER_BLOCK, "reason": Ids.REASON_BLOCK,
                 "notes": Ids.NOTES_BLOCK, "competitor": Ids.COMPETITOR_BLOCK, "amount": Ids.AMOUNT_BLOCK,
@@ -33,9 +32,6 @@ WORDS = {"win": "won", "won": "won", "loss": "lost", "lost": "lost"}
 
 
 def register(app: App) -> None:
-    truce.SUBCOMMANDS["win"] = win_command
-    truce.SUBCOMMANDS["loss"] = loss_command
-    truce.SUBCOMMANDS["winloss"] = winloss_command
     app.view(Ids.WINLOSS_VIEW)(winloss_submitted)
     app.action(Ids.WINLOSS_EDIT)(edit_clicked)
 

@@ -1,4 +1,4 @@
-"""The App Home tab, published when opened and on Refresh."""
+"""The App Home tab, published when opened and on Refresh: every feature's section (Feature.home_section)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.ids import HomeIds
+from bot.runtime import Runtime
 from bot.setup import members, workspaces
 from bot.setup.blocks_home import home_view
 from handlers.common import later, rt_of
@@ -21,11 +22,12 @@ def publish_home(*, client: WebClient, context, user_id: str) -> None:
     later(context, _publish, rt_of(context), client, team_id=context["team_id"], user_id=user_id)
 
 
-def _publish(rt, client: WebClient, *, team_id: str, user_id: str) -> None:
+def _publish(rt: Runtime, client: WebClient, *, team_id: str, user_id: str) -> None:
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
         teams = members.teams_of(session=session, team_id=ws.team_id, user_id=user_id)
-        view = home_view(session, ws, user_id, teams)
+        sections = [f.home_section(session, ws, user_id) for f in rt.features if f.home_section is not None]
+        view = home_view(ws, teams, missing=workspaces.missing_channels(ws), sections=sections)
     client.views_publish(user_id=user_id, view=view)
 
 

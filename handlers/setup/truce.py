@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import delivery
 from bot.errors import typed_back
+from bot.feature import truce_commands
 from bot.ids import Command, SetupIds
 from bot.people import is_admin_or_lead, refresh_teams
 from bot.setup import members, workspaces
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.setup.blocks_setup import setup_modal, setup_saved_text
 from bot.slack_text import esc, plain
-from handlers.common import admins_only, first_word, in_background, input_value, later, rt_of
+from handlers.common import admins_only, first_word, in_background, input_value, later, route, rt_of
 
-# /truce <word> ... handlers other features add (e.g. "csat"); each gets the Bolt kwargs + `rest`.
-SUBCOMMANDS: dict[str, Callable[..., None]] = {}
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 TEAM_CHOICES = ("sales", "marketing", "both", "neither", "auto")
 
@@ -43,8 +41,9 @@ def truce_command(ack: Ack, command: dict, client: WebClient, context, respond: 
     if word == "whoami":
         ack(text=whoami(context=context))
         return
-    if word in SUBCOMMANDS:
-        SUBCOMMANDS[word](ack=ack, command=command, client=client, context=context, respond=respond, rest=rest)
+    # Every other word is a feature's (its Feature.truce_commands), e.g. "csat", "strategy", "win".
+    if route(truce_commands(rt_of(context).features), word, ack=ack, command=command, client=client,
+             context=context, respond=respond, rest=rest):
         return
     intro = f"I don't know `/truce {esc(plain(word))}`. Here is what I can do:"
     ack(text=intro + "\n" + help_text(), blocks=help_blocks(intro=intro))

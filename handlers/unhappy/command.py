@@ -37,8 +37,6 @@ from handlers.common import (
     rt_of,
     view_metadata,
 )
-from handlers.unhappy import actions as unhappy_actions
-from handlers.unhappy import reactions as unhappy_reactions
 
 log = logging.getLogger(__name__)
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -57,8 +55,6 @@ def register(app: App) -> None:
     app.view(Ids.REPORT)(report_submitted)
     app.shortcut(UnhappyIds.SHORTCUT)(report_shortcut)
     app.view(Ids.SETTINGS)(settings_submitted)
-    unhappy_actions.register(app)
-    unhappy_reactions.register(app)
 
 
 def unhappy_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:

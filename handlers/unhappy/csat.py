@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.db import session_scope
@@ -17,18 +17,12 @@ from bot.unhappy import csat
 from bot.unhappy.blocks_csat import recorded_text
 from bot.unhappy.blocks_csat_import import import_modal
 from bot.unhappy.prefs import get_prefs
-from bot.web import ROUTES, Response, json_response
+from bot.web import Response, json_response
 from bot.web_input import HttpError, json_object, media_type
 from handlers.common import admins_only, first_word, later, rt_of
-from handlers.setup import truce
 from handlers.unhappy import csat_import
 
 WEBHOOK_PATH = "/webhooks/csat"
-
-
-def register(app: App) -> None:
-    truce.SUBCOMMANDS["csat"] = csat_command
-    ROUTES[("POST", WEBHOOK_PATH)] = csat_webhook
 
 
 def csat_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:

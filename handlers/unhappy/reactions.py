@@ -24,13 +24,8 @@ from bot.unhappy import owners as unhappy_owners
 from bot.unhappy import reports as unhappy
 from bot.unhappy.blocks_alert import TEAM_NAME
 from bot.unhappy.prefs import get_prefs
-from handlers import reactions
 from handlers.common import later, rt_of
 from handlers.unhappy.actions import claim_for, run
-
-
-def register(app) -> None:
-    reactions.REACTIONS["unhappy"] = on_reaction
 
 
 def _role(ws, name: str) -> str | None:
