@@ -15,6 +15,7 @@ from bot import event_once, request_path
 from bot.errors import make_error_handler
 from bot.feature import task_functions
 from bot.features import FEATURES
+from bot.oauth import DbAuthorize, oauth_settings
 from bot.runtime import Runtime
 from bot.setup.workspaces import ensure_workspace
 from bot.single_workspace import only_the_tokens_workspace
@@ -80,8 +81,6 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
     sys.setswitchinterval(SWITCH_INTERVAL)
     oauth = authorize = None
     if rt.installations is not None:
-        from bot.oauth import DbAuthorize, oauth_settings
-
         oauth = oauth_settings(rt)
         authorize = DbAuthorize(rt.installations)
     # process_before_response: a listener runs on the thread that answers, so whatever it stored is

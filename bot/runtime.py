@@ -22,6 +22,8 @@ from bot.config import Settings
 from bot.db import make_engine, session_scope
 from bot.executor import TrackingExecutor
 from bot.feature import AgendaSource, Feature, agenda_sources
+from bot.oauth import DbInstallationStore
+from bot.sender import Sender
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +104,6 @@ class Runtime:
 
     def start_sender(self, **options):
         """Start the outbox's sender (once); options go to bot.sender.Sender (workers, poll)."""
-        from bot.sender import Sender
-
         if self.sender is None:
             self.sender = Sender(self, **options).start()
         return self.sender
@@ -200,7 +200,5 @@ def build_runtime(settings: Settings, *, name: str = "main", engine: Engine | No
         name=name,
     )
     if settings.oauth and not settings.slack_bot_token:
-        from bot.oauth import DbInstallationStore
-
         rt.installations = DbInstallationStore(rt.engine)
     return rt

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.sandbox.seed import LEE, MARIA, MARKETING, OLIVE, SALES, SAM
-from bot.setup.members import Team, teams_of
+from bot.setup.members import teams_of
+from bot.setup.team import Team
 from jobs.members import refresh_all
 
 

@@ -13,8 +13,7 @@ from bot.clock import aware
 from bot.ids import IntelIds
 from bot.intel.blocks_share import esc_text, kind_emoji, kind_label, safe_url, team_words
 from bot.intel.models import IntelShare
-from bot.intel.parsing import SearchQuery
-from bot.intel.search import PAGE, SearchPage
+from bot.intel.parsing import PAGE, SearchPage, SearchQuery
 
 QUERY_KEEP = 1500  # what a More button can carry of the query (a button value holds 2,000 characters)
 

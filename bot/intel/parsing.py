@@ -4,11 +4,11 @@ search filters. Pure functions; every mistake raises IntelInputError with what t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
-from bot.intel.models import KINDS
+from bot.intel.models import KINDS, IntelShare
 from bot.slack_text import esc
 
 SUMMARY_LIMIT = 3000
@@ -251,3 +251,14 @@ def message_draft(text: str | None) -> ShareDraft | None:
         if not plain:
             return None
         return ShareDraft(summary=plain if len(plain) <= SUMMARY_LIMIT else plain[: SUMMARY_LIMIT - 1] + "…")
+
+
+PAGE = 10
+
+
+@dataclass
+class SearchPage:
+    shares: list[IntelShare]
+    offset: int
+    has_more: bool
+    links: dict[int, str] = field(default_factory=dict)  # share id -> permalink of its best copy

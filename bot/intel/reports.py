@@ -16,6 +16,8 @@ from bot import delivery
 from bot.block_kit import clip, esc
 from bot.clock import aware
 from bot.feature import AgendaSection
+from bot.intel.blocks_lists import digest_blocks
+from bot.intel.blocks_share import esc_text, kind_label
 from bot.intel.models import IntelDigest, IntelShare
 from bot.intel.parsing import IntelInputError
 from bot.intel.search import best_links
@@ -120,8 +122,6 @@ def top_shares(*, session: Session, team_id: str, start: datetime, end: datetime
 
 def queue_digest(*, session: Session, ws: Workspace, digest: IntelDigest) -> int:
     """Queue the digest to both team channels. Returns how many shares it lists (0: nothing posted)."""
-    from bot.intel.blocks_lists import digest_blocks
-
     due = aware(digest.due_at)
     start = due - timedelta(days=7)
     shares = top_shares(session=session, team_id=ws.team_id, start=start, end=due)
@@ -146,8 +146,6 @@ def queue_digest(*, session: Session, ws: Workspace, digest: IntelDigest) -> int
 
 def agenda_section(*, session: Session, team_id: str, start: datetime, end: datetime) -> AgendaSection | None:
     """The quarter's most useful shares and the competitors they name."""
-    from bot.intel.blocks_share import esc_text, kind_label
-
     shares = top_shares(session=session, team_id=team_id, start=start, end=end, limit=5)
     if not shares:
         return None

@@ -3,7 +3,6 @@ tsvector expression; SQLite: FTS5), newest and most useful first, a page at a ti
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -11,18 +10,9 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from bot.intel.models import SEARCH_DOCUMENT, SQLITE_FTS_TABLE, IntelPost, IntelShare
-from bot.intel.parsing import SearchQuery
+from bot.intel.parsing import PAGE, SearchPage, SearchQuery
 
-PAGE = 10
 PREFIX_FROM = 3  # words this long also match as a prefix ("compet" finds "competitor")
-
-
-@dataclass
-class SearchPage:
-    shares: list[IntelShare]
-    offset: int
-    has_more: bool
-    links: dict[int, str] = field(default_factory=dict)  # share id -> permalink of its best copy
 
 
 def pg_tsquery(words: tuple[str, ...]) -> str:

@@ -17,7 +17,7 @@ from bot.intel.models import IntelPost, IntelShare, IntelSupporter, IntelVote
 from bot.intel.parsing import SUMMARY_LIMIT, IntelInputError, ShareDraft, message_draft
 from bot.models import Outbox, Workspace
 from bot.setup import members
-from bot.setup.members import Team
+from bot.setup.team import Team
 from bot.setup.workspaces import missing_channels, set_pref
 
 DEFAULT_EMOJI = "bulb"

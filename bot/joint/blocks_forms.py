@@ -22,7 +22,7 @@ from slack_sdk.models.views import View
 from bot.block_kit import context, esc, section
 from bot.ids import JointIds
 from bot.joint.models import ActionItem, JointPlan, JointPlanLine
-from bot.joint.plan import LINE_EXAMPLE, line_text
+from bot.joint.plan_lines import LINE_EXAMPLE, line_text
 from bot.joint.schedule import DAY_NAMES, WEEK_WORDS, Schedule, slack_date, when_text
 
 MAX_ROWS = 10

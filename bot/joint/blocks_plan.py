@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
 from bot.block_kit import clip, context, esc, section
 from bot.joint.models import JointPlan, JointPlanLine, JointPlanRevision
-from bot.joint.plan import totals
+from bot.joint.plan_lines import totals
 from bot.joint.schedule import when_text
 
 FIELD_NAMES = {"lines": "plan lines", "currency": "currency", "owners": "owners"}

@@ -11,7 +11,6 @@ import hmac
 import io
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -24,6 +23,7 @@ from bot.config import Settings
 from bot.currencies import is_currency
 from bot.field_error import FieldError
 from bot.joint.models import JointPlan, JointPlanLine, JointPlanRevision
+from bot.joint.plan_lines import LINE_EXAMPLE, LineDraft, line_text
 from bot.joint.schedule import quarter_bounds
 from bot.models import Workspace
 from bot.setup import members
@@ -35,20 +35,10 @@ MAX_LINES = 40
 AMOUNT = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 TOKEN_PREF = "joint.export_token_sha256"
 CSV_HEADER = ["Quarter", "Goal", "Campaign", "Budget", "Currency", "Expected pipeline", "Expected revenue", "Owners"]
-LINE_EXAMPLE = "Win 5 mid-market logos | Spring webinar series | 12000 | 250000 | 90000"
 
 
 class PlanError(FieldError):
     """A plan that cannot be saved; `field` is the modal input it belongs to (lines/currency/owners)."""
-
-
-@dataclass(frozen=True)
-class LineDraft:
-    goal: str
-    campaign: str
-    budget: Decimal
-    expected_pipeline: Decimal
-    expected_revenue: Decimal
 
 
 def parse_amount(text: str, *, what: str = "amount") -> Decimal:
@@ -153,17 +143,6 @@ def revisions_of(session: Session, *, plan: JointPlan) -> list[JointPlanRevision
     return list(session.exec(
         select(JointPlanRevision).where(JointPlanRevision.plan_id == plan.id).order_by(JointPlanRevision.id)
     ).all())
-
-
-def line_text(line: JointPlanLine | LineDraft) -> str:
-    return " | ".join([line.goal, line.campaign, f"{line.budget:.2f}", f"{line.expected_pipeline:.2f}",
-                       f"{line.expected_revenue:.2f}"])
-
-
-def totals(lines) -> tuple[Decimal, Decimal, Decimal]:
-    zero = Decimal("0.00")
-    return (sum((ln.budget for ln in lines), zero), sum((ln.expected_pipeline for ln in lines), zero),
-            sum((ln.expected_revenue for ln in lines), zero))
 
 
 def _start(session: Session, *, ws: Workspace, quarter: str, currency: str, owners: list[dict],

@@ -9,8 +9,7 @@ from slack_sdk.models.blocks import Block, HeaderBlock
 from bot.block_kit import clip, context, esc, section, user
 from bot.clock import aware
 from bot.playbook.models import Strategy, StrategyRevision
-from bot.playbook.strategies import FIELD_NAMES
-from bot.playbook.strategy_search import SearchResult
+from bot.playbook.strategy_rules import FIELD_NAMES, SearchResult
 
 EXCERPT = 240
 LIST_MAX = 20

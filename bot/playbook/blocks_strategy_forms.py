@@ -24,7 +24,7 @@ from bot.block_kit import context, section, user
 from bot.ids import PlaybookIds as Ids
 from bot.playbook.blocks_strategies import card, day, meta_line
 from bot.playbook.models import Strategy
-from bot.playbook.strategies import LINK_MAX, MESSAGES_MAX, SEGMENT_MAX, STATUSES, SUMMARY_MAX, TITLE_MAX
+from bot.playbook.strategy_rules import LINK_MAX, MESSAGES_MAX, SEGMENT_MAX, STATUSES, SUMMARY_MAX, TITLE_MAX
 
 HOME_MAX = 8
 

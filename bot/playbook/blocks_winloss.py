@@ -24,8 +24,7 @@ from slack_sdk.models.views import View
 from bot.block_kit import clip, context, esc, section, user
 from bot.ids import PlaybookIds as Ids
 from bot.playbook.models import WinLoss
-from bot.playbook.winloss import COMPETITOR_MAX, CUSTOMER_MAX, NOTES_MAX, OUTCOMES, REASONS
-from bot.playbook.winloss_summary import QuarterStats
+from bot.playbook.winloss_rules import COMPETITOR_MAX, CUSTOMER_MAX, NOTES_MAX, OUTCOMES, REASONS, QuarterStats
 
 TOP_REASONS = 3
 TOP_COMPETITORS = 5

@@ -9,7 +9,7 @@ from bot.models import Workspace
 from bot.playbook import strategies
 from bot.playbook.blocks_strategy_forms import HOME_MAX, home_section
 from bot.setup import members
-from bot.setup.members import Team
+from bot.setup.team import Team
 from bot.setup.workspaces import is_lead
 
 

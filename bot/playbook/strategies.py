@@ -22,17 +22,19 @@ from bot.feature import AgendaSection
 from bot.field_error import FieldError
 from bot.joint.schedule import local
 from bot.models import Outbox, Workspace
+from bot.playbook.blocks_strategies import agenda_lines, notice
 from bot.playbook.models import Strategy, StrategyRevision
+from bot.playbook.strategy_rules import (
+    FIELD_NAMES,
+    LINK_MAX,
+    MESSAGES_MAX,
+    SEGMENT_MAX,
+    STATUSES,
+    SUMMARY_MAX,
+    TITLE_MAX,
+)
 from bot.slack_text import plain
 
-TITLE_MAX = 150
-SUMMARY_MAX = 3000
-SEGMENT_MAX = 200
-MESSAGES_MAX = 3000
-LINK_MAX = 1000
-STATUSES = {"active": "Active", "retired": "Retired"}
-FIELD_NAMES = {"title": "title", "summary": "summary", "segment": "target segment", "key_messages": "key messages",
-               "link": "link", "status": "status", "review_by": "review date"}
 ADD_USAGE = "/truce strategy add Mid-market push: lead with the ROI calculator for 50-500 seat companies"
 COLON = re.compile(r":(?!//)")  # a colon, but not the one in https://
 _URL = re.compile(r"^https?://[^\s<>|]+$", re.I)
@@ -138,8 +140,6 @@ def _value(value: Any) -> Any:
 
 def _record(session: Session, ws: Workspace, strategy: Strategy, *, action: str, user_id: str,
             changes: dict[str, Any]) -> Change:
-    from bot.playbook.blocks_strategies import notice
-
     revision = StrategyRevision(team_id=ws.team_id, strategy_id=strategy.id, action=action, changes=changes,
                                 user_id=user_id)
     session.add(revision)
@@ -224,8 +224,6 @@ def revisions_between(*, session: Session, team_id: str, start: datetime, end: d
 
 def agenda_section(*, session: Session, team_id: str, start: datetime, end: datetime) -> AgendaSection | None:
     """The strategies published, changed or retired in [start, end) (each strategy once)."""
-    from bot.playbook.blocks_strategies import agenda_lines
-
     changed = revisions_between(session=session, team_id=team_id, start=start, end=end)
     if not changed:
         return None

@@ -7,13 +7,12 @@ title counts most), then the most recently changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from bot.clock import aware
 from bot.playbook.models import Strategy
+from bot.playbook.strategy_rules import SearchResult
 from bot.slack_text import plain
 
 LIMIT = 10
@@ -22,13 +21,6 @@ CANDIDATES = 200
 _PUNCTUATION = "\"'\u201c\u201d\u2018\u2019.,;:!?()[]{}*_`~"  # with curly quotes
 # where a word was found -> how much it counts
 _WEIGHTS = (("title", 4), ("segment", 2), ("key_messages", 1), ("summary", 1))
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    words: list[str]
-    strategies: list[Strategy]  # the best `limit`
-    total: int  # how many matched (up to CANDIDATES)
 
 
 def words_of(text: str | None) -> list[str]:

@@ -22,19 +22,10 @@ from bot.joint.plan import parse_amount
 from bot.models import Workspace
 from bot.playbook.models import WinLoss
 from bot.playbook.strategies import COLON, today_in
+from bot.playbook.winloss_rules import COMPETITOR_MAX, CUSTOMER_MAX, NOTES_MAX, OUTCOMES, REASONS
 from bot.setup.workspaces import set_pref
 from bot.slack_text import plain
 
-OUTCOMES = {"won": "Won", "lost": "Lost"}
-REASONS = {
-    "price": "Price",
-    "product_fit": "Product fit",
-    "relationship": "Relationship",
-    "timing": "Timing",
-    "competitor": "Competitor",
-    "marketing": "Marketing material / positioning",
-    "other": "Other",
-}
 REASON_ALIASES = {
     "price": "price", "pricing": "price", "product": "product_fit", "fit": "product_fit",
     "product_fit": "product_fit", "product-fit": "product_fit", "relationship": "relationship",
@@ -52,9 +43,6 @@ REASON_WORDS = {
     "marketing": "marketing positioning messaging deck collateral brochure website webinar campaign material "
                  "materials whitepaper",
 }
-CUSTOMER_MAX = 150
-NOTES_MAX = 3000
-COMPETITOR_MAX = 100
 USAGE = {"won": "/truce win Acme Corp: the ROI deck won over their CFO 12,000 EUR",
          "lost": "/truce loss Globex: chose a cheaper tool vs:Initech"}
 SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}

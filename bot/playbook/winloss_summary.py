@@ -3,61 +3,16 @@ against the quarter before. For `/truce winloss summary` and the joint meeting's
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from sqlmodel import Session
 
 from bot.feature import AgendaSection
 from bot.joint.schedule import quarter_bounds, quarter_of, shift_quarter
 from bot.models import Workspace
-from bot.playbook.models import WinLoss
+from bot.playbook.blocks_winloss import agenda_lines
 from bot.playbook.winloss import between
-
-
-@dataclass
-class QuarterStats:
-    quarter: str
-    entries: list[WinLoss] = field(default_factory=list)
-
-    @property
-    def won(self) -> int:
-        return sum(1 for e in self.entries if e.outcome == "won")
-
-    @property
-    def lost(self) -> int:
-        return sum(1 for e in self.entries if e.outcome == "lost")
-
-    @property
-    def win_rate(self) -> float | None:
-        return self.won / len(self.entries) if self.entries else None
-
-    def amounts(self, outcome: str) -> dict[str, Decimal]:
-        """Total amount by currency (amounts in different currencies are never added up)."""
-        totals: dict[str, Decimal] = {}
-        for e in self.entries:
-            if e.outcome == outcome and e.amount is not None and e.currency:
-                totals[e.currency] = totals.get(e.currency, Decimal("0")) + Decimal(e.amount)
-        return dict(sorted(totals.items()))
-
-    def reasons(self, outcome: str) -> list[tuple[str, int]]:
-        return Counter(e.reason for e in self.entries if e.outcome == outcome).most_common()
-
-    def competitors(self) -> list[tuple[str, int, int]]:
-        """(name as first written, deals won against them, deals lost to them), most named first."""
-        names: dict[str, str] = {}
-        won: Counter = Counter()
-        lost: Counter = Counter()
-        for e in self.entries:
-            if not e.competitor:
-                continue
-            key = " ".join(e.competitor.lower().split())
-            names.setdefault(key, e.competitor)
-            (won if e.outcome == "won" else lost)[key] += 1
-        order = sorted(names, key=lambda k: (-(won[k] + lost[k]), -lost[k], names[k].lower()))
-        return [(names[k], won[k], lost[k]) for k in order]
+from bot.playbook.winloss_rules import QuarterStats
 
 
 def quarter_stats(*, session: Session, ws: Workspace, quarter: str) -> QuarterStats:
@@ -72,8 +27,6 @@ def current_quarter(ws: Workspace, at: datetime) -> str:
 def agenda_section(*, session: Session, team_id: str, start: datetime, end: datetime) -> AgendaSection | None:
     """The won and lost deals of [start, end): win rate against the quarter before, top loss reasons,
     competitors, and the deals that turned on marketing material."""
-    from bot.playbook.blocks_winloss import agenda_lines
-
     ws = session.get(Workspace, team_id)
     timezone = (ws.timezone if ws else None) or "UTC"
     quarter = quarter_of(start + timedelta(hours=12), timezone)

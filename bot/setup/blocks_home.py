@@ -8,7 +8,7 @@ from slack_sdk.models.views import View
 from bot.block_kit import channel, context, section
 from bot.ids import HomeIds
 from bot.models import Workspace
-from bot.setup.members import Team
+from bot.setup.team import Team
 
 
 def _teams_line(teams: set[Team]) -> str:

@@ -4,18 +4,13 @@ unless an admin overrides it. Kept as a cache, refreshed from Slack events and p
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.clock import now
 from bot.models import Member, Workspace
-
-
-class Team(StrEnum):
-    SALES = "sales"
-    MARKETING = "marketing"
+from bot.setup.team import Team
 
 
 def get_member(*, session: Session, team_id: str, user_id: str) -> Member | None:

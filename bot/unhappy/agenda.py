@@ -13,7 +13,7 @@ from bot.block_kit import esc
 from bot.feature import AgendaSection
 from bot.unhappy.blocks_alert import duration
 from bot.unhappy.models import CorrectiveAction, UnhappyReport
-from bot.unhappy.reports import ROOT_CAUSES
+from bot.unhappy.rules import ROOT_CAUSES
 
 SHOWN = 8
 

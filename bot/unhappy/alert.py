@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import uuid
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot import delivery
 from bot.clock import now
 from bot.models import Outbox, Workspace
 from bot.unhappy.blocks_alert import alert_blocks, alert_text, log_line
-from bot.unhappy.models import UnhappyReport
-from bot.unhappy.reports import actions_of, alert_row
+from bot.unhappy.models import CorrectiveAction, UnhappyReport
 
 
 def ref(report: UnhappyReport) -> str:
@@ -57,3 +56,13 @@ def thread_line(*, session: Session, report: UnhappyReport, text: str, key: str 
 def dm(*, session: Session, report: UnhappyReport, user_id: str, text: str, key: str | None = None) -> None:
     delivery.queue_post(session, team_id=report.team_id, channel=user_id, text=text,
                         key=key or f"{ref(report)}:dm:{user_id}:{uuid.uuid4().hex}", ref=ref(report))
+
+
+def alert_row(*, session: Session, report: UnhappyReport) -> Outbox | None:
+    return session.get(Outbox, report.alert_outbox_id) if report.alert_outbox_id else None
+
+
+def actions_of(*, session: Session, report_id: int) -> list[CorrectiveAction]:
+    return list(session.exec(
+        select(CorrectiveAction).where(CorrectiveAction.report_id == report_id).order_by(CorrectiveAction.id)
+    ).all())

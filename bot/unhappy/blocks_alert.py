@@ -18,7 +18,7 @@ from bot.block_kit import clip, context, esc, section, user
 from bot.clock import aware, now
 from bot.ids import UnhappyIds
 from bot.unhappy.models import CorrectiveAction, UnhappyReport
-from bot.unhappy.reports import ROOT_CAUSES, STATUS_TEXT, state_text
+from bot.unhappy.rules import ROOT_CAUSES, STATUS_TEXT, state_text
 
 SEVERITY_EMOJI = {"critical": ":red_circle:", "high": ":large_orange_circle:",
                   "medium": ":large_yellow_circle:", "low": ":white_circle:"}

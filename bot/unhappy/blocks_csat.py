@@ -7,8 +7,8 @@ from datetime import datetime
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
 from bot.block_kit import clip, context, esc, section
-from bot.unhappy.csat import LOW, CustomerTrend, index
 from bot.unhappy.csat_models import CsatScore
+from bot.unhappy.csat_rules import LOW, CustomerTrend, index
 
 DIGEST_CUSTOMERS = 25
 

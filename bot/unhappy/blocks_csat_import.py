@@ -9,8 +9,7 @@ from slack_sdk.models.views import View
 
 from bot.block_kit import clip, esc, section
 from bot.ids import CsatImportIds
-from bot.unhappy.csat import LOW
-from bot.unhappy.csat_import import EXAMPLE, HEADER, MAX_CHARS, MAX_ROWS, SHOWN_PROBLEMS, CsvImportError, Paste
+from bot.unhappy.csat_rules import EXAMPLE, HEADER, LOW, MAX_CHARS, MAX_ROWS, SHOWN_PROBLEMS, CsvImportError, Paste
 
 ERROR_LIMIT = 1000
 

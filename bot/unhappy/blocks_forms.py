@@ -19,10 +19,19 @@ from slack_sdk.models.views import View
 from bot.block_kit import context, esc, section
 from bot.ids import UnhappyIds as Ids
 from bot.unhappy.blocks_alert import SEVERITY_EMOJI
-from bot.unhappy.lifecycle import ACTION_MAX, SNOOZE_CHOICES
 from bot.unhappy.models import UnhappyReport
-from bot.unhappy.prefs import DAY_NAMES, SEVERITIES, UnhappyPrefs
-from bot.unhappy.reports import CONTACT_MAX, CUSTOMER_MAX, DESCRIPTION_MAX, LINK_MAX, ROOT_CAUSES
+from bot.unhappy.rules import (
+    ACTION_MAX,
+    CONTACT_MAX,
+    CUSTOMER_MAX,
+    DAY_NAMES,
+    DESCRIPTION_MAX,
+    LINK_MAX,
+    ROOT_CAUSES,
+    SEVERITIES,
+    SNOOZE_CHOICES,
+    UnhappyPrefs,
+)
 
 
 def _severity_options() -> list[Option]:

@@ -7,8 +7,7 @@ from slack_sdk.models.blocks import Block, HeaderBlock
 from bot.block_kit import clip, context, esc, section, user
 from bot.unhappy.blocks_alert import SEVERITY_EMOJI, TEAM_NAME, alert_link, duration
 from bot.unhappy.models import CorrectiveAction, UnhappyReport
-from bot.unhappy.prefs import UnhappyPrefs
-from bot.unhappy.reports import age, state_text
+from bot.unhappy.rules import UnhappyPrefs, age, state_text
 
 LIST_MAX = 20
 HOME_MAX = 8

@@ -13,7 +13,6 @@ import hmac
 import math
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -22,12 +21,12 @@ from sqlmodel import Session, select
 from bot.clock import aware, now
 from bot.slack_text import plain
 from bot.unhappy.csat_models import CsatDigestRun, CsatScore, CsatToken
-from bot.unhappy.reports import CUSTOMER_MAX, customer_key
+from bot.unhappy.csat_rules import CsatInput, CustomerTrend, index
+from bot.unhappy.rules import CUSTOMER_MAX, customer_key
 
 COMMENT_MAX = 1000
 SOURCE_MAX = 64
 SCALES = {10: (0, 10), 5: (1, 5)}
-LOW = {10: 6, 5: 3}
 USAGE = "/truce csat Acme Corp 7/10 slow onboarding"
 _SCORE = re.compile(r"^(\d{1,2}(?:\.\d)?)(?:/(10|5))?$")
 
@@ -38,16 +37,6 @@ class CsatError(ValueError):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
-
-
-@dataclass(frozen=True)
-class CsatInput:
-    customer: str
-    score: float
-    scale: int
-    comment: str | None = None
-    source: str = "command"
-    scale_given: bool = True
 
 
 def validate(*, customer, score, scale, comment=None, source=None, scale_given: bool = True) -> CsatInput:
@@ -113,14 +102,6 @@ def record(*, session: Session, team_id: str, data: CsatInput, reporter_id: str 
     return score
 
 
-def index(score: float, scale: int) -> float:
-    return score if scale == 10 else (score - 1) * 2.5
-
-
-def is_low(score: CsatScore) -> bool:
-    return score.score <= LOW[score.scale]
-
-
 # --- the webhook's secret ------------------------------------------------------------------------
 
 
@@ -164,29 +145,6 @@ def scores_between(*, session: Session, team_id: str, start: datetime, end: date
         select(CsatScore).where(CsatScore.team_id == team_id, CsatScore.created_at >= start,
                                 CsatScore.created_at < end).order_by(CsatScore.created_at)
     ).all())
-
-
-@dataclass
-class CustomerTrend:
-    customer: str
-    key: str
-    scores: list[CsatScore]
-    before: float | None  # average index over the previous weeks, None when new
-
-    @property
-    def average(self) -> float:
-        return sum(index(s.score, s.scale) for s in self.scores) / len(self.scores)
-
-    @property
-    def low(self) -> bool:
-        return any(is_low(s) for s in self.scores)
-
-    @property
-    def arrow(self) -> str:
-        if self.before is None:
-            return "new"
-        delta = self.average - self.before
-        return "↑" if delta >= 0.5 else "↓" if delta <= -0.5 else "→"
 
 
 def trends(*, session: Session, team_id: str, start: datetime, end: datetime,

@@ -11,38 +11,13 @@ import csv
 import hashlib
 import io
 import json
-from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from bot import delivery
 from bot.models import Outbox
 from bot.unhappy import csat
-
-MAX_CHARS = 3000  # Slack's limit for a plain_text_input
-MAX_ROWS = 500
-COLUMNS = ("customer", "score", "scale", "comment", "source")
-HEADER = ",".join(COLUMNS)
-EXAMPLE = "customer,score,scale,comment,source\nAcme Corp,7,10,slow onboarding,nps-q4\nGlobex,4,5,,"
-SHOWN_PROBLEMS = 5
-
-
-class CsvImportError(ValueError):
-    """The paste as a whole, or some of its rows, can't be imported; `problems` are (line, why)."""
-
-    def __init__(self, message: str, problems: list[tuple[int, str]] | None = None):
-        super().__init__(message)
-        self.problems = problems or []
-
-
-@dataclass(frozen=True)
-class Paste:
-    rows: list[csat.CsatInput]
-    digest: str
-
-    @property
-    def customers(self) -> int:
-        return len({csat.customer_key(r.customer) for r in self.rows})
+from bot.unhappy.csat_rules import COLUMNS, HEADER, MAX_CHARS, MAX_ROWS, CsatInput, CsvImportError, Paste
 
 
 def _delimiter(header_line: str) -> str:
@@ -77,7 +52,7 @@ def parse(text: str | None, *, default_scale: int) -> Paste:
                              "(scale, comment and source may be left out).")
     if len(set(header)) != len(header):
         raise CsvImportError("A column appears twice in the header.")
-    rows: list[csat.CsatInput] = []
+    rows: list[CsatInput] = []
     problems: list[tuple[int, str]] = []
     for values in reader:
         line = reader.line_num

@@ -13,7 +13,8 @@ from bot.block_kit import esc
 from bot.feature import AgendaSection
 from bot.models import Workspace
 from bot.unhappy.blocks_csat import digest
-from bot.unhappy.csat import claim_digest, index, is_low, scores_between, trends
+from bot.unhappy.csat import claim_digest, scores_between, trends
+from bot.unhappy.csat_rules import index, is_low
 from bot.unhappy.reports import open_customers
 
 DIGEST_WEEKDAY = 0  # Monday

@@ -16,18 +16,12 @@ from bot.block_kit import esc, user
 from bot.clock import aware, now
 from bot.models import Workspace
 from bot.setup.workspaces import is_lead
-from bot.unhappy.alert import changed
+from bot.unhappy.alert import actions_of, changed
 from bot.unhappy.blocks_alert import TEAM_NAME, duration, when
 from bot.unhappy.models import CorrectiveAction, UnhappyReport
 from bot.unhappy.owners import ActionRefused, load, missing_team, refuse_closed, teams
 from bot.unhappy.prefs import get_prefs, opening_on
-from bot.unhappy.reports import ROOT_CAUSES, actions_of
-
-ACTION_MAX = 2000
-SNOOZE_CHOICES = {
-    "1h": "1 hour", "4h": "4 hours", "tomorrow": "Until tomorrow morning", "3d": "3 days", "1w": "1 week",
-    "wake": "End the snooze now",
-}
+from bot.unhappy.rules import ACTION_MAX, ROOT_CAUSES
 
 
 class ResolveBlocked(ActionRefused):

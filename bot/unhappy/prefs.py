@@ -20,15 +20,14 @@ from sqlmodel import Session
 from bot.field_error import FieldError
 from bot.models import Workspace
 from bot.setup.workspaces import set_pref
+from bot.unhappy.rules import SEVERITIES, Sla, UnhappyPrefs
 
-SEVERITIES = ("critical", "high", "medium", "low")
 DEFAULT_SEVERITY = "medium"
 OFFICE_HOURS_SEVERITIES = ("low", "medium")
 DEFAULT_SLA = {"critical": "15m", "high": "1h", "medium": "4h", "low": "1bd"}
 DEFAULT_EMOJI = {"claim": "raising_hand", "ack": "eyes", "resolve": "white_check_mark"}
 DEFAULT_HOURS = "09:00-18:00"
 DEFAULT_DAYS = (0, 1, 2, 3, 4)
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DEFAULT_CSAT_SCALE = 10
 KEY = "unhappy"
 
@@ -39,52 +38,6 @@ _EMOJI = re.compile(r"^[a-z0-9_+'\-]{1,64}$")
 
 class PrefsError(FieldError):
     """A setting that cannot be saved; `field` names the setting."""
-
-
-@dataclass(frozen=True)
-class Sla:
-    minutes: int = 0
-    business_days: int = 0
-
-    @property
-    def text(self) -> str:
-        if self.business_days:
-            return f"{self.business_days} business day" + ("s" if self.business_days > 1 else "")
-        if self.minutes % 1440 == 0:
-            days = self.minutes // 1440
-            return f"{days} day" + ("s" if days > 1 else "")
-        if self.minutes % 60 == 0:
-            return f"{self.minutes // 60} h"
-        return f"{self.minutes} min"
-
-    @property
-    def code(self) -> str:
-        if self.business_days:
-            return f"{self.business_days}bd"
-        if self.minutes % 1440 == 0:
-            return f"{self.minutes // 1440}d"
-        if self.minutes % 60 == 0:
-            return f"{self.minutes // 60}h"
-        return f"{self.minutes}m"
-
-
-@dataclass(frozen=True)
-class UnhappyPrefs:
-    emoji: dict[str, str]
-    sla: dict[str, Sla]
-    open_at: time
-    close_at: time
-    days: tuple[int, ...]
-    timezone: str
-    csat_scale: int
-
-    @property
-    def hours_text(self) -> str:
-        return f"{self.open_at:%H:%M}-{self.close_at:%H:%M}"
-
-    @property
-    def days_text(self) -> str:
-        return ", ".join(DAY_NAMES[d] for d in self.days)
 
 
 def parse_sla(text: str) -> Sla:

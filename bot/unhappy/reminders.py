@@ -28,8 +28,9 @@ from bot.models import Workspace
 from bot.unhappy.alert import ref, thread_line
 from bot.unhappy.blocks_notes import escalation_dm, escalation_post, followup_line, reminder_line
 from bot.unhappy.models import CorrectiveAction, UnhappyReport, UnhappyStage
-from bot.unhappy.prefs import UnhappyPrefs, due_at, get_prefs, opening_on
+from bot.unhappy.prefs import due_at, get_prefs, opening_on
 from bot.unhappy.reports import get_report
+from bot.unhappy.rules import UnhappyPrefs
 
 log = logging.getLogger(__name__)
 REMIND, ESCALATE, FOLLOWUP = "remind", "escalate", "followup"

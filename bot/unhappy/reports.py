@@ -8,32 +8,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from bot.clock import aware, now
 from bot.field_error import FieldError
 from bot.models import Outbox, Workspace
 from bot.slack_text import plain
-from bot.unhappy.models import CorrectiveAction, UnhappyReport
-from bot.unhappy.prefs import DEFAULT_SEVERITY, SEVERITIES
+from bot.unhappy import alert as unhappy_alert
+from bot.unhappy.models import UnhappyReport
+from bot.unhappy.prefs import DEFAULT_SEVERITY
+from bot.unhappy.rules import (
+    CONTACT_MAX,
+    CUSTOMER_MAX,
+    DESCRIPTION_MAX,
+    LINK_MAX,
+    SEVERITIES,
+    customer_key,
+)
 
-CUSTOMER_MAX = 150
-DESCRIPTION_MAX = 3000
-LINK_MAX = 1000
-CONTACT_MAX = 200
 SOURCES = {"command": "/unhappy", "modal": "the report form", "shortcut": "a message"}
-ROOT_CAUSES = {
-    "product": "Product",
-    "service": "Service / support",
-    "delivery": "Delivery",
-    "pricing": "Pricing / billing",
-    "expectations": "Expectations set by sales or marketing",
-    "other": "Other",
-}
-STATUS_TEXT = {"open": "Open", "resolved": "Resolved", "not_an_issue": "Not an issue"}
 USAGE = "/unhappy Acme Corp: invoice was wrong twice !high"
 _SEVERITY = re.compile(r"(?<!\S)!([A-Za-z]+)(?!\S)")
 _COLON = re.compile(r":(?!//)")
@@ -54,11 +48,6 @@ class ReportDraft:
     source: str = "command"
     source_permalink: str | None = None
     source_channel: str | None = None
-
-
-def customer_key(name: str) -> str:
-    """Names match whatever their case and spacing: "ACME  corp" is "acme corp"."""
-    return " ".join(name.lower().split())[:CUSTOMER_MAX]
 
 
 def parse_command(text: str) -> ReportDraft:
@@ -110,8 +99,6 @@ def validate_draft(draft: ReportDraft) -> ReportDraft:
 
 def create_report(*, session: Session, ws: Workspace, user_id: str, draft: ReportDraft) -> UnhappyReport:
     """Store the report and queue its alert in the alerts channel (sent after commit)."""
-    from bot.unhappy import alert as unhappy_alert
-
     draft = validate_draft(draft)
     if not ws.alerts_channel:
         raise ReportError("setup", "Truce has no customer-alerts channel yet, so I couldn't post this. "
@@ -144,16 +131,6 @@ def find_by_alert(*, session: Session, team_id: str, channel: str, ts: str) -> U
     ).first()
 
 
-def alert_row(*, session: Session, report: UnhappyReport) -> Outbox | None:
-    return session.get(Outbox, report.alert_outbox_id) if report.alert_outbox_id else None
-
-
-def actions_of(*, session: Session, report_id: int) -> list[CorrectiveAction]:
-    return list(session.exec(
-        select(CorrectiveAction).where(CorrectiveAction.report_id == report_id).order_by(CorrectiveAction.id)
-    ).all())
-
-
 def list_open(*, session: Session, team_id: str, owner: str | None = None, limit: int = 200) -> list[UnhappyReport]:
     """Open reports, newest first; with `owner`, only those that person owns."""
     stmt = select(UnhappyReport).where(UnhappyReport.team_id == team_id, UnhappyReport.status == "open")
@@ -182,18 +159,3 @@ def open_customers(*, session: Session, team_id: str) -> dict[str, int]:
     return counts
 
 
-def age(report: UnhappyReport, at: datetime | None = None) -> float:
-    return ((at or now()) - aware(report.created_at)).total_seconds()
-
-
-def state_text(report: UnhappyReport) -> str:
-    """A short state: Unclaimed, Needs marketing, Owned, Resolved..."""
-    if report.status != "open":
-        return STATUS_TEXT[report.status]
-    if report.is_owned:
-        return "Owned by both teams"
-    if report.sales_owner_id:
-        return "Needs a marketing owner"
-    if report.marketing_owner_id:
-        return "Needs a sales owner"
-    return "Unclaimed"

@@ -19,6 +19,7 @@ from bot.joint import plan as plans
 from bot.joint import posts
 from bot.joint.blocks_forms import plan_modal
 from bot.joint.blocks_plan import history_text, money
+from bot.joint.plan_lines import totals
 from bot.joint.schedule import ScheduleError, parse_quarter, quarter_of, when_text
 from bot.models import Workspace
 from bot.people import is_admin_or_lead, name_of
@@ -157,7 +158,7 @@ def export_to_slack(*, client: WebClient, context, respond: Respond, ws: Workspa
         lines = plans.lines_of(session=session, plan=plan) if plan else []
     if plan is None:
         return f"There is no joint plan for {quarter} yet: `/joint plan {quarter}` starts it."
-    budget, pipeline, revenue = plans.totals(lines)
+    budget, pipeline, revenue = totals(lines)
     comment = (f"Joint plan {quarter} for the finance forecast: {len(lines)} line(s), budget "
                f"{money(budget, plan.currency)}, expected pipeline {money(pipeline, plan.currency)}, expected "
                f"revenue {money(revenue, plan.currency)}. Last changed {when_text(plan.updated_at, ws.timezone)}.")

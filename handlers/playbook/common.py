@@ -11,7 +11,7 @@ from bot import delivery
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.setup import members, workspaces
-from bot.setup.members import Team
+from bot.setup.team import Team
 from handlers.common import later, rt_of, send_response
 
 

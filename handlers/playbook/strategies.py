@@ -15,7 +15,7 @@ from bot.playbook.blocks_strategies import list_message, search_message
 from bot.playbook.blocks_strategy_forms import search_modal, strategy_modal
 from bot.playbook.strategies import ADD_USAGE, StrategyDraft, StrategyError
 from bot.setup.blocks_help import HELP
-from bot.setup.members import Team
+from bot.setup.team import Team
 from bot.slack_text import echo, plain
 from handlers.common import first_word, in_background, input_value, later, rt_of, view_metadata
 from handlers.playbook.common import may_write, notice_outcome, send_notice, tell, tell_now, workspace_of

@@ -17,7 +17,7 @@ from bot.playbook.strategies import today_in
 from bot.playbook.winloss import USAGE, WinLossDraft, WinLossError
 from bot.playbook.winloss_summary import current_quarter, quarter_stats
 from bot.setup.blocks_help import HELP
-from bot.setup.members import Team
+from bot.setup.team import Team
 from bot.slack_text import echo, plain
 from handlers.common import first_word, input_value, later, rt_of, view_metadata
 from handlers.playbook.common import may_edit, may_write, tell, workspace_of

@@ -22,6 +22,7 @@ from bot.slack_text import echo, plain
 from bot.unhappy import owners as unhappy_owners
 from bot.unhappy import prefs as unhappy_prefs
 from bot.unhappy import reports as unhappy
+from bot.unhappy import rules
 from bot.unhappy.alert_links import ensure_permalink
 from bot.unhappy.blocks_alert import SEVERITY_EMOJI
 from bot.unhappy.blocks_forms import report_modal, settings_modal
@@ -156,8 +157,8 @@ def _open_from_message(rt, client: WebClient, *, team_id: str, shortcut: dict) -
         log.warning("permalink of the reported message: %s", exc.response.get("error"))
     description = plain(message.get("text") or "").strip()
     note = None
-    if len(description) > unhappy.DESCRIPTION_MAX:
-        note = f"The message was shortened to {unhappy.DESCRIPTION_MAX} characters; the full text is linked."
+    if len(description) > rules.DESCRIPTION_MAX:
+        note = f"The message was shortened to {rules.DESCRIPTION_MAX} characters; the full text is linked."
     author = message.get("user")
     if author and description:
         with rt.session() as session:
@@ -259,7 +260,7 @@ def settings_submitted(ack: Ack, view: dict, client: WebClient, context) -> None
     data = unhappy_prefs.PrefsInput(
         emoji={"claim": value(Ids.EMOJI_CLAIM_BLOCK) or "", "ack": value(Ids.EMOJI_ACK_BLOCK) or "",
                "resolve": value(Ids.EMOJI_RESOLVE_BLOCK) or ""},
-        sla={s: value(getattr(Ids, f"SLA_{s.upper()}_BLOCK")) or "" for s in unhappy_prefs.SEVERITIES},
+        sla={s: value(getattr(Ids, f"SLA_{s.upper()}_BLOCK")) or "" for s in rules.SEVERITIES},
         hours=value(Ids.HOURS_BLOCK) or "", days=value(Ids.DAYS_BLOCK) or [], csat_scale=value(Ids.SCALE_BLOCK) or "",
     )
     try:
@@ -277,7 +278,7 @@ def settings_submitted(ack: Ack, view: dict, client: WebClient, context) -> None
         delivery.queue_post(session, team_id=ws.team_id, channel=context["user_id"], text=(
             f":white_check_mark: Customer-alert settings saved. Claim :{prefs.emoji['claim']}:, acknowledge "
             f":{prefs.emoji['ack']}:, resolve :{prefs.emoji['resolve']}:. Reminders after: "
-            + ", ".join(f"{s} {prefs.sla[s].text}" for s in unhappy_prefs.SEVERITIES)
+            + ", ".join(f"{s} {prefs.sla[s].text}" for s in rules.SEVERITIES)
             + f". Working hours {prefs.hours_text} ({prefs.days_text}, {prefs.timezone}). "
             f"A bare satisfaction score is out of {prefs.csat_scale}."))
     ack()

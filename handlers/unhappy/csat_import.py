@@ -12,6 +12,7 @@ from bot.ids import CsatImportIds
 from bot.setup import workspaces
 from bot.unhappy import csat_import
 from bot.unhappy.blocks_csat_import import duplicate_text, error_text, imported_text
+from bot.unhappy.csat_rules import CsvImportError
 from bot.unhappy.prefs import get_prefs
 from handlers.common import input_value, rt_of
 
@@ -31,7 +32,7 @@ def import_submitted(ack: Ack, view: dict, context) -> None:
     text = input_value(view["state"]["values"], CsatImportIds.CSV_BLOCK, CsatImportIds.CSV)
     try:
         paste = csat_import.parse(text, default_scale=default_scale(context))
-    except csat_import.CsvImportError as exc:
+    except CsvImportError as exc:
         ack(response_action="errors", errors={CsatImportIds.CSV_BLOCK: error_text(exc)})
         return
     rt, team_id = rt_of(context), context["team_id"]
