@@ -2,7 +2,7 @@
 
 Sales (and leads) log each deal won or lost: the customer, why, a reason category, an optional amount
 (Decimal, with its ISO 4217 currency) and the competitor. The quarter's summary and the joint meeting's
-agenda are built from it (bot/services/winloss_summary.py).
+agenda are built from it (bot/playbook/winloss_summary.py).
 """
 
 from __future__ import annotations
