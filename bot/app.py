@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import threading
 from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot import event_once, request_path
+from bot.db import session_scope
 from bot.errors import make_error_handler
 from bot.feature import task_functions
 from bot.features import FEATURES
+from bot.models import Workspace
 from bot.oauth import DbAuthorize, oauth_settings
 from bot.runtime import Runtime
 from bot.setup.workspaces import ensure_workspace
@@ -24,9 +25,10 @@ log = logging.getLogger(__name__)
 SWITCH_INTERVAL = 0.001  # seconds (Python's default: 0.005)
 
 
-def _attach_runtime(rt: Runtime):
-    known: set[str] = set()
-    lock = threading.Lock()
+def _inject(rt: Runtime):
+    """Puts the runtime (`rt`) and the request's workspace row (`ws`, created on first contact) in the
+    context. Bolt hands a listener any context value it names as a parameter, so listeners declare
+    `rt: Runtime`, `ws: Workspace` and `context: BoltContext` instead of looking them up."""
 
     def middleware(body, context, next):
         context["rt"] = rt
@@ -35,14 +37,20 @@ def _attach_runtime(rt: Runtime):
         if rt.installations is not None and not context.get("bot_token") and not uninstalling:
             log.warning("request from workspace %s, which has not installed Truce: not served", team_id)
             return not_installed(body)
-        if team_id and team_id not in known:
-            with rt.session() as session:
-                ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
-            with lock:
-                known.add(team_id)
+        if team_id:
+            context["ws"] = _workspace(rt, team_id)
         return next()
 
     return middleware
+
+
+def _workspace(rt: Runtime, team_id: str) -> Workspace:
+    with session_scope(rt.engine, read_only=True) as session:
+        ws = session.get(Workspace, team_id)
+    if ws is None:
+        with rt.session() as session:
+            ws = ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
+    return ws
 
 
 def not_installed(body: dict[str, Any]) -> BoltResponse:
@@ -97,7 +105,7 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
         logger=logging.getLogger("truce.bolt"),
     )
     app.use(only_the_tokens_workspace(rt))  # first: nothing runs for another workspace's request
-    app.use(_attach_runtime(rt))
+    app.use(_inject(rt))
     app.use(event_once.middleware(rt))
     app.error(make_error_handler(rt))
     app.rt = rt

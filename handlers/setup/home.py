@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.ids import HomeIds
@@ -31,12 +31,12 @@ def _publish(rt: Runtime, client: WebClient, *, team_id: str, user_id: str) -> N
     client.views_publish(user_id=user_id, view=view)
 
 
-def home_opened(event: dict, client: WebClient, context) -> None:
+def home_opened(event: dict, client: WebClient, context: BoltContext) -> None:
     if event.get("tab", "home") != "home":
         return
     publish_home(client=client, context=context, user_id=event["user"])
 
 
-def refresh_clicked(ack: Ack, body: dict, client: WebClient, context) -> None:
+def refresh_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     publish_home(client=client, context=context, user_id=body["user"]["id"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 
-from handlers.common import rt_of
+from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -16,8 +16,7 @@ def register(app: App) -> None:
     app.event("tokens_revoked")(uninstalled)
 
 
-def uninstalled(event: dict, context) -> None:
-    rt = rt_of(context)
+def uninstalled(event: dict, context: BoltContext, rt: Runtime) -> None:
     if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
         return  # only user tokens were revoked: the bot still works
     if rt.installations is not None:

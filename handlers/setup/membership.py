@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 
 from bot import delivery
 from bot.people import refresh_teams, remember_user
+from bot.runtime import Runtime
 from bot.setup import members, workspaces
-from handlers.common import in_background, rt_of
+from handlers.common import in_background
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +23,7 @@ def register(app: App) -> None:
     app.event("team_join")(user_changed)
 
 
-def member_joined(event: dict, context) -> None:
-    rt = rt_of(context)
+def member_joined(event: dict, context: BoltContext, rt: Runtime) -> None:
     team_id, channel, user_id = context["team_id"], event["channel"], event["user"]
     bot_joined = user_id == context.get("bot_user_id")
     with rt.session() as session:
@@ -40,18 +40,17 @@ def member_joined(event: dict, context) -> None:
         in_background(context, refresh_teams, rt, team_id)
 
 
-def member_left(event: dict, context) -> None:
-    rt = rt_of(context)
+def member_left(event: dict, context: BoltContext, rt: Runtime) -> None:
     with rt.session() as session:
         ws = workspaces.get_workspace(session=session, team_id=context["team_id"])
         if ws is not None:
             members.joined(session=session, ws=ws, channel=event["channel"], user_id=event["user"], present=False)
 
 
-def user_changed(event: dict, context) -> None:
+def user_changed(event: dict, context: BoltContext, rt: Runtime) -> None:
     """A person's name or admin role changed, or someone joined the workspace: remembered as Slack says."""
     user = event.get("user")
     if not isinstance(user, dict):
         return
-    with rt_of(context).session() as session:
+    with rt.session() as session:
         remember_user(session, context["team_id"], user)
