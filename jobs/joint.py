@@ -57,7 +57,7 @@ def run_for(rt: Runtime, team_id: str) -> list[str]:
 
 
 def force_prompt(rt: Runtime, team_id: str) -> JointMeeting | None:
-    """Post the next meeting's prompt now (see joint_posts.announce_next); None if it is already out."""
+    """Post the next meeting's prompt now (see bot.joint.posts.announce_next); None if it is already out."""
     with rt.session() as session:
         ws = session.get(Workspace, team_id)
         return posts.announce_next(session, sources=rt.agenda_sources, ws=ws, by=rt.name) if ws else None

@@ -1,5 +1,6 @@
 """/joint: the next meeting, help, schedule, agenda items, customers' needs, minutes, announce.
-The plan's sub-commands live in handlers/joint_plan.py, the buttons and modals in joint_meeting.py."""
+The plan's sub-command is in handlers/joint/plan.py, the buttons and modals (and the schedule and outcomes
+they share with these commands) in handlers/joint/meeting.py."""
 
 from __future__ import annotations
 
