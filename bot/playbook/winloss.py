@@ -187,7 +187,7 @@ def record(*, session: Session, ws: Workspace, user_id: str, draft: WinLossDraft
                     source=draft.source, recorded_by=user_id, closed_at=_closed_at(ws, draft.closed_on))
     session.add(entry)
     if draft.currency and draft.currency != last_currency(ws):
-        set_pref(session=session, ws=session.merge(ws), key=CURRENCY_PREF, value=draft.currency)
+        set_pref(session=session, ws=ws, key=CURRENCY_PREF, value=draft.currency)
     session.flush()
     return entry
 

@@ -90,7 +90,11 @@ def is_lead(ws: Workspace, user_id: str) -> bool:
 
 
 def set_pref(*, session: Session, ws: Workspace, key: str, value) -> Workspace:
-    ws.prefs = {**(ws.prefs or {}), key: value}
-    ws.updated_at = now()
-    session.add(ws)
-    return ws
+    """Store one preference on the workspace's row, loaded in `session` (a listener's `ws` is detached)."""
+    row = session.get(Workspace, ws.team_id) or ws
+    row.prefs = {**(row.prefs or {}), key: value}
+    row.updated_at = now()
+    session.add(row)
+    if row is not ws:  # the caller's copy shows the change too
+        ws.prefs, ws.updated_at = row.prefs, row.updated_at
+    return row

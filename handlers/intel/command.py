@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
@@ -18,8 +18,9 @@ from bot.intel import share as intel
 from bot.intel.blocks_share import share_modal
 from bot.intel.models import KINDS
 from bot.intel.parsing import IntelInputError, ShareDraft
+from bot.models import Workspace
 from bot.people import is_admin_or_lead
-from bot.setup import workspaces
+from bot.runtime import Runtime
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, plain
 from handlers.common import (
@@ -29,7 +30,6 @@ from handlers.common import (
     input_value,
     later,
     replace_answer,
-    rt_of,
     view_metadata,
 )
 from handlers.intel.actions import run_search
@@ -49,7 +49,8 @@ def typed_back(command: dict) -> str:
     return "\n" + echo(typed, "Here is what you typed, so you can fix it and send it again:")
 
 
-def intel_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
+def intel_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                  ws: Workspace) -> None:
     text = command.get("text") or ""
     word, rest = first_word(text)
     if not text.strip():
@@ -58,25 +59,25 @@ def intel_command(ack: Ack, command: dict, client: WebClient, context, respond: 
     elif word == "help" and not rest:
         ack(text=help_text(Command.INTEL), blocks=help_blocks(Command.INTEL))
     elif word == "search":
-        search_command(ack=ack, command=command, rest=rest, context=context)
+        search_command(ack=ack, command=command, rest=rest, rt=rt, ws=ws)
     elif word == "emoji" and len(rest.split()) <= 1:  # what they typed, not Slack's encoding of it
-        ack(text=emoji_command(rest=plain(rest), context=context, command=command))
+        ack(text=emoji_command(rest=plain(rest), context=context, rt=rt, ws=ws, command=command))
     elif word == "digest" and len(rest.split()) <= 2:
-        ack(text=digest_command(rest=plain(rest), context=context, command=command))
+        ack(text=digest_command(rest=plain(rest), context=context, rt=rt, ws=ws, command=command))
     else:
-        share_command(ack=ack, command=command, client=client, context=context, respond=respond)
+        share_command(ack=ack, command=command, client=client, context=context, respond=respond, rt=rt, ws=ws)
 
 
 # --- /intel <text> ----------------------------------------------------------------------------------
 
 
-def share_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
+def share_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                  ws: Workspace) -> None:
     """Stored before the answer (a 200 means the share exists); posted right after it."""
-    rt, user_id, team_id = rt_of(context), context["user_id"], context["team_id"]
+    user_id, team_id = context["user_id"], context["team_id"]
     try:
         draft = intel_text.parse_share(command.get("text"))
         with rt.session(deliver=False) as session:
-            ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
             share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft, via="command")
             share_id, channels = share.id, intel.target_channels(session=session, share=share)
     except IntelInputError as exc:
@@ -94,12 +95,12 @@ def open_modal(*, client: WebClient, trigger_id: str, channel: str) -> None:
     client.views_open(trigger_id=trigger_id, view=share_modal(metadata={"c": channel}))
 
 
-def message_shortcut(ack: Ack, shortcut: dict, client: WebClient, context) -> None:
-    rt, user_id = rt_of(context), context["user_id"]
+def message_shortcut(ack: Ack, shortcut: dict, client: WebClient, context: BoltContext, rt: Runtime,
+                     ws: Workspace) -> None:
+    user_id = context["user_id"]
     channel, message = shortcut["channel"]["id"], shortcut.get("message") or {}
     ts = message.get("ts") or shortcut.get("message_ts")
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         existing = intel.find_by_source(session=session, team_id=ws.team_id, channel=channel, ts=ts)
         try:
             intel.require_setup(ws)
@@ -162,12 +163,12 @@ def _modal_draft(values: dict) -> tuple[ShareDraft | None, dict[str, str]]:
     return ShareDraft(summary=summary, kind=kind, competitor=competitor, link=link, why=why), {}
 
 
-def modal_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
+def modal_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     draft, errors = _modal_draft(view["state"]["values"])
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    rt, user_id, team_id = rt_of(context), context["user_id"], context["team_id"]
+    user_id, team_id = context["user_id"], context["team_id"]
     meta = view_metadata(view)
     source = None
     if meta.get("sc") and meta.get("st"):
@@ -177,7 +178,6 @@ def modal_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
     reply_in = str(meta.get("c") or user_id)
     try:
         with rt.session(deliver=False) as session:
-            ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
             intel.require_setup(ws)
             share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft,
                                        via="shortcut" if source else "modal", source=source)
@@ -200,7 +200,7 @@ def modal_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
 # --- /intel search ---------------------------------------------------------------------------------------
 
 
-def search_command(*, ack: Ack, command: dict, rest: str, context) -> None:
+def search_command(*, ack: Ack, command: dict, rest: str, rt: Runtime, ws: Workspace) -> None:
     try:
         query = intel_text.parse_search(rest)
     except IntelInputError as exc:
@@ -210,18 +210,16 @@ def search_command(*, ack: Ack, command: dict, rest: str, context) -> None:
         ack(text="Tell me what to look for, like `/intel search acme pricing`. Filters: `#pricing` (a kind), "
                  "`vs:Acme` (a competitor), `since:2026-01-31` (a date).")
         return
-    text, blocks = run_search(context=context, query_text=rest, offset=0)
+    text, blocks = run_search(rt=rt, ws=ws, query_text=rest, offset=0)
     ack(text=text, blocks=blocks)
 
 
 # --- admins' settings ---------------------------------------------------------------------------------------
 
 
-def emoji_command(*, rest: str, context, command: dict) -> str:
+def emoji_command(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspace, command: dict) -> str:
     """The answer to `/intel emoji [:name:]` (changed before it is given)."""
-    rt = rt_of(context)
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         allowed = is_admin_or_lead(session, ws, context["user_id"])
         current = intel.share_emoji(ws)
         if not rest:
@@ -237,11 +235,9 @@ def emoji_command(*, rest: str, context, command: dict) -> str:
             f"channel shares it (it was :{current}:).")
 
 
-def digest_command(*, rest: str, context, command: dict) -> str:
+def digest_command(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspace, command: dict) -> str:
     """The answer to `/intel digest [day time | off]` (changed before it is given)."""
-    rt = rt_of(context)
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         allowed = is_admin_or_lead(session, ws, context["user_id"])
         current = intel_reports.digest_schedule(ws)
         if not rest:

@@ -46,7 +46,7 @@ def truce_command(ack: Ack, command: dict, client: WebClient, context: BoltConte
         return
     # Every other word is a feature's (its Feature.truce_commands), e.g. "csat", "strategy", "win".
     if route(truce_commands(rt.features), word, ack=ack, command=command, client=client,
-             context=context, respond=respond, rest=rest):
+             context=context, respond=respond, rt=rt, ws=ws, rest=rest):
         return
     intro = f"I don't know `/truce {esc(plain(word))}`. Here is what I can do:"
     ack(text=intro + "\n" + help_text(), blocks=help_blocks(intro=intro))
