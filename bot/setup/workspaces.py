@@ -10,14 +10,12 @@ from sqlmodel import Session
 
 from bot.clock import now
 from bot.config import Settings
-from bot.field_error import FieldError
 from bot.models import Workspace
+from bot.user_error import UserError
 
 CHANNEL_ROLES = ("sales_channel", "marketing_channel", "joint_channel", "alerts_channel")
 
 
-class SetupError(FieldError):
-    """A setup value that cannot be saved; `field` names the input it belongs to."""
 
 
 @dataclass(frozen=True)
@@ -59,13 +57,13 @@ def ensure_workspace(*, session: Session, team_id: str, settings: Settings) -> W
 def validate_setup(data: SetupData) -> None:
     for role in CHANNEL_ROLES:
         if not getattr(data, role):
-            raise SetupError(role, "Choose a channel.")
+            raise UserError("Choose a channel.", field=role)
     if data.sales_channel == data.marketing_channel:
-        raise SetupError("marketing_channel", "Sales and marketing need two different channels.")
+        raise UserError("Sales and marketing need two different channels.", field="marketing_channel")
     try:
         ZoneInfo(data.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SetupError("timezone", "Choose a timezone from the list.") from None
+        raise UserError("Choose a timezone from the list.", field="timezone") from None
 
 
 def update_setup(*, session: Session, team_id: str, data: SetupData, settings: Settings) -> Workspace:

@@ -17,11 +17,11 @@ from bot.intel import search as intel_search
 from bot.intel import share as intel
 from bot.intel.blocks_lists import search_blocks
 from bot.intel.blocks_share import retract_confirm_blocks
-from bot.intel.parsing import IntelInputError
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
 from bot.setup.blocks_help import help_text
+from bot.user_error import UserError
 from handlers.common import in_background, send_response, tell_later
 from handlers.intel.publish import permalink
 
@@ -44,7 +44,7 @@ def useful_clicked(ack: Ack, body: dict, context: BoltContext, respond: Respond,
             share, new = intel.add_vote(session=session, team_id=context["team_id"],
                                         share_id=body["actions"][0]["value"], user_id=user_id)
             retracted, count = share.retracted_at is not None, share.useful_count
-    except IntelInputError as exc:
+    except UserError as exc:
         ack()
         tell_later(context, respond, str(exc))
         return
@@ -69,7 +69,7 @@ def discuss_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContex
                 row = intel.open_discussion(session=session, share=share, user_id=user_id)
                 share_id, known = share.id, share.discussion_permalink
                 where = row.channel if row is not None else None
-    except IntelInputError as exc:
+    except UserError as exc:
         note = str(exc)
     ack()
     if note is None and row is None:
@@ -121,7 +121,7 @@ def menu_selected(ack: Ack, body: dict, context: BoltContext, respond: Respond, 
             share = intel.get_share(session=session, team_id=context["team_id"], share_id=share_id)
             copies = len(intel.posts_of(session=session, share=share))
             allowed = _may_retract(session, ws, context["user_id"], share)
-    except IntelInputError as exc:
+    except UserError as exc:
         tell_later(context, respond, str(exc))
         return
     if share.retracted_at:
@@ -145,7 +145,7 @@ def retract_confirmed(ack: Ack, body: dict, context: BoltContext, respond: Respo
                 copies = len(intel.posts_of(session=session, share=share))
                 text = (f":no_entry_sign: Retracted. All {copies} copies now say so." if changed
                         else "That share was already retracted.")
-    except IntelInputError as exc:
+    except UserError as exc:
         text = str(exc)
     ack()
     tell_later(context, respond, text, replace_original=True)
@@ -166,7 +166,7 @@ def search_paged(ack: Ack, body: dict, context: BoltContext, respond: Respond, r
     try:
         state = json.loads(body["actions"][0]["value"])
         text, blocks = run_search(rt=rt, ws=ws, query_text=str(state["q"]), offset=int(state["o"]))
-    except (ValueError, KeyError, TypeError, IntelInputError):
+    except (ValueError, KeyError, TypeError, UserError):
         tell_later(context, respond, "That search has expired. Search again with `/intel search <words>`.",
                    replace_original=True)
         return

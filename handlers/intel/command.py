@@ -17,12 +17,13 @@ from bot.intel import reports as intel_reports
 from bot.intel import share as intel
 from bot.intel.blocks_share import share_modal
 from bot.intel.models import KINDS
-from bot.intel.parsing import IntelInputError, ShareDraft
+from bot.intel.parsing import ShareDraft
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, plain
+from bot.user_error import UserError
 from handlers.common import (
     admins_only,
     first_word,
@@ -80,7 +81,7 @@ def share_command(*, ack: Ack, command: dict, client: WebClient, context: BoltCo
         with rt.session(deliver=False) as session:
             share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft, via="command")
             share_id, channels = share.id, intel.target_channels(session=session, share=share)
-    except IntelInputError as exc:
+    except UserError as exc:
         ack(text=f":warning: {exc}{typed_back(command)}")
         return
     ack(text=saved_note(channels))
@@ -105,7 +106,7 @@ def message_shortcut(ack: Ack, shortcut: dict, client: WebClient, context: BoltC
         try:
             intel.require_setup(ws)
             problem = None
-        except IntelInputError as exc:
+        except UserError as exc:
             problem = str(exc)
     ack()
     if problem or existing is not None:
@@ -139,18 +140,18 @@ def _modal_draft(values: dict) -> tuple[ShareDraft | None, dict[str, str]]:
     summary, link, competitor, why = "", None, None, None
     try:
         summary = intel_text.check_summary(input_value(values, IntelIds.SUMMARY_BLOCK, IntelIds.SUMMARY))
-    except IntelInputError as exc:
+    except UserError as exc:
         errors[IntelIds.SUMMARY_BLOCK] = str(exc).replace(f"like `{intel_text.EXAMPLE}`",
                                                          "in a sentence or two").replace("`", "")
     raw_link = (input_value(values, IntelIds.LINK_BLOCK, IntelIds.LINK) or "").strip()
     if raw_link:
         try:
             link = intel_text.check_link(raw_link)
-        except IntelInputError as exc:
+        except UserError as exc:
             errors[IntelIds.LINK_BLOCK] = str(exc).replace("`", "")
     try:
         competitor = intel_text.check_competitor(input_value(values, IntelIds.COMPETITOR_BLOCK, IntelIds.COMPETITOR))
-    except IntelInputError as exc:
+    except UserError as exc:
         errors[IntelIds.COMPETITOR_BLOCK] = str(exc)
     why = (input_value(values, IntelIds.WHY_BLOCK, IntelIds.WHY) or "").strip() or None
     if why and len(why) > intel_text.WHY_LIMIT:
@@ -182,7 +183,7 @@ def modal_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContex
             share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft,
                                        via="shortcut" if source else "modal", source=source)
             share_id = share.id
-    except IntelInputError as exc:
+    except UserError as exc:
         ack(response_action="errors", errors={IntelIds.SUMMARY_BLOCK: str(exc).replace("`", "")})
         return
     except IntegrityError:  # someone shared the same message while this modal was open
@@ -203,7 +204,7 @@ def modal_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContex
 def search_command(*, ack: Ack, command: dict, rest: str, rt: Runtime, ws: Workspace) -> None:
     try:
         query = intel_text.parse_search(rest)
-    except IntelInputError as exc:
+    except UserError as exc:
         ack(text=f":warning: {exc}{typed_back(command)}")
         return
     if query.empty:
@@ -229,7 +230,7 @@ def emoji_command(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspace
             return admins_only("change the share emoji") + typed_back(command)
         try:
             name = intel.set_share_emoji(session=session, ws=ws, name=rest)
-        except IntelInputError as exc:
+        except UserError as exc:
             return f":warning: {exc}{typed_back(command)}"
     return (f":white_check_mark: From now on, reacting with :{name}: to a message in the sales or marketing "
             f"channel shares it (it was :{current}:).")
@@ -248,7 +249,7 @@ def digest_command(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspac
             return admins_only("change the digest") + typed_back(command)
         try:
             schedule = intel_reports.parse_schedule(rest, current)
-        except IntelInputError as exc:
+        except UserError as exc:
             return f":warning: {exc}{typed_back(command)}"
         intel_reports.set_digest_schedule(session=session, ws=ws, schedule=schedule)
         return f":white_check_mark: Weekly intel digest: *{schedule.describe()}* ({ws.timezone})."

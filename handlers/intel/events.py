@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from bot import delivery, tasks
 from bot.intel import parsing as intel_text
 from bot.intel import share as intel
-from bot.intel.parsing import IntelInputError
 from bot.models import Workspace
 from bot.runtime import Runtime
 from bot.setup import workspaces
+from bot.user_error import UserError
 from handlers.common import later
 from handlers.intel.publish import permalink, publish
 
@@ -124,7 +124,7 @@ def share_reacted(rt, *, team_id: str, channel: str, ts: str, user_id: str, from
             share = intel.find_by_source(session=session, team_id=team_id, channel=channel, ts=ts)
             intel.add_supporter(session=session, share=share, user_id=user_id)
         return
-    except IntelInputError as exc:
+    except UserError as exc:
         _tell(client, channel, user_id, f":warning: {exc}")
         return
     publish(rt, client, team_id=team_id, share_id=share_id, user_id=user_id, ids=rt.take_queued(session),

@@ -16,20 +16,14 @@ from bot.ids import Command
 from bot.joint import meetings, posts
 from bot.joint.blocks_forms import schedule_modal
 from bot.joint.blocks_meeting import status_text
-from bot.joint.schedule import (
-    USAGE,
-    ScheduleError,
-    next_dates,
-    parse_schedule,
-    schedule_of,
-    when_text,
-)
+from bot.joint.schedule import USAGE, next_dates, parse_schedule, schedule_of, when_text
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, esc, plain
 from bot.slack_text import typed as typed_text
+from bot.user_error import UserError
 from handlers.common import admins_only, first_word, later, route
 from handlers.joint.meeting import open_outcomes, save_schedule, schedule_summary
 from handlers.joint.plan import plan_command
@@ -89,7 +83,7 @@ def schedule(*, ack: Ack, command: dict, client: WebClient, context: BoltContext
         return
     try:
         new = parse_schedule(rest, current)
-    except ScheduleError as exc:
+    except UserError as exc:
         ack(text=f"{esc(str(exc))} {USAGE}\n{typed(command)}")
         return
     ack(text=save_schedule(rt, ws, new))
@@ -108,7 +102,7 @@ def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context: Bolt
             if up.meeting is not None:
                 posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=up.meeting)
             when = when_text(up.starts_at, ws.timezone)
-    except meetings.JointError as exc:
+    except UserError as exc:
         ack(text=f"{exc}\n{typed(command)}")
         return
     ack(text=f":white_check_mark: Added to the agenda of the {up.quarter} joint meeting ({when}).")
@@ -122,7 +116,7 @@ def add_need(*, ack: Ack, command: dict, client: WebClient, context: BoltContext
             up = meetings.upcoming(session=session, ws=ws)
             if up is not None and up.meeting is not None:
                 posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=up.meeting)
-    except meetings.JointError as exc:
+    except UserError as exc:
         ack(text=f"{exc}\n{typed(command)}")
         return
     ack(text=f":white_check_mark: Recorded as a customer's future need for {need.quarter}; the joint meeting's "

@@ -14,20 +14,12 @@ from bot.clock import aware, now
 from bot.ids import JointIds
 from bot.joint import actions, meetings, posts
 from bot.joint.blocks_forms import agenda_item_modal, outcomes_modal, propose_modal, row_block_id
-from bot.joint.schedule import (
-    PREF,
-    Schedule,
-    ScheduleError,
-    next_dates,
-    schedule_of,
-    schedule_pref,
-    validate,
-    when_text,
-)
+from bot.joint.schedule import PREF, Schedule, next_dates, schedule_of, schedule_pref, validate, when_text
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
 from bot.setup import members, workspaces
+from bot.user_error import UserError
 from handlers.common import admins_only, input_value, later, send_response, view_metadata
 from handlers.setup.home import publish_home
 
@@ -160,7 +152,7 @@ def propose_submitted(ack: Ack, body: dict, view: dict, client: WebClient, conte
             return
         try:
             meetings.propose_time(session=session, meeting=meeting, user_id=user, starts_at=starts_at)
-        except meetings.JointError as exc:
+        except UserError as exc:
             session.rollback()
             ack(response_action="errors", errors={JointIds.TIME_BLOCK: str(exc)})
             return
@@ -201,7 +193,7 @@ def move_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, 
         else:
             try:
                 meetings.move_meeting(session=session, meeting=meeting, option=option, by=user)
-            except meetings.JointError as exc:
+            except UserError as exc:
                 text = str(exc)
             else:
                 posts.moved(session, sources=rt.agenda_sources, ws=ws, meeting=meeting, by=user)
@@ -231,7 +223,7 @@ def item_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context:
         try:
             meetings.add_agenda_item(session=session, team_id=ws.team_id, quarter=meta["quarter"], text=text,
                                      user_id=user)
-        except meetings.JointError as exc:
+        except UserError as exc:
             session.rollback()
             ack(response_action="errors", errors={JointIds.ITEM_BLOCK: str(exc)})
             return
@@ -255,8 +247,8 @@ def schedule_submitted(ack: Ack, body: dict, view: dict, client: WebClient, cont
             weekday=input_value(values, JointIds.WEEKDAY_BLOCK, JointIds.WEEKDAY) or "",
             hour=int(hour), minute=int(minute or 0),
             prompt_days=int(input_value(values, JointIds.LEAD_BLOCK, JointIds.LEAD) or 0)))
-    except (ValueError, ScheduleError) as exc:
-        message = str(exc) if isinstance(exc, ScheduleError) else "Pick a time, like 10:00."
+    except (ValueError, UserError) as exc:
+        message = str(exc) if isinstance(exc, UserError) else "Pick a time, like 10:00."
         ack(response_action="errors", errors={JointIds.TIME_BLOCK: message})
         return
     with rt.session() as session:
@@ -323,7 +315,7 @@ def outcomes_submitted(ack: Ack, body: dict, view: dict, client: WebClient, cont
         errors = {row_block_id(i, part): msg for (i, part), msg in row_errors.items()}
         try:
             actions.check_minutes(typed[JointIds.MINUTES_BLOCK])
-        except meetings.JointError as exc:
+        except UserError as exc:
             errors[JointIds.MINUTES_BLOCK] = str(exc)
         if not errors and not members.teams_of(session=session, team_id=ws.team_id, user_id=user) \
                 and not is_admin_or_lead(session, ws, user):
@@ -356,7 +348,7 @@ def close_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext,
         item = actions.get_item(session=session, team_id=ws.team_id, item_id=item.id)
         try:
             actions.close_item(session, item=item, by=user)
-        except meetings.JointError as exc:
+        except UserError as exc:
             text = str(exc)
         else:
             posts.refresh_item(session, ws=ws, item=item)

@@ -20,12 +20,13 @@ from bot.joint import posts
 from bot.joint.blocks_forms import plan_modal
 from bot.joint.blocks_plan import history_text, money
 from bot.joint.plan_lines import totals
-from bot.joint.schedule import ScheduleError, parse_quarter, quarter_of, when_text
+from bot.joint.schedule import parse_quarter, quarter_of, when_text
 from bot.models import Workspace
 from bot.people import is_admin_or_lead, name_of
 from bot.runtime import Runtime
 from bot.setup import members
 from bot.slack_text import echo, esc, plain, typed
+from bot.user_error import UserError
 from handlers.common import (
     admins_only,
     first_word,
@@ -58,7 +59,7 @@ def plan_command(*, ack: Ack, command: dict, client: WebClient, context: BoltCon
     action = word if word in ("export", "history") else "open"
     try:
         quarter = _quarter(plain(tail if action != "open" else rest), ws)  # as typed, not as Slack encodes it
-    except ScheduleError as exc:
+    except UserError as exc:
         ack(text=f"{esc(str(exc))} Like `/joint plan {action if action != 'open' else ''} 2027-Q1`.".replace(
             "  ", " ") + "\n" + echo(typed(command["command"], command.get("text")), "You typed:"))
         return
@@ -105,11 +106,11 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context:
     lines, currency = [], ""
     try:
         lines = plans.parse_lines(input_value(values, JointIds.LINES_BLOCK, JointIds.LINES) or "")
-    except plans.PlanError as exc:
+    except UserError as exc:
         errors[blocks[exc.field]] = str(exc)
     try:
         currency = plans.check_currency(input_value(values, JointIds.CURRENCY_BLOCK, JointIds.CURRENCY))
-    except plans.PlanError as exc:
+    except UserError as exc:
         errors[blocks[exc.field]] = str(exc)
     # Saved before ack(): if saving fails, the form stays open with everything typed in it.
     with rt.session(deliver=False) as session:
@@ -117,11 +118,11 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context:
         owners: list[dict[str, Any]] = []
         try:
             owners = plans.check_owners(session, team_id=ws.team_id, owner_ids=owner_ids, names=names)
-        except plans.PlanError as exc:
+        except UserError as exc:
             errors[blocks[exc.field]] = str(exc)
         try:
             plans.check_editable(quarter, ws.timezone)
-        except plans.PlanError as exc:
+        except UserError as exc:
             errors = {blocks[exc.field]: str(exc)}
         if errors:
             ack(response_action="errors", errors=errors)
@@ -218,7 +219,7 @@ def export_route(rt: Runtime, environ: dict[str, Any], body: bytes) -> web.Respo
             return web.json_response("404 Not Found", {"ok": False, "error": "team_not_found"})
         try:
             quarter = _quarter(query.get("quarter", ""), ws)
-        except ScheduleError as exc:
+        except UserError as exc:
             return web.json_response("400 Bad Request", {"ok": False, "error": "invalid_quarter", "hint": str(exc)})
         plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
         if plan is None:

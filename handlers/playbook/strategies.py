@@ -14,11 +14,12 @@ from bot.models import Workspace
 from bot.playbook import strategies, strategy_search
 from bot.playbook.blocks_strategies import list_message, search_message
 from bot.playbook.blocks_strategy_forms import search_modal, strategy_modal
-from bot.playbook.strategies import ADD_USAGE, StrategyDraft, StrategyError
+from bot.playbook.strategies import ADD_USAGE, StrategyDraft
 from bot.runtime import Runtime
 from bot.setup.blocks_help import HELP
 from bot.setup.team import Team
 from bot.slack_text import echo, plain
+from bot.user_error import UserError
 from handlers.common import first_word, in_background, input_value, later, view_metadata
 from handlers.playbook.common import may_write, notice_outcome, send_notice, tell, tell_now
 from handlers.setup.home import publish_home
@@ -58,7 +59,7 @@ def strategy_command(*, ack: Ack, command: dict, client: WebClient, context: Bol
     elif word == "add":
         try:
             draft = strategies.parse_add(more)
-        except StrategyError as exc:
+        except UserError as exc:
             ack(text=f":thinking_face: {exc}\nType it like this: `{ADD_USAGE}` (or just `/truce strategy` for a "
                      f"form).\n" + echo(typed))
             return
@@ -156,7 +157,7 @@ def _draft(values: dict) -> StrategyDraft:
     try:
         review_by = date.fromisoformat(str(review)) if review else None
     except ValueError:
-        raise StrategyError("review_by", "Pick the review date from the calendar (like 2027-03-31).") from None
+        raise UserError("Pick the review date from the calendar (like 2027-03-31).", field="review_by") from None
     return StrategyDraft(
         title=input_value(values, Ids.TITLE_BLOCK, Ids.VALUE) or "",
         summary=input_value(values, Ids.SUMMARY_BLOCK, Ids.VALUE) or "",
@@ -173,7 +174,7 @@ def strategy_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCon
     meta = view_metadata(view)
     try:
         draft = strategies.validate(_draft(view["state"]["values"]))
-    except StrategyError as exc:
+    except UserError as exc:
         ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
         return
     if not may_write(rt, ws, context["user_id"], Team.MARKETING):
@@ -187,7 +188,7 @@ def strategy_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCon
             else:
                 change = strategies.update_strategy(session=session, ws=ws, strategy_id=meta["id"],
                                                     user_id=context["user_id"], draft=draft, version=meta["version"])
-    except StrategyError as exc:
+    except UserError as exc:
         ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
         return
     ack()
@@ -208,7 +209,7 @@ def change_status(*, client: WebClient, context: BoltContext, rt: Runtime, ws: W
         with rt.session(deliver=False) as session:
             change = strategies.set_status(session=session, ws=ws, strategy_id=strategy_id,
                                            user_id=context["user_id"], status=status)
-    except StrategyError as exc:
+    except UserError as exc:
         return str(exc)
     s = change.strategy
     if change.revision is None:

@@ -15,12 +15,13 @@ from bot.models import Workspace
 from bot.playbook import winloss
 from bot.playbook.blocks_winloss import recorded_message, summary_message, winloss_modal
 from bot.playbook.strategies import today_in
-from bot.playbook.winloss import USAGE, WinLossDraft, WinLossError
+from bot.playbook.winloss import USAGE, WinLossDraft
 from bot.playbook.winloss_summary import current_quarter, quarter_stats
 from bot.runtime import Runtime
 from bot.setup.blocks_help import HELP
 from bot.setup.team import Team
 from bot.slack_text import echo, plain
+from bot.user_error import UserError
 from handlers.common import first_word, input_value, later, view_metadata
 from handlers.playbook.common import may_edit, may_write, tell
 
@@ -64,7 +65,7 @@ def log_result(*, outcome: str, word: str, ack: Ack, command: dict, client: WebC
         return
     try:
         draft = winloss.parse_command(outcome, rest)
-    except WinLossError as exc:
+    except UserError as exc:
         ack(text=f":thinking_face: {exc}\nType it like this: `{USAGE[outcome]}` (or just `/truce {word}` for a "
                  "form).\n" + echo(typed))
         return
@@ -140,7 +141,7 @@ def _draft(values: dict) -> WinLossDraft:
     try:
         closed_on = date.fromisoformat(str(closed)) if closed else None
     except ValueError:
-        raise WinLossError("closed_on", "Pick the close date from the calendar (like 2026-11-30).") from None
+        raise UserError("Pick the close date from the calendar (like 2026-11-30).", field="closed_on") from None
     return WinLossDraft(
         outcome=input_value(values, Ids.OUTCOME_BLOCK, Ids.VALUE) or "",
         customer=input_value(values, Ids.CUSTOMER_BLOCK, Ids.VALUE) or "",
@@ -158,7 +159,7 @@ def winloss_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCont
     meta = view_metadata(view)
     try:
         draft = winloss.validate(_draft(view["state"]["values"]), today=today_in(ws))
-    except WinLossError as exc:
+    except UserError as exc:
         ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
         return
     entry_id, user_id = meta.get("id"), context["user_id"]
@@ -172,9 +173,9 @@ def winloss_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCont
             else:
                 current = winloss.get_entry(session=session, team_id=ws.team_id, entry_id=entry_id)
                 if current and not may_edit(rt, ws, context["user_id"], current.recorded_by):
-                    raise WinLossError("outcome", EDIT_REFUSED)
+                    raise UserError(EDIT_REFUSED, field="outcome")
                 entry = winloss.update_entry(session=session, ws=ws, entry_id=entry_id, user_id=user_id, draft=draft)
-    except WinLossError as exc:
+    except UserError as exc:
         ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
         return
     ack()

@@ -18,6 +18,7 @@ from bot.setup import members, workspaces
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.setup.blocks_setup import setup_modal, setup_saved_text
 from bot.slack_text import esc, plain
+from bot.user_error import UserError
 from handlers.common import admins_only, first_word, in_background, input_value, later, route
 
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -81,7 +82,7 @@ def setup_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws:
     }
     try:
         workspaces.validate_setup(data)
-    except workspaces.SetupError as exc:
+    except UserError as exc:
         ack(response_action="errors", errors={blocks_by_field[exc.field]: str(exc)})
         return
     # Saved before ack(): if saving fails, the modal stays open with everything typed in it.

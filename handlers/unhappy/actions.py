@@ -17,7 +17,7 @@ from bot.unhappy import lifecycle as life
 from bot.unhappy import owners
 from bot.unhappy.blocks_alert import TEAM_NAME
 from bot.unhappy.blocks_forms import action_modal, assign_modal, snooze_modal
-from bot.unhappy.owners import ActionRefused
+from bot.user_error import UserError
 from handlers.common import input_value, later, tell_later, view_metadata
 
 ACTION_FIELDS = {"text": Ids.DONE_BLOCK, "root_cause": Ids.CAUSE_BLOCK, "follow_up_on": Ids.FOLLOW_UP_BLOCK}
@@ -41,7 +41,7 @@ def run(rt: Runtime, ws: Workspace, fn: Callable[[Session, Workspace], object]) 
     try:
         with rt.session() as session:
             return fn(session, ws), None
-    except ActionRefused as exc:
+    except UserError as exc:
         return None, str(exc)
 
 
@@ -118,8 +118,8 @@ def more_chosen(ack: Ack, body: dict, action: dict, client: WebClient, context: 
         def lead_only(s, ws, r):
             owners.refuse_closed(r)
             if not workspaces.is_lead(ws, user):
-                raise ActionRefused("Only a Truce lead can assign owners. Claim your own team's side with the "
-                                    "Claim buttons.")
+                raise UserError("Only a Truce lead can assign owners. Claim your own team's side with the "
+                                "Claim buttons.")
         _open(ack, client, body, context, respond, rt, ws, report_id, lead_only, assign_modal)
         return
     if choice == Ids.MORE_SNOOZE:
@@ -146,7 +146,7 @@ def _date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError("follow_up_on:Pick a date from the calendar (like 2026-12-31).") from None
+        raise UserError("Pick a date from the calendar (like 2026-12-31).", field="follow_up_on") from None
 
 
 def action_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
@@ -161,12 +161,8 @@ def action_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws
             report = owners.load(session=session, ws=ws, report_id=report_id)
             life.check_may_manage(ws, report, user, "add corrective actions")
             life.add_action(session=session, ws=ws, report_id=report_id, user_id=user, data=data)
-    except ActionRefused as exc:
-        ack(response_action="errors", errors={Ids.DONE_BLOCK: str(exc)})
-        return
-    except ValueError as exc:
-        field, _, message = str(exc).partition(":")
-        ack(response_action="errors", errors={ACTION_FIELDS.get(field, Ids.DONE_BLOCK): message or str(exc)})
+    except UserError as exc:
+        ack(response_action="errors", errors={ACTION_FIELDS.get(exc.field or "", Ids.DONE_BLOCK): str(exc)})
         return
     ack()
 
@@ -189,7 +185,7 @@ def assign_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws
                 try:
                     owners.check_assign(session=session, ws=ws, report=report, lead=lead, team=team,
                                         assignee=chosen[team])
-                except ActionRefused as exc:
+                except UserError as exc:
                     errors[blocks[team]] = str(exc)
                     return
         for team in ("sales", "marketing"):

@@ -28,7 +28,8 @@ from bot.unhappy.alert_links import ensure_permalink
 from bot.unhappy.blocks_alert import SEVERITY_EMOJI
 from bot.unhappy.blocks_forms import report_modal, settings_modal
 from bot.unhappy.blocks_notes import LIST_MAX, list_message
-from bot.unhappy.reports import USAGE, ReportDraft, ReportError
+from bot.unhappy.reports import USAGE, ReportDraft
+from bot.user_error import UserError
 from handlers.common import (
     admins_only,
     first_word,
@@ -80,7 +81,7 @@ def unhappy_command(ack: Ack, command: dict, client: WebClient, context: BoltCon
         try:
             draft = unhappy.parse_command(text)
             stored = _store(context, rt, ws, draft)
-        except ReportError as exc:
+        except UserError as exc:
             ack(text=f":thinking_face: {exc}\n" + ("" if exc.field == "setup" else
                      f"Type it like this: `{USAGE}` (or just `/unhappy` for a form).\n") + echo(typed))
             return
@@ -181,7 +182,7 @@ def report_submitted(ack: Ack, view: dict, client: WebClient, context: BoltConte
     )
     try:
         stored = _store(context, rt, ws, unhappy.validate_draft(draft))
-    except ReportError as exc:
+    except UserError as exc:
         text = str(exc).replace("`", "") if exc.field == "setup" else str(exc)
         ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: text})
         return
@@ -221,7 +222,7 @@ def assign_command(*, rest: str, typed: str, context: BoltContext, rt: Runtime, 
             team = team or _team_for(session, ws, report, assignee)
             change = unhappy_owners.assign(session=session, ws=ws, report_id=report.id, lead=context["user_id"],
                                            team=team, assignee=assignee)
-    except unhappy_owners.ActionRefused as exc:
+    except UserError as exc:
         return f":no_entry: {exc}\n" + echo(typed)
     return (f"<@{assignee}> owns the {team} side of `#{number}` now; they got a DM."
             if change.changed else f"<@{assignee}> already owns the {team} side of `#{number}`.")
@@ -232,10 +233,10 @@ def _team_for(session, ws, report, assignee: str) -> str:
     if len(on) == 1:
         return next(iter(on))
     if not on:
-        raise unhappy_owners.ActionRefused(f"<@{assignee}> is on neither team. `/truce team @someone sales` puts "
-                                           "someone on a team.")
-    raise unhappy_owners.ActionRefused(f"<@{assignee}> is on both teams: say which side, like "
-                                       f"`/unhappy assign {report.id} @someone sales`.")
+        raise UserError(f"<@{assignee}> is on neither team. `/truce team @someone sales` puts "
+                        "someone on a team.")
+    raise UserError(f"<@{assignee}> is on both teams: say which side, like "
+                    f"`/unhappy assign {report.id} @someone sales`.")
 
 
 def open_settings(*, ack: Ack, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace,
@@ -263,7 +264,7 @@ def settings_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCon
     )
     try:
         unhappy_prefs.validate_prefs(data)
-    except unhappy_prefs.PrefsError as exc:
+    except UserError as exc:
         ack(response_action="errors", errors={SETTINGS_BLOCKS[exc.field]: str(exc)})
         return
     with rt.session() as session:

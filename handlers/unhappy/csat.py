@@ -18,6 +18,7 @@ from bot.unhappy import csat
 from bot.unhappy.blocks_csat import recorded_text
 from bot.unhappy.blocks_csat_import import import_modal
 from bot.unhappy.prefs import get_prefs
+from bot.user_error import UserError
 from bot.web import Response, json_response
 from bot.web_input import HttpError, json_object, media_type
 from handlers.common import admins_only, first_word, later
@@ -47,7 +48,7 @@ def csat_command(*, ack: Ack, command: dict, client: WebClient, context: BoltCon
     default_scale = get_prefs(ws).csat_scale
     try:
         data = csat.parse_command(rest, default_scale=default_scale)
-    except csat.CsatError as exc:
+    except UserError as exc:
         ack(text=f":thinking_face: {exc}\nType it like this: `{csat.USAGE}`.\n"
                  + echo(typed))
         return
@@ -113,7 +114,7 @@ def csat_webhook(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
         parsed = csat.validate(customer=data.get("customer"), score=data.get("score"),
                                scale=data.get("scale", default_scale), comment=data.get("comment"),
                                source=data.get("source"), scale_given="scale" in data)
-    except csat.CsatError as exc:
+    except UserError as exc:
         return _bad(exc.code, str(exc))
     with session_scope(rt.engine) as session:
         score = csat.record(session=session, team_id=team_id, data=parsed)

@@ -13,8 +13,8 @@ from bot.models import Workspace
 from bot.runtime import Runtime
 from bot.unhappy import csat_import
 from bot.unhappy.blocks_csat_import import duplicate_text, error_text, imported_text
-from bot.unhappy.csat_rules import CsvImportError
 from bot.unhappy.prefs import get_prefs
+from bot.user_error import UserError
 from handlers.common import input_value
 
 
@@ -30,7 +30,7 @@ def import_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws
     text = input_value(view["state"]["values"], CsatImportIds.CSV_BLOCK, CsatImportIds.CSV)
     try:
         paste = csat_import.parse(text, default_scale=default_scale(ws))
-    except CsvImportError as exc:
+    except UserError as exc:
         ack(response_action="errors", errors={CsatImportIds.CSV_BLOCK: error_text(exc)})
         return
     team_id = context["team_id"]
