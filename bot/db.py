@@ -173,6 +173,15 @@ def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Sessio
             session.close()
 
 
+def pk(value: int | None) -> int:
+    """The id of a row that is in the database (loaded, or flushed). SQLModel types every `id` as
+    `int | None` because a row has none until it is flushed; one read back from the database always
+    has one, so None here is a bug (a row used before its session flushed it)."""
+    if value is None:
+        raise ValueError("a row without an id: it was not flushed to the database yet")
+    return value
+
+
 def ping(engine: Engine) -> bool:
     try:
         with engine.connect() as conn:

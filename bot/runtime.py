@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
@@ -22,6 +23,10 @@ from bot import delivery, request_path, tasks
 from bot.config import Settings
 from bot.db import make_engine, session_scope
 from bot.executor import TrackingExecutor
+from bot.sender import Sender
+
+if TYPE_CHECKING:
+    from bot.oauth import DbInstallationStore
 
 log = logging.getLogger(__name__)
 _registry: dict[str, Runtime] = {}
@@ -44,9 +49,9 @@ class Runtime:
     engine: Engine
     client: WebClient
     name: str = "main"
-    installations: object | None = None  # bot.oauth.DbInstallationStore when installed through OAuth
+    installations: DbInstallationStore | None = None  # when installed through OAuth
     team_id: str | None = None  # the bot token's workspace (single-token install), learned by bootstrap
-    extras: dict = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
     # kind -> function for durable tasks (bot/tasks.py); the app's handlers provide them.
     task_functions: dict[str, Callable[..., None]] = field(default_factory=dict)
     # Work a listener hands off after ack() so the listener pool stays free to acknowledge
@@ -57,8 +62,8 @@ class Runtime:
     # never wait behind slow work (posting, reading messages, fetching pages): see `defer_urgent`.
     urgent: TrackingExecutor = field(
         default_factory=lambda: TrackingExecutor(URGENT_WORKERS, name="truce-urgent"))
-    # The outbox's delivery worker (bot.sender.Sender) once `start_sender()` ran: `rt.sender.kick()`.
-    sender: object | None = None
+    # The outbox's delivery worker once `start_sender()` ran: `rt.sender.kick()`.
+    sender: Sender | None = None
     # What to stop when this process stops (see `shutdown`), e.g. its scheduler.
     closers: list[Callable[[], object]] = field(default_factory=list)
 
@@ -94,10 +99,8 @@ class Runtime:
             log.warning("shutting down: work in flight did not finish within %s s; left to its threads", timeout)
         return idle
 
-    def start_sender(self, **options):
+    def start_sender(self, **options: Any) -> Sender:
         """Start the outbox's sender (once); options go to bot.sender.Sender (workers, poll)."""
-        from bot.sender import Sender
-
         if self.sender is None:
             self.sender = Sender(self, **options).start()
         return self.sender

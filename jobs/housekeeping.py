@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import delete
+from sqlmodel import col
 
 from bot import runtime
 from bot.clock import now
@@ -21,8 +22,8 @@ KEEP_EVENTS = timedelta(days=3)  # Slack retries an event for a few minutes at m
 def clean(runtime_name: str) -> int:
     rt = runtime.get(runtime_name)
     with session_scope(rt.engine) as session:
-        events = session.exec(delete(ProcessedEvent).where(ProcessedEvent.received_at < now() - KEEP_EVENTS))
-        session.exec(delete(OAuthState).where(OAuthState.expires_at < now()))
+        events = session.exec(delete(ProcessedEvent).where(col(ProcessedEvent.received_at) < now() - KEEP_EVENTS))
+        session.exec(delete(OAuthState).where(col(OAuthState.expires_at) < now()))
         removed = events.rowcount
     if removed:
         log.info("housekeeping: forgot %d old event ids", removed)
