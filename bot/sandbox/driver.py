@@ -229,6 +229,8 @@ class SlackDriver(EventsMixin, ViewsMixin):
         action: dict[str, Any] = {"action_id": action_id, "block_id": block.get("block_id", ""),
                                   "type": element["type"], "action_ts": f"{time.time():.6f}"}
         if element["type"] in ("overflow", "static_select"):
+            if selected is None:
+                raise ValueError(f"{action_id} is a menu: name the option `selected`")
             action["selected_option"] = _option(element, selected)
         else:
             action["value"] = element.get("value", "")
