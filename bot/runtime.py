@@ -110,18 +110,19 @@ class Runtime:
         if sender is not None:
             sender.stop(timeout=timeout)
 
-    def defer(self, fn: Callable[..., object], /, *args, **kwargs) -> None:
+    def defer(self, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
         """Run `fn` in the background pool: at once, or, from a thread answering Slack, as soon as
         the answer is sent. It must report its own failures to the person concerned; anything it
         lets escape is logged here, never lost silently."""
         self._hand_over(self.background, fn, args, kwargs)
 
-    def defer_urgent(self, fn: Callable[..., object], /, *args, **kwargs) -> None:
+    def defer_urgent(self, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
         """Like `defer`, in the pool for short calls a person is waiting for (views.open, a note)."""
         self._hand_over(self.urgent, fn, args, kwargs)
 
     @staticmethod
-    def _hand_over(pool: TrackingExecutor, fn: Callable[..., object], args, kwargs) -> None:
+    def _hand_over(pool: TrackingExecutor, fn: Callable[..., object], args: tuple[Any, ...],
+                   kwargs: dict[str, Any]) -> None:
         def run() -> object:
             try:
                 return fn(*args, **kwargs)

@@ -42,7 +42,7 @@ class EventsMixin:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
         return self.post(json.dumps(envelope), "application/json", headers=headers)
 
-    def react(self, user_id: str, message: Message, name: str, **kw) -> httpx.Response:
+    def react(self, user_id: str, message: Message, name: str, **kw: Any) -> httpx.Response:
         """Add a reaction in the workspace and deliver Slack's `reaction_added` event."""
         name = name.strip(":")
         with self.state.lock:
@@ -55,7 +55,7 @@ class EventsMixin:
             "event_ts": f"{time.time():.6f}",
         }, **kw)
 
-    def unreact(self, user_id: str, message: Message, name: str, **kw) -> httpx.Response:
+    def unreact(self, user_id: str, message: Message, name: str, **kw: Any) -> httpx.Response:
         name = name.strip(":")
         with self.state.lock:
             if user_id in message.reactions.get(name, []):

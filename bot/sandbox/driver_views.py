@@ -96,7 +96,8 @@ def elements_of(block: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def find(blocks: list[dict], *, block_id: str | None, action_id: str, value: str | None = None):
+def find(blocks: list[dict[str, Any]], *, block_id: str | None, action_id: str,
+         value: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The (block, element) with this action_id (in this block, if given; with this value, if given)."""
     for block in blocks:
         if block_id is not None and block.get("block_id") != block_id:
