@@ -83,7 +83,7 @@ class _Server(TcpWSGIServer):
         request is still incomplete that long after it began."""
         super().maintenance(now)  # type: ignore[arg-type]  # types-waitress says int; waitress passes time.time()
         cutoff = now - self.adj.channel_timeout
-        for channel in self.active_channels.values():  # type: ignore[attr-defined]  # a dict, not one channel
+        for channel in self.active_channels.values():  # type: ignore[attr-defined]  # types-waitress: one channel, not the dict
             if channel.request is not None and not channel.requests and channel.request_started < cutoff:
                 channel.will_close = True
 
