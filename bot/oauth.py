@@ -29,7 +29,7 @@ from bot.clock import aware, now
 from bot.db import session_scope
 from bot.models import Installation, OAuthState
 from bot.people import refresh_teams
-from bot.services.workspaces import ensure_workspace
+from bot.setup.workspaces import ensure_workspace
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime

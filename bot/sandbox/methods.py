@@ -13,10 +13,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.sandbox.blockkit import validate_blocks, validate_view
+from bot.sandbox.slack_error import SlackError
 from bot.sandbox.state import Channel, Ephemeral, Message, View
 
 if TYPE_CHECKING:
-    from bot.sandbox.emulator import SlackEmulator, SlackError
+    from bot.sandbox.emulator import SlackEmulator
 
 MAX_TEXT = 40_000
 # Message metadata: event types are letters, digits, underscores and hyphens (Slack ignores others).
@@ -24,8 +25,6 @@ EVENT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _err(error: str, **extra: Any) -> SlackError:
-    from bot.sandbox.emulator import SlackError
-
     return SlackError(error, **extra)
 
 

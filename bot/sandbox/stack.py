@@ -10,7 +10,6 @@ from typing import Any
 from slack_bolt import App
 from sqlalchemy.engine import Engine
 
-from bot import runtime as runtimes
 from bot.app import build_app
 from bot.bootstrap import bootstrap
 from bot.config import Settings, load_settings
@@ -83,7 +82,6 @@ class SandboxStack:
         self.rt.urgent.shutdown(wait=True)
         self.rt.background.shutdown(wait=True)
         self.rt.stop_sender()
-        runtimes.forget(self.rt.name)
 
     def stop(self) -> None:
         self.stop_app()
