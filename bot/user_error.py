@@ -2,7 +2,8 @@
 
 Services raise `UserError(message, field=None)`; listeners catch it in one place and answer next to
 `field` in a form, or with an ephemeral note that echoes what was typed for a command. `message` is
-written for the person (it may quote what they typed, unescaped: the listener escapes it).
+written for the person; a part of what they typed goes in it through `bot.slack_text.quoted` (escaped), and
+the whole of it is shown with `bot.slack_text.echo`/`echo_command`.
 """
 
 from __future__ import annotations

@@ -5,18 +5,32 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
 from slack_sdk.webhook import WebhookClient
+
+from bot.models import Workspace
+from bot.people import is_admin_or_lead
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 RESPONSE_TIMEOUT = 10  # seconds, as for every other Slack call
 
 
 def admins_only(what: str) -> str:
-    """The refusal for something only Slack admins and Truce leads may do."""
+    """The refusal for something only Slack admins and Truce leads may do (`lead_refusal` checks and says it)."""
     return f"Only a Slack admin or a Truce lead can {what}."
+
+
+def lead_refusal(rt: Runtime, ws: Workspace, user_id: str, what: str) -> str | None:
+    """None when `user_id` is a Truce lead or a Slack admin of `ws`; otherwise the one refusal, "Only a Slack
+    admin or a Truce lead can <what>." Every admin/lead-only action asks this (in its own short session)."""
+    with rt.session() as session:
+        allowed = is_admin_or_lead(session, ws, user_id)
+    return None if allowed else admins_only(what)
 
 
 def first_word(text: str | None) -> tuple[str, str]:

@@ -66,3 +66,15 @@ def test_the_error_handler_echoes_what_was_typed_escaped(stack, monkeypatch):
     assert "error id" in shown
     _assert_harmless(shown)
     assert "```/truce whoami @channel @here @sam &lt;!channel&gt; &amp;```" in shown
+
+
+def test_a_link_that_is_refused_is_quoted_escaped(stack):
+    stack.driver.command(SAM, "/intel", "Acme raised prices ftp://acme.example/p?a=1&amp;b=2")
+    shown = stack.state.ephemerals_for(SAM)[-1].text
+    assert "`ftp://acme.example/p?a=1&amp;b=2` is not a web link" in shown, shown
+    _assert_no_raw_markup_outside_echo(shown)
+
+
+def _assert_no_raw_markup_outside_echo(shown: str) -> None:
+    outside = re.sub(r"```.*?```", "", shown, flags=re.S)
+    assert not re.search(r"&(?!amp;|lt;|gt;)", outside), outside

@@ -9,7 +9,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from bot.intel.models import KINDS, IntelShare
-from bot.slack_text import esc
+from bot.slack_text import quoted
 from bot.user_error import UserError
 
 SUMMARY_LIMIT = 3000
@@ -88,14 +88,14 @@ def check_link(url: str) -> str:
         host = parts.hostname or ""
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
-        raise UserError(f"`{url}` is not a link I can use. Links look like https://example.com/page.") \
+        raise UserError(f"{quoted(url)} is not a link I can use. Links look like https://example.com/page.") \
             from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise UserError(f"`{url}` is not a web link: links must start with http:// or https://.")
+        raise UserError(f"{quoted(url)} is not a web link: links must start with http:// or https://.")
     ip = _is_ip_literal(host)
     if not host or not (ip or _HOST.match(host)) or (not ip and (
             ("." not in host and host != "localhost") or re.fullmatch(r"[\d.]+", host))):
-        raise UserError(f"`{url}` has no valid address after {parts.scheme}://. "
+        raise UserError(f"{quoted(url)} has no valid address after {parts.scheme}://. "
                         "Links look like https://example.com/page.")
     return url
 
@@ -132,7 +132,7 @@ def kinds_text() -> str:
 def check_kind(word: str) -> str:
     kind = word.lower().lstrip("#")
     if kind not in KINDS:
-        raise UserError(f"I don't know the kind `#{word.lstrip('#')}`. Use one of {kinds_text()} "
+        raise UserError(f"I don't know the kind {quoted('#' + word.lstrip('#'))}. Use one of {kinds_text()} "
                         "(or leave it out for other).")
     return kind
 
@@ -233,7 +233,7 @@ def parse_search(text: str | None) -> SearchQuery:
         try:
             since = date.fromisoformat(match.group(1))
         except ValueError:
-            raise UserError(f"`since:{esc(match.group(1))}` is not a date I can read: write it like "
+            raise UserError(f"{quoted('since:' + match.group(1))} is not a date I can read: write it like "
                             "`since:2026-01-31` (year-month-day).") from None
         plain = plain[: match.start()] + plain[match.end():]
     words = tuple(w.lower() for w in _WORD.findall(plain) if w.lower() not in STOPWORDS)[:12]

@@ -22,6 +22,7 @@ from bot.intel.models import IntelDigest, IntelShare
 from bot.intel.search import best_links
 from bot.models import Workspace
 from bot.setup.workspaces import set_pref
+from bot.slack_text import quoted
 from bot.user_error import UserError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -67,7 +68,7 @@ def parse_schedule(text: str, current: DigestSchedule) -> DigestSchedule:
         try:
             at = dtime.fromisoformat(word if len(word) > 2 else f"{int(word):02d}:00")
         except ValueError:
-            raise UserError(f"I couldn't read `{esc(word)}`. {usage}") from None
+            raise UserError(f"I couldn't read {quoted(word)}. {usage}") from None
     return DigestSchedule(weekday, at.replace(second=0, microsecond=0), True)
 
 

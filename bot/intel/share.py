@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from bot import delivery
-from bot.block_kit import clip, esc
+from bot.block_kit import clip
 from bot.clock import aware, now
 from bot.intel.blocks_share import fallback_text, share_blocks
 from bot.intel.models import IntelPost, IntelShare, IntelSupporter, IntelVote
@@ -19,6 +19,7 @@ from bot.models import Outbox, Workspace
 from bot.setup import members
 from bot.setup.team import Team
 from bot.setup.workspaces import missing_channels, set_pref
+from bot.slack_text import quoted
 from bot.user_error import UserError
 
 DEFAULT_EMOJI = "bulb"
@@ -54,7 +55,7 @@ def share_emoji(ws: Workspace) -> str:
 def set_share_emoji(*, session: Session, ws: Workspace, name: str) -> str:
     name = name.strip().strip(":").lower()
     if not _EMOJI_NAME.match(name):
-        raise UserError(f"`{esc(name) or '(nothing)'}` is not an emoji name. Type it like `/intel emoji :bulb:`.")
+        raise UserError(f"{quoted(name or '(nothing)')} is not an emoji name. Type it like `/intel emoji :bulb:`.")
     set_pref(session=session, ws=ws, key="intel_emoji", value=name)
     return name
 

@@ -19,17 +19,16 @@ from bot.intel.blocks_share import share_modal
 from bot.intel.models import KINDS
 from bot.intel.parsing import ShareDraft
 from bot.models import Workspace
-from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
 from bot.setup.blocks_help import help_blocks, help_text
-from bot.slack_text import echo, plain
+from bot.slack_text import echo_command, plain
 from bot.user_error import UserError
 from handlers.common import (
-    admins_only,
     first_word,
     in_background,
     input_value,
     later,
+    lead_refusal,
     replace_answer,
     view_metadata,
 )
@@ -39,15 +38,13 @@ from handlers.intel.publish import permalink, publish, saved_note
 log = logging.getLogger(__name__)
 
 
+FIX_IT = "Here is what you typed, so you can fix it and send it again:"
+
+
 def register(app: App) -> None:
     app.command(Command.INTEL)(intel_command)
     app.view(IntelIds.MODAL)(modal_submitted)
     app.shortcut(IntelIds.SHORTCUT)(message_shortcut)
-
-
-def typed_back(command: dict) -> str:
-    typed = intel_text.from_slack(f"{command.get('command', '/intel')} {command.get('text', '')}", typed=True)
-    return "\n" + echo(typed, "Here is what you typed, so you can fix it and send it again:")
 
 
 def intel_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
@@ -82,7 +79,7 @@ def share_command(*, ack: Ack, command: dict, client: WebClient, context: BoltCo
             share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft, via="command")
             share_id, channels = share.id, intel.target_channels(session=session, share=share)
     except UserError as exc:
-        ack(text=f":warning: {exc}{typed_back(command)}")
+        ack(text=f":warning: {exc}\n{echo_command(command, FIX_IT)}")
         return
     ack(text=saved_note(channels))
     in_background(context, publish, rt, client, team_id=team_id, share_id=share_id, user_id=user_id,
@@ -205,7 +202,7 @@ def search_command(*, ack: Ack, command: dict, rest: str, rt: Runtime, ws: Works
     try:
         query = intel_text.parse_search(rest)
     except UserError as exc:
-        ack(text=f":warning: {exc}{typed_back(command)}")
+        ack(text=f":warning: {exc}\n{echo_command(command, FIX_IT)}")
         return
     if query.empty:
         ack(text="Tell me what to look for, like `/intel search acme pricing`. Filters: `#pricing` (a kind), "
@@ -220,36 +217,36 @@ def search_command(*, ack: Ack, command: dict, rest: str, rt: Runtime, ws: Works
 
 def emoji_command(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspace, command: dict) -> str:
     """The answer to `/intel emoji [:name:]` (changed before it is given)."""
+    refusal = lead_refusal(rt, ws, context["user_id"], "change the share emoji")
+    current = intel.share_emoji(ws)
+    if not rest:
+        return (f"Reacting with :{current}: to a message in the sales or marketing channel shares it. "
+                + ("Change it with `/intel emoji :name:`." if refusal is None else "Admins and leads can change it."))
+    if refusal:
+        return refusal + "\n" + echo_command(command, FIX_IT)
     with rt.session() as session:
-        allowed = is_admin_or_lead(session, ws, context["user_id"])
-        current = intel.share_emoji(ws)
-        if not rest:
-            return (f"Reacting with :{current}: to a message in the sales or marketing channel shares it. "
-                    + ("Change it with `/intel emoji :name:`." if allowed else "Admins and leads can change it."))
-        if not allowed:
-            return admins_only("change the share emoji") + typed_back(command)
         try:
             name = intel.set_share_emoji(session=session, ws=ws, name=rest)
         except UserError as exc:
-            return f":warning: {exc}{typed_back(command)}"
+            return f":warning: {exc}\n{echo_command(command, FIX_IT)}"
     return (f":white_check_mark: From now on, reacting with :{name}: to a message in the sales or marketing "
             f"channel shares it (it was :{current}:).")
 
 
 def digest_command(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspace, command: dict) -> str:
     """The answer to `/intel digest [day time | off]` (changed before it is given)."""
+    refusal = lead_refusal(rt, ws, context["user_id"], "change the digest")
+    current = intel_reports.digest_schedule(ws)
+    if not rest:
+        return (f"The weekly intel digest goes to the sales and marketing channels: *{current.describe()}* "
+                f"({ws.timezone}). " + ("Change it with `/intel digest monday 09:00` or `/intel digest off`."
+                                        if refusal is None else "Admins and leads can change it."))
+    if refusal:
+        return refusal + "\n" + echo_command(command, FIX_IT)
     with rt.session() as session:
-        allowed = is_admin_or_lead(session, ws, context["user_id"])
-        current = intel_reports.digest_schedule(ws)
-        if not rest:
-            return (f"The weekly intel digest goes to the sales and marketing channels: *{current.describe()}* "
-                    f"({ws.timezone}). " + ("Change it with `/intel digest monday 09:00` or `/intel digest off`."
-                                            if allowed else "Admins and leads can change it."))
-        if not allowed:
-            return admins_only("change the digest") + typed_back(command)
         try:
             schedule = intel_reports.parse_schedule(rest, current)
         except UserError as exc:
-            return f":warning: {exc}{typed_back(command)}"
+            return f":warning: {exc}\n{echo_command(command, FIX_IT)}"
         intel_reports.set_digest_schedule(session=session, ws=ws, schedule=schedule)
         return f":white_check_mark: Weekly intel digest: *{schedule.describe()}* ({ws.timezone})."

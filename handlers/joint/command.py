@@ -18,23 +18,19 @@ from bot.joint.blocks_forms import schedule_modal
 from bot.joint.blocks_meeting import status_text
 from bot.joint.schedule import USAGE, next_dates, parse_schedule, schedule_of, when_text
 from bot.models import Workspace
-from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
 from bot.setup.blocks_help import help_blocks, help_text
-from bot.slack_text import echo, esc, plain
-from bot.slack_text import typed as typed_text
+from bot.slack_text import echo_command, esc, plain
 from bot.user_error import UserError
-from handlers.common import admins_only, first_word, later, route
+from handlers.common import first_word, later, lead_refusal, route
 from handlers.joint.meeting import open_outcomes, save_schedule, schedule_summary
 from handlers.joint.plan import plan_command
+
+YOU_TYPED = "You typed:"
 
 
 def register(app: App) -> None:
     app.command(Command.JOINT)(joint_command)
-
-
-def typed(command: dict) -> str:
-    return echo(typed_text(command["command"], command.get("text")), "You typed:")
 
 
 def joint_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
@@ -50,7 +46,7 @@ def joint_command(ack: Ack, command: dict, client: WebClient, context: BoltConte
     if route(SUBCOMMANDS, word, ack=ack, command=command, client=client, context=context, respond=respond, rt=rt,
              ws=ws, rest=rest):
         return
-    intro = f"I don't know `/joint {esc(plain(word))}`. {typed(command)}\nHere is what I can do:"
+    intro = f"I don't know `/joint {esc(plain(word))}`. {echo_command(command, YOU_TYPED)}\nHere is what I can do:"
     ack(text=intro + "\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=intro))
 
 
@@ -66,25 +62,24 @@ def show_next(*, rt: Runtime, ws: Workspace) -> str:
 
 def schedule(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
              ws: Workspace, rest: str) -> None:
-    with rt.session() as session:
-        allowed = is_admin_or_lead(session, ws, context["user_id"])
+    refusal = lead_refusal(rt, ws, context["user_id"], "change the joint meeting schedule")
     current = schedule_of(ws)
     if not rest:
-        if allowed:
+        if refusal is None:
             ack()
             later(context, client.views_open, trigger_id=command["trigger_id"], view=schedule_modal(
                 current, timezone=ws.timezone, next_three=next_dates(current, ws.timezone, after=now())))
             return
-        ack(text=schedule_summary(ws, current) + "\n" + admins_only("change it"))
+        ack(text=schedule_summary(ws, current) + "\n" + refusal)
         return
-    if not allowed:
-        ack(text=admins_only("change the joint meeting schedule") + f" {typed(command)}\n"
+    if refusal:
+        ack(text=refusal + f" {echo_command(command, YOU_TYPED)}\n"
             + schedule_summary(ws, current))
         return
     try:
         new = parse_schedule(rest, current)
     except UserError as exc:
-        ack(text=f"{esc(str(exc))} {USAGE}\n{typed(command)}")
+        ack(text=f"{esc(str(exc))} {USAGE}\n{echo_command(command, YOU_TYPED)}")
         return
     ack(text=save_schedule(rt, ws, new))
 
@@ -103,7 +98,7 @@ def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context: Bolt
                 posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=up.meeting)
             when = when_text(up.starts_at, ws.timezone)
     except UserError as exc:
-        ack(text=f"{exc}\n{typed(command)}")
+        ack(text=f"{exc}\n{echo_command(command, YOU_TYPED)}")
         return
     ack(text=f":white_check_mark: Added to the agenda of the {up.quarter} joint meeting ({when}).")
 
@@ -117,7 +112,7 @@ def add_need(*, ack: Ack, command: dict, client: WebClient, context: BoltContext
             if up is not None and up.meeting is not None:
                 posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=up.meeting)
     except UserError as exc:
-        ack(text=f"{exc}\n{typed(command)}")
+        ack(text=f"{exc}\n{echo_command(command, YOU_TYPED)}")
         return
     ack(text=f":white_check_mark: Recorded as a customer's future need for {need.quarter}; the joint meeting's "
              "agenda lists it.")
@@ -135,10 +130,9 @@ def minutes(*, ack: Ack, command: dict, client: WebClient, context: BoltContext,
 
 def announce(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
              ws: Workspace, rest: str) -> None:
-    with rt.session() as session:
-        allowed = is_admin_or_lead(session, ws, context["user_id"])
-    if not allowed:
-        ack(text=admins_only("post the prompt early") + f" It goes out on its own {schedule_of(ws).prompt_days} "
+    refusal = lead_refusal(rt, ws, context["user_id"], "post the prompt early")
+    if refusal:
+        ack(text=refusal + f" It goes out on its own {schedule_of(ws).prompt_days} "
                                                          "days before the meeting.")
         return
     with rt.session() as session:

@@ -20,7 +20,7 @@ from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
 from bot.setup import members, workspaces
 from bot.user_error import UserError
-from handlers.common import admins_only, input_value, later, send_response, view_metadata
+from handlers.common import input_value, later, lead_refusal, send_response, view_metadata
 from handlers.setup.home import publish_home
 
 
@@ -180,10 +180,9 @@ def move_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, 
                  ws: Workspace) -> None:
     ack()
     user = body["user"]["id"]
-    with rt.session() as session:
-        allowed = is_admin_or_lead(session, ws, user)
-    if not allowed:
-        _tell(context, body, client, respond, admins_only("move the meeting") + " Your vote counts.")
+    refusal = lead_refusal(rt, ws, user, "move the meeting")
+    if refusal:
+        _tell(context, body, client, respond, refusal + " Your vote counts.")
         return
     with rt.session() as session:
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=_value(body))
@@ -251,10 +250,9 @@ def schedule_submitted(ack: Ack, body: dict, view: dict, client: WebClient, cont
         message = str(exc) if isinstance(exc, UserError) else "Pick a time, like 10:00."
         ack(response_action="errors", errors={JointIds.TIME_BLOCK: message})
         return
-    with rt.session() as session:
-        allowed = is_admin_or_lead(session, ws, user)
-    if not allowed:
-        ack(response_action="errors", errors={JointIds.WEEK_BLOCK: admins_only("change the schedule")})
+    refusal = lead_refusal(rt, ws, user, "change the schedule")
+    if refusal:
+        ack(response_action="errors", errors={JointIds.WEEK_BLOCK: refusal})
         return
     ack()
     saved = save_schedule(rt, ws, new)

@@ -25,14 +25,14 @@ from bot.models import Workspace
 from bot.people import is_admin_or_lead, name_of
 from bot.runtime import Runtime
 from bot.setup import members
-from bot.slack_text import echo, esc, plain, typed
+from bot.slack_text import echo_command, esc, plain
 from bot.user_error import UserError
 from handlers.common import (
-    admins_only,
     first_word,
     in_background,
     input_value,
     later,
+    lead_refusal,
     send_response,
     view_metadata,
 )
@@ -61,7 +61,7 @@ def plan_command(*, ack: Ack, command: dict, client: WebClient, context: BoltCon
         quarter = _quarter(plain(tail if action != "open" else rest), ws)  # as typed, not as Slack encodes it
     except UserError as exc:
         ack(text=f"{esc(str(exc))} Like `/joint plan {action if action != 'open' else ''} 2027-Q1`.".replace(
-            "  ", " ") + "\n" + echo(typed(command["command"], command.get("text")), "You typed:"))
+            "  ", " ") + "\n" + echo_command(command, "You typed:"))
         return
     if action == "export":
         ack(text=export_to_slack(client=client, context=context, respond=respond, rt=rt, ws=ws, quarter=quarter,
@@ -186,9 +186,10 @@ def _upload(client: WebClient, respond: Respond, upload: dict[str, Any], *, chan
 
 
 def make_token(*, context: BoltContext, rt: Runtime, ws: Workspace) -> str:
+    refusal = lead_refusal(rt, ws, context["user_id"], "create the export token")
+    if refusal:
+        return refusal
     with rt.session() as session:
-        if not is_admin_or_lead(session, ws, context["user_id"]):
-            return admins_only("create the export token")
         token = plans.new_export_token(session, ws=ws)
     return (":key: A new export token for this workspace (shown once; it replaces the previous one):\n"
             f"```{token}```\nA forecast tool pulls a quarter's plan as CSV with:\n"

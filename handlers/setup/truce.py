@@ -12,14 +12,14 @@ from bot.errors import typed_back
 from bot.feature import truce_commands
 from bot.ids import Command, SetupIds
 from bot.models import Workspace
-from bot.people import is_admin_or_lead, refresh_teams
+from bot.people import refresh_teams
 from bot.runtime import Runtime
 from bot.setup import members, workspaces
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.setup.blocks_setup import setup_modal, setup_saved_text
 from bot.slack_text import esc, plain
 from bot.user_error import UserError
-from handlers.common import admins_only, first_word, in_background, input_value, later, route
+from handlers.common import first_word, in_background, input_value, later, lead_refusal, route
 
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 TEAM_CHOICES = ("sales", "marketing", "both", "neither", "auto")
@@ -55,10 +55,9 @@ def truce_command(ack: Ack, command: dict, client: WebClient, context: BoltConte
 
 def open_setup(*, ack: Ack, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace,
                trigger_id: str) -> None:
-    with rt.session() as session:
-        allowed = is_admin_or_lead(session, ws, context["user_id"])
-    if not allowed:
-        ack(text=admins_only("change the setup") + " Ask one of them to run `/truce setup`; `/truce whoami` "
+    refusal = lead_refusal(rt, ws, context["user_id"], "change the setup")
+    if refusal:
+        ack(text=refusal + " Ask one of them to run `/truce setup`; `/truce whoami` "
                                                    "shows your team.")
         return
     ack()
@@ -86,10 +85,11 @@ def setup_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws:
         ack(response_action="errors", errors={blocks_by_field[exc.field]: str(exc)})
         return
     # Saved before ack(): if saving fails, the modal stays open with everything typed in it.
+    refusal = lead_refusal(rt, ws, context["user_id"], "change the setup")
+    if refusal:
+        ack(response_action="errors", errors={SetupIds.SALES_BLOCK: refusal})
+        return
     with rt.session() as session:
-        if not is_admin_or_lead(session, ws, context["user_id"]):
-            ack(response_action="errors", errors={SetupIds.SALES_BLOCK: admins_only("change the setup")})
-            return
         ws = workspaces.update_setup(session=session, team_id=context["team_id"], data=data, settings=rt.settings)
         delivery.queue_post(session, team_id=ws.team_id, channel=context["user_id"],
                             text=setup_saved_text(ws))
@@ -105,9 +105,10 @@ def set_team(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspace) -> 
     if len(parts) != 2 or match is None or parts[1].lower() not in TEAM_CHOICES:
         return f"I couldn't read that. {usage}" + typed_back(f"/truce team {rest}")
     user_id, choice = match.group(1), parts[1].lower()
+    refusal = lead_refusal(rt, ws, context["user_id"], "put people on teams by hand")
+    if refusal:
+        return refusal
     with rt.session() as session:
-        if not is_admin_or_lead(session, ws, context["user_id"]):
-            return admins_only("put people on teams by hand")
         members.set_override(session=session, team_id=ws.team_id, user_id=user_id, choice=choice)
         teams = members.teams_of(session=session, team_id=ws.team_id, user_id=user_id)
     return (f"<@{user_id}> is now on: {_teams_text(teams)}"

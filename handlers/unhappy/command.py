@@ -16,7 +16,7 @@ from bot.block_kit import esc
 from bot.ids import Command, UnhappyIds
 from bot.ids import UnhappyIds as Ids
 from bot.models import Workspace
-from bot.people import is_admin_or_lead, name_of
+from bot.people import name_of
 from bot.runtime import Runtime
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, plain
@@ -31,11 +31,11 @@ from bot.unhappy.blocks_notes import LIST_MAX, list_message
 from bot.unhappy.reports import USAGE, ReportDraft
 from bot.user_error import UserError
 from handlers.common import (
-    admins_only,
     first_word,
     in_background,
     input_value,
     later,
+    lead_refusal,
     replace_answer,
     view_metadata,
 )
@@ -241,10 +241,10 @@ def _team_for(session, ws, report, assignee: str) -> str:
 
 def open_settings(*, ack: Ack, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace,
                   trigger_id: str) -> None:
-    with rt.session() as session:
-        if not is_admin_or_lead(session, ws, context["user_id"]):
-            ack(text=admins_only("change how customer alerts behave") + " `/unhappy help` shows what everyone can do.")
-            return
+    refusal = lead_refusal(rt, ws, context["user_id"], "change how customer alerts behave")
+    if refusal:
+        ack(text=refusal + " `/unhappy help` shows what everyone can do.")
+        return
     ack()
     later(context, client.views_open, trigger_id=trigger_id, view=settings_modal(unhappy_prefs.get_prefs(ws)))
 
@@ -267,10 +267,11 @@ def settings_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCon
     except UserError as exc:
         ack(response_action="errors", errors={SETTINGS_BLOCKS[exc.field]: str(exc)})
         return
+    refusal = lead_refusal(rt, ws, context["user_id"], "change these settings")
+    if refusal:
+        ack(response_action="errors", errors={Ids.EMOJI_CLAIM_BLOCK: refusal})
+        return
     with rt.session() as session:
-        if not is_admin_or_lead(session, ws, context["user_id"]):
-            ack(response_action="errors", errors={Ids.EMOJI_CLAIM_BLOCK: admins_only("change these settings")})
-            return
         prefs = unhappy_prefs.save_prefs(session=session, ws=ws, data=data)
         delivery.queue_post(session, team_id=ws.team_id, channel=context["user_id"], text=(
             f":white_check_mark: Customer-alert settings saved. Claim :{prefs.emoji['claim']}:, acknowledge "

@@ -10,7 +10,6 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.models import Workspace
-from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
 from bot.setup import workspaces
 from bot.slack_text import echo, plain
@@ -21,7 +20,7 @@ from bot.unhappy.prefs import get_prefs
 from bot.user_error import UserError
 from bot.web import Response, json_response
 from bot.web_input import HttpError, json_object, media_type
-from handlers.common import admins_only, first_word, later
+from handlers.common import first_word, later, lead_refusal
 from handlers.unhappy import csat_import
 
 WEBHOOK_PATH = "/webhooks/csat"
@@ -59,9 +58,10 @@ def csat_command(*, ack: Ack, command: dict, client: WebClient, context: BoltCon
 
 def show_token(*, context: BoltContext, rt: Runtime, ws: Workspace, renew: bool) -> str:
     """The answer to `/truce csat token [new]` (a new token is stored before it is shown)."""
+    refusal = lead_refusal(rt, ws, context["user_id"], "see the satisfaction webhook's token")
+    if refusal:
+        return refusal
     with rt.session() as session:
-        if not is_admin_or_lead(session, ws, context["user_id"]):
-            return admins_only("see the satisfaction webhook's token")
         existing = csat.token_info(session=session, team_id=ws.team_id)
         if existing is not None and not renew:
             return (f"This workspace has a webhook token since {existing.created_at:%Y-%m-%d} (made by "
