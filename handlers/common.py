@@ -7,11 +7,14 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk.webhook import WebhookClient
 
+from bot.feature import SubCommand
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
+from bot.setup.blocks_help import help_blocks, help_text
+from bot.slack_text import echo_command, esc, plain
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -42,14 +45,29 @@ def first_word(text: str | None) -> tuple[str, str]:
     return word.lower(), rest.strip()
 
 
-def route(subcommands: Mapping[str, Callable[..., None]], word: str, **kwargs: Any) -> bool:
-    """Run the sub-command `word` names in `subcommands` with `kwargs` (the Bolt arguments and `rest`).
-    False when there is no such sub-command (nothing ran)."""
+def route(name: str, subcommands: Mapping[str, SubCommand], *, ack: Ack, command: dict[str, Any],
+          otherwise: SubCommand | None = None, all_help: bool = False, **kwargs: Any) -> None:
+    """Answer the slash command `name` ("/joint") by its first word: the one sub-command router.
+
+    `subcommands[word]` is called with `ack`, `command`, `rest` (the text after the word) and `kwargs` (the Bolt
+    arguments, rt, ws). A word it does not know goes to `otherwise` (a command whose free text is its main use:
+    /intel shares it, /unhappy reports it); without one, Truce says it does not know the word, echoes what was
+    typed (escaped) and shows the command's help (`all_help`: every command's, as /truce does). "help" and
+    nothing at all show the help unless `subcommands` has them; "help" with more after it is free text when
+    there is an `otherwise`."""
+    word, rest = first_word(command.get("text"))
+    shown = None if all_help else name
     handler = subcommands.get(word)
+    if handler is None and word in ("", "help") and not (rest and otherwise):
+        ack(text=help_text(shown), blocks=help_blocks(shown))
+        return
+    handler = handler or otherwise
     if handler is None:
-        return False
-    handler(**kwargs)
-    return True
+        intro = (f"I don't know `{name} {esc(plain(word))}`. {echo_command(command, 'You typed:')}\n"
+                 "Here is what I can do:")
+        ack(text=intro + "\n" + help_text(shown), blocks=help_blocks(shown, intro=intro))
+        return
+    handler(ack=ack, command=command, rest=rest, **kwargs)
 
 
 def view_metadata(view: dict[str, Any]) -> dict[str, Any]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
 from bot import delivery
+from bot.feature import SubCommand
 from bot.ids import Command, IntelIds
 from bot.intel import parsing as intel_text
 from bot.intel import reports as intel_reports
@@ -20,16 +23,15 @@ from bot.intel.models import KINDS
 from bot.intel.parsing import ShareDraft
 from bot.models import Workspace
 from bot.runtime import Runtime
-from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo_command, plain
 from bot.user_error import UserError
 from handlers.common import (
-    first_word,
     in_background,
     input_value,
     later,
     lead_refusal,
     replace_answer,
+    route,
     view_metadata,
 )
 from handlers.intel.actions import run_search
@@ -49,28 +51,47 @@ def register(app: App) -> None:
 
 def intel_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
                   ws: Workspace) -> None:
-    text = command.get("text") or ""
-    word, rest = first_word(text)
-    if not text.strip():
-        ack()
-        later(context, open_modal, client=client, trigger_id=command["trigger_id"], channel=command["channel_id"])
-    elif word == "help" and not rest:
-        ack(text=help_text(Command.INTEL), blocks=help_blocks(Command.INTEL))
-    elif word == "search":
-        search_command(ack=ack, command=command, rest=rest, rt=rt, ws=ws)
-    elif word == "emoji" and len(rest.split()) <= 1:  # what they typed, not Slack's encoding of it
-        ack(text=emoji_command(rest=plain(rest), context=context, rt=rt, ws=ws, command=command))
-    elif word == "digest" and len(rest.split()) <= 2:
-        ack(text=digest_command(rest=plain(rest), context=context, rt=rt, ws=ws, command=command))
-    else:
+    # Any other text is a share.
+    route(Command.INTEL, SUBCOMMANDS, ack=ack, command=command, client=client, context=context, respond=respond,
+          rt=rt, ws=ws, otherwise=share_command)
+
+
+def form_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                 ws: Workspace, rest: str) -> None:
+    """/intel alone opens the share form."""
+    ack()
+    later(context, open_modal, client=client, trigger_id=command["trigger_id"], channel=command["channel_id"])
+
+
+def search_word(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                ws: Workspace, rest: str) -> None:
+    search_command(ack=ack, command=command, rest=rest, rt=rt, ws=ws)
+
+
+def emoji_word(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+               ws: Workspace, rest: str) -> None:
+    """/intel emoji [:name:]; more words than that are a share that starts with "emoji"."""
+    if len(rest.split()) > 1:
         share_command(ack=ack, command=command, client=client, context=context, respond=respond, rt=rt, ws=ws)
+        return
+    # what they typed, not Slack's encoding of it
+    ack(text=emoji_command(rest=plain(rest), context=context, rt=rt, ws=ws, command=command))
+
+
+def digest_word(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                ws: Workspace, rest: str) -> None:
+    """/intel digest [day time | off]; more words than that are a share that starts with "digest"."""
+    if len(rest.split()) > 2:
+        share_command(ack=ack, command=command, client=client, context=context, respond=respond, rt=rt, ws=ws)
+        return
+    ack(text=digest_command(rest=plain(rest), context=context, rt=rt, ws=ws, command=command))
 
 
 # --- /intel <text> ----------------------------------------------------------------------------------
 
 
 def share_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
-                  ws: Workspace) -> None:
+                  ws: Workspace, rest: str = "") -> None:
     """Stored before the answer (a 200 means the share exists); posted right after it."""
     user_id, team_id = context["user_id"], context["team_id"]
     try:
@@ -250,3 +271,9 @@ def digest_command(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspac
             return f":warning: {exc}\n{echo_command(command, FIX_IT)}"
         intel_reports.set_digest_schedule(session=session, ws=ws, schedule=schedule)
         return f":white_check_mark: Weekly intel digest: *{schedule.describe()}* ({ws.timezone})."
+
+
+# /intel <word>: each is called with the Bolt arguments and `rest`; any other text is a share.
+SUBCOMMANDS: Mapping[str, SubCommand] = MappingProxyType({
+    "": form_command, "search": search_word, "emoji": emoji_word, "digest": digest_word,
+})

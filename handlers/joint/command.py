@@ -20,9 +20,9 @@ from bot.joint.schedule import USAGE, next_dates, parse_schedule, schedule_of, w
 from bot.models import Workspace
 from bot.runtime import Runtime
 from bot.setup.blocks_help import help_blocks, help_text
-from bot.slack_text import echo_command, esc, plain
+from bot.slack_text import echo_command, esc
 from bot.user_error import UserError
-from handlers.common import first_word, later, lead_refusal, route
+from handlers.common import later, lead_refusal, route
 from handlers.joint.meeting import open_outcomes, save_schedule, schedule_summary
 from handlers.joint.plan import plan_command
 
@@ -35,19 +35,15 @@ def register(app: App) -> None:
 
 def joint_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
                   ws: Workspace) -> None:
-    word, rest = first_word(command.get("text"))
-    if word == "help":
-        ack(text=help_text("/joint"), blocks=help_blocks("/joint"))
-        return
-    if word == "":
-        text = show_next(rt=rt, ws=ws)
-        ack(text=text + "\n\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=text))
-        return
-    if route(SUBCOMMANDS, word, ack=ack, command=command, client=client, context=context, respond=respond, rt=rt,
-             ws=ws, rest=rest):
-        return
-    intro = f"I don't know `/joint {esc(plain(word))}`. {echo_command(command, YOU_TYPED)}\nHere is what I can do:"
-    ack(text=intro + "\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=intro))
+    route(Command.JOINT, SUBCOMMANDS, ack=ack, command=command, client=client, context=context, respond=respond,
+          rt=rt, ws=ws)
+
+
+def next_meeting(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                 ws: Workspace, rest: str) -> None:
+    """/joint alone: the next meeting, then the help."""
+    text = show_next(rt=rt, ws=ws)
+    ack(text=text + "\n\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=text))
 
 
 def show_next(*, rt: Runtime, ws: Workspace) -> str:
@@ -146,6 +142,6 @@ def announce(*, ack: Ack, command: dict, client: WebClient, context: BoltContext
 
 # /joint <word>: each is called with the Bolt arguments and `rest`.
 SUBCOMMANDS: Mapping[str, SubCommand] = MappingProxyType({
-    "schedule": schedule, "agenda": add_agenda_item, "needs": add_need, "need": add_need, "minutes": minutes,
-    "announce": announce, "plan": plan_command,
+    "": next_meeting, "schedule": schedule, "agenda": add_agenda_item, "needs": add_need, "need": add_need,
+    "minutes": minutes, "announce": announce, "plan": plan_command,
 })

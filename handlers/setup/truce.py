@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import delivery
 from bot.errors import typed_back
-from bot.feature import truce_commands
+from bot.feature import SubCommand, truce_commands
 from bot.ids import Command, SetupIds
 from bot.models import Workspace
 from bot.people import refresh_teams
 from bot.runtime import Runtime
 from bot.setup import members, workspaces
-from bot.setup.blocks_help import help_blocks, help_text
 from bot.setup.blocks_setup import setup_modal, setup_saved_text
-from bot.slack_text import esc, plain
 from bot.user_error import UserError
-from handlers.common import first_word, in_background, input_value, later, lead_refusal, route
+from handlers.common import in_background, input_value, later, lead_refusal, route
 
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 TEAM_CHOICES = ("sales", "marketing", "both", "neither", "auto")
@@ -32,25 +32,25 @@ def register(app: App) -> None:
 
 def truce_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
                   ws: Workspace) -> None:
-    word, rest = first_word(command.get("text"))
-    if word in ("", "help"):
-        ack(text=help_text(), blocks=help_blocks())
-        return
-    if word == "setup":
-        open_setup(ack=ack, client=client, context=context, rt=rt, ws=ws, trigger_id=command["trigger_id"])
-        return
-    if word == "team":
-        ack(text=set_team(rest=rest, context=context, rt=rt, ws=ws))
-        return
-    if word == "whoami":
-        ack(text=whoami(context=context, rt=rt))
-        return
-    # Every other word is a feature's (its Feature.truce_commands), e.g. "csat", "strategy", "win".
-    if route(truce_commands(rt.features), word, ack=ack, command=command, client=client,
-             context=context, respond=respond, rt=rt, ws=ws, rest=rest):
-        return
-    intro = f"I don't know `/truce {esc(plain(word))}`. Here is what I can do:"
-    ack(text=intro + "\n" + help_text(), blocks=help_blocks(intro=intro))
+    # setup, team and whoami are setup's own; every other word is a feature's (its Feature.truce_commands),
+    # e.g. "csat", "strategy", "win".
+    route(Command.TRUCE, {**SUBCOMMANDS, **truce_commands(rt.features)}, ack=ack, command=command, client=client,
+          context=context, respond=respond, rt=rt, ws=ws, all_help=True)
+
+
+def setup_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                  ws: Workspace, rest: str) -> None:
+    open_setup(ack=ack, client=client, context=context, rt=rt, ws=ws, trigger_id=command["trigger_id"])
+
+
+def team_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                 ws: Workspace, rest: str) -> None:
+    ack(text=set_team(rest=rest, context=context, rt=rt, ws=ws))
+
+
+def whoami_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond,
+                   rt: Runtime, ws: Workspace, rest: str) -> None:
+    ack(text=whoami(context=context, rt=rt))
 
 
 def open_setup(*, ack: Ack, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace,
@@ -126,3 +126,9 @@ def whoami(*, context: BoltContext, rt: Runtime) -> str:
     how = "by hand" if member and (member.sales_override is not None or member.marketing_override is not None) \
         else "from the sales and marketing channels you are in"
     return f"You are on: *{_teams_text(teams)}* ({how})."
+
+
+# /truce <word> for setup's own words: each is called with the Bolt arguments and `rest`.
+SUBCOMMANDS: Mapping[str, SubCommand] = MappingProxyType({
+    "setup": setup_command, "team": team_command, "whoami": whoami_command,
+})

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -13,13 +14,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot import delivery
 from bot.block_kit import esc
+from bot.feature import SubCommand
 from bot.ids import Command, UnhappyIds
 from bot.ids import UnhappyIds as Ids
 from bot.models import Workspace
 from bot.people import name_of
 from bot.runtime import Runtime
-from bot.setup.blocks_help import help_blocks, help_text
-from bot.slack_text import echo, plain
+from bot.slack_text import echo, echo_command, plain
 from bot.unhappy import owners as unhappy_owners
 from bot.unhappy import prefs as unhappy_prefs
 from bot.unhappy import reports as unhappy
@@ -37,6 +38,7 @@ from handlers.common import (
     later,
     lead_refusal,
     replace_answer,
+    route,
     view_metadata,
 )
 
@@ -59,35 +61,60 @@ def register(app: App) -> None:
     app.view(Ids.SETTINGS)(settings_submitted)
 
 
-def unhappy_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
-                    ws: Workspace) -> None:
+def unhappy_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond,
+                    rt: Runtime, ws: Workspace) -> None:
+    # Any other text is a report.
+    route(Command.UNHAPPY, SUBCOMMANDS, ack=ack, command=command, client=client, context=context, respond=respond,
+          rt=rt, ws=ws, otherwise=report_command)
+
+
+def form_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                 ws: Workspace, rest: str) -> None:
+    """/unhappy alone opens the report form."""
+    ack()
+    meta = {"channel": command.get("channel_id"), "source": "modal"}
+    later(context, client.views_open, trigger_id=command["trigger_id"], view=report_modal(metadata=meta))
+
+
+def list_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                 ws: Workspace, rest: str) -> None:
+    """/unhappy list and /unhappy mine; with more words it is a report."""
+    if rest:
+        report_command(ack=ack, command=command, client=client, context=context, respond=respond, rt=rt, ws=ws)
+        return
+    text, blocks = show_list(context=context, rt=rt, mine=first_word(command.get("text"))[0] == "mine")
+    ack(text=text, blocks=blocks)
+
+
+def assign_word(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                ws: Workspace, rest: str) -> None:
+    typed = f"/unhappy {plain(command.get('text'))}".strip()
+    ack(text=assign_command(rest=rest, typed=typed, context=context, rt=rt, ws=ws))
+
+
+def settings_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond,
+                     rt: Runtime, ws: Workspace, rest: str) -> None:
+    """/unhappy settings (admins and leads); with more words it is a report."""
+    if rest:
+        report_command(ack=ack, command=command, client=client, context=context, respond=respond, rt=rt, ws=ws)
+        return
+    open_settings(ack=ack, client=client, context=context, rt=rt, ws=ws, trigger_id=command["trigger_id"])
+
+
+def report_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond,
+                   rt: Runtime, ws: Workspace, rest: str = "") -> None:
+    """/unhappy Customer: what happened …: stored before the answer, posted right after it."""
     text = command.get("text") or ""
-    word, rest = first_word(text)
-    typed = f"/unhappy {plain(text)}".strip()
-    if word == "":
-        ack()
-        meta = {"channel": command.get("channel_id"), "source": "modal"}
-        later(context, client.views_open, trigger_id=command["trigger_id"], view=report_modal(metadata=meta))
-    elif word == "help" and not rest:
-        ack(text=help_text(Command.UNHAPPY), blocks=help_blocks(Command.UNHAPPY))
-    elif word in ("list", "mine") and not rest:
-        text, blocks = show_list(context=context, rt=rt, mine=word == "mine")
-        ack(text=text, blocks=blocks)
-    elif word == "assign":
-        ack(text=assign_command(rest=rest, typed=typed, context=context, rt=rt, ws=ws))
-    elif word == "settings" and not rest:
-        open_settings(ack=ack, client=client, context=context, rt=rt, ws=ws, trigger_id=command["trigger_id"])
-    else:
-        try:
-            draft = unhappy.parse_command(text)
-            stored = _store(context, rt, ws, draft)
-        except UserError as exc:
-            ack(text=f":thinking_face: {exc}\n" + ("" if exc.field == "setup" else
-                     f"Type it like this: `{USAGE}` (or just `/unhappy` for a form).\n") + echo(typed))
-            return
-        ack(text=saved_note(stored))
-        in_background(context, publish, rt, stored,
-              tell=lambda note: replace_answer(respond, note))
+    try:
+        draft = unhappy.parse_command(text)
+        stored = _store(context, rt, ws, draft)
+    except UserError as exc:
+        ack(text=f":thinking_face: {exc}\n" + ("" if exc.field == "setup" else
+                 f"Type it like this: `{USAGE}` (or just `/unhappy` for a form).\n") + echo_command(command))
+        return
+    ack(text=saved_note(stored))
+    in_background(context, publish, rt, stored,
+          tell=lambda note: replace_answer(respond, note))
 
 
 @dataclass(frozen=True)
@@ -280,3 +307,10 @@ def settings_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCon
             + f". Working hours {prefs.hours_text} ({prefs.days_text}, {prefs.timezone}). "
             f"A bare satisfaction score is out of {prefs.csat_scale}."))
     ack()
+
+
+# /unhappy <word>: each is called with the Bolt arguments and `rest`; any other text is a report.
+SUBCOMMANDS: Mapping[str, SubCommand] = MappingProxyType({
+    "": form_command, "list": list_command, "mine": list_command, "assign": assign_word,
+    "settings": settings_command,
+})
