@@ -12,10 +12,11 @@ import time_machine
 from sqlmodel import select
 
 from bot.models import Workspace
+from bot.prefs import save_prefs
 from bot.sandbox.seed import ALERTS, JOINT, LEE, MARK, SALES, SAM
 from bot.sandbox.stack import SandboxStack
-from bot.setup.workspaces import set_pref
 from bot.unhappy.csat_models import CsatDigestRun, CsatScore, CsatToken
+from bot.unhappy.prefs import UnhappySettings
 from jobs import unhappy as jobs
 from tests.unhappy_support import last_note, report, text_of
 
@@ -43,7 +44,7 @@ def test_a_bare_number_uses_the_default_scale_and_says_so(stack):
     note = last_note(stack, SAM)
     assert "read it out of 10" in note and "send it again as `4/5`" in note
     with stack.rt.session() as s:
-        set_pref(session=s, ws=s.get(Workspace, stack.team_id), key="unhappy", value={"csat_scale": 5})
+        save_prefs(session=s, ws=s.get(Workspace, stack.team_id), prefs=UnhappySettings(csat_scale=5))
     stack.driver.command(SAM, "/truce", "csat Initech 4")
     assert (scores(stack)[-1].score, scores(stack)[-1].scale) == (4, 5)
     assert "out of 5" in last_note(stack, SAM)

@@ -10,9 +10,10 @@ from sqlmodel import select
 
 from bot.ids import CsatImportIds
 from bot.models import Workspace
+from bot.prefs import save_prefs
 from bot.sandbox.seed import MARK, OLIVE, SALES, SAM
-from bot.setup.workspaces import set_pref
 from bot.unhappy.csat_models import CsatScore
+from bot.unhappy.prefs import UnhappySettings
 from jobs import unhappy as jobs
 from tests.unhappy_support import text_of
 
@@ -91,7 +92,7 @@ def test_missing_header_or_empty_paste(stack, paste, why):
 
 def test_semicolons_and_the_default_scale(stack):
     with stack.rt.session() as s:
-        set_pref(session=s, ws=s.get(Workspace, stack.team_id), key="unhappy", value={"csat_scale": 5})
+        save_prefs(session=s, ws=s.get(Workspace, stack.team_id), prefs=UnhappySettings(csat_scale=5))
     assert submit(stack, "customer;score;comment\nAcme Corp;4;fine, mostly\nGlobex;3,5;\n") is None
     assert [(s.customer, s.score, s.scale, s.comment) for s in scores(stack)] == [
         ("Acme Corp", 4, 5, "fine, mostly"), ("Globex", 3.5, 5, None)]

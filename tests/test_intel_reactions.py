@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 
+from bot.intel.prefs import IntelPrefs
 from bot.models import Workspace
+from bot.prefs import prefs_of
 from bot.sandbox.seed import ADA, JOINT, LEE, MARIA, MARK, MARKETING, RANDOM, SALES, SALLY, SAM
 from tests.intel_helpers import block_text, no_dns, shares  # noqa: F401 - fixture
 
@@ -118,7 +120,7 @@ def test_leads_choose_the_share_emoji(stack):
     stack.driver.command(LEE, "/intel", "emoji :rocket:")
     assert ":rocket:" in stack.state.ephemerals_for(LEE)[-1].text
     with stack.rt.session() as s:
-        assert s.get(Workspace, stack.team_id).prefs["intel_emoji"] == "rocket"
+        assert prefs_of(s.get(Workspace, stack.team_id), IntelPrefs).emoji == "rocket"
     message = stack.driver.say(SAM, SALES, "Acme is hiring 20 sellers in Berlin")
     stack.driver.react(SALLY, message, "bulb")
     assert shares(stack) == []
@@ -134,7 +136,7 @@ def test_admins_may_change_the_emoji_others_may_not(stack):
     assert "Reacting with :bulb:" in stack.state.ephemerals_for(ADA)[-1].text
     stack.driver.command(ADA, "/intel", "emoji :Star-Struck:")
     with stack.rt.session() as s:
-        assert s.get(Workspace, stack.team_id).prefs["intel_emoji"] == "star-struck"
+        assert prefs_of(s.get(Workspace, stack.team_id), IntelPrefs).emoji == "star-struck"
 
 
 def test_reacting_again_once_truce_is_invited_shares_the_message(stack):

@@ -8,7 +8,7 @@ import pytest
 
 from bot.ids import JointIds
 from bot.joint.schedule import Schedule, parse_schedule, prompt_time
-from bot.models import Workspace
+from bot.models import WorkspacePrefs
 from bot.sandbox.seed import JOINT, LEE, SAM
 from bot.user_error import UserError
 from tests.joint_helpers import at, block_texts, run, set_workspace, the_prompt
@@ -50,7 +50,7 @@ def test_schedule_is_shown_to_everyone_and_changed_by_leads(stack):
         stack.driver.command(LEE, "/joint", "schedule prompt 90d")
         assert "1 to 30 days" in stack.state.ephemerals_for(LEE)[-1].text
     with stack.rt.session() as s:
-        saved = s.get(Workspace, stack.team_id).prefs["joint.schedule"]
+        saved = s.get(WorkspacePrefs, (stack.team_id, "joint")).data["schedule"]
     assert (saved["week"], saved["weekday"], saved["hour"], saved["minute"], saved["prompt_days"]) == \
         ("2nd", "wed", 14, 30, 3)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.feature import Feature
 from bot.ids import UnhappyIds
 from bot.models import Workspace
+from bot.prefs import save_prefs
 from bot.sandbox.seed import ALERTS, LEE, MARIA, MARK, OLIVE, SALES, SALLY, SAM
-from bot.setup.workspaces import set_pref
+from bot.unhappy.prefs import UnhappySettings
 from tests.unhappy_support import last_note, report, row, text_of, thread
 
 
@@ -135,7 +136,7 @@ def test_other_messages_and_other_emoji_are_left_to_other_features(stack):
 def test_emoji_are_per_workspace_settings(stack):
     with stack.rt.session() as s:
         ws = s.get(Workspace, stack.team_id)
-        set_pref(session=s, ws=ws, key="unhappy", value={"emoji": {"claim": "hand", "ack": "ok", "resolve": "done"}})
+        save_prefs(session=s, ws=ws, prefs=UnhappySettings(emoji={"claim": "hand", "ack": "ok", "resolve": "done"}))
     alert = report(stack)
     stack.driver.react(SAM, alert, "raising_hand")
     assert row(stack).sales_owner_id is None

@@ -7,7 +7,7 @@ from datetime import timedelta
 import time_machine
 
 from bot.ids import UnhappyIds
-from bot.models import Workspace
+from bot.models import WorkspacePrefs
 from bot.sandbox.seed import ALERTS, LEE, MARIA, MARK, OLIVE, SALLY, SAM
 from tests.unhappy_support import MONDAY_10, last_note, report, row
 
@@ -102,7 +102,7 @@ def test_settings_form_validates_and_saves(stack):
     })
     assert response.status_code == 200 and not response.content
     with stack.rt.session() as s:
-        prefs = s.get(Workspace, stack.team_id).prefs["unhappy"]
+        prefs = s.get(WorkspacePrefs, (stack.team_id, "unhappy")).data
     assert prefs["emoji"]["claim"] == "hand" and prefs["sla"]["low"] == "2bd" and prefs["sla"]["high"] == "1h"
     assert prefs["hours"] == "08:30-17:00" and prefs["days"] == [0, 1, 2, 3] and prefs["csat_scale"] == 5
     dm = stack.state.dms(LEE)[-1].text

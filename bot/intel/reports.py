@@ -19,9 +19,10 @@ from bot.feature import AgendaSection
 from bot.intel.blocks_lists import digest_blocks
 from bot.intel.blocks_share import esc_text, kind_label
 from bot.intel.models import IntelDigest, IntelShare
+from bot.intel.prefs import DigestPrefs, IntelPrefs
 from bot.intel.search import best_links
 from bot.models import Workspace
-from bot.setup.workspaces import set_pref
+from bot.prefs import prefs_of, save_prefs
 from bot.slack_text import quoted
 from bot.user_error import UserError
 
@@ -42,12 +43,10 @@ class DigestSchedule:
 
 
 def digest_schedule(ws: Workspace) -> DigestSchedule:
-    raw = (ws.prefs or {}).get("intel_digest") or {}
+    saved = prefs_of(ws, IntelPrefs).digest
     try:
-        hour, minute = (int(x) for x in str(raw.get("time", "09:00")).split(":"))
-        return DigestSchedule(weekday=int(raw.get("weekday", 0)) % 7, at=dtime(hour, minute),
-                              enabled=bool(raw.get("enabled", True)))
-    except (TypeError, ValueError):
+        return DigestSchedule(weekday=saved.weekday, at=dtime.fromisoformat(saved.time), enabled=saved.enabled)
+    except ValueError:
         return DigestSchedule()
 
 
@@ -73,8 +72,8 @@ def parse_schedule(text: str, current: DigestSchedule) -> DigestSchedule:
 
 
 def set_digest_schedule(*, session: Session, ws: Workspace, schedule: DigestSchedule) -> DigestSchedule:
-    set_pref(session=session, ws=ws, key="intel_digest", value={
-        "weekday": schedule.weekday, "time": schedule.at.strftime("%H:%M"), "enabled": schedule.enabled})
+    digest = DigestPrefs(weekday=schedule.weekday, time=schedule.at.strftime("%H:%M"), enabled=schedule.enabled)
+    save_prefs(session=session, ws=ws, prefs=prefs_of(ws, IntelPrefs).model_copy(update={"digest": digest}))
     return schedule
 
 

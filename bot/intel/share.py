@@ -15,18 +15,19 @@ from bot.clock import aware, now
 from bot.intel.blocks_share import fallback_text, share_blocks
 from bot.intel.models import IntelPost, IntelShare, IntelSupporter, IntelVote
 from bot.intel.parsing import SUMMARY_LIMIT, ShareDraft, message_draft
+from bot.intel.prefs import DEFAULT_EMOJI, EMOJI_NAME, IntelPrefs
 from bot.models import Outbox, Workspace
+from bot.prefs import prefs_of, save_prefs
 from bot.setup import members
 from bot.setup.team import Team
-from bot.setup.workspaces import missing_channels, set_pref
+from bot.setup.workspaces import missing_channels
 from bot.slack_text import quoted
 from bot.user_error import UserError
 
-DEFAULT_EMOJI = "bulb"
 WEEK = 7 * 24 * 3600
 ROLES = ("sales", "marketing", "joint")
 ROLE_CHANNEL = {"sales": "sales_channel", "marketing": "marketing_channel", "joint": "joint_channel"}
-_EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']{1,100}$")
+_EMOJI_NAME = re.compile(EMOJI_NAME)
 
 
 class NotSetUp(UserError):
@@ -49,14 +50,14 @@ class Source:
 
 
 def share_emoji(ws: Workspace) -> str:
-    return (ws.prefs or {}).get("intel_emoji") or DEFAULT_EMOJI
+    return prefs_of(ws, IntelPrefs).emoji or DEFAULT_EMOJI
 
 
 def set_share_emoji(*, session: Session, ws: Workspace, name: str) -> str:
     name = name.strip().strip(":").lower()
     if not _EMOJI_NAME.match(name):
         raise UserError(f"{quoted(name or '(nothing)')} is not an emoji name. Type it like `/intel emoji :bulb:`.")
-    set_pref(session=session, ws=ws, key="intel_emoji", value=name)
+    save_prefs(session=session, ws=ws, prefs=prefs_of(ws, IntelPrefs).model_copy(update={"emoji": name}))
     return name
 
 

@@ -20,7 +20,8 @@ from bot.joint.models import (
     JointTimeOption,
     JointVote,
 )
-from bot.joint.schedule import next_dates, prompt_time, quarter_of, schedule_of
+from bot.joint.prefs import schedule_of
+from bot.joint.schedule import next_dates, prompt_time, quarter_of
 from bot.models import Member, Workspace
 from bot.user_error import UserError
 

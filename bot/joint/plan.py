@@ -23,17 +23,16 @@ from bot.config import Settings
 from bot.currencies import is_currency
 from bot.joint.models import JointPlan, JointPlanLine, JointPlanRevision
 from bot.joint.plan_lines import LINE_EXAMPLE, LineDraft, line_text
+from bot.joint.prefs import export_token_sha256, set_export_token_sha256
 from bot.joint.schedule import quarter_bounds
 from bot.models import Workspace
 from bot.setup import members
-from bot.setup.workspaces import set_pref
 from bot.user_error import UserError
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000000000")  # a trillion: more is a typo
 MAX_LINES = 40
 AMOUNT = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
-TOKEN_PREF = "joint.export_token_sha256"
 CSV_HEADER = ["Quarter", "Goal", "Campaign", "Budget", "Currency", "Expected pipeline", "Expected revenue", "Owners"]
 
 
@@ -216,7 +215,7 @@ def _digest(token: str) -> str:
 def new_export_token(session: Session, *, ws: Workspace) -> str:
     """A new per-workspace export token (shown once; only its hash is kept). Replaces the old one."""
     token = "truce-export-" + secrets.token_urlsafe(32)
-    set_pref(session=session, ws=ws, key=TOKEN_PREF, value=_digest(token))
+    set_export_token_sha256(session=session, ws=ws, digest=_digest(token))
     return token
 
 
@@ -225,5 +224,5 @@ def token_allows(settings: Settings, ws: Workspace | None, token: str | None) ->
         return False
     if settings.export_token and hmac.compare_digest(token, settings.export_token):
         return True
-    saved = (ws.prefs or {}).get(TOKEN_PREF) if ws is not None else None
+    saved = export_token_sha256(ws) if ws is not None else None
     return bool(saved) and hmac.compare_digest(_digest(token), saved)

@@ -19,7 +19,8 @@ from bot.joint.agenda import build_sections
 from bot.joint.blocks_plan import plan_blocks, plan_text, revision_text
 from bot.joint.models import ActionItem, JointMeeting, JointPlan, JointPlanRevision
 from bot.joint.plan import lines_of
-from bot.joint.schedule import quarter_bounds, schedule_of, shift_quarter
+from bot.joint.prefs import schedule_of
+from bot.joint.schedule import quarter_bounds, shift_quarter
 from bot.models import Outbox, Workspace
 
 log = logging.getLogger(__name__)

@@ -7,16 +7,14 @@ changes included (month="1,4,7,10", day="1st tue", hour, minute).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.models import Workspace
 from bot.user_error import UserError
 
-PREF = "joint.schedule"
 QUARTER_MONTHS = "1,4,7,10"
 WEEKS = {"first": "1st", "1st": "1st", "second": "2nd", "2nd": "2nd", "third": "3rd", "3rd": "3rd",
          "fourth": "4th", "4th": "4th", "last": "last"}
@@ -59,16 +57,6 @@ class Schedule:
 
     def command(self) -> str:
         return f"/joint schedule {WEEK_WORDS[self.week]} {self.weekday} {self.time_text} prompt {self.prompt_days}d"
-
-
-def schedule_of(ws: Workspace) -> Schedule:
-    saved = (ws.prefs or {}).get(PREF) or {}
-    known = {k: v for k, v in saved.items() if k in Schedule.__dataclass_fields__}
-    return Schedule(**known)
-
-
-def schedule_pref(schedule: Schedule) -> dict:
-    return asdict(schedule)
 
 
 def validate(schedule: Schedule) -> Schedule:

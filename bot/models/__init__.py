@@ -2,7 +2,7 @@
 OAuth installations. Each feature's own tables are in its package (bot/<feature>/models.py);
 bot/schema.py registers them all."""
 
-from bot.models.core import Member, Outbox, ProcessedEvent, Task, Workspace
+from bot.models.core import Member, Outbox, ProcessedEvent, Task, Workspace, WorkspacePrefs
 from bot.models.install import Installation, OAuthState
 
 __all__ = [
@@ -13,4 +13,5 @@ __all__ = [
     "ProcessedEvent",
     "Task",
     "Workspace",
+    "WorkspacePrefs",
 ]

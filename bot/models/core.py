@@ -1,12 +1,10 @@
 """Workspaces, their people, the outbox and processed Slack events."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Relationship, SQLModel
 
 from bot.models.base import json_field, utc_field
 
@@ -23,9 +21,23 @@ class Workspace(SQLModel, table=True):
     alerts_channel: str | None = Field(default=None, max_length=32)
     timezone: str = Field(default="UTC", max_length=64)
     lead_user_ids: list[str] = json_field(default_factory=list)
-    # Feature preferences (emoji, SLAs, schedules...), each feature reads its keys with defaults.
-    prefs: dict[str, Any] = json_field()
     created_at: datetime = utc_field(default_now=True)
+    updated_at: datetime = utc_field(default_now=True)
+    # Each feature's preferences (emoji, SLAs, schedules...): read and written only through bot/prefs.py and the
+    # feature's model. Loaded with the workspace, so a listener's detached `ws` has them.
+    # (No `from __future__ import annotations` in this module: SQLModel reads this annotation to make it a list.)
+    pref_rows: list["WorkspacePrefs"] = Relationship(sa_relationship_kwargs={
+        "primaryjoin": "Workspace.team_id == foreign(WorkspacePrefs.team_id)", "lazy": "selectin", "viewonly": True})
+
+
+class WorkspacePrefs(SQLModel, table=True):
+    """One feature's preferences for one workspace: a JSON object its pydantic model validates (bot/prefs.py)."""
+
+    __tablename__ = "workspace_prefs"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    feature: str = Field(primary_key=True, max_length=32)
+    data: dict[str, Any] = json_field()
     updated_at: datetime = utc_field(default_now=True)
 
 

@@ -20,9 +20,10 @@ from bot.currencies import is_currency
 from bot.joint.plan import parse_amount
 from bot.models import Workspace
 from bot.playbook.models import WinLoss
+from bot.playbook.prefs import PlaybookPrefs
 from bot.playbook.strategies import COLON, today_in
 from bot.playbook.winloss_rules import COMPETITOR_MAX, CUSTOMER_MAX, NOTES_MAX, OUTCOMES, REASONS
-from bot.setup.workspaces import set_pref
+from bot.prefs import prefs_of, save_prefs
 from bot.slack_text import plain
 from bot.user_error import UserError
 
@@ -46,7 +47,6 @@ REASON_WORDS = {
 USAGE = {"won": "/truce win Acme Corp: the ROI deck won over their CFO 12,000 EUR",
          "lost": "/truce loss Globex: chose a cheaper tool vs:Initech"}
 SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
-CURRENCY_PREF = "winloss.currency"
 _VS = re.compile(r'(?<!\S)vs:(?:"([^"]*)"|\u201c([^\u201d]*)\u201d|(\S+))', re.I)
 _REASON = re.compile(r"(?<!\S)reason:(\S*)", re.I)
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
@@ -176,7 +176,7 @@ def closed_on(ws: Workspace, entry: WinLoss) -> date:
 
 
 def last_currency(ws: Workspace) -> str | None:
-    return (ws.prefs or {}).get(CURRENCY_PREF)
+    return prefs_of(ws, PlaybookPrefs).winloss_currency
 
 
 def record(*, session: Session, ws: Workspace, user_id: str, draft: WinLossDraft) -> WinLoss:
@@ -186,7 +186,8 @@ def record(*, session: Session, ws: Workspace, user_id: str, draft: WinLossDraft
                     source=draft.source, recorded_by=user_id, closed_at=_closed_at(ws, draft.closed_on))
     session.add(entry)
     if draft.currency and draft.currency != last_currency(ws):
-        set_pref(session=session, ws=ws, key=CURRENCY_PREF, value=draft.currency)
+        save_prefs(session=session, ws=ws, prefs=prefs_of(ws, PlaybookPrefs).model_copy(
+            update={"winloss_currency": draft.currency}))
     session.flush()
     return entry
 

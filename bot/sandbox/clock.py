@@ -24,6 +24,7 @@ from bot.db import pk, session_scope
 from bot.intel import reports as intel_reports
 from bot.joint import actions as joint_actions
 from bot.joint import meetings as joint_meetings
+from bot.joint import prefs as joint_prefs
 from bot.joint import schedule as joint_schedule
 from bot.joint.models import ActionItem
 from bot.models import Workspace
@@ -101,7 +102,7 @@ def _joint(session: Session, ws: Workspace, at: datetime) -> list[Coming]:
             out.append(Coming("joint-prompt", f"Joint meeting prompt ({quarter})", up.prompt_at))
         else:
             starts = up.starts_at
-            length = timedelta(minutes=joint_schedule.schedule_of(ws).duration_minutes)
+            length = timedelta(minutes=joint_prefs.schedule_of(ws).duration_minutes)
             out.append(Coming("joint-reminder", f"Joint meeting reminder ({quarter}, the day before)",
                               starts - timedelta(days=1)))
             out.append(Coming("joint-reminder", f"Joint meeting reminder ({quarter}, the hour before)",

@@ -85,14 +85,3 @@ def missing_channels(ws: Workspace, *roles: str) -> list[str]:
 
 def is_lead(ws: Workspace, user_id: str) -> bool:
     return user_id in (ws.lead_user_ids or [])
-
-
-def set_pref(*, session: Session, ws: Workspace, key: str, value) -> Workspace:
-    """Store one preference on the workspace's row, loaded in `session` (a listener's `ws` is detached)."""
-    row = session.get(Workspace, ws.team_id) or ws
-    row.prefs = {**(row.prefs or {}), key: value}
-    row.updated_at = now()
-    session.add(row)
-    if row is not ws:  # the caller's copy shows the change too
-        ws.prefs, ws.updated_at = row.prefs, row.updated_at
-    return row

@@ -1,4 +1,4 @@
-"""Per-workspace settings of unhappiness alerts (Workspace.prefs["unhappy"]) and the SLA clock.
+"""Per-workspace settings of unhappiness alerts (`UnhappySettings`, stored through bot/prefs.py) and the SLA clock.
 
 Settings, each with a default:
 - emoji: the reactions that claim, acknowledge and resolve an alert;
@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
+from pydantic import Field, field_validator
 from sqlmodel import Session
 
 from bot.models import Workspace
-from bot.setup.workspaces import set_pref
+from bot.prefs import FeaturePrefs, prefs_of
+from bot.prefs import save_prefs as store_prefs
 from bot.unhappy.rules import SEVERITIES, Sla, UnhappyPrefs
 from bot.user_error import UserError
 
@@ -29,7 +32,6 @@ DEFAULT_EMOJI = {"claim": "raising_hand", "ack": "eyes", "resolve": "white_check
 DEFAULT_HOURS = "09:00-18:00"
 DEFAULT_DAYS = (0, 1, 2, 3, 4)
 DEFAULT_CSAT_SCALE = 10
-KEY = "unhappy"
 
 _SLA = re.compile(r"^\s*(\d{1,4})\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|bd|business\s*days?)\s*$", re.I)
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -74,15 +76,42 @@ def parse_emoji(text: str) -> str:
     return name
 
 
+class UnhappySettings(FeaturePrefs):
+    """What is stored: emoji and SLAs by role and severity as typed ("raising_hand", "4h"), a role or severity
+    left out keeps its default; hours "09:00-18:00"; days 0 (Monday) to 6; the bare score's scale."""
+
+    feature = "unhappy"
+    emoji: dict[Literal["claim", "ack", "resolve"], str] = Field(default_factory=lambda: dict(DEFAULT_EMOJI))
+    sla: dict[Literal["critical", "high", "medium", "low"], str] = Field(default_factory=lambda: dict(DEFAULT_SLA))
+    hours: str = DEFAULT_HOURS
+    days: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=lambda: list(DEFAULT_DAYS))
+    csat_scale: Literal[5, 10] = DEFAULT_CSAT_SCALE
+
+    @field_validator("emoji")
+    @classmethod
+    def _emoji(cls, value: dict[str, str]) -> dict[str, str]:
+        return {role: parse_emoji(name) for role, name in value.items()}
+
+    @field_validator("sla")
+    @classmethod
+    def _sla(cls, value: dict[str, str]) -> dict[str, str]:
+        return {severity: parse_sla(str(code)).code for severity, code in value.items()}
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        opens, closes = parse_hours(value)
+        return f"{opens:%H:%M}-{closes:%H:%M}"
+
+
 def get_prefs(ws: Workspace) -> UnhappyPrefs:
-    raw = (ws.prefs or {}).get(KEY) or {}
-    sla = {s: parse_sla(str((raw.get("sla") or {}).get(s) or DEFAULT_SLA[s])) for s in SEVERITIES}
-    opens, closes = parse_hours(raw.get("hours") or DEFAULT_HOURS)
-    days = tuple(sorted(int(d) for d in raw.get("days", DEFAULT_DAYS))) or DEFAULT_DAYS
+    saved = prefs_of(ws, UnhappySettings)
+    sla = {s: parse_sla(saved.sla.get(s) or DEFAULT_SLA[s]) for s in SEVERITIES}
+    opens, closes = parse_hours(saved.hours)
     return UnhappyPrefs(
-        emoji={**DEFAULT_EMOJI, **(raw.get("emoji") or {})},
-        sla=sla, open_at=opens, close_at=closes, days=days, timezone=ws.timezone or "UTC",
-        csat_scale=int(raw.get("csat_scale") or DEFAULT_CSAT_SCALE),
+        emoji={**DEFAULT_EMOJI, **saved.emoji},
+        sla=sla, open_at=opens, close_at=closes, days=tuple(sorted(set(saved.days))) or DEFAULT_DAYS,
+        timezone=ws.timezone or "UTC", csat_scale=saved.csat_scale,
     )
 
 
@@ -125,7 +154,7 @@ def validate_prefs(data: PrefsInput) -> dict:
 
 
 def save_prefs(*, session: Session, ws: Workspace, data: PrefsInput) -> UnhappyPrefs:
-    set_pref(session=session, ws=ws, key=KEY, value=validate_prefs(data))
+    store_prefs(session=session, ws=ws, prefs=UnhappySettings.model_validate(validate_prefs(data)))
     return get_prefs(ws)
 
 

@@ -16,7 +16,8 @@ from bot.ids import Command
 from bot.joint import meetings, posts
 from bot.joint.blocks_forms import schedule_modal
 from bot.joint.blocks_meeting import status_text
-from bot.joint.schedule import USAGE, next_dates, parse_schedule, schedule_of, when_text
+from bot.joint.prefs import schedule_of
+from bot.joint.schedule import USAGE, next_dates, parse_schedule, when_text
 from bot.models import Workspace
 from bot.runtime import Runtime
 from bot.setup.blocks_help import help_blocks, help_text

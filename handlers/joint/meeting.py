@@ -14,11 +14,12 @@ from bot.clock import aware, now
 from bot.ids import JointIds
 from bot.joint import actions, meetings, posts
 from bot.joint.blocks_forms import agenda_item_modal, outcomes_modal, propose_modal, row_block_id
-from bot.joint.schedule import PREF, Schedule, next_dates, schedule_of, schedule_pref, validate, when_text
+from bot.joint.prefs import schedule_of, set_schedule
+from bot.joint.schedule import Schedule, next_dates, validate, when_text
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
-from bot.setup import members, workspaces
+from bot.setup import members
 from bot.user_error import UserError
 from handlers.common import input_value, later, lead_refusal, send_response, view_metadata
 from handlers.setup.home import publish_home
@@ -359,7 +360,7 @@ def close_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext,
 
 def save_schedule(rt: Runtime, ws: Workspace, new: Schedule) -> str:
     with rt.session() as session:
-        workspaces.set_pref(session=session, ws=ws, key=PREF, value=schedule_pref(new))
+        set_schedule(session=session, ws=ws, schedule=new)
         up = meetings.upcoming(session=session, ws=ws)
         kept = ""
         if up is not None and up.meeting is not None:
