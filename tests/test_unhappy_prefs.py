@@ -6,13 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.models import Workspace
+from bot.models import Workspace, WorkspacePrefs
 from bot.unhappy.prefs import PrefsInput, due_at, get_prefs, next_opening, parse_sla, validate_prefs
 from bot.user_error import UserError
 
 
 def prefs(tz="UTC", **unhappy):
-    return get_prefs(Workspace(team_id="T1", timezone=tz, prefs={"unhappy": unhappy} if unhappy else {}))
+    rows = [WorkspacePrefs(team_id="T1", feature="unhappy", data=unhappy)] if unhappy else []
+    return get_prefs(Workspace(team_id="T1", timezone=tz, pref_rows=rows))
 
 
 def utc(*args):
