@@ -10,6 +10,8 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk.webhook import WebhookClient
 
+from bot.user_error import UserError
+
 log = logging.getLogger(__name__)
 RESPONSE_TIMEOUT = 10  # seconds, as for every other Slack call
 
@@ -36,6 +38,20 @@ def route(subcommands: Mapping[str, Callable[..., None]], word: str, **kwargs: A
         return False
     handler(**kwargs)
     return True
+
+
+MAX_ID = 2**31 - 1  # the largest id the databases' integer keys hold
+
+
+def record_id(raw: object, what: str) -> int:
+    """The number of the record (a report, a meeting, an entry) that a button or menu option carries.
+    Truce writes these values itself, so one that is not a number is an old or damaged message: a UserError
+    (the error handler tells the person), never a crash."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+        raise UserError(f"This button belongs to an old or damaged message, so I can't tell which {what} it "
+                        f"is about. Open the {what} from its latest message (or App Home) and try again.")
+    return int(text)
 
 
 def view_metadata(view: dict[str, Any]) -> dict[str, Any]:

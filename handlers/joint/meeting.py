@@ -20,7 +20,7 @@ from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
 from bot.setup import members, workspaces
 from bot.user_error import UserError
-from handlers.common import admins_only, input_value, later, send_response, view_metadata
+from handlers.common import admins_only, input_value, later, record_id, send_response, view_metadata
 from handlers.setup.home import publish_home
 
 
@@ -41,7 +41,7 @@ def register(app: App) -> None:
 
 
 def _value(body: dict) -> int:
-    return int(body["actions"][0]["value"])
+    return record_id(body["actions"][0]["value"], "meeting")
 
 
 def _from_home(body: dict) -> bool:

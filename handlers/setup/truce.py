@@ -12,7 +12,7 @@ from bot.errors import typed_back
 from bot.feature import truce_commands
 from bot.ids import Command, SetupIds
 from bot.models import Workspace
-from bot.people import is_admin_or_lead, refresh_teams
+from bot.people import in_directory, is_admin_or_lead, refresh_teams
 from bot.runtime import Runtime
 from bot.setup import members, workspaces
 from bot.setup.blocks_help import help_blocks, help_text
@@ -108,6 +108,10 @@ def set_team(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspace) -> 
     with rt.session() as session:
         if not is_admin_or_lead(session, ws, context["user_id"]):
             return admins_only("put people on teams by hand")
+        if not in_directory(session, ws.team_id, user_id):
+            return (f"I can't find `{esc(user_id)}` among this workspace's people, so I can't put them on a "
+                    f"team. Mention them as Slack suggests when you type @ and their name. {usage}"
+                    + typed_back(f"/truce team {rest}"))
         members.set_override(session=session, team_id=ws.team_id, user_id=user_id, choice=choice)
         teams = members.teams_of(session=session, team_id=ws.team_id, user_id=user_id)
     return (f"<@{user_id}> is now on: {_teams_text(teams)}"
