@@ -15,6 +15,7 @@ from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo_command, esc, plain
+from bot.user_error import UserError
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -68,6 +69,20 @@ def route(name: str, subcommands: Mapping[str, SubCommand], *, ack: Ack, command
         ack(text=intro + "\n" + help_text(shown), blocks=help_blocks(shown, intro=intro))
         return
     handler(ack=ack, command=command, rest=rest, **kwargs)
+
+
+MAX_ID = 2**31 - 1  # the largest id the databases' integer keys hold
+
+
+def record_id(raw: object, what: str) -> int:
+    """The number of the record (a report, a meeting, an entry) that a button or menu option carries.
+    Truce writes these values itself, so one that is not a number is an old or damaged message: a UserError
+    (the error handler tells the person), never a crash."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+        raise UserError(f"This button belongs to an old or damaged message, so I can't tell which {what} it "
+                        f"is about. Open the {what} from its latest message (or App Home) and try again.")
+    return int(text)
 
 
 def view_metadata(view: dict[str, Any]) -> dict[str, Any]:

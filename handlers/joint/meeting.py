@@ -21,7 +21,7 @@ from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
 from bot.setup import members
 from bot.user_error import UserError
-from handlers.common import input_value, later, lead_refusal, send_response, view_metadata
+from handlers.common import input_value, later, lead_refusal, record_id, send_response, view_metadata
 from handlers.setup.home import publish_home
 
 
@@ -42,7 +42,7 @@ def register(app: App) -> None:
 
 
 def _value(body: dict) -> int:
-    return int(body["actions"][0]["value"])
+    return record_id(body["actions"][0]["value"], "meeting")
 
 
 def _from_home(body: dict) -> bool:

@@ -20,7 +20,7 @@ from bot.setup.blocks_help import HELP
 from bot.setup.team import Team
 from bot.slack_text import echo, plain
 from bot.user_error import UserError
-from handlers.common import first_word, in_background, input_value, later, view_metadata
+from handlers.common import first_word, in_background, input_value, later, record_id, view_metadata
 from handlers.playbook.common import may_write, notice_outcome, send_notice, tell, tell_now
 from handlers.setup.home import publish_home
 
@@ -233,12 +233,13 @@ def publish_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContex
 
 def more_chosen(ack: Ack, body: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     choice, _, raw_id = body["actions"][0]["selected_option"]["value"].partition(":")
+    strategy_id = record_id(raw_id, "strategy")
     if choice == "edit":
         ack()
-        open_modal(client=client, context=context, rt=rt, ws=ws, trigger_id=body["trigger_id"], strategy_id=int(raw_id),
+        open_modal(client=client, context=context, rt=rt, ws=ws, trigger_id=body["trigger_id"], strategy_id=strategy_id,
                    channel=None, respond=None, home=True)
     else:
-        text = change_status(client=client, context=context, rt=rt, ws=ws, respond=None, strategy_id=int(raw_id),
+        text = change_status(client=client, context=context, rt=rt, ws=ws, respond=None, strategy_id=strategy_id,
                              status="retired", home=True)
         ack()
         tell(context, client, None, user=context["user_id"], channel=None, text=text)

@@ -22,7 +22,7 @@ from bot.setup.blocks_help import HELP
 from bot.setup.team import Team
 from bot.slack_text import echo, plain
 from bot.user_error import UserError
-from handlers.common import first_word, input_value, later, view_metadata
+from handlers.common import first_word, input_value, later, record_id, view_metadata
 from handlers.playbook.common import may_edit, may_write, tell
 
 FIELD_BLOCKS = {"outcome": Ids.OUTCOME_BLOCK, "customer": Ids.CUSTOMER_BLOCK, "reason": Ids.REASON_BLOCK,
@@ -189,4 +189,4 @@ def edit_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, 
     channel = (body.get("channel") or {}).get("id")
     open_modal(client=client, context=context, rt=rt, ws=ws, trigger_id=body["trigger_id"], outcome=None,
                channel=channel,
-               respond=respond, entry_id=int(body["actions"][0]["value"]))
+               respond=respond, entry_id=record_id(body["actions"][0]["value"], "win/loss entry"))

@@ -14,10 +14,11 @@ from bot.errors import typed_back
 from bot.feature import SubCommand, truce_commands
 from bot.ids import Command, SetupIds
 from bot.models import Workspace
-from bot.people import refresh_teams
+from bot.people import in_directory, refresh_teams
 from bot.runtime import Runtime
 from bot.setup import members, workspaces
 from bot.setup.blocks_setup import setup_modal, setup_saved_text
+from bot.slack_text import quoted
 from bot.user_error import UserError
 from handlers.common import in_background, input_value, later, lead_refusal, route
 
@@ -109,6 +110,10 @@ def set_team(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspace) -> 
     if refusal:
         return refusal
     with rt.session() as session:
+        if not in_directory(session, ws.team_id, user_id):
+            return (f"I can't find {quoted(user_id)} among this workspace's people, so I can't put them on a "
+                    f"team. Mention them as Slack suggests when you type @ and their name. {usage}"
+                    + typed_back(f"/truce team {rest}"))
         members.set_override(session=session, team_id=ws.team_id, user_id=user_id, choice=choice)
         teams = members.teams_of(session=session, team_id=ws.team_id, user_id=user_id)
     return (f"<@{user_id}> is now on: {_teams_text(teams)}"

@@ -18,7 +18,7 @@ from bot.unhappy import owners
 from bot.unhappy.blocks_alert import TEAM_NAME
 from bot.unhappy.blocks_forms import action_modal, assign_modal, snooze_modal
 from bot.user_error import UserError
-from handlers.common import input_value, later, tell_later, view_metadata
+from handlers.common import input_value, later, record_id, tell_later, view_metadata
 
 ACTION_FIELDS = {"text": Ids.DONE_BLOCK, "root_cause": Ids.CAUSE_BLOCK, "follow_up_on": Ids.FOLLOW_UP_BLOCK}
 
@@ -63,7 +63,7 @@ def claim_for(rt: Runtime, ws: Workspace, user_id: str, *, report_id: int, team:
 def claim_clicked(ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond, rt: Runtime,
                   ws: Workspace) -> None:
     team = "sales" if action["action_id"] == Ids.CLAIM_SALES else "marketing"
-    note = claim_for(rt, ws, context["user_id"], report_id=int(action["value"]), team=team)
+    note = claim_for(rt, ws, context["user_id"], report_id=record_id(action["value"], "report"), team=team)
     ack()
     if note:
         _say(context, respond, note)
@@ -72,7 +72,7 @@ def claim_clicked(ack: Ack, body: dict, action: dict, context: BoltContext, resp
 def pick_clicked(ack: Ack, action: dict, context: BoltContext, respond: Respond, rt: Runtime, ws: Workspace) -> None:
     """The answer to "which team?" asked of someone on both teams who reacted to claim."""
     team = "sales" if action["action_id"] == Ids.PICK_SALES else "marketing"
-    note = claim_for(rt, ws, context["user_id"], report_id=int(action["value"]), team=team)
+    note = claim_for(rt, ws, context["user_id"], report_id=record_id(action["value"], "report"), team=team)
     ack()
     _say(context, respond, note or f":white_check_mark: You own the {TEAM_NAME[team]} side now.", replace=True)
 
@@ -98,12 +98,13 @@ def _open(ack: Ack, client: WebClient, body: dict, context: BoltContext, respond
 def add_action_clicked(ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond,
                        rt: Runtime, ws: Workspace) -> None:
     user = context["user_id"]
-    _open(ack, client, body, context, respond, rt, ws, int(action["value"]),
+    _open(ack, client, body, context, respond, rt, ws, record_id(action["value"], "report"),
           lambda s, ws, r: life.check_may_manage(ws, r, user, "add corrective actions"), action_modal)
 
 
 def resolve_clicked(ack: Ack, action: dict, context: BoltContext, respond: Respond, rt: Runtime, ws: Workspace) -> None:
-    _, refused = run(rt, ws, lambda s, ws: life.resolve(session=s, ws=ws, report_id=int(action["value"]),
+    report_id = record_id(action["value"], "report")
+    _, refused = run(rt, ws, lambda s, ws: life.resolve(session=s, ws=ws, report_id=report_id,
                                                          user_id=context["user_id"]))
     ack()
     if refused:
@@ -113,7 +114,7 @@ def resolve_clicked(ack: Ack, action: dict, context: BoltContext, respond: Respo
 def more_chosen(ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond,
                 rt: Runtime, ws: Workspace) -> None:
     choice, _, number = action["selected_option"]["value"].partition(":")
-    report_id, user = int(number), context["user_id"]
+    report_id, user = record_id(number, "report"), context["user_id"]
     if choice == Ids.MORE_ASSIGN:
         def lead_only(s, ws, r):
             owners.refuse_closed(r)

@@ -37,6 +37,7 @@ from handlers.common import (
     input_value,
     later,
     lead_refusal,
+    record_id,
     replace_answer,
     route,
     view_metadata,
@@ -239,13 +240,14 @@ def assign_command(*, rest: str, typed: str, context: BoltContext, rt: Runtime, 
     number = parts[0].lstrip("#") if parts else ""
     match = USER_MENTION.match(parts[1]) if len(parts) > 1 else None
     team = parts[2].lower() if len(parts) > 2 else None
-    if len(parts) not in (2, 3) or not number.isdigit() or match is None or team not in (None, "sales", "marketing"):
+    readable = number.isascii() and number.isdigit()
+    if len(parts) not in (2, 3) or not readable or match is None or team not in (None, "sales", "marketing"):
         return (f"I couldn't read that. Assign an owner like this: `{ASSIGN_USAGE}` (the team is optional "
                 "when they are on only one).\n" + echo(typed))
     assignee = match.group(1)
     try:
         with rt.session() as session:
-            report = unhappy_owners.load(session=session, ws=ws, report_id=int(number))
+            report = unhappy_owners.load(session=session, ws=ws, report_id=record_id(number, "report"))
             team = team or _team_for(session, ws, report, assignee)
             change = unhappy_owners.assign(session=session, ws=ws, report_id=report.id, lead=context["user_id"],
                                            team=team, assignee=assignee)
