@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import delivery
 from bot.clock import now
+from bot.db import pk
 from bot.models import Outbox, Workspace
 from bot.unhappy.blocks_alert import alert_blocks, alert_text, log_line
 from bot.unhappy.models import CorrectiveAction, UnhappyReport
@@ -22,6 +23,8 @@ def ref(report: UnhappyReport) -> str:
 
 
 def post_alert(*, session: Session, ws: Workspace, report: UnhappyReport) -> Outbox:
+    if report.alert_channel is None:  # create_report refuses a report when there is no alerts channel
+        raise ValueError(f"report {report.id} has no alerts channel to post its alert in")
     row = delivery.queue_post(
         session, team_id=report.team_id, channel=report.alert_channel, text=alert_text(report),
         blocks=alert_blocks(report, []), key=f"{ref(report)}:alert", ref=ref(report),
@@ -41,13 +44,13 @@ def changed(*, session: Session, report: UnhappyReport, actor: str | None, what:
     if row is None:
         return
     delivery.queue_update(session, target=row, text=alert_text(report),
-                          blocks=alert_blocks(report, actions_of(session=session, report_id=report.id)))
+                          blocks=alert_blocks(report, actions_of(session=session, report_id=pk(report.id))))
     thread_line(session=session, report=report, text=log_line(actor, what), key=key)
 
 
 def thread_line(*, session: Session, report: UnhappyReport, text: str, key: str | None = None) -> None:
     row = alert_row(session=session, report=report)
-    if row is None:
+    if row is None or report.alert_channel is None:  # no alert (yet): no thread
         return
     delivery.queue_post(session, team_id=report.team_id, channel=report.alert_channel, text=text,
                         thread_parent=row, key=key or f"{ref(report)}:log:{uuid.uuid4().hex}", ref=ref(report))
@@ -64,5 +67,5 @@ def alert_row(*, session: Session, report: UnhappyReport) -> Outbox | None:
 
 def actions_of(*, session: Session, report_id: int) -> list[CorrectiveAction]:
     return list(session.exec(
-        select(CorrectiveAction).where(CorrectiveAction.report_id == report_id).order_by(CorrectiveAction.id)
+        select(CorrectiveAction).where(CorrectiveAction.report_id == report_id).order_by(col(CorrectiveAction.id))
     ).all())

@@ -16,7 +16,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import aware, now
 from bot.slack_text import plain
@@ -143,7 +143,7 @@ def team_for_token(*, session: Session, token: str) -> str | None:
 def scores_between(*, session: Session, team_id: str, start: datetime, end: datetime) -> list[CsatScore]:
     return list(session.exec(
         select(CsatScore).where(CsatScore.team_id == team_id, CsatScore.created_at >= start,
-                                CsatScore.created_at < end).order_by(CsatScore.created_at)
+                                CsatScore.created_at < end).order_by(col(CsatScore.created_at))
     ).all())
 
 
