@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ def utc_field(*, nullable: bool = False, index: bool = False, default_now: bool 
     return Field(**kwargs)
 
 
-def json_field(*, default_factory=dict) -> Any:
+def json_field(*, default_factory: Callable[[], Any] = dict) -> Any:
     return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import IntegrityError
@@ -92,7 +93,7 @@ def is_lead(ws: Workspace, user_id: str) -> bool:
     return user_id in (ws.lead_user_ids or [])
 
 
-def set_pref(*, session: Session, ws: Workspace, key: str, value) -> Workspace:
+def set_pref(*, session: Session, ws: Workspace, key: str, value: Any) -> Workspace:
     ws.prefs = {**(ws.prefs or {}), key: value}
     ws.updated_at = now()
     session.add(ws)

@@ -39,7 +39,9 @@ class CsatError(ValueError):
         self.code = code
 
 
-def validate(*, customer, score, scale, comment=None, source=None, scale_given: bool = True) -> CsatInput:
+def validate(*, customer: object, score: object, scale: object, comment: object = None, source: object = None,
+             scale_given: bool = True) -> CsatInput:
+    """Whatever a webhook, a command or a pasted row gave, checked to a score (or a CsatError saying why)."""
     if not isinstance(customer, str) or not customer.strip():
         raise CsatError("missing_customer", "customer is required: the customer's name, as text.")
     customer = " ".join(customer.split())

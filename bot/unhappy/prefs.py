@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -154,10 +154,10 @@ def next_opening(t: datetime, prefs: UnhappyPrefs) -> datetime:
     return t  # no working day at all cannot be saved; be safe
 
 
-def opening_on(day: date, prefs: UnhappyPrefs, tzinfo) -> datetime:
+def opening_on(day: date, prefs: UnhappyPrefs, zone: tzinfo | None) -> datetime:
     """When working hours open on `day` (or the next working day after it), in UTC."""
     tz = ZoneInfo(prefs.timezone)
-    start = datetime.combine(day, prefs.open_at, tz).astimezone(tzinfo)
+    start = datetime.combine(day, prefs.open_at, tz).astimezone(zone)
     return next_opening(start, prefs)
 
 
