@@ -81,7 +81,7 @@ def check_minutes(text: str | None) -> str:
     return text
 
 
-def record_outcomes(session: Session, *, meeting: JointMeeting, minutes: str, drafts: list[ActionDraft],
+def record_outcomes(session: Session, *, meeting: JointMeeting, minutes: str | None, drafts: list[ActionDraft],
                     by: str) -> list[ActionItem]:
     meeting.minutes, meeting.minutes_by, meeting.minutes_at = check_minutes(minutes), by, now()
     session.add(meeting)

@@ -26,6 +26,8 @@ from bot.models import Member, Workspace
 
 MAX_ITEM = 500
 MAX_OPTIONS = 10
+NO_UPCOMING = ("No joint meeting is coming up on Truce's calendar: every quarter ahead already has its "
+               "meeting recorded. `/joint schedule` shows when they are.")
 
 
 class JointError(ValueError):

@@ -62,6 +62,8 @@ def show_next(*, context) -> str:
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         up = meetings.upcoming(session=session, ws=ws)
+        if up is None:
+            return meetings.NO_UPCOMING
         return status_text(quarter=up.quarter, starts_at=up.starts_at, prompt_at=up.prompt_at, timezone=ws.timezone,
                            announced=up.meeting is not None, schedule=schedule_of(ws).describe())
 
@@ -104,6 +106,8 @@ def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context, resp
         with rt.session() as session:
             ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
             up = meetings.upcoming(session=session, ws=ws)
+            if up is None:
+                raise meetings.JointError(meetings.NO_UPCOMING)
             meetings.add_agenda_item(session=session, team_id=ws.team_id, quarter=up.quarter, text=rest,
                                      user_id=context["user_id"])
             if up.meeting is not None:
