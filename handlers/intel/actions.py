@@ -104,7 +104,7 @@ def _may_retract(session, context, share) -> bool:
     if share.sharer_id == context["user_id"]:
         return True
     ws = workspaces.get_workspace(session=session, team_id=context["team_id"])
-    return is_admin_or_lead(session, ws, context["user_id"])
+    return ws is not None and is_admin_or_lead(session, ws, context["user_id"])
 
 
 def _not_yours(share) -> str:

@@ -97,7 +97,7 @@ def open_modal(*, client: WebClient, trigger_id: str, channel: str) -> None:
 def message_shortcut(ack: Ack, shortcut: dict, client: WebClient, context) -> None:
     rt, user_id = rt_of(context), context["user_id"]
     channel, message = shortcut["channel"]["id"], shortcut.get("message") or {}
-    ts = message.get("ts") or shortcut.get("message_ts")
+    ts = str(message.get("ts") or shortcut.get("message_ts") or "")
     with rt.session() as session:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         existing = intel.find_by_source(session=session, team_id=ws.team_id, channel=channel, ts=ts)
@@ -164,7 +164,7 @@ def _modal_draft(values: dict) -> tuple[ShareDraft | None, dict[str, str]]:
 
 def modal_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
     draft, errors = _modal_draft(view["state"]["values"])
-    if errors:
+    if errors or draft is None:  # no draft without errors saying why
         ack(response_action="errors", errors=errors)
         return
     rt, user_id, team_id = rt_of(context), context["user_id"], context["team_id"]
