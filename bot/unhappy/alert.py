@@ -22,11 +22,16 @@ def ref(report: UnhappyReport) -> str:
     return f"unhappy:{report.id}"
 
 
-def post_alert(*, session: Session, ws: Workspace, report: UnhappyReport) -> Outbox:
-    if report.alert_channel is None:  # create_report refuses a report when there is no alerts channel
+def alert_channel(report: UnhappyReport) -> str:
+    """Where the report's alert goes: kept on the report, which is refused when there is no alerts channel."""
+    if report.alert_channel is None:
         raise ValueError(f"report {report.id} has no alerts channel to post its alert in")
+    return report.alert_channel
+
+
+def post_alert(*, session: Session, ws: Workspace, report: UnhappyReport) -> Outbox:
     row = delivery.queue_post(
-        session, team_id=report.team_id, channel=report.alert_channel, text=alert_text(report),
+        session, team_id=report.team_id, channel=alert_channel(report), text=alert_text(report),
         blocks=alert_blocks(report, []), key=f"{ref(report)}:alert", ref=ref(report),
     )
     report.alert_outbox_id = row.id

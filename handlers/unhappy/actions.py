@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -22,6 +23,8 @@ from handlers.common import input_value, later, rt_of, tell_later, view_metadata
 ACTION_FIELDS = {"text": Ids.DONE_BLOCK, "root_cause": Ids.CAUSE_BLOCK, "follow_up_on": Ids.FOLLOW_UP_BLOCK}
 
 
+T = TypeVar("T")
+
 def register(app: App) -> None:
     app.action(Ids.CLAIM_SALES)(claim_clicked)
     app.action(Ids.CLAIM_MARKETING)(claim_clicked)
@@ -35,7 +38,7 @@ def register(app: App) -> None:
     app.view(Ids.SNOOZE)(snooze_submitted)
 
 
-def run(context, fn: Callable[[Session, Workspace], object]) -> tuple[object | None, str | None]:
+def run(context, fn: Callable[[Session, Workspace], T]) -> tuple[T | None, str | None]:
     """Run `fn(session, ws)` in one unit of work; (result, None), or (None, why it was refused)."""
     rt = rt_of(context)
     try:
@@ -54,7 +57,7 @@ def claim_for(context, *, report_id: int, team: str) -> str | None:
     """Claim `team`'s side for the person; returns what to tell them (None: nothing to say)."""
     change, refused = run(context, lambda s, ws: owners.claim(session=s, ws=ws, report_id=report_id,
                                                               user_id=context["user_id"], team=team))
-    if refused:
+    if refused or change is None:
         return f":no_entry: {refused}"
     if not change.changed:
         return f"You already own the {TEAM_NAME[team]} side of this alert."
@@ -198,8 +201,10 @@ def assign_submitted(ack: Ack, view: dict, context) -> None:
                               assignee=chosen[team])
 
     _, refused = run(context, assign)
-    if refused or errors:
-        ack(response_action="errors", errors=errors or {blocks["sales"]: refused})
+    if refused:
+        errors = errors or {blocks["sales"]: refused}
+    if errors:
+        ack(response_action="errors", errors=errors)
         return
     ack()
 

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import delivery
 from bot.block_kit import esc
+from bot.db import pk
 from bot.ids import Command, UnhappyIds
 from bot.ids import UnhappyIds as Ids
 from bot.people import is_admin_or_lead, name_of
@@ -23,6 +24,7 @@ from bot.unhappy import owners as unhappy_owners
 from bot.unhappy import prefs as unhappy_prefs
 from bot.unhappy import reports as unhappy
 from bot.unhappy import rules
+from bot.unhappy.alert import alert_channel
 from bot.unhappy.alert_links import ensure_permalink
 from bot.unhappy.blocks_alert import SEVERITY_EMOJI
 from bot.unhappy.blocks_forms import report_modal, settings_modal
@@ -105,7 +107,7 @@ def _store(context, draft: ReportDraft) -> Stored:
         ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         report = unhappy.create_report(session=session, ws=ws, user_id=context["user_id"], draft=draft)
         summary = f"*{esc(report.customer)}* ({SEVERITY_EMOJI[report.severity]} {report.severity})"
-        stored = Stored(ws.team_id, report.id, report.alert_channel, summary, [])
+        stored = Stored(ws.team_id, pk(report.id), alert_channel(report), summary, [])
     return replace(stored, outbox_ids=rt.take_queued(session))
 
 
@@ -152,7 +154,8 @@ def _open_from_message(rt, client: WebClient, *, team_id: str, shortcut: dict) -
     channel = (shortcut.get("channel") or {}).get("id")
     permalink = None
     try:
-        permalink = client.chat_getPermalink(channel=channel, message_ts=shortcut["message_ts"])["permalink"]
+        if channel:  # a message shortcut always says where the message is
+            permalink = client.chat_getPermalink(channel=channel, message_ts=shortcut["message_ts"])["permalink"]
     except SlackApiError as exc:  # still report it, without the link
         log.warning("permalink of the reported message: %s", exc.response.get("error"))
     description = plain(message.get("text") or "").strip()
@@ -221,7 +224,7 @@ def assign_command(*, rest: str, typed: str, context) -> str:
             ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
             report = unhappy_owners.load(session=session, ws=ws, report_id=int(number))
             team = team or _team_for(session, ws, report, assignee)
-            change = unhappy_owners.assign(session=session, ws=ws, report_id=report.id, lead=context["user_id"],
+            change = unhappy_owners.assign(session=session, ws=ws, report_id=pk(report.id), lead=context["user_id"],
                                            team=team, assignee=assignee)
     except unhappy_owners.ActionRefused as exc:
         return f":no_entry: {exc}\n" + echo(typed)

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot import delivery
 from bot.block_kit import section
+from bot.db import pk
 from bot.ids import UnhappyIds
 from bot.setup import workspaces
 from bot.unhappy import lifecycle as life
@@ -42,12 +43,12 @@ def on_reaction(*, event: dict, context, client: WebClient, removed: bool) -> bo
     with rt.session() as session:
         ws = workspaces.get_workspace(session=session, team_id=context["team_id"])
         role = _role(ws, event.get("reaction", "")) if ws else None
-        if role is None:
+        if ws is None or role is None:
             return False
         report = unhappy.find_by_alert(session=session, team_id=ws.team_id, channel=channel, ts=ts)
         if report is None:
             return False
-        report_id = report.id
+        report_id = pk(report.id)
         user_teams = unhappy_owners.teams(session=session, ws=ws, user_id=user)
     if removed:
         return True
