@@ -21,9 +21,8 @@ from bot.unhappy.owners import ActionRefused
 from handlers.common import input_value, later, rt_of, tell_later, view_metadata
 
 ACTION_FIELDS = {"text": Ids.DONE_BLOCK, "root_cause": Ids.CAUSE_BLOCK, "follow_up_on": Ids.FOLLOW_UP_BLOCK}
+T = TypeVar("T")  # what a unit of work gives back
 
-
-T = TypeVar("T")
 
 def register(app: App) -> None:
     app.action(Ids.CLAIM_SALES)(claim_clicked)
