@@ -32,6 +32,13 @@ def is_admin_or_lead(session: Session, ws: Workspace, user_id: str) -> bool:
     return bool(member and member.is_admin)
 
 
+def in_directory(session: Session, team_id: str, user_id: str) -> bool:
+    """Whether Slack has told us about this person (users.list, `team_join`, `user_change`): someone
+    Truce can put on a team. A mention of anyone else is a typo or someone from another workspace."""
+    member = members.get_member(session=session, team_id=team_id, user_id=user_id)
+    return bool(member and (member.display_name or member.real_name))
+
+
 def name_of(session: Session, team_id: str, user_id: str, *, real: bool = False) -> str:
     """How Slack shows a person (display name, else real name), or with `real` their real name, as
     Slack last told us; their ID if unknown."""

@@ -20,10 +20,10 @@ from bot.feature import AgendaSection
 from bot.intel.blocks_lists import digest_blocks
 from bot.intel.blocks_share import esc_text, kind_label
 from bot.intel.models import IntelDigest, IntelShare
-from bot.intel.parsing import IntelInputError
 from bot.intel.search import best_links
 from bot.models import Workspace
 from bot.setup.workspaces import set_pref
+from bot.user_error import UserError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DIGEST_SIZE = 5
@@ -59,7 +59,7 @@ def parse_schedule(text: str, current: DigestSchedule) -> DigestSchedule:
     weekday, at = current.weekday, current.at
     usage = "Type it like `/intel digest monday 09:00` (a weekday and a 24-hour time), or `/intel digest off`."
     if not words or len(words) > 2:
-        raise IntelInputError(usage)
+        raise UserError(usage)
     for word in words:
         day = next((i for i, d in enumerate(WEEKDAYS) if d.startswith(word) and len(word) >= 3), None)
         if day is not None:
@@ -68,7 +68,7 @@ def parse_schedule(text: str, current: DigestSchedule) -> DigestSchedule:
         try:
             at = dtime.fromisoformat(word if len(word) > 2 else f"{int(word):02d}:00")
         except ValueError:
-            raise IntelInputError(f"I couldn't read `{esc(word)}`. {usage}") from None
+            raise UserError(f"I couldn't read `{esc(word)}`. {usage}") from None
     return DigestSchedule(weekday, at.replace(second=0, microsecond=0), True)
 
 

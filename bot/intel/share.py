@@ -15,11 +15,12 @@ from bot.clock import aware, now
 from bot.db import pk
 from bot.intel.blocks_share import fallback_text, share_blocks
 from bot.intel.models import IntelPost, IntelShare, IntelSupporter, IntelVote
-from bot.intel.parsing import SUMMARY_LIMIT, IntelInputError, ShareDraft, message_draft
+from bot.intel.parsing import SUMMARY_LIMIT, ShareDraft, message_draft
 from bot.models import Outbox, Workspace
 from bot.setup import members
 from bot.setup.team import Team
 from bot.setup.workspaces import missing_channels, set_pref
+from bot.user_error import UserError
 
 DEFAULT_EMOJI = "bulb"
 WEEK = 7 * 24 * 3600
@@ -28,11 +29,11 @@ ROLE_CHANNEL = {"sales": "sales_channel", "marketing": "marketing_channel", "joi
 _EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']{1,100}$")
 
 
-class NotSetUp(IntelInputError):
+class NotSetUp(UserError):
     """The workspace's sales, marketing or joint channel is not chosen yet."""
 
 
-class ShareGone(IntelInputError):
+class ShareGone(UserError):
     """The share does not exist (any more) in this workspace."""
 
 
@@ -54,7 +55,7 @@ def share_emoji(ws: Workspace) -> str:
 def set_share_emoji(*, session: Session, ws: Workspace, name: str) -> str:
     name = name.strip().strip(":").lower()
     if not _EMOJI_NAME.match(name):
-        raise IntelInputError(f"`{esc(name) or '(nothing)'}` is not an emoji name. Type it like `/intel emoji :bulb:`.")
+        raise UserError(f"`{esc(name) or '(nothing)'}` is not an emoji name. Type it like `/intel emoji :bulb:`.")
     set_pref(session=session, ws=ws, key="intel_emoji", value=name)
     return name
 

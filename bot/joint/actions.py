@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 
 from bot.clock import now
 from bot.db import pk
-from bot.joint.meetings import JointError
 from bot.joint.models import ActionItem, JointMeeting
 from bot.setup import members
+from bot.user_error import UserError
 
 MAX_TEXT = 300
 MAX_MINUTES = 2900
@@ -75,9 +75,9 @@ def check_rows(session: Session, *, team_id: str, rows: list[ActionRow], today: 
 def check_minutes(text: str | None) -> str:
     text = (text or "").strip()
     if not text:
-        raise JointError("Write a few lines of minutes: what was discussed and decided.")
+        raise UserError("Write a few lines of minutes: what was discussed and decided.")
     if len(text) > MAX_MINUTES:
-        raise JointError(f"Keep the minutes under {MAX_MINUTES} characters (they have {len(text)}).")
+        raise UserError(f"Keep the minutes under {MAX_MINUTES} characters (they have {len(text)}).")
     return text
 
 
@@ -120,7 +120,7 @@ def close_item(session: Session, *, item: ActionItem, by: str) -> ActionItem:
     ).rowcount
     session.refresh(item)
     if closed != 1:
-        raise JointError(f"That item was already closed by <@{item.closed_by}>.")
+        raise UserError(f"That item was already closed by <@{item.closed_by}>.")
     return item
 
 

@@ -23,6 +23,7 @@ from bot.joint.models import (
 )
 from bot.joint.schedule import next_dates, prompt_time, quarter_of, schedule_of
 from bot.models import Member, Workspace
+from bot.user_error import UserError
 
 MAX_ITEM = 500
 MAX_OPTIONS = 10
@@ -30,8 +31,6 @@ NO_UPCOMING = ("No joint meeting is coming up on Truce's calendar: every quarter
                "meeting recorded. `/joint schedule` shows when they are.")
 
 
-class JointError(ValueError):
-    """Bad input for a meeting; the message says what to do instead."""
 
 
 @dataclass
@@ -153,9 +152,9 @@ def answers(session: Session, *, meeting: JointMeeting) -> dict[str, bool]:
 def propose_time(session: Session, *, meeting: JointMeeting, user_id: str, starts_at: datetime) -> JointTimeOption:
     """Add a time to the poll (or find it), and count it as the proposer's vote."""
     if starts_at <= now():
-        raise JointError("That time is in the past. Choose a time that is still ahead.")
+        raise UserError("That time is in the past. Choose a time that is still ahead.")
     if starts_at == aware(meeting.starts_at):
-        raise JointError("That is already the meeting's time. Choose another one.")
+        raise UserError("That is already the meeting's time. Choose another one.")
     option = session.exec(
         select(JointTimeOption).where(JointTimeOption.meeting_id == meeting.id,
                                       JointTimeOption.starts_at == starts_at)
@@ -163,7 +162,7 @@ def propose_time(session: Session, *, meeting: JointMeeting, user_id: str, start
     if option is None:
         count = session.exec(select(func.count()).where(JointTimeOption.meeting_id == meeting.id)).one()
         if count >= MAX_OPTIONS:
-            raise JointError(f"The poll already has {MAX_OPTIONS} times: vote for one of them instead.")
+            raise UserError(f"The poll already has {MAX_OPTIONS} times: vote for one of them instead.")
         option = JointTimeOption(team_id=meeting.team_id, meeting_id=pk(meeting.id), starts_at=starts_at,
                                  proposed_by=user_id)
         session.add(option)
@@ -177,7 +176,7 @@ def vote(session: Session, *, meeting: JointMeeting, option_id: int, user_id: st
     Returns whether the person now has a vote on this option."""
     option = session.get(JointTimeOption, option_id)
     if option is None or option.meeting_id != meeting.id:
-        raise JointError("That time is no longer in the poll.")
+        raise UserError("That time is no longer in the poll.")
     row = session.exec(
         select(JointVote).where(JointVote.meeting_id == meeting.id, JointVote.user_id == user_id)
     ).first()
@@ -218,7 +217,7 @@ def top_option(session: Session, *, meeting: JointMeeting) -> JointTimeOption | 
 def move_meeting(session: Session, *, meeting: JointMeeting, option: JointTimeOption, by: str) -> JointMeeting:
     """Move the meeting to a poll's time: the poll closes and everyone answers again."""
     if aware(option.starts_at) <= now():
-        raise JointError("That time has passed. Propose a new one.")
+        raise UserError("That time has passed. Propose a new one.")
     meeting.starts_at, meeting.moved_by = aware(option.starts_at), by
     session.add(meeting)
     session.exec(delete(JointVote).where(col(JointVote.meeting_id) == meeting.id))
@@ -233,9 +232,9 @@ def move_meeting(session: Session, *, meeting: JointMeeting, option: JointTimeOp
 def _clean(text: str, what: str, example: str) -> str:
     text = " ".join((text or "").split())
     if not text:
-        raise JointError(f"Say what the {what} is, like `{example}`.")
+        raise UserError(f"Say what the {what} is, like `{example}`.")
     if len(text) > MAX_ITEM:
-        raise JointError(f"That {what} is {len(text)} characters; keep it under {MAX_ITEM}.")
+        raise UserError(f"That {what} is {len(text)} characters; keep it under {MAX_ITEM}.")
     return text
 
 

@@ -23,13 +23,13 @@ from bot.clock import now
 from bot.config import Settings
 from bot.currencies import is_currency
 from bot.db import pk
-from bot.field_error import FieldError
 from bot.joint.models import JointPlan, JointPlanLine, JointPlanRevision
 from bot.joint.plan_lines import LINE_EXAMPLE, LineDraft, line_text
 from bot.joint.schedule import quarter_bounds
 from bot.models import Workspace
 from bot.setup import members
 from bot.setup.workspaces import set_pref
+from bot.user_error import UserError
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000000000")  # a trillion: more is a typo
@@ -39,8 +39,6 @@ TOKEN_PREF = "joint.export_token_sha256"
 CSV_HEADER = ["Quarter", "Goal", "Campaign", "Budget", "Currency", "Expected pipeline", "Expected revenue", "Owners"]
 
 
-class PlanError(FieldError):
-    """A plan that cannot be saved; `field` is the modal input it belongs to (lines/currency/owners)."""
 
 
 def parse_amount(text: str, *, what: str = "amount") -> Decimal:
@@ -69,31 +67,31 @@ def parse_lines(text: str) -> list[LineDraft]:
             continue
         parts = [p.strip() for p in raw.split("|")]
         if len(parts) > 5:
-            raise PlanError("lines", f"Line {number} has {len(parts)} parts; a line has at most 5: "
-                                     f"goal | campaign | budget | pipeline | revenue.")
+            raise UserError(f"Line {number} has {len(parts)} parts; a line has at most 5: "
+                            f"goal | campaign | budget | pipeline | revenue.", field="lines")
         parts += [""] * (5 - len(parts))
         goal, campaign = " ".join(parts[0].split()), " ".join(parts[1].split())
         if not goal:
-            raise PlanError("lines", f"Line {number} has no goal: start it with the goal, like “{LINE_EXAMPLE}”.")
+            raise UserError(f"Line {number} has no goal: start it with the goal, like “{LINE_EXAMPLE}”.", field="lines")
         try:
             amounts = [parse_amount(parts[i], what=w) for i, w in
                        ((2, "budget"), (3, "expected pipeline"), (4, "expected revenue"))]
         except ValueError as exc:
-            raise PlanError("lines", f"Line {number}: {exc}.") from None
+            raise UserError(f"Line {number}: {exc}.", field="lines") from None
         drafts.append(LineDraft(goal[:500], campaign[:500], *amounts))
     if not drafts:
-        raise PlanError("lines", f"Add at least one line, like “{LINE_EXAMPLE}”.")
+        raise UserError(f"Add at least one line, like “{LINE_EXAMPLE}”.", field="lines")
     if len(drafts) > MAX_LINES:
-        raise PlanError("lines", f"A plan has at most {MAX_LINES} lines (this one has {len(drafts)}).")
+        raise UserError(f"A plan has at most {MAX_LINES} lines (this one has {len(drafts)}).", field="lines")
     return drafts
 
 
 def check_currency(code: str | None) -> str:
     code = (code or "").strip().upper()
     if not code:
-        raise PlanError("currency", "Give the budget's currency as an ISO 4217 code, like EUR or USD.")
+        raise UserError("Give the budget's currency as an ISO 4217 code, like EUR or USD.", field="currency")
     if not is_currency(code):
-        raise PlanError("currency", f"“{code}” is not an ISO 4217 currency code: write one like EUR, USD or GBP.")
+        raise UserError(f"“{code}” is not an ISO 4217 currency code: write one like EUR, USD or GBP.", field="currency")
     return code
 
 
@@ -107,14 +105,14 @@ def check_owners(session: Session, *, team_id: str, owner_ids: list[str], names:
         owners.append({"id": user_id, "name": names.get(user_id, user_id), "teams": sorted(t.value for t in teams)})
     if strangers:
         who = ", ".join(strangers)
-        raise PlanError("owners", f"{who} {'is' if len(strangers) == 1 else 'are'} on neither the sales nor the "
-                                  "marketing team. Choose owners from both teams.")
+        raise UserError(f"{who} {'is' if len(strangers) == 1 else 'are'} on neither the sales nor the "
+                        "marketing team. Choose owners from both teams.", field="owners")
     sales = {o["id"] for o in owners if "sales" in o["teams"]}
     marketing = {o["id"] for o in owners if "marketing" in o["teams"]}
     if not sales or not marketing or (len(sales | marketing) < 2):
         missing = "sales" if not sales else "marketing" if not marketing else "the other team"
-        raise PlanError("owners", f"A joint plan needs an owner from sales and a different one from marketing: "
-                                  f"add someone from {missing}.")
+        raise UserError(f"A joint plan needs an owner from sales and a different one from marketing: "
+                        f"add someone from {missing}.", field="owners")
     return owners
 
 
@@ -124,8 +122,8 @@ def editable_until(quarter: str, timezone: str) -> datetime:
 
 def check_editable(quarter: str, timezone: str) -> None:
     if now() >= editable_until(quarter, timezone):
-        raise PlanError("lines", f"{quarter} has ended, so its plan is kept as it was. Plan a current or future "
-                                 f"quarter instead.")
+        raise UserError(f"{quarter} has ended, so its plan is kept as it was. Plan a current or future "
+                        f"quarter instead.", field="lines")
 
 
 # --- reading and saving -------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from bot import delivery
 from bot.clock import now
 from bot.db import pk
 from bot.feature import AgendaSection
-from bot.field_error import FieldError
 from bot.joint.schedule import local
 from bot.models import Outbox, Workspace
 from bot.playbook.blocks_strategies import agenda_lines, notice
@@ -35,14 +34,13 @@ from bot.playbook.strategy_rules import (
     TITLE_MAX,
 )
 from bot.slack_text import plain
+from bot.user_error import UserError
 
 ADD_USAGE = "/truce strategy add Mid-market push: lead with the ROI calculator for 50-500 seat companies"
 COLON = re.compile(r":(?!//)")  # a colon, but not the one in https://
 _URL = re.compile(r"^https?://[^\s<>|]+$", re.I)
 
 
-class StrategyError(FieldError):
-    """A strategy that cannot be saved (title, summary, segment, key_messages, link, status, id)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ def parse_add(text: str) -> StrategyDraft:
     """`Title: summary` (as Slack sends it) -> a validated draft."""
     parts = COLON.split(plain(text).strip(), maxsplit=1)
     if len(parts) < 2 or not parts[0].strip():
-        raise StrategyError("title", "Give the strategy a title and a summary, separated by a colon.")
+        raise UserError("Give the strategy a title and a summary, separated by a colon.", field="title")
     return validate(StrategyDraft(title=parts[0], summary=parts[1]))
 
 
@@ -82,23 +80,23 @@ def validate(draft: StrategyDraft) -> StrategyDraft:
     summary, messages = (draft.summary or "").strip(), (draft.key_messages or "").strip() or None
     link = (draft.link or "").strip() or None
     if not title:
-        raise StrategyError("title", "The strategy needs a title.")
+        raise UserError("The strategy needs a title.", field="title")
     if len(title) > TITLE_MAX:
-        raise StrategyError("title", f"The title is {len(title)} characters long; keep it to {TITLE_MAX}.")
+        raise UserError(f"The title is {len(title)} characters long; keep it to {TITLE_MAX}.", field="title")
     if not summary:
-        raise StrategyError("summary", "The strategy needs a summary: what marketing does, for whom, and why.")
+        raise UserError("The strategy needs a summary: what marketing does, for whom, and why.", field="summary")
     if len(summary) > SUMMARY_MAX:
-        raise StrategyError("summary", f"The summary is {len(summary)} characters long; keep it to {SUMMARY_MAX} "
-                                       "(put the rest behind the link).")
+        raise UserError(f"The summary is {len(summary)} characters long; keep it to {SUMMARY_MAX} "
+                        "(put the rest behind the link).", field="summary")
     if segment and len(segment) > SEGMENT_MAX:
-        raise StrategyError("segment", f"Keep the target segment to {SEGMENT_MAX} characters.")
+        raise UserError(f"Keep the target segment to {SEGMENT_MAX} characters.", field="segment")
     if messages and len(messages) > MESSAGES_MAX:
-        raise StrategyError("key_messages", f"Keep the key messages to {MESSAGES_MAX} characters.")
+        raise UserError(f"Keep the key messages to {MESSAGES_MAX} characters.", field="key_messages")
     if link and (len(link) > LINK_MAX or not _URL.match(link)):
-        raise StrategyError("link", "The link must be a web address starting with https:// or http:// "
-                                    f"(at most {LINK_MAX} characters).")
+        raise UserError("The link must be a web address starting with https:// or http:// "
+                        f"(at most {LINK_MAX} characters).", field="link")
     if draft.status not in STATUSES:
-        raise StrategyError("status", "Choose a status: active or retired.")
+        raise UserError("Choose a status: active or retired.", field="status")
     return replace(draft, title=title, summary=summary, segment=segment, key_messages=messages, link=link)
 
 
@@ -115,8 +113,8 @@ def get(*, session: Session, team_id: str, strategy_id: int) -> Strategy | None:
 def require(*, session: Session, team_id: str, strategy_id: int) -> Strategy:
     strategy = get(session=session, team_id=team_id, strategy_id=strategy_id)
     if strategy is None:
-        raise StrategyError("id", f"I can't find strategy `#{strategy_id}` in this workspace. "
-                                  "`/truce strategy list` shows them all with their numbers.")
+        raise UserError(f"I can't find strategy `#{strategy_id}` in this workspace. "
+                        "`/truce strategy list` shows them all with their numbers.", field="id")
     return strategy
 
 
@@ -164,9 +162,9 @@ def publish(*, session: Session, ws: Workspace, user_id: str, draft: StrategyDra
     return _record(session, ws, strategy, action="published", user_id=user_id, changes={})
 
 
-def _conflict(strategy: Strategy) -> StrategyError:
-    return StrategyError("title", "Someone else changed this strategy while you were editing it. Copy what you "
-                                  "typed, close this form and open it again to see their version.")
+def _conflict(strategy: Strategy) -> UserError:
+    return UserError("Someone else changed this strategy while you were editing it. Copy what you "
+                     "typed, close this form and open it again to see their version.", field="title")
 
 
 def update_strategy(*, session: Session, ws: Workspace, strategy_id: int, user_id: str, draft: StrategyDraft,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
@@ -13,9 +14,11 @@ from bot import delivery, tasks
 from bot.db import pk
 from bot.intel import parsing as intel_text
 from bot.intel import share as intel
-from bot.intel.parsing import IntelInputError
+from bot.models import Workspace
+from bot.runtime import Runtime
 from bot.setup import workspaces
-from handlers.common import later, rt_of
+from bot.user_error import UserError
+from handlers.common import later
 from handlers.intel.publish import permalink, publish
 
 log = logging.getLogger(__name__)
@@ -41,10 +44,10 @@ def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
     delivery.send_ephemeral(client, channel=channel, user=user, text=text)
 
 
-def on_reaction(*, event: dict, context, client: WebClient, removed: bool) -> bool:
-    rt, team_id = rt_of(context), context["team_id"]
+def on_reaction(*, event: dict, context: BoltContext, client: WebClient, rt: Runtime, ws: Workspace | None,
+                removed: bool) -> bool:
+    team_id = context["team_id"]
     with rt.session() as session:
-        ws = workspaces.get_workspace(session=session, team_id=team_id)
         if ws is None or not intel.matches_emoji(ws, event.get("reaction", "")):
             return False
         item = event.get("item") or {}
@@ -128,7 +131,7 @@ def share_reacted(rt, *, team_id: str, channel: str, ts: str, user_id: str, from
             if share is not None:
                 intel.add_supporter(session=session, share=share, user_id=user_id)
         return
-    except IntelInputError as exc:
+    except UserError as exc:
         _tell(client, channel, user_id, f":warning: {exc}")
         return
     publish(rt, client, team_id=team_id, share_id=share_id, user_id=user_id, ids=rt.take_queued(session),
@@ -139,11 +142,11 @@ def share_reacted(rt, *, team_id: str, channel: str, ts: str, user_id: str, from
 TASKS = {SHARE_REACTED: share_reacted}
 
 
-def on_message(*, event: dict, context, client: WebClient) -> bool:
+def on_message(*, event: dict, context: BoltContext, client: WebClient, rt: Runtime, ws: Workspace | None) -> bool:
     subtype = event.get("subtype")
     if subtype not in ("message_changed", "message_deleted"):
         return False
-    rt, team_id, channel = rt_of(context), context["team_id"], event.get("channel", "")
+    team_id, channel = context["team_id"], event.get("channel", "")
     message = event.get("message") or {}
     with rt.session() as session:
         if subtype == "message_deleted" or message.get("subtype") == "tombstone":
