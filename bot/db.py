@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine, text
 
 from bot import request_path
+from bot.models.base import pk as pk  # the id of a stored row; defined with the models so builders can use it
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -172,15 +173,6 @@ def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Sessio
             raise
         finally:
             session.close()
-
-
-def pk(value: int | None) -> int:
-    """The id of a row that is in the database (loaded, or flushed). SQLModel types every `id` as
-    `int | None` because a row has none until it is flushed; one read back from the database always
-    has one, so None here is a bug (a row used before its session flushed it)."""
-    if value is None:
-        raise ValueError("a row without an id: it was not flushed to the database yet")
-    return value
 
 
 def ping(engine: Engine) -> bool:

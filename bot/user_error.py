@@ -8,7 +8,7 @@ the whole of it is shown with `bot.slack_text.echo`/`echo_command`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 class UserError(ValueError):
@@ -22,3 +22,10 @@ class UserError(ValueError):
         self.field = field
         self.code = code
         self.problems = list(problems)
+
+    def block_in(self, blocks: Mapping[str, str]) -> str:
+        """The form block to show the message under: the one for `field`, else the form's first one (a
+        service may refuse something that is no single field's fault)."""
+        if self.field is not None and self.field in blocks:
+            return blocks[self.field]
+        return next(iter(blocks.values()))

@@ -223,8 +223,8 @@ def parse_search(text: str | None) -> SearchQuery:
     """`/intel search <words> [#kind] [vs:Name] [since:YYYY-MM-DD]`."""
     plain = from_slack(text)
     kind = None
-    for match in re.finditer(r"(?<![\w&])#([A-Za-z][\w-]*)", plain):
-        kind = check_kind(match.group(1))
+    for tag in re.finditer(r"(?<![\w&])#([A-Za-z][\w-]*)", plain):
+        kind = check_kind(tag.group(1))
     plain = re.sub(r"(?<![\w&])#[A-Za-z][\w-]*", " ", plain)
     plain, competitor = _take_competitor(plain)
     since = None

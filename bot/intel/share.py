@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from bot import delivery
 from bot.block_kit import clip
 from bot.clock import aware, now
+from bot.db import pk
 from bot.intel.blocks_share import fallback_text, share_blocks
 from bot.intel.models import IntelPost, IntelShare, IntelSupporter, IntelVote
 from bot.intel.parsing import SUMMARY_LIMIT, ShareDraft, message_draft
@@ -128,12 +129,12 @@ def find_by_source(*, session: Session, team_id: str, channel: str, ts: str) -> 
 
 
 def posts_of(*, session: Session, share: IntelShare) -> list[IntelPost]:
-    return list(session.exec(select(IntelPost).where(IntelPost.share_id == share.id).order_by(IntelPost.id)).all())
+    return list(session.exec(select(IntelPost).where(IntelPost.share_id == share.id).order_by(col(IntelPost.id))).all())
 
 
 def supporters_of(*, session: Session, share: IntelShare) -> list[str]:
     return list(session.exec(select(IntelSupporter.user_id).where(IntelSupporter.share_id == share.id)
-                             .order_by(IntelSupporter.id)).all())
+                             .order_by(col(IntelSupporter.id))).all())
 
 
 def target_channels(*, session: Session, share: IntelShare) -> list[str]:
@@ -172,14 +173,15 @@ def create_share(*, session: Session, ws: Workspace, sharer_id: str, draft: Shar
         session.add(share)
         session.flush()
     if via == "reaction":
-        session.add(IntelSupporter(team_id=ws.team_id, share_id=share.id, user_id=sharer_id))
+        session.add(IntelSupporter(team_id=ws.team_id, share_id=pk(share.id), user_id=sharer_id))
     supporters = [sharer_id] if via == "reaction" else []
     for role, channel in targets(ws, team):
         row = delivery.queue_post(
             session, team_id=ws.team_id, channel=channel, text=fallback_text(share),
             blocks=share_blocks(share, supporters=supporters, audience=role), key=f"intel:{share.id}:{role}",
             ref=f"intel:{share.id}")
-        session.add(IntelPost(team_id=ws.team_id, share_id=share.id, role=role, channel=channel, outbox_id=row.id))
+        session.add(IntelPost(team_id=ws.team_id, share_id=pk(share.id), role=role, channel=channel,
+                              outbox_id=pk(row.id)))
     session.flush()
     return share
 
@@ -191,7 +193,7 @@ def refresh_posts(*, session: Session, share: IntelShare) -> int:
     supporters = supporters_of(session=session, share=share)
     posts = posts_of(session=session, share=share)
     for post in posts:
-        target = session.get(Outbox, post.outbox_id)
+        target = session.get_one(Outbox, post.outbox_id)  # outbox rows are kept
         delivery.queue_update(session, target=target, text=fallback_text(share),
                               blocks=share_blocks(share, supporters=supporters, audience=post.role))
     return len(posts)
@@ -214,7 +216,7 @@ def add_vote(*, session: Session, team_id: str, share_id: int | str, user_id: st
         return share, False
     try:
         with session.begin_nested():
-            session.add(IntelVote(team_id=team_id, share_id=share.id, user_id=user_id))
+            session.add(IntelVote(team_id=team_id, share_id=pk(share.id), user_id=user_id))
     except IntegrityError:
         return share, False
     share.useful_count = session.exec(select(func.count()).select_from(IntelVote)
@@ -228,7 +230,7 @@ def add_supporter(*, session: Session, share: IntelShare, user_id: str) -> bool:
     """Someone else reacted to an already shared message. Returns whether they are new."""
     try:
         with session.begin_nested():
-            session.add(IntelSupporter(team_id=share.team_id, share_id=share.id, user_id=user_id))
+            session.add(IntelSupporter(team_id=share.team_id, share_id=pk(share.id), user_id=user_id))
     except IntegrityError:
         return False
     if not share.retracted_at:

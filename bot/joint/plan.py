@@ -13,14 +13,16 @@ import re
 import secrets
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import now
 from bot.config import Settings
 from bot.currencies import is_currency
+from bot.db import pk
 from bot.joint.models import JointPlan, JointPlanLine, JointPlanRevision
 from bot.joint.plan_lines import LINE_EXAMPLE, LineDraft, line_text
 from bot.joint.prefs import export_token_sha256, set_export_token_sha256
@@ -132,13 +134,14 @@ def plan_for(session: Session, *, team_id: str, quarter: str) -> JointPlan | Non
 
 def lines_of(session: Session, *, plan: JointPlan) -> list[JointPlanLine]:
     return list(session.exec(
-        select(JointPlanLine).where(JointPlanLine.plan_id == plan.id).order_by(JointPlanLine.position)
+        select(JointPlanLine).where(JointPlanLine.plan_id == plan.id).order_by(col(JointPlanLine.position))
     ).all())
 
 
 def revisions_of(session: Session, *, plan: JointPlan) -> list[JointPlanRevision]:
     return list(session.exec(
-        select(JointPlanRevision).where(JointPlanRevision.plan_id == plan.id).order_by(JointPlanRevision.id)
+        select(JointPlanRevision).where(JointPlanRevision.plan_id == plan.id)
+        .order_by(col(JointPlanRevision.id))
     ).all())
 
 
@@ -151,7 +154,10 @@ def _start(session: Session, *, ws: Workspace, quarter: str, currency: str, owne
         with session.begin_nested():
             session.add(plan)
     except IntegrityError:
-        return plan_for(session=session, team_id=ws.team_id, quarter=quarter)
+        theirs = plan_for(session=session, team_id=ws.team_id, quarter=quarter)
+        if theirs is None:  # not the one-plan-per-quarter rule: a real error
+            raise
+        return theirs
     return plan
 
 
@@ -161,22 +167,24 @@ def save_plan(session: Session, *, ws: Workspace, quarter: str, lines: list[Line
     check_editable(quarter, ws.timezone)
     plan = plan_for(session=session, team_id=ws.team_id, quarter=quarter) or _start(
         session, ws=ws, quarter=quarter, currency=currency, owners=owners, by=by)
+    before: dict[str, Any]
     if not revisions_of(session=session, plan=plan):
         before = {"lines": [], "currency": None, "owners": []}  # just started: everything is a change
     else:
         before = {"lines": [line_text(ln) for ln in lines_of(session=session, plan=plan)],
                   "currency": plan.currency, "owners": [o["id"] for o in plan.owners]}
-    after = {"lines": [line_text(d) for d in lines], "currency": currency, "owners": [o["id"] for o in owners]}
+    after: dict[str, Any] = {"lines": [line_text(d) for d in lines], "currency": currency,
+                             "owners": [o["id"] for o in owners]}
     changes = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
     if not changes:
         return plan, None
-    session.exec(delete(JointPlanLine).where(JointPlanLine.plan_id == plan.id))
-    session.add_all([JointPlanLine(team_id=ws.team_id, plan_id=plan.id, position=i, goal=d.goal,
+    session.exec(delete(JointPlanLine).where(col(JointPlanLine.plan_id) == plan.id))
+    session.add_all([JointPlanLine(team_id=ws.team_id, plan_id=pk(plan.id), position=i, goal=d.goal,
                                    campaign=d.campaign, budget=d.budget, expected_pipeline=d.expected_pipeline,
                                    expected_revenue=d.expected_revenue) for i, d in enumerate(lines)])
     plan.currency, plan.owners, plan.updated_by, plan.updated_at = currency, owners, by, now()
     session.add(plan)
-    revision = JointPlanRevision(team_id=ws.team_id, plan_id=plan.id, user_id=by, changes=changes)
+    revision = JointPlanRevision(team_id=ws.team_id, plan_id=pk(plan.id), user_id=by, changes=changes)
     session.add(revision)
     session.flush()
     return plan, revision
@@ -225,4 +233,4 @@ def token_allows(settings: Settings, ws: Workspace | None, token: str | None) ->
     if settings.export_token and hmac.compare_digest(token, settings.export_token):
         return True
     saved = export_token_sha256(ws) if ws is not None else None
-    return bool(saved) and hmac.compare_digest(_digest(token), saved)
+    return saved is not None and bool(saved) and hmac.compare_digest(_digest(token), saved)

@@ -14,10 +14,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import delivery
 from bot.clock import now
+from bot.db import pk
 from bot.feature import AgendaSection
 from bot.joint.schedule import local
 from bot.models import Outbox, Workspace
@@ -121,7 +122,7 @@ def list_by_status(*, session: Session, team_id: str, status: str = "active", li
                    ) -> list[Strategy]:
     """Most recently published or changed first."""
     stmt = (select(Strategy).where(Strategy.team_id == team_id, Strategy.status == status)
-            .order_by(Strategy.updated_at.desc(), Strategy.id.desc()))
+            .order_by(col(Strategy.updated_at).desc(), col(Strategy.id).desc()))
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.exec(stmt).all())
@@ -138,7 +139,7 @@ def _value(value: Any) -> Any:
 
 def _record(session: Session, ws: Workspace, strategy: Strategy, *, action: str, user_id: str,
             changes: dict[str, Any]) -> Change:
-    revision = StrategyRevision(team_id=ws.team_id, strategy_id=strategy.id, action=action, changes=changes,
+    revision = StrategyRevision(team_id=ws.team_id, strategy_id=pk(strategy.id), action=action, changes=changes,
                                 user_id=user_id)
     session.add(revision)
     session.flush()
@@ -179,7 +180,7 @@ def update_strategy(*, session: Session, ws: Workspace, strategy_id: int, user_i
         return Change(strategy, None, None)
     values = {f: getattr(draft, f) for f in changes}
     done = session.exec(
-        update(Strategy).where(Strategy.id == strategy.id, Strategy.version == version)
+        update(Strategy).where(col(Strategy.id) == strategy.id, col(Strategy.version) == version)
         .values(**values, version=version + 1, updated_by=user_id, updated_at=now())
         .execution_options(synchronize_session=False)
     ).rowcount == 1
@@ -198,8 +199,8 @@ def set_status(*, session: Session, ws: Workspace, strategy_id: int, user_id: st
     if strategy.status == status:
         return Change(strategy, None, None)
     done = session.exec(
-        update(Strategy).where(Strategy.id == strategy.id, Strategy.status != status)
-        .values(status=status, version=Strategy.version + 1, updated_by=user_id, updated_at=now())
+        update(Strategy).where(col(Strategy.id) == strategy.id, col(Strategy.status) != status)
+        .values(status=status, version=col(Strategy.version) + 1, updated_by=user_id, updated_at=now())
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     strategy = require(session=session, team_id=ws.team_id, strategy_id=strategy_id)
@@ -212,10 +213,10 @@ def set_status(*, session: Session, ws: Workspace, strategy_id: int, user_id: st
 def revisions_between(*, session: Session, team_id: str, start: datetime, end: datetime
                       ) -> list[tuple[StrategyRevision, Strategy]]:
     rows = session.exec(
-        select(StrategyRevision, Strategy).join(Strategy, Strategy.id == StrategyRevision.strategy_id)
+        select(StrategyRevision, Strategy).join(Strategy, col(Strategy.id) == StrategyRevision.strategy_id)
         .where(StrategyRevision.team_id == team_id, StrategyRevision.created_at >= start,
                StrategyRevision.created_at < end)
-        .order_by(StrategyRevision.created_at, StrategyRevision.id)
+        .order_by(col(StrategyRevision.created_at), col(StrategyRevision.id))
     ).all()
     return [(r, s) for r, s in rows]
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import aware, now
 from bot.currencies import is_currency
@@ -94,7 +94,7 @@ def _amount(text: str) -> tuple[str, Decimal | None, str | None]:
 
 def amount_of(text: str | None) -> Decimal | None:
     """"12,000.50" -> Decimal("12000.50"); empty -> None."""
-    if not (text or "").strip():
+    if text is None or not text.strip():
         return None
     try:
         return parse_amount(text)
@@ -214,4 +214,4 @@ def update_entry(*, session: Session, ws: Workspace, entry_id: int, user_id: str
 def between(*, session: Session, team_id: str, start: datetime, end: datetime) -> list[WinLoss]:
     return list(session.exec(select(WinLoss).where(
         WinLoss.team_id == team_id, WinLoss.closed_at >= start, WinLoss.closed_at < end,
-    ).order_by(WinLoss.closed_at, WinLoss.id)).all())
+    ).order_by(col(WinLoss.closed_at), col(WinLoss.id))).all())

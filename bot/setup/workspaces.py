@@ -50,7 +50,10 @@ def ensure_workspace(*, session: Session, team_id: str, settings: Settings) -> W
         with session.begin_nested():
             session.add(ws)
     except IntegrityError:  # another request created it a moment ago
-        ws = session.get(Workspace, team_id)
+        theirs = session.get(Workspace, team_id)
+        if theirs is None:  # not the one-row-per-team rule: a real error
+            raise
+        return theirs
     return ws
 
 

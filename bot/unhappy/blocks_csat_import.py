@@ -39,8 +39,10 @@ def error_text(exc: UserError) -> str:
     return clip("\n".join(lines), ERROR_LIMIT)
 
 
-def duplicate_text(when: datetime) -> str:
-    return (f"These exact scores were already imported ({when:%Y-%m-%d %H:%M} UTC), so nothing was stored again. "
+def duplicate_text(when: datetime | None) -> str:
+    """`when`: the earlier import's time, if it is still found."""
+    at = f" ({when:%Y-%m-%d %H:%M} UTC)" if when is not None else ""
+    return (f"These exact scores were already imported{at}, so nothing was stored again. "
             "Close the form, or change the rows if they are new scores.")
 
 

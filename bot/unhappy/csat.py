@@ -16,7 +16,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import aware, now
 from bot.slack_text import plain
@@ -32,7 +32,9 @@ USAGE = "/truce csat Acme Corp 7/10 slow onboarding"
 _SCORE = re.compile(r"^(\d{1,2}(?:\.\d)?)(?:/(10|5))?$")
 
 
-def validate(*, customer, score, scale, comment=None, source=None, scale_given: bool = True) -> CsatInput:
+def validate(*, customer: object, score: object, scale: object, comment: object = None, source: object = None,
+             scale_given: bool = True) -> CsatInput:
+    """Whatever a webhook, a command or a pasted row gave, checked to a score (or a UserError saying why)."""
     if not isinstance(customer, str) or not customer.strip():
         raise UserError("customer is required: the customer's name, as text.", code="missing_customer")
     customer = " ".join(customer.split())
@@ -136,7 +138,7 @@ def team_for_token(*, session: Session, token: str) -> str | None:
 def scores_between(*, session: Session, team_id: str, start: datetime, end: datetime) -> list[CsatScore]:
     return list(session.exec(
         select(CsatScore).where(CsatScore.team_id == team_id, CsatScore.created_at >= start,
-                                CsatScore.created_at < end).order_by(CsatScore.created_at)
+                                CsatScore.created_at < end).order_by(col(CsatScore.created_at))
     ).all())
 
 

@@ -25,7 +25,7 @@ def _delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def _number(value: str):
+def _number(value: str) -> float | str | None:
     """The score as a number when it reads as one (a decimal comma too), else as typed for validate."""
     value = value.strip()
     if not value:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from bot.block_kit import esc, user
 from bot.clock import aware, now
+from bot.db import pk
 from bot.models import Workspace
 from bot.setup.workspaces import is_lead
 from bot.unhappy.alert import actions_of, changed
@@ -78,7 +79,7 @@ def add_action(*, session: Session, ws: Workspace, report_id: int, user_id: str,
     report = load(session=session, ws=ws, report_id=report_id, lock=True)
     check_may_manage(ws, report, user_id, "add corrective actions")
     data = validate_action(data, today=today_in(ws))
-    action = CorrectiveAction(team_id=ws.team_id, report_id=report.id, user_id=user_id, text=data.text,
+    action = CorrectiveAction(team_id=ws.team_id, report_id=pk(report.id), user_id=user_id, text=data.text,
                               root_cause=data.root_cause, follow_up_on=data.follow_up_on)
     session.add(action)
     session.flush()
@@ -95,7 +96,7 @@ def resolve(*, session: Session, ws: Workspace, report_id: int, user_id: str) ->
         raise UserError(f"It is already resolved (by {user(report.closed_by)}).")
     refuse_closed(report)
     missing = [f"a {TEAM_NAME[t]} owner (“Claim for {TEAM_NAME[t]}”)" for t in missing_team(report)]
-    if not actions_of(session=session, report_id=report.id):
+    if not actions_of(session=session, report_id=pk(report.id)):
         missing.append("at least one corrective action (“Add corrective action”)")
     if missing:
         raise ResolveBlocked("It can't be resolved yet. It still needs " + _and(missing) + ".", missing)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import or_, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.block_kit import user
 from bot.clock import aware, now
@@ -27,7 +27,7 @@ from bot.unhappy.reports import get_report
 from bot.user_error import UserError
 
 TEAMS = ("sales", "marketing")
-_OWNER = {"sales": UnhappyReport.sales_owner_id, "marketing": UnhappyReport.marketing_owner_id}
+_OWNER = {"sales": col(UnhappyReport.sales_owner_id), "marketing": col(UnhappyReport.marketing_owner_id)}
 _CLAIMED = {"sales": "sales_claimed_at", "marketing": "marketing_claimed_at"}
 _OTHER = {"sales": "marketing", "marketing": "sales"}
 
@@ -69,8 +69,8 @@ def _mark_owned(session: Session, report: UnhappyReport) -> bool:
     seconds = int((t - aware(report.created_at)).total_seconds())
     done = session.exec(
         update(UnhappyReport)
-        .where(UnhappyReport.id == report.id, UnhappyReport.owned_at.is_(None),
-               UnhappyReport.sales_owner_id.is_not(None), UnhappyReport.marketing_owner_id.is_not(None))
+        .where(col(UnhappyReport.id) == report.id, col(UnhappyReport.owned_at).is_(None),
+               col(UnhappyReport.sales_owner_id).is_not(None), col(UnhappyReport.marketing_owner_id).is_not(None))
         .values(owned_at=t, time_to_owned_s=seconds)
         .execution_options(synchronize_session=False)
     ).rowcount == 1
@@ -160,7 +160,7 @@ def acknowledge(*, session: Session, ws: Workspace, report_id: int, user_id: str
 def _take(session: Session, report: UnhappyReport, team: str, user_id: str, *, only_if_free: bool) -> bool:
     """Make `user_id` the `team` owner if the rules hold on the row as the database has it now."""
     other = _OWNER[_OTHER[team]]
-    rules = [UnhappyReport.id == report.id, UnhappyReport.status == "open",
+    rules = [col(UnhappyReport.id) == report.id, col(UnhappyReport.status) == "open",
              or_(other.is_(None), other != user_id)]
     if only_if_free:
         rules.append(_OWNER[team].is_(None))

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Annotated, Literal
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
@@ -27,11 +27,13 @@ from bot.user_error import UserError
 
 DEFAULT_SEVERITY = "medium"
 OFFICE_HOURS_SEVERITIES = ("low", "medium")
-DEFAULT_SLA = {"critical": "15m", "high": "1h", "medium": "4h", "low": "1bd"}
-DEFAULT_EMOJI = {"claim": "raising_hand", "ack": "eyes", "resolve": "white_check_mark"}
+Role = Literal["claim", "ack", "resolve"]
+Severity = Literal["critical", "high", "medium", "low"]
+DEFAULT_SLA: dict[Severity, str] = {"critical": "15m", "high": "1h", "medium": "4h", "low": "1bd"}
+DEFAULT_EMOJI: dict[Role, str] = {"claim": "raising_hand", "ack": "eyes", "resolve": "white_check_mark"}
 DEFAULT_HOURS = "09:00-18:00"
 DEFAULT_DAYS = (0, 1, 2, 3, 4)
-DEFAULT_CSAT_SCALE = 10
+DEFAULT_CSAT_SCALE: Literal[5, 10] = 10
 
 _SLA = re.compile(r"^\s*(\d{1,4})\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|bd|business\s*days?)\s*$", re.I)
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -81,8 +83,8 @@ class UnhappySettings(FeaturePrefs):
     left out keeps its default; hours "09:00-18:00"; days 0 (Monday) to 6; the bare score's scale."""
 
     feature = "unhappy"
-    emoji: dict[Literal["claim", "ack", "resolve"], str] = Field(default_factory=lambda: dict(DEFAULT_EMOJI))
-    sla: dict[Literal["critical", "high", "medium", "low"], str] = Field(default_factory=lambda: dict(DEFAULT_SLA))
+    emoji: dict[Role, str] = Field(default_factory=lambda: dict(DEFAULT_EMOJI))
+    sla: dict[Severity, str] = Field(default_factory=lambda: dict(DEFAULT_SLA))
     hours: str = DEFAULT_HOURS
     days: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=lambda: list(DEFAULT_DAYS))
     csat_scale: Literal[5, 10] = DEFAULT_CSAT_SCALE
@@ -106,10 +108,10 @@ class UnhappySettings(FeaturePrefs):
 
 def get_prefs(ws: Workspace) -> UnhappyPrefs:
     saved = prefs_of(ws, UnhappySettings)
-    sla = {s: parse_sla(saved.sla.get(s) or DEFAULT_SLA[s]) for s in SEVERITIES}
+    sla = {s: parse_sla(saved.sla.get(s) or DEFAULT_SLA[s]) for s in get_args(Severity)}
     opens, closes = parse_hours(saved.hours)
     return UnhappyPrefs(
-        emoji={**DEFAULT_EMOJI, **saved.emoji},
+        emoji={str(role): name for role, name in {**DEFAULT_EMOJI, **saved.emoji}.items()},
         sla=sla, open_at=opens, close_at=closes, days=tuple(sorted(set(saved.days))) or DEFAULT_DAYS,
         timezone=ws.timezone or "UTC", csat_scale=saved.csat_scale,
     )
@@ -181,10 +183,10 @@ def next_opening(t: datetime, prefs: UnhappyPrefs) -> datetime:
     return t  # no working day at all cannot be saved; be safe
 
 
-def opening_on(day: date, prefs: UnhappyPrefs, tzinfo) -> datetime:
+def opening_on(day: date, prefs: UnhappyPrefs, zone: tzinfo | None) -> datetime:
     """When working hours open on `day` (or the next working day after it), in UTC."""
     tz = ZoneInfo(prefs.timezone)
-    start = datetime.combine(day, prefs.open_at, tz).astimezone(tzinfo)
+    start = datetime.combine(day, prefs.open_at, tz).astimezone(zone)
     return next_opening(start, prefs)
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.models import Outbox, Workspace
 from bot.slack_text import plain
@@ -125,7 +125,7 @@ def find_by_alert(*, session: Session, team_id: str, channel: str, ts: str) -> U
     """The report whose alert is the message at (channel, ts), if that message is an alert."""
     return session.exec(
         select(UnhappyReport)
-        .join(Outbox, Outbox.id == UnhappyReport.alert_outbox_id)
+        .join(Outbox, col(Outbox.id) == UnhappyReport.alert_outbox_id)
         .where(UnhappyReport.team_id == team_id, Outbox.posted_channel == channel, Outbox.posted_ts == ts)
     ).first()
 
@@ -134,8 +134,9 @@ def list_open(*, session: Session, team_id: str, owner: str | None = None, limit
     """Open reports, newest first; with `owner`, only those that person owns."""
     stmt = select(UnhappyReport).where(UnhappyReport.team_id == team_id, UnhappyReport.status == "open")
     if owner:
-        stmt = stmt.where(or_(UnhappyReport.sales_owner_id == owner, UnhappyReport.marketing_owner_id == owner))
-    return list(session.exec(stmt.order_by(UnhappyReport.created_at.desc(), UnhappyReport.id.desc())
+        stmt = stmt.where(or_(col(UnhappyReport.sales_owner_id) == owner,
+                              col(UnhappyReport.marketing_owner_id) == owner))
+    return list(session.exec(stmt.order_by(col(UnhappyReport.created_at).desc(), col(UnhappyReport.id).desc())
                              .limit(limit)).all())
 
 
@@ -143,9 +144,9 @@ def list_unclaimed(*, session: Session, team_id: str, limit: int = 200) -> list[
     """Open reports still missing a sales or a marketing owner, newest first."""
     stmt = select(UnhappyReport).where(
         UnhappyReport.team_id == team_id, UnhappyReport.status == "open",
-        or_(UnhappyReport.sales_owner_id.is_(None), UnhappyReport.marketing_owner_id.is_(None)),
+        or_(col(UnhappyReport.sales_owner_id).is_(None), col(UnhappyReport.marketing_owner_id).is_(None)),
     )
-    return list(session.exec(stmt.order_by(UnhappyReport.created_at.desc(), UnhappyReport.id.desc())
+    return list(session.exec(stmt.order_by(col(UnhappyReport.created_at).desc(), col(UnhappyReport.id).desc())
                              .limit(limit)).all())
 
 

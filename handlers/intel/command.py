@@ -118,7 +118,7 @@ def message_shortcut(ack: Ack, shortcut: dict, client: WebClient, context: BoltC
                      ws: Workspace) -> None:
     user_id = context["user_id"]
     channel, message = shortcut["channel"]["id"], shortcut.get("message") or {}
-    ts = message.get("ts") or shortcut.get("message_ts")
+    ts = str(message.get("ts") or shortcut.get("message_ts") or "")
     with rt.session() as session:
         existing = intel.find_by_source(session=session, team_id=ws.team_id, channel=channel, ts=ts)
         try:
@@ -184,7 +184,7 @@ def _modal_draft(values: dict) -> tuple[ShareDraft | None, dict[str, str]]:
 
 def modal_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     draft, errors = _modal_draft(view["state"]["values"])
-    if errors:
+    if errors or draft is None:  # no draft without errors saying why
         ack(response_action="errors", errors=errors)
         return
     user_id, team_id = context["user_id"], context["team_id"]

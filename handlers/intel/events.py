@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
 from bot import delivery, tasks
+from bot.db import pk
 from bot.intel import parsing as intel_text
 from bot.intel import share as intel
 from bot.models import Workspace
@@ -27,11 +28,13 @@ def read_message(client: WebClient, channel: str, ts: str) -> dict | None:
     """The message at `ts`: from the channel's history, or (a reply in a thread) from its thread."""
     try:
         history = client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
-        found = next((m for m in history.get("messages", []) if m.get("ts") == ts), None)
+        listed: list[dict] = history.get("messages") or []
+        found = next((m for m in listed if m.get("ts") == ts), None)
         if found is not None:
             return found
         thread = client.conversations_replies(channel=channel, ts=ts, latest=ts, inclusive=True, limit=1)
-        return next((m for m in thread.get("messages", []) if m.get("ts") == ts), None)
+        replies: list[dict] = thread.get("messages") or []
+        return next((m for m in replies if m.get("ts") == ts), None)
     except SlackApiError as exc:
         log.info("could not read message %s in %s: %s", ts, channel, exc.response.get("error"))
         return None
@@ -71,7 +74,7 @@ def on_reaction(*, event: dict, context: BoltContext, client: WebClient, rt: Run
             later(context, _tell, client, channel, user_id, f":raised_hands: That message was already shared by "
                                                             f"<@{sharer}>; you're now listed as flagging it too.")
     elif task is not None:
-        rt.run_task(task.id)
+        rt.run_task(pk(task.id))
     return True
 
 
@@ -90,7 +93,7 @@ def share_reacted(rt, *, team_id: str, channel: str, ts: str, user_id: str, from
         elif share is not None:  # another reaction's task shared it first: this one flags it too
             new, sharer = intel.add_supporter(session=session, share=share, user_id=user_id), share.sharer_id
     if share is not None and share.sharer_id == user_id and share.via == "reaction":
-        publish(rt, client, team_id=team_id, share_id=share.id, user_id=user_id, ids=ids,
+        publish(rt, client, team_id=team_id, share_id=pk(share.id), user_id=user_id, ids=ids,
                 tell=lambda note: _tell(client, channel, user_id, note))
         return
     if share is not None:
@@ -112,17 +115,21 @@ def share_reacted(rt, *, team_id: str, channel: str, ts: str, user_id: str, from
         _tell(client, channel, user_id, "That message has no text to share. Use `/intel <what you learned>` "
                                         "to tell the other team about it.")
         return
+    if ws is None:  # the reaction's listener stored the workspace first; without it there is nowhere to share
+        log.warning("intel reaction in %s: no workspace row, nothing shared", team_id)
+        return
     source = intel.Source(channel=channel, ts=ts, permalink=permalink(client, channel, ts),
                           text=intel_text.from_slack(message.get("text")))
     try:
         with rt.session(deliver=False) as session:
             share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft, via="reaction",
                                        source=source, from_team=from_team)
-            share_id = share.id
+            share_id = pk(share.id)
     except IntegrityError:  # another reaction shared it a moment ago (or this task ran before a crash)
         with rt.session() as session:
             share = intel.find_by_source(session=session, team_id=team_id, channel=channel, ts=ts)
-            intel.add_supporter(session=session, share=share, user_id=user_id)
+            if share is not None:
+                intel.add_supporter(session=session, share=share, user_id=user_id)
         return
     except UserError as exc:
         _tell(client, channel, user_id, f":warning: {exc}")

@@ -50,6 +50,8 @@ def next_meeting(*, ack: Ack, command: dict, client: WebClient, context: BoltCon
 def show_next(*, rt: Runtime, ws: Workspace) -> str:
     with rt.session() as session:
         up = meetings.upcoming(session=session, ws=ws)
+        if up is None:
+            return meetings.NO_UPCOMING
         return status_text(quarter=up.quarter, starts_at=up.starts_at, prompt_at=up.prompt_at, timezone=ws.timezone,
                            announced=up.meeting is not None, schedule=schedule_of(ws).describe())
 
@@ -89,6 +91,8 @@ def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context: Bolt
     try:
         with rt.session() as session:
             up = meetings.upcoming(session=session, ws=ws)
+            if up is None:
+                raise UserError(meetings.NO_UPCOMING)
             meetings.add_agenda_item(session=session, team_id=ws.team_id, quarter=up.quarter, text=rest,
                                      user_id=context["user_id"])
             if up.meeting is not None:

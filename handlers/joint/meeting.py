@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot import delivery
 from bot.clock import aware, now
+from bot.db import pk
 from bot.ids import JointIds
 from bot.joint import actions, meetings, posts
 from bot.joint.blocks_forms import agenda_item_modal, outcomes_modal, propose_modal, row_block_id
@@ -117,7 +118,7 @@ def propose_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContex
                                      "its prompt is out.")
         return
     later(context, client.views_open, trigger_id=body["trigger_id"], view=propose_modal(
-        meeting_id=meeting.id, quarter=meeting.quarter, starts_at=aware(meeting.starts_at), timezone=ws.timezone))
+        meeting_id=pk(meeting.id), quarter=meeting.quarter, starts_at=aware(meeting.starts_at), timezone=ws.timezone))
 
 
 def _proposed_time(values: dict, timezone: str) -> tuple[datetime | None, dict[str, str]]:
@@ -140,10 +141,10 @@ def propose_submitted(ack: Ack, body: dict, view: dict, client: WebClient, conte
     meeting_id = view_metadata(view).get("meeting")
     with rt.session() as session:
         starts_at, errors = _proposed_time(view["state"]["values"], ws.timezone)
-        if errors:
+        if errors or starts_at is None:  # no time without errors saying why
             ack(response_action="errors", errors=errors)
             return
-        meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=meeting_id)
+        meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=meeting_id or 0)
         if meeting is None or aware(meeting.starts_at) <= now():
             ack(response_action="errors", errors={JointIds.DATE_BLOCK: "This meeting has started: it can't move now."})
             return
@@ -167,10 +168,10 @@ def vote_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, 
     user = body["user"]["id"]
     with rt.session() as session:
         option, meeting = meetings.option_and_meeting(session=session, team_id=ws.team_id, option_id=_value(body))
-        if option is None or aware(meeting.starts_at) <= now():
+        if option is None or meeting is None or aware(meeting.starts_at) <= now():
             text = "That time is no longer in the poll."
         else:
-            voted = meetings.vote(session=session, meeting=meeting, option_id=option.id, user_id=user)
+            voted = meetings.vote(session=session, meeting=meeting, option_id=pk(option.id), user_id=user)
             posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=meeting)
             text = (f"Your vote: {when_text(aware(option.starts_at), ws.timezone)} (one vote each; voting for "
                     "another time moves it)." if voted else "Your vote is taken back.")
@@ -188,7 +189,7 @@ def move_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, 
     with rt.session() as session:
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=_value(body))
         option = meetings.top_option(session=session, meeting=meeting) if meeting else None
-        if option is None:
+        if meeting is None or option is None:
             text = "No time has a vote yet, so the meeting stays where it is."
         else:
             try:
@@ -209,7 +210,11 @@ def add_item_clicked(ack: Ack, body: dict, client: WebClient, context: BoltConte
     ack()
     with rt.session() as session:
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=_value(body))
-        quarter = meeting.quarter if meeting else meetings.upcoming(session=session, ws=ws).quarter
+        up = None if meeting else meetings.upcoming(session=session, ws=ws)
+    quarter = meeting.quarter if meeting else (up.quarter if up else None)
+    if quarter is None:
+        _tell(context, body, client, respond, meetings.NO_UPCOMING)
+        return
     later(context, client.views_open, trigger_id=body["trigger_id"],
           view=agenda_item_modal(quarter=quarter, meeting_id=meeting.id if meeting else None))
 
@@ -293,7 +298,7 @@ def add_row_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContex
         return
     typed = _typed(view.get("state", {}).get("values", {}), meta.get("rows", 3))
     later(context, client.views_update, view_id=view["id"], hash=view.get("hash"), view=outcomes_modal(
-        meeting_id=meeting.id, quarter=meeting.quarter, minutes=meeting.minutes, existing=existing,
+        meeting_id=pk(meeting.id), quarter=meeting.quarter, minutes=meeting.minutes, existing=existing,
         rows=meta.get("rows", 3) + 1, typed=typed))
 
 
@@ -344,7 +349,9 @@ def close_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext,
                                      "close an action item.")
         return
     with rt.session() as session:
-        item = actions.get_item(session=session, team_id=ws.team_id, item_id=item.id)
+        item = actions.get_item(session=session, team_id=ws.team_id, item_id=pk(item.id))
+        if item is None:  # action items are kept: found a moment ago, found now
+            raise ValueError("an action item vanished while being closed")
         try:
             actions.close_item(session, item=item, by=user)
         except UserError as exc:
@@ -397,5 +404,5 @@ def open_outcomes(*, client: WebClient, context: BoltContext, rt: Runtime, ws: W
         return (f"The {meeting.quarter} meeting is on {when_text(aware(meeting.starts_at), ws.timezone)}: "
                 "record its outcomes after it.")
     later(context, client.views_open, trigger_id=trigger_id, view=outcomes_modal(
-        meeting_id=meeting.id, quarter=meeting.quarter, minutes=meeting.minutes, existing=existing))
+        meeting_id=pk(meeting.id), quarter=meeting.quarter, minutes=meeting.minutes, existing=existing))
     return None

@@ -107,11 +107,11 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context:
     try:
         lines = plans.parse_lines(input_value(values, JointIds.LINES_BLOCK, JointIds.LINES) or "")
     except UserError as exc:
-        errors[blocks[exc.field]] = str(exc)
+        errors[exc.block_in(blocks)] = str(exc)
     try:
         currency = plans.check_currency(input_value(values, JointIds.CURRENCY_BLOCK, JointIds.CURRENCY))
     except UserError as exc:
-        errors[blocks[exc.field]] = str(exc)
+        errors[exc.block_in(blocks)] = str(exc)
     # Saved before ack(): if saving fails, the form stays open with everything typed in it.
     with rt.session(deliver=False) as session:
         names = {u: name_of(session, ws.team_id, u, real=True) for u in owner_ids}
@@ -119,11 +119,11 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context:
         try:
             owners = plans.check_owners(session, team_id=ws.team_id, owner_ids=owner_ids, names=names)
         except UserError as exc:
-            errors[blocks[exc.field]] = str(exc)
+            errors[exc.block_in(blocks)] = str(exc)
         try:
             plans.check_editable(quarter, ws.timezone)
         except UserError as exc:
-            errors = {blocks[exc.field]: str(exc)}
+            errors = {exc.block_in(blocks): str(exc)}
         if errors:
             ack(response_action="errors", errors=errors)
             return

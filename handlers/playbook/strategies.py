@@ -175,7 +175,7 @@ def strategy_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCon
     try:
         draft = strategies.validate(_draft(view["state"]["values"]))
     except UserError as exc:
-        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
+        ack(response_action="errors", errors={exc.block_in(FIELD_BLOCKS): str(exc)})
         return
     if not may_write(rt, ws, context["user_id"], Team.MARKETING):
         ack(response_action="errors", errors={Ids.TITLE_BLOCK: "Only the marketing team and Truce leads publish "
@@ -189,7 +189,7 @@ def strategy_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCon
                 change = strategies.update_strategy(session=session, ws=ws, strategy_id=meta["id"],
                                                     user_id=context["user_id"], draft=draft, version=meta["version"])
     except UserError as exc:
-        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
+        ack(response_action="errors", errors={exc.block_in(FIELD_BLOCKS): str(exc)})
         return
     ack()
     verb = "Published" if meta.get("id") is None else "Saved"

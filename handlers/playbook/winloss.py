@@ -160,7 +160,7 @@ def winloss_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCont
     try:
         draft = winloss.validate(_draft(view["state"]["values"]), today=today_in(ws))
     except UserError as exc:
-        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
+        ack(response_action="errors", errors={exc.block_in(FIELD_BLOCKS): str(exc)})
         return
     entry_id, user_id = meta.get("id"), context["user_id"]
     if entry_id is None and not may_write(rt, ws, context["user_id"], Team.SALES):
@@ -176,7 +176,7 @@ def winloss_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCont
                     raise UserError(EDIT_REFUSED, field="outcome")
                 entry = winloss.update_entry(session=session, ws=ws, entry_id=entry_id, user_id=user_id, draft=draft)
     except UserError as exc:
-        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
+        ack(response_action="errors", errors={exc.block_in(FIELD_BLOCKS): str(exc)})
         return
     ack()
     text, blocks = recorded_message(entry, edited=entry_id is not None)

@@ -83,7 +83,7 @@ def setup_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws:
     try:
         workspaces.validate_setup(data)
     except UserError as exc:
-        ack(response_action="errors", errors={blocks_by_field[exc.field]: str(exc)})
+        ack(response_action="errors", errors={exc.block_in(blocks_by_field): str(exc)})
         return
     # Saved before ack(): if saving fails, the modal stays open with everything typed in it.
     refusal = lead_refusal(rt, ws, context["user_id"], "change the setup")

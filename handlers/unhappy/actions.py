@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -21,6 +22,7 @@ from bot.user_error import UserError
 from handlers.common import input_value, later, record_id, tell_later, view_metadata
 
 ACTION_FIELDS = {"text": Ids.DONE_BLOCK, "root_cause": Ids.CAUSE_BLOCK, "follow_up_on": Ids.FOLLOW_UP_BLOCK}
+T = TypeVar("T")  # what a unit of work gives back
 
 
 def register(app: App) -> None:
@@ -36,7 +38,7 @@ def register(app: App) -> None:
     app.view(Ids.SNOOZE)(snooze_submitted)
 
 
-def run(rt: Runtime, ws: Workspace, fn: Callable[[Session, Workspace], object]) -> tuple[object | None, str | None]:
+def run(rt: Runtime, ws: Workspace, fn: Callable[[Session, Workspace], T]) -> tuple[T | None, str | None]:
     """Run `fn(session, ws)` in one unit of work; (result, None), or (None, why it was refused)."""
     try:
         with rt.session() as session:
@@ -53,7 +55,7 @@ def claim_for(rt: Runtime, ws: Workspace, user_id: str, *, report_id: int, team:
     """Claim `team`'s side for the person; returns what to tell them (None: nothing to say)."""
     change, refused = run(rt, ws, lambda s, ws: owners.claim(session=s, ws=ws, report_id=report_id,
                                                               user_id=user_id, team=team))
-    if refused:
+    if refused or change is None:
         return f":no_entry: {refused}"
     if not change.changed:
         return f"You already own the {TEAM_NAME[team]} side of this alert."
@@ -195,8 +197,10 @@ def assign_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws
                               assignee=chosen[team])
 
     _, refused = run(rt, ws, assign)
-    if refused or errors:
-        ack(response_action="errors", errors=errors or {blocks["sales"]: refused})
+    if refused:
+        errors = errors or {blocks["sales"]: refused}
+    if errors:
+        ack(response_action="errors", errors=errors)
         return
     ack()
 

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import delivery
 from bot.block_kit import esc
+from bot.db import pk
 from bot.feature import SubCommand
 from bot.ids import Command, UnhappyIds
 from bot.ids import UnhappyIds as Ids
@@ -25,6 +26,7 @@ from bot.unhappy import owners as unhappy_owners
 from bot.unhappy import prefs as unhappy_prefs
 from bot.unhappy import reports as unhappy
 from bot.unhappy import rules
+from bot.unhappy.alert import alert_channel
 from bot.unhappy.alert_links import ensure_permalink
 from bot.unhappy.blocks_alert import SEVERITY_EMOJI
 from bot.unhappy.blocks_forms import report_modal, settings_modal
@@ -133,7 +135,7 @@ def _store(context: BoltContext, rt: Runtime, ws: Workspace, draft: ReportDraft)
     with rt.session(deliver=False) as session:
         report = unhappy.create_report(session=session, ws=ws, user_id=context["user_id"], draft=draft)
         summary = f"*{esc(report.customer)}* ({SEVERITY_EMOJI[report.severity]} {report.severity})"
-        stored = Stored(ws.team_id, report.id, report.alert_channel, summary, [])
+        stored = Stored(ws.team_id, pk(report.id), alert_channel(report), summary, [])
     return replace(stored, outbox_ids=rt.take_queued(session))
 
 
@@ -180,7 +182,8 @@ def _open_from_message(rt, client: WebClient, *, team_id: str, shortcut: dict) -
     channel = (shortcut.get("channel") or {}).get("id")
     permalink = None
     try:
-        permalink = client.chat_getPermalink(channel=channel, message_ts=shortcut["message_ts"])["permalink"]
+        if channel:  # a message shortcut always says where the message is
+            permalink = client.chat_getPermalink(channel=channel, message_ts=shortcut["message_ts"])["permalink"]
     except SlackApiError as exc:  # still report it, without the link
         log.warning("permalink of the reported message: %s", exc.response.get("error"))
     description = plain(message.get("text") or "").strip()
@@ -212,7 +215,7 @@ def report_submitted(ack: Ack, view: dict, client: WebClient, context: BoltConte
         stored = _store(context, rt, ws, unhappy.validate_draft(draft))
     except UserError as exc:
         text = str(exc).replace("`", "") if exc.field == "setup" else str(exc)
-        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: text})
+        ack(response_action="errors", errors={exc.block_in(FIELD_BLOCKS): text})
         return
     ack()
     user, channel = context["user_id"], meta.get("channel")
@@ -249,7 +252,7 @@ def assign_command(*, rest: str, typed: str, context: BoltContext, rt: Runtime, 
         with rt.session() as session:
             report = unhappy_owners.load(session=session, ws=ws, report_id=record_id(number, "report"))
             team = team or _team_for(session, ws, report, assignee)
-            change = unhappy_owners.assign(session=session, ws=ws, report_id=report.id, lead=context["user_id"],
+            change = unhappy_owners.assign(session=session, ws=ws, report_id=pk(report.id), lead=context["user_id"],
                                            team=team, assignee=assignee)
     except UserError as exc:
         return f":no_entry: {exc}\n" + echo(typed)
@@ -294,7 +297,7 @@ def settings_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCon
     try:
         unhappy_prefs.validate_prefs(data)
     except UserError as exc:
-        ack(response_action="errors", errors={SETTINGS_BLOCKS[exc.field]: str(exc)})
+        ack(response_action="errors", errors={exc.block_in(SETTINGS_BLOCKS): str(exc)})
         return
     refusal = lead_refusal(rt, ws, context["user_id"], "change these settings")
     if refusal:

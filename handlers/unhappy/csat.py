@@ -115,7 +115,7 @@ def csat_webhook(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
                                scale=data.get("scale", default_scale), comment=data.get("comment"),
                                source=data.get("source"), scale_given="scale" in data)
     except UserError as exc:
-        return _bad(exc.code, str(exc))
+        return _bad(exc.code or "invalid", str(exc))
     with session_scope(rt.engine) as session:
         score = csat.record(session=session, team_id=team_id, data=parsed)
         return json_response("201 Created", {"ok": True, "id": score.id, "customer": score.customer,

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot import delivery
 from bot.block_kit import section
+from bot.db import pk
 from bot.ids import UnhappyIds
 from bot.models import Workspace
 from bot.runtime import Runtime
@@ -43,12 +44,12 @@ def on_reaction(*, event: dict, context: BoltContext, client: WebClient, rt: Run
         return False
     with rt.session() as session:
         role = _role(ws, event.get("reaction", "")) if ws else None
-        if role is None:
+        if ws is None or role is None:
             return False
         report = unhappy.find_by_alert(session=session, team_id=ws.team_id, channel=channel, ts=ts)
         if report is None:
             return False
-        report_id = report.id
+        report_id = pk(report.id)
         user_teams = unhappy_owners.teams(session=session, ws=ws, user_id=user)
     if removed:
         return True
