@@ -24,6 +24,9 @@ def _create_pg_database(url: str) -> tuple[str, str]:
     admin = make_engine(base.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        # Commits need not wait for the disk: the tests kill Truce, never the database server, so
+        # what they check (a commit is seen by every connection at once) is the same, only faster.
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit TO off'))
     admin.dispose()
     return base.set(database=name).render_as_string(hide_password=False), name
 
@@ -55,13 +58,18 @@ def engine(database_url) -> Iterator[Engine]:
 
 
 def _wipe(engine: Engine) -> None:
+    """Every table emptied and every id counting from 1 again. On PostgreSQL, DELETE and a sequence
+    restart: TRUNCATE of thirty-odd tables costs most of a second per test, DELETE of a few rows does not."""
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    statements = [f'DELETE FROM "{table}"' for table in tables]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            sequences = conn.execute(text("SELECT relname FROM pg_class WHERE relkind = 'S'")).scalars().all()
+            statements += [f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in sequences]
+            conn.exec_driver_sql("; ".join(statements))
         else:
-            for table in tables:
-                conn.execute(text(f'DELETE FROM "{table}"'))
+            for statement in statements:
+                conn.exec_driver_sql(statement)
 
 
 @pytest.fixture
