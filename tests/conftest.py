@@ -4,8 +4,11 @@ TEST_DATABASE_URL points at one), and a whole local Slack + Truce stack per test
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -15,6 +18,8 @@ from sqlmodel import SQLModel
 from bot import migrate
 from bot.db import make_engine
 from bot.sandbox.stack import SandboxStack
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _create_pg_database(url: str) -> tuple[str, str]:
@@ -32,10 +37,14 @@ def _create_pg_database(url: str) -> tuple[str, str]:
 
 
 def _drop_pg_database(url: str, name: str) -> None:
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    """Drops the test database in a process of its own that outlives this one: DROP DATABASE waits for a
+    checkpoint of the whole server (seconds when it is busy), and nothing here needs to wait for it."""
+    script = ("import sys; from sqlalchemy import text; from bot.db import make_engine; "
+              "admin = make_engine(sys.argv[1], isolation_level='AUTOCOMMIT'); "
+              "conn = admin.connect(); conn.execute(text(sys.argv[2])); conn.close(); admin.dispose()")
+    subprocess.Popen([sys.executable, "-c", script, url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'],
+                     cwd=ROOT, start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="session")

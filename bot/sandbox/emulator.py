@@ -132,7 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
         except SlackError as exc:
             answer = {"ok": False, "error": exc.error, **exc.extra}
         if fault is not None:  # late: done, but answered only after the client stopped waiting
-            time.sleep(fault.late)
+            self.server.emulator.wait_out(fault.late)
             self.close_connection = True
             if not fault.answer:
                 return
@@ -145,7 +145,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _fault(self, fault) -> None:
         if fault.hang:
-            time.sleep(fault.hang)
+            self.server.emulator.wait_out(fault.hang)
             self.close_connection = True  # nothing is done and nothing is answered
             return
         if fault.status == 429:
@@ -211,6 +211,7 @@ class SlackEmulator:
         self._server = _Server((host, port), _Handler)
         self._server.emulator = self
         self._thread: threading.Thread | None = None
+        self._hangs_over = threading.Event()
 
     @property
     def state(self) -> WorkspaceState:
@@ -256,7 +257,21 @@ class SlackEmulator:
         self._thread.start()
         return self
 
+    def wait_out(self, seconds: float) -> None:
+        """A hang or a late answer (see WorkspaceState.fail_next): `seconds`, or until end_hangs()."""
+        self._hangs_over.wait(seconds)
+
+    def end_hangs(self, *, for_good: bool = False) -> None:
+        """Calls waiting out a hang or a late answer stop waiting now, as if their time had passed (a hang
+        still answers nothing, a late call answers now). With `for_good` (stopping), later ones do not
+        wait either."""
+        over = self._hangs_over
+        if not for_good:
+            self._hangs_over = threading.Event()
+        over.set()
+
     def stop(self) -> None:
+        self.end_hangs(for_good=True)  # nobody waits for an answer any more
         if self._hub is not None:
             self._hub.close()
         self._server.shutdown()
