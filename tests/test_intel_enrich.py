@@ -5,7 +5,6 @@ redirects, a size cap, short timeouts). Pages come from a local http.server on 1
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +13,7 @@ import pytest
 
 from bot.intel import link_preview as intel_fetch
 from bot.intel.link_preview import FetchRefused, fetch_preview, parse_preview
+from bot.local_server import BackgroundServer
 from bot.sandbox.seed import JOINT, MARK, SALES
 from bot.sandbox.stack import SandboxStack
 from tests.intel_helpers import block_text, no_dns, shares  # noqa: F401 - fixture
@@ -80,11 +80,9 @@ def pages() -> Iterator[ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
     server.daemon_threads = True
     server.hits = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serving = BackgroundServer(server, name="test-pages").start()
     yield server
-    server.shutdown()
-    server.server_close()
+    serving.stop()
 
 
 def _url(server, path: str) -> str:

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from bot.local_server import BackgroundServer
 from bot.sandbox import methods
 from bot.sandbox.slack_error import SlackError
 from bot.sandbox.state import WorkspaceState
@@ -210,7 +211,7 @@ class SlackEmulator:
         self._local = threading.local()
         self._server = _Server((host, port), _Handler)
         self._server.emulator = self
-        self._thread: threading.Thread | None = None
+        self._serving = BackgroundServer(self._server, name="slack-emulator")
         self._hangs_over = threading.Event()
 
     @property
@@ -252,9 +253,7 @@ class SlackEmulator:
         return self.base_url + "/api/"
 
     def start(self) -> SlackEmulator:
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        name="slack-emulator", daemon=True)
-        self._thread.start()
+        self._serving.start()
         return self
 
     def wait_out(self, seconds: float) -> None:
@@ -274,8 +273,7 @@ class SlackEmulator:
         self.end_hangs(for_good=True)  # nobody waits for an answer any more
         if self._hub is not None:
             self._hub.close()
-        self._server.shutdown()
-        self._server.server_close()
+        self._serving.stop()
 
     # --- used by the driver: what Slack hands an app with each interaction -----------------
     def issue_trigger(self, user_id: str, state: WorkspaceState | None = None) -> str:
