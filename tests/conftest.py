@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import SQLModel
 
 from bot import migrate
 from bot.db import make_engine
 from bot.sandbox.stack import SandboxStack
+from tests.isolation import answering_guard, wipe
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,25 +66,10 @@ def engine(database_url) -> Iterator[Engine]:
     eng.dispose()
 
 
-def _wipe(engine: Engine) -> None:
-    """Every table emptied and every id counting from 1 again. On PostgreSQL, DELETE and a sequence
-    restart: TRUNCATE of thirty-odd tables costs most of a second per test, DELETE of a few rows does not."""
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    statements = [f'DELETE FROM "{table}"' for table in tables]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            sequences = conn.execute(text("SELECT relname FROM pg_class WHERE relkind = 'S'")).scalars().all()
-            statements += [f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in sequences]
-            conn.exec_driver_sql("; ".join(statements))
-        else:
-            for statement in statements:
-                conn.exec_driver_sql(statement)
-
-
 @pytest.fixture
 def db(engine) -> Iterator[Engine]:
     """A clean database for this test."""
-    _wipe(engine)
+    wipe(engine)
     yield engine
 
 
@@ -97,28 +82,9 @@ def stack(db) -> Iterator[SandboxStack]:
 
 
 @pytest.fixture(autouse=True)
-def no_slack_calls_while_answering(monkeypatch):
+def no_slack_calls_while_answering():
     """Fails a test whose app called Slack on a thread that was answering a request from Slack:
     a slow Slack must never hold up an acknowledgement (see bot/request_path.py)."""
-    import traceback
-
-    from slack_sdk.web.base_client import BaseClient
-    from slack_sdk.webhook import WebhookClient
-
-    from bot import request_path
-
-    seen: list[str] = []
-
-    def guard(original, what):
-        def wrapper(self, *args, **kwargs):
-            if request_path.active():
-                name = args[0] if args and isinstance(args[0], str) else what
-                where = "".join(traceback.format_stack(limit=8)[:-1])
-                seen.append(f"{name} called while answering Slack:\n{where}")
-            return original(self, *args, **kwargs)
-        return wrapper
-
-    monkeypatch.setattr(BaseClient, "api_call", guard(BaseClient.api_call, "web api"))
-    monkeypatch.setattr(WebhookClient, "send_dict", guard(WebhookClient.send_dict, "response_url"))
-    yield
+    with answering_guard() as seen:
+        yield
     assert not seen, "\n".join(seen)

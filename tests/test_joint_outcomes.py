@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from bot.ids import JointIds
 from bot.joint.blocks_forms import row_block_id
 from bot.sandbox.seed import JOINT, LEE, MARK, OLIVE, SAM
-from tests.joint_helpers import MEETING, NEXT_MEETING, PROMPT_AT, action_ids, at, block_texts, run, the_prompt
+from tests.joint_helpers import MEETING, NEXT_MEETING, PROMPT_AT, action_ids, at, run, the_prompt
+from tests.message_text import all_text
 
 TEXT, OWNER, DUE = JointIds.ROW_TEXT, JointIds.ROW_OWNER, JointIds.ROW_DUE
 
@@ -86,7 +87,7 @@ def test_action_items_posted_dmed_reminded_once_closed_and_carried(stack):
     with at(MEETING + timedelta(hours=2)):
         _record_two_items(stack)
     [outcomes] = _outcomes(stack)
-    text = block_texts(outcomes)
+    text = all_text(outcomes)
     assert "Competitor X cut prices" in text and "*Action items (2 open of 2)*" in text
     assert f"*Brief sales on the bundle*\n<@{SAM}> · due Wed 20 Jan 2027" in text
     [sam_dm] = [m for m in stack.state.dms(SAM) if "You own an action item" in m.text]
@@ -110,16 +111,16 @@ def test_action_items_posted_dmed_reminded_once_closed_and_carried(stack):
         assert "Done: Brief sales on the bundle" in stack.state.ephemerals_for(SAM)[-1].text
         stack.driver.click(SAM, stale, JointIds.CLOSE_ITEM)
         assert f"already closed by <@{SAM}>" in stack.state.ephemerals_for(SAM)[-1].text
-    text = block_texts(stack.state.find_message(JOINT, outcomes.ts))
+    text = all_text(stack.state.find_message(JOINT, outcomes.ts))
     assert f"~Brief sales on the bundle~ — done by <@{SAM}>" in text and "(1 open of 2)" in text
-    assert "done by" in block_texts(stack.state.find_message(sam_dm.channel, sam_dm.ts))
+    assert "done by" in all_text(stack.state.find_message(sam_dm.channel, sam_dm.ts))
     assert JointIds.CLOSE_ITEM not in action_ids(stack.state.find_message(due.channel, due.ts))
     # next quarter's agenda carries the open one only
     with at(NEXT_MEETING - timedelta(days=7) + timedelta(minutes=1)):
         # Mark's item (due 1 Feb) was never reminded while Truce was not ticking: it is, once, now
         assert run(stack) == {stack.team_id: ["prompt 2027-Q2", "1 action item(s) due"]}
     [q2] = [m for m in stack.state.messages(JOINT) if "2027-Q2" in m.text and m.text.startswith("Joint sales")]
-    text = block_texts(q2)
+    text = all_text(q2)
     assert f"Landing page for the bundle — <@{MARK}>, due 01 Feb 2027 (from 2027-Q1)" in text
     assert "Brief sales on the bundle" not in text
 
@@ -134,29 +135,24 @@ def action_value(message, starts: str) -> str:
 def test_app_home_shows_next_meeting_rsvp_and_my_items(stack):
     with at(PROMPT_AT - timedelta(days=3)):
         stack.driver.open_home(MARK)
-        home = block_texts(_Blocks(stack.state.home[MARK]))
+        home = all_text(stack.state.home[MARK])
         assert "Next joint meeting — 2027-Q1" in home and "The prompt with the agenda goes out" in home
     with at(PROMPT_AT + timedelta(minutes=1)):
         run(stack)
         stack.driver.open_home(MARK)
         stack.driver.click_home(MARK, JointIds.ATTEND)
-        home = block_texts(_Blocks(stack.state.home[MARK]))
+        home = all_text(stack.state.home[MARK])
         assert "you're attending" in home
-        assert f"*Attending (1):* <@{MARK}>" in block_texts(the_prompt(stack))
+        assert f"*Attending (1):* <@{MARK}>" in all_text(the_prompt(stack))
     with at(MEETING + timedelta(hours=2)):
         _record_two_items(stack)
         stack.driver.open_home(MARK)
-        home = block_texts(_Blocks(stack.state.home[MARK]))
+        home = all_text(stack.state.home[MARK])
         assert "Next joint meeting — 2027-Q2" in home
         assert "*Your open action items (1)*" in home and "Landing page for the bundle" in home
         stack.driver.click_home(MARK, JointIds.CLOSE_ITEM)
-        home = block_texts(_Blocks(stack.state.home[MARK]))
+        home = all_text(stack.state.home[MARK])
         assert "no open action items" in home
-
-
-class _Blocks:
-    def __init__(self, view: dict):
-        self.blocks = view["blocks"]
 
 
 def test_recording_again_updates_the_outcomes_in_place(stack):
@@ -168,13 +164,13 @@ def test_recording_again_updates_the_outcomes_in_place(stack):
         [view] = stack.state.open_views(MARK)
         blocks = {b.get("block_id"): b for b in view.view["blocks"]}
         assert blocks[JointIds.MINUTES_BLOCK]["element"]["initial_value"].startswith("Competitor X cut prices")
-        assert "Brief sales on the bundle" in block_texts(_Blocks(view.view))
+        assert "Brief sales on the bundle" in all_text(view.view)
         stack.driver.submit(MARK, view.id, {
             JointIds.MINUTES: "Competitor X cut prices; we answer with a bundle. Also: a Q2 webinar.",
             _row(0, TEXT): "Book the webinar room", _row(0, OWNER): LEE, _row(0, DUE): "2027-01-08"})
     [outcomes] = _outcomes(stack)
     assert stack.state.find_message(JOINT, outcomes.ts).edited
-    text = block_texts(outcomes)
+    text = all_text(outcomes)
     assert "Also: a Q2 webinar." in text and "*Action items (3 open of 3)*" in text
     assert [m for m in stack.state.dms(LEE) if "Book the webinar room" in m.text]
     assert len([m for m in stack.state.dms(SAM) if "You own an action item" in m.text]) == 1  # not DM'd twice
