@@ -103,6 +103,9 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
         token_verification_enabled=token_verification and oauth is None,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("truce.bolt"),
+        # Named here: without a name Bolt calls inspect.stack(), which reads the source of every frame
+        # on the stack (a tenth of a second for each app a test builds).
+        name="truce.bolt",
     )
     app.use(only_the_tokens_workspace(rt))  # first: nothing runs for another workspace's request
     app.use(_inject(rt))

@@ -170,9 +170,6 @@ class TruceServer:
             socket = SocketModeHandler(app, self.settings.slack_app_token)
             socket.connect()
             self._stops.insert(0, socket.close)
-            log.info("Socket Mode connected; /healthz, webhooks and exports on port %s", self.settings.port)
-        else:
-            log.info("Truce is listening on port %s (POST /slack/events, GET /healthz)", self.settings.port)
         wsgi = make_wsgi(rt, app)
         return _access_log(wsgi) if self.settings.log_level == "DEBUG" else wsgi
 
@@ -187,6 +184,11 @@ class TruceServer:
         # Installed until the process has stopped: a second SIGTERM or Ctrl-C does not cut the stop short.
         handlers = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         server.accept_connections()
+        # Said once true: whoever reads it can connect, and stop the process with a signal.
+        if self.socket_mode:
+            log.info("Socket Mode connected; /healthz, webhooks and exports on port %s", self.settings.port)
+        else:
+            log.info("Truce is listening on port %s (POST /slack/events, GET /healthz)", self.settings.port)
         try:
             while not self._stop_requested:
                 wasyncore.loop(timeout=TICK, map=self._map, use_poll=True, count=1)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -27,6 +26,7 @@ from bot import request_path, slack_body, slack_signature
 from bot.db import ping
 from bot.feature import Response, Route
 from bot.feature import routes as feature_routes
+from bot.local_server import BackgroundServer
 from bot.runtime import Runtime
 from bot.web_input import HttpError, read_body
 
@@ -201,7 +201,7 @@ class HttpServer:
     def __init__(self, rt: Runtime, app: App, *, host: str = "0.0.0.0", port: int = 3000):
         self._server = make_server(host, port, make_wsgi(rt, app), server_class=_ThreadingWSGIServer,
                                    handler_class=_QuietHandler)
-        self._thread: threading.Thread | None = None
+        self._serving = BackgroundServer(self._server, name="truce-http")
 
     @property
     def url(self) -> str:
@@ -210,15 +210,11 @@ class HttpServer:
         return f"http://{host}:{port}"
 
     def start(self) -> HttpServer:
-        # A short poll: stop() returns at once instead of after the default half second.
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        name="truce-http", daemon=True)
-        self._thread.start()
+        self._serving.start()
         return self
 
     def serve_forever(self) -> None:
         self._server.serve_forever()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._serving.stop()  # at once (bot/local_server.py)

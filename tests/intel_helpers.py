@@ -30,24 +30,6 @@ def intel_posts(stack, channel: str) -> list[Message]:
         b.get("block_id", "").startswith("intel_actions_") for b in m.blocks) or "intel" in m.text.lower()]
 
 
-def block_text(message) -> str:
-    """Every bit of text in a message's blocks, in order."""
-    out = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") in ("mrkdwn", "plain_text") and "text" in node:
-                out.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(message.blocks)
-    return "\n".join(out)
-
-
 def shares(stack) -> list[IntelShare]:
     with stack.rt.session() as s:
         from sqlmodel import select

@@ -44,17 +44,6 @@ def the_prompt(stack, channel: str = JOINT):
     return found[0]
 
 
-def block_texts(message) -> str:
-    out = []
-    for b in message.blocks:
-        if b.get("text"):
-            out.append(b["text"].get("text", ""))
-        for el in b.get("elements", []) or []:
-            if isinstance(el, dict) and el.get("type") in ("mrkdwn", "plain_text"):
-                out.append(el.get("text", ""))
-    return "\n".join(out)
-
-
 def action_ids(message) -> list[str]:
     ids = []
     for b in message.blocks:

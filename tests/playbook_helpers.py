@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.ids import PlaybookIds as Ids
 from bot.sandbox.seed import MARK
 from bot.sandbox.state import Ephemeral
+from tests.message_text import all_text
 
 V = Ids.VALUE
 
@@ -28,22 +29,9 @@ def add(stack, text: str, user: str = MARK) -> str:
 
 
 def home_text(stack, user: str) -> str:
-    """Everything written on `user`'s Home tab (sections and contexts), opened fresh."""
+    """Everything written on `user`'s Home tab, opened fresh."""
     stack.driver.open_home(user)
-    return blocks_text(stack.state.home[user]["blocks"])
-
-
-def blocks_text(blocks: list[dict]) -> str:
-    out = []
-    for b in blocks:
-        if b.get("text"):
-            out.append(b["text"].get("text", ""))
-        for el in b.get("elements") or []:
-            if el.get("type") in ("mrkdwn", "plain_text"):
-                out.append(el.get("text", ""))
-        for f in b.get("fields") or []:
-            out.append(f.get("text", ""))
-    return "\n".join(out)
+    return all_text(stack.state.home[user])
 
 
 def input_initial(view: dict, block_id: str):

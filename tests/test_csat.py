@@ -18,7 +18,8 @@ from bot.sandbox.stack import SandboxStack
 from bot.unhappy.csat_models import CsatDigestRun, CsatScore, CsatToken
 from bot.unhappy.prefs import UnhappySettings
 from jobs import unhappy as jobs
-from tests.unhappy_support import last_note, report, text_of
+from tests.message_text import all_text
+from tests.unhappy_support import last_note, report
 
 
 def scores(stack) -> list[CsatScore]:
@@ -179,7 +180,7 @@ def test_weekly_digest_shows_scores_trends_and_low_scores_with_open_alerts(week_
     with time_machine.travel(MONDAY_9, tick=False):
         assert jobs.send_csat_digests(stack.rt) == 1
     [digest] = _digests(stack)[len(before):]
-    text = text_of(digest)
+    text = all_text(digest)
     assert "the week from Nov 23" in digest.text and "4 scores from 3 customers" in digest.text
     assert "Low scores and open alerts" in text and "1 open alert" in text
     assert "*Acme Corp* 4.5/10 ↓ (was 9.0)" in text and "invoices again" in text

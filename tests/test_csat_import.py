@@ -15,7 +15,7 @@ from bot.sandbox.seed import MARK, OLIVE, SALES, SAM
 from bot.unhappy.csat_models import CsatScore
 from bot.unhappy.prefs import UnhappySettings
 from jobs import unhappy as jobs
-from tests.unhappy_support import text_of
+from tests.message_text import all_text
 
 FIELD = f"{CsatImportIds.CSV_BLOCK}.{CsatImportIds.CSV}"
 GOOD = """customer,score,scale,comment,source
@@ -125,5 +125,5 @@ def test_imported_scores_are_in_the_weekly_digest(stack):
     with time_machine.travel(monday, tick=False):
         assert jobs.send_csat_digests(stack.rt) == 1
     [digest] = [m for m in stack.messages(SALES) if "Customer satisfaction" in m.text]
-    text = text_of(digest)
+    text = all_text(digest)
     assert "4 scores from 3 customers" in digest.text and "*Globex* 2.5/10" in text and "late, again" in text

@@ -71,7 +71,7 @@ def test_http_server_answers_a_signed_command_within_slacks_three_seconds(tmp_pa
                 if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
-                time.sleep(0.2)
+                time.sleep(0.05)
         else:
             pytest.fail("the server did not come up")
         driver = SlackDriver(app_url=f"http://127.0.0.1:{port}/slack/events", signing_secret="s3cret",
@@ -196,7 +196,7 @@ def test_a_normal_start_says_a_few_lines_and_nothing_else(tmp_path, database_url
                 if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
-                time.sleep(0.2)
+                time.sleep(0.05)
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=30)

@@ -7,7 +7,6 @@ import http.client
 import json
 import re
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot import slack_signature, web
 from bot.feature import routes
 from bot.features import FEATURES
+from bot.local_server import BackgroundServer
 from bot.sandbox.driver import sign
 from bot.sandbox.seed import SALES, SAM
 from bot.sandbox.stack import SandboxStack
@@ -45,16 +45,14 @@ class Capture:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        self.thread.start()
+        self.serving = BackgroundServer(self.server, name="test-capture").start()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.serving.stop()
 
 
 @pytest.fixture

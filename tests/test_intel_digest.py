@@ -19,7 +19,8 @@ from bot.sandbox.seed import JOINT, LEE, MARK, MARKETING, SALES, SAM
 from bot.sandbox.stack import SandboxStack
 from jobs import intel as intel_jobs
 from jobs.scheduler import build_scheduler
-from tests.intel_helpers import block_text, no_dns  # noqa: F401 - fixture
+from tests.intel_helpers import no_dns  # noqa: F401 - fixture
+from tests.message_text import all_text
 
 # Monday 30 November 2026, 09:00 in Paris is 08:00 UTC.
 DUE = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -63,13 +64,13 @@ def test_the_digest_lists_the_weeks_most_useful_shares_on_monday_morning(paris):
         intel.retract(session=s, share=intel.get_share(session=s, team_id=stack.team_id, share_id=gone), user_id=MARK)
     assert run_at(stack, DUE - timedelta(days=7) + timedelta(minutes=1)) == 1  # last week's, as usual
     [last_week] = digests(stack, SALES)
-    assert "Last week's news" in block_text(last_week)
+    assert "Last week's news" in all_text(last_week)
     assert run_at(stack, DUE - timedelta(minutes=5)) == 0
     assert len(digests(stack, SALES)) == 1
     assert run_at(stack, DUE + timedelta(minutes=2)) == 1
     for channel in (SALES, MARKETING):
         digest = digests(stack, channel)[-1]
-        text = block_text(digest)
+        text = all_text(digest)
         assert text.index("Globex launched Atlas") < text.index("Acme cut prices") < text.index("Hooli renewed")
         assert "Last week's news" not in text and "Wrong rumour" not in text
         assert "3 shares this week" in text and "23 Nov 2026 to 30 Nov 2026" in text
@@ -153,19 +154,12 @@ def test_the_digest_job_is_scheduled(stack):
 
 def test_app_home_shows_recent_intel(stack):
     stack.driver.open_home(SAM)
-    assert "No market intel shared yet" in block_text_of_home(stack, SAM)
+    assert "No market intel shared yet" in all_text(stack.state.home[SAM])
     stack.driver.command(MARK, "/intel", "#pricing Acme cut list prices vs:Acme")
     stack.driver.open_home(SAM)
-    text = block_text_of_home(stack, SAM)
+    text = all_text(stack.state.home[SAM])
     assert "Recent intel" in text and "Acme cut list prices" in text and "vs *Acme*" in text
     assert "|open>" in text
-
-
-def block_text_of_home(stack, user):
-    class _View:
-        blocks = stack.state.home[user]["blocks"]
-
-    return block_text(_View)
 
 
 def test_the_agenda_gets_the_quarters_most_useful_intel_and_competitors(stack):

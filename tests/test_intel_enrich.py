@@ -5,7 +5,6 @@ redirects, a size cap, short timeouts). Pages come from a local http.server on 1
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,9 +13,11 @@ import pytest
 
 from bot.intel import link_preview as intel_fetch
 from bot.intel.link_preview import FetchRefused, fetch_preview, parse_preview
+from bot.local_server import BackgroundServer
 from bot.sandbox.seed import JOINT, MARK, SALES
 from bot.sandbox.stack import SandboxStack
-from tests.intel_helpers import block_text, no_dns, shares  # noqa: F401 - fixture
+from tests.intel_helpers import no_dns, shares  # noqa: F401 - fixture
+from tests.message_text import all_text
 
 OG_PAGE = (b"<html><head><meta charset='utf-8'><title>Fallback title</title>"
            b"<meta property='og:title' content='Acme Pricing &amp; Plans'>"
@@ -80,11 +81,9 @@ def pages() -> Iterator[ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
     server.daemon_threads = True
     server.hits = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serving = BackgroundServer(server, name="test-pages").start()
     yield server
-    server.shutdown()
-    server.server_close()
+    serving.stop()
 
 
 def _url(server, path: str) -> str:
@@ -107,7 +106,7 @@ def test_the_post_goes_out_first_then_gains_the_pages_title(open_stack, pages):
     stack.driver.command(MARK, "/intel", f"Acme's new pricing <{_url(pages, '/og')}>")
     for channel in (SALES, JOINT):
         [post] = stack.state.messages(channel)
-        text = block_text(post)
+        text = all_text(post)
         assert f"<{_url(pages, '/og')}|Acme Pricing &amp; Plans>" in text
         assert ">Starter is now $29 a month." in text
     posted = [i for i, (m, _) in enumerate(stack.state.calls) if m == "chat.postMessage"]
@@ -128,7 +127,7 @@ def test_a_slow_page_never_delays_the_share(open_stack, pages):
     answered = hit[0] + 1.0  # the page answered a second after it was asked
     assert float(stack.state.messages(SALES)[0].ts) < answered
     assert float(stack.state.ephemerals_for(MARK)[-1].ts) < answered
-    assert "Acme Pricing" in block_text(stack.state.messages(SALES)[0])  # and the update came later
+    assert "Acme Pricing" in all_text(stack.state.messages(SALES)[0])  # and the update came later
 
 
 def test_a_failing_page_leaves_the_post_as_it_was(open_stack, pages, monkeypatch):
@@ -136,7 +135,7 @@ def test_a_failing_page_leaves_the_post_as_it_was(open_stack, pages, monkeypatch
     monkeypatch.setattr(intel_fetch, "TIMEOUT", 0.5)
     stack.driver.command(MARK, "/intel", f"Globex launch <{_url(pages, '/hang')}>")
     [post] = stack.state.messages(SALES)
-    assert "Globex launch" in block_text(post)
+    assert "Globex launch" in all_text(post)
     assert stack.state.calls_to("chat.update") == []
     assert shares(stack)[0].enrichment == "failed"
 

@@ -10,7 +10,8 @@ import time_machine
 from bot.clock import now
 from bot.sandbox.seed import JOINT, LEE, MARK, MARKETING, SALES, SAM
 from jobs import outbox
-from tests.intel_helpers import block_text, no_dns, shares  # noqa: F401 - fixture
+from tests.intel_helpers import no_dns, shares  # noqa: F401 - fixture
+from tests.message_text import all_text
 
 
 def test_truce_not_in_the_channel_keeps_the_share_and_posts_it_once_invited(stack):
@@ -30,7 +31,7 @@ def test_truce_not_in_the_channel_keeps_the_share_and_posts_it_once_invited(stac
     stack.driver.join(stack.state.bot_user_id, SALES)  # someone types /invite @Truce
     posted = stack.state.messages(SALES)
     assert len(posted) == 2
-    assert "Acme shipped an AI assistant" in block_text(posted[0])
+    assert "Acme shipped an AI assistant" in all_text(posted[0])
     assert len(shares(stack)) == 2
 
 
@@ -45,7 +46,7 @@ def test_a_rate_limited_post_is_stored_and_delivered_later(stack):
     with time_machine.travel(now() + timedelta(seconds=5), tick=False):
         assert outbox.retry_due(stack.rt) == 1
     [post] = stack.state.messages(MARKETING)
-    assert "Hooli wants a partner discount" in block_text(post)
+    assert "Hooli wants a partner discount" in all_text(post)
 
 
 def test_server_errors_queue_every_post(stack):

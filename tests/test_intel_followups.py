@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.ids import IntelIds
 from bot.sandbox.seed import ADA, JOINT, LEE, MARIA, MARK, MARKETING, SALES, SALLY, SAM
-from tests.intel_helpers import block_text, no_dns, shares  # noqa: F401 - fixture
+from tests.intel_helpers import no_dns, shares  # noqa: F401 - fixture
+from tests.message_text import all_text
 
 
 def _share(stack, user=MARK, text="#pricing Acme cut list prices by 20% vs:Acme"):
@@ -39,7 +40,7 @@ def test_discuss_opens_a_thread_under_the_joint_copy(stack):
     assert f"<@{SAM}> opened a discussion of this intel" in starter.text
     note = stack.state.ephemerals_for(SAM)[-1].text
     assert "Discussion opened in" in note and f"archives/{JOINT}/p{starter.ts.replace('.', '')}" in note
-    assert "|discussion>" in block_text(stack.state.messages(SALES)[-1])
+    assert "|discussion>" in all_text(stack.state.messages(SALES)[-1])
     stack.driver.click(SALLY, stack.state.messages(SALES)[-1], IntelIds.DISCUSS)
     assert len(stack.state.replies(JOINT, joint.ts)) == 1
     assert "The discussion is open" in stack.state.ephemerals_for(SALLY)[-1].text
@@ -49,14 +50,14 @@ def test_the_sharer_retracts_and_every_copy_says_so(stack):
     post = _share(stack)
     stack.driver.click(MARK, post, IntelIds.MENU, selected=f"retract:{shares(stack)[0].id}")
     confirm = stack.state.ephemerals_for(MARK)[-1]
-    assert "Retract this share from all 2 channels?" in block_text(confirm)
+    assert "Retract this share from all 2 channels?" in all_text(confirm)
     count = len(stack.state.ephemerals_for(MARK))
     stack.driver.click_ephemeral(MARK, confirm, IntelIds.RETRACT_CONFIRM)
     assert len(stack.state.ephemerals_for(MARK)) == count  # the confirmation is replaced
     assert stack.state.ephemerals_for(MARK)[-1].text == ":no_entry_sign: Retracted. All 2 copies now say so."
     for channel in (SALES, JOINT):
         message = stack.state.messages(channel)[-1]
-        assert f"*Retracted* by <@{MARK}>" in block_text(message)
+        assert f"*Retracted* by <@{MARK}>" in all_text(message)
         assert not any(b["type"] == "actions" for b in message.blocks)
     assert shares(stack)[0].retracted_by == MARK
 
@@ -87,7 +88,7 @@ def test_an_edited_source_updates_the_shares(stack):
     response = stack.driver.edit(message, "Initech quoted 35% under us at Hooli")
     assert response.status_code == 200
     for channel in (MARKETING, JOINT):
-        text = block_text(stack.state.messages(channel)[-1])
+        text = all_text(stack.state.messages(channel)[-1])
         assert "Initech quoted 35% under us at Hooli" in text and "30%" not in text
         assert "source message>" in text and "(edited)" in text
     assert shares(stack)[0].summary == "Initech quoted 35% under us at Hooli"
@@ -99,7 +100,7 @@ def test_a_summary_written_in_the_modal_is_kept_when_the_source_is_edited(stack)
     stack.driver.submit(MARK, stack.state.open_views(MARK)[0].id,
                         {IntelIds.SUMMARY: "Initech undercuts us by 30% in mid-market deals"})
     stack.driver.edit(message, "Initech quoted 25% under us")
-    text = block_text(stack.state.messages(JOINT)[-1])
+    text = all_text(stack.state.messages(JOINT)[-1])
     assert "Initech undercuts us by 30% in mid-market deals" in text and "(edited)" in text
 
 
@@ -108,7 +109,7 @@ def test_a_deleted_source_is_marked_on_every_copy(stack):
     stack.driver.react(SALLY, message, "bulb")
     stack.driver.delete(message)
     for channel in (MARKETING, JOINT):
-        text = block_text(stack.state.messages(channel)[-1])
+        text = all_text(stack.state.messages(channel)[-1])
         assert ":wastebasket: source deleted" in text and "source message>" not in text
         assert "Hooli churned to Globex" in text
     assert shares(stack)[0].source_state == "deleted"

@@ -8,7 +8,8 @@ import json
 from bot.ids import IntelIds
 from bot.models import Workspace
 from bot.sandbox.seed import JOINT, MARK, MARKETING, SALES, SAM
-from tests.intel_helpers import block_text, no_dns, shares  # noqa: F401 - fixture
+from tests.intel_helpers import no_dns, shares  # noqa: F401 - fixture
+from tests.message_text import all_text
 
 
 def _open(stack, user=MARK, channel=MARKETING):
@@ -37,7 +38,7 @@ def test_submitting_the_modal_shares_with_why_it_matters(stack):
     assert response.status_code == 200 and not response.content
     assert stack.state.open_views(MARK) == []
     [post] = stack.state.messages(SALES)
-    text = block_text(post)
+    text = all_text(post)
     assert "*Competitor intel* from *marketing* · vs *Globex*" in text
     assert "*Why it matters to sales:* Prospects will ask us for free onboarding too" in text
     assert "<https://globex.example/onboarding|" in text
@@ -96,7 +97,7 @@ def test_the_message_shortcut_opens_the_modal_prefilled_with_the_message(stack):
         "shortcut", SALES, message.ts, permalink)
     assert share.from_team == "marketing"  # Mark shared it: it goes to sales and joint
     [post] = stack.state.messages(JOINT)
-    assert f"<{permalink}|source message>" in block_text(post)
+    assert f"<{permalink}|source message>" in all_text(post)
 
 
 def test_the_shortcut_on_an_already_shared_message_says_so(stack):

@@ -9,7 +9,8 @@ from bot.intel.prefs import IntelPrefs
 from bot.models import Workspace
 from bot.prefs import prefs_of
 from bot.sandbox.seed import ADA, JOINT, LEE, MARIA, MARK, MARKETING, RANDOM, SALES, SALLY, SAM
-from tests.intel_helpers import block_text, no_dns, shares  # noqa: F401 - fixture
+from tests.intel_helpers import no_dns, shares  # noqa: F401 - fixture
+from tests.message_text import all_text
 
 
 def test_reacting_with_bulb_shares_the_message_with_the_other_team(stack):
@@ -19,7 +20,7 @@ def test_reacting_with_bulb_shares_the_message_with_the_other_team(stack):
     [post] = stack.state.messages(MARKETING)
     assert len(stack.state.messages(JOINT)) == 1
     assert len(stack.state.messages(SALES)) == 1  # just the original message
-    text = block_text(post)
+    text = all_text(post)
     assert "Hooli's CFO says Initech offered them 40% off" in text
     assert "from *sales*" in text and f"Shared by <@{SALLY}>" in text
     assert f"archives/{SALES}/p{message.ts.replace('.', '')}|source message>" in text
@@ -37,7 +38,7 @@ def test_more_reactions_add_supporters_and_never_share_twice(stack):
     stack.driver.react(MARK, message, "bulb")
     assert len(shares(stack)) == 1
     [post] = stack.state.messages(SALES)
-    assert f"also flagged by <@{LEE}>, <@{MARK}>" in block_text(post)
+    assert f"also flagged by <@{LEE}>, <@{MARK}>" in all_text(post)
     assert len(stack.state.messages(JOINT)) == 1
     assert "you're now listed as flagging it too" in stack.state.ephemerals_for(LEE)[-1].text
 
@@ -79,9 +80,9 @@ def test_removing_a_reaction_removes_the_supporter_but_keeps_the_share(stack):
     message = stack.driver.say(SAM, SALES, "Initech raised prices")
     stack.driver.react(SAM, message, "bulb")
     stack.driver.react(SALLY, message, "bulb")
-    assert f"also flagged by <@{SALLY}>" in block_text(stack.state.messages(MARKETING)[0])
+    assert f"also flagged by <@{SALLY}>" in all_text(stack.state.messages(MARKETING)[0])
     stack.driver.unreact(SALLY, message, "bulb")
-    assert "also flagged" not in block_text(stack.state.messages(MARKETING)[0])
+    assert "also flagged" not in all_text(stack.state.messages(MARKETING)[0])
     stack.driver.unreact(SAM, message, "bulb")
     assert len(shares(stack)) == 1 and shares(stack)[0].retracted_at is None
 

@@ -15,8 +15,9 @@ from bot.intel.models import IntelShare
 from bot.intel.parsing import ShareDraft, parse_search
 from bot.models import Workspace
 from bot.sandbox.seed import MARK, SAM
-from tests.conftest import _wipe
-from tests.intel_helpers import block_text, no_dns  # noqa: F401 - fixture
+from tests.intel_helpers import no_dns  # noqa: F401 - fixture
+from tests.isolation import wipe
+from tests.message_text import all_text
 
 T0 = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)
 
@@ -93,19 +94,19 @@ def test_more_and_back_page_through_ten_at_a_time(stack):
         add(stack, f"Umbrella signal number {n}", at=T0 + timedelta(minutes=n))
     stack.driver.command(SAM, "/intel", "search umbrella")
     note = stack.state.ephemerals_for(SAM)[-1]
-    text = block_text(note)
+    text = all_text(note)
     assert "1 to 10" in text and "number 22" in text and "number 13" in text and "number 12" not in text
     stack.driver.click_ephemeral(SAM, note, IntelIds.SEARCH_MORE)
     note = stack.state.ephemerals_for(SAM)[-1]  # the same ephemeral, replaced
-    text = block_text(note)
+    text = all_text(note)
     assert "11 to 20" in text and "number 12" in text and "number 3" in text and "number 22" not in text
     stack.driver.click_ephemeral(SAM, note, IntelIds.SEARCH_MORE)
     note = stack.state.ephemerals_for(SAM)[-1]
-    text = block_text(note)
+    text = all_text(note)
     assert "21 to 23" in text and "number 0" in text
     assert "More" not in [e["text"]["text"] for b in note.blocks if b["type"] == "actions" for e in b["elements"]]
     stack.driver.click_ephemeral(SAM, note, IntelIds.SEARCH_BACK)
-    assert "11 to 20" in block_text(stack.state.ephemerals_for(SAM)[-1])
+    assert "11 to 20" in all_text(stack.state.ephemerals_for(SAM)[-1])
     assert len(stack.state.ephemerals_for(SAM)) == 1
 
 
@@ -131,7 +132,7 @@ def test_bad_searches_say_what_to_type(stack):
 def test_the_full_text_index_stays_exact_when_rows_are_wiped(stack, db):
     add(stack, "Zebra Systems entered our market")
     assert summaries(stack, "zebra") == ["Zebra Systems entered our market"]
-    _wipe(db)  # what the test fixture does between tests: DELETE (SQLite) or TRUNCATE (PostgreSQL)
+    wipe(db)  # what the test fixture does between tests
     with stack.rt.session() as s:
         s.add(Workspace(team_id=stack.team_id, sales_channel="CSALES1", marketing_channel="CMKTG01",
                         joint_channel="CJOINT1", alerts_channel="CALERTS"))

@@ -7,7 +7,8 @@ import pytest
 
 from bot.models import Outbox, Workspace
 from bot.sandbox.seed import JOINT, LEE, MARK, MARKETING, OLIVE, SALES, SAM
-from tests.intel_helpers import block_text, no_dns, posts, shares  # noqa: F401 - fixture
+from tests.intel_helpers import no_dns, posts, shares  # noqa: F401 - fixture
+from tests.message_text import all_text
 
 SHARE = "#pricing Acme cut list prices by 20% for new logos vs:Acme <https://acme.example/pricing>"
 
@@ -18,7 +19,7 @@ def test_a_marketers_share_goes_to_sales_and_the_joint_channel(stack):
     assert stack.state.messages(MARKETING) == []
     [to_sales], [to_joint] = stack.state.messages(SALES), stack.state.messages(JOINT)
     for post in (to_sales, to_joint):
-        text = block_text(post)
+        text = all_text(post)
         assert "*Pricing intel* from *marketing*" in text
         assert "vs *Acme*" in text
         assert "Acme cut list prices by 20% for new logos" in text
@@ -55,7 +56,7 @@ def test_a_sellers_share_goes_to_marketing(stack):
     assert stack.state.messages(SALES) == []
     assert len(stack.state.messages(MARKETING)) == 1 and len(stack.state.messages(JOINT)) == 1
     post = stack.state.messages(MARKETING)[0]
-    assert "*Market intel* from *sales*" in block_text(post)
+    assert "*Market intel* from *sales*" in all_text(post)
 
 
 @pytest.mark.parametrize("who, words", [(LEE, "sales and marketing"), (OLIVE, "outside sales and marketing")])
@@ -63,7 +64,7 @@ def test_someone_on_both_or_neither_team_reaches_both_channels(stack, who, words
     stack.driver.command(who, "/intel", "#trend Buyers want usage-based pricing")
     for channel in (SALES, MARKETING, JOINT):
         [post] = stack.state.messages(channel)
-        assert f"*Trend intel* from *{words}*" in block_text(post)
+        assert f"*Trend intel* from *{words}*" in all_text(post)
 
 
 def test_a_competitor_name_can_have_spaces(stack):
@@ -80,7 +81,7 @@ def test_text_can_never_ping_a_channel_or_a_group(stack):
         [post] = stack.state.messages(channel)
         raw = post.text + str(post.blocks)
         assert "<!" not in raw
-        assert "@channel @here @everyone @sales-team &lt;!here&gt; big news from <@USAM001>" in block_text(post)
+        assert "@channel @here @everyone @sales-team &lt;!here&gt; big news from <@USAM001>" in all_text(post)
 
 
 def test_help_explains_everything(stack):

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
 
 from bot.ids import JointIds
 from bot.joint.blocks_forms import row_block_id
 from bot.sandbox.seed import JOINT, LEE, MARK, OLIVE, SAM
-from tests.joint_helpers import MEETING, NEXT_MEETING, PROMPT_AT, action_ids, at, block_texts, run, the_prompt
+from bot.sandbox.stack import SandboxStack
+from tests.isolation import story
+from tests.joint_helpers import MEETING, NEXT_MEETING, PROMPT_AT, action_ids, at, run, the_prompt
+from tests.message_text import all_text
 
 TEXT, OWNER, DUE = JointIds.ROW_TEXT, JointIds.ROW_OWNER, JointIds.ROW_DUE
 
@@ -80,48 +86,87 @@ def test_outcomes_modal_validates_each_row_and_keeps_what_was_typed(stack):
     assert _outcomes(stack) == []  # nothing saved while the modal had errors
 
 
-def test_action_items_posted_dmed_reminded_once_closed_and_carried(stack):
-    with at(PROMPT_AT + timedelta(minutes=1)):
-        run(stack)
-    with at(MEETING + timedelta(hours=2)):
-        _record_two_items(stack)
-    [outcomes] = _outcomes(stack)
-    text = block_texts(outcomes)
-    assert "Competitor X cut prices" in text and "*Action items (2 open of 2)*" in text
-    assert f"*Brief sales on the bundle*\n<@{SAM}> · due Wed 20 Jan 2027" in text
-    [sam_dm] = [m for m in stack.state.dms(SAM) if "You own an action item" in m.text]
-    assert JointIds.CLOSE_ITEM in action_ids(sam_dm)
-    assert [m for m in stack.state.dms(MARK) if "Landing page for the bundle" in m.text]
-    # due: reminded at 09:00 on the due date, once
-    with at(datetime(2027, 1, 20, 8, 59, tzinfo=UTC)):
-        assert run(stack) == {}
-    with at(datetime(2027, 1, 20, 9, 0, 5, tzinfo=UTC)):
-        assert run(stack) == {stack.team_id: ["1 action item(s) due"]}
-        assert run(stack) == {}
-    with at(datetime(2027, 1, 21, 9, 0, tzinfo=UTC)):
-        assert run(stack) == {}
-    [due] = [m for m in stack.state.dms(SAM) if m.text.startswith("Due today")]
-    # closing: Olive may not, Sam does, a second click is told
-    with at(datetime(2027, 1, 21, 10, 0, tzinfo=UTC)):
-        stack.driver.click(OLIVE, outcomes, JointIds.CLOSE_ITEM, value=action_value(outcomes, "Brief sales"))
-        assert "Only its owner" in stack.state.ephemerals_for(OLIVE)[-1].text
-        stale = copy.deepcopy(sam_dm)  # as a second window still shows it
-        stack.driver.click(SAM, due, JointIds.CLOSE_ITEM)
-        assert "Done: Brief sales on the bundle" in stack.state.ephemerals_for(SAM)[-1].text
-        stack.driver.click(SAM, stale, JointIds.CLOSE_ITEM)
-        assert f"already closed by <@{SAM}>" in stack.state.ephemerals_for(SAM)[-1].text
-    text = block_texts(stack.state.find_message(JOINT, outcomes.ts))
-    assert f"~Brief sales on the bundle~ — done by <@{SAM}>" in text and "(1 open of 2)" in text
-    assert "done by" in block_texts(stack.state.find_message(sam_dm.channel, sam_dm.ts))
-    assert JointIds.CLOSE_ITEM not in action_ids(stack.state.find_message(due.channel, due.ts))
-    # next quarter's agenda carries the open one only
-    with at(NEXT_MEETING - timedelta(days=7) + timedelta(minutes=1)):
-        # Mark's item (due 1 Feb) was never reminded while Truce was not ticking: it is, once, now
-        assert run(stack) == {stack.team_id: ["prompt 2027-Q2", "1 action item(s) due"]}
-    [q2] = [m for m in stack.state.messages(JOINT) if "2027-Q2" in m.text and m.text.startswith("Joint sales")]
-    text = block_texts(q2)
-    assert f"Landing page for the bundle — <@{MARK}>, due 01 Feb 2027 (from 2027-Q1)" in text
-    assert "Brief sales on the bundle" not in text
+@pytest.fixture(scope="module")
+def items(engine) -> dict[str, Any]:
+    """Two action items recorded after the meeting, played once to the next quarter: posted, DM'd,
+    reminded when due, closed (by whom may), carried into the next agenda. What Slack showed at each
+    step, for the tests below."""
+    seen: dict[str, Any] = {}
+    with story(engine):
+        stack = SandboxStack(engine=engine)
+        try:
+            with at(PROMPT_AT + timedelta(minutes=1)):
+                run(stack)
+            with at(MEETING + timedelta(hours=2)):
+                _record_two_items(stack)
+            [outcomes] = _outcomes(stack)
+            seen["outcomes"] = all_text(outcomes)
+            [sam_dm] = [m for m in stack.state.dms(SAM) if "You own an action item" in m.text]
+            seen["owner's dm buttons"] = action_ids(sam_dm)
+            seen["dms to mark"] = [m.text for m in stack.state.dms(MARK)]
+            # due: reminded at 09:00 on the due date, once
+            seen["runs around the due date"] = []
+            for moment in (datetime(2027, 1, 20, 8, 59, tzinfo=UTC), datetime(2027, 1, 20, 9, 0, 5, tzinfo=UTC),
+                           datetime(2027, 1, 20, 9, 0, 5, tzinfo=UTC), datetime(2027, 1, 21, 9, 0, tzinfo=UTC)):
+                with at(moment):
+                    seen["runs around the due date"].append(run(stack))
+            [due] = [m for m in stack.state.dms(SAM) if m.text.startswith("Due today")]
+            # closing: Olive may not, Sam does, a second click is told
+            with at(datetime(2027, 1, 21, 10, 0, tzinfo=UTC)):
+                stack.driver.click(OLIVE, outcomes, JointIds.CLOSE_ITEM, value=action_value(outcomes, "Brief sales"))
+                seen["olive closing"] = stack.state.ephemerals_for(OLIVE)[-1].text
+                stale = copy.deepcopy(sam_dm)  # as a second window still shows it
+                stack.driver.click(SAM, due, JointIds.CLOSE_ITEM)
+                seen["sam closing"] = stack.state.ephemerals_for(SAM)[-1].text
+                stack.driver.click(SAM, stale, JointIds.CLOSE_ITEM)
+                seen["sam closing again"] = stack.state.ephemerals_for(SAM)[-1].text
+            seen["outcomes once closed"] = all_text(stack.state.find_message(JOINT, outcomes.ts))
+            seen["owner's dm once closed"] = all_text(stack.state.find_message(sam_dm.channel, sam_dm.ts))
+            seen["due dm buttons once closed"] = action_ids(stack.state.find_message(due.channel, due.ts))
+            # next quarter's agenda carries the open one only
+            with at(NEXT_MEETING - timedelta(days=7) + timedelta(minutes=1)):
+                seen["run at the next prompt"] = run(stack)
+            seen["next prompts"] = [all_text(m) for m in stack.state.messages(JOINT)
+                                    if "2027-Q2" in m.text and m.text.startswith("Joint sales")]
+            seen["team"] = stack.team_id
+        finally:
+            stack.stop()
+    return seen
+
+
+def test_action_items_are_posted_with_the_minutes(items):
+    assert "Competitor X cut prices" in items["outcomes"] and "*Action items (2 open of 2)*" in items["outcomes"]
+    assert f"*Brief sales on the bundle*\n<@{SAM}> · due Wed 20 Jan 2027" in items["outcomes"]
+
+
+def test_each_owner_is_dmed_their_item_with_a_button_to_close_it(items):
+    assert JointIds.CLOSE_ITEM in items["owner's dm buttons"]
+    assert [text for text in items["dms to mark"] if "Landing page for the bundle" in text]
+
+
+def test_an_item_is_reminded_once_at_nine_on_its_due_date(items):
+    assert items["runs around the due date"] == [{}, {items["team"]: ["1 action item(s) due"]}, {}, {}]
+
+
+def test_only_the_owner_closes_an_item_and_a_second_close_is_told(items):
+    assert "Only its owner" in items["olive closing"]
+    assert "Done: Brief sales on the bundle" in items["sam closing"]
+    assert f"already closed by <@{SAM}>" in items["sam closing again"]
+
+
+def test_a_closed_item_is_struck_out_everywhere_it_shows(items):
+    closed = items["outcomes once closed"]
+    assert f"~Brief sales on the bundle~ — done by <@{SAM}>" in closed and "(1 open of 2)" in closed
+    assert "done by" in items["owner's dm once closed"]
+    assert JointIds.CLOSE_ITEM not in items["due dm buttons once closed"]
+
+
+def test_the_next_agenda_carries_the_open_item_only(items):
+    # Mark's item (due 1 Feb) was never reminded while Truce was not ticking: it is, once, now
+    assert items["run at the next prompt"] == {items["team"]: ["prompt 2027-Q2", "1 action item(s) due"]}
+    [q2] = items["next prompts"]
+    assert f"Landing page for the bundle — <@{MARK}>, due 01 Feb 2027 (from 2027-Q1)" in q2
+    assert "Brief sales on the bundle" not in q2
 
 
 def action_value(message, starts: str) -> str:
@@ -134,29 +179,24 @@ def action_value(message, starts: str) -> str:
 def test_app_home_shows_next_meeting_rsvp_and_my_items(stack):
     with at(PROMPT_AT - timedelta(days=3)):
         stack.driver.open_home(MARK)
-        home = block_texts(_Blocks(stack.state.home[MARK]))
+        home = all_text(stack.state.home[MARK])
         assert "Next joint meeting — 2027-Q1" in home and "The prompt with the agenda goes out" in home
     with at(PROMPT_AT + timedelta(minutes=1)):
         run(stack)
         stack.driver.open_home(MARK)
         stack.driver.click_home(MARK, JointIds.ATTEND)
-        home = block_texts(_Blocks(stack.state.home[MARK]))
+        home = all_text(stack.state.home[MARK])
         assert "you're attending" in home
-        assert f"*Attending (1):* <@{MARK}>" in block_texts(the_prompt(stack))
+        assert f"*Attending (1):* <@{MARK}>" in all_text(the_prompt(stack))
     with at(MEETING + timedelta(hours=2)):
         _record_two_items(stack)
         stack.driver.open_home(MARK)
-        home = block_texts(_Blocks(stack.state.home[MARK]))
+        home = all_text(stack.state.home[MARK])
         assert "Next joint meeting — 2027-Q2" in home
         assert "*Your open action items (1)*" in home and "Landing page for the bundle" in home
         stack.driver.click_home(MARK, JointIds.CLOSE_ITEM)
-        home = block_texts(_Blocks(stack.state.home[MARK]))
+        home = all_text(stack.state.home[MARK])
         assert "no open action items" in home
-
-
-class _Blocks:
-    def __init__(self, view: dict):
-        self.blocks = view["blocks"]
 
 
 def test_recording_again_updates_the_outcomes_in_place(stack):
@@ -168,13 +208,13 @@ def test_recording_again_updates_the_outcomes_in_place(stack):
         [view] = stack.state.open_views(MARK)
         blocks = {b.get("block_id"): b for b in view.view["blocks"]}
         assert blocks[JointIds.MINUTES_BLOCK]["element"]["initial_value"].startswith("Competitor X cut prices")
-        assert "Brief sales on the bundle" in block_texts(_Blocks(view.view))
+        assert "Brief sales on the bundle" in all_text(view.view)
         stack.driver.submit(MARK, view.id, {
             JointIds.MINUTES: "Competitor X cut prices; we answer with a bundle. Also: a Q2 webinar.",
             _row(0, TEXT): "Book the webinar room", _row(0, OWNER): LEE, _row(0, DUE): "2027-01-08"})
     [outcomes] = _outcomes(stack)
     assert stack.state.find_message(JOINT, outcomes.ts).edited
-    text = block_texts(outcomes)
+    text = all_text(outcomes)
     assert "Also: a Q2 webinar." in text and "*Action items (3 open of 3)*" in text
     assert [m for m in stack.state.dms(LEE) if "Book the webinar room" in m.text]
     assert len([m for m in stack.state.dms(SAM) if "You own an action item" in m.text]) == 1  # not DM'd twice

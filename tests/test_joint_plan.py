@@ -14,7 +14,8 @@ from sqlmodel import select
 from bot.ids import JointIds
 from bot.joint.models import JointPlanLine, JointPlanRevision
 from bot.sandbox.seed import JOINT, LEE, MARIA, OLIVE, RANDOM, SAM
-from tests.joint_helpers import at, block_texts
+from tests.joint_helpers import at
+from tests.message_text import all_text
 
 IN_Q1 = datetime(2027, 1, 12, 15, 0, tzinfo=UTC)
 LINES = ("Win 5 mid-market logos | Spring webinar series | 12,000 | 250000 | 90000.50\n"
@@ -76,7 +77,7 @@ def test_plan_saved_edited_with_history_kept_and_posted(stack):
     with at(IN_Q1):
         _save_first_plan(stack)
         msg = _plan_message(stack)
-        text = block_texts(msg)
+        text = all_text(msg)
         assert "Joint business plan — 2027-Q1" in text
         assert "*Marketing budget:* 15,500.25 EUR" in text and "*Expected revenue:* 130,000.50 EUR" in text
         assert f"<@{SAM}> (sales)" in text and f"<@{MARIA}> (marketing)" in text
@@ -95,7 +96,7 @@ def test_plan_saved_edited_with_history_kept_and_posted(stack):
                                              JointIds.OWNERS: [SAM, MARIA]})
         assert "unchanged" in stack.state.dms(MARIA)[-1].text
     msg = _plan_message(stack)
-    assert "*Marketing budget:* 17,000.00 USD" in block_texts(msg)
+    assert "*Marketing budget:* 17,000.00 USD" in all_text(msg)
     _, change = stack.state.replies(JOINT, msg.ts)
     assert f"<@{MARIA}> changed the plan" in change.text
     assert "- Grow renewals | Customer advocacy | 3500.25" in change.text

@@ -12,7 +12,8 @@ from bot.ids import JointIds
 from bot.joint.models import JointMeeting, JointOccurrence
 from bot.sandbox.seed import ADA, JOINT, LEE, MARIA, MARK, MARKETING, SALES, SALLY, SAM
 from jobs import joint as joint_job
-from tests.joint_helpers import MEETING, PROMPT_AT, action_ids, at, block_texts, prompts, run, set_workspace, the_prompt
+from tests.joint_helpers import MEETING, PROMPT_AT, action_ids, at, prompts, run, set_workspace, the_prompt
+from tests.message_text import all_text
 
 
 def test_prompt_goes_out_once_at_its_time_with_notices(stack):
@@ -24,7 +25,7 @@ def test_prompt_goes_out_once_at_its_time_with_notices(stack):
         assert done == {stack.team_id: ["prompt 2027-Q1"]}
         assert run(stack) == {}  # the next tick finds it claimed
     prompt = the_prompt(stack)
-    text = block_texts(prompt)
+    text = all_text(prompt)
     assert "Joint sales & marketing meeting — 2027-Q1" in [b["text"]["text"] for b in prompt.blocks
                                                           if b["type"] == "header"]
     assert "Tue 5 Jan 2027, 10:00 UTC" in text
@@ -35,8 +36,8 @@ def test_prompt_goes_out_once_at_its_time_with_notices(stack):
         assert f"<@{person}>" in text.split("No answer yet")[1]
     for team_channel in (SALES, MARKETING):
         [notice] = stack.state.messages(team_channel)
-        assert "2027-Q1 joint sales & marketing meeting" in block_texts(notice)
-        assert f"<#{JOINT}>" in block_texts(notice)
+        assert "2027-Q1 joint sales & marketing meeting" in all_text(notice)
+        assert f"<#{JOINT}>" in all_text(notice)
 
 
 def test_agenda_composes_feature_sections_with_its_own(stack, monkeypatch):
@@ -55,7 +56,7 @@ def test_agenda_composes_feature_sections_with_its_own(stack, monkeypatch):
         stack.driver.command(SAM, "/joint", "agenda Pricing for the <!channel> tier")
         stack.driver.command(MARK, "/joint", "needs Acme wants SSO by spring")
         run(stack)
-    text = block_texts(the_prompt(stack))
+    text = all_text(the_prompt(stack))
     [(team_id, start, end)] = calls[-1:]
     assert team_id == stack.team_id
     assert start.isoformat().startswith("2026-10-01T00:00") and end == MEETING  # since the quarter before
@@ -87,14 +88,14 @@ def test_without_a_joint_channel_the_prompt_goes_to_leads_by_dm(stack):
     with at(PROMPT_AT + timedelta(minutes=1)):
         run(stack)
     [dm] = [m for m in stack.state.dms(LEE) if m.text.startswith("Joint sales")]
-    assert "/truce setup" in block_texts(dm)
+    assert "/truce setup" in all_text(dm)
     assert JointIds.ATTEND in action_ids(dm)
     assert prompts(stack) == []
     assert stack.state.dms(ADA) == []  # Ada is an admin Truce doesn't know of while a lead exists
     # the leads' copy is a working prompt: RSVPs show in place
     stack.driver.click(LEE, dm, JointIds.ATTEND)
     [dm] = [m for m in stack.state.dms(LEE) if m.text.startswith("Joint sales")]
-    assert f"*Attending (1):* <@{LEE}>" in block_texts(dm)
+    assert f"*Attending (1):* <@{LEE}>" in all_text(dm)
 
 
 def test_no_joint_channel_and_no_leads_falls_back_to_slack_admins(stack):

@@ -8,7 +8,8 @@ from datetime import timedelta
 from bot import delivery
 from bot.ids import JointIds
 from bot.sandbox.seed import JOINT, LEE, MARIA, MARK, OLIVE, SALES, SALLY, SAM
-from tests.joint_helpers import MEETING, PROMPT_AT, at, block_texts, run, the_prompt
+from tests.joint_helpers import MEETING, PROMPT_AT, at, run, the_prompt
+from tests.message_text import all_text
 
 
 def _prompted(stack):
@@ -27,7 +28,7 @@ def test_rsvps_show_in_place_and_in_both_reminders(stack):
         notice = stack.state.messages(SALES)[-1]
         stack.driver.click(SALLY, notice, JointIds.DECLINE)  # from the sales channel's notice
     assert "See you on Tue 5 Jan 2027" in stack.state.ephemerals_for(SAM)[-1].text
-    text = block_texts(the_prompt(stack))
+    text = all_text(the_prompt(stack))
     assert f"*Attending (2):* <@{SAM}>, <@{MARK}>" in text
     assert f"*Can't make it (2):* <@{MARIA}>, <@{SALLY}>" in text
     assert f"*No answer yet (1):* <@{LEE}>" in text
@@ -41,7 +42,7 @@ def test_rsvps_show_in_place_and_in_both_reminders(stack):
         assert run(stack) == {}
     day, hour = stack.state.replies(JOINT, prompt.ts)
     assert "is tomorrow" in day.text and "Attending: 2, can't make it: 2, no answer yet: 1" in day.text
-    assert f"*No answer yet (1):* <@{LEE}>" in block_texts(day)
+    assert f"*No answer yet (1):* <@{LEE}>" in all_text(day)
     assert "is in an hour" in hour.text and "Attending: 3, can't make it: 1" in hour.text
 
 
@@ -71,7 +72,7 @@ def test_time_poll_one_vote_each_shown_in_place(stack):
         [view] = stack.state.open_views(MARK)
         stack.driver.submit(MARK, view.id, {JointIds.DATE: "2027-01-12", JointIds.TIME: "09:30"})
         prompt = the_prompt(stack)
-        text = block_texts(prompt)
+        text = all_text(prompt)
         assert "Thu 7 Jan 2027, 14:00 UTC" in text and "Tue 12 Jan 2027, 09:30 UTC" in text
         assert f"1 vote: <@{SAM}>" in text and f"1 vote: <@{MARK}>" in text
         votes = [b["accessory"]["value"] for b in prompt.blocks
@@ -79,17 +80,17 @@ def test_time_poll_one_vote_each_shown_in_place(stack):
         assert len(votes) == 2
         stack.driver.click(MARIA, prompt, JointIds.VOTE, value=votes[0])
         stack.driver.click(SAM, prompt, JointIds.VOTE, value=votes[1])  # Sam moves his vote
-        text = block_texts(the_prompt(stack))
+        text = all_text(the_prompt(stack))
         assert f"1 vote: <@{MARIA}>" in text and f"2 votes: <@{MARK}>, <@{SAM}>" in text
         stack.driver.click(SAM, the_prompt(stack), JointIds.VOTE, value=votes[1])  # and takes it back
         assert "Your vote is taken back" in stack.state.ephemerals_for(SAM)[-1].text
-        assert f"1 vote: <@{MARK}>" in block_texts(the_prompt(stack))
+        assert f"1 vote: <@{MARK}>" in all_text(the_prompt(stack))
         stack.driver.click(SAM, the_prompt(stack), JointIds.MOVE)
         assert "Only a Slack admin or a Truce lead" in stack.state.ephemerals_for(SAM)[-1].text
         stack.driver.click(LEE, the_prompt(stack), JointIds.ATTEND)
         stack.driver.click(MARIA, the_prompt(stack), JointIds.VOTE, value=votes[1])
         stack.driver.click(LEE, the_prompt(stack), JointIds.MOVE)
-    text = block_texts(the_prompt(stack))
+    text = all_text(the_prompt(stack))
     assert "Tue 12 Jan 2027, 09:30 UTC" in text and f"Moved to this time by <@{LEE}>" in text
     assert "Other times proposed" not in text and "*Attending (0):*" in text  # poll closed, asked again
     [moved] = stack.state.replies(JOINT, the_prompt(stack).ts)
@@ -111,7 +112,7 @@ def test_agenda_items_from_the_button_and_the_command(stack):
         assert "Say what the agenda item is" in note and "```/joint agenda```" in note
         stack.driver.command(SAM, "/joint", "agenda " + "x" * 600)
         assert "keep it under 500" in stack.state.ephemerals_for(SAM)[-1].text
-    text = block_texts(the_prompt(stack))
+    text = all_text(the_prompt(stack))
     assert f"Launch plan for the Q2 webinar — <@{MARIA}>" in text
 
 
@@ -140,4 +141,4 @@ def test_answers_clicked_at_the_same_moment_all_show(stack):
             t.join(timeout=30)
         stack.settle()
         delivery.deliver_due(stack.rt)
-    assert "*Attending (5):*" in block_texts(the_prompt(stack))
+    assert "*Attending (5):*" in all_text(the_prompt(stack))

@@ -11,7 +11,8 @@ from bot.joint.schedule import Schedule, parse_schedule, prompt_time
 from bot.models import WorkspacePrefs
 from bot.sandbox.seed import JOINT, LEE, SAM
 from bot.user_error import UserError
-from tests.joint_helpers import at, block_texts, run, set_workspace, the_prompt
+from tests.joint_helpers import at, run, set_workspace, the_prompt
+from tests.message_text import all_text
 
 WINTER = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)
 
@@ -59,7 +60,7 @@ def test_schedule_modal_for_leads(stack):
     with at(WINTER):
         stack.driver.command(LEE, "/joint", "schedule")
         [view] = stack.state.open_views(LEE)
-        assert "Tue 6 Apr 2027, 10:00 UTC" in block_texts(_Blocks(view.view))
+        assert "Tue 6 Apr 2027, 10:00 UTC" in all_text(view.view)
         response = stack.driver.submit(LEE, view.id, {JointIds.WEEK: "last", JointIds.WEEKDAY: "thu",
                                                       JointIds.TIME: "16:00", JointIds.LEAD: "14"})
         assert response.status_code == 200 and not response.content
@@ -94,8 +95,8 @@ def test_dst_change_between_scheduling_and_firing_keeps_local_time(stack):
     with at(datetime(2027, 3, 7, 15, 0, 5, tzinfo=UTC)):  # still winter (DST starts 14 March)
         assert run(stack) == {stack.team_id: ["prompt 2027-Q2"]}
     prompt = the_prompt(stack)
-    assert "Tue 6 Apr 2027, 10:00 EDT" in block_texts(prompt)
-    assert f"<!date^{int(meeting.timestamp())}^" in block_texts(prompt)
+    assert "Tue 6 Apr 2027, 10:00 EDT" in all_text(prompt)
+    assert f"<!date^{int(meeting.timestamp())}^" in all_text(prompt)
     with at(meeting - timedelta(days=1, minutes=-1)):  # after the change
         assert run(stack) == {stack.team_id: ["remind-day 2027-Q2"]}
     with at(meeting - timedelta(hours=1) - timedelta(minutes=1)):
@@ -104,8 +105,3 @@ def test_dst_change_between_scheduling_and_firing_keeps_local_time(stack):
         assert run(stack) == {stack.team_id: ["remind-hour 2027-Q2"]}
     replies = stack.state.replies(JOINT, prompt.ts)
     assert [r.text.split(":")[0] for r in replies] == ["Reminder", "Reminder"]
-
-
-class _Blocks:
-    def __init__(self, view: dict):
-        self.blocks = view["blocks"]

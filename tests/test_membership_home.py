@@ -6,6 +6,7 @@ from bot.sandbox.seed import LEE, MARIA, MARKETING, OLIVE, SALES, SAM
 from bot.setup.members import teams_of
 from bot.setup.team import Team
 from jobs.members import refresh_all
+from tests.message_text import all_text
 
 
 def _teams(stack, user):
@@ -45,12 +46,11 @@ def test_override_wins_over_channels_until_auto(stack):
 
 def test_home_tab_shows_my_team_and_refreshes(stack):
     stack.driver.open_home(SAM)
-    home = stack.state.home[SAM]
-    texts = [b.get("text", {}).get("text", "") for b in home["blocks"]]
+    texts = all_text(stack.state.home[SAM]).splitlines()
     assert "You are on the *sales* team." in texts
     stack.driver.join(SAM, MARKETING)
     stack.driver.click_home(SAM, "home_refresh")
-    texts = [b.get("text", {}).get("text", "") for b in stack.state.home[SAM]["blocks"]]
+    texts = all_text(stack.state.home[SAM]).splitlines()
     assert "You are on the *marketing and sales* team." in texts
 
 
@@ -60,7 +60,7 @@ def test_home_says_when_setup_is_missing(db):
     s = SandboxStack(engine=db, TRUCE_ALERTS_CHANNEL="")
     try:
         s.driver.open_home(OLIVE)
-        texts = " ".join(b.get("text", {}).get("text", "") for b in s.state.home[OLIVE]["blocks"])
+        texts = all_text(s.state.home[OLIVE])
         assert "not fully set up yet (alerts channel missing)" in texts
         assert "You are on neither team yet" in texts
     finally:

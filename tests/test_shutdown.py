@@ -61,6 +61,7 @@ def test_a_stop_is_bounded_while_slack_hangs_and_queued_work_is_dropped(stack):
     assert rt.closers == [] and rt.sender is None and not scheduler.running
     # The call in hand ends when Slack's hang does; the post is not lost: its row waits, in doubt,
     # for the next process's sender (which looks for it in the channel's history first).
+    stack.emulator.end_hangs()
     assert sender.stop(timeout=HANG + 5)
     with rt.session() as s:
         row = s.exec(select(Outbox).where(Outbox.key == "shutdown:1")).one()

@@ -9,6 +9,7 @@ from sqlmodel import select
 from bot.ids import PlaybookIds as Ids
 from bot.playbook.models import Strategy, StrategyRevision
 from bot.sandbox.seed import ADA, LEE, MARIA, MARK, OLIVE, SALES, SAM
+from tests.message_text import all_text
 from tests.playbook_helpers import add, field, input_initial, note
 
 TITLE, SUMMARY, SEGMENT = field(Ids.TITLE_BLOCK), field(Ids.SUMMARY_BLOCK), field(Ids.SEGMENT_BLOCK)
@@ -72,7 +73,7 @@ def test_mentions_and_markup_are_escaped_in_the_notice(stack):
     # As Slack sends it with should_escape: @channel, a user mention, and a literal "<b> & co".
     add(stack, f"<!channel> Launch: tell <@{SAM}|sam> about &lt;b&gt; &amp; co <!here>")
     [posted] = stack.messages(SALES)
-    body = posted.text + posted.blocks[0]["text"]["text"]
+    body = all_text(posted)
     assert "<!channel>" not in body and "<!here>" not in body and f"<@{SAM}" not in body
     assert "@channel Launch" in body and "tell @sam about &lt;b&gt; &amp; co @here" in body
     [s] = _strategies(stack)

@@ -8,7 +8,8 @@ import time_machine
 
 from bot.ids import PlaybookIds as Ids
 from bot.sandbox.seed import LEE, MARK, OLIVE, SALES, SAM
-from tests.playbook_helpers import add, blocks_text, field, home_text, input_initial, note
+from tests.message_text import all_text
+from tests.playbook_helpers import add, field, home_text, input_initial, note
 
 QUERY = field(Ids.QUERY_BLOCK)
 START = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
@@ -38,13 +39,13 @@ def test_search_needs_every_word_and_ranks_current_and_title_matches_first(stack
     with time_machine.travel(START + timedelta(days=1), tick=False):
         stack.driver.command(SAM, "/truce", "strategy search Mid MARKET")
     found = note(stack, SAM)
-    text = blocks_text(found.blocks)
+    text = all_text(found.blocks)
     assert "4 matches for “Mid MARKET” — current ones first." in text
     # the title matches first, then the most recent of the others; the retired one last
     assert _titles(text) == ["Mid-market push", "Partner program", "Enterprise security", "Old mid-market discount"]
     assert "_(retired)_" in text
     stack.driver.command(SAM, "/truce", "strategy search security banks")
-    assert _titles(blocks_text(note(stack, SAM).blocks)) == ["Enterprise security"]
+    assert _titles(all_text(note(stack, SAM).blocks)) == ["Enterprise security"]
 
 
 def test_search_with_no_match_suggests_fewer_words(stack):
@@ -60,7 +61,7 @@ def test_like_wildcards_are_taken_literally(stack):
     _seed(stack)
     for query in ("%", "20%", "0%"):  # only the one with a real "%" in it, not every strategy
         stack.driver.command(SAM, "/truce", f"strategy search {query}")
-        assert _titles(blocks_text(note(stack, SAM).blocks)) == ["Old mid-market discount"]
+        assert _titles(all_text(note(stack, SAM).blocks)) == ["Old mid-market discount"]
     stack.driver.command(SAM, "/truce", "strategy search s_o")  # as a LIKE wildcard it would match "SSO"
     assert "No strategy matches “s_o”" in note(stack, SAM).text
 
@@ -75,7 +76,7 @@ def test_list_shows_current_ones_with_numbers_and_the_retired(stack):
     _seed(stack)
     stack.driver.command(OLIVE, "/truce", "strategy list")
     found = note(stack, OLIVE)
-    text = blocks_text(found.blocks)
+    text = all_text(found.blocks)
     assert "Current marketing strategies (3)" in text
     assert _titles(text) == ["Partner program", "Enterprise security", "Mid-market push"]  # newest first
     assert f"Published by <@{MARK}>" in text
@@ -130,10 +131,10 @@ def test_home_search_form_updates_in_place_and_keeps_the_words(stack):
     assert body["response_action"] == "update"
     [view] = stack.state.open_views(SAM)
     assert input_initial(view.view, Ids.QUERY_BLOCK) == "security SSO"
-    assert _titles(blocks_text(view.view["blocks"])) == ["Enterprise security"]
+    assert _titles(all_text(view.view["blocks"])) == ["Enterprise security"]
     stack.driver.submit(SAM, view.id, {QUERY: "security zebra <b>"})
     [view] = stack.state.open_views(SAM)
-    text = blocks_text(view.view["blocks"])
+    text = all_text(view.view["blocks"])
     assert "No strategy matches “security zebra &lt;b&gt;”. Try fewer words" in text
     assert input_initial(view.view, Ids.QUERY_BLOCK) == "security zebra <b>"
 
@@ -150,7 +151,7 @@ def test_marketer_retires_from_home_and_home_follows(stack):
     _seed(stack)
     stack.driver.open_home(MARK)
     stack.driver.click_home(MARK, Ids.HOME_MORE, selected="retire:2")
-    text = blocks_text(stack.state.home[MARK]["blocks"])
+    text = all_text(stack.state.home[MARK]["blocks"])
     assert "Enterprise security" not in text and "Mid-market push" in text
     assert stack.messages(SALES)[-1].text.startswith(":file_cabinet: Marketing strategy retired: Enterprise")
     assert "Retired `#2`" in note(stack, MARK).text
@@ -162,12 +163,12 @@ def test_marketer_edits_and_publishes_from_home(stack):
     stack.driver.click_home(LEE, Ids.HOME_MORE, selected="edit:1")
     [view] = stack.state.open_views(LEE)
     stack.driver.submit(LEE, view.id, {field(Ids.TITLE_BLOCK): "Mid-market push 2.0"})
-    assert "Mid-market push 2.0" in blocks_text(stack.state.home[LEE]["blocks"])
+    assert "Mid-market push 2.0" in all_text(stack.state.home[LEE]["blocks"])
     stack.driver.click_home(LEE, Ids.HOME_PUBLISH)
     [view] = stack.state.open_views(LEE)
     stack.driver.submit(LEE, view.id, {field(Ids.TITLE_BLOCK): "Spring campaign",
                                        field(Ids.SUMMARY_BLOCK): "Three webinars"})
-    assert "*Spring campaign*" in blocks_text(stack.state.home[LEE]["blocks"])
+    assert "*Spring campaign*" in all_text(stack.state.home[LEE]["blocks"])
     updated, new = stack.messages(SALES)[-2:]
     assert updated.text.startswith(":pencil2: Marketing strategy updated: Mid-market push 2.0 (changed: title)")
     assert new.text.startswith(":mega: New marketing strategy: Spring campaign")

@@ -13,14 +13,15 @@ from bot.sandbox.seed import ALERTS, LEE, MARIA, MARK, OLIVE, SALLY, SAM
 from bot.sandbox.stack import SandboxStack
 from bot.unhappy import owners as unhappy_owners
 from bot.user_error import UserError
-from tests.unhappy_support import last_note, report, row, text_of, thread
+from tests.message_text import all_text
+from tests.unhappy_support import last_note, report, row, thread
 
 
 def test_claim_for_sales_updates_the_alert_in_place_and_dms_the_owner(stack):
     alert = report(stack)
     stack.driver.click(SAM, alert, UnhappyIds.CLAIM_SALES)
     alert = stack.last(ALERTS)
-    shown = text_of(alert)
+    shown = all_text(alert)
     assert f"*Sales owner*\n<@{SAM}>" in shown and "Needs a marketing owner" in shown
     assert alert.edited and len(stack.messages(ALERTS)) == 1
     assert len(stack.state.calls_to("chat.update")) == 1
@@ -45,7 +46,7 @@ def test_both_claims_make_it_owned_and_time_to_owned_is_stored(stack):
         stack.driver.click(MARIA, stack.last(ALERTS), UnhappyIds.CLAIM_MARKETING)
     r = row(stack)
     assert (r.sales_owner_id, r.marketing_owner_id, r.time_to_owned_s) == (SAM, MARIA, 14 * 60)
-    shown = text_of(stack.last(ALERTS))
+    shown = all_text(stack.last(ALERTS))
     assert "Owned by both teams" in shown and "owned it 14 min after the report" in shown
     assert "Both teams own it now, 14 min after the report." in thread(stack, alert)[-1]
     assert f"<@{SAM}> owns it for Sales" in stack.state.dms(MARIA)[-1].text
@@ -91,7 +92,7 @@ def test_lead_assigns_by_command_and_reassigning_tells_the_old_owner(stack):
     told = stack.state.dms(MARK)[-1].text
     assert "handed the Marketing side" in told and f"to <@{MARIA}>" in told and "no longer own it" in told
     assert f"from <@{MARK}> to <@{MARIA}>" in thread(stack, alert)[-1]
-    assert f"*Marketing owner*\n<@{MARIA}>" in text_of(stack.last(ALERTS))
+    assert f"*Marketing owner*\n<@{MARIA}>" in all_text(stack.last(ALERTS))
 
 
 def test_assign_command_mistakes(stack):
@@ -124,7 +125,7 @@ def test_lead_assigns_both_sides_from_the_menu(stack):
     assert response.status_code == 200 and not response.content
     r = row(stack)
     assert (r.sales_owner_id, r.marketing_owner_id) == (SALLY, MARK) and r.time_to_owned_s is not None
-    assert "Owned by both teams" in text_of(stack.last(ALERTS))
+    assert "Owned by both teams" in all_text(stack.last(ALERTS))
     assert "made you the Sales owner" in stack.state.dms(SALLY)[-1].text
 
 

@@ -8,7 +8,8 @@ import time_machine
 
 from bot.ids import UnhappyIds
 from bot.sandbox.seed import ALERTS, LEE, MARIA, MARK, OLIVE, SALLY, SAM
-from tests.unhappy_support import MONDAY_10, actions, last_note, overflow_values, report, row, text_of, thread
+from tests.message_text import all_text
+from tests.unhappy_support import MONDAY_10, actions, last_note, overflow_values, report, row, thread
 
 
 def _owned(stack, sales=SAM, marketing=MARK):
@@ -38,7 +39,7 @@ def test_corrective_action_form_records_it_on_the_alert_and_in_the_thread(stack)
     assert response.status_code == 200 and not response.content
     [a] = actions(stack)
     assert (a.user_id, a.root_cause, str(a.follow_up_on)) == (MARK, "pricing", "2026-11-30")
-    shown = text_of(stack.last(ALERTS))
+    shown = all_text(stack.last(ALERTS))
     assert "*Corrective actions*" in shown and "Called the CFO @channel; refunded March" not in shown
     assert "Called the CFO &lt;!channel&gt;; refunded March" in shown and "<!channel>" not in shown
     assert "_Pricing / billing_" in shown and "follow-up Nov 30, 2026" in shown
@@ -95,7 +96,7 @@ def test_resolved_alert_shows_time_to_owned_and_only_reopen(stack):
     r = row(stack)
     assert (r.status, r.closed_by, r.time_to_owned_s) == ("resolved", MARK, 20 * 60)
     final = stack.last(ALERTS)
-    shown = text_of(final)
+    shown = all_text(final)
     assert "~" in final.blocks[0]["text"]["text"] and "*Resolved*" in shown
     assert "Both teams owned it 20 min after the report" in shown
     assert f"Resolved by <@{MARK}>" in shown and "2 h 20 min after the report" in shown
@@ -111,7 +112,7 @@ def test_not_an_issue_then_reopen(stack):
     assert "or whoever reported it, can mark it not an issue" in last_note(stack, SALLY)
     stack.driver.click(SAM, alert, UnhappyIds.MORE, selected=f"not_an_issue:{row(stack).id}")
     assert row(stack).status == "not_an_issue"
-    assert "Not an issue" in text_of(stack.last(ALERTS))
+    assert "Not an issue" in all_text(stack.last(ALERTS))
     assert "marked it *not an issue*" in thread(stack, alert)[-1]
     stack.driver.click(OLIVE, stack.last(ALERTS), UnhappyIds.MORE, selected=f"reopen:{row(stack).id}")
     assert "can reopen it" in last_note(stack, OLIVE)
@@ -132,7 +133,7 @@ def test_snooze_form_and_permissions(stack):
         assert view.view["title"]["text"] == "Snooze reminders"
         stack.driver.submit(SAM, view.id, {UnhappyIds.SNOOZE_FOR: "4h"})
     assert row(stack).snoozed_until.replace(tzinfo=None) == (MONDAY_10 + timedelta(hours=4)).replace(tzinfo=None)
-    assert ":zzz: Reminders snoozed until" in text_of(stack.last(ALERTS))
+    assert ":zzz: Reminders snoozed until" in all_text(stack.last(ALERTS))
     assert "snoozed reminders until" in thread(stack, alert)[-1]
 
 
@@ -147,4 +148,4 @@ def test_snooze_until_tomorrow_morning_and_wake(stack):
         [view] = stack.state.open_views(LEE)
         stack.driver.submit(LEE, view.id, {UnhappyIds.SNOOZE_FOR: "wake"})
     assert row(stack).snoozed_until is None
-    assert ":zzz:" not in text_of(stack.last(ALERTS))
+    assert ":zzz:" not in all_text(stack.last(ALERTS))

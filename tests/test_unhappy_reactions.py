@@ -8,7 +8,8 @@ from bot.models import Workspace
 from bot.prefs import save_prefs
 from bot.sandbox.seed import ALERTS, LEE, MARIA, MARK, OLIVE, SALES, SALLY, SAM
 from bot.unhappy.prefs import UnhappySettings
-from tests.unhappy_support import last_note, report, row, text_of, thread
+from tests.message_text import all_text
+from tests.unhappy_support import last_note, report, row, thread
 
 
 def test_raising_hand_claims_for_the_reactors_team(stack):
@@ -17,7 +18,7 @@ def test_raising_hand_claims_for_the_reactors_team(stack):
     stack.driver.react(MARK, alert, "raising_hand::skin-tone-3")
     r = row(stack)
     assert (r.sales_owner_id, r.marketing_owner_id) == (SAM, MARK)
-    assert "Owned by both teams" in text_of(stack.last(ALERTS))
+    assert "Owned by both teams" in all_text(stack.last(ALERTS))
     assert len(stack.state.dms(SAM)) == 1 and len(stack.state.dms(MARK)) == 1
     assert len(thread(stack, alert)) == 2
 
@@ -38,7 +39,7 @@ def test_eyes_acknowledges_and_it_is_shown(stack):
     stack.driver.react(MARIA, alert, "eyes")
     stack.driver.react(MARIA, alert, "eyes")  # a second, new event: still once
     assert row(stack).acknowledged_by == [MARIA]
-    assert f":eyes: Seen by <@{MARIA}>" in text_of(stack.last(ALERTS))
+    assert f":eyes: Seen by <@{MARIA}>" in all_text(stack.last(ALERTS))
     assert thread(stack, alert)[-1].endswith(f"<@{MARIA}> has seen it :eyes:")
     assert len(thread(stack, alert)) == 1
 
@@ -83,7 +84,7 @@ def test_white_check_mark_resolves_when_ready(stack):
     stack.driver.submit(MARK, view.id, {UnhappyIds.DONE: "Refunded the invoice", UnhappyIds.CAUSE: "pricing"})
     stack.driver.react(MARK, stack.last(ALERTS), "white_check_mark")
     assert row(stack).status == "resolved" and row(stack).closed_by == MARK
-    assert "Resolved" in text_of(stack.last(ALERTS))
+    assert "Resolved" in all_text(stack.last(ALERTS))
 
 
 def test_someone_on_both_teams_is_asked_which_side_then_gets_the_missing_one(stack):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from bot.ids import UnhappyIds
 from bot.sandbox.seed import ALERTS, LEE, MARK, SALES, SAM
-from tests.unhappy_support import button_ids, last_note, overflow_values, report, row, rows, text_of
+from tests.message_text import all_text
+from tests.unhappy_support import button_ids, last_note, overflow_values, report, row, rows
 
 
 def test_report_at_once_posts_a_shared_task_alert(stack):
     alert = report(stack, SAM, "Acme Corp: invoice was wrong twice !high")
-    shown = text_of(alert)
+    shown = all_text(alert)
     assert "*Acme Corp* is unhappy" in shown
     assert "High" in shown and "invoice was wrong twice" in shown
     assert "!high" not in shown
@@ -75,7 +76,7 @@ def test_text_over_the_limits(stack):
 def test_mentions_are_escaped_everywhere(stack):
     text = "<!channel> Acme &amp; Co: <!here> they yelled at <@UMARK01|mark> &lt;script&gt;"
     alert = report(stack, SAM, text)
-    shown = text_of(alert)
+    shown = all_text(alert)
     assert "<!channel>" not in shown and "<!here>" not in shown and "<@UMARK01" not in shown
     assert "@channel Acme &amp; Co" in shown and "@here they yelled at @mark &lt;script&gt;" in shown
     assert row(stack).customer == "@channel Acme & Co"
@@ -98,7 +99,7 @@ def test_slash_unhappy_alone_opens_the_form_and_it_reports(stack):
     })
     assert response.status_code == 200 and not response.content
     alert = stack.last(ALERTS)
-    shown = text_of(alert)
+    shown = all_text(alert)
     assert "*Hooli*" in shown and "Critical" in shown and "Gavin, CEO" in shown
     assert "https://tickets.example.com/7" in shown and "<!channel>" not in shown
     assert "the report form" in shown
@@ -127,7 +128,7 @@ def test_message_shortcut_prefills_the_form_and_keeps_the_permalink(stack):
     r = row(stack)
     assert r.source == "shortcut" and r.source_channel == SALES
     assert r.source_permalink.endswith(f"/archives/{SALES}/p{message.ts.replace('.', '')}")
-    assert r.source_permalink in text_of(stack.last(ALERTS))
+    assert r.source_permalink in all_text(stack.last(ALERTS))
     assert "Reported `#" in last_note(stack, SAM)
 
 
@@ -144,7 +145,7 @@ def test_slack_down_the_report_is_kept_and_the_alert_follows(stack):
     assert "Slack is slow right now" in last_note(stack, SAM)
     with time_machine.travel(now().timestamp() + 30, tick=False):
         outbox.retry_due(stack.rt)
-    assert "*Acme* is unhappy" in text_of(stack.last(ALERTS))
+    assert "*Acme* is unhappy" in all_text(stack.last(ALERTS))
 
 
 def test_not_invited_to_the_alerts_channel(stack):

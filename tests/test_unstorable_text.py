@@ -13,8 +13,9 @@ from bot.ids import IntelIds, UnhappyIds
 from bot.models import Outbox
 from bot.sandbox.seed import ALERTS, JOINT, LEE, MARK, MARKETING, SALES, SAM
 from bot.unhappy.csat_models import CsatScore
-from tests.intel_helpers import block_text, no_dns, shares  # noqa: F401 - fixture
-from tests.unhappy_support import last_note, report, row, text_of
+from tests.intel_helpers import no_dns, shares  # noqa: F401 - fixture
+from tests.message_text import all_text
+from tests.unhappy_support import last_note, report, row
 
 LONE = "\ud800"  # half of a surrogate pair: only JSON payloads can carry it (form bodies are UTF-8)
 
@@ -43,7 +44,7 @@ def test_intel_command_with_nul_is_stored_clean_and_posted(stack):
     [share] = shares(stack)
     assert share.summary == "Acme cut prices by 20%" and share.competitor == "Acme"
     [post] = stack.state.messages(SALES)
-    assert "Acme cut prices by 20%" in block_text(post) and "\x00" not in block_text(post)
+    assert "Acme cut prices by 20%" in all_text(post) and "\x00" not in all_text(post)
     assert len(stack.state.messages(JOINT)) == 1
     _outbox_clean(stack)
 
@@ -53,7 +54,7 @@ def test_unhappy_command_with_nul_is_stored_clean_and_posted(stack):
     _no_error(stack, SAM)
     r = row(stack)
     assert (r.customer, r.description) == ("Acme Corp", "invoice was wrong")
-    assert "*Acme Corp*" in text_of(alert) and "\x00" not in text_of(alert)
+    assert "*Acme Corp*" in all_text(alert) and "\x00" not in all_text(alert)
     _outbox_clean(stack)
 
 
@@ -70,7 +71,7 @@ def test_a_modal_with_nul_and_a_lone_surrogate_is_stored_clean_and_posted(stack)
     assert (share.summary, share.competitor, share.why) == (
         "Globex bundles onboarding", "Globex", "Prospects\ufffd will ask")
     [post] = stack.state.messages(SALES)
-    assert "Globex bundles onboarding" in block_text(post)
+    assert "Globex bundles onboarding" in all_text(post)
     _outbox_clean(stack)
 
 
@@ -85,7 +86,7 @@ def test_unhappy_form_with_nul_in_every_field(stack):
     _no_error(stack, MARK)
     r = row(stack)
     assert (r.customer, r.description, r.contact) == ("Hooli", "Demo crashed", "Gavin\ufffd")
-    assert "*Hooli*" in text_of(stack.last(ALERTS))
+    assert "*Hooli*" in all_text(stack.last(ALERTS))
 
 
 def test_a_search_with_nul_answers(stack):

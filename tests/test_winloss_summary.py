@@ -12,8 +12,9 @@ from bot.joint.agenda import build_sections
 from bot.playbook.strategies import agenda_section as strategies_section
 from bot.playbook.winloss_summary import agenda_section as winloss_section
 from bot.sandbox.seed import LEE, MARK, OLIVE, SALLY, SAM
-from tests.joint_helpers import PROMPT_AT, at, block_texts, set_workspace, the_prompt
-from tests.playbook_helpers import add, blocks_text, note
+from tests.joint_helpers import PROMPT_AT, at, set_workspace, the_prompt
+from tests.message_text import all_text
+from tests.playbook_helpers import add, note
 
 Q4_DAY = datetime(2026, 11, 5, 15, 0, tzinfo=UTC)
 Q1_DAY = datetime(2027, 2, 10, 15, 0, tzinfo=UTC)
@@ -41,7 +42,7 @@ def test_summary_of_this_quarter_against_the_last(stack):
     with time_machine.travel(Q1_DAY + timedelta(days=1), tick=False):
         stack.driver.command(OLIVE, "/truce", "winloss summary")  # everyone may read it
     told = note(stack, OLIVE)
-    text = blocks_text(told.blocks)
+    text = all_text(told.blocks)
     assert told.text == "Wins and losses, 2027-Q1: 3 won, 2 lost, win rate 60%."
     assert "*3* won · *2* lost · win rate *60%*" in text
     assert "_Up 27 points from 33% in 2026-Q4 (1 won, 2 lost)._" in text
@@ -55,7 +56,7 @@ def test_summary_of_another_quarter_and_of_an_empty_one(stack):
     _seed(stack)
     with time_machine.travel(Q1_DAY, tick=False):
         stack.driver.command(SAM, "/truce", "winloss summary Q4 2026")
-        text = blocks_text(note(stack, SAM).blocks)
+        text = all_text(note(stack, SAM).blocks)
         assert "*1* won · *2* lost · win rate *33%*" in text
         assert "Nothing logged in 2026-Q3 to compare with." in text
         assert "*Top reasons for losses*\nPrice (1), Competitor (1)" in text
@@ -77,7 +78,7 @@ def test_quarters_follow_the_workspace_timezone(stack):
     _log(stack, datetime(2027, 1, 1, 3, 0, tzinfo=UTC), "loss Late Co: too expensive")  # 31 Dec in New York
     with time_machine.travel(Q1_DAY, tick=False):
         stack.driver.command(SAM, "/truce", "winloss summary 2026-Q4")
-        assert "*0* won · *1* lost" in blocks_text(note(stack, SAM).blocks)
+        assert "*0* won · *1* lost" in all_text(note(stack, SAM).blocks)
         stack.driver.command(SAM, "/truce", "winloss summary")
         assert note(stack, SAM).text.startswith("Nothing logged for 2027-Q1 yet")
 
@@ -129,7 +130,7 @@ def test_the_joint_meeting_prompt_carries_both(stack):
         add(stack, "Mid-market push: ROI calculator")
     with at(PROMPT_AT - timedelta(days=1)):
         stack.driver.command(LEE, "/joint", "announce")
-    text = block_texts(the_prompt(stack))
+    text = all_text(the_prompt(stack))
     assert "Wins and losses since the start of 2026-Q4" in text
     assert "1 won, 1 lost: win rate 50%, nothing logged in 2026-Q3 to compare with." in text
     assert "Competitors named: *Initech* (won 0, lost 1)." in text

@@ -24,25 +24,6 @@ def report(stack, user: str = SAM, text: str = "Acme Corp: invoice was wrong twi
     return messages[-1]
 
 
-def text_of(message) -> str:
-    """Everything a message shows: its fallback text and every text in its blocks."""
-    found: list[str] = [message.text]
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "text" and isinstance(value, str):
-                    found.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(message.blocks)
-    return "\n".join(found)
-
-
 def thread(stack, alert: Message) -> list[str]:
     return [m.text for m in stack.state.replies(ALERTS, alert.ts)]
 

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
+from bot.local_server import BackgroundServer
 from bot.sandbox import methods
 from bot.sandbox.slack_error import SlackError
 from bot.sandbox.state import Fault, WorkspaceState
@@ -135,7 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
         except SlackError as exc:
             answer = {"ok": False, "error": exc.error, **exc.extra}
         if fault is not None and fault.late is not None:  # done, but answered after the client stopped waiting
-            time.sleep(fault.late)
+            self.server.emulator.wait_out(fault.late)
             self.close_connection = True
             if not fault.answer:
                 return
@@ -148,7 +149,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _fault(self, fault: Fault) -> None:
         if fault.hang:
-            time.sleep(fault.hang)
+            self.server.emulator.wait_out(fault.hang)
             self.close_connection = True  # nothing is done and nothing is answered
             return
         if fault.status == 429:
@@ -213,7 +214,8 @@ class SlackEmulator:
         self._local = threading.local()
         self._server = _Server((host, port), _Handler)
         self._server.emulator = self
-        self._thread: threading.Thread | None = None
+        self._serving = BackgroundServer(self._server, name="slack-emulator")
+        self._hangs_over = threading.Event()
 
     @property
     def state(self) -> WorkspaceState:
@@ -254,16 +256,27 @@ class SlackEmulator:
         return self.base_url + "/api/"
 
     def start(self) -> SlackEmulator:
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        name="slack-emulator", daemon=True)
-        self._thread.start()
+        self._serving.start()
         return self
 
+    def wait_out(self, seconds: float) -> None:
+        """A hang or a late answer (see WorkspaceState.fail_next): `seconds`, or until end_hangs()."""
+        self._hangs_over.wait(seconds)
+
+    def end_hangs(self, *, for_good: bool = False) -> None:
+        """Calls waiting out a hang or a late answer stop waiting now, as if their time had passed (a hang
+        still answers nothing, a late call answers now). With `for_good` (stopping), later ones do not
+        wait either."""
+        over = self._hangs_over
+        if not for_good:
+            self._hangs_over = threading.Event()
+        over.set()
+
     def stop(self) -> None:
+        self.end_hangs(for_good=True)  # nobody waits for an answer any more
         if self._hub is not None:
             self._hub.close()
-        self._server.shutdown()
-        self._server.server_close()
+        self._serving.stop()
 
     # --- used by the driver: what Slack hands an app with each interaction -----------------
     def issue_trigger(self, user_id: str, state: WorkspaceState | None = None) -> str:

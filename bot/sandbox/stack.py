@@ -84,6 +84,8 @@ class SandboxStack:
         self.rt.stop_sender()
 
     def stop(self) -> None:
+        if self._owns_emulator:
+            self.emulator.end_hangs(for_good=True)  # the app's calls Slack was holding end now
         self.stop_app()
         if self._owns_emulator:
             self.emulator.stop()

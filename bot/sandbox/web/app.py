@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from wsgiref.types import StartResponse
 
+from bot.local_server import BackgroundServer
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.web.actions import Actions, Refused
 from bot.sandbox.web.render import Memory, Renderer, Where
@@ -150,7 +151,7 @@ class PageServer:
 
     def __init__(self, web: WebSandbox, *, host: str = "127.0.0.1", port: int = 3000):
         self._server = make_server(host, port, web, server_class=_Threading, handler_class=_Quiet)
-        self._thread: threading.Thread | None = None
+        self._serving = BackgroundServer(self._server, name="sandbox-page")
 
     @property
     def url(self) -> str:
@@ -158,11 +159,8 @@ class PageServer:
         return f"http://{host}:{port}/"
 
     def start(self) -> PageServer:
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="sandbox-page", daemon=True)
-        self._thread.start()
+        self._serving.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._serving.stop()
