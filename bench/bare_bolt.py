@@ -51,7 +51,7 @@ def build(token: str, secret: str, api_url: str | None):
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.bare_bolt", description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=8, help="waitress's request threads (TRUCE_WEB_THREADS)")
-    parser.add_argument("--client-timeout", type=int, default=15, help="waitress's channel_timeout (TRUCE_CLIENT_TIMEOUT)")
+    parser.add_argument("--client-timeout", type=int, default=15, help="channel_timeout")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     from waitress import create_server

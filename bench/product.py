@@ -82,3 +82,17 @@ def search_queries() -> list[str]:
 
 
 SEARCH_TEAM = "T0BENCH"  # bench.intel_search.TEAM, without importing the services it needs
+
+
+def intel_modal_values(summary: str) -> dict[str, str]:
+    """What a person types into the /intel share modal: action_id -> value (the rest as Slack leaves it)."""
+    from bot.ids import IntelIds
+
+    return {IntelIds.SUMMARY: summary, IntelIds.KIND: "pricing"}
+
+
+def useful_action_id() -> str:
+    """The action_id of the Useful button under an intel post."""
+    from bot.ids import IntelIds
+
+    return IntelIds.USEFUL

@@ -10,13 +10,15 @@ are run directly on the driver's cursor (execute and fetch all), the floor. EXPL
 on PostgreSQL, EXPLAIN QUERY PLAN on SQLite, of the slowest queries and of one query of each shape,
 goes to `--explain` (a file per database).
 
-    python -m bench.search_floor [--shares 1000000] [--rounds 1] [--explain DIR] [--databases sqlite postgresql]
+    python -m bench.search_floor [--shares 1000000] [--rounds 1] [--databases sqlite postgresql]
+                                 [--explain DIR]   (default: $TMPDIR/truce-bench)
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import tempfile
 import time
 from pathlib import Path
 
@@ -83,7 +85,8 @@ def _main_statement(statements: list[tuple[str, object]]) -> tuple[str, object] 
     return max(found, key=lambda s: len(s[0])) if found else None
 
 
-def run(name: str, url: str, shares: int, rounds: int, explain_dir: Path | None, slowest: int) -> dict:
+def run(name: str, url: str, shares: int, rounds: int, explain_dir: Path | None, slowest: int,
+        queries: int | None = None) -> dict:
     from bench import product
     from bot.db import make_engine
 
@@ -91,7 +94,7 @@ def run(name: str, url: str, shares: int, rounds: int, explain_dir: Path | None,
     engine = make_engine(url)
     fill_seconds = product.fill_shares(engine, shares)
     recorder = Recorder(engine)
-    mix = product.search_queries()
+    mix = product.search_queries()[:queries]
     for q in mix[:30]:  # warm the caches, as a running server has them
         product.intel_search(engine, product.SEARCH_TEAM, q)
     app, floor, seen = [], [], []
@@ -156,8 +159,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(prog="python -m bench.search_floor", description=__doc__.splitlines()[0])
     parser.add_argument("--shares", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=1, help="times the query mix (540 queries) is answered")
+    parser.add_argument("--queries", type=int, help="only the first N queries of the mix (9 make one of each shape)")
     parser.add_argument("--slowest", type=int, default=3, help="query plans saved for this many slowest queries")
-    parser.add_argument("--explain", type=Path, default=Path("bench-results"), help="folder for the query plans")
+    parser.add_argument("--explain", type=Path, default=Path(tempfile.gettempdir()) / "truce-bench",
+                        help="folder for the query plans")
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--postgres-url", help="server for the scratch PostgreSQL databases")
     args = parser.parse_args(argv)
@@ -165,7 +170,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     rows = []
     with databases(args.databases, args.postgres_url) as each:
         for name, url in each:
-            rows.append(run(name, url, args.shares, args.rounds, args.explain, args.slowest))
+            rows.append(run(name, url, args.shares, args.rounds, args.explain, args.slowest, args.queries))
     return rows
 
 
