@@ -44,7 +44,17 @@ def ratio(value: float | None, floor: float | None, digits: int = 2) -> float | 
     return round(value / floor, digits)
 
 
+def load() -> float | None:
+    """The machine's load average over the last minute (others' work on it shows here)."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def emit(kind: str, row: dict) -> dict:
+    """Print a measurement as a JSON line (with the machine's load as it ends) and return it."""
+    row["load_1min"] = load()
     print(json.dumps({kind: row}, default=str), flush=True)
     return row
 

@@ -96,3 +96,17 @@ def useful_action_id() -> str:
     from bot.ids import IntelIds
 
     return IntelIds.USEFUL
+
+
+def bootstrap(rt) -> None:
+    """What `python -m bot serve` does before it serves: the token's workspace and its teams."""
+    from bot.bootstrap import bootstrap as set_up
+
+    set_up(rt)
+
+
+def wsgi(rt, app):
+    """Truce's WSGI app (what waitress serves) around a Bolt app built by bot.app.build_app."""
+    from bot.web import make_wsgi
+
+    return make_wsgi(rt, app)
