@@ -76,3 +76,16 @@ def test_instrument_runs_tiny_and_reports(name, capsys, tmp_path):
 
     table = floors.table([{name: r} for r in rows])
     assert table.count("\n") == len(rows) + 1  # a header, its rule, a line per row
+
+
+def test_anatomy_counts_what_one_request_costs(capsys):
+    from bench import anatomy
+
+    rows = anatomy.main(["--requests", "1", "--databases", "sqlite"])
+    assert {r["kind"] for r in rows} == {"intel", "unhappy", "button", "view"}
+    for row in rows:
+        assert row["statuses"] == ["200 OK"]
+        assert row["answering"]["transactions"] >= 1 and row["answering"]["statements"] > 0
+        assert row["answer_median_ms"] > 0 and row["floor_answer_median_ms"] > 0
+    shares = next(r for r in rows if r["kind"] == "intel")
+    assert shares["web_api_calls"].get("chat.postMessage") == 2  # the share's two posts: work done after the answer
