@@ -226,6 +226,13 @@ class Requests:
                               "user": self._who(MARK), "api_app_id": "A0TRUCE", "token": "unused",
                               "trigger_id": self.emu.issue_trigger(MARK), "view": view, "response_urls": []})
 
+    def marketers_share(self, count: int) -> list[str]:
+        """Shares by marketers: posted in #sales, where the Useful clicks come from."""
+        from bot.sandbox.seed import MARIA, MARK, MARKETING
+
+        return [self.command((MARK, MARIA)[n % 2], MARKETING, "/intel", f"#competitor Rival{n} hired a new VP of sales")
+                for n in range(count)]
+
     def make(self, kind: str, count: int) -> list[str]:
         make = {"intel": self.intel, "unhappy": self.unhappy, "button": self.button, "view": self.view_submission}
         return [make[kind]() for _ in range(count)]
@@ -236,7 +243,7 @@ class Requests:
         from bench import product
         from bot.sandbox.seed import MARK, MARKETING, SALES
 
-        for body in self.make("intel", shares):
+        for body in self.marketers_share(shares):
             send(app_url, secret, body, 10)
         useful = product.useful_action_id()
         wait_until(lambda: len(self._useful_posts(SALES, useful)) >= shares, 60)

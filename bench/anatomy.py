@@ -132,7 +132,7 @@ def _prepare(requests: Requests, wsgi, secret: str, emu, counts: Counts) -> None
     from bench.acks import SHARES, wait_until
     from bot.sandbox.seed import MARK, MARKETING, SALES
 
-    for body in requests.make("intel", SHARES):
+    for body in requests.marketers_share(SHARES):
         call(wsgi, secret, body)
     useful = product.useful_action_id()
     wait_until(lambda: len(requests._useful_posts(SALES, useful)) >= SHARES, 60)

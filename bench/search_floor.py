@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from bench.measure import databases, emit, migrate, ms, pct, ratio, stamp
 
@@ -86,13 +86,18 @@ def _main_statement(statements: list[tuple[str, object]]) -> tuple[str, object] 
 
 
 def run(name: str, url: str, shares: int, rounds: int, explain_dir: Path | None, slowest: int,
-        queries: int | None = None) -> dict:
+        queries: int | None = None, fill_only: bool = False) -> dict:
     from bench import product
     from bot.db import make_engine
 
     migrate(url)
     engine = make_engine(url)
-    fill_seconds = product.fill_shares(engine, shares)
+    with engine.connect() as conn:
+        existing = conn.execute(text("SELECT count(*) FROM intel_share")).scalar()
+    fill_seconds = product.fill_shares(engine, shares - existing) if existing < shares else 0.0
+    if fill_only:
+        engine.dispose()
+        return emit("search_fill", {"database": name, "shares": shares, "fill_seconds": round(fill_seconds, 1)})
     recorder = Recorder(engine)
     mix = product.search_queries()[:queries]
     for q in mix[:30]:  # warm the caches, as a running server has them
@@ -165,12 +170,17 @@ def main(argv: list[str] | None = None) -> list[dict]:
                         help="folder for the query plans")
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--postgres-url", help="server for the scratch PostgreSQL databases")
+    parser.add_argument("--use", nargs="+", metavar="NAME=URL",
+                        help="these databases instead of scratch ones (kept; filled up to --shares if short)")
+    parser.add_argument("--fill-only", action="store_true", help="fill (the --use databases), measure nothing")
     args = parser.parse_args(argv)
     emit("run", stamp())
     rows = []
-    with databases(args.databases, args.postgres_url) as each:
+    with databases(args.databases, args.postgres_url) as scratch:
+        each = [tuple(u.split("=", 1)) for u in args.use] if args.use else scratch
         for name, url in each:
-            rows.append(run(name, url, args.shares, args.rounds, args.explain, args.slowest, args.queries))
+            rows.append(run(name, url, args.shares, args.rounds, args.explain, args.slowest, args.queries,
+                            args.fill_only))
     return rows
 
 
