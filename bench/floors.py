@@ -39,6 +39,10 @@ def _n(value, unit: str = "") -> str:
     return f"{value:,}{unit}" if isinstance(value, int) else f"{value}{unit}"
 
 
+def _duration(milliseconds: float) -> str:
+    return f"{milliseconds / 1000:,.1f} s" if milliseconds >= 1000 else f"{milliseconds:g} ms"
+
+
 def _x(value) -> str:
     return NONE if value is None else f"{value}{TIMES}"
 
@@ -69,10 +73,15 @@ def table(rows: list[dict]) -> str:
                          f"429s | {r['floor']}: {r['floor_seconds']} s (the limit allows "
                          f"{r['limit_arithmetic_seconds']:g} s) | {_x(r['ratio'])} |")
         elif kind == "schedules":
-            idle = f"{_n(r['idle_tick_ms'])} ms" if r["idle_tick_ms"] is not None else f"{r['ticks_ms'][-1]}"
-            lines.append(f"| tick `{r['job']}` (every {r['every']}), {r['workspaces']:,} workspaces, nothing due | "
-                         f"{db} | {idle} | indexed next-due query: {r['floor_due_query_ms']} ms (today's workspace "
-                         f"scan alone: {r['workspace_scan_ms']} ms) | {_x(_n(r['ratio']))} |")
+            floor = r["floor_due_query_ms"]
+            if r["idle_tick_ms"] is not None:
+                tick, times = _duration(r["idle_tick_ms"]), f"{r['ratio']:,.0f}{TIMES}"
+            else:  # stopped at the cap
+                tick, times = f"> {r.get('cap_s', 0):g} s", f"> {r.get('cap_s', 0) * 1000 / floor:,.0f}{TIMES}"
+            which = "first tick" if len(r["ticks_ms"]) == 1 else f"tick {len(r['ticks_ms'])} in a row"
+            lines.append(f"| `{r['job']}` (every {r['every']}), {r['workspaces']:,} workspaces, nothing due, {which} "
+                         f"| {db} | {tick} | indexed next-due query: {floor} ms (today's scan of the workspace "
+                         f"ids alone: {r['workspace_scan_ms']} ms) | {times} |")
         elif kind == "search":
             lines.append(f"| `/intel search`, {r['shares']:,} shares, {r['queries']} queries: median / p99 / max | "
                          f"{db} | {_n(r['median_ms'])} / {_n(r['p99_ms'])} / {_n(r['max_ms'])} ms, {r['over_1s']} "

@@ -154,7 +154,7 @@ def run(name: str, url: str, api_url: str, count: int, ticks: int, cap: float, o
             "idle_tick_ms": ms(idle) if idle is not None else None, "capped": idle is None,
             "floor_due_query_ms": ms(floors[job]["due_query"], 3), "floor_due_found": floors[job]["due_found"],
             "workspace_scan_ms": ms(floors["*"]["workspace_scan"], 2),
-            "ratio": ratio(idle, floors[job]["due_query"], 0) if idle is not None else None,
+            "ratio": ratio(idle, floors[job]["due_query"], 0) if idle is not None else None, "cap_s": cap,
             "seed_seconds": round(seeded, 1),
         }))
     return rows
