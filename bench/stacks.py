@@ -19,12 +19,13 @@ from collections import Counter
 from pathlib import Path
 
 FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^():]+?)(?::(?P<line>\d+))?\)$")
-ROLES = [  # the first whose marker is on the stack names the thread's role
+ROLES = [  # the first whose marker is on the stack names the thread's role (py-spy shortens paths)
     ("answering", ("waitress/task.py",)),
-    ("sender", ("bot/sender.py",)),
-    ("background", ("bot/runtime.py:run", "concurrent/futures/thread.py")),
+    ("sender", ("Sender._run_lane (", "Sender._loop (")),
+    ("background", ("Runtime._hand_over.",)),
     ("scheduler", ("apscheduler/",)),
-    ("server loop", ("waitress/", "bot/server.py")),
+    ("server loop", ("waitress/", "TruceServer.")),
+    ("other pools", ("concurrent/futures/thread.py",)),
 ]
 
 
