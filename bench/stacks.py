@@ -83,27 +83,24 @@ def summary(path: Path, role: str, top: int) -> str:
 
 
 def units_of_work(path: Path, top: int) -> str:
-    """SQLite lets one unit of work write at a time (bot.db.WriteGate): per role, samples waiting for
-    a turn, and samples inside a unit of work (holding the turn on SQLite) by the code that opened it."""
+    """SQLite lets one unit of work write at a time (bot.db.WriteGate): the samples of threads waiting
+    for their turn, by role and by the code that asked for the unit of work. (A unit in progress is
+    not told apart: the body of a `with` block runs in its caller's frame, not under session_scope.)"""
     waiting: Counter[str] = Counter()
-    holding: Counter[str] = Counter()
-    opened_by: Counter[str] = Counter()
+    asked_by: Counter[str] = Counter()
     for frames, n in parse(path):
-        role = role_of(frames)
         names = [short(f) for f in frames]
-        scope = [i for i, f in enumerate(names) if f.startswith("session_scope (")]
-        if not scope:
+        if not any(f.startswith("WriteGate.turn (") for f in names):
             continue
-        if any(f.startswith("WriteGate.turn (") for f in names[scope[0]:]):
-            waiting[role] += n
-            continue
-        holding[role] += n
-        callers = [f for f in names[:scope[0]] if not f.startswith(("_GeneratorContextManager", "Runtime.session",
-                                                                     "contextlib"))]
-        opened_by[f"{role}: {callers[-1] if callers else '?'}"] += n
-    out = [f"# {path.name}: units of work", "waiting for a turn: " + ", ".join(f"{r} {n}" for r, n in waiting.items()),
-           "inside one: " + ", ".join(f"{r} {n}" for r, n in holding.items()), "inside one, opened by:"]
-    out += [f"{n:6d}  {f}" for f, n in opened_by.most_common(top)]
+        role = role_of(frames)
+        waiting[role] += n
+        scope = next((i for i, f in enumerate(names) if f.startswith("session_scope (")),
+                     next(i for i, f in enumerate(names) if f.startswith("WriteGate.turn (")))
+        callers = [f for f in names[:scope] if not f.startswith(("_GeneratorContextManager", "Runtime.session"))]
+        asked_by[f"{role}: {callers[-1] if callers else '?'}"] += n
+    out = [f"# {path.name}: waiting for a turn to write", ", ".join(f"{r} {n}" for r, n in waiting.most_common()),
+           "asked by:"]
+    out += [f"{n:6d}  {f}" for f, n in asked_by.most_common(top)]
     return "\n".join(out)
 
 
@@ -112,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--role", default="answering", choices=[r for r, _ in ROLES] + ["other"])
     parser.add_argument("--top", type=int, default=30)
-    parser.add_argument("--units", action="store_true", help="units of work: waiting for a turn, and inside one")
+    parser.add_argument("--units", action="store_true", help="threads waiting for a turn to write (SQLite)")
     args = parser.parse_args(argv)
     for path in args.files:
         print(units_of_work(path, args.top) if args.units else summary(path, args.role, args.top))
