@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import importlib
 
-BENCHMARKS = ["bench.intel", "bench.memory", "bench.soak"]
+# bench.floors: Truce beside its floors (acks, outbox, schedules, search, start-up), with their table.
+BENCHMARKS = ["bench.floors", "bench.intel", "bench.memory", "bench.soak"]
 
 
 def main() -> None:

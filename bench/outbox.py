@@ -1,0 +1,161 @@
+"""`python -m bench.outbox` — the outbox's delivery beside slack_sdk called directly, in one run.
+
+The Slack emulator runs in a process of its own (bench/slack_fake.py) with `--channels` channels the
+bot is in, and one more, limited as Slack limits posting into a channel (about 1 a second, bursts of
+3; over it, HTTP 429 with Retry-After). Truce's runtime (bot.runtime) runs in this process with its
+outbox sender (bot/sender.py), on a fresh database (SQLite, then a scratch PostgreSQL database).
+
+1. Fan-out: `--channels` posts, one into each channel, are queued (bot.delivery.queue_post, one
+   transaction, untimed); then the sender starts, and the time until the last is sent is taken.
+   Floor: the same number of chat.postMessage calls by slack_sdk's WebClient, straight to the
+   emulator, from `--threads` threads (and from as many threads as the sender has workers).
+2. One busy channel: `--burst` posts queued into the limited channel; the time until the last is
+   sent, how many were sent and how many failed. Floor: slack_sdk posting the same number, one after
+   the other, into a second channel with the same limit, waiting out each 429's Retry-After
+   (slack_sdk's RateLimitErrorRetryHandler), and the limit's own arithmetic: (posts - burst) / rate.
+
+    python -m bench.outbox [--channels 1000] [--burst 60] [--threads 8] [--databases sqlite postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import text
+
+from bench.measure import databases, emit, migrate, ratio, stamp
+from bench.slack_fake import SlackFake, channel_ids
+
+TEAM = "T0TRUCE"
+PER_SECOND, BURST = 1.0, 3  # Slack's limit on posting into one channel, as the emulator applies it
+
+
+def _queue(rt, channels: list[str], ref: str) -> None:
+    from bot import delivery
+
+    with rt.session(deliver=False) as session:
+        for n, channel in enumerate(channels):
+            delivery.queue_post(session, team_id=TEAM, channel=channel, text=f"Bench post {n} ({ref})", ref=ref)
+    rt.take_queued(session)
+
+
+def _count(rt, ref: str) -> dict[str, int]:
+    with rt.engine.connect() as conn:
+        rows = conn.execute(text("SELECT status, count(*) FROM outbox WHERE ref = :ref GROUP BY status"),
+                            {"ref": ref}).all()
+    return {status: n for status, n in rows}
+
+
+def _until_settled(rt, ref: str, total: int, within: float, step: float = 0.02) -> tuple[float, dict[str, int]]:
+    """Seconds until every row of `ref` is sent or failed (or `within` passed), and the statuses then."""
+    began = time.perf_counter()
+    while True:
+        counts = _count(rt, ref)
+        if counts.get("sent", 0) + counts.get("failed", 0) >= total or time.perf_counter() - began > within:
+            return time.perf_counter() - began, counts
+        time.sleep(step)
+
+
+def _direct(api_url: str, token: str, channels: list[str], threads: int) -> float:
+    """slack_sdk's WebClient posting into `channels` from `threads` threads; seconds taken."""
+    from slack_sdk import WebClient
+
+    clients = [WebClient(token=token, base_url=api_url, timeout=10) for _ in range(threads)]
+
+    def post(n: int) -> None:
+        clients[n % threads].chat_postMessage(channel=channels[n], text=f"Direct post {n}")
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(post, range(len(channels))))
+    return time.perf_counter() - began
+
+
+def _direct_limited(api_url: str, token: str, channel: str, count: int) -> float:
+    from slack_sdk import WebClient
+    from slack_sdk.http_retry import RateLimitErrorRetryHandler
+
+    client = WebClient(token=token, base_url=api_url, timeout=10,
+                       retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=10_000)])
+    began = time.perf_counter()
+    for n in range(count):
+        client.chat_postMessage(channel=channel, text=f"Direct post {n}")
+    return time.perf_counter() - began
+
+
+def run(name: str, url: str, channels: int, burst: int, threads: int, within: float) -> list[dict]:
+    from bench import product
+    from bot.runtime import build_runtime
+    from bot.sandbox.seed import BOT_TOKEN
+
+    targets = channel_ids(channels + 2)
+    fan, limited, limited_direct = targets[:channels], targets[channels], targets[channels + 1]
+    rows = []
+    with SlackFake(channels=channels + 2, limited=[limited, limited_direct], per_second=PER_SECOND,
+                   burst=BURST) as slack:
+        migrate(url)
+        settings = product.settings(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET="bench",
+                                    SLACK_API_URL=slack.api_url, SLACK_APP_TOKEN=None, DATABASE_URL=url,
+                                    TRUCE_RUN_SCHEDULER="false", LOG_LEVEL="WARNING")
+        rt = build_runtime(settings, name=f"bench-outbox-{name}")
+        try:
+            _queue(rt, fan, "bench:fan")
+            began = time.perf_counter()
+            rt.start_sender()
+            took, counts = _until_settled(rt, "bench:fan", channels, within)
+            took = max(took, time.perf_counter() - began)
+            workers = product.sender_workers()
+            direct = _direct(slack.api_url, BOT_TOKEN, fan, threads)
+            direct_same = _direct(slack.api_url, BOT_TOKEN, fan, workers)
+            rate, floor_rate = channels / took, channels / direct
+            rows.append(emit("outbox", {
+                "database": name, "case": f"{channels} posts to {channels} channels", "posts": channels,
+                "seconds": round(took, 2), "posts_per_second": round(rate, 1), "sent": counts.get("sent", 0),
+                "failed": counts.get("failed", 0),
+                "floor": f"slack_sdk direct, {threads} threads", "floor_seconds": round(direct, 2),
+                "floor_posts_per_second": round(floor_rate, 1),
+                f"slack_sdk_{workers}_threads_posts_per_second": round(channels / direct_same, 1),
+                "share_of_floor": round(rate / floor_rate, 2), "ratio": ratio(took, direct),
+            }))
+            _queue(rt, [limited] * burst, "bench:burst")
+            calls_before = slack.methods().get("chat.postMessage", 0)
+            rt.sender.kick()
+            took, counts = _until_settled(rt, "bench:burst", burst, within, step=0.1)
+            calls = slack.methods().get("chat.postMessage", 0) - calls_before
+            direct = _direct_limited(slack.api_url, BOT_TOKEN, limited_direct, burst)
+            arithmetic = max(burst - BURST, 0) / PER_SECOND
+            rows.append(emit("outbox", {
+                "database": name, "case": f"{burst} posts into one channel limited to {PER_SECOND:g}/s (burst {BURST})",
+                "posts": burst, "seconds": round(took, 1), "sent": counts.get("sent", 0),
+                "failed": counts.get("failed", 0), "unsettled": burst - counts.get("sent", 0) - counts.get("failed", 0),
+                "rate_limited_answers": max(calls - burst, 0),
+                "floor": "slack_sdk direct, waiting out Retry-After", "floor_seconds": round(direct, 1),
+                "limit_arithmetic_seconds": arithmetic, "ratio": ratio(took, direct),
+            }))
+        finally:
+            rt.shutdown(timeout=10)
+            rt.engine.dispose()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    parser = argparse.ArgumentParser(prog="python -m bench.outbox", description=__doc__.splitlines()[0])
+    parser.add_argument("--channels", type=int, default=1000, help="posts of the fan-out, one per channel")
+    parser.add_argument("--burst", type=int, default=60, help="posts into the one rate-limited channel")
+    parser.add_argument("--threads", type=int, default=8, help="threads of the slack_sdk floor")
+    parser.add_argument("--within", type=float, default=600, help="seconds a case may take before it is cut short")
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--postgres-url", help="server for the scratch PostgreSQL databases")
+    args = parser.parse_args(argv)
+    emit("run", stamp())
+    rows: list[dict] = []
+    with databases(args.databases, args.postgres_url) as each:
+        for name, url in each:
+            rows += run(name, url, args.channels, args.burst, args.threads, args.within)
+    return rows
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""`python -m bench.schedules` — what a scheduler tick costs with many workspaces, against the SQL that
+finds what is due.
+
+A fresh database (SQLite, then a scratch PostgreSQL database) gets `--workspaces` workspaces, inserted
+in SQL (channels set, a few timezones, created now: no digest or prompt is due). Then each scheduled
+job that runs more often than hourly (bench.product.tick_jobs) runs `--ticks` times in a row, in a
+process of its own, as the scheduler would call it; a tick still running after `--cap` seconds is
+stopped and reported as over the cap. The Web API is the emulator (any Slack call goes there).
+
+The floor is what a tick must at least do to learn that nothing is due: one indexed query over a
+"next due" column. The benchmark makes that column itself, in a table of its own
+(`bench_next_due(team_id, job, due_at)`, indexed on (job, due_at), one row per workspace and job,
+all in the future), and times `SELECT … WHERE job = ? AND due_at <= now ORDER BY due_at LIMIT 100`.
+For scale it also times the scan each job starts with today (every workspace's id, in order).
+
+    python -m bench.schedules [--workspaces 1001 100000] [--ticks 2] [--cap 600] [--databases sqlite postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import random
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import MetaData, Table, insert, text
+
+from bench.measure import databases, emit, migrate, ms, ratio, stamp
+from bench.slack_fake import SlackFake
+
+ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Asia/Tokyo", "America/Los_Angeles", "Australia/Sydney"]
+BATCH = 5000
+
+
+def seed(url: str, count: int) -> float:
+    """`count` workspaces (and the floor's next-due rows); seconds taken."""
+    from bench import product
+    from bot.db import make_engine
+
+    began = time.perf_counter()
+    engine = make_engine(url)
+    workspace = Table("workspace", MetaData(), autoload_with=engine)
+    jobs = list(product.tick_jobs())
+    t = datetime.now(UTC)
+    rng = random.Random(5)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE bench_next_due (team_id VARCHAR(32) NOT NULL, job VARCHAR(64) NOT NULL, "
+                          "due_at TIMESTAMP NOT NULL)"))
+    for start in range(0, count, BATCH):
+        rows, due = [], []
+        for n in range(start, min(start + BATCH, count)):
+            team = f"TB{n:07d}"
+            rows.append({"team_id": team, "name": f"Bench {n}", "bot_user_id": "U0TRUCEBOT",
+                         "sales_channel": "CSALES1", "marketing_channel": "CMKTG01", "joint_channel": "CJOINT1",
+                         "alerts_channel": "CALERTS", "timezone": ZONES[n % len(ZONES)], "lead_user_ids": [],
+                         "prefs": {}, "created_at": t, "updated_at": t})
+            due += [{"team_id": team, "job": job, "due_at": (t + timedelta(minutes=rng.randint(10, 90 * 24 * 60)))
+                     .replace(tzinfo=None)} for job in jobs]
+        with engine.begin() as conn:
+            conn.execute(insert(workspace), rows)
+            conn.execute(text("INSERT INTO bench_next_due (team_id, job, due_at) VALUES (:team_id, :job, :due_at)"),
+                         due)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE INDEX ix_bench_next_due ON bench_next_due (job, due_at)"))
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+    return time.perf_counter() - began
+
+
+def floor(url: str, jobs: list[str], repeat: int = 30) -> dict[str, dict[str, float]]:
+    """Median seconds of the indexed "what is due" query per job, and of today's workspace scan."""
+    from bot.db import make_engine
+
+    engine = make_engine(url)
+    due = text("SELECT team_id FROM bench_next_due WHERE job = :job AND due_at <= :now ORDER BY due_at LIMIT 100")
+    scan = text("SELECT team_id FROM workspace ORDER BY team_id")
+    out: dict[str, dict[str, float]] = {}
+    with engine.connect() as conn:
+        for job in jobs:
+            probe, found = [], 0
+            for _ in range(repeat):
+                began = time.perf_counter()
+                found = len(conn.execute(due, {"job": job, "now": datetime.now(UTC).replace(tzinfo=None)}).all())
+                probe.append(time.perf_counter() - began)
+            out[job] = {"due_query": statistics.median(probe), "due_found": found}
+        scans = []
+        for _ in range(max(3, repeat // 5)):
+            began = time.perf_counter()
+            conn.execute(scan).all()
+            scans.append(time.perf_counter() - began)
+    engine.dispose()
+    out["*"] = {"workspace_scan": statistics.median(scans)}
+    return out
+
+
+def _ticks(conn, url: str, api_url: str, job: str, ticks: int) -> None:
+    """In a process of its own: a runtime as `python -m bot serve` builds it (no scheduler, no
+    sender), then the job `ticks` times; each tick's seconds are sent as soon as it ends."""
+    import logging
+
+    from bench import product
+    from bot.runtime import build_runtime
+    from bot.sandbox.seed import BOT_TOKEN
+
+    logging.basicConfig(level=logging.ERROR)
+    settings = product.settings(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET="bench", SLACK_API_URL=api_url,
+                                SLACK_APP_TOKEN=None, DATABASE_URL=url, TRUCE_RUN_SCHEDULER="false")
+    rt = build_runtime(settings, name="bench-ticks")
+    _, run = product.tick_jobs()[job]
+    for _ in range(ticks):
+        began = time.perf_counter()
+        run(rt.name)
+        conn.send(time.perf_counter() - began)
+    rt.shutdown(timeout=5)
+    rt.engine.dispose()
+    conn.send(None)
+
+
+def time_job(url: str, api_url: str, job: str, ticks: int, cap: float) -> list[float | None]:
+    """Seconds of each tick; None for a tick stopped at the cap (and the ticks after it)."""
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_ticks, args=(child, url, api_url, job, ticks), daemon=True)
+    proc.start()
+    took: list[float | None] = []
+    while len(took) < ticks:
+        if not parent.poll(cap):
+            proc.kill()
+            break
+        value = parent.recv()
+        if value is None:
+            break
+        took.append(value)
+    proc.join(30)
+    return took + [None] * (ticks - len(took))
+
+
+def run(name: str, url: str, api_url: str, count: int, ticks: int, cap: float, only: list[str] | None) -> list[dict]:
+    from bench import product
+
+    migrate(url)
+    seeded = seed(url, count)
+    jobs = {k: v for k, v in product.tick_jobs().items() if not only or k in only}
+    floors = floor(url, list(jobs))
+    rows = []
+    for job, (every, _) in jobs.items():
+        took = time_job(url, api_url, job, ticks, cap)
+        idle = took[-1]
+        rows.append(emit("schedules", {
+            "database": name, "workspaces": count, "job": job, "every": every,
+            "ticks_ms": [ms(t) if t is not None else f">{cap:.0f} s" for t in took],
+            "idle_tick_ms": ms(idle) if idle is not None else None, "capped": idle is None,
+            "floor_due_query_ms": ms(floors[job]["due_query"], 3), "floor_due_found": floors[job]["due_found"],
+            "workspace_scan_ms": ms(floors["*"]["workspace_scan"], 2),
+            "ratio": ratio(idle, floors[job]["due_query"], 0) if idle is not None else None, "cap_s": cap,
+            "seed_seconds": round(seeded, 1),
+        }))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    parser = argparse.ArgumentParser(prog="python -m bench.schedules", description=__doc__.splitlines()[0])
+    parser.add_argument("--workspaces", type=int, nargs="+", default=[1001, 100_000])
+    parser.add_argument("--ticks", type=int, default=2, help="ticks of each job in a row (the last one is reported)")
+    parser.add_argument("--cap", type=float, default=600, help="seconds a tick may take before it is stopped")
+    parser.add_argument("--jobs", nargs="*", help="only these jobs (names as bench.product.tick_jobs has them)")
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--postgres-url", help="server for the scratch PostgreSQL databases")
+    args = parser.parse_args(argv)
+    emit("run", stamp())
+    rows: list[dict] = []
+    with SlackFake() as slack:
+        for count in args.workspaces:
+            with databases(args.databases, args.postgres_url) as each:
+                for name, url in each:
+                    rows += run(name, url, slack.api_url, count, args.ticks, args.cap, args.jobs)
+    return rows
+
+
+if __name__ == "__main__":
+    main()
