@@ -30,6 +30,7 @@ from bot.services.workspaces import ensure_workspace
 BOT_SCOPES = [
     "channels:history", "channels:read", "chat:write", "commands", "files:write", "groups:history",
     "groups:read", "im:history", "im:write", "reactions:read", "reactions:write", "users:read",
+    "users:read.email",  # a closed deal's owner, found by the e-mail the CRM sends (users.lookupByEmail)
 ]
 STATE_TTL = timedelta(minutes=10)
 
