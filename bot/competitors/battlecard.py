@@ -1,0 +1,154 @@
+"""A competitor's battlecard, from what the teams already record: the latest intel about them by kind
+(the most useful first), the win/loss record this quarter and last with the top reasons on each side,
+the intel that helped win, the marketing strategies and the open unhappy reports that name them, who
+shares most about them and what the receiving teams did with it. Queries only; the blocks are built
+by bot/competitors/blocks_battlecard.py. Also the digest's "what changed about them this week"."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from bot.competitors import citations, directory, feedback
+from bot.competitors.models import Competitor
+from bot.competitors.names import competitor_key, mentions
+from bot.models import IntelShare, Strategy, UnhappyReport, WinLoss, Workspace
+from bot.models.intel import KINDS
+from bot.services.intel_search import best_links
+from bot.services.joint_schedule import quarter_bounds, quarter_of, shift_quarter
+from bot.services.winloss_summary import QuarterStats
+
+PER_KIND = 3
+TOP_SHARERS = 3
+SHOWN_STRATEGIES = 5
+SHOWN_REPORTS = 5
+HELPED_WIN = 3
+
+
+@dataclass(frozen=True)
+class KindIntel:
+    kind: str
+    shares: list[IntelShare]  # the most useful and newest first (IntelShare.sort_key)
+    total: int
+
+
+@dataclass
+class Battlecard:
+    competitor: Competitor
+    spellings: list[str]
+    intel: list[KindIntel]
+    this_quarter: QuarterStats
+    last_quarter: QuarterStats
+    helped_win: list[tuple[IntelShare, int]] = field(default_factory=list)
+    strategies: list[Strategy] = field(default_factory=list)
+    strategies_total: int = 0
+    unhappy: list[UnhappyReport] = field(default_factory=list)
+    unhappy_total: int = 0
+    sharers: list[tuple[str, int]] = field(default_factory=list)
+    acted_on: list[feedback.ActedOnRate] = field(default_factory=list)
+    links: dict[int, str] = field(default_factory=dict)  # share id -> a permalink of its post
+
+    @property
+    def total_shares(self) -> int:
+        return sum(k.total for k in self.intel)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.intel or self.this_quarter.entries or self.last_quarter.entries or self.strategies
+                    or self.unhappy)
+
+
+def _intel(session: Session, competitor: Competitor) -> list[KindIntel]:
+    base = (IntelShare.team_id == competitor.team_id, IntelShare.competitor_id == competitor.id,
+            IntelShare.retracted_at.is_(None))
+    totals = dict(session.exec(select(IntelShare.kind, func.count()).where(*base).group_by(IntelShare.kind)).all())
+    out = []
+    for kind in sorted(totals, key=lambda k: (KINDS.index(k) if k in KINDS else len(KINDS), k)):
+        shares = session.exec(select(IntelShare).where(*base, IntelShare.kind == kind)
+                              .order_by(IntelShare.sort_key.desc(), IntelShare.id.desc()).limit(PER_KIND)).all()
+        out.append(KindIntel(kind, list(shares), totals[kind]))
+    return out
+
+
+def _quarter(session: Session, ws: Workspace, competitor: Competitor, quarter: str) -> QuarterStats:
+    start, end = quarter_bounds(quarter, ws.timezone or "UTC")
+    return QuarterStats(quarter, list(session.exec(select(WinLoss).where(
+        WinLoss.team_id == ws.team_id, WinLoss.competitor_id == competitor.id, WinLoss.closed_at >= start,
+        WinLoss.closed_at < end).order_by(WinLoss.closed_at, WinLoss.id)).all()))
+
+
+def _keys(session: Session, competitor: Competitor) -> set[str]:
+    keys = {a.key for a in directory.spellings(session=session, competitor=competitor)}
+    keys.add(competitor_key(competitor.name))
+    return {k for k in keys if k}
+
+
+def build(*, session: Session, ws: Workspace, competitor: Competitor, at: datetime) -> Battlecard:
+    quarter = quarter_of(at, ws.timezone or "UTC")
+    keys = _keys(session, competitor)
+    strategies = [s for s in session.exec(select(Strategy).where(
+        Strategy.team_id == ws.team_id, Strategy.status == "active").order_by(Strategy.updated_at.desc())).all()
+        if mentions(" ".join(filter(None, (s.title, s.summary, s.segment, s.key_messages))), keys)]
+    reports = [r for r in session.exec(select(UnhappyReport).where(
+        UnhappyReport.team_id == ws.team_id, UnhappyReport.status == "open").order_by(UnhappyReport.created_at.desc()))
+        .all() if mentions(f"{r.customer} {r.description}", keys)]
+    sharers = session.exec(select(IntelShare.sharer_id, func.count()).where(
+        IntelShare.team_id == ws.team_id, IntelShare.competitor_id == competitor.id,
+        IntelShare.retracted_at.is_(None)).group_by(IntelShare.sharer_id)).all()
+    intel = _intel(session, competitor)
+    helped = citations.helped_win(session=session, team_id=ws.team_id, competitor_id=competitor.id, limit=HELPED_WIN)
+    shown = [s.id for k in intel for s in k.shares] + [s.id for s, _ in helped]
+    return Battlecard(
+        competitor=competitor,
+        spellings=[a.name for a in directory.spellings(session=session, competitor=competitor)
+                   if a.name != competitor.name],
+        intel=intel,
+        this_quarter=_quarter(session, ws, competitor, quarter),
+        last_quarter=_quarter(session, ws, competitor, shift_quarter(quarter, -1)),
+        helped_win=helped,
+        strategies=strategies[:SHOWN_STRATEGIES], strategies_total=len(strategies),
+        unhappy=reports[:SHOWN_REPORTS], unhappy_total=len(reports),
+        sharers=sorted(sharers, key=lambda x: (-x[1], x[0]))[:TOP_SHARERS],
+        acted_on=feedback.acted_on_rates(session=session, team_id=ws.team_id, competitor_id=competitor.id),
+        links=best_links(session=session, share_ids=shown),
+    )
+
+
+# --- the weekly digest: what changed about each competitor ----------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekChange:
+    competitor_id: int
+    name: str
+    kinds: Counter  # new shares by kind
+    won: int
+    lost: int
+
+    @property
+    def shares(self) -> int:
+        return sum(self.kinds.values())
+
+
+def changes(*, session: Session, team_id: str, start: datetime, end: datetime, limit: int = 10) -> list[WeekChange]:
+    """One line's worth per competitor with new intel in [start, end): the new shares by kind, and the
+    deals won against or lost to them in the same days. Most new intel first."""
+    rows = session.exec(select(IntelShare.competitor_id, IntelShare.kind).where(
+        IntelShare.team_id == team_id, IntelShare.competitor_id.is_not(None), IntelShare.retracted_at.is_(None),
+        IntelShare.created_at >= start, IntelShare.created_at < end)).all()
+    kinds: dict[int, Counter] = {}
+    for competitor_id, kind in rows:
+        kinds.setdefault(competitor_id, Counter())[kind] += 1
+    if not kinds:
+        return []
+    names = dict(session.exec(select(Competitor.id, Competitor.name).where(Competitor.id.in_(list(kinds)))).all())
+    results = Counter(session.exec(select(WinLoss.competitor_id, WinLoss.outcome).where(
+        WinLoss.team_id == team_id, WinLoss.competitor_id.in_(list(kinds)), WinLoss.closed_at >= start,
+        WinLoss.closed_at < end)).all())
+    out = [WeekChange(cid, names.get(cid, "?"), counted, results[(cid, "won")], results[(cid, "lost")])
+           for cid, counted in kinds.items()]
+    return sorted(out, key=lambda c: (-c.shares, c.name.casefold()))[:limit]

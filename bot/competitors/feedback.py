@@ -1,0 +1,165 @@
+"""What the receiving team did with a share: "Acted on", "Used in a deal" or "Not relevant" (one answer
+per person, changeable, with an optional short note); the weekly DM to each sharer reads it back, and the
+acted-on rate per team goes to the battlecard and the quarter's agenda. No Slack calls."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot.clock import now
+from bot.competitors.models import IntelFeedback, IntelFeedbackDigest
+from bot.models import IntelShare
+from bot.services import members
+from bot.services.errors import FieldError
+
+VERDICTS = {"acted_on": "Acted on", "used_in_deal": "Used in a deal", "not_relevant": "Not relevant"}
+ACTED = ("acted_on", "used_in_deal")
+NOTE_MAX = 300
+
+
+class FeedbackError(FieldError):
+    """An answer Truce cannot take (field `verdict` or `note`); the message says why."""
+
+
+def receiving_teams(share: IntelShare) -> set[str]:
+    """Who the share was for: the other team (both, when it came from both or neither)."""
+    return {"sales": {"marketing"}, "marketing": {"sales"}}.get(share.from_team, {"sales", "marketing"})
+
+
+def answer(*, session: Session, team_id: str, share_id: int | str, user_id: str, verdict: str,
+           note: str | None = None) -> IntelFeedback:
+    """Record (or change) this person's answer. `note` None keeps the note they gave before; "" clears it."""
+    if verdict not in VERDICTS:
+        raise FeedbackError("verdict", "Choose Acted on, Used in a deal or Not relevant.")
+    try:
+        share = session.get(IntelShare, int(share_id))
+    except (TypeError, ValueError):
+        share = None
+    if share is None or share.team_id != team_id or share.retracted_at is not None:
+        raise FeedbackError("verdict", "That share is no longer there.")
+    if share.sharer_id == user_id:
+        raise FeedbackError("verdict", "It's your own share: the team you shared it with says what it did with it.")
+    receiving = receiving_teams(share)
+    mine = {str(t) for t in members.teams_of(session=session, team_id=team_id, user_id=user_id)} & receiving
+    if not mine:
+        who = " and ".join(sorted(receiving))
+        raise FeedbackError("verdict", f"Only the {who} team answers this: it was shared with them.")
+    if note is not None:
+        note = " ".join(note.split()) or None
+        if note and len(note) > NOTE_MAX:
+            raise FeedbackError("note", f"Keep the note to {NOTE_MAX} characters (it is {len(note)}).")
+    stmt = select(IntelFeedback).where(IntelFeedback.share_id == share.id, IntelFeedback.user_id == user_id)
+    row = session.exec(stmt).first()
+    if row is None:
+        try:
+            with session.begin_nested():
+                row = IntelFeedback(team_id=team_id, share_id=share.id, user_id=user_id, user_team=min(mine),
+                                    verdict=verdict, note=note)
+                session.add(row)
+                session.flush()
+            return row
+        except IntegrityError:  # the same person's double click, answered by two threads
+            row = session.exec(stmt).one()
+    row.verdict, row.updated_at = verdict, now()
+    if note is not None:
+        row.note = note
+    session.add(row)
+    session.flush()
+    return row
+
+
+def counts(*, session: Session, share_id: int) -> Counter:
+    """How many people gave each answer (for the buttons on the share)."""
+    return Counter(session.exec(select(IntelFeedback.verdict).where(IntelFeedback.share_id == share_id)).all())
+
+
+@dataclass
+class ShareNews:
+    share: IntelShare
+    answers: list[IntelFeedback] = field(default_factory=list)
+
+    @property
+    def verdicts(self) -> Counter:
+        return Counter(a.verdict for a in self.answers)
+
+
+def sharers_with_news(*, session: Session, team_id: str, start: datetime, end: datetime) -> list[str]:
+    """Who shared something that got an answer (new or changed) in [start, end)."""
+    rows = session.exec(select(IntelShare.sharer_id).join(IntelFeedback, IntelFeedback.share_id == IntelShare.id)
+                        .where(IntelFeedback.team_id == team_id, IntelFeedback.updated_at >= start,
+                               IntelFeedback.updated_at < end, IntelShare.retracted_at.is_(None))).all()
+    return sorted(set(rows))
+
+
+def news_for(*, session: Session, team_id: str, sharer_id: str, start: datetime, end: datetime) -> list[ShareNews]:
+    """One sharer's shares that got answers in [start, end), with those answers, most answered first."""
+    rows = session.exec(select(IntelShare, IntelFeedback).join(IntelFeedback, IntelFeedback.share_id == IntelShare.id)
+                        .where(IntelShare.team_id == team_id, IntelShare.sharer_id == sharer_id,
+                               IntelShare.retracted_at.is_(None), IntelFeedback.updated_at >= start,
+                               IntelFeedback.updated_at < end)
+                        .order_by(IntelFeedback.updated_at, IntelFeedback.id)).all()
+    news: dict[int, ShareNews] = {}
+    for share, row in rows:
+        news.setdefault(share.id, ShareNews(share)).answers.append(row)
+    return sorted(news.values(), key=lambda n: (-len(n.answers), -n.share.id))
+
+
+def claim_week(*, session: Session, team_id: str, user_id: str, week: str, answers: int) -> IntelFeedbackDigest | None:
+    """The sharer's DM for this week, once: None when it was claimed already (a retry, another replica)."""
+    try:
+        with session.begin_nested():
+            row = IntelFeedbackDigest(team_id=team_id, user_id=user_id, week=week, answers=answers)
+            session.add(row)
+            session.flush()
+        return row
+    except IntegrityError:
+        return None
+
+
+@dataclass(frozen=True)
+class ActedOnRate:
+    team: str  # the receiving team
+    received: int  # shares it received in the window
+    acted: int  # of which at least one of its people acted on or used in a deal
+    answered: int  # of which at least one of its people answered at all
+
+    @property
+    def rate(self) -> float | None:
+        return self.acted / self.received if self.received else None
+
+
+def acted_on_rates(*, session: Session, team_id: str, start: datetime | None = None, end: datetime | None = None,
+                   competitor_id: int | None = None) -> list[ActedOnRate]:
+    """Per receiving team: of the shares it received (created in [start, end), about one competitor when
+    given), how many it acted on or used in a deal."""
+    stmt = select(IntelShare.id, IntelShare.from_team).where(IntelShare.team_id == team_id,
+                                                             IntelShare.retracted_at.is_(None))
+    if start is not None:
+        stmt = stmt.where(IntelShare.created_at >= start)
+    if end is not None:
+        stmt = stmt.where(IntelShare.created_at < end)
+    if competitor_id is not None:
+        stmt = stmt.where(IntelShare.competitor_id == competitor_id)
+    received: dict[str, set[int]] = defaultdict(set)
+    for share_id, from_team in session.exec(stmt).all():
+        for team in receiving_teams(IntelShare(from_team=from_team)):
+            received[team].add(share_id)
+    if not received:
+        return []
+    ids = set().union(*received.values())
+    answers = session.exec(select(IntelFeedback.share_id, IntelFeedback.user_team, IntelFeedback.verdict)
+                           .where(IntelFeedback.share_id.in_(ids))).all()
+    acted: dict[str, set[int]] = defaultdict(set)
+    answered: dict[str, set[int]] = defaultdict(set)
+    for share_id, team, verdict in answers:
+        if share_id in received.get(team, ()):
+            answered[team].add(share_id)
+            if verdict in ACTED:
+                acted[team].add(share_id)
+    return [ActedOnRate(team, len(received[team]), len(acted[team]), len(answered[team]))
+            for team in ("sales", "marketing") if received.get(team)]

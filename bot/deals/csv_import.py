@@ -1,0 +1,139 @@
+"""Closed deals from a pasted CSV (for teams without a webhook): parsed with the csv module, every row
+checked by the rules the webhook uses (bot/deals/fields.py), stored all or nothing, each bad row named
+by its line. A paste is identified by the hash of its parsed rows: the confirmation DM's outbox key
+carries it, so the same paste is stored once; a deal id already known is updated, never duplicated."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, select
+
+from bot import delivery
+from bot.deals import intake
+from bot.deals.fields import FIELDS, DealError, DealInput, validate
+from bot.models import Outbox, Workspace
+from bot.slack_text import esc
+
+MAX_CHARS = 3000  # Slack's limit for a plain_text_input
+MAX_ROWS = 200
+REQUIRED = ("deal_id", "outcome", "owner_email", "closed_on")
+HEADER = ",".join(FIELDS)
+EXAMPLE = (HEADER + "\nD-1001,Globex renewal,Globex,12000,EUR,lost,sam@example.com,Initech,2027-01-29\n"
+           "D-1002,Acme expansion,Acme Corp,,,won,sally@example.com,,2027-01-30")
+
+
+class DealCsvError(ValueError):
+    """The paste as a whole, or some of its rows, can't be imported; `problems` are (line, why)."""
+
+    def __init__(self, message: str, problems: list[tuple[int, str]] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class Paste:
+    rows: list[DealInput]
+    digest: str
+
+
+@dataclass
+class Imported:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deals: list = field(default_factory=list)
+
+
+def _delimiter(header_line: str) -> str:
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def parse(text: str | None, *, timezone: str = "UTC", today: date | None = None,
+          default_currency: str | None = None) -> Paste:
+    text = (text or "").strip().lstrip("\ufeff")
+    if not text:
+        raise DealCsvError(f"Paste your closed deals here, starting with the header line `{HEADER}`.")
+    if len(text) > MAX_CHARS:
+        raise DealCsvError(f"That is {len(text):,} characters; at most {MAX_CHARS:,} fit. Import it in parts.")
+    delimiter = _delimiter(text.splitlines()[0])
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    header = [h.strip().lower() for h in next(reader)]
+    unknown = [h for h in header if h not in FIELDS]
+    missing = [f for f in REQUIRED if f not in header]
+    if unknown or missing or not ({"account", "name"} & set(header)):
+        what = (f"unknown column(s): {esc(', '.join(unknown))}" if unknown else
+                f"missing column(s): {', '.join(missing or ['account'])}")
+        raise DealCsvError(f"I couldn't read the header ({what}). Start with `{HEADER}` "
+                           "(name or account may be left out, and amount, currency and competitor).")
+    if len(set(header)) != len(header):
+        raise DealCsvError("A column appears twice in the header.")
+    rows: list[DealInput] = []
+    lines: dict[str, int] = {}
+    problems: list[tuple[int, str]] = []
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(rows) + len(problems) >= MAX_ROWS:
+            raise DealCsvError(f"That is more than {MAX_ROWS} deals. Import it in parts.")
+        if len(values) > len(header):
+            problems.append((line, f"{len(values)} values but the header has {len(header)} columns "
+                                   "(put a value with commas in \"double quotes\")."))
+            continue
+        cell = dict(zip(header, (v.strip() for v in values), strict=False))
+        try:
+            row = validate({k: v or None for k, v in cell.items()}, source="csv", timezone=timezone, today=today,
+                           default_currency=default_currency)
+        except DealError as exc:
+            problems.append((line, str(exc)))
+            continue
+        if row.deal_id in lines:
+            problems.append((line, f"deal_id {esc(row.deal_id)} is also on line {lines[row.deal_id]}: "
+                                   "one line per deal."))
+            continue
+        lines[row.deal_id] = line
+        rows.append(row)
+    if problems:
+        raise DealCsvError(f"{len(problems)} row{'s' if len(problems) != 1 else ''} can't be imported; "
+                           "nothing was stored.", problems)
+    if not rows:
+        raise DealCsvError("There is a header but no deals under it.")
+    normalized = json.dumps([r.fingerprint for r in rows])
+    return Paste(rows=rows, digest=hashlib.sha256(normalized.encode()).hexdigest())
+
+
+def import_key(paste: Paste) -> str:
+    return f"deal-import:{paste.digest[:48]}"
+
+
+def previous_import(*, session: Session, team_id: str, paste: Paste) -> Outbox | None:
+    return session.exec(select(Outbox).where(Outbox.team_id == team_id, Outbox.key == import_key(paste))).first()
+
+
+def store(*, session: Session, ws: Workspace, paste: Paste, reporter_id: str,
+          text: Callable[[Imported], str]) -> Imported | None:
+    """Queue the confirmation DM (`text` says what was done) and store every deal, in the caller's
+    transaction. None when this paste was imported before (nothing stored): the confirmation's outbox
+    key is the idempotency key."""
+    confirmation = delivery.queue_post(session, team_id=ws.team_id, channel=reporter_id, text="…",
+                                       key=import_key(paste))
+    if confirmation.id not in session.info.get("outbox_ids", ()):
+        return None  # queued by an earlier (or a concurrent) import of the same rows
+    done = Imported()
+    counts: Counter = Counter()
+    for row in paste.rows:
+        stored = intake.store(session=session, ws=ws, data=row)
+        counts[stored.status] += 1
+        done.deals.append(stored.deal)
+    done.created, done.updated, done.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+    confirmation.text = text(done)  # not sent before this transaction commits
+    session.add(confirmation)
+    return done
