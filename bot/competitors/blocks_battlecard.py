@@ -69,7 +69,7 @@ def battlecard_blocks(card: Battlecard) -> tuple[str, list[Block]]:
         blocks.append(section(f"Nothing is recorded about *{name}* yet. Share what you hear with "
                               f"`/intel what you learned {esc(vs(c.name))}`, and log deals won against or lost to "
                               f"them with `/truce loss Customer: why {esc(vs(c.name))}`."))
-        return f"Battlecard: {c.name}", blocks
+        return f"Battlecard: {name}", blocks
     blocks.append(section(f"*Win/loss against {name}*\n" + _record_line(card.this_quarter) + "\n"
                           + _record_line(card.last_quarter)))
     for group in card.intel:
@@ -103,7 +103,7 @@ def battlecard_blocks(card: Battlecard) -> tuple[str, list[Block]]:
                          f"({rate.rate:.0%})")
     if notes:
         blocks.append(context(" · ".join(notes)))
-    text = (f"Battlecard: {c.name} — {card.this_quarter.won} won, {card.this_quarter.lost} lost in "
+    text = (f"Battlecard: {name} — {card.this_quarter.won} won, {card.this_quarter.lost} lost in "
             f"{card.this_quarter.quarter}; {card.total_shares} shares of intel.")
     return text, blocks[:MESSAGE_BLOCKS]
 

@@ -71,7 +71,8 @@ def ask_message(deal: Deal, *, asked_user_id: str, reminder: bool = False) -> tu
         context("One click logs it in the win/loss log (`/truce winloss summary`); you can change it later. "
                 "*Add details* says what happened and which intel helped."),
     ]
-    fallback = f"{'Reminder: ' if reminder else ''}{deal.account} {'won' if deal.outcome == 'won' else 'lost'}: why?"
+    verb = "won" if deal.outcome == "won" else "lost"
+    fallback = f"{'Reminder: ' if reminder else ''}{esc(deal.account)} {verb}: why?"
     return fallback, blocks
 
 
@@ -85,7 +86,7 @@ def answered_message(deal: Deal, entry: WinLoss, *, cited: int = 0) -> tuple[str
         text += f"\n>{clip(esc(' '.join(entry.notes.split())), 500)}"
     blocks: list[Block] = [section(text), ActionsBlock(block_id=f"deal_more_{deal.id}", elements=[ButtonElement(
         text="Change", action_id=Ids.DETAILS, value=str(deal.id))])]
-    return f"{deal.account}: logged as {REASONS[entry.reason]}.", blocks
+    return f"{esc(deal.account)}: logged as {REASONS[entry.reason]}.", blocks
 
 
 def _share_option(share: IntelShare) -> Option:
