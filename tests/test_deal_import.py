@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from bot.db import session_scope
 from bot.deals import csv_import, intake
-from bot.deals.blocks import answered_message, ask_message, confirm_modal, import_modal, imported_text, problems_text
+from bot.deals.blocks_ask import answered_message, ask_message, confirm_modal
+from bot.deals.blocks_import import import_modal, imported_text, problems_text
 from bot.deals.csv_import import DealCsvError
 from bot.deals.fields import DealInput
 from bot.deals.models import Deal

@@ -7,13 +7,13 @@ by bot/competitors/blocks_battlecard.py. Also the digest's "what changed about t
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.competitors import citations, directory, feedback
+from bot.competitors.card import Battlecard, KindIntel, WeekChange
 from bot.competitors.models import Competitor
 from bot.competitors.names import competitor_key, mentions
 from bot.models import IntelShare, Strategy, UnhappyReport, WinLoss, Workspace
@@ -27,39 +27,6 @@ TOP_SHARERS = 3
 SHOWN_STRATEGIES = 5
 SHOWN_REPORTS = 5
 HELPED_WIN = 3
-
-
-@dataclass(frozen=True)
-class KindIntel:
-    kind: str
-    shares: list[IntelShare]  # the most useful and newest first (IntelShare.sort_key)
-    total: int
-
-
-@dataclass
-class Battlecard:
-    competitor: Competitor
-    spellings: list[str]
-    intel: list[KindIntel]
-    this_quarter: QuarterStats
-    last_quarter: QuarterStats
-    helped_win: list[tuple[IntelShare, int]] = field(default_factory=list)
-    strategies: list[Strategy] = field(default_factory=list)
-    strategies_total: int = 0
-    unhappy: list[UnhappyReport] = field(default_factory=list)
-    unhappy_total: int = 0
-    sharers: list[tuple[str, int]] = field(default_factory=list)
-    acted_on: list[feedback.ActedOnRate] = field(default_factory=list)
-    links: dict[int, str] = field(default_factory=dict)  # share id -> a permalink of its post
-
-    @property
-    def total_shares(self) -> int:
-        return sum(k.total for k in self.intel)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.intel or self.this_quarter.entries or self.last_quarter.entries or self.strategies
-                    or self.unhappy)
 
 
 def _intel(session: Session, competitor: Competitor) -> list[KindIntel]:
@@ -119,19 +86,6 @@ def build(*, session: Session, ws: Workspace, competitor: Competitor, at: dateti
 
 
 # --- the weekly digest: what changed about each competitor ----------------------------------------
-
-
-@dataclass(frozen=True)
-class WeekChange:
-    competitor_id: int
-    name: str
-    kinds: Counter  # new shares by kind
-    won: int
-    lost: int
-
-    @property
-    def shares(self) -> int:
-        return sum(self.kinds.values())
 
 
 def changes(*, session: Session, team_id: str, start: datetime, end: datetime, limit: int = 10) -> list[WeekChange]:

@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import Block, ButtonElement, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
 from bot.blocks.common import clip, context, esc, section, user
 from bot.blocks.intel import esc_text, kind_emoji, kind_label, link
-from bot.competitors.battlecard import Battlecard, WeekChange
-from bot.competitors.directory import Listed
+from bot.competitors.card import Battlecard, Listed, WeekChange
 from bot.competitors.ids import CompetitorIds as Ids
 from bot.competitors.models import Competitor
 from bot.models import IntelShare
 from bot.models.intel import KINDS
 from bot.services.winloss import REASONS
-from bot.services.winloss_summary import QuarterStats
+
+if TYPE_CHECKING:
+    from bot.services.winloss_summary import QuarterStats
 
 SUMMARY_CHARS = 220
 MESSAGE_BLOCKS = 50

@@ -13,7 +13,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.common import clip, context, esc, section, user
 from bot.blocks.intel import esc_text, link
-from bot.competitors.feedback import NOTE_MAX, VERDICTS, ActedOnRate, ShareNews
+from bot.competitors.feedback_rules import NOTE_MAX, VERDICTS, ActedOnRate, ShareNews
 from bot.competitors.ids import CompetitorIds as Ids
 from bot.models import IntelShare
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select, update
 
 from bot.clock import now
+from bot.competitors.card import Listed
 from bot.competitors.models import Competitor, CompetitorAlias, CompetitorEvent
 from bot.competitors.names import CompetitorError, clean_name, competitor_key
 from bot.deals.models import Deal
@@ -29,14 +30,6 @@ class MergeResult:
     entry_ids: list[int] = field(default_factory=list)
     deal_ids: list[int] = field(default_factory=list)
     spellings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Listed:
-    competitor: Competitor
-    shares: int
-    entries: int
-    spellings: list[str]
 
 
 def _alias(session: Session, team_id: str, key: str) -> CompetitorAlias | None:

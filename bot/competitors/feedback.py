@@ -5,30 +5,24 @@ acted-on rate per team goes to the battlecard and the quarter's agenda. No Slack
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.clock import now
+from bot.competitors.feedback_rules import (
+    ACTED,
+    NOTE_MAX,
+    VERDICTS,
+    ActedOnRate,
+    FeedbackError,
+    ShareNews,
+    receiving_teams,
+)
 from bot.competitors.models import IntelFeedback, IntelFeedbackDigest
 from bot.models import IntelShare
 from bot.services import members
-from bot.services.errors import FieldError
-
-VERDICTS = {"acted_on": "Acted on", "used_in_deal": "Used in a deal", "not_relevant": "Not relevant"}
-ACTED = ("acted_on", "used_in_deal")
-NOTE_MAX = 300
-
-
-class FeedbackError(FieldError):
-    """An answer Truce cannot take (field `verdict` or `note`); the message says why."""
-
-
-def receiving_teams(share: IntelShare) -> set[str]:
-    """Who the share was for: the other team (both, when it came from both or neither)."""
-    return {"sales": {"marketing"}, "marketing": {"sales"}}.get(share.from_team, {"sales", "marketing"})
 
 
 def answer(*, session: Session, team_id: str, share_id: int | str, user_id: str, verdict: str,
@@ -44,7 +38,7 @@ def answer(*, session: Session, team_id: str, share_id: int | str, user_id: str,
         raise FeedbackError("verdict", "That share is no longer there.")
     if share.sharer_id == user_id:
         raise FeedbackError("verdict", "It's your own share: the team you shared it with says what it did with it.")
-    receiving = receiving_teams(share)
+    receiving = receiving_teams(share.from_team)
     mine = {str(t) for t in members.teams_of(session=session, team_id=team_id, user_id=user_id)} & receiving
     if not mine:
         who = " and ".join(sorted(receiving))
@@ -76,16 +70,6 @@ def answer(*, session: Session, team_id: str, share_id: int | str, user_id: str,
 def counts(*, session: Session, share_id: int) -> Counter:
     """How many people gave each answer (for the buttons on the share)."""
     return Counter(session.exec(select(IntelFeedback.verdict).where(IntelFeedback.share_id == share_id)).all())
-
-
-@dataclass
-class ShareNews:
-    share: IntelShare
-    answers: list[IntelFeedback] = field(default_factory=list)
-
-    @property
-    def verdicts(self) -> Counter:
-        return Counter(a.verdict for a in self.answers)
 
 
 def sharers_with_news(*, session: Session, team_id: str, start: datetime, end: datetime) -> list[str]:
@@ -121,18 +105,6 @@ def claim_week(*, session: Session, team_id: str, user_id: str, week: str, answe
         return None
 
 
-@dataclass(frozen=True)
-class ActedOnRate:
-    team: str  # the receiving team
-    received: int  # shares it received in the window
-    acted: int  # of which at least one of its people acted on or used in a deal
-    answered: int  # of which at least one of its people answered at all
-
-    @property
-    def rate(self) -> float | None:
-        return self.acted / self.received if self.received else None
-
-
 def acted_on_rates(*, session: Session, team_id: str, start: datetime | None = None, end: datetime | None = None,
                    competitor_id: int | None = None) -> list[ActedOnRate]:
     """Per receiving team: of the shares it received (created in [start, end), about one competitor when
@@ -147,7 +119,7 @@ def acted_on_rates(*, session: Session, team_id: str, start: datetime | None = N
         stmt = stmt.where(IntelShare.competitor_id == competitor_id)
     received: dict[str, set[int]] = defaultdict(set)
     for share_id, from_team in session.exec(stmt).all():
-        for team in receiving_teams(IntelShare(from_team=from_team)):
+        for team in receiving_teams(from_team):
             received[team].add(share_id)
     if not received:
         return []

@@ -11,23 +11,17 @@ import io
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, select
 
 from bot import delivery
 from bot.deals import intake
+from bot.deals.csv_format import HEADER, MAX_CHARS, MAX_ROWS, REQUIRED, Imported
 from bot.deals.fields import FIELDS, DealError, DealInput, validate
 from bot.models import Outbox, Workspace
 from bot.slack_text import esc
-
-MAX_CHARS = 3000  # Slack's limit for a plain_text_input
-MAX_ROWS = 200
-REQUIRED = ("deal_id", "outcome", "owner_email", "closed_on")
-HEADER = ",".join(FIELDS)
-EXAMPLE = (HEADER + "\nD-1001,Globex renewal,Globex,12000,EUR,lost,sam@example.com,Initech,2027-01-29\n"
-           "D-1002,Acme expansion,Acme Corp,,,won,sally@example.com,,2027-01-30")
 
 
 class DealCsvError(ValueError):
@@ -42,14 +36,6 @@ class DealCsvError(ValueError):
 class Paste:
     rows: list[DealInput]
     digest: str
-
-
-@dataclass
-class Imported:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deals: list = field(default_factory=list)
 
 
 def _delimiter(header_line: str) -> str:

@@ -1,7 +1,6 @@
-"""What the deals feature shows: the DM asking the owner why a deal was won or lost (one click per
-reason), its reminder, the form with notes and the intel that helped, the answer as logged, the CSV
-import form and its confirmation. Pure builders: they take data, escape what people and CRMs typed,
-and stay within Slack's limits."""
+"""The DM asking a deal's owner why it was won or lost (one click per reason), its reminder, the form
+with notes and the intel that helped, and the answer as logged. Pure builders: they take data, escape
+what people and CRMs typed, and stay within Slack's limits."""
 
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.common import clip, context, esc, section
-from bot.deals.csv_import import EXAMPLE, MAX_CHARS, Imported
 from bot.deals.ids import DealIds as Ids
 from bot.deals.models import Deal
 from bot.models import IntelShare, WinLoss
@@ -122,29 +120,3 @@ def confirm_modal(deal: Deal, *, shares: list[IntelShare], reason: str | None = 
     return View(type="modal", callback_id=Ids.CONFIRM_VIEW, title="Why it was won" if deal.outcome == "won"
                 else "Why it was lost", submit="Log it", close="Cancel",
                 private_metadata=json.dumps({"deal": deal.id}), blocks=blocks)
-
-
-def import_modal() -> View:
-    return View(type="modal", callback_id=Ids.IMPORT_VIEW, title="Import closed deals", submit="Import",
-                close="Cancel", blocks=[
-                    section("Paste closed deals as CSV, one per line, with this header. Each deal's owner is "
-                            "asked why it was won or lost; a deal id already in Truce is updated, not added twice."),
-                    InputBlock(block_id=Ids.CSV_BLOCK, label="Deals (CSV)", element=PlainTextInputElement(
-                        action_id=Ids.VALUE, multiline=True, max_length=MAX_CHARS, placeholder=EXAMPLE[:150])),
-                    context(f"Example:\n```{esc(EXAMPLE)}```"),
-                ])
-
-
-def imported_text(done: Imported) -> str:
-    parts = [f"{n} {what}" for n, what in ((done.created, "new"), (done.updated, "updated"),
-                                           (done.unchanged, "unchanged")) if n]
-    total = done.created + done.updated + done.unchanged
-    return (f":inbox_tray: Imported {total} closed deal{'s' if total != 1 else ''} ({', '.join(parts)}). Each new "
-            "deal's owner is asked why it was won or lost.")
-
-
-def problems_text(message: str, problems: list[tuple[int, str]], shown: int = 5) -> str:
-    lines = [f"• line {line}: {why}" for line, why in problems[:shown]]
-    if len(problems) > shown:
-        lines.append(f"• …and {len(problems) - shown} more.")
-    return clip("\n".join([message, *lines]), 3000)
