@@ -20,7 +20,7 @@ from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine, text
 
 from bot import request_path
@@ -47,7 +47,8 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _clean_parameters(conn, cursor, statement, parameters, context, executemany):
+def _clean_parameters(conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any,
+                      executemany: bool) -> tuple[str, Any]:
     return statement, _clean(parameters)
 
 
@@ -55,14 +56,14 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(_clean(value))
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("json_serializer", _json_dumps)
     engine = _create(url, **kwargs)
     event.listen(engine, "before_cursor_execute", _clean_parameters, retval=True)
     return engine
 
 
-def _create(url: str, **kwargs) -> Engine:
+def _create(url: str, **kwargs: Any) -> Engine:
     if url.startswith("postgres://"):
         url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):
@@ -79,7 +80,7 @@ def _create(url: str, **kwargs) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy own transactions so BEGIN IMMEDIATE below takes the write lock up front:
     # two threads never deadlock upgrading a read lock, and claims stay atomic.
     dbapi_conn.isolation_level = None
@@ -93,7 +94,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def _sqlite_begin(conn) -> None:
+def _sqlite_begin(conn: Connection) -> None:
     # A unit of work that only reads (`session_scope(..., read_only=True)`) does not queue for the
     # write lock: in WAL mode readers never wait for the writer.
     conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
@@ -171,6 +172,15 @@ def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Sessio
             raise
         finally:
             session.close()
+
+
+def pk(value: int | None) -> int:
+    """The id of a row that is in the database (loaded, or flushed). SQLModel types every `id` as
+    `int | None` because a row has none until it is flushed; one read back from the database always
+    has one, so None here is a bug (a row used before its session flushed it)."""
+    if value is None:
+        raise ValueError("a row without an id: it was not flushed to the database yet")
+    return value
 
 
 def ping(engine: Engine) -> bool:

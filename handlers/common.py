@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from slack_bolt import BoltContext
 from slack_sdk.webhook import WebhookClient
-
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 RESPONSE_TIMEOUT = 10  # seconds, as for every other Slack call
-
-
-def rt_of(context) -> Runtime:
-    return context["rt"]
 
 
 def admins_only(what: str) -> str:
@@ -31,6 +26,16 @@ def first_word(text: str | None) -> tuple[str, str]:
         return "", ""
     word, _, rest = text.partition(" ")
     return word.lower(), rest.strip()
+
+
+def route(subcommands: Mapping[str, Callable[..., None]], word: str, **kwargs: Any) -> bool:
+    """Run the sub-command `word` names in `subcommands` with `kwargs` (the Bolt arguments and `rest`).
+    False when there is no such sub-command (nothing ran)."""
+    handler = subcommands.get(word)
+    if handler is None:
+        return False
+    handler(**kwargs)
+    return True
 
 
 def view_metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -60,20 +65,20 @@ def input_value(values: dict[str, Any], block_id: str, action_id: str) -> Any:
     return None
 
 
-def later(context, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
+def later(context: BoltContext, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
     """Run `fn` once Slack has its answer: every Web API call a listener makes goes here (or to the
     outbox), never on the thread that answers Slack. For short calls a person is waiting for —
     opening a form (its trigger lasts 3 seconds), a note; slow work goes `in_background`."""
-    rt_of(context).defer_urgent(fn, *args, **kwargs)
+    context["rt"].defer_urgent(fn, *args, **kwargs)
 
 
-def in_background(context, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
+def in_background(context: BoltContext, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
     """Like `later`, for slow work (posting and reporting where it landed, reading messages, refreshing
     teams), so it never delays the short calls."""
-    rt_of(context).defer(fn, *args, **kwargs)
+    context["rt"].defer(fn, *args, **kwargs)
 
 
-def tell_later(context, respond, text: str, *, blocks: Any = None, replace_original: bool = False) -> None:
+def tell_later(context: BoltContext, respond, text: str, *, blocks: Any = None, replace_original: bool = False) -> None:
     """An ephemeral note to the person who clicked or typed, sent (through the response_url) after the answer."""
     later(context, send_response, respond.response_url, text=text, blocks=blocks, replace_original=replace_original)
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import bot.competitors.models  # registers competitors, intel feedback, win/loss citations
-import bot.deals.models  # registers the closed deals from the CRM
-import bot.models  # noqa: F401 - registers every table on SQLModel.metadata
+import bot.schema  # noqa: F401 - registers every table on SQLModel.metadata
 from bot.config import load_settings
 from bot.db import make_engine
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from bot.models import IntelShare, WinLoss, Workspace
+from bot.intel.models import IntelShare
+from bot.models import Workspace
+from bot.playbook.models import WinLoss
 from bot.sandbox.seed import JOINT, LEE, MARKETING, SALES
 
 TEAM = "T0TRUCE"

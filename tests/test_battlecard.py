@@ -12,8 +12,10 @@ from bot.competitors.blocks_feedback import helped_line, rates_line
 from bot.db import session_scope
 from bot.deals import followup, intake
 from bot.deals.fields import DealInput
-from bot.models import Member, Strategy, UnhappyReport
+from bot.models import Member
+from bot.playbook.models import Strategy
 from bot.sandbox.blockkit import validate_blocks, validate_view
+from bot.unhappy.models import UnhappyReport
 from tests.competitor_helpers import TEAM, entry, share, workspace
 
 NOW = datetime(2027, 2, 15, 9, tzinfo=UTC)  # 2027-Q1

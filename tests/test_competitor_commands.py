@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.competitors.commands import ListChange, parse_list_change, parse_vs
-from bot.competitors.names import CompetitorError
+from bot.user_error import UserError
 
 
 @pytest.mark.parametrize(("typed", "change"), [
@@ -29,7 +29,7 @@ def test_list_changes(typed, change):
     ("explode Initech", "action"), ("history", "action"),
 ])
 def test_mistakes_say_how_to_type_it(typed, field):
-    with pytest.raises(CompetitorError) as err:
+    with pytest.raises(UserError) as err:
         parse_list_change(typed)
     assert err.value.field == field and "/intel competitors" in str(err.value)
 
@@ -37,5 +37,5 @@ def test_mistakes_say_how_to_type_it(typed, field):
 def test_vs():
     assert parse_vs("Initech") == parse_vs("vs:Initech") == parse_vs("VS Initech") == "Initech"
     assert parse_vs('"Initech Corp"') == parse_vs("Initech  Corp") == "Initech Corp"
-    with pytest.raises(CompetitorError):
+    with pytest.raises(UserError):
         parse_vs("  ")

@@ -7,10 +7,11 @@ from sqlmodel import select
 
 from bot.competitors import directory
 from bot.competitors.models import Competitor, CompetitorAlias, CompetitorEvent
-from bot.competitors.names import CompetitorError
 from bot.db import session_scope
 from bot.deals.models import Deal
-from bot.models import IntelShare, WinLoss
+from bot.intel.models import IntelShare
+from bot.playbook.models import WinLoss
+from bot.user_error import UserError
 from tests.competitor_helpers import LEE, TEAM, entry, share, workspace
 
 
@@ -59,13 +60,13 @@ def test_rename_refusals_name_the_field_and_echo_escaped(db):
         workspace(s)
         directory.resolve(session=s, team_id=TEAM, name="Initech")
         directory.resolve(session=s, team_id=TEAM, name="Globex")
-        with pytest.raises(CompetitorError) as missing:
+        with pytest.raises(UserError) as missing:
             directory.rename(session=s, team_id=TEAM, name="<!here> Hooli", new_name="X", user_id=LEE)
         assert missing.value.field == "name" and "&lt;!here&gt; Hooli" in str(missing.value)
-        with pytest.raises(CompetitorError) as taken:
+        with pytest.raises(UserError) as taken:
             directory.rename(session=s, team_id=TEAM, name="Initech", new_name="GLOBEX Inc", user_id=LEE)
         assert taken.value.field == "new_name" and "merge" in str(taken.value)
-        with pytest.raises(CompetitorError) as same:
+        with pytest.raises(UserError) as same:
             directory.rename(session=s, team_id=TEAM, name="initech", new_name="Initech", user_id=LEE)
         assert same.value.field == "new_name"
 
@@ -112,10 +113,10 @@ def test_merge_refusals(db):
     with session_scope(db) as s:
         workspace(s)
         directory.resolve(session=s, team_id=TEAM, name="Initech")
-        with pytest.raises(CompetitorError) as same:
+        with pytest.raises(UserError) as same:
             directory.merge(session=s, team_id=TEAM, source="INITECH", target="initech inc", user_id=LEE)
         assert same.value.field == "target" and "already one competitor" in str(same.value)
-        with pytest.raises(CompetitorError) as unknown:
+        with pytest.raises(UserError) as unknown:
             directory.merge(session=s, team_id=TEAM, source="Hooli", target="Initech", user_id=LEE)
         assert unknown.value.field == "source" and "/intel competitors" in str(unknown.value)
 
@@ -127,9 +128,9 @@ def test_add_spelling(db):
         directory.resolve(session=s, team_id=TEAM, name="Globex")
         directory.add_spelling(session=s, team_id=TEAM, name="initech", spelling="INTC", user_id=LEE)
         assert directory.find(session=s, team_id=TEAM, name="intc").id == initech.id
-        with pytest.raises(CompetitorError) as other:
+        with pytest.raises(UserError) as other:
             directory.add_spelling(session=s, team_id=TEAM, name="initech", spelling="Globex Corp", user_id=LEE)
         assert other.value.field == "spelling" and "merge" in str(other.value)
-        with pytest.raises(CompetitorError) as again:
+        with pytest.raises(UserError) as again:
             directory.add_spelling(session=s, team_id=TEAM, name="initech", spelling="intc", user_id=LEE)
         assert "already means Initech" in str(again.value)

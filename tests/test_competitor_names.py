@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.competitors.names import CompetitorError, clean_name, competitor_key, mentions
+from bot.competitors.names import clean_name, competitor_key, mentions
+from bot.user_error import UserError
 
 
 @pytest.mark.parametrize("spelling", [
@@ -36,13 +37,13 @@ def test_different_companies_stay_different_and_a_lone_legal_form_is_kept():
 
 def test_clean_name_refuses_what_cannot_name_a_competitor():
     assert clean_name("  Initech   Corp ") == "Initech Corp"
-    with pytest.raises(CompetitorError) as empty:
+    with pytest.raises(UserError) as empty:
         clean_name("  ")
     assert empty.value.field == "name"
-    with pytest.raises(CompetitorError) as long:
+    with pytest.raises(UserError) as long:
         clean_name("x" * 101, field="new_name")
     assert long.value.field == "new_name" and "at most 100" in str(long.value)
-    with pytest.raises(CompetitorError) as symbols:
+    with pytest.raises(UserError) as symbols:
         clean_name("<> ???")
     assert "“&lt;&gt; ???”" in str(symbols.value)  # echoed escaped
 

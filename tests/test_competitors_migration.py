@@ -10,7 +10,8 @@ from sqlmodel import select
 from bot import migrate
 from bot.competitors.models import Competitor, CompetitorAlias, CompetitorEvent
 from bot.db import session_scope
-from bot.models import IntelShare, WinLoss
+from bot.intel.models import IntelShare
+from bot.playbook.models import WinLoss
 
 AT = datetime(2027, 1, 5, 9, tzinfo=UTC)
 

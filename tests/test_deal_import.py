@@ -16,7 +16,8 @@ from bot.deals.blocks_import import import_modal, imported_text, problems_text
 from bot.deals.csv_import import DealCsvError
 from bot.deals.fields import DealInput
 from bot.deals.models import Deal
-from bot.models import Outbox, WinLoss
+from bot.models import Outbox
+from bot.playbook.models import WinLoss
 from bot.sandbox.blockkit import validate_blocks, validate_view
 from tests.competitor_helpers import TEAM, share, workspace
 

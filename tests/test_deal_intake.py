@@ -14,11 +14,12 @@ from bot.competitors import citations, directory
 from bot.competitors.models import WinLossIntel
 from bot.db import session_scope
 from bot.deals import followup, intake, tokens
-from bot.deals.fields import DealError, DealInput
+from bot.deals.fields import DealInput
 from bot.deals.models import Deal
 from bot.deals.working_days import add_working_days
-from bot.models import Member, WinLoss
-from bot.services.winloss import WinLossError
+from bot.models import Member
+from bot.playbook.models import WinLoss
+from bot.user_error import UserError
 from tests.competitor_helpers import LEE, TEAM, share, workspace
 
 SAM, SALLY = "USAM001", "USALLY1"
@@ -78,10 +79,10 @@ def test_confirming_makes_one_win_loss_entry_and_answering_again_corrects_it(db)
         followup.ask(session=s, ws=ws, deal=deal, owner_user_id=SAM)
         about = share(s, summary="Initech discounts 30% in Q1", competitor="Initech")
         directory.link_share(session=s, share=about)
-        with pytest.raises(DealError) as stranger:
+        with pytest.raises(UserError) as stranger:
             followup.confirm(session=s, ws=ws, deal_id=deal.id, user_id=SALLY, reason="price")
         assert stranger.value.field == "deal" and f"<@{SAM}>" in str(stranger.value)
-        with pytest.raises(WinLossError):
+        with pytest.raises(UserError):
             followup.confirm(session=s, ws=ws, deal_id=deal.id, user_id=SAM, reason="vibes")
         entry = followup.confirm(session=s, ws=ws, deal_id=deal.id, user_id=SAM, reason="price",
                                  cited_share_ids=[str(about.id)])
@@ -98,7 +99,7 @@ def test_confirming_makes_one_win_loss_entry_and_answering_again_corrects_it(db)
                                                          "currency": "EUR"}))
         assert (again.amount, again.currency, again.reason) == (Decimal("900.00"), "EUR", "product_fit")
         assert len(s.exec(select(WinLoss)).all()) == 1
-        with pytest.raises(DealError):
+        with pytest.raises(UserError):
             followup.confirm(session=s, ws=ws, deal_id="nope", user_id=SAM, reason="price")
 
 
@@ -122,7 +123,7 @@ def test_citations(db):
         citations.cite(session=s, entry=entry, share_ids=[b.id], user_id=SAM)
         assert [r.share_id for r in s.exec(select(WinLossIntel))] == [b.id]
         for bad in ([gone.id], ["x"], list(range(11))):
-            with pytest.raises(WinLossError) as err:
+            with pytest.raises(UserError) as err:
                 citations.cite(session=s, entry=entry, share_ids=bad, user_id=SAM)
             assert err.value.field == "intel"
 

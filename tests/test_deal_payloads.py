@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot.deals.fields import DealError, DealInput
+from bot.deals.fields import DealInput
 from bot.deals.payloads import parse
+from bot.user_error import UserError
 
 TODAY = date(2027, 2, 10)
 
@@ -86,7 +87,7 @@ def test_the_same_deal_from_any_shape_has_one_fingerprint():
     ({**SALESFORCE, "Owner": {"Email": None}}, "Owner.Email", "Owner.Email is required"),
 ])
 def test_bad_input_names_the_field(body, field, words):
-    with pytest.raises(DealError) as err:
+    with pytest.raises(UserError) as err:
         parse(body, today=TODAY)
     assert err.value.field == field and words in str(err.value), str(err.value)
 
@@ -101,6 +102,6 @@ def test_defaults_and_details():
     assert parse({**TRUCE, "closed_on": "2027-02-11"}, today=TODAY).closed_on == date(2027, 2, 11)  # a day ahead
     late = {**HUBSPOT_CUSTOM_BODY, "closedate": "2027-02-09T23:30:00Z"}
     assert parse(late, timezone="Europe/Berlin", today=TODAY).closed_on == date(2027, 2, 10)  # the local day
-    with pytest.raises(DealError) as echoed:
+    with pytest.raises(UserError) as echoed:
         parse({**TRUCE, "owner_email": "<!channel>"}, today=TODAY)
     assert "&lt;!channel&gt;" in str(echoed.value)

@@ -11,10 +11,10 @@ import time_machine
 
 from bot.competitors import feedback
 from bot.competitors.blocks_feedback import feedback_actions, note_modal, weekly_message
-from bot.competitors.feedback import FeedbackError
 from bot.db import session_scope
 from bot.models import Member
 from bot.sandbox.blockkit import validate_blocks, validate_view
+from bot.user_error import UserError
 from tests.competitor_helpers import TEAM, share, workspace
 
 SAM, SALLY, MARK, MARIA, OLIVE = "USAM001", "USALLY1", "UMARK01", "UMARIA1", "UOLIVE1"
@@ -44,17 +44,17 @@ def test_only_the_receiving_team_answers_once_each_and_can_change_it(db):
         assert feedback.counts(session=s, share_id=row.id) == Counter(used_in_deal=1, not_relevant=1)
         for who, words in ((SALLY, "Only the marketing team"), (OLIVE, "Only the marketing team"),
                            (SAM, "your own share")):
-            with pytest.raises(FeedbackError) as err:
+            with pytest.raises(UserError) as err:
                 feedback.answer(session=s, team_id=TEAM, share_id=row.id, user_id=who, verdict="acted_on")
             assert words in str(err.value) and err.value.field == "verdict"
-        with pytest.raises(FeedbackError) as bad:
+        with pytest.raises(UserError) as bad:
             feedback.answer(session=s, team_id=TEAM, share_id=row.id, user_id=MARK, verdict="meh")
         assert bad.value.field == "verdict"
-        with pytest.raises(FeedbackError) as long:
+        with pytest.raises(UserError) as long:
             feedback.answer(session=s, team_id=TEAM, share_id=row.id, user_id=MARK, verdict="acted_on", note="x" * 301)
         assert long.value.field == "note"
         for gone in ("nope", 99999):
-            with pytest.raises(FeedbackError):
+            with pytest.raises(UserError):
                 feedback.answer(session=s, team_id=TEAM, share_id=gone, user_id=MARK, verdict="acted_on")
         both = share(s, summary="From both", sharer="ULEE001", from_team="both")
         assert feedback.answer(session=s, team_id=TEAM, share_id=both.id, user_id=SALLY,

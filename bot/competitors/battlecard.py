@@ -10,17 +10,20 @@ from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.competitors import citations, directory, feedback
 from bot.competitors.card import Battlecard, KindIntel, WeekChange
 from bot.competitors.models import Competitor
 from bot.competitors.names import competitor_key, mentions
-from bot.models import IntelShare, Strategy, UnhappyReport, WinLoss, Workspace
-from bot.models.intel import KINDS
-from bot.services.intel_search import best_links
-from bot.services.joint_schedule import quarter_bounds, quarter_of, shift_quarter
-from bot.services.winloss_summary import QuarterStats
+from bot.db import pk
+from bot.intel.models import KINDS, IntelShare
+from bot.intel.search import best_links
+from bot.joint.schedule import quarter_bounds, quarter_of, shift_quarter
+from bot.models import Workspace
+from bot.playbook.models import Strategy, WinLoss
+from bot.playbook.winloss_rules import QuarterStats
+from bot.unhappy.models import UnhappyReport
 
 PER_KIND = 3
 TOP_SHARERS = 3
@@ -30,13 +33,15 @@ HELPED_WIN = 3
 
 
 def _intel(session: Session, competitor: Competitor) -> list[KindIntel]:
-    base = (IntelShare.team_id == competitor.team_id, IntelShare.competitor_id == competitor.id,
-            IntelShare.retracted_at.is_(None))
-    totals = dict(session.exec(select(IntelShare.kind, func.count()).where(*base).group_by(IntelShare.kind)).all())
+    base = (col(IntelShare.team_id) == competitor.team_id, col(IntelShare.competitor_id) == competitor.id,
+            col(IntelShare.retracted_at).is_(None))
+    totals = dict(session.exec(select(col(IntelShare.kind),
+                                      func.count()).where(*base).group_by(col(IntelShare.kind))).all())
     out = []
     for kind in sorted(totals, key=lambda k: (KINDS.index(k) if k in KINDS else len(KINDS), k)):
-        shares = session.exec(select(IntelShare).where(*base, IntelShare.kind == kind)
-                              .order_by(IntelShare.sort_key.desc(), IntelShare.id.desc()).limit(PER_KIND)).all()
+        shares = session.exec(select(IntelShare).where(*base, col(IntelShare.kind) == kind)
+                              .order_by(col(IntelShare.sort_key).desc(),
+                                        col(IntelShare.id).desc()).limit(PER_KIND)).all()
         out.append(KindIntel(kind, list(shares), totals[kind]))
     return out
 
@@ -44,8 +49,9 @@ def _intel(session: Session, competitor: Competitor) -> list[KindIntel]:
 def _quarter(session: Session, ws: Workspace, competitor: Competitor, quarter: str) -> QuarterStats:
     start, end = quarter_bounds(quarter, ws.timezone or "UTC")
     return QuarterStats(quarter, list(session.exec(select(WinLoss).where(
-        WinLoss.team_id == ws.team_id, WinLoss.competitor_id == competitor.id, WinLoss.closed_at >= start,
-        WinLoss.closed_at < end).order_by(WinLoss.closed_at, WinLoss.id)).all()))
+        col(WinLoss.team_id) == ws.team_id, col(WinLoss.competitor_id) == competitor.id,
+        col(WinLoss.closed_at) >= start,
+        col(WinLoss.closed_at) < end).order_by(col(WinLoss.closed_at), col(WinLoss.id))).all()))
 
 
 def _keys(session: Session, competitor: Competitor) -> set[str]:
@@ -58,17 +64,19 @@ def build(*, session: Session, ws: Workspace, competitor: Competitor, at: dateti
     quarter = quarter_of(at, ws.timezone or "UTC")
     keys = _keys(session, competitor)
     strategies = [s for s in session.exec(select(Strategy).where(
-        Strategy.team_id == ws.team_id, Strategy.status == "active").order_by(Strategy.updated_at.desc())).all()
+        col(Strategy.team_id) == ws.team_id,
+        col(Strategy.status) == "active").order_by(col(Strategy.updated_at).desc())).all()
         if mentions(" ".join(filter(None, (s.title, s.summary, s.segment, s.key_messages))), keys)]
     reports = [r for r in session.exec(select(UnhappyReport).where(
-        UnhappyReport.team_id == ws.team_id, UnhappyReport.status == "open").order_by(UnhappyReport.created_at.desc()))
+        col(UnhappyReport.team_id) == ws.team_id,
+        col(UnhappyReport.status) == "open").order_by(col(UnhappyReport.created_at).desc()))
         .all() if mentions(f"{r.customer} {r.description}", keys)]
-    sharers = session.exec(select(IntelShare.sharer_id, func.count()).where(
-        IntelShare.team_id == ws.team_id, IntelShare.competitor_id == competitor.id,
-        IntelShare.retracted_at.is_(None)).group_by(IntelShare.sharer_id)).all()
+    sharers = session.exec(select(col(IntelShare.sharer_id), func.count()).where(
+        col(IntelShare.team_id) == ws.team_id, col(IntelShare.competitor_id) == competitor.id,
+        col(IntelShare.retracted_at).is_(None)).group_by(col(IntelShare.sharer_id))).all()
     intel = _intel(session, competitor)
     helped = citations.helped_win(session=session, team_id=ws.team_id, competitor_id=competitor.id, limit=HELPED_WIN)
-    shown = [s.id for k in intel for s in k.shares] + [s.id for s, _ in helped]
+    shown = [pk(s.id) for k in intel for s in k.shares] + [pk(s.id) for s, _ in helped]
     return Battlecard(
         competitor=competitor,
         spellings=[a.name for a in directory.spellings(session=session, competitor=competitor)
@@ -91,18 +99,20 @@ def build(*, session: Session, ws: Workspace, competitor: Competitor, at: dateti
 def changes(*, session: Session, team_id: str, start: datetime, end: datetime, limit: int = 10) -> list[WeekChange]:
     """One line's worth per competitor with new intel in [start, end): the new shares by kind, and the
     deals won against or lost to them in the same days. Most new intel first."""
-    rows = session.exec(select(IntelShare.competitor_id, IntelShare.kind).where(
-        IntelShare.team_id == team_id, IntelShare.competitor_id.is_not(None), IntelShare.retracted_at.is_(None),
-        IntelShare.created_at >= start, IntelShare.created_at < end)).all()
+    rows = session.exec(select(col(IntelShare.competitor_id), col(IntelShare.kind)).where(
+        col(IntelShare.team_id) == team_id, col(IntelShare.competitor_id).is_not(None),
+        col(IntelShare.retracted_at).is_(None),
+        col(IntelShare.created_at) >= start, col(IntelShare.created_at) < end)).all()
     kinds: dict[int, Counter] = {}
     for competitor_id, kind in rows:
-        kinds.setdefault(competitor_id, Counter())[kind] += 1
+        kinds.setdefault(pk(competitor_id), Counter())[kind] += 1
     if not kinds:
         return []
-    names = dict(session.exec(select(Competitor.id, Competitor.name).where(Competitor.id.in_(list(kinds)))).all())
-    results = Counter(session.exec(select(WinLoss.competitor_id, WinLoss.outcome).where(
-        WinLoss.team_id == team_id, WinLoss.competitor_id.in_(list(kinds)), WinLoss.closed_at >= start,
-        WinLoss.closed_at < end)).all())
+    names = dict(session.exec(select(col(Competitor.id),
+                                     col(Competitor.name)).where(col(Competitor.id).in_(list(kinds)))).all())
+    results = Counter(session.exec(select(col(WinLoss.competitor_id), col(WinLoss.outcome)).where(
+        col(WinLoss.team_id) == team_id, col(WinLoss.competitor_id).in_(list(kinds)), col(WinLoss.closed_at) >= start,
+        col(WinLoss.closed_at) < end)).all())
     out = [WeekChange(cid, names.get(cid, "?"), counted, results[(cid, "won")], results[(cid, "lost")])
            for cid, counted in kinds.items()]
     return sorted(out, key=lambda c: (-c.shares, c.name.casefold()))[:limit]

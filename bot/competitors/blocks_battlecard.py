@@ -11,17 +11,16 @@ from typing import TYPE_CHECKING
 from slack_sdk.models.blocks import Block, ButtonElement, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
-from bot.blocks.common import clip, context, esc, section, user
-from bot.blocks.intel import esc_text, kind_emoji, kind_label, link
+from bot.block_kit import clip, context, esc, section, user
 from bot.competitors.card import Battlecard, Listed, WeekChange
 from bot.competitors.ids import CompetitorIds as Ids
 from bot.competitors.models import Competitor
-from bot.models import IntelShare
-from bot.models.intel import KINDS
-from bot.services.winloss import REASONS
+from bot.intel.blocks_share import esc_text, kind_emoji, kind_label, link
+from bot.intel.models import KINDS, IntelShare
+from bot.playbook.winloss_rules import REASONS
 
 if TYPE_CHECKING:
-    from bot.services.winloss_summary import QuarterStats
+    from bot.playbook.winloss_rules import QuarterStats
 
 SUMMARY_CHARS = 220
 MESSAGE_BLOCKS = 50
@@ -41,7 +40,8 @@ def _share_line(share: IntelShare, links: dict[int, str]) -> str:
     text = esc_text(clip(" ".join(share.summary.split()), SUMMARY_CHARS))
     votes = f" — :+1: {share.useful_count}" if share.useful_count else ""
     when = f"{share.created_at:%b %d}" if share.created_at else ""
-    where = link(links.get(share.id), when) if links.get(share.id) else when
+    url = links.get(share.id) if share.id is not None else None
+    where = link(url, when) if url else when
     return f"• {text}{votes} ({where}, {user(share.sharer_id)})"
 
 

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, InputBlock, PlainTextInputElement
 from slack_sdk.models.views import View
 
-from bot.blocks.common import clip, context, esc, section, user
-from bot.blocks.intel import esc_text, link
+from bot.block_kit import clip, context, esc, section, user
 from bot.competitors.feedback_rules import NOTE_MAX, VERDICTS, ActedOnRate, ShareNews
 from bot.competitors.ids import CompetitorIds as Ids
-from bot.models import IntelShare
+from bot.intel.blocks_share import esc_text, link
+from bot.intel.models import IntelShare
 
 SHOWN_SHARES = 10  # in the weekly DM; the rest are counted
 EMOJI = {"acted_on": ":white_check_mark:", "used_in_deal": ":handshake:", "not_relevant": ":heavy_minus_sign:"}

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 
 from bot.competitors.feedback_rules import ActedOnRate
 from bot.competitors.models import Competitor
-from bot.models import IntelShare, Strategy, UnhappyReport
+from bot.intel.models import IntelShare
+from bot.playbook.models import Strategy
+from bot.unhappy.models import UnhappyReport
 
 if TYPE_CHECKING:
-    from bot.services.winloss_summary import QuarterStats
+    from bot.playbook.winloss_rules import QuarterStats
 
 
 @dataclass(frozen=True)
@@ -68,3 +70,13 @@ class Listed:
     shares: int
     entries: int
     spellings: list[str]
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    source: Competitor
+    target: Competitor
+    share_ids: list[int] = field(default_factory=list)
+    entry_ids: list[int] = field(default_factory=list)
+    deal_ids: list[int] = field(default_factory=list)
+    spellings: list[str] = field(default_factory=list)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.competitors.names import CompetitorError
 from bot.slack_text import plain
+from bot.user_error import UserError
 
 _TOKEN = re.compile(r'"([^"]*)"|\u201c([^\u201d]*)\u201d|(\S+)')
 USAGE = {
@@ -48,7 +48,7 @@ def _split(tokens: list[tuple[str, bool]], word: str, action: str) -> tuple[str,
     at = [i for i, (t, quoted) in enumerate(tokens) if not quoted and t.lower() == word]
     if len(at) != 1 or at[0] == 0 or at[0] == len(tokens) - 1:
         hint = " (quote a name that has the word in it)" if len(at) > 1 else ""
-        raise CompetitorError(action, f"Type it like `{USAGE[action]}`{hint}.")
+        raise UserError(f"Type it like `{USAGE[action]}`{hint}.", field=action)
     return _join(tokens[:at[0]]), _join(tokens[at[0] + 1:])
 
 
@@ -64,15 +64,15 @@ def parse_list_change(text: str | None) -> ListChange:
         return ListChange("rename", *_split(rest, "to", "rename"))
     if action == "alias":
         if len(rest) < 2:
-            raise CompetitorError("alias", f"Type it like `{USAGE['alias']}`.")
+            raise UserError(f"Type it like `{USAGE['alias']}`.", field="alias")
         if rest[0][1] or len(rest) == 2:
             return ListChange("alias", rest[0][0], _join(rest[1:]))
-        raise CompetitorError("alias", "Quote a name with spaces, like `/intel competitors alias \"Initech Corp\" "
-                                       "INTC`.")
+        raise UserError("Quote a name with spaces, like `/intel competitors alias \"Initech Corp\" "
+                        "INTC`.", field="alias")
     if action == "history" and rest:
         return ListChange("history", _join(rest))
-    raise CompetitorError("action", "Type `/intel competitors` for the list, or one of: "
-                                    + ", ".join(f"`{u}`" for u in USAGE.values()) + ".")
+    raise UserError("Type `/intel competitors` for the list, or one of: "
+                    + ", ".join(f"`{u}`" for u in USAGE.values()) + ".", field="action")
 
 
 def parse_vs(text: str | None) -> str:
@@ -82,5 +82,5 @@ def parse_vs(text: str | None) -> str:
     tokens = _tokens(raw)
     name = _join(tokens)
     if not name:
-        raise CompetitorError("name", "Which competitor? Type it like `/intel vs Initech`.")
+        raise UserError("Which competitor? Type it like `/intel vs Initech`.", field="name")
     return name

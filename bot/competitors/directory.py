@@ -5,36 +5,27 @@ No Slack calls; who may change the list is the caller's check (leads and admins)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select, update
+from sqlmodel import Session, col, select, update
 
 from bot.clock import now
-from bot.competitors.card import Listed
+from bot.competitors.card import Listed, MergeResult
 from bot.competitors.models import Competitor, CompetitorAlias, CompetitorEvent
-from bot.competitors.names import CompetitorError, clean_name, competitor_key
+from bot.competitors.names import clean_name, competitor_key
+from bot.db import pk
 from bot.deals.models import Deal
-from bot.models import IntelShare, WinLoss
+from bot.intel.models import IntelShare
+from bot.playbook.models import WinLoss
 from bot.slack_text import esc
+from bot.user_error import UserError
 
 LIST_HINT = "`/intel competitors` lists them."
 
 
-@dataclass(frozen=True)
-class MergeResult:
-    source: Competitor
-    target: Competitor
-    share_ids: list[int] = field(default_factory=list)
-    entry_ids: list[int] = field(default_factory=list)
-    deal_ids: list[int] = field(default_factory=list)
-    spellings: list[str] = field(default_factory=list)
-
-
 def _alias(session: Session, team_id: str, key: str) -> CompetitorAlias | None:
-    return session.exec(select(CompetitorAlias).where(CompetitorAlias.team_id == team_id,
-                                                      CompetitorAlias.key == key)).first()
+    return session.exec(select(CompetitorAlias).where(col(CompetitorAlias.team_id) == team_id,
+                                                      col(CompetitorAlias.key) == key)).first()
 
 
 def get(*, session: Session, team_id: str, competitor_id: int | str | None) -> Competitor | None:
@@ -64,13 +55,13 @@ def require(*, session: Session, team_id: str, name: str | None, field: str = "n
     competitor = find(session=session, team_id=team_id, name=name)
     if competitor is None:
         shown = " ".join((name or "").split())
-        raise CompetitorError(field, f"No competitor is called “{esc(shown)}”. {LIST_HINT}" if shown
-                              else f"Name the competitor. {LIST_HINT}")
+        raise UserError(f"No competitor is called “{esc(shown)}”. {LIST_HINT}" if shown
+                        else f"Name the competitor. {LIST_HINT}", field=field)
     return competitor
 
 
 def _event(session: Session, competitor: Competitor, action: str, user_id: str | None, **changes) -> None:
-    session.add(CompetitorEvent(team_id=competitor.team_id, competitor_id=competitor.id, action=action,
+    session.add(CompetitorEvent(team_id=competitor.team_id, competitor_id=pk(competitor.id), action=action,
                                 changes=changes, user_id=user_id))
 
 
@@ -88,14 +79,15 @@ def resolve(*, session: Session, team_id: str, name: str | None, user_id: str | 
             competitor = Competitor(team_id=team_id, name=shown, created_by=user_id)
             session.add(competitor)
             session.flush()
-            session.add(CompetitorAlias(team_id=team_id, competitor_id=competitor.id, key=competitor_key(shown),
+            session.add(CompetitorAlias(team_id=team_id, competitor_id=pk(competitor.id), key=competitor_key(shown),
                                         name=shown, added_by=user_id))
             _event(session, competitor, "created", user_id, name=shown)
             session.flush()
     except IntegrityError:
-        competitor = find(session=session, team_id=team_id, name=name)
-        if competitor is None:
+        raced = find(session=session, team_id=team_id, name=name)
+        if raced is None:
             raise
+        return raced
     return competitor
 
 
@@ -118,8 +110,8 @@ def link_entry(*, session: Session, entry: WinLoss) -> Competitor | None:
 
 def spellings(*, session: Session, competitor: Competitor) -> list[CompetitorAlias]:
     return list(session.exec(select(CompetitorAlias).where(
-        CompetitorAlias.team_id == competitor.team_id, CompetitorAlias.competitor_id == competitor.id,
-    ).order_by(CompetitorAlias.created_at, CompetitorAlias.id)).all())
+        col(CompetitorAlias.team_id) == competitor.team_id, col(CompetitorAlias.competitor_id) == competitor.id,
+    ).order_by(col(CompetitorAlias.created_at), col(CompetitorAlias.id))).all())
 
 
 def add_spelling(*, session: Session, team_id: str, name: str, spelling: str, user_id: str) -> CompetitorAlias:
@@ -131,11 +123,12 @@ def add_spelling(*, session: Session, team_id: str, name: str, spelling: str, us
     if taken is not None:
         owner = get(session=session, team_id=team_id, competitor_id=taken.competitor_id)
         if owner is not None and owner.id == competitor.id:
-            raise CompetitorError("spelling", f"“{esc(shown)}” already means {esc(competitor.name)}.")
+            raise UserError(f"“{esc(shown)}” already means {esc(competitor.name)}.", field="spelling")
         other = esc(owner.name) if owner else esc(shown)
-        raise CompetitorError("spelling", f"“{esc(shown)}” already means the competitor {other}. To make them one: "
-                                          f"`/intel competitors merge \"{other}\" into \"{esc(competitor.name)}\"`.")
-    alias = CompetitorAlias(team_id=team_id, competitor_id=competitor.id, key=key, name=shown, added_by=user_id)
+        raise UserError(f"“{esc(shown)}” already means the competitor {other}. To make them one: "
+                        f"`/intel competitors merge \"{other}\" into \"{esc(competitor.name)}\"`.",
+                        field="spelling")
+    alias = CompetitorAlias(team_id=team_id, competitor_id=pk(competitor.id), key=key, name=shown, added_by=user_id)
     session.add(alias)
     _event(session, competitor, "alias_added", user_id, spelling=shown)
     competitor.updated_at = now()
@@ -149,16 +142,17 @@ def rename(*, session: Session, team_id: str, name: str, new_name: str, user_id:
     competitor = require(session=session, team_id=team_id, name=name)
     shown = clean_name(new_name, field="new_name")
     if shown == competitor.name:
-        raise CompetitorError("new_name", f"It is already called {esc(shown)}.")
+        raise UserError(f"It is already called {esc(shown)}.", field="new_name")
     key = competitor_key(shown)
     taken = _alias(session, team_id, key)
     if taken is not None and taken.competitor_id != competitor.id:
         owner = get(session=session, team_id=team_id, competitor_id=taken.competitor_id)
         other = esc(owner.name) if owner else esc(shown)
-        raise CompetitorError("new_name", f"“{esc(shown)}” is already the competitor {other}. To make them one: "
-                                          f"`/intel competitors merge \"{esc(competitor.name)}\" into \"{other}\"`.")
+        raise UserError(f"“{esc(shown)}” is already the competitor {other}. To make them one: "
+                        f"`/intel competitors merge \"{esc(competitor.name)}\" into \"{other}\"`.",
+                        field="new_name")
     if taken is None:
-        session.add(CompetitorAlias(team_id=team_id, competitor_id=competitor.id, key=key, name=shown,
+        session.add(CompetitorAlias(team_id=team_id, competitor_id=pk(competitor.id), key=key, name=shown,
                                     added_by=user_id))
     _event(session, competitor, "renamed", user_id, before=competitor.name, after=shown)
     competitor.name, competitor.updated_at = shown, now()
@@ -178,19 +172,19 @@ def merge(*, session: Session, team_id: str, source: str, target: str, user_id: 
     src = require(session=session, team_id=team_id, name=source, field="source")
     dst = require(session=session, team_id=team_id, name=target, field="target")
     if src.id == dst.id:
-        raise CompetitorError("target", f"“{esc(' '.join(source.split()))}” and “{esc(' '.join(target.split()))}” "
-                                        f"are already one competitor: {esc(dst.name)}.")
+        raise UserError(f"“{esc(' '.join(source.split()))}” and “{esc(' '.join(target.split()))}” "
+                        f"are already one competitor: {esc(dst.name)}.", field="target")
     # The rows of both competitors are locked (PostgreSQL) so two merges cannot cross.
-    session.exec(select(Competitor.id).where(Competitor.id.in_([src.id, dst.id])).with_for_update()).all()
+    session.exec(select(col(Competitor.id)).where(col(Competitor.id).in_([src.id, dst.id])).with_for_update()).all()
     moved_spellings = [a.name for a in spellings(session=session, competitor=src)]
-    share_ids = _ids(session, IntelShare, team_id, src.id)
-    entry_ids = _ids(session, WinLoss, team_id, src.id)
-    deal_ids = _ids(session, Deal, team_id, src.id)
+    share_ids = _ids(session, IntelShare, team_id, pk(src.id))
+    entry_ids = _ids(session, WinLoss, team_id, pk(src.id))
+    deal_ids = _ids(session, Deal, team_id, pk(src.id))
     for model in (CompetitorAlias, IntelShare, WinLoss, Deal):
-        session.exec(update(model).where(model.team_id == team_id, model.competitor_id == src.id)
+        session.exec(update(model).where(col(model.team_id) == team_id, col(model.competitor_id) == src.id)
                      .values(competitor_id=dst.id).execution_options(synchronize_session=False))
     # Competitors merged into the source earlier now point at the target: merges stay one step deep.
-    session.exec(update(Competitor).where(Competitor.team_id == team_id, Competitor.merged_into_id == src.id)
+    session.exec(update(Competitor).where(col(Competitor.team_id) == team_id, col(Competitor.merged_into_id) == src.id)
                  .values(merged_into_id=dst.id).execution_options(synchronize_session=False))
     at = now()
     src.merged_into_id, src.updated_at = dst.id, at
@@ -208,23 +202,25 @@ def merge(*, session: Session, team_id: str, source: str, target: str, user_id: 
 
 def history(*, session: Session, competitor: Competitor) -> list[CompetitorEvent]:
     return list(session.exec(select(CompetitorEvent).where(
-        CompetitorEvent.team_id == competitor.team_id, CompetitorEvent.competitor_id == competitor.id,
-    ).order_by(CompetitorEvent.created_at, CompetitorEvent.id)).all())
+        col(CompetitorEvent.team_id) == competitor.team_id, col(CompetitorEvent.competitor_id) == competitor.id,
+    ).order_by(col(CompetitorEvent.created_at), col(CompetitorEvent.id))).all())
 
 
 def listing(*, session: Session, team_id: str) -> list[Listed]:
     """Every competitor (not merged away), most talked about first: shares and win/loss entries each."""
-    competitors = session.exec(select(Competitor).where(Competitor.team_id == team_id,
-                                                        Competitor.merged_into_id.is_(None))).all()
-    shares = dict(session.exec(select(IntelShare.competitor_id, func.count()).where(
-        IntelShare.team_id == team_id, IntelShare.competitor_id.is_not(None), IntelShare.retracted_at.is_(None),
-    ).group_by(IntelShare.competitor_id)).all())
-    entries = dict(session.exec(select(WinLoss.competitor_id, func.count()).where(
-        WinLoss.team_id == team_id, WinLoss.competitor_id.is_not(None)).group_by(WinLoss.competitor_id)).all())
+    competitors = session.exec(select(Competitor).where(col(Competitor.team_id) == team_id,
+                                                        col(Competitor.merged_into_id).is_(None))).all()
+    shares = dict(session.exec(select(col(IntelShare.competitor_id), func.count()).where(
+        col(IntelShare.team_id) == team_id, col(IntelShare.competitor_id).is_not(None),
+        col(IntelShare.retracted_at).is_(None),
+    ).group_by(col(IntelShare.competitor_id))).all())
+    entries = dict(session.exec(select(col(WinLoss.competitor_id), func.count()).where(
+        col(WinLoss.team_id) == team_id,
+        col(WinLoss.competitor_id).is_not(None)).group_by(col(WinLoss.competitor_id))).all())
     names: dict[int, list[str]] = {}
-    for alias in session.exec(select(CompetitorAlias).where(CompetitorAlias.team_id == team_id)
-                              .order_by(CompetitorAlias.created_at, CompetitorAlias.id)).all():
+    for alias in session.exec(select(CompetitorAlias).where(col(CompetitorAlias.team_id) == team_id)
+                              .order_by(col(CompetitorAlias.created_at), col(CompetitorAlias.id))).all():
         names.setdefault(alias.competitor_id, []).append(alias.name)
-    out = [Listed(c, shares.get(c.id, 0), entries.get(c.id, 0), [n for n in names.get(c.id, []) if n != c.name])
+    out = [Listed(c, shares.get(c.id, 0), entries.get(c.id, 0), [n for n in names.get(pk(c.id), []) if n != c.name])
            for c in competitors]
     return sorted(out, key=lambda x: (-(x.shares + x.entries), x.competitor.name.casefold()))

@@ -7,16 +7,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.competitors.models import IntelFeedback
-from bot.models import IntelShare
-from bot.services.errors import FieldError
+from bot.intel.models import IntelShare
 
 VERDICTS = {"acted_on": "Acted on", "used_in_deal": "Used in a deal", "not_relevant": "Not relevant"}
 ACTED = ("acted_on", "used_in_deal")
 NOTE_MAX = 300
 
-
-class FeedbackError(FieldError):
-    """An answer Truce cannot take (field `verdict` or `note`); the message says why."""
 
 
 def receiving_teams(from_team: str) -> set[str]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.services.errors import FieldError
 from bot.slack_text import esc
+from bot.user_error import UserError
 
 NAME_MAX = 100  # the longest a competitor's name may be (the win/loss log's limit; intel allows 80)
 
@@ -25,9 +25,6 @@ _JOINERS = frozenset({"and", "the"})
 _DROPPED = re.compile("[.'`\u2019\u00b4]")  # "Inc." "S.A." "McDonald's": these vanish without splitting the word
 _SEPARATOR = re.compile(r"[^\w]+|_+")
 
-
-class CompetitorError(FieldError):
-    """A competitor's name, or a change to the list, that Truce cannot make; the message says why."""
 
 
 def words(text: str | None) -> list[str]:
@@ -49,16 +46,16 @@ def competitor_key(name: str | None) -> str:
 
 
 def clean_name(name: str | None, *, field: str = "name") -> str:
-    """The name as it is shown: whitespace collapsed, checked. Raises CompetitorError (about `field`)
+    """The name as it is shown: whitespace collapsed, checked. Raises UserError (about `field`)
     saying what is wrong."""
     name = " ".join((name or "").split())
     if not name:
-        raise CompetitorError(field, "Name the competitor, like `Initech` or `\"Initech Corp\"`.")
+        raise UserError("Name the competitor, like `Initech` or `\"Initech Corp\"`.", field=field)
     if len(name) > NAME_MAX:
-        raise CompetitorError(field, f"A competitor's name can be at most {NAME_MAX} characters "
-                                     f"(that one is {len(name)}).")
+        raise UserError(f"A competitor's name can be at most {NAME_MAX} characters "
+                        f"(that one is {len(name)}).", field=field)
     if not competitor_key(name):
-        raise CompetitorError(field, f"“{esc(name)}” has no letters or digits to tell which competitor it is.")
+        raise UserError(f"“{esc(name)}” has no letters or digits to tell which competitor it is.", field=field)
     return name
 
 

@@ -19,11 +19,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.common import clip, context, esc, section
+from bot.block_kit import clip, context, esc, section
 from bot.deals.ids import DealIds as Ids
 from bot.deals.models import Deal
-from bot.models import IntelShare, WinLoss
-from bot.services.winloss import NOTES_MAX, REASONS
+from bot.intel.models import IntelShare
+from bot.playbook.models import WinLoss
+from bot.playbook.winloss_rules import NOTES_MAX, REASONS
 
 SOURCES = {"hubspot": "HubSpot", "salesforce": "Salesforce", "zapier": "Zapier", "api": "your CRM",
            "csv": "the CSV import"}

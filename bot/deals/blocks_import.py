@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
 from slack_sdk.models.views import View
 
-from bot.blocks.common import clip, context, esc, section
+from bot.block_kit import clip, context, esc, section
 from bot.deals.csv_format import EXAMPLE, MAX_CHARS, Imported
 from bot.deals.ids import DealIds as Ids
 

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import delivery
 from bot.deals import intake
 from bot.deals.csv_format import HEADER, MAX_CHARS, MAX_ROWS, REQUIRED, Imported
-from bot.deals.fields import FIELDS, DealError, DealInput, validate
+from bot.deals.fields import FIELDS, DealInput, UserError, validate
 from bot.models import Outbox, Workspace
 from bot.slack_text import esc
 
@@ -78,7 +78,7 @@ def parse(text: str | None, *, timezone: str = "UTC", today: date | None = None,
         try:
             row = validate({k: v or None for k, v in cell.items()}, source="csv", timezone=timezone, today=today,
                            default_currency=default_currency)
-        except DealError as exc:
+        except UserError as exc:
             problems.append((line, str(exc)))
             continue
         if row.deal_id in lines:
@@ -101,7 +101,8 @@ def import_key(paste: Paste) -> str:
 
 
 def previous_import(*, session: Session, team_id: str, paste: Paste) -> Outbox | None:
-    return session.exec(select(Outbox).where(Outbox.team_id == team_id, Outbox.key == import_key(paste))).first()
+    return session.exec(select(Outbox).where(col(Outbox.team_id) == team_id,
+                                             col(Outbox.key) == import_key(paste))).first()
 
 
 def store(*, session: Session, ws: Workspace, paste: Paste, reporter_id: str,

@@ -1,5 +1,5 @@
 """A closed deal's fields, checked: the one set of rules the webhook (every CRM shape) and the CSV import
-share. Pure; each mistake raises DealError naming the field as the sender called it."""
+share. Pure; each mistake raises UserError naming the field as the sender called it."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.competitors.names import CompetitorError, clean_name
-from bot.services.currencies import is_currency
-from bot.services.errors import FieldError
-from bot.services.joint_plan import parse_amount
+from bot.competitors.names import clean_name
+from bot.currencies import is_currency
+from bot.joint.plan import parse_amount
 from bot.slack_text import esc
+from bot.user_error import UserError
 
 FIELDS = ("deal_id", "name", "account", "amount", "currency", "outcome", "owner_email", "competitor", "closed_on")
 ID_MAX, NAME_MAX, ACCOUNT_MAX, EMAIL_MAX = 100, 200, 150, 254
@@ -27,9 +27,6 @@ OUTCOME_WORDS = {"won": "won", "win": "won", "closed won": "won", "closedwon": "
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
 _EPOCH_MS = 10**11  # a number above this is milliseconds since 1970 (HubSpot), below it seconds
 
-
-class DealError(FieldError):
-    """A deal that cannot be stored; `field` is the field as the sender named it (e.g. `dealstage`)."""
 
 
 @dataclass(frozen=True)
@@ -55,13 +52,19 @@ class DealInput:
 def _text(value: Any, field: str, limit: int, *, required: bool, what: str) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise DealError(field, f"{field} is required: {what}.")
+            raise UserError(f"{field} is required: {what}.", field=field)
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise DealError(field, f"{field} must be text: {what}.")
+        raise UserError(f"{field} must be text: {what}.", field=field)
     text = " ".join(str(value).split())
     if len(text) > limit:
-        raise DealError(field, f"{field} is {len(text)} characters; at most {limit}.")
+        raise UserError(f"{field} is {len(text)} characters; at most {limit}.", field=field)
+    return text
+
+
+def _required(value: Any, field: str, limit: int, *, what: str) -> str:
+    text = _text(value, field, limit, required=True, what=what)
+    assert text is not None  # _text raises for a required field left out
     return text
 
 
@@ -69,7 +72,7 @@ def check_outcome(value: Any, field: str = "outcome") -> str:
     word = " ".join(str(value).lower().replace("-", " ").split()) if isinstance(value, str) else None
     if word not in OUTCOME_WORDS:
         shown = esc(str(value))[:40] if value is not None else "nothing"
-        raise DealError(field, f"{field} must be won or lost (got “{shown}”).")
+        raise UserError(f"{field} must be won or lost (got “{shown}”).", field=field)
     return OUTCOME_WORDS[word]
 
 
@@ -77,22 +80,22 @@ def _amount(value: Any, field: str) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise DealError(field, f"{field} must be a number, like 12000 or 12000.50.")
+        raise UserError(f"{field} must be a number, like 12000 or 12000.50.", field=field)
     if isinstance(value, int | float):
         if not math.isfinite(value):
-            raise DealError(field, f"{field} must be a number, like 12000 or 12000.50.")
+            raise UserError(f"{field} must be a number, like 12000 or 12000.50.", field=field)
         value = f"{Decimal(str(value)):f}"
     if not isinstance(value, str):
-        raise DealError(field, f"{field} must be a number, like 12000 or 12000.50.")
+        raise UserError(f"{field} must be a number, like 12000 or 12000.50.", field=field)
     if value.strip().startswith("-"):
-        raise DealError(field, f"{field} must be more than zero (or left out).")
+        raise UserError(f"{field} must be more than zero (or left out).", field=field)
     try:
         amount = parse_amount(value, what=field)
     except ValueError as exc:
         message = esc(str(exc))
-        raise DealError(field, message[:1].upper() + message[1:] + ".") from None
+        raise UserError(message[:1].upper() + message[1:] + ".", field=field) from None
     if amount <= 0:
-        raise DealError(field, f"{field} must be more than zero (or left out).")
+        raise UserError(f"{field} must be more than zero (or left out).", field=field)
     return amount
 
 
@@ -101,7 +104,7 @@ def parse_closed(value: Any, field: str, timezone: str) -> date:
     milliseconds since 1970 (HubSpot's closedate), as a number or its digits."""
     tz = ZoneInfo(timezone or "UTC")
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise DealError(field, f"{field} is required: the day the deal was won or lost, like 2027-01-29.")
+        raise UserError(f"{field} is required: the day the deal was won or lost, like 2027-01-29.", field=field)
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -109,36 +112,37 @@ def parse_closed(value: Any, field: str, timezone: str) -> date:
         try:
             return datetime.fromtimestamp(seconds, UTC).astimezone(tz).date()
         except (OverflowError, OSError, ValueError):
-            raise DealError(field, f"{field} is not a date I can read.") from None
+            raise UserError(f"{field} is not a date I can read.", field=field) from None
     if not isinstance(value, str):
-        raise DealError(field, f"{field} must be a date like 2027-01-29.")
+        raise UserError(f"{field} must be a date like 2027-01-29.", field=field)
     raw = value.strip()
     try:
         if len(raw) == 10:
             return date.fromisoformat(raw)
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        raise DealError(field, f"{field} “{esc(raw[:40])}” is not a date: write it like 2027-01-29.") from None
+        raise UserError(f"{field} “{esc(raw[:40])}” is not a date: write it like 2027-01-29.", field=field) from None
     return moment.astimezone(tz).date() if moment.tzinfo else moment.date()
 
 
 def validate(raw: Mapping[str, Any], *, names: Mapping[str, str] | None = None, source: str = "api",
              timezone: str = "UTC", today: date | None = None, default_currency: str | None = None) -> DealInput:
     """The fields (keyed as FIELDS; `names` says what the sender called each) as a DealInput, or
-    DealError about the first one that is wrong. `outcome` may already be "won"/"lost"."""
+    UserError about the first one that is wrong. `outcome` may already be "won"/"lost"."""
     name_of = {f: (names or {}).get(f, f) for f in FIELDS}
-    deal_id = _text(raw.get("deal_id"), name_of["deal_id"], ID_MAX, required=True, what="the CRM's id of the deal")
+    deal_id = _required(raw.get("deal_id"), name_of["deal_id"], ID_MAX, what="the CRM's id of the deal")
     if not deal_id.isprintable():
-        raise DealError(name_of["deal_id"], f"{name_of['deal_id']} has characters an id cannot have.")
+        raise UserError(f"{name_of['deal_id']} has characters an id cannot have.", field=name_of["deal_id"])
     account = _text(raw.get("account"), name_of["account"], ACCOUNT_MAX, required=False, what="the customer")
     name = _text(raw.get("name"), name_of["name"], NAME_MAX, required=False, what="the deal's name")
     if not account and not name:
-        raise DealError(name_of["account"], f"{name_of['account']} is required: the customer's name.")
+        raise UserError(f"{name_of['account']} is required: the customer's name.", field=name_of["account"])
     outcome = check_outcome(raw.get("outcome"), name_of["outcome"])
-    email = _text(raw.get("owner_email"), name_of["owner_email"], EMAIL_MAX, required=True,
-                  what="the e-mail of the deal's owner, to ask them why it was won or lost")
+    email = _required(raw.get("owner_email"), name_of["owner_email"], EMAIL_MAX,
+                      what="the e-mail of the deal's owner, to ask them why it was won or lost")
     if not _EMAIL.match(email):
-        raise DealError(name_of["owner_email"], f"{name_of['owner_email']} “{esc(email)}” is not an e-mail address.")
+        raise UserError(f"{name_of['owner_email']} “{esc(email)}” is not an e-mail address.",
+                        field=name_of["owner_email"])
     amount = _amount(raw.get("amount"), name_of["amount"])
     currency = _text(raw.get("currency"), name_of["currency"], 3, required=False, what="an ISO code like EUR")
     currency = (currency or "").upper() or None
@@ -147,22 +151,23 @@ def validate(raw: Mapping[str, Any], *, names: Mapping[str, str] | None = None, 
     else:
         currency = currency or default_currency
         if not currency:
-            raise DealError(name_of["currency"], f"{name_of['currency']} is required with an amount: an ISO code "
-                                                 "like EUR or USD.")
+            raise UserError(f"{name_of['currency']} is required with an amount: an ISO code "
+                            "like EUR or USD.", field=name_of["currency"])
         if not is_currency(currency):
-            raise DealError(name_of["currency"], f"{name_of['currency']} “{esc(currency)}” is not an ISO 4217 "
-                                                 "currency code: write one like EUR, USD or GBP.")
+            raise UserError(f"{name_of['currency']} “{esc(currency)}” is not an ISO 4217 "
+                            "currency code: write one like EUR, USD or GBP.",
+                            field=name_of["currency"])
     competitor = raw.get("competitor")
     if competitor is not None and not isinstance(competitor, str):
-        raise DealError(name_of["competitor"], f"{name_of['competitor']} must be text: the competitor's name.")
+        raise UserError(f"{name_of['competitor']} must be text: the competitor's name.", field=name_of["competitor"])
     try:
         competitor = clean_name(competitor, field=name_of["competitor"]) if (competitor or "").strip() else None
-    except CompetitorError as exc:
-        raise DealError(exc.field, f"{name_of['competitor']}: {exc}") from None
+    except UserError as exc:
+        raise UserError(f"{name_of['competitor']}: {exc}", field=exc.field) from None
     closed_on = parse_closed(raw.get("closed_on"), name_of["closed_on"], timezone)
     if today is not None and closed_on > today + timedelta(days=1):
-        raise DealError(name_of["closed_on"], f"{name_of['closed_on']} {closed_on.isoformat()} is in the future: "
-                                              "send a deal once it is won or lost.")
-    return DealInput(deal_id=deal_id, name=name or account, account=account or name, outcome=outcome,
+        raise UserError(f"{name_of['closed_on']} {closed_on.isoformat()} is in the future: "
+                        "send a deal once it is won or lost.", field=name_of["closed_on"])
+    return DealInput(deal_id=deal_id, name=name or account or "", account=account or name or "", outcome=outcome,
                      owner_email=email, closed_on=closed_on, amount=amount, currency=currency,
                      competitor=competitor, source=source)

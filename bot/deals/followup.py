@@ -7,20 +7,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlmodel import Session, select, update
+from sqlmodel import Session, col, select, update
 
 from bot.clock import now
 from bot.competitors import citations, directory
-from bot.deals.fields import DealError
 from bot.deals.intake import closed_at
 from bot.deals.models import Deal
 from bot.deals.working_days import add_working_days
-from bot.models import WinLoss, Workspace
-from bot.services import members
-from bot.services.strategies import today_in
-from bot.services.unhappy_prefs import get_prefs
-from bot.services.winloss import REASONS, WinLossDraft, WinLossError
-from bot.services.winloss import validate as validate_entry
+from bot.models import Workspace
+from bot.playbook.models import WinLoss
+from bot.playbook.strategies import today_in
+from bot.playbook.winloss import WinLossDraft
+from bot.playbook.winloss import validate as validate_entry
+from bot.playbook.winloss_rules import REASONS
+from bot.setup import members
+from bot.unhappy.prefs import get_prefs
+from bot.user_error import UserError
 
 REMINDER_AFTER_WORKING_DAYS = 2
 
@@ -47,7 +49,7 @@ def ask(*, session: Session, ws: Workspace, deal: Deal, owner_user_id: str | Non
     values = {"owner_user_id": owner_user_id, "asked_user_id": asked, "updated_at": at,
               "status": "asked" if asked else "unrouted", "asked_at": at if asked else None,
               "reminder_due_at": reminder_due(ws, at) if asked else None, "reminded_at": None}
-    claimed = session.exec(update(Deal).where(Deal.id == deal.id, Deal.status == "new").values(**values)
+    claimed = session.exec(update(Deal).where(col(Deal.id) == deal.id, col(Deal.status) == "new").values(**values)
                            .execution_options(synchronize_session=False)).rowcount
     session.refresh(deal)
     return asked if claimed == 1 else None
@@ -56,14 +58,14 @@ def ask(*, session: Session, ws: Workspace, deal: Deal, owner_user_id: str | Non
 def due_reminders(*, session: Session, at: datetime, limit: int = 100) -> list[Deal]:
     """Deals whose owner was asked two working days ago and has not answered nor been reminded."""
     return list(session.exec(select(Deal).where(
-        Deal.status == "asked", Deal.reminder_due_at <= at, Deal.reminded_at.is_(None),
-    ).order_by(Deal.reminder_due_at, Deal.id).limit(limit)).all())
+        col(Deal.status) == "asked", col(Deal.reminder_due_at) <= at, col(Deal.reminded_at).is_(None),
+    ).order_by(col(Deal.reminder_due_at), col(Deal.id)).limit(limit)).all())
 
 
 def claim_reminder(*, session: Session, deal: Deal, at: datetime) -> bool:
     """Take the one reminder: True once per question, whichever replica or retry asks."""
-    claimed = session.exec(update(Deal).where(Deal.id == deal.id, Deal.status == "asked",
-                                              Deal.reminded_at.is_(None)).values(reminded_at=at)
+    claimed = session.exec(update(Deal).where(col(Deal.id) == deal.id, col(Deal.status) == "asked",
+                                              col(Deal.reminded_at).is_(None)).values(reminded_at=at)
                            .execution_options(synchronize_session=False)).rowcount
     session.refresh(deal)
     return claimed == 1
@@ -77,16 +79,16 @@ def confirm(*, session: Session, ws: Workspace, deal_id: int | str, user_id: str
             notes: str | None = None, cited_share_ids: Iterable[int | str] | None = None) -> WinLoss:
     """The seller's answer: the deal becomes a win/loss entry (or its entry is corrected: answering again
     changes the reason, never adds a second entry). `cited_share_ids`: the intel that helped (None: the
-    citations stay as they are). Raises DealError (field `deal`) or WinLossError."""
-    deal = session.exec(select(Deal).where(Deal.id == int(deal_id), Deal.team_id == ws.team_id)
+    citations stay as they are). Raises UserError (field `deal`) or UserError."""
+    deal = session.exec(select(Deal).where(col(Deal.id) == int(deal_id), col(Deal.team_id) == ws.team_id)
                         .with_for_update()).first() if str(deal_id).isdigit() else None
     if deal is None:
-        raise DealError("deal", "That deal is no longer in Truce.")
+        raise UserError("That deal is no longer in Truce.", field="deal")
     if not may_answer(ws, deal, user_id):
-        raise DealError("deal", f"This deal is {'<@' + deal.asked_user_id + '>' if deal.asked_user_id else 'its owner'}"
-                                "'s to confirm (or a lead's).")
+        raise UserError(f"This deal is {'<@' + deal.asked_user_id + '>' if deal.asked_user_id else 'its owner'}"
+                        "'s to confirm (or a lead's).", field="deal")
     if reason not in REASONS:
-        raise WinLossError("reason", "Choose the main reason: " + ", ".join(REASONS.values()).lower() + ".")
+        raise UserError("Choose the main reason: " + ", ".join(REASONS.values()).lower() + ".", field="reason")
     today = today_in(ws)
     draft = validate_entry(WinLossDraft(
         outcome=deal.outcome, customer=deal.account, reason=reason, notes=notes, amount=deal.amount,

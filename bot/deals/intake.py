@@ -9,13 +9,14 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import now
 from bot.competitors import directory
 from bot.deals.fields import DealInput
 from bot.deals.models import Deal
-from bot.models import WinLoss, Workspace
+from bot.models import Workspace
+from bot.playbook.models import WinLoss
 
 CRM_FIELDS = ("name", "account", "amount", "currency", "outcome", "owner_email", "competitor", "closed_on")
 
@@ -33,7 +34,7 @@ class Stored:
 
 
 def get_by_external(*, session: Session, team_id: str, external_id: str, lock: bool = False) -> Deal | None:
-    stmt = select(Deal).where(Deal.team_id == team_id, Deal.external_id == external_id)
+    stmt = select(Deal).where(col(Deal.team_id) == team_id, col(Deal.external_id) == external_id)
     return session.exec(stmt.with_for_update() if lock else stmt).first()
 
 

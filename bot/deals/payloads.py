@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NoReturn
 
-from bot.deals.fields import FIELDS, DealError, DealInput, validate
+from bot.deals.fields import FIELDS, DealInput, UserError, validate
 from bot.slack_text import esc
 
 SHAPES = ("truce", "hubspot", "salesforce")
@@ -134,9 +134,9 @@ def _outcome(shape: Shape) -> tuple[Any, str]:
 
 def _not_closed(key: str, stage: Any, expected: str) -> NoReturn:
     if stage in (None, ""):
-        raise DealError(key, f"{key} is required: {expected}.")
-    raise DealError(key, f"{key}: the deal is not closed (it is “{esc(str(stage))[:40]}”). Send deals from a "
-                         f"workflow that runs when they are won or lost: {expected}.")
+        raise UserError(f"{key} is required: {expected}.", field=key)
+    raise UserError(f"{key}: the deal is not closed (it is “{esc(str(stage))[:40]}”). Send deals from a "
+                    f"workflow that runs when they are won or lost: {expected}.", field=key)
 
 
 def unknown_keys(shape: Shape) -> list[str]:
@@ -146,13 +146,13 @@ def unknown_keys(shape: Shape) -> list[str]:
 
 def parse(data: Mapping[str, Any], *, hint: str | None = None, timezone: str = "UTC", today: date | None = None,
           default_currency: str | None = None) -> DealInput:
-    """The webhook's JSON object as a checked DealInput, or DealError naming the key that is wrong."""
+    """The webhook's JSON object as a checked DealInput, or UserError naming the key that is wrong."""
     if not isinstance(data, Mapping):
-        raise DealError("body", "Send one deal as a JSON object.")
+        raise UserError("Send one deal as a JSON object.", field="body")
     shape = detect(data, hint)
     unknown = unknown_keys(shape)
     if unknown:
-        raise DealError(unknown[0], f"Unknown field(s): {', '.join(unknown)}. Known: {', '.join(FIELDS)}.")
+        raise UserError(f"Unknown field(s): {', '.join(unknown)}. Known: {', '.join(FIELDS)}.", field=unknown[0])
     raw: dict[str, Any] = {}
     names: dict[str, str] = {}
     for field in FIELDS:

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import now
 from bot.deals.models import DealToken
@@ -41,7 +41,7 @@ def team_for_token(*, session: Session, token: str | None) -> str | None:
     if not token or len(token) > 200 or not token.isascii() or not token.isprintable():
         return None
     digest = _hash(token)
-    row = session.exec(select(DealToken).where(DealToken.token_hash == digest)).first()
+    row = session.exec(select(DealToken).where(col(DealToken.token_hash) == digest)).first()
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
     return row.team_id

@@ -16,19 +16,17 @@ import time
 import uuid
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
 from bot.sandbox import methods
-from bot.sandbox.state import WorkspaceState
+from bot.sandbox.slack_error import SlackError
+from bot.sandbox.state import Fault, WorkspaceState
+
+if TYPE_CHECKING:
+    from bot.sandbox.socket_mode import SocketModeHub
 
 log = logging.getLogger(__name__)
-
-
-class SlackError(Exception):
-    def __init__(self, error: str, **extra: Any):
-        super().__init__(error)
-        self.error, self.extra = error, extra
 
 
 def _parse_body(handler: BaseHTTPRequestHandler, raw: bytes) -> dict[str, Any]:
@@ -145,7 +143,7 @@ class _Handler(BaseHTTPRequestHandler):
             answer = {"ok": False, "error": exc.error, **exc.extra}
         finally:
             self.server.emulator.use_scopes(None)
-        if fault is not None:  # late: done, but answered only after the client stopped waiting
+        if fault is not None and fault.late is not None:  # done, but answered after the client stopped waiting
             time.sleep(fault.late)
             self.close_connection = True
             if not fault.answer:
@@ -157,7 +155,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._json(answer)
 
-    def _fault(self, fault) -> None:
+    def _fault(self, fault: Fault) -> None:
         if fault.hang:
             time.sleep(fault.hang)
             self.close_connection = True  # nothing is done and nothing is answered
@@ -221,7 +219,7 @@ class SlackEmulator:
         self.oauth_codes: dict[str, tuple[str, str]] = {}  # code -> (team_id, installing user)
         self.oauth_scopes: dict[str, frozenset[str]] = {}  # code -> the scopes approved, when not the manifest's
         self.app_tokens: set[str] = set()  # app-level tokens (xapp-…) that may open Socket Mode
-        self._hub = None
+        self._hub: SocketModeHub | None = None
         self._local = threading.local()
         self._server = _Server((host, port), _Handler)
         self._server.emulator = self
@@ -243,12 +241,12 @@ class SlackEmulator:
         self._local.scopes = scopes
 
     @property
-    def socket_mode(self):
+    def socket_mode(self) -> SocketModeHub:
         """The Socket Mode side (started on first use): where apps connect and envelopes go."""
         if self._hub is None:
             from bot.sandbox.socket_mode import SocketModeHub
 
-            self._hub = SocketModeHub(self._server.server_address[0])
+            self._hub = SocketModeHub(self._server.socket.getsockname()[0])
         return self._hub
 
     def add_workspace(self, state: WorkspaceState) -> WorkspaceState:
@@ -269,7 +267,7 @@ class SlackEmulator:
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     @property

@@ -1,0 +1,23 @@
+"""The one input error: what a person typed or chose cannot be used, and what to do instead.
+
+Services raise `UserError(message, field=None)`; listeners catch it in one place and answer next to
+`field` in a form, or with an ephemeral note that echoes what was typed for a command. `message` is
+written for the person (it may quote what they typed, unescaped: the listener escapes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class UserError(ValueError):
+    """Input that cannot be saved. `field` names the part it is about (a form input, a setting, a part of a
+    command), so the answer can go next to it. Two optional details: `code`, a short machine-readable reason
+    (the CSAT webhook's JSON answer), and `problems`, (line, why) pairs for a paste some of whose rows fail."""
+
+    def __init__(self, message: str, field: str | None = None, *, code: str | None = None,
+                 problems: Sequence[tuple[int, str]] = ()):
+        super().__init__(message)
+        self.field = field
+        self.code = code
+        self.problems = list(problems)
