@@ -8,6 +8,7 @@ handlers and jobs.
 
 from __future__ import annotations
 
+from bot.competitors import home as competitors_home
 from bot.feature import Feature
 from bot.intel import home as intel_home
 from bot.intel import reports as intel_reports
@@ -18,6 +19,7 @@ from bot.unhappy import agenda as unhappy_agenda
 from bot.unhappy import csat_reports
 from bot.unhappy import home as unhappy_home
 from handlers import dispatch
+from handlers.competitors import actions as competitor_actions
 from handlers.intel import actions as intel_actions
 from handlers.intel import command as intel_command
 from handlers.intel import events as intel_events
@@ -95,4 +97,12 @@ PLAYBOOK = Feature(
     agenda_sections=(winloss_summary.agenda_section, strategies.agenda_section),
 )
 
-FEATURES: tuple[Feature, ...] = (CORE, SETUP, UNHAPPY, INTEL, JOINT, PLAYBOOK)
+# Competitors: one list per workspace (every spelling one competitor), battlecards (`/intel vs Name`, the
+# button on shares that name one, App Home), lead commands (`/intel competitors …`).
+COMPETITORS = Feature(
+    name="competitors",
+    listeners=(competitor_actions.register,),
+    home_section=competitors_home.section,
+)
+
+FEATURES: tuple[Feature, ...] = (CORE, SETUP, UNHAPPY, INTEL, JOINT, PLAYBOOK, COMPETITORS)

@@ -26,7 +26,7 @@ def test_a_marketers_share_goes_to_sales_and_the_joint_channel(stack):
         assert f"Shared by <@{MARK}>" in text
         labels = [e["text"]["text"] for b in post.blocks if b["type"] == "actions" for e in b["elements"]
                   if e["type"] == "button"]
-        assert labels == [":+1: Useful", ":speech_balloon: Discuss"]
+        assert labels == [":+1: Useful", ":speech_balloon: Discuss", ":crossed_swords: vs Acme"]
     [share] = shares(stack)
     assert (share.kind, share.competitor, share.link, share.from_team, share.via) == (
         "pricing", "Acme", "https://acme.example/pricing", "marketing", "command")

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.block_kit import clip, context, esc, section
+from bot.competitors.ids import CompetitorIds
 from bot.ids import IntelIds
 from bot.intel.models import KINDS, IntelShare
 from bot.intel.parsing import COMPETITOR_LIMIT, LINK_LIMIT, SUMMARY_LIMIT, WHY_LIMIT
@@ -137,6 +138,9 @@ def share_blocks(share: IntelShare, *, supporters: list[str], audience: str | No
     blocks.append(ActionsBlock(block_id=f"intel_actions_{share.id}", elements=[
         ButtonElement(text=f":+1: {useful}", action_id=IntelIds.USEFUL, value=str(share.id)),
         ButtonElement(text=":speech_balloon: Discuss", action_id=IntelIds.DISCUSS, value=str(share.id)),
+        *([ButtonElement(text=clip(f":crossed_swords: vs {share.competitor or 'competitor'}", 75),
+                         action_id=CompetitorIds.OPEN_BATTLECARD, value=str(share.competitor_id))]
+          if share.competitor_id else []),
         OverflowMenuElement(action_id=IntelIds.MENU, options=[
             Option(text="How intel sharing works", value=f"help:{share.id}"),
             Option(text="Retract this share", value=f"retract:{share.id}"),

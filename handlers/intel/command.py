@@ -33,6 +33,7 @@ from handlers.common import (
     replace_answer,
     view_metadata,
 )
+from handlers.competitors.command import battlecard_command, competitors_command
 from handlers.intel.actions import run_search
 from handlers.intel.publish import permalink, publish, saved_note
 
@@ -59,6 +60,10 @@ def intel_command(ack: Ack, command: dict, client: WebClient, context: BoltConte
         later(context, open_modal, client=client, trigger_id=command["trigger_id"], channel=command["channel_id"])
     elif word == "help" and not rest:
         ack(text=help_text(Command.INTEL), blocks=help_blocks(Command.INTEL))
+    elif word == "vs" or (word.startswith("vs:") and not rest):  # `/intel vs:Initech what they did` shares
+        battlecard_command(ack=ack, command=command, rest=text, rt=rt, ws=ws)
+    elif word == "competitors":
+        competitors_command(ack=ack, command=command, context=context, rest=rest, rt=rt, ws=ws)
     elif word == "search":
         search_command(ack=ack, command=command, rest=rest, rt=rt, ws=ws)
     elif word == "emoji" and len(rest.split()) <= 1:  # what they typed, not Slack's encoding of it
