@@ -20,6 +20,7 @@ from bot.unhappy import csat_reports
 from bot.unhappy import home as unhappy_home
 from handlers import dispatch
 from handlers.competitors import actions as competitor_actions
+from handlers.competitors import feedback as intel_feedback
 from handlers.intel import actions as intel_actions
 from handlers.intel import command as intel_command
 from handlers.intel import events as intel_events
@@ -33,6 +34,7 @@ from handlers.unhappy import actions as unhappy_actions
 from handlers.unhappy import command as unhappy_command
 from handlers.unhappy import csat, csat_import
 from handlers.unhappy import reactions as unhappy_reactions
+from jobs import competitors as competitor_jobs
 from jobs import housekeeping, members, outbox, tasks
 from jobs import intel as intel_jobs
 from jobs import joint as joint_jobs
@@ -98,10 +100,12 @@ PLAYBOOK = Feature(
 )
 
 # Competitors: one list per workspace (every spelling one competitor), battlecards (`/intel vs Name`, the
-# button on shares that name one, App Home), lead commands (`/intel competitors …`).
+# button on shares that name one, App Home), lead commands (`/intel competitors …`); what the receiving team
+# did with each share (Acted on, Used in a deal, Not relevant) and the sharer's weekly DM about it.
 COMPETITORS = Feature(
     name="competitors",
-    listeners=(competitor_actions.register,),
+    listeners=(competitor_actions.register, intel_feedback.register),
+    jobs=competitor_jobs.JOBS,
     home_section=competitors_home.section,
 )
 

@@ -10,7 +10,8 @@ import pytest
 import time_machine
 
 from bot.competitors import feedback
-from bot.competitors.blocks_feedback import feedback_actions, note_modal, weekly_message
+from bot.competitors.blocks_feedback import note_modal, weekly_message
+from bot.competitors.blocks_feedback_buttons import feedback_actions
 from bot.db import session_scope
 from bot.models import Member
 from bot.sandbox.blockkit import validate_blocks, validate_view

@@ -5,10 +5,9 @@ Pure builders: they take data, escape what people typed, and stay within Slack's
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Sequence
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, InputBlock, PlainTextInputElement
+from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement
 from slack_sdk.models.views import View
 
 from bot.block_kit import clip, context, esc, section, user
@@ -19,16 +18,6 @@ from bot.intel.models import IntelShare
 
 SHOWN_SHARES = 10  # in the weekly DM; the rest are counted
 EMOJI = {"acted_on": ":white_check_mark:", "used_in_deal": ":handshake:", "not_relevant": ":heavy_minus_sign:"}
-
-
-def feedback_actions(share_id: int, counts: Counter | None = None) -> ActionsBlock:
-    """The buttons under a share in the receiving team's channel, with how many gave each answer."""
-    counts = counts or Counter()
-    buttons = [ButtonElement(text=f"{label} ({counts[key]})" if counts[key] else label,
-                             action_id=f"{Ids.FEEDBACK_PREFIX}{key}", value=str(share_id))
-               for key, label in VERDICTS.items()]
-    buttons.append(ButtonElement(text="Add a note", action_id=Ids.FEEDBACK_NOTE, value=str(share_id)))
-    return ActionsBlock(block_id=f"intel_feedback_{share_id}", elements=buttons)
 
 
 def answered_text(verdict: str, note: str | None) -> str:

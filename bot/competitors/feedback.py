@@ -68,6 +68,22 @@ def answer(*, session: Session, team_id: str, share_id: int | str, user_id: str,
     return row
 
 
+def answer_of(*, session: Session, team_id: str, share_id: int | str, user_id: str) -> IntelFeedback | None:
+    """This person's answer about the share, if they gave one."""
+    if not str(share_id).isdigit():
+        return None
+    return session.exec(select(IntelFeedback).where(col(IntelFeedback.team_id) == team_id,
+                                                    col(IntelFeedback.share_id) == int(share_id),
+                                                    col(IntelFeedback.user_id) == user_id)).first()
+
+
+def note(*, session: Session, team_id: str, share_id: int | str, user_id: str, text: str | None) -> IntelFeedback:
+    """The note form: the note goes with this person's answer ("Acted on" when they gave none yet)."""
+    before = answer_of(session=session, team_id=team_id, share_id=share_id, user_id=user_id)
+    return answer(session=session, team_id=team_id, share_id=share_id, user_id=user_id,
+                  verdict=before.verdict if before else "acted_on", note=text or "")
+
+
 def counts(*, session: Session, share_id: int) -> Counter:
     """How many people gave each answer (for the buttons on the share)."""
     stmt = select(col(IntelFeedback.verdict)).where(col(IntelFeedback.share_id) == share_id)

@@ -19,6 +19,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.block_kit import clip, context, esc, section
+from bot.competitors.blocks_feedback_buttons import feedback_actions
+from bot.competitors.feedback_rules import receiving_teams
 from bot.competitors.ids import CompetitorIds
 from bot.ids import IntelIds
 from bot.intel.models import KINDS, IntelShare
@@ -146,6 +148,8 @@ def share_blocks(share: IntelShare, *, supporters: list[str], audience: str | No
             Option(text="Retract this share", value=f"retract:{share.id}"),
         ]),
     ]))
+    if audience is not None and audience in receiving_teams(share.from_team):
+        blocks.append(feedback_actions(share.id))  # the team it was for says what it did with it
     return blocks
 
 
