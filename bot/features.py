@@ -21,6 +21,9 @@ from bot.unhappy import home as unhappy_home
 from handlers import dispatch
 from handlers.competitors import actions as competitor_actions
 from handlers.competitors import feedback as intel_feedback
+from handlers.deals import answers as deal_answers
+from handlers.deals import command as deal_command
+from handlers.deals import webhook as deal_webhook
 from handlers.intel import actions as intel_actions
 from handlers.intel import command as intel_command
 from handlers.intel import events as intel_events
@@ -35,6 +38,7 @@ from handlers.unhappy import command as unhappy_command
 from handlers.unhappy import csat, csat_import
 from handlers.unhappy import reactions as unhappy_reactions
 from jobs import competitors as competitor_jobs
+from jobs import deals as deal_jobs
 from jobs import housekeeping, members, outbox, tasks
 from jobs import intel as intel_jobs
 from jobs import joint as joint_jobs
@@ -109,4 +113,15 @@ COMPETITORS = Feature(
     home_section=competitors_home.section,
 )
 
-FEATURES: tuple[Feature, ...] = (CORE, SETUP, UNHAPPY, INTEL, JOINT, PLAYBOOK, COMPETITORS)
+# Closed deals from the CRM (POST /webhooks/deal, /truce deals import): the owner, found by e-mail, gets the
+# prefilled win/loss form in a DM (one reminder two working days later); the answer goes into the win/loss log.
+DEALS = Feature(
+    name="deals",
+    listeners=(deal_answers.register, deal_command.register),
+    jobs=deal_jobs.JOBS,
+    truce_commands={"deals": deal_command.deals_command},
+    routes={("POST", deal_webhook.WEBHOOK_PATH): deal_webhook.deal_webhook},
+    tasks=deal_webhook.TASKS,
+)
+
+FEATURES: tuple[Feature, ...] = (CORE, SETUP, UNHAPPY, INTEL, JOINT, PLAYBOOK, COMPETITORS, DEALS)

@@ -13,12 +13,12 @@ from bot.db import session_scope
 from bot.deals import csv_import, intake
 from bot.deals.blocks_ask import answered_message, ask_message, confirm_modal
 from bot.deals.blocks_import import import_modal, imported_text, problems_text
-from bot.deals.csv_import import DealCsvError
 from bot.deals.fields import DealInput
 from bot.deals.models import Deal
 from bot.models import Outbox
 from bot.playbook.models import WinLoss
 from bot.sandbox.blockkit import validate_blocks, validate_view
+from bot.user_error import UserError
 from tests.competitor_helpers import TEAM, share, workspace
 
 TODAY = date(2027, 2, 10)
@@ -54,7 +54,7 @@ def test_bad_rows_are_each_named_and_nothing_is_stored(db):
                   "D-1,again,Globex,,,won,sam@truce-demo.example,,2027-02-01\n" \
                   "D-4,x,Umbrella,,,maybe,lee@truce-demo.example,,2027-02-01\n" \
                   "D-5,a,b,c,d,e,f,g,h,i\n"
-    with pytest.raises(DealCsvError) as err:
+    with pytest.raises(UserError) as err:
         csv_import.parse(bad, today=TODAY)
     assert str(err.value) == "4 rows can't be imported; nothing was stored."
     assert [line for line, _ in err.value.problems] == [4, 5, 6, 7]
@@ -76,7 +76,7 @@ def test_bad_rows_are_each_named_and_nothing_is_stored(db):
     ("x" * 3001, "at most 3,000"),
 ])
 def test_the_paste_as_a_whole(text, words):
-    with pytest.raises(DealCsvError) as err:
+    with pytest.raises(UserError) as err:
         csv_import.parse(text, today=TODAY)
     assert words in str(err.value)
 

@@ -19,17 +19,10 @@ from sqlmodel import Session, col, select
 from bot import delivery
 from bot.deals import intake
 from bot.deals.csv_format import HEADER, MAX_CHARS, MAX_ROWS, REQUIRED, Imported
-from bot.deals.fields import FIELDS, DealInput, UserError, validate
+from bot.deals.fields import FIELDS, DealInput, validate
 from bot.models import Outbox, Workspace
 from bot.slack_text import esc
-
-
-class DealCsvError(ValueError):
-    """The paste as a whole, or some of its rows, can't be imported; `problems` are (line, why)."""
-
-    def __init__(self, message: str, problems: list[tuple[int, str]] | None = None):
-        super().__init__(message)
-        self.problems = problems or []
+from bot.user_error import UserError
 
 
 @dataclass(frozen=True)
@@ -46,9 +39,10 @@ def parse(text: str | None, *, timezone: str = "UTC", today: date | None = None,
           default_currency: str | None = None) -> Paste:
     text = (text or "").strip().lstrip("\ufeff")
     if not text:
-        raise DealCsvError(f"Paste your closed deals here, starting with the header line `{HEADER}`.")
+        raise UserError(f"Paste your closed deals here, starting with the header line `{HEADER}`.", field="csv")
     if len(text) > MAX_CHARS:
-        raise DealCsvError(f"That is {len(text):,} characters; at most {MAX_CHARS:,} fit. Import it in parts.")
+        raise UserError(f"That is {len(text):,} characters; at most {MAX_CHARS:,} fit. Import it in parts.",
+                        field="csv")
     delimiter = _delimiter(text.splitlines()[0])
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
     header = [h.strip().lower() for h in next(reader)]
@@ -57,10 +51,10 @@ def parse(text: str | None, *, timezone: str = "UTC", today: date | None = None,
     if unknown or missing or not ({"account", "name"} & set(header)):
         what = (f"unknown column(s): {esc(', '.join(unknown))}" if unknown else
                 f"missing column(s): {', '.join(missing or ['account'])}")
-        raise DealCsvError(f"I couldn't read the header ({what}). Start with `{HEADER}` "
-                           "(name or account may be left out, and amount, currency and competitor).")
+        raise UserError(f"I couldn't read the header ({what}). Start with `{HEADER}` "
+                        "(name or account may be left out, and amount, currency and competitor).", field="csv")
     if len(set(header)) != len(header):
-        raise DealCsvError("A column appears twice in the header.")
+        raise UserError("A column appears twice in the header.", field="csv")
     rows: list[DealInput] = []
     lines: dict[str, int] = {}
     problems: list[tuple[int, str]] = []
@@ -69,7 +63,7 @@ def parse(text: str | None, *, timezone: str = "UTC", today: date | None = None,
         if not any(v.strip() for v in values):
             continue
         if len(rows) + len(problems) >= MAX_ROWS:
-            raise DealCsvError(f"That is more than {MAX_ROWS} deals. Import it in parts.")
+            raise UserError(f"That is more than {MAX_ROWS} deals. Import it in parts.", field="csv")
         if len(values) > len(header):
             problems.append((line, f"{len(values)} values but the header has {len(header)} columns "
                                    "(put a value with commas in \"double quotes\")."))
@@ -88,10 +82,10 @@ def parse(text: str | None, *, timezone: str = "UTC", today: date | None = None,
         lines[row.deal_id] = line
         rows.append(row)
     if problems:
-        raise DealCsvError(f"{len(problems)} row{'s' if len(problems) != 1 else ''} can't be imported; "
-                           "nothing was stored.", problems)
+        raise UserError(f"{len(problems)} row{'s' if len(problems) != 1 else ''} can't be imported; "
+                        "nothing was stored.", field="csv", problems=problems)
     if not rows:
-        raise DealCsvError("There is a header but no deals under it.")
+        raise UserError("There is a header but no deals under it.", field="csv")
     normalized = json.dumps([r.fingerprint for r in rows])
     return Paste(rows=rows, digest=hashlib.sha256(normalized.encode()).hexdigest())
 
