@@ -104,3 +104,24 @@ def test_leads_merge_rename_and_alias_and_everyone_else_only_reads(stack):
     assert "took in Intech (1 share, 0 win/loss entries)" in history
     assert "renamed from “Initech” to “Initech Corp”" in history
     assert "Initech is hiring" in found and "Intech priced low" in found
+
+
+def test_the_win_loss_form_cites_the_intel_that_helped_and_the_battlecard_shows_it(stack):
+    from bot.ids import PlaybookIds as P
+
+    def field(block: str) -> str:
+        return f"{block}.{P.VALUE}"
+
+    with time_machine.travel(NOW, tick=False):
+        stack.driver.command(MARK, "/intel", "#product Initech has no SSO on its cheap tier vs:Initech",
+                             channel=MARKETING)
+        stack.driver.command(SAM, "/truce", "win")
+        [form] = stack.state.open_views(SAM)
+        [helped] = [b for b in form.view["blocks"] if b.get("block_id") == P.INTEL_BLOCK]
+        [option] = helped["element"]["options"]
+        stack.driver.submit(SAM, form.id, {field(P.CUSTOMER_BLOCK): "Stark", field(P.REASON_BLOCK): "product_fit",
+                                           field(P.COMPETITOR_BLOCK): "INITECH",
+                                           field(P.INTEL_BLOCK): [option["value"]]})
+        card = _card(stack, SAM, "Initech")
+    assert "1 won, 0 lost" in card
+    assert "Intel that helped win" in card and "Initech has no SSO on its cheap tier" in card
