@@ -8,6 +8,7 @@ handlers and jobs.
 
 from __future__ import annotations
 
+from bot.competitors import agenda as competitors_agenda
 from bot.competitors import home as competitors_home
 from bot.feature import Feature
 from bot.intel import home as intel_home
@@ -111,6 +112,7 @@ COMPETITORS = Feature(
     listeners=(competitor_actions.register, intel_feedback.register),
     jobs=competitor_jobs.JOBS,
     home_section=competitors_home.section,
+    agenda_sections=(competitors_agenda.agenda_section,),
 )
 
 # Closed deals from the CRM (POST /webhooks/deal, /truce deals import): the owner, found by e-mail, gets the

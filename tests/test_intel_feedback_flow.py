@@ -56,3 +56,29 @@ def test_a_seller_marks_used_in_a_deal_and_the_sharers_weekly_dm_says_so(stack):
     assert _weekly(stack, MONDAY + timedelta(hours=1)) == 0  # once a week
     assert len(stack.state.dms(MARK)) == 1
     assert _weekly(stack, MONDAY + timedelta(days=7)) == 0  # no new answers, no DM
+
+
+def test_the_digest_says_what_changed_per_competitor_and_the_agenda_shows_the_acted_on_rate(stack):
+    from bot.joint.agenda import build_sections
+    from jobs import intel as intel_jobs
+
+    with time_machine.travel(NOW, tick=False):
+        stack.driver.command(MARK, "/intel", "#pricing Initech cut list prices by 20% vs:Initech", channel=MARKETING)
+        stack.driver.command(MARK, "/intel", "#product initech inc launched SSO vs:\"initech inc\"", channel=MARKETING)
+        stack.driver.command(MARK, "/intel", "Globex changed its logo vs:Globex", channel=MARKETING)
+        posts = stack.state.messages(SALES)
+        stack.driver.click(SAM, posts[0], USED)
+        stack.driver.command(SAM, "/truce", "loss Acme: cheaper vs:INITECH reason:price")
+    with time_machine.travel(MONDAY, tick=False):
+        intel_jobs.post_digests(stack.rt)
+    stack.settle()
+    [digest] = [m for m in stack.state.messages(SALES) if "most useful market intel" in m.text]
+    shown = blocks_text(digest.blocks)
+    assert "What changed about competitors this week" in shown
+    assert "• *Initech*: 2 new (1 pricing, 1 product); 1 lost to them" in shown, shown
+    assert "• *Globex*: 1 new" in shown
+    with stack.rt.session() as s:
+        sections = build_sections(stack.rt.agenda_sources, session=s, team_id=stack.team_id,
+                                  start=datetime(2027, 1, 1, tzinfo=UTC), end=datetime(2027, 4, 1, tzinfo=UTC))
+    [acted] = [x for x in sections if x.title == "Intel that was acted on"]
+    assert acted.lines == ["Acted-on rate: sales acted on 1 of 3 shares (33%)."]
