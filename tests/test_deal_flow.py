@@ -129,3 +129,16 @@ def test_the_csv_import_stores_all_or_nothing_and_asks_each_owner(stack):
                                                       for b in m.blocks)) == 2
     with stack.rt.session() as s:
         assert s.exec(select(Outbox).where(Outbox.key.like("deal-import:%"))).first() is not None
+
+
+def test_an_install_without_the_email_scope_asks_the_sales_lead(stack):
+    from bot.oauth import BOT_SCOPES
+    from bot.sandbox.seed import BOT_TOKEN
+
+    stack.state.token_scopes[BOT_TOKEN] = frozenset(BOT_SCOPES) - {"users:read.email"}  # installed before it
+    with time_machine.travel(NOW, tick=False):
+        assert post(stack, _token(stack), LOST).status_code == 201
+    assert stack.state.dms(SAM) == []
+    [asked] = [m for m in stack.state.dms(LEE) if any(b.get("block_id", "").startswith("deal_reasons_")
+                                                      for b in m.blocks)]
+    assert "sales lead" in blocks_text(asked.blocks)

@@ -96,7 +96,11 @@ def find_owner(rt: Runtime, *, team_id: str, deal_id: int) -> None:
         user = rt.client_for(team_id).users_lookupByEmail(email=email)["user"]
         owner = None if user.get("deleted") or user.get("is_bot") else user["id"]
     except SlackApiError as exc:
-        if exc.response.get("error") != "users_not_found":
+        error = exc.response.get("error")
+        if error == "missing_scope":  # installed before Truce asked for users:read.email
+            log.warning("deal %s of %s: no users:read.email scope (reinstall Truce); asking the sales lead",
+                        deal_id, team_id)
+        elif error != "users_not_found":
             raise  # retried by the task runner
         owner = None
     with rt.session() as session:
