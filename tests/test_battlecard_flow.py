@@ -46,9 +46,14 @@ def test_three_spellings_one_battlecard_with_the_quarter_and_the_strategies(stac
     assert "2027-Q1" in card and "1 won" in card and "2 lost" in card, card
     assert "Price" in card  # the top reason they beat us on
     assert "Beat Initech on TCO" in card
-    # Any spelling finds the same card.
+    # Any spelling finds the same card, quoted or not, with or without the colon.
     with time_machine.travel(NOW, tick=False):
         assert _card(stack, SALLY, '"Initech Inc."') == card
+        stack.driver.command(SALLY, "/intel", 'vs:"initech inc"')
+        told = note(stack, SALLY)
+        assert told.text + "\n" + blocks_text(told.blocks or []) == card
+        stack.driver.command(SALLY, "/intel", "vs")
+        assert "Which competitor?" in note(stack, SALLY).text
 
 
 def test_an_unknown_name_lists_the_known_ones(stack):

@@ -75,6 +75,19 @@ def parse_list_change(text: str | None) -> ListChange:
                     + ", ".join(f"`{u}`" for u in USAGE.values()) + ".", field="action")
 
 
+_BARE_VS = re.compile(r'\s*vs(?::\s*|\s+)("[^"]*"|\u201c[^\u201d]*\u201d|\S.*)\s*', re.I | re.S)
+
+
+def asks_for_battlecard(text: str | None) -> bool:
+    """`/intel vs Initech`, `/intel vs:Initech`, `/intel vs:"Initech Corp"`: a battlecard. `/intel vs:Initech
+    cut prices` shares intel (a `vs:` name followed by more words)."""
+    raw = plain(text).strip()
+    if raw.lower() in ("vs", "vs:") or re.match(r"vs\s", raw, re.I):
+        return True
+    match = _BARE_VS.fullmatch(raw)
+    return bool(match) and (match.group(1).startswith(('"', "\u201c")) or len(match.group(1).split()) == 1)
+
+
 def parse_vs(text: str | None) -> str:
     """The competitor named after `/intel vs` (`Initech`, `vs:Initech`, `"Initech Corp"`)."""
     raw = plain(text).strip()

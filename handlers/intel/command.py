@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
 from bot import delivery
+from bot.competitors.commands import asks_for_battlecard
 from bot.ids import Command, IntelIds
 from bot.intel import parsing as intel_text
 from bot.intel import reports as intel_reports
@@ -60,7 +61,7 @@ def intel_command(ack: Ack, command: dict, client: WebClient, context: BoltConte
         later(context, open_modal, client=client, trigger_id=command["trigger_id"], channel=command["channel_id"])
     elif word == "help" and not rest:
         ack(text=help_text(Command.INTEL), blocks=help_blocks(Command.INTEL))
-    elif word == "vs" or (word.startswith("vs:") and not rest):  # `/intel vs:Initech what they did` shares
+    elif asks_for_battlecard(text):  # `/intel vs:Initech what they did` shares intel
         battlecard_command(ack=ack, command=command, rest=text, rt=rt, ws=ws)
     elif word == "competitors":
         competitors_command(ack=ack, command=command, context=context, rest=rest, rt=rt, ws=ws)
