@@ -85,7 +85,9 @@ def asks_for_battlecard(text: str | None) -> bool:
     if raw.lower() in ("vs", "vs:") or re.match(r"vs\s", raw, re.I):
         return True
     match = _BARE_VS.fullmatch(raw)
-    return bool(match) and (match.group(1).startswith(('"', "\u201c")) or len(match.group(1).split()) == 1)
+    if match is None:
+        return False
+    return match.group(1).startswith(('"', "\u201c")) or len(match.group(1).split()) == 1
 
 
 def parse_vs(text: str | None) -> str:
