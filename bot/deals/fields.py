@@ -82,7 +82,7 @@ def _amount(value: Any, field: str) -> Decimal | None:
     if isinstance(value, bool):
         raise UserError(f"{field} must be a number, like 12000 or 12000.50.", field=field)
     if isinstance(value, int | float):
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):  # an int of any length is checked as text
             raise UserError(f"{field} must be a number, like 12000 or 12000.50.", field=field)
         value = f"{Decimal(str(value)):f}"
     if not isinstance(value, str):
