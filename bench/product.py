@@ -57,9 +57,10 @@ def tick_jobs() -> dict[str, tuple[str, Callable[[str], Any]]]:
 def intel_search(engine, team_id: str, query_text: str) -> int:
     """`/intel search <query_text>`'s whole work: parse, the query, the Block Kit answer. Shares found."""
     from bot.blocks.intel_lists import search_blocks
-    from bot.db import session_scope
     from bot.services import intel_search as search
     from bot.services.intel_text import parse_search
+
+    from bot.db import session_scope
 
     query = parse_search(query_text)
     with session_scope(engine, read_only=True) as session:

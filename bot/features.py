@@ -8,6 +8,8 @@ handlers and jobs.
 
 from __future__ import annotations
 
+from bot.competitors import agenda as competitors_agenda
+from bot.competitors import home as competitors_home
 from bot.feature import Feature
 from bot.intel import home as intel_home
 from bot.intel import reports as intel_reports
@@ -18,6 +20,11 @@ from bot.unhappy import agenda as unhappy_agenda
 from bot.unhappy import csat_reports
 from bot.unhappy import home as unhappy_home
 from handlers import dispatch
+from handlers.competitors import actions as competitor_actions
+from handlers.competitors import feedback as intel_feedback
+from handlers.deals import answers as deal_answers
+from handlers.deals import command as deal_command
+from handlers.deals import webhook as deal_webhook
 from handlers.intel import actions as intel_actions
 from handlers.intel import command as intel_command
 from handlers.intel import events as intel_events
@@ -31,6 +38,8 @@ from handlers.unhappy import actions as unhappy_actions
 from handlers.unhappy import command as unhappy_command
 from handlers.unhappy import csat, csat_import
 from handlers.unhappy import reactions as unhappy_reactions
+from jobs import competitors as competitor_jobs
+from jobs import deals as deal_jobs
 from jobs import housekeeping, members, outbox, tasks
 from jobs import intel as intel_jobs
 from jobs import joint as joint_jobs
@@ -95,4 +104,26 @@ PLAYBOOK = Feature(
     agenda_sections=(winloss_summary.agenda_section, strategies.agenda_section),
 )
 
-FEATURES: tuple[Feature, ...] = (CORE, SETUP, UNHAPPY, INTEL, JOINT, PLAYBOOK)
+# Competitors: one list per workspace (every spelling one competitor), battlecards (`/intel vs Name`, the
+# button on shares that name one, App Home), lead commands (`/intel competitors …`); what the receiving team
+# did with each share (Acted on, Used in a deal, Not relevant) and the sharer's weekly DM about it.
+COMPETITORS = Feature(
+    name="competitors",
+    listeners=(competitor_actions.register, intel_feedback.register),
+    jobs=competitor_jobs.JOBS,
+    home_section=competitors_home.section,
+    agenda_sections=(competitors_agenda.agenda_section,),
+)
+
+# Closed deals from the CRM (POST /webhooks/deal, /truce deals import): the owner, found by e-mail, gets the
+# prefilled win/loss form in a DM (one reminder two working days later); the answer goes into the win/loss log.
+DEALS = Feature(
+    name="deals",
+    listeners=(deal_answers.register, deal_command.register),
+    jobs=deal_jobs.JOBS,
+    truce_commands={"deals": deal_command.deals_command},
+    routes={("POST", deal_webhook.WEBHOOK_PATH): deal_webhook.deal_webhook},
+    tasks=deal_webhook.TASKS,
+)
+
+FEATURES: tuple[Feature, ...] = (CORE, SETUP, UNHAPPY, INTEL, JOINT, PLAYBOOK, COMPETITORS, DEALS)

@@ -173,6 +173,7 @@ class PlaybookIds(StrEnum):
     WINLOSS_VIEW = "winloss_entry"
     OUTCOME_BLOCK = "winloss_outcome"
     CUSTOMER_BLOCK = "winloss_customer"
+    INTEL_BLOCK = "winloss_intel"  # the intel that helped (bot/competitors citations)
     AMOUNT_BLOCK = "winloss_amount"
     CURRENCY_BLOCK = "winloss_currency"
     REASON_BLOCK = "winloss_reason"

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 BOT_SCOPES = [
     "channels:history", "channels:read", "chat:write", "commands", "files:write", "groups:history",
     "groups:read", "im:history", "im:write", "reactions:read", "reactions:write", "users:read",
+    "users:read.email",  # a closed deal's owner, found by the e-mail the CRM sends (users.lookupByEmail)
 ]
 STATE_TTL = timedelta(minutes=10)
 

@@ -244,7 +244,8 @@ def raw_request(base_url: str, head: str, body: bytes = b"", *, close_write: boo
 
 
 # Every HTTP route: the built-in ones and the features' (bot/features.py).
-ROUTES = [("POST", "/slack/events"), ("GET", "/healthz"), ("POST", "/webhooks/csat"), ("GET", "/export/plan.csv")]
+ROUTES = [("POST", "/slack/events"), ("GET", "/healthz"), ("POST", "/webhooks/csat"), ("GET", "/export/plan.csv"),
+          ("POST", "/webhooks/deal")]
 
 
 def test_the_tables_here_name_every_route(stack):
@@ -465,6 +466,50 @@ def test_the_csat_webhook_wants_json(door, csat_token):
     good = door.post(b'{"customer": "Acme", "score": 7}', {"Content-Type": "application/json; charset=utf-8",
                                                           "Authorization": f"Bearer {csat_token}"}, "/webhooks/csat")
     assert good.status_code == 201 and _csat_rows(door.stack) == 1
+
+
+DEAL = {"deal_id": "D-1", "account": "Globex", "outcome": "lost", "owner_email": "sam@example.com",
+        "closed_on": "2027-01-29"}
+DEAL_BAD = {  # body -> error, field
+    "malformed JSON": (b'{"deal_id": ', "invalid_json", None),
+    "JSON array": (b"[1]", "invalid_json", None),
+    "invalid UTF-8": (b'{"deal_id": "D\xff"}', "invalid_json", None),
+    "NUL in account": (json.dumps({**DEAL, "account": "Glo\u0000bex"}).encode(), "invalid_json", None),
+    "deal_id a list": (json.dumps({**DEAL, "deal_id": ["D-1"]}).encode(), "invalid_field", "deal_id"),
+    "amount 400 digits": (b'{"deal_id": "D-1", "account": "G", "outcome": "lost", "owner_email": "s@e.com", '
+                          b'"closed_on": "2027-01-29", "currency": "EUR", "amount": ' + b"1" * 400 + b"}",
+                          "invalid_field", "amount"),
+    "outcome an object": (json.dumps({**DEAL, "outcome": {"won": True}}).encode(), "invalid_field", "outcome"),
+    "closed_on a number": (json.dumps({**DEAL, "closed_on": 1e300}).encode(), "invalid_field", "closed_on"),
+}
+
+
+@pytest.fixture
+def deal_token(stack) -> str:
+    from bot.deals import tokens
+
+    with stack.rt.session() as s:
+        return tokens.issue_token(session=s, team_id=stack.team_id, user_id=SAM)
+
+
+@pytest.mark.parametrize("case", DEAL_BAD)
+def test_the_deal_webhook_answers_bad_input_with_400_and_stores_nothing(door, deal_token, case):
+    from sqlmodel import select
+
+    from bot.deals.models import Deal
+
+    body, error, field = DEAL_BAD[case]
+    json_headers = {"Content-Type": "application/json"}
+    assert door.post(body, json_headers, "/webhooks/deal").status_code == 401  # no token: not even read
+    assert door.post(body, {**json_headers, "Authorization": "Bearer été"}, "/webhooks/deal").status_code == 401
+    response = door.post(body, {**json_headers, "Authorization": f"Bearer {deal_token}"}, "/webhooks/deal")
+    assert response.status_code == 400, response.text
+    assert response.json()["ok"] is False
+    if error is not None:
+        assert (response.json()["error"], response.json()["field"]) == (error, field)
+    with door.stack.rt.session() as s:
+        assert s.exec(select(Deal)).all() == []
+    door.assert_nothing_happened()
 
 
 EXPORT_BAD = {  # query string, Authorization -> status, error

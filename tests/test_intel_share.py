@@ -25,9 +25,13 @@ def test_a_marketers_share_goes_to_sales_and_the_joint_channel(stack):
         assert "Acme cut list prices by 20% for new logos" in text
         assert "<https://acme.example/pricing|" in text
         assert f"Shared by <@{MARK}>" in text
-        labels = [e["text"]["text"] for b in post.blocks if b["type"] == "actions" for e in b["elements"]
-                  if e["type"] == "button"]
-        assert labels == [":+1: Useful", ":speech_balloon: Discuss"]
+        labels = [e["text"]["text"] for b in post.blocks if b.get("block_id", "").startswith("intel_actions_")
+                  for e in b["elements"] if e["type"] == "button"]
+        assert labels == [":+1: Useful", ":speech_balloon: Discuss", ":crossed_swords: vs Acme"]
+    feedback = [e["text"]["text"] for b in to_sales.blocks if b.get("block_id", "").startswith("intel_feedback_")
+                for e in b["elements"]]
+    assert feedback == ["Acted on", "Used in a deal", "Not relevant", "Add a note"]  # sales was the audience
+    assert not any(b.get("block_id", "").startswith("intel_feedback_") for b in to_joint.blocks)
     [share] = shares(stack)
     assert (share.kind, share.competitor, share.link, share.from_team, share.via) == (
         "pricing", "Acme", "https://acme.example/pricing", "marketing", "command")

@@ -71,7 +71,8 @@ def search_blocks(page: SearchPage, *, query_text: str, query: SearchQuery,
 
 
 def digest_blocks(shares: list[IntelShare], *, links: dict[int, str], total: int, start: datetime, end: datetime,
-                  tz: str) -> tuple[str, list[Block]]:
+                  tz: str, competitor_lines: list[str] | None = None) -> tuple[str, list[Block]]:
+    """`competitor_lines`: what changed about each competitor with new intel this week (one line each)."""
     span = f"{_date(start, tz)} to {_date(end, tz)}"
     blocks: list[Block] = [
         HeaderBlock(text="This week's most useful market intel"),
@@ -79,6 +80,9 @@ def digest_blocks(shares: list[IntelShare], *, links: dict[int, str], total: int
     ]
     for n, share in enumerate(shares, 1):
         blocks.append(section(f"*{n}.* " + share_line(share, links.get(pk(share.id)), tz=tz, summary_chars=300)))
+    if competitor_lines:
+        blocks.append(section("*What changed about competitors this week* (`/intel vs Name` for the battlecard)\n"
+                              + "\n".join(competitor_lines)))
     blocks.append(context("Heard something? `/intel <what you learned>` shares it with the other team. "
                           "`/intel search <words>` finds past intel."))
     return f"This week's most useful market intel ({span})", blocks

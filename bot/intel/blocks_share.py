@@ -19,6 +19,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.block_kit import clip, context, esc, section
+from bot.competitors.blocks_feedback_buttons import feedback_actions
+from bot.competitors.feedback_rules import receiving_teams
+from bot.competitors.ids import CompetitorIds
 from bot.ids import IntelIds
 from bot.intel.models import KINDS, IntelShare
 from bot.intel.parsing import COMPETITOR_LIMIT, LINK_LIMIT, SUMMARY_LIMIT, WHY_LIMIT
@@ -137,11 +140,16 @@ def share_blocks(share: IntelShare, *, supporters: list[str], audience: str | No
     blocks.append(ActionsBlock(block_id=f"intel_actions_{share.id}", elements=[
         ButtonElement(text=f":+1: {useful}", action_id=IntelIds.USEFUL, value=str(share.id)),
         ButtonElement(text=":speech_balloon: Discuss", action_id=IntelIds.DISCUSS, value=str(share.id)),
+        *([ButtonElement(text=clip(f":crossed_swords: vs {share.competitor or 'competitor'}", 75),
+                         action_id=CompetitorIds.OPEN_BATTLECARD, value=str(share.competitor_id))]
+          if share.competitor_id else []),
         OverflowMenuElement(action_id=IntelIds.MENU, options=[
             Option(text="How intel sharing works", value=f"help:{share.id}"),
             Option(text="Retract this share", value=f"retract:{share.id}"),
         ]),
     ]))
+    if audience is not None and audience in receiving_teams(share.from_team):
+        blocks.append(feedback_actions(share.id))  # the team it was for says what it did with it
     return blocks
 
 

@@ -34,6 +34,7 @@ class IntelShare(SQLModel, table=True):
         Index("ix_intel_share_team_sort", "team_id", "sort_key"),
         Index("ix_intel_share_team_created", "team_id", "created_at"),
         Index("ix_intel_share_team_competitor", "team_id", "competitor_key"),
+        Index("ix_intel_share_team_competitor_id", "team_id", "competitor_id"),
         Index("ix_intel_share_search", text(SEARCH_DOCUMENT), postgresql_using="gin").ddl_if(
             dialect="postgresql"),
     )
@@ -45,6 +46,7 @@ class IntelShare(SQLModel, table=True):
     kind: str = Field(default="other", max_length=16)
     competitor: str | None = Field(default=None, max_length=80)
     competitor_key: str | None = Field(default=None, max_length=80)  # lower-cased, for vs: filters
+    competitor_id: int | None = Field(default=None)  # bot/competitors (no FOREIGN KEY: see migration 0010)
     summary: str = Field(max_length=3000)
     why: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     link: str | None = Field(default=None, max_length=2000)

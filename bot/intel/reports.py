@@ -15,6 +15,8 @@ from sqlmodel import Session, col, select
 from bot import delivery
 from bot.block_kit import clip, esc
 from bot.clock import aware
+from bot.competitors import battlecard
+from bot.competitors.blocks_battlecard import digest_lines
 from bot.db import pk
 from bot.feature import AgendaSection
 from bot.intel.blocks_lists import digest_blocks
@@ -134,7 +136,9 @@ def queue_digest(*, session: Session, ws: Workspace, digest: IntelDigest) -> int
     if not shares:
         return 0
     links = best_links(session=session, share_ids=[pk(s.id) for s in shares])
-    text, blocks = digest_blocks(shares, links=links, total=total, start=start, end=due, tz=ws.timezone)
+    week = battlecard.changes(session=session, team_id=ws.team_id, start=start, end=due)
+    text, blocks = digest_blocks(shares, links=links, total=total, start=start, end=due, tz=ws.timezone,
+                                 competitor_lines=digest_lines(week))
     for role, channel in (("sales", ws.sales_channel), ("marketing", ws.marketing_channel)):
         if channel:
             delivery.queue_post(session, team_id=ws.team_id, channel=channel, text=text, blocks=blocks,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from bot.competitors import directory as competitors
 from bot.db import pk
 from bot.intel.models import SEARCH_DOCUMENT, SQLITE_FTS_TABLE, IntelPost, IntelShare
 from bot.intel.parsing import PAGE, SearchPage, SearchQuery
@@ -35,8 +36,10 @@ def search(*, session: Session, team_id: str, query: SearchQuery, offset: int = 
     stmt = select(IntelShare).where(IntelShare.team_id == team_id, col(IntelShare.retracted_at).is_(None))
     if query.kind:
         stmt = stmt.where(IntelShare.kind == query.kind)
-    if query.competitor:
-        stmt = stmt.where(IntelShare.competitor_key == query.competitor.lower())
+    if query.competitor:  # any spelling of the competitor (`vs:initech inc` finds what says Initech)
+        named = competitors.find(session=session, team_id=team_id, name=query.competitor)
+        stmt = stmt.where(IntelShare.competitor_id == named.id if named is not None
+                          else IntelShare.competitor_key == query.competitor.lower())
     since = _since(query, tz)
     if since is not None:
         stmt = stmt.where(IntelShare.created_at >= since)

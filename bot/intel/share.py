@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 from bot import delivery
 from bot.block_kit import clip
 from bot.clock import aware, now
+from bot.competitors import directory as competitors
 from bot.db import pk
 from bot.intel.blocks_share import fallback_text, share_blocks
 from bot.intel.models import IntelPost, IntelShare, IntelSupporter, IntelVote
@@ -172,6 +173,7 @@ def create_share(*, session: Session, ws: Workspace, sharer_id: str, draft: Shar
     with session.begin_nested():
         session.add(share)
         session.flush()
+    competitors.link_share(session=session, share=share)  # before the posts: their battlecard button needs it
     if via == "reaction":
         session.add(IntelSupporter(team_id=ws.team_id, share_id=pk(share.id), user_id=sharer_id))
     supporters = [sharer_id] if via == "reaction" else []

@@ -51,10 +51,10 @@ def parse_amount(text: str, *, what: str = "amount") -> Decimal:
         value = Decimal(raw.replace(",", ""))
     except InvalidOperation:
         raise ValueError(f"the {what} “{text.strip()}” is not a number") from None
+    if value >= MAX_AMOUNT:  # before quantize(), which cannot take more digits than the context's precision
+        raise ValueError(f"the {what} “{text.strip()}” is too large")
     if value != value.quantize(CENT):
         raise ValueError(f"the {what} “{text.strip()}” has more than 2 decimals")
-    if value >= MAX_AMOUNT:
-        raise ValueError(f"the {what} “{text.strip()}” is too large")
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

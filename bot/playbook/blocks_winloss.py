@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.block_kit import clip, context, esc, section, user
+from bot.competitors.blocks_cite import intel_input
 from bot.ids import PlaybookIds as Ids
+from bot.intel.models import IntelShare
 from bot.playbook.models import WinLoss
 from bot.playbook.winloss_rules import COMPETITOR_MAX, CUSTOMER_MAX, NOTES_MAX, OUTCOMES, REASONS, QuarterStats
 
@@ -45,8 +48,10 @@ def _initial(options: list[Option], value: str | None) -> Option | None:
 
 
 def winloss_modal(*, entry: WinLoss | None, outcome: str | None, customer: str | None = None,
-                  currency: str | None, closed_on: date, metadata: dict[str, Any]) -> View:
-    """Log a result (entry=None, `outcome` preset by /truce win or loss) or correct one."""
+                  currency: str | None, closed_on: date, metadata: dict[str, Any],
+                  intel: Sequence[IntelShare] = (), cited: Sequence[int] = ()) -> View:
+    """Log a result (entry=None, `outcome` preset by /truce win or loss) or correct one. `intel`: the recent
+    shares it may cite as the intel that helped (`cited`: the ones it cites)."""
     e = entry
     outcomes, reasons = _options(OUTCOMES), _options(REASONS)
     blocks: list[Block] = [
@@ -75,6 +80,11 @@ def winloss_modal(*, entry: WinLoss | None, outcome: str | None, customer: str |
         InputBlock(block_id=Ids.CLOSED_BLOCK, label="Won or lost on", element=DatePickerElement(
             action_id=Ids.VALUE, initial_date=closed_on.isoformat())),
     ]
+    helped = intel_input(block_id=Ids.INTEL_BLOCK, action_id=Ids.VALUE, shares=intel, cited=cited,
+                         hint="Recent shares" + (f" about {e.competitor}" if e and e.competitor else "")
+                              + ": the battlecard and the joint meeting show what helped win.")
+    if helped is not None:
+        blocks.append(helped)
     return View(type="modal", callback_id=Ids.WINLOSS_VIEW, title="Correct a result" if e else "Log a win or loss",
                 submit="Save" if e else "Log it", close="Cancel", private_metadata=json.dumps(metadata),
                 blocks=blocks)

@@ -51,7 +51,8 @@ class WinLoss(SQLModel, table=True):
     """One past sales result: won or lost, for whom, how much, and why."""
 
     __tablename__ = "win_loss"
-    __table_args__ = (Index("ix_win_loss_team_closed", "team_id", "closed_at"),)
+    __table_args__ = (Index("ix_win_loss_team_closed", "team_id", "closed_at"),
+                      Index("ix_win_loss_team_competitor_id", "team_id", "competitor_id"))
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
@@ -62,6 +63,7 @@ class WinLoss(SQLModel, table=True):
     reason: str = Field(max_length=32)
     notes: str | None = Field(default=None, sa_type=Text)
     competitor: str | None = Field(default=None, max_length=100)
+    competitor_id: int | None = Field(default=None)  # bot/competitors (no FOREIGN KEY: see migration 0010)
     source: str = Field(default="command", max_length=16)  # command | modal
     recorded_by: str = Field(max_length=32)
     closed_at: datetime = utc_field(default_now=True)  # when the deal was won or lost

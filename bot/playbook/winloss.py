@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.clock import aware, now
+from bot.competitors import directory as competitors
 from bot.currencies import is_currency
 from bot.joint.plan import parse_amount
 from bot.models import Workspace
@@ -185,6 +186,7 @@ def record(*, session: Session, ws: Workspace, user_id: str, draft: WinLossDraft
                     currency=draft.currency, reason=draft.reason, notes=draft.notes, competitor=draft.competitor,
                     source=draft.source, recorded_by=user_id, closed_at=_closed_at(ws, draft.closed_on))
     session.add(entry)
+    competitors.link_entry(session=session, entry=entry)
     if draft.currency and draft.currency != last_currency(ws):
         save_prefs(session=session, ws=ws, prefs=prefs_of(ws, PlaybookPrefs).model_copy(
             update={"winloss_currency": draft.currency}))
@@ -206,7 +208,7 @@ def update_entry(*, session: Session, ws: Workspace, entry_id: int, user_id: str
     if draft.closed_on is not None and draft.closed_on != closed_on(ws, entry):
         entry.closed_at = _closed_at(ws, draft.closed_on)
     entry.updated_by, entry.updated_at = user_id, now()
-    session.add(entry)
+    competitors.link_entry(session=session, entry=entry)
     session.flush()
     return entry
 

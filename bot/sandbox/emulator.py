@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
@@ -124,17 +125,25 @@ class _Handler(BaseHTTPRequestHandler):
             if token not in state.tokens:
                 self._json({"ok": False, "error": "invalid_auth"})
                 return
+            needed = methods.SCOPES.get(method)
+            if needed and needed not in state.scopes_of(token):
+                self._json({"ok": False, "error": "missing_scope", "needed": needed,
+                            "provided": ",".join(sorted(state.scopes_of(token)))})
+                return
         wait = state.method_rate_limited(method)
         if wait is None and method == "chat.postMessage":
             wait = self._rate_limited(state, args)
         if wait is not None:
             self._json({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": str(wait)})
             return
+        self.server.emulator.use_scopes(state.scopes_of(token))
         try:
             with state.lock:
                 answer = {"ok": True, **func(self.server.emulator, args)}
         except SlackError as exc:
             answer = {"ok": False, "error": exc.error, **exc.extra}
+        finally:
+            self.server.emulator.use_scopes(None)
         if fault is not None and fault.late is not None:  # done, but answered after the client stopped waiting
             self.server.emulator.wait_out(fault.late)
             self.close_connection = True
@@ -209,6 +218,7 @@ class SlackEmulator:
         self.primary = state or WorkspaceState()
         self.workspaces: dict[str, WorkspaceState] = {self.primary.team_id: self.primary}
         self.oauth_codes: dict[str, tuple[str, str]] = {}  # code -> (team_id, installing user)
+        self.oauth_scopes: dict[str, frozenset[str]] = {}  # code -> the scopes approved, when not the manifest's
         self.app_tokens: set[str] = set()  # app-level tokens (xapp-…) that may open Socket Mode
         self._hub: SocketModeHub | None = None
         self._local = threading.local()
@@ -223,6 +233,14 @@ class SlackEmulator:
 
     def use(self, state: WorkspaceState | None) -> None:
         self._local.state = state
+
+    @property
+    def caller_scopes(self) -> frozenset[str]:
+        """The scopes of the token the request being served came with (empty outside a request)."""
+        return getattr(self._local, "scopes", None) or frozenset()
+
+    def use_scopes(self, scopes: frozenset[str] | None) -> None:
+        self._local.scopes = scopes
 
     @property
     def socket_mode(self) -> SocketModeHub:
@@ -240,10 +258,13 @@ class SlackEmulator:
     def workspace_for_token(self, token: str) -> WorkspaceState | None:
         return next((st for st in self.workspaces.values() if token and token in st.tokens), None)
 
-    def authorize(self, team_id: str, user_id: str) -> str:
-        """What Slack's authorize page does when `user_id` approves the install: a one-time code."""
+    def authorize(self, team_id: str, user_id: str, scopes: Iterable[str] | None = None) -> str:
+        """What Slack's authorize page does when `user_id` approves the install: a one-time code, for a
+        token with `scopes` (None: the scopes Truce's manifest asks for)."""
         code = uuid.uuid4().hex
         self.oauth_codes[code] = (team_id, user_id)
+        if scopes is not None:
+            self.oauth_scopes[code] = frozenset(scopes)
         return code
 
     @property

@@ -101,16 +101,33 @@ def team_info(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     return {"team": {"id": st.team_id, "name": st.team_name, "domain": st.domain}}
 
 
+def _sees_email(emu: SlackEmulator) -> bool:
+    return "users:read.email" in emu.caller_scopes
+
+
 def users_info(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     user = emu.state.users.get(args.get("user", ""))
     if user is None:
         raise _err("user_not_found")
-    return {"user": user.to_api(emu.state.team_id)}
+    return {"user": user.to_api(emu.state.team_id, email=_sees_email(emu))}
 
 
 def users_list(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
-    return {"members": [u.to_api(emu.state.team_id) for u in emu.state.users.values()],
+    return {"members": [u.to_api(emu.state.team_id, email=_sees_email(emu)) for u in emu.state.users.values()],
             "response_metadata": {"next_cursor": ""}}
+
+
+def users_lookup_by_email(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
+    """The person whose e-mail this is (any case), as users.info shows them. A deactivated person, a
+    bot or an address nobody has: `users_not_found`. Needs users:read.email (checked before: SCOPES)."""
+    email = str(args.get("email") or "").strip()
+    if not email:
+        raise _err("invalid_arguments", response_metadata={"messages": ["[ERROR] missing required field: email"]})
+    user = next((u for u in emu.state.users.values()
+                 if u.email and u.email.casefold() == email.casefold() and not u.deleted and not u.is_bot), None)
+    if user is None:
+        raise _err("users_not_found")
+    return {"user": user.to_api(emu.state.team_id, email=True)}
 
 
 # --- conversations ----------------------------------------------------------------------------
@@ -450,9 +467,9 @@ def oauth_v2_access(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     team_id, user_id = emu.oauth_codes.pop(code)
     st = emu.workspaces[team_id]
     token = f"xoxb-{team_id.lower()}-{uuid.uuid4().hex[:12]}"
-    st.add_token(token)
+    st.add_token(token, emu.oauth_scopes.pop(code, None))
     return {
-        "app_id": "A0TRUCE", "authed_user": {"id": user_id}, "scope": "chat:write,commands",
+        "app_id": "A0TRUCE", "authed_user": {"id": user_id}, "scope": ",".join(sorted(st.scopes_of(token))),
         "token_type": "bot", "access_token": token, "bot_user_id": st.bot_user_id,
         "team": {"id": team_id, "name": st.team_name}, "enterprise": None, "is_enterprise_install": False,
     }
@@ -470,6 +487,7 @@ METHODS: dict[str, Callable[[SlackEmulator, dict[str, Any]], dict[str, Any]]] = 
     "team.info": team_info,
     "users.info": users_info,
     "users.list": users_list,
+    "users.lookupByEmail": users_lookup_by_email,
     "conversations.info": conversations_info,
     "conversations.members": conversations_members,
     "conversations.open": conversations_open,
@@ -489,3 +507,6 @@ METHODS: dict[str, Callable[[SlackEmulator, dict[str, Any]], dict[str, Any]]] = 
     "files.completeUploadExternal": files_complete_upload,
 }
 NO_AUTH = {"api.test", "oauth.v2.access"}
+# The scope a method needs beyond a valid token; without it Slack answers `missing_scope` with what
+# was `needed` and what the token `provided`. (Only the methods whose scope Truce must ask for.)
+SCOPES = {"users.lookupByEmail": "users:read.email"}

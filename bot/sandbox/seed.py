@@ -31,13 +31,18 @@ PEOPLE = [
 ]
 
 
+def email_of(person: Person) -> str:
+    """The demo person's e-mail address (what a CRM knows them by)."""
+    return f"{person.name}@truce-demo.example"
+
+
 def seed_state(state: WorkspaceState | None = None, *, token: str | None = BOT_TOKEN) -> WorkspaceState:
     """The demo people and channels; `token` is the bot token already installed (None: not yet)."""
     state = state or WorkspaceState()
     if token:
         state.add_token(token)
     for p in PEOPLE:
-        state.add_user(User(p.id, p.name, p.real_name, is_admin=p.is_admin))
+        state.add_user(User(p.id, p.name, p.real_name, is_admin=p.is_admin, email=email_of(p)))
     everyone = [p.id for p in PEOPLE]
     state.add_channel(SALES, "sales", [SAM, SALLY, LEE])
     state.add_channel(MARKETING, "marketing", [MARK, MARIA, LEE])

@@ -8,6 +8,7 @@ import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,12 +24,18 @@ class User:
     is_owner: bool = False
     is_bot: bool = False
     tz: str = "UTC"
+    email: str = ""
+    deleted: bool = False  # deactivated
 
-    def to_api(self, team_id: str) -> dict[str, Any]:
+    def to_api(self, team_id: str, *, email: bool = False) -> dict[str, Any]:
+        """The user object; `profile.email` only for a token with users:read.email (as Slack does)."""
+        profile = {"display_name": self.name, "real_name": self.real_name or self.name}
+        if email and self.email:
+            profile["email"] = self.email
         return {
             "id": self.id, "team_id": team_id, "name": self.name, "real_name": self.real_name or self.name,
-            "is_admin": self.is_admin, "is_owner": self.is_owner, "is_bot": self.is_bot, "deleted": False,
-            "tz": self.tz, "profile": {"display_name": self.name, "real_name": self.real_name or self.name},
+            "is_admin": self.is_admin, "is_owner": self.is_owner, "is_bot": self.is_bot, "deleted": self.deleted,
+            "tz": self.tz, "profile": profile,
         }
 
 
@@ -185,6 +192,7 @@ class WorkspaceState:
         self.users: dict[str, User] = {}
         self.channels: dict[str, Channel] = {}
         self.tokens: dict[str, str] = {}  # token -> user id it acts as (the bot's)
+        self.token_scopes: dict[str, frozenset[str]] = {}  # token -> the OAuth scopes it was granted
         self.bot_user_id, self.bot_id = "U0TRUCEBOT", "B0TRUCE"
         self.ephemerals: list[Ephemeral] = []
         self.views: dict[str, View] = {}
@@ -215,9 +223,19 @@ class WorkspaceState:
             return f"{t:.6f}"
 
     # --- setup -----------------------------------------------------------------------------
-    def add_token(self, token: str) -> None:
+    def add_token(self, token: str, scopes: Iterable[str] | None = None) -> None:
+        """A bot token granted `scopes` (None: the scopes Truce's manifest asks for)."""
+        if scopes is None:
+            from bot.oauth import BOT_SCOPES
+
+            scopes = BOT_SCOPES
         with self.lock:
             self.tokens[token] = self.bot_user_id
+            self.token_scopes[token] = frozenset(scopes)
+
+    def scopes_of(self, token: str) -> frozenset[str]:
+        with self.lock:
+            return self.token_scopes.get(token, frozenset())
 
     def add_user(self, user: User) -> User:
         with self.lock:

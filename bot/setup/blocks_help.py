@@ -30,7 +30,14 @@ HELP: dict[str, list[tuple[str, str]]] = {
                                           "channel, and retracting (the sharer, admins and leads)."),
         ("/intel search acme #pricing vs:Acme since:2026-01-31",
          "Find past intel: words in the summary, competitor or link title, filtered by kind, competitor and "
-         "date; newest and most useful first, ten at a time."),
+         "date; newest and most useful first, ten at a time. `vs:` finds every spelling of the competitor."),
+        ("/intel vs Initech", "The competitor's battlecard: the latest intel by kind, this quarter's and last "
+                              "quarter's wins and losses with their reasons, the strategies and open unhappy "
+                              "reports that name them, who shares most. Also a button on every share that "
+                              "names a competitor, and on App Home."),
+        ("/intel competitors", "Every competitor with its spellings. Leads: `merge \"Initech Inc\" into Initech`, "
+                               "`rename Initech to \"Initech Corp\"`, `alias Initech INTC`; anyone: "
+                               "`history Initech`."),
         ("/intel emoji :bulb:", "Choose the reaction that shares a message (admins and leads)."),
         ("/intel digest monday 09:00", "When the weekly digest of the most useful intel is posted to both team "
                                        "channels, or `off` (admins and leads)."),

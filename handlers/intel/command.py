@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
 from bot import delivery
+from bot.competitors.commands import asks_for_battlecard
 from bot.feature import SubCommand
 from bot.ids import Command, IntelIds
 from bot.intel import parsing as intel_text
@@ -34,6 +35,7 @@ from handlers.common import (
     route,
     view_metadata,
 )
+from handlers.competitors.command import battlecard_command, competitors_command
 from handlers.intel.actions import run_search
 from handlers.intel.publish import permalink, publish, saved_note
 
@@ -51,6 +53,10 @@ def register(app: App) -> None:
 
 def intel_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
                   ws: Workspace) -> None:
+    text = command.get("text") or ""
+    if asks_for_battlecard(text):  # `/intel vs Initech` (but `/intel vs:Initech what they did` shares intel)
+        battlecard_command(ack=ack, command=command, rest=text, rt=rt, ws=ws)
+        return
     # Any other text is a share.
     route(Command.INTEL, SUBCOMMANDS, ack=ack, command=command, client=client, context=context, respond=respond,
           rt=rt, ws=ws, otherwise=share_command)
@@ -274,6 +280,12 @@ def digest_command(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspac
 
 
 # /intel <word>: each is called with the Bolt arguments and `rest`; any other text is a share.
+def competitors_word(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond,
+                     rt: Runtime, ws: Workspace, rest: str) -> None:
+    competitors_command(ack=ack, command=command, context=context, rest=rest, rt=rt, ws=ws)
+
+
 SUBCOMMANDS: Mapping[str, SubCommand] = MappingProxyType({
     "": form_command, "search": search_word, "emoji": emoji_word, "digest": digest_word,
+    "competitors": competitors_word,
 })

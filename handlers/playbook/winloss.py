@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.block_kit import esc
 from bot.clock import now
+from bot.competitors import citations
 from bot.ids import PlaybookIds as Ids
 from bot.joint.schedule import parse_quarter, shift_quarter
 from bot.models import Workspace
@@ -27,7 +28,7 @@ from handlers.playbook.common import may_edit, may_write, tell
 
 FIELD_BLOCKS = {"outcome": Ids.OUTCOME_BLOCK, "customer": Ids.CUSTOMER_BLOCK, "reason": Ids.REASON_BLOCK,
                 "notes": Ids.NOTES_BLOCK, "competitor": Ids.COMPETITOR_BLOCK, "amount": Ids.AMOUNT_BLOCK,
-                "currency": Ids.CURRENCY_BLOCK, "closed_on": Ids.CLOSED_BLOCK}
+                "currency": Ids.CURRENCY_BLOCK, "closed_on": Ids.CLOSED_BLOCK, "intel": Ids.INTEL_BLOCK}
 REFUSED = ("Only the sales team and Truce leads log wins and losses. Everyone can read them: "
            "`/truce winloss summary`.")
 EDIT_REFUSED = "Only the person who logged a result, a Truce lead or a Slack admin can correct it."
@@ -131,8 +132,12 @@ def open_modal(*, client: WebClient, context: BoltContext, rt: Runtime, ws: Work
         tell(context, client, respond, user=user_id, channel=channel, text=REFUSED)
         return
     closed_on = winloss.closed_on(ws, entry) if entry else today_in(ws)
+    with rt.session() as session:
+        intel = citations.recent_about(session=session, team_id=ws.team_id,
+                                       competitor_id=entry.competitor_id if entry else None)
+        cited = citations.cited_ids(session=session, entry=entry) if entry else []
     view = winloss_modal(entry=entry, outcome=outcome, currency=winloss.last_currency(ws), closed_on=closed_on,
-                         metadata={"id": entry_id, "channel": channel})
+                         metadata={"id": entry_id, "channel": channel}, intel=intel, cited=cited)
     later(context, client.views_open, trigger_id=trigger_id, view=view)
 
 
@@ -175,6 +180,10 @@ def winloss_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCont
                 if current and not may_edit(rt, ws, context["user_id"], current.recorded_by):
                     raise UserError(EDIT_REFUSED, field="outcome")
                 entry = winloss.update_entry(session=session, ws=ws, entry_id=entry_id, user_id=user_id, draft=draft)
+            chosen = view["state"]["values"].get(Ids.INTEL_BLOCK, {}).get(Ids.VALUE, {}).get("selected_options")
+            if chosen is not None or entry_id is None:
+                citations.cite(session=session, entry=entry, share_ids=[o.get("value") for o in chosen or []],
+                               user_id=user_id)
     except UserError as exc:
         ack(response_action="errors", errors={exc.block_in(FIELD_BLOCKS): str(exc)})
         return

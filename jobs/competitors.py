@@ -1,0 +1,59 @@
+"""The sharer's weekly DM: what the receiving team did with their shares (Acted on, Used in a deal, Not
+relevant, notes), one DM a week, not one per click. At the workspace's digest time (default Monday 09:00 in
+its timezone) each sharer whose shares got answers in the week before is claimed once (a unique row per
+person and week) and DMed through the outbox; replicas and restarts never send it twice."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bot import delivery
+from bot.clock import aware, now
+from bot.competitors import feedback
+from bot.competitors.blocks_feedback import weekly_message
+from bot.feature import Job
+from bot.intel.reports import last_due
+from bot.intel.search import best_links
+from bot.runtime import Runtime
+from bot.setup import workspaces
+from jobs.common import for_each_workspace
+
+log = logging.getLogger(__name__)
+JOB_ID = "intel-feedback-weekly"
+
+
+def send_weekly_news(rt: Runtime) -> int:
+    """Queue every due sharer DM. Returns how many were queued."""
+    at = now()
+    return sum(for_each_workspace(rt, lambda team_id: news_for_workspace(rt, team_id, at),
+                                  what="intel feedback weekly").values())
+
+
+def news_for_workspace(rt: Runtime, team_id: str, at: datetime) -> int:
+    with rt.session() as session:
+        ws = workspaces.get_workspace(session=session, team_id=team_id)
+        if ws is None:
+            return 0
+        end = last_due(ws, at)
+        if end < aware(ws.created_at):
+            return 0
+        start, week = end - timedelta(days=7), end.date().isoformat()
+        sent = 0
+        for sharer in feedback.sharers_with_news(session=session, team_id=team_id, start=start, end=end):
+            news = feedback.news_for(session=session, team_id=team_id, sharer_id=sharer, start=start, end=end)
+            answers = sum(len(n.answers) for n in news)
+            if not news or feedback.claim_week(session=session, team_id=team_id, user_id=sharer, week=week,
+                                               answers=answers) is None:
+                continue
+            links = best_links(session=session, share_ids=[n.share.id for n in news if n.share.id is not None])
+            text, blocks = weekly_message(news, links=links, week=week)
+            delivery.queue_post(session, team_id=team_id, channel=sharer, text=text, blocks=blocks,
+                                key=f"intel-feedback:{sharer}:{week}")
+            sent += 1
+        if sent:
+            log.info("intel feedback week %s for %s: %d sharers told", week, team_id, sent)
+    return sent
+
+
+JOBS = (Job(send_weekly_news, "cron", JOB_ID, {"minute": "*/5"}),)
