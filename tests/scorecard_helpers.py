@@ -1,0 +1,81 @@
+"""Rows for the scorecard's tests, written straight into the test database (the features that make
+them through Slack are tested elsewhere): a workspace, a plan, shares, reports, scores, deals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from bot.db import session_scope
+from bot.models import (
+    CsatScore,
+    IntelShare,
+    JointPlan,
+    JointPlanLine,
+    UnhappyReport,
+    UnhappyStage,
+    WinLoss,
+    Workspace,
+)
+
+TEAM = "T0SCORE"
+SAM, MARIA, LEE = "U0SAM", "U0MARIA", "U0LEE"
+OWNERS = [{"id": SAM, "name": "Sam Seller", "teams": ["sales"]},
+          {"id": MARIA, "name": "Maria Marketer", "teams": ["marketing"]}]
+
+
+def workspace(engine, *, timezone: str = "UTC", fiscal_start: int | None = None, team_id: str = TEAM) -> Workspace:
+    with session_scope(engine) as s:
+        prefs = {} if fiscal_start is None else {"scorecard.fiscal_year_start": fiscal_start}
+        ws = Workspace(team_id=team_id, timezone=timezone, lead_user_ids=[LEE], joint_channel="C0JOINT", prefs=prefs)
+        s.add(ws)
+    return ws
+
+
+def plan(engine, quarter: str, lines: list[tuple], *, currency: str = "EUR", team_id: str = TEAM) -> int:
+    """lines: (goal, budget, pipeline, revenue)."""
+    with session_scope(engine) as s:
+        p = JointPlan(team_id=team_id, quarter=quarter, currency=currency, owners=OWNERS, created_by=SAM,
+                      updated_by=SAM)
+        s.add(p)
+        s.flush()
+        for i, (goal, budget, pipeline, revenue) in enumerate(lines):
+            s.add(JointPlanLine(team_id=team_id, plan_id=p.id, position=i, goal=goal, campaign="",
+                                budget=Decimal(budget), expected_pipeline=Decimal(pipeline),
+                                expected_revenue=Decimal(revenue)))
+        return p.id
+
+
+def share(s: Session, at: datetime, *, team: str = "sales", useful: int = 0, retracted: bool = False,
+          team_id: str = TEAM) -> None:
+    s.add(IntelShare(team_id=team_id, sharer_id=SAM, from_team=team, summary="news", via="command",
+                     useful_count=useful, created_at=at, updated_at=at,
+                     retracted_at=at + timedelta(hours=1) if retracted else None))
+
+
+def report(s: Session, at: datetime, *, owned_after: timedelta | None = None, resolved_after: timedelta | None = None,
+           breached: bool = False, team_id: str = TEAM) -> None:
+    r = UnhappyReport(team_id=team_id, customer="Acme", customer_key="acme", reporter_id=SAM, created_at=at,
+                      updated_at=at, time_to_owned_s=int(owned_after.total_seconds()) if owned_after else None,
+                      owned_at=at + owned_after if owned_after else None,
+                      status="resolved" if resolved_after else "open",
+                      closed_at=at + resolved_after if resolved_after else None)
+    s.add(r)
+    s.flush()
+    if breached:
+        s.add(UnhappyStage(team_id=team_id, report_id=r.id, stage="remind"))
+
+
+def score(s: Session, at: datetime, value: float, scale: int = 10, *, team_id: str = TEAM) -> None:
+    s.add(CsatScore(team_id=team_id, customer="Acme", customer_key="acme", score=value, scale=scale, created_at=at))
+
+
+def deal(s: Session, at: datetime, outcome: str, competitor: str | None = None, *, team_id: str = TEAM) -> None:
+    s.add(WinLoss(team_id=team_id, outcome=outcome, customer="Acme", reason="price", competitor=competitor,
+                  recorded_by=SAM, closed_at=at, created_at=at))
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
