@@ -25,16 +25,11 @@ from bot.clock import now
 from bot.models import JointPlan, JointPlanLine, Member, Workspace
 from bot.scorecard.fiscal import FiscalCalendar
 from bot.scorecard.models import PlanActual, PlanActualRevision
+from bot.scorecard.numbers import LineVariance
+from bot.scorecard.rules import FIELD_NAMES, FIELDS, LINE_EXAMPLE, LINE_FORMAT, MAX_LINES, SHOWN_PROBLEMS
 from bot.services import joint_plan as plans
 from bot.services.errors import FieldError
 
-FIELDS = ("budget_spent", "pipeline", "revenue")
-FIELD_NAMES = {"budget_spent": "budget spent", "pipeline": "pipeline", "revenue": "revenue"}
-SOURCES = ("command", "form", "csv", "webhook")
-LINE_FORMAT = "goal | budget spent | pipeline | revenue | owner"
-LINE_EXAMPLE = "Win 5 mid-market logos | 11500 | 180000 | 60000 | Sam Seller"
-MAX_LINES = 200  # 40 plan lines, each for a few owners
-SHOWN_PROBLEMS = 5
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,31})(?:\|[^>]*)?>$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 _LINE_NUMBER = re.compile(r"^#(\d{1,3})$")
@@ -314,23 +309,6 @@ def record(session: Session, *, ws: Workspace, calendar: FiscalCalendar, quarter
 
 
 # --- plan beside actual ----------------------------------------------------------------------------
-
-
-@dataclass
-class LineVariance:
-    """One goal of the plan with what happened: plan, actual (None: nothing recorded) and variance
-    (actual minus plan), and the owners' shares of the actual."""
-
-    goal: str
-    campaign: str
-    planned: dict[str, Decimal]  # budget_spent -> the plan's budget, pipeline, revenue
-    actual: dict[str, Decimal | None]
-    by_owner: list[PlanActual] = field(default_factory=list)
-    in_plan: bool = True
-
-    def variance(self, name: str) -> Decimal | None:
-        actual = self.actual.get(name)
-        return None if actual is None else actual - self.planned.get(name, Decimal("0.00"))
 
 
 def _planned(line: JointPlanLine) -> dict[str, Decimal]:

@@ -15,15 +15,12 @@ import csv
 import io
 from decimal import Decimal
 
-from bot.scorecard.actuals import FIELD_NAMES, FIELDS, MAX_LINES, ActualDraft, ActualsError
+from bot.scorecard.actuals import ActualDraft, ActualsError
+from bot.scorecard.rules import CSV_COLUMNS, CSV_HEADER, FIELD_NAMES, FIELDS, FORM_MAX_CHARS, MAX_LINES
 from bot.services import joint_plan as plans
 
-MAX_CHARS = 3000  # Slack's limit for a plain_text_input
-COLUMNS = ("goal", *FIELDS, "owner")
 ALIASES = {"spent": "budget_spent", "budget spent": "budget_spent", "actual pipeline": "pipeline",
            "actual revenue": "revenue"}
-HEADER = ",".join(COLUMNS)
-EXAMPLE = f"{HEADER}\nWin 5 mid-market logos,11500,180000,60000,Sam Seller\nSpring webinars,4000,,,"
 
 
 def _column(name: str) -> str:
@@ -38,15 +35,16 @@ def _delimiter(header_line: str) -> str:
 def parse(text: str | None) -> list[ActualDraft]:
     text = (text or "").strip().lstrip("\ufeff")
     if not text:
-        raise ActualsError("csv", f"Paste your actuals here, starting with the header line `{HEADER}`.")
-    if len(text) > MAX_CHARS:
-        raise ActualsError("csv", f"That is {len(text):,} characters; at most {MAX_CHARS:,} fit. Paste it in parts.")
+        raise ActualsError("csv", f"Paste your actuals here, starting with the header line `{CSV_HEADER}`.")
+    if len(text) > FORM_MAX_CHARS:
+        raise ActualsError("csv", f"That is {len(text):,} characters; at most {FORM_MAX_CHARS:,} fit. "
+                                  "Paste it in parts.")
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text.splitlines()[0]), skipinitialspace=True)
     header = [_column(h) for h in next(reader)]
-    unknown = [h for h in header if h not in COLUMNS]
+    unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown or "goal" not in header:
         why = f"unknown column(s): {', '.join(unknown)}" if unknown else "it has no goal column"
-        raise ActualsError("csv", f"I couldn't read the header ({why}). Start with `{HEADER}` (owner and any "
+        raise ActualsError("csv", f"I couldn't read the header ({why}). Start with `{CSV_HEADER}` (owner and any "
                                   "amount column may be left out).")
     if len(set(header)) != len(header):
         raise ActualsError("csv", "A column appears twice in the header.")

@@ -22,9 +22,10 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bot.clock import now
-from bot.scorecard.actuals import FIELD_NAMES, FIELDS, MAX_LINES, ActualDraft, ActualsError
+from bot.scorecard.actuals import ActualDraft, ActualsError
 from bot.scorecard.fiscal import FiscalError, parse_quarter
 from bot.scorecard.models import ActualsToken
+from bot.scorecard.rules import FIELD_NAMES, FIELDS, MAX_LINES
 from bot.services import joint_plan as plans
 
 LINE_FIELDS = ("goal", "owner", *FIELDS)

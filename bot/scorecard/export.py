@@ -10,7 +10,7 @@ import io
 from decimal import Decimal
 
 from bot.models import JointPlan
-from bot.scorecard.actuals import LineVariance
+from bot.scorecard.numbers import LineVariance
 
 PLAN_COLUMNS = ["Quarter", "Goal", "Campaign", "Budget", "Currency", "Expected pipeline", "Expected revenue", "Owners"]
 ACTUAL_COLUMNS = ["Budget spent", "Budget variance", "Actual pipeline", "Pipeline variance", "Actual revenue",

@@ -99,6 +99,23 @@ class Scorecard:
         return self.labels.get(quarter, quarter)
 
 
+@dataclass
+class LineVariance:
+    """One goal of the plan with what happened: plan, actual (None: nothing recorded) and variance
+    (actual minus plan), and the rows of the owners' shares of the actual (PlanActual)."""
+
+    goal: str
+    campaign: str
+    planned: dict[str, Decimal]  # budget_spent (the plan's budget), pipeline, revenue
+    actual: dict[str, Decimal | None]
+    by_owner: list = field(default_factory=list)
+    in_plan: bool = True
+
+    def variance(self, name: str) -> Decimal | None:
+        actual = self.actual.get(name)
+        return None if actual is None else actual - self.planned.get(name, Decimal("0.00"))
+
+
 def change(now: float | int | Decimal | None, before: float | int | Decimal | None):
     """now - before, or None when either is unknown."""
     if now is None or before is None:
