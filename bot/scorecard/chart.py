@@ -87,6 +87,9 @@ def draw(chart: ChartSpec):
     positions = range(len(chart.quarters))
     for ax, panel in zip(axes.flat, chart.panels, strict=True):
         count = len(panel.series)
+        if not count:
+            ax.set_axis_off()
+            continue
         width = 0.8 / count
         top = 0.0
         for i, s in enumerate(panel.series):

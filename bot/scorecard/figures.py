@@ -50,7 +50,8 @@ def count_change(delta: int) -> str:
 
 
 def points_change(delta: float) -> str:
-    return signed(f"{abs(delta) * 100:.0f} pts", round(delta * 100))
+    points = round(abs(delta) * 100)
+    return signed(f"{points} pt{'s' if points != 1 else ''}", round(delta * 100))
 
 
 def relative_change(now: Decimal | None, before: Decimal | None) -> str | None:
