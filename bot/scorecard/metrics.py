@@ -3,9 +3,12 @@ needed (the four shown and the one before, for the first one's change), each a r
 on (team_id, <its date>): intel_share (created_at), unhappy_report (created_at), csat_score
 (created_at), win_loss (closed_at); plans and actuals by their (team_id, quarter) keys.
 
-A row's quarter is found in SQL by comparing its date with the quarters' edges (UTC instants of local
-midnight in the workspace's timezone and fiscal year). Medians are taken with window functions
-(row_number / count over each quarter), which SQLite and PostgreSQL both have.
+The two largest (shares and reports) have covering indexes of their own (bot/scorecard/models.py).
+Quarters start at local midnight in the workspace's timezone and fiscal year (UTC instants here).
+Counts and averages are one aggregate per quarter, the five joined with UNION ALL (a range scan each,
+nothing sorted to group). A median is the middle value (or the average of the middle two) of a
+quarter's values in order, fetched with LIMIT/OFFSET once the counts are known. Per-competitor records
+find a row's quarter with CASE over the edges.
 
 What counts:
 - intel: shares made in the quarter, not retracted, by the sharer's team (sales, marketing, other);
@@ -21,10 +24,11 @@ What counts:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, exists, func, literal, or_
+from sqlalchemy import CompoundSelect, Select, and_, case, exists, func, literal, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -55,70 +59,90 @@ def _seconds_between(session: Session, start, end) -> ColumnElement:
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
-def _medians(session: Session, inner, value) -> dict[int, float]:
-    """Per quarter index, the median of `value` (a column of the subquery `inner`, NULLs left out)."""
-    ranked = select(
-        inner.c.q.label("q"), value.label("v"),
-        func.row_number().over(partition_by=inner.c.q, order_by=value).label("rn"),
-        func.count().over(partition_by=inner.c.q).label("n"),
-    ).where(value.is_not(None)).subquery()
-    rows = session.exec(
-        select(ranked.c.q, func.avg(ranked.c.v))
-        .where(or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2))
-        .group_by(ranked.c.q)
-    ).all()
-    return {int(q): float(v) for q, v in rows if v is not None}
+def _medians(session: Session, value: ColumnElement, counts: dict[int, int], where: Callable[[int], tuple]) -> \
+        dict[int, float]:
+    """Per quarter index, the median of `value` over the rows `where(i)` selects, `counts[i]` of them with a
+    value: the middle one or two, found by ordering the quarter's values (LIMIT/OFFSET), then averaged."""
+    parts = []
+    for i, n in counts.items():
+        if n:
+            middle = select(literal(i).label("q"), value.label("v")).where(*where(i), value.is_not(None)) \
+                .order_by(value).limit(2 - n % 2).offset((n - 1) // 2).subquery()
+            parts.append(select(middle.c.q, middle.c.v))
+    if not parts:
+        return {}
+    both = union_all(*parts).subquery()
+    return {int(q): float(v) for q, v in session.exec(select(both.c.q, func.avg(both.c.v)).group_by(both.c.q))}
 
 
 # --- each area ------------------------------------------------------------------------------------
 
 
+def _per_quarter(edges: list[datetime], make: Callable[[int, datetime, datetime], Select]) -> CompoundSelect:
+    """One aggregate row per quarter, `make(i, start, end)` each (its first column the literal index i),
+    joined with UNION ALL: each part is a range scan of its quarter, and nothing is sorted to group."""
+    return union_all(*[make(i, edges[i], edges[i + 1]) for i in range(len(edges) - 1)])
+
+
+def _count_if(condition) -> ColumnElement:
+    return func.sum(case((condition, 1), else_=0))
+
+
 def intel_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> dict[int, dict]:
-    inner = select(
-        _bucket(IntelShare.created_at, edges).label("q"),
-        case((IntelShare.from_team.in_(TEAMS), IntelShare.from_team), else_=literal("other")).label("team"),
-        case((IntelShare.useful_count > 0, 1), else_=0).label("useful"),
-    ).where(IntelShare.team_id == team_id, _within(IntelShare.created_at, edges),
-            IntelShare.retracted_at.is_(None)).subquery()
+    team = IntelShare.from_team
+
+    def quarter(i: int, start: datetime, end: datetime) -> Select:
+        return select(literal(i).label("q"), func.count(), _count_if(team == "sales"), _count_if(team == "marketing"),
+                      _count_if(IntelShare.useful_count > 0)) \
+            .where(IntelShare.team_id == team_id, IntelShare.created_at >= start, IntelShare.created_at < end,
+                   IntelShare.retracted_at.is_(None))
+
     out: dict[int, dict] = {}
-    for q, team, count, useful in session.exec(
-            select(inner.c.q, inner.c.team, func.count(), func.sum(inner.c.useful)).group_by(inner.c.q, inner.c.team)):
-        area = out.setdefault(int(q), {"by_team": {}, "useful": 0})
-        area["by_team"][team] = int(count)
-        area["useful"] += int(useful or 0)
+    for q, count, sales, marketing, useful in session.exec(_per_quarter(edges, quarter)):
+        if count:
+            by_team = {"sales": int(sales or 0), "marketing": int(marketing or 0)}
+            by_team["other"] = int(count) - by_team["sales"] - by_team["marketing"]
+            out[int(q)] = {"by_team": {k: v for k, v in by_team.items() if v}, "useful": int(useful or 0)}
     return out
 
 
 def unhappy_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> dict[int, dict]:
     breached = exists().where(UnhappyStage.report_id == UnhappyReport.id, UnhappyStage.stage == "remind")
-    resolved = UnhappyReport.status == "resolved"
-    inner = select(
-        _bucket(UnhappyReport.created_at, edges).label("q"),
-        case((resolved, 1), else_=0).label("resolved"),
-        case((breached, 1), else_=0).label("breached"),
-        UnhappyReport.time_to_owned_s.label("to_owners"),
-        case((and_(resolved, UnhappyReport.closed_at.is_not(None)),
-              _seconds_between(session, UnhappyReport.created_at, UnhappyReport.closed_at)),
-             else_=None).label("to_resolution"),
-    ).where(UnhappyReport.team_id == team_id, _within(UnhappyReport.created_at, edges)).subquery()
+    closed = and_(UnhappyReport.status == "resolved", UnhappyReport.closed_at.is_not(None))
+
+    def within(i: int) -> tuple:
+        return (UnhappyReport.team_id == team_id, UnhappyReport.created_at >= edges[i],
+                UnhappyReport.created_at < edges[i + 1])
+
+    def quarter(i: int, start: datetime, end: datetime) -> Select:
+        return select(literal(i).label("q"), func.count(), _count_if(UnhappyReport.status == "resolved"),
+                      _count_if(breached), func.count(UnhappyReport.time_to_owned_s), _count_if(closed)) \
+            .where(*within(i))
+
     out: dict[int, dict] = {}
-    for q, count, done, breaches in session.exec(
-            select(inner.c.q, func.count(), func.sum(inner.c.resolved), func.sum(inner.c.breached))
-            .group_by(inner.c.q)):
-        out[int(q)] = {"reports": int(count), "resolved": int(done or 0), "sla_breaches": int(breaches or 0)}
-    for name, column in (("median_to_owners_s", inner.c.to_owners), ("median_to_resolution_s", inner.c.to_resolution)):
-        for q, median in _medians(session, inner, column).items():
-            out.setdefault(q, {})[name] = median
+    owned: dict[int, int] = {}
+    resolved: dict[int, int] = {}
+    for q, count, done, breaches, n_owned, n_closed in session.exec(_per_quarter(edges, quarter)):
+        if count:
+            out[int(q)] = {"reports": int(count), "resolved": int(done or 0), "sla_breaches": int(breaches or 0)}
+            owned[int(q)], resolved[int(q)] = int(n_owned or 0), int(n_closed or 0)
+    for q, median in _medians(session, UnhappyReport.time_to_owned_s, owned, within).items():
+        out[q]["median_to_owners_s"] = median
+    to_resolution = _seconds_between(session, UnhappyReport.created_at, UnhappyReport.closed_at)
+    for q, median in _medians(session, to_resolution, resolved, lambda i: (*within(i), closed)).items():
+        out[q]["median_to_resolution_s"] = median
     return out
 
 
 def csat_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> dict[int, dict]:
     index = case((CsatScore.scale == 10, CsatScore.score), else_=(CsatScore.score - 1) * 2.5)
-    inner = select(_bucket(CsatScore.created_at, edges).label("q"), index.label("index")) \
-        .where(CsatScore.team_id == team_id, _within(CsatScore.created_at, edges)).subquery()
-    return {int(q): {"csat_count": int(count), "csat_average": float(avg) if avg is not None else None}
-            for q, count, avg in session.exec(
-                select(inner.c.q, func.count(), func.avg(inner.c.index)).group_by(inner.c.q))}
+
+    def quarter(i: int, start: datetime, end: datetime) -> Select:
+        return select(literal(i).label("q"), func.count(), func.avg(index)) \
+            .where(CsatScore.team_id == team_id, CsatScore.created_at >= start, CsatScore.created_at < end)
+
+    return {int(q): {"csat_count": int(count), "csat_average": float(avg)}
+            for q, count, avg in session.exec(_per_quarter(edges, quarter)) if count}
 
 
 def winloss_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> dict[int, dict]:
@@ -127,10 +151,13 @@ def winloss_numbers(session: Session, *, team_id: str, edges: list[datetime]) ->
         case((WinLoss.outcome == "won", 1), else_=0).label("won"),
         func.lower(func.trim(WinLoss.competitor)).label("key"),
         WinLoss.competitor.label("name"),
-    ).where(WinLoss.team_id == team_id, _within(WinLoss.closed_at, edges)).subquery()
-    out: dict[int, dict] = {}
-    for q, deals, won in session.exec(select(inner.c.q, func.count(), func.sum(inner.c.won)).group_by(inner.c.q)):
-        out[int(q)] = {"deals": int(deals), "won": int(won or 0), "competitors": {}}
+    ).where(WinLoss.team_id == team_id, _within(WinLoss.closed_at, edges), WinLoss.competitor.is_not(None)).subquery()
+    def quarter(i: int, start: datetime, end: datetime) -> Select:
+        return select(literal(i).label("q"), func.count(), _count_if(WinLoss.outcome == "won")) \
+            .where(WinLoss.team_id == team_id, WinLoss.closed_at >= start, WinLoss.closed_at < end)
+
+    out: dict[int, dict] = {int(q): {"deals": int(deals), "won": int(won or 0), "competitors": {}}
+                            for q, deals, won in session.exec(_per_quarter(edges, quarter)) if deals}
     for q, key, name, deals, won in session.exec(
             select(inner.c.q, inner.c.key, func.min(inner.c.name), func.count(), func.sum(inner.c.won))
             .where(inner.c.key.is_not(None), inner.c.key != "").group_by(inner.c.q, inner.c.key)):

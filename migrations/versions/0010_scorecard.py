@@ -1,5 +1,5 @@
 """scorecard: actuals against the joint plan (per goal and owner) and their history, the actuals
-webhook's token, the chart files posted; unhappy_report indexed by (team_id, created_at) for the
+webhook's token, the chart files posted; covering indexes on intel_share and unhappy_report for the
 scorecard's quarterly counts
 
 Revision ID: 0010_scorecard
@@ -76,11 +76,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('team_id', 'key', name='uq_scorecard_chart_key')
     )
-    op.create_index('ix_unhappy_report_team_created', 'unhappy_report', ['team_id', 'created_at'], unique=False)
+    op.create_index('ix_intel_share_scorecard', 'intel_share',
+                    ['team_id', 'created_at', 'from_team', 'useful_count', 'retracted_at'], unique=False)
+    op.create_index('ix_unhappy_report_scorecard', 'unhappy_report',
+                    ['team_id', 'created_at', 'status', 'time_to_owned_s', 'closed_at', 'id'], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_unhappy_report_team_created', table_name='unhappy_report')
+    op.drop_index('ix_unhappy_report_scorecard', table_name='unhappy_report')
+    op.drop_index('ix_intel_share_scorecard', table_name='intel_share')
     op.drop_table('scorecard_chart')
     op.drop_index('ix_plan_actual_revision_quarter', table_name='plan_actual_revision')
     op.drop_table('plan_actual_revision')
