@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import time_machine
+from sqlalchemy import event
 
 from bot.db import session_scope
 from bot.models import Workspace
@@ -137,3 +138,38 @@ def test_an_empty_workspace_has_a_scorecard_of_nothing(db):
     assert card.quarter == "2026-Q3" and [q.quarter for q in card.quarters] == [
         "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
     assert all(q.reports == 0 and q.plan is None and q.csat_average is None for q in card.quarters)
+
+
+def test_every_query_reads_through_an_index(db):
+    """On SQLite (PostgreSQL's planner rightly scans tables this small): no query of the build scans a
+    table; the big ones are read from indexes in date order."""
+    if db.dialect.name != "sqlite":
+        return
+    workspace(db)
+    statements: list[tuple[str, object]] = []
+
+    def catch(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(db, "before_cursor_execute", catch)
+    try:
+        with session_scope(db) as s:
+            share(s, utc(2027, 1, 5))
+            report(s, utc(2027, 1, 5), owned_after=timedelta(hours=1), resolved_after=timedelta(days=1))
+            score(s, utc(2027, 1, 5), 7)
+            deal(s, utc(2027, 1, 5), "won", "Initech")
+        _build(db)
+    finally:
+        event.remove(db, "before_cursor_execute", catch)
+    assert len(statements) >= 9
+    with db.connect() as conn:
+        for statement, parameters in statements:
+            plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+            assert not [step for step in plan if step.startswith("SCAN ") and "subquery" not in step
+                        and not step.startswith("SCAN anon")], (statement, plan)
+            for step in plan:
+                if step.startswith("SEARCH intel_share"):
+                    assert "COVERING INDEX ix_intel_share_scorecard" in step, step
+                if step.startswith("SEARCH unhappy_report"):
+                    assert "COVERING INDEX ix_unhappy_report_scorecard" in step, step
