@@ -74,9 +74,9 @@ def test_each_figure_carries_its_change_against_the_quarter_before(card):
     assert "• *Median time to both owners* — 2026-Q2: none · 2026-Q3: none · 2026-Q4: 2 h · 2027-Q1: 2 h (±0 min)" \
         in text
     assert "• *Median time to resolution* — 2026-Q2: none · 2026-Q3: none · 2026-Q4: 3 d · 2027-Q1: 24 h (-2 d)" in text
-    assert "• *Average score (0-10)* — 2026-Q2: none · 2026-Q3: none · 2026-Q4: 6.0 from 1 · 2027-Q1: 9.0 from 2 " \
-           "(+3.0)" in text
-    assert "• *Win rate* — 2026-Q2: none · 2026-Q3: none · 2026-Q4: 0% of 1 deals · 2027-Q1: 67% of 3 deals " \
+    assert ("• *Average score (0-10)* — 2026-Q2: none · 2026-Q3: none · 2026-Q4: 6.0 from 1 score · "
+            "2027-Q1: 9.0 from 2 scores (+3.0)") in text
+    assert "• *Win rate* — 2026-Q2: none · 2026-Q3: none · 2026-Q4: 0% of 1 deal · 2027-Q1: 67% of 3 deals " \
            "(+67 pts)" in text
     # a competitor's name as typed is escaped: it never pings the channel
     assert "• *Win rate vs &lt;!channel&gt; Corp* — " in text and "<!channel>" not in text
@@ -91,8 +91,8 @@ def test_the_message_fits_slack_and_says_it_in_one_line_too(card):
                                                    "emoji": True}}
     assert "Fiscal year from April." in dicts[1]["elements"][0]["text"]
     assert blocks.summary_text(card, rows) == ("Joint scorecard 2027-Q1: pipeline 180k of 250k, 72%; revenue 45k of "
-                                               "90k, 50%; 2 unhappy reports; satisfaction 9.0 from 2; win rate 67% "
-                                               "of 3 deals.")
+                                               "90k, 50%; 2 unhappy reports; satisfaction 9.0 from 2 scores; win rate "
+                                               "67% of 3 deals.")
     alt = blocks.alt_text(card, rows)
     assert len(alt) <= 1000
     assert "Actual as a share of plan in 2027-Q1: pipeline 72%, revenue 50%, budget spent 90%." in alt
@@ -215,3 +215,19 @@ def test_the_answers_of_recording_actuals(card, db):
     assert modal["blocks"][1]["element"]["initial_value"] == "Win logos | 9000.00"
     assert blocks.import_modal(quarter="2027-Q1", label="2027-Q1").to_dict()["callback_id"] == \
         "scorecard_actuals_import_view"
+
+
+def test_the_agenda_section_of_the_quarter_that_just_ended(card, db):
+    from bot.scorecard.agenda import agenda_section
+
+    with session_scope(db) as s:  # the 2027-Q1 meeting's agenda covers 2026-Q4 up to the meeting
+        section = agenda_section(session=s, team_id=TEAM, start=utc(2026, 10, 1), end=utc(2027, 1, 5, 10))
+        assert agenda_section(session=s, team_id="T0NOBODY", start=utc(2026, 10, 1), end=utc(2027, 1, 5)) is None
+    assert section.title == "Scorecard, 2026-Q4" and section.order == 5
+    assert section.lines[:5] == [
+        "Plan vs actual: pipeline 150k of 200k, 75%; revenue 50k of 60k, 83%; budget spent 7k of 8k, 88%.",
+        "Intel shared: sales 6 (+6), marketing 0 (±0), voted Useful: 50% of 6 shared.",
+        "Unhappy customers: reports 1 (+1), SLA breaches 0 (±0), median time to both owners 2 h, to resolution 3 d.",
+        "Satisfaction out of 10: 6.0 from 1 score.",
+        "Win rate: 0% of 1 deal; vs &lt;!channel&gt; Corp 0% of 1 deal.",
+    ]

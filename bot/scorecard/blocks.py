@@ -95,6 +95,35 @@ def alt_text(card: Scorecard, rows: list[Row]) -> str:
     return clip(" ".join(parts), ALT_TEXT_LIMIT)
 
 
+def agenda_lines(card: Scorecard, rows: list[Row]) -> list[str]:
+    """The quarter's headline figures for the joint meeting's agenda, each with its change."""
+    def say(name: str, prefix: str = "") -> str | None:
+        cell = row(rows, name).cells[-1]
+        if cell.text in ("none", "no plan"):
+            return None
+        return f"{prefix}{cell.text}" + (f" ({cell.change})" if cell.change else "")
+
+    lines = []
+    money = [f"{MONEY_NAMES[f].lower()} {said}" for f in MONEY_FIELDS if (said := say(MONEY_NAMES[f]))]
+    if money:
+        lines.append("Plan vs actual: " + "; ".join(money) + ".")
+    intel = [x for x in (say("Shared by sales", "sales "), say("Shared by marketing", "marketing "),
+                         say("Voted Useful", "voted Useful: ")) if x]
+    lines.append("Intel shared: " + ", ".join(intel) + ".")
+    unhappy = [x for x in (say("Reports", "reports "), say("SLA breaches", "SLA breaches "),
+                           say("Median time to both owners", "median time to both owners "),
+                           say("Median time to resolution", "to resolution ")) if x]
+    lines.append("Unhappy customers: " + ", ".join(unhappy) + ".")
+    if csat := say("Average score (0-10)"):
+        lines.append(f"Satisfaction out of 10: {csat}.")
+    if wins := say("Win rate"):
+        rivals = [x for key, name in card.top_competitors if (x := say(f"Win rate vs {name}", f"vs {esc(name)} "))]
+        lines.append(f"Win rate: {wins}" + (f"; {', '.join(rivals)}" if rivals else "") + ".")
+    lines.append("In brackets: the change against the quarter before. The four-quarter chart is posted in the "
+                 "joint channel with the prompt; `/joint scorecard` posts it again.")
+    return lines
+
+
 # --- App Home ---------------------------------------------------------------------------------------
 
 

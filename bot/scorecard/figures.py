@@ -122,12 +122,15 @@ def _count(get: Callable[[QuarterNumbers], int]):
 
 
 def _rate(get: Callable[[QuarterNumbers], float | None], base: Callable[[QuarterNumbers], int], of: str):
+    """A rate "of" a base: `of` is "shared" or "deal" (made plural when the base is not 1)."""
     def figure(q: QuarterNumbers, before: QuarterNumbers):
         rate, previous = get(q), get(before)
         if rate is None:
             return None, NOTHING, None
         delta = change(rate, previous)
-        return rate * 100, f"{percent(rate)} of {base(q)} {of}", points_change(delta) if delta is not None else None
+        n = base(q)
+        what = of if of == "shared" or n == 1 else of + "s"
+        return rate * 100, f"{percent(rate)} of {n} {what}", points_change(delta) if delta is not None else None
     return figure
 
 
@@ -145,7 +148,8 @@ def _csat(q: QuarterNumbers, before: QuarterNumbers):
     if q.csat_average is None:
         return None, NOTHING, None
     delta = change(q.csat_average, before.csat_average)
-    return (q.csat_average, f"{q.csat_average:.1f} from {q.csat_count}",
+    n = q.csat_count
+    return (q.csat_average, f"{q.csat_average:.1f} from {n} score{'s' if n != 1 else ''}",
             score_change(delta) if delta is not None else None)
 
 
@@ -157,7 +161,7 @@ def _against(key: str):
     def deals(q: QuarterNumbers):
         record = q.competitors.get(key)
         return record.deals if record else 0
-    return _rate(get, deals, "deals")
+    return _rate(get, deals, "deal")
 
 
 def rows(card: Scorecard) -> list[Row]:
@@ -178,7 +182,7 @@ def rows(card: Scorecard) -> list[Row]:
             Row(area[2], "Median time to both owners", _cells(card, _duration(lambda q: q.median_to_owners_s))),
             Row(area[2], "Median time to resolution", _cells(card, _duration(lambda q: q.median_to_resolution_s))),
             Row(area[3], "Average score (0-10)", _cells(card, _csat)),
-            Row(area[4], "Win rate", _cells(card, _rate(lambda q: q.win_rate, lambda q: q.deals, "deals")))]
+            Row(area[4], "Win rate", _cells(card, _rate(lambda q: q.win_rate, lambda q: q.deals, "deal")))]
     out += [Row(area[4], f"Win rate vs {name}", _cells(card, _against(key))) for key, name in card.top_competitors]
     return out
 

@@ -1,0 +1,28 @@
+"""The scorecard's section of the joint meeting's agenda: the headline figures of the quarter that just
+ended, each with its change against the one before (the chart itself is posted with the prompt)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.models import Workspace
+from bot.scorecard import figures, metrics
+from bot.scorecard.blocks import agenda_lines
+from bot.scorecard.fiscal import calendar_of
+from bot.services.agenda import AgendaSection
+
+ORDER = 5  # first: the numbers at a glance, before each feature's details
+
+
+def agenda_section(*, session: Session, team_id: str, start: datetime, end: datetime) -> AgendaSection | None:
+    """[start, end) runs from the start of the quarter before the meeting's to the meeting: the scorecard
+    is that quarter's (in the workspace's fiscal year)."""
+    ws = session.get(Workspace, team_id)
+    if ws is None:
+        return None
+    calendar = calendar_of(ws)
+    quarter = calendar.quarter_of(start + timedelta(hours=12))
+    card = metrics.build(session, ws=ws, quarter=quarter, calendar=calendar)
+    return AgendaSection(title=f"Scorecard, {card.label}", lines=agenda_lines(card, figures.rows(card)), order=ORDER)
