@@ -231,3 +231,28 @@ def test_the_agenda_section_of_the_quarter_that_just_ended(card, db):
         "Satisfaction out of 10: 6.0 from 1 score.",
         "Win rate: 0% of 1 deal; vs &lt;!channel&gt; Corp 0% of 1 deal.",
     ]
+
+
+def test_app_home_section_from_the_database(card, db):
+    from bot.models import ActionItem, JointMeeting, Member
+    from bot.scorecard.home import home_section
+
+    with session_scope(db) as s:
+        s.add(Member(team_id=TEAM, user_id=LEE, in_sales_channel=True))
+        s.add(Member(team_id=TEAM, user_id="U0SAM", in_sales_channel=True))
+        s.add(Member(team_id=TEAM, user_id="U0MARIA", in_marketing_channel=True))
+        meeting = JointMeeting(team_id=TEAM, quarter="2027-Q1", starts_at=NOW, scheduled_for=NOW)
+        s.add(meeting)
+        s.flush()
+        for text, owner, status in (("Call Acme", "U0SAM", "open"), ("Brief", "U0MARIA", "open"),
+                                    ("Done already", "U0SAM", "done")):
+            s.add(ActionItem(team_id=TEAM, meeting_id=meeting.id, quarter="2027-Q1", text=text, owner_id=owner,
+                             due_on=NOW.date(), status=status, created_by=LEE))
+    with time_machine.travel(NOW, tick=False), session_scope(db) as s:
+        ws = s.get(Workspace, TEAM)
+        everyone = [b.to_dict() for b in home_section(s, ws, "U0SAM")]
+        lead = [b.to_dict() for b in home_section(s, ws, LEE)]
+    assert len(everyone) == 3 and "• Pipeline: *180k of 250k, 72%* (+20%)" in everyone[1]["text"]["text"]
+    assert lead[:3] == everyone
+    assert lead[4]["text"]["text"].startswith("*Open against the plan for sales*\n• *Win logos* — pipeline 180k")
+    assert lead[5]["text"]["text"] == "*Your team's open action items*\n• Call Acme — <@U0SAM>, due 15 Feb"

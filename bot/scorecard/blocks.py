@@ -151,7 +151,8 @@ def _gap(v: LineVariance, currency: str) -> str | None:
 
 
 def home_blocks(card: Scorecard, rows: list[Row], *, variances: list[LineVariance] | None = None,
-                currency: str = "", open_items: list[OpenItem] | None = None, team_name: str = "") -> list[Block]:
+                currency: str = "", open_items: list[OpenItem] | None = None, open_total: int = 0,
+                team_name: str = "") -> list[Block]:
     """The current quarter's figures for everyone; for a lead (`variances` given) the plan's goals still
     short of plan and their team's open action items."""
     now = [(r.name, r.cells[-1]) for r in rows]
@@ -172,8 +173,9 @@ def home_blocks(card: Scorecard, rows: list[Row], *, variances: list[LineVarianc
             body = "\n".join(gaps) or "Every goal has reached its planned pipeline and revenue."
         blocks += [DividerBlock(), section(clip(f"{title}\n{body}"))]
         if open_items:
-            items = "\n".join(f"• {esc(i.text)} — <@{i.owner_id}>, due {i.due_on:%d %b}" for i in open_items[:10])
-            more = f"\n…and {len(open_items) - 10} more." if len(open_items) > 10 else ""
+            items = "\n".join(f"• {esc(i.text)} — <@{i.owner_id}>, due {i.due_on:%d %b}" for i in open_items)
+            total = max(open_total, len(open_items))
+            more = f"\n…and {total - len(open_items)} more." if total > len(open_items) else ""
             blocks.append(section(clip(f"*Your team's open action items*\n{items}{more}")))
         blocks.append(context("`/joint actuals` records what happened against the plan."))
     return blocks[:HOME_BLOCKS]
