@@ -256,3 +256,21 @@ def test_app_home_section_from_the_database(card, db):
     assert lead[:3] == everyone
     assert lead[4]["text"]["text"].startswith("*Open against the plan for sales*\n• *Win logos* — pipeline 180k")
     assert lead[5]["text"]["text"] == "*Your team's open action items*\n• Call Acme — <@U0SAM>, due 15 Feb"
+
+
+def test_a_composed_message_says_when_quarters_are_fiscal(card, db):
+    from bot.scorecard.fiscal import set_fiscal_year_start
+    from bot.scorecard.message import compose
+
+    with time_machine.travel(NOW, tick=False), session_scope(db) as s:
+        ws = s.get(Workspace, TEAM)
+        plain_year = compose(s, ws=ws)
+        set_fiscal_year_start(session=s, ws=ws, month_text="apr")
+        fiscal = compose(s, ws=ws)
+    assert plain_year.card.quarter == "2027-Q1" and "fiscal" not in plain_year.blocks[1]["elements"][0]["text"]
+    assert plain_year.text.startswith("Joint scorecard 2027-Q1: pipeline 180k of 250k, 72%")
+    assert plain_year.chart.panels[0].title == "Actual as % of plan"
+    assert plain_year.chart_title == "Joint scorecard chart, 2026-Q2 to 2027-Q1 (figures in the message)"
+    assert fiscal.card.quarter == "2027-Q4" and fiscal.blocks[0]["text"]["text"] == \
+        "Joint scorecard — 2027-Q4 (Jan-Mar 2027)"
+    assert "Quarters of the fiscal year starting in April." in fiscal.blocks[1]["elements"][0]["text"]
