@@ -41,7 +41,6 @@ from bot.scorecard.numbers import CompetitorRecord, PlanNumbers, QuarterNumbers,
 SHOWN = 4
 TOP_COMPETITORS = 3
 CENT = Decimal("0.01")
-TEAMS = ("sales", "marketing")
 
 
 def _bucket(column, edges: list[datetime]) -> ColumnElement:
