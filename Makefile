@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench sandbox shell migrate clean
+.PHONY: run test lint bench sandbox shell migrate screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ sandbox: $(STAMP)        ## the sandbox's web page, whatever tokens are set
 
 shell: $(STAMP)          ## the sandbox in a terminal (for scripts and demos)
 	$(PY) -m bot sandbox --terminal
+
+screenshots: $(STAMP)    ## re-take docs/screenshots/ from the browser stories (then look at them)
+	TRUCE_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser
 
 migrate: $(STAMP)
 	$(PY) -m bot migrate

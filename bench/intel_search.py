@@ -11,12 +11,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 
-from bot.blocks.intel_lists import search_blocks
 from bot.db import session_scope
-from bot.models import IntelShare
-from bot.models.intel import KINDS
-from bot.services import intel_search
-from bot.services.intel_text import parse_search
+from bot.intel import search as intel_search
+from bot.intel.blocks_lists import search_blocks
+from bot.intel.models import KINDS, IntelShare
+from bot.intel.parsing import parse_search
 
 TEAM = "T0BENCH"
 COMPETITORS = [f"{a}{b}" for a in ("Acme", "Globex", "Initech", "Hooli", "Umbrella", "Stark", "Wayne", "Soylent",

@@ -20,9 +20,10 @@ from sqlmodel import Session, select
 
 from bench.soak_load import Request
 from bot.ids import IntelIds
-from bot.models import IntelShare, IntelVote, UnhappyReport
+from bot.intel.models import IntelShare, IntelVote
 from bot.sandbox.seed import ALERTS, JOINT, SALES
 from bot.sandbox.state import WorkspaceState
+from bot.unhappy.models import UnhappyReport
 
 WORDS = re.compile(r"\bsoak\d{2}x\d{5}\b")
 COUNT = re.compile(r"Useful \((\d+)\)")

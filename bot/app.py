@@ -1,29 +1,34 @@
-"""build_app(runtime) -> slack_bolt.App: middleware, every feature's handlers, the error handler."""
+"""build_app(runtime) -> slack_bolt.App: middleware, every feature's listeners (bot/features.py), the error handler."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
-import threading
 from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot import event_once, request_path
+from bot.db import session_scope
 from bot.errors import make_error_handler
+from bot.feature import task_functions
+from bot.features import FEATURES
+from bot.models import Workspace
+from bot.oauth import DbAuthorize, oauth_settings
 from bot.runtime import Runtime
-from bot.services.workspaces import ensure_workspace
+from bot.setup.workspaces import ensure_workspace
 from bot.single_workspace import only_the_tokens_workspace
 
 log = logging.getLogger(__name__)
 SWITCH_INTERVAL = 0.001  # seconds (Python's default: 0.005)
 
 
-def _attach_runtime(rt: Runtime):
-    known: set[str] = set()
-    lock = threading.Lock()
+def _inject(rt: Runtime):
+    """Puts the runtime (`rt`) and the request's workspace row (`ws`, created on first contact) in the
+    context. Bolt hands a listener any context value it names as a parameter, so listeners declare
+    `rt: Runtime`, `ws: Workspace` and `context: BoltContext` instead of looking them up."""
 
     def middleware(body, context, next):
         context["rt"] = rt
@@ -32,14 +37,20 @@ def _attach_runtime(rt: Runtime):
         if rt.installations is not None and not context.get("bot_token") and not uninstalling:
             log.warning("request from workspace %s, which has not installed Truce: not served", team_id)
             return not_installed(body)
-        if team_id and team_id not in known:
-            with rt.session() as session:
-                ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
-            with lock:
-                known.add(team_id)
+        if team_id:
+            context["ws"] = _workspace(rt, team_id)
         return next()
 
     return middleware
+
+
+def _workspace(rt: Runtime, team_id: str) -> Workspace:
+    with session_scope(rt.engine, read_only=True) as session:
+        ws = session.get(Workspace, team_id)
+    if ws is None:
+        with rt.session() as session:
+            ws = ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
+    return ws
 
 
 def not_installed(body: dict[str, Any]) -> BoltResponse:
@@ -72,16 +83,12 @@ class TruceApp(App):
 
 
 def build_app(rt: Runtime, *, executor: Executor | None = None, token_verification: bool = True) -> App:
-    from handlers import TASKS, register_all
-
     settings = rt.settings
     # Threads answering Slack share the interpreter with background work (posting, reading Slack):
     # switching threads every 1 ms instead of 5 lets an answer through sooner (measured in bench.intel).
     sys.setswitchinterval(SWITCH_INTERVAL)
     oauth = authorize = None
     if rt.installations is not None:
-        from bot.oauth import DbAuthorize, oauth_settings
-
         oauth = oauth_settings(rt)
         authorize = DbAuthorize(rt.installations)
     # process_before_response: a listener runs on the thread that answers, so whatever it stored is
@@ -98,10 +105,13 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
         logger=logging.getLogger("truce.bolt"),
     )
     app.use(only_the_tokens_workspace(rt))  # first: nothing runs for another workspace's request
-    app.use(_attach_runtime(rt))
+    app.use(_inject(rt))
     app.use(event_once.middleware(rt))
     app.error(make_error_handler(rt))
     app.rt = rt
-    register_all(app)
-    rt.task_functions.update(TASKS)
+    rt.features = FEATURES
+    for feature in FEATURES:
+        for register in feature.listeners:
+            register(app)
+    rt.task_functions.update(task_functions(FEATURES))
     return app

@@ -20,7 +20,7 @@ from bot.config import SettingsError
 from bot.people import refresh_teams
 from bot.preflight import REFUSED_TOKEN, first_line
 from bot.runtime import make_client
-from bot.services.workspaces import ensure_workspace
+from bot.setup.workspaces import ensure_workspace
 
 log = logging.getLogger(__name__)
 

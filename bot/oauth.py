@@ -25,7 +25,7 @@ from bot.clock import aware, now
 from bot.db import session_scope
 from bot.models import Installation, OAuthState
 from bot.people import refresh_teams
-from bot.services.workspaces import ensure_workspace
+from bot.setup.workspaces import ensure_workspace
 
 BOT_SCOPES = [
     "channels:history", "channels:read", "chat:write", "commands", "files:write", "groups:history",

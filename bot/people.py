@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from bot.db import session_scope
 from bot.models import Workspace
-from bot.services import members
-from bot.services.workspaces import is_lead
+from bot.setup import members
+from bot.setup.workspaces import is_lead
 
 log = logging.getLogger(__name__)
 

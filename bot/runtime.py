@@ -1,13 +1,12 @@
-"""What one Truce process holds: settings, its database engine and its Slack client.
+"""What one Truce process holds: settings, its database engine, its Slack client and its features.
 
-Scheduled jobs take a runtime *name* (a plain string) and look the runtime up here, so job
-arguments stay serializable and two runtimes (two "replicas") can live in one test process.
+Listeners get it injected (bot.app), and scheduled jobs get it as their argument (APScheduler's memory
+job store keeps the object itself), so two runtimes (two "replicas") can live in one test process.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,10 +21,11 @@ from bot import delivery, request_path, tasks
 from bot.config import Settings
 from bot.db import make_engine, session_scope
 from bot.executor import TrackingExecutor
+from bot.feature import AgendaSource, Feature, agenda_sources
+from bot.oauth import DbInstallationStore
+from bot.sender import Sender
 
 log = logging.getLogger(__name__)
-_registry: dict[str, Runtime] = {}
-_lock = threading.Lock()
 
 
 BACKGROUND_WORKERS = 4
@@ -47,6 +47,9 @@ class Runtime:
     installations: object | None = None  # bot.oauth.DbInstallationStore when installed through OAuth
     team_id: str | None = None  # the bot token's workspace (single-token install), learned by bootstrap
     extras: dict = field(default_factory=dict)
+    # The product's features (bot/features.py), set by build_app: what the app, the scheduler, the web
+    # server, App Home and the joint meeting's agenda are made of.
+    features: tuple[Feature, ...] = ()
     # kind -> function for durable tasks (bot/tasks.py); the app's handlers provide them.
     task_functions: dict[str, Callable[..., None]] = field(default_factory=dict)
     # Work a listener hands off after ack() so the listener pool stays free to acknowledge
@@ -61,6 +64,11 @@ class Runtime:
     sender: object | None = None
     # What to stop when this process stops (see `shutdown`), e.g. its scheduler.
     closers: list[Callable[[], object]] = field(default_factory=list)
+
+    @property
+    def agenda_sources(self) -> tuple[AgendaSource, ...]:
+        """Every feature's section of the joint meeting's agenda."""
+        return agenda_sources(self.features)
 
     def shutdown(self, timeout: float = SHUTDOWN_TIMEOUT) -> bool:
         """The process is stopping: done within `timeout` seconds, whatever Slack does. True when
@@ -96,8 +104,6 @@ class Runtime:
 
     def start_sender(self, **options):
         """Start the outbox's sender (once); options go to bot.sender.Sender (workers, poll)."""
-        from bot.sender import Sender
-
         if self.sender is None:
             self.sender = Sender(self, **options).start()
         return self.sender
@@ -194,23 +200,5 @@ def build_runtime(settings: Settings, *, name: str = "main", engine: Engine | No
         name=name,
     )
     if settings.oauth and not settings.slack_bot_token:
-        from bot.oauth import DbInstallationStore
-
         rt.installations = DbInstallationStore(rt.engine)
-    register(rt)
     return rt
-
-
-def register(rt: Runtime) -> None:
-    with _lock:
-        _registry[rt.name] = rt
-
-
-def get(name: str) -> Runtime:
-    with _lock:
-        return _registry[name]
-
-
-def forget(name: str) -> None:
-    with _lock:
-        _registry.pop(name, None)

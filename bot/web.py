@@ -1,5 +1,5 @@
 """The HTTP side: POST /slack/events (Slack's signature checked on the raw bytes, then Bolt),
-the OAuth install routes, GET /healthz, and routes features add (webhooks, exports).
+the OAuth install routes, GET /healthz, and the features' routes (Feature.routes: webhooks, exports).
 
 `make_wsgi` is the WSGI app; production serves it with waitress (`bot.server`). `HttpServer` below,
 the standard library's threaded server, is for the sandbox and the tests only."""
@@ -23,15 +23,13 @@ from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot import request_path, slack_body, slack_signature
 from bot.db import ping
+from bot.feature import Response, Route
+from bot.feature import routes as feature_routes
 from bot.runtime import Runtime
 from bot.web_input import HttpError, read_body
 
 log = logging.getLogger(__name__)
 
-# (method, path) -> handler(rt, environ, body) -> (status, headers, body bytes)
-Response = tuple[str, list[tuple[str, str]], bytes]
-Route = Callable[[Runtime, dict[str, Any], bytes], Response]
-ROUTES: dict[tuple[str, str], Route] = {}
 # Bodies are refused (413) before they are read when larger than these. Slack's own are small: a
 # message is at most 40,000 characters and a modal at most 100 blocks; the largest, a message edit
 # carrying the message twice, or a submitted modal, stays well under 1 MiB even when every character
@@ -68,7 +66,8 @@ def _healthz(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
                          {"ok": ok, "database": "reachable" if ok else "unreachable"})
 
 
-ROUTES[("GET", "/healthz")] = _healthz
+# The routes every process serves; the features add theirs (Feature.routes).
+BUILT_IN: dict[tuple[str, str], Route] = {("GET", "/healthz"): _healthz}
 
 
 def _headers(environ: dict[str, Any]) -> dict[str, str]:
@@ -134,9 +133,10 @@ def make_wsgi(rt: Runtime, app: App):
             return slack_events(environ)
         if path in OAUTH_PATHS and method == "GET" and app.oauth_flow is not None:
             return oauth(environ)
-        handler = ROUTES.get((method, path))
+        routes = {**BUILT_IN, **feature_routes(rt.features)}
+        handler = routes.get((method, path))
         if handler is None:
-            allowed = [m for (m, p) in ROUTES if p == path]
+            allowed = [m for (m, p) in routes if p == path]
             status = "405 Method Not Allowed" if allowed else "404 Not Found"
             return text_response(status, status)
         return handler(rt, environ, read_body(environ, ROUTE_BODY_CAP))

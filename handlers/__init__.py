@@ -1,34 +1,3 @@
-"""Bolt listeners by feature. Each module has register(app); nothing decorates a global app."""
-
-from __future__ import annotations
-
-from slack_bolt import App
-
-from handlers import (
-    csat,
-    csat_import,
-    home,
-    install,
-    intel,
-    intel_events,
-    joint,
-    membership,
-    messages,
-    reactions,
-    strategies,
-    truce,
-    unhappy,
-    winloss,
-)
-
-MODULES = [truce, membership, reactions, messages, home, install, joint, unhappy, csat, csat_import, intel, strategies,
-           winloss]
-
-
-# Every durable task kind (bot/tasks.py) the listeners store, with the function that finishes it.
-TASKS = {**intel_events.TASKS}
-
-
-def register_all(app: App) -> None:
-    for module in MODULES:
-        module.register(app)
+"""Bolt listeners, one package per feature (handlers/<feature>/, beside bot/<feature>/), and what they
+share (common.py; dispatch.py for reactions and message events). Each module has register(app); the
+features (bot/features.py) list them, and nothing decorates a global app."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_sdk.webhook import WebhookClient
@@ -31,6 +31,16 @@ def first_word(text: str | None) -> tuple[str, str]:
         return "", ""
     word, _, rest = text.partition(" ")
     return word.lower(), rest.strip()
+
+
+def route(subcommands: Mapping[str, Callable[..., None]], word: str, **kwargs: Any) -> bool:
+    """Run the sub-command `word` names in `subcommands` with `kwargs` (the Bolt arguments and `rest`).
+    False when there is no such sub-command (nothing ran)."""
+    handler = subcommands.get(word)
+    if handler is None:
+        return False
+    handler(**kwargs)
+    return True
 
 
 def view_metadata(view: dict[str, Any]) -> dict[str, Any]:

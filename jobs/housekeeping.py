@@ -5,21 +5,20 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import delete
 
-from bot import runtime
 from bot.clock import now
 from bot.db import session_scope
+from bot.feature import Job
 from bot.models import OAuthState, ProcessedEvent
+from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 JOB_ID = "housekeeping"
 KEEP_EVENTS = timedelta(days=3)  # Slack retries an event for a few minutes at most
 
 
-def clean(runtime_name: str) -> int:
-    rt = runtime.get(runtime_name)
+def clean(rt: Runtime) -> int:
     with session_scope(rt.engine) as session:
         events = session.exec(delete(ProcessedEvent).where(ProcessedEvent.received_at < now() - KEEP_EVENTS))
         session.exec(delete(OAuthState).where(OAuthState.expires_at < now()))
@@ -29,5 +28,4 @@ def clean(runtime_name: str) -> int:
     return removed
 
 
-def register(scheduler: BaseScheduler, runtime_name: str) -> None:
-    scheduler.add_job(clean, "interval", hours=24, id=JOB_ID, args=[runtime_name], replace_existing=True)
+JOBS = (Job(clean, "interval", JOB_ID, {"hours": 24}),)

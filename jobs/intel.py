@@ -8,21 +8,19 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from apscheduler.schedulers.base import BaseScheduler
-
-from bot import runtime
 from bot.clock import now
+from bot.feature import Job
+from bot.intel import reports as intel_reports
 from bot.runtime import Runtime
-from bot.services import intel_reports, workspaces
+from bot.setup import workspaces
 from jobs.common import for_each_workspace
 
 log = logging.getLogger(__name__)
 JOB_ID = "intel-digest"
 
 
-def post_digests(runtime_name: str) -> int:
+def post_digests(rt: Runtime) -> int:
     """Post every workspace's due digest. Returns how many were posted."""
-    rt = runtime.get(runtime_name)
     at = now()
     return sum(for_each_workspace(rt, lambda team_id: digest_workspace(rt, team_id, at), what="intel digest").values())
 
@@ -40,5 +38,4 @@ def digest_workspace(rt: Runtime, team_id: str, at: datetime) -> int:
     return 1 if listed else 0
 
 
-def register(scheduler: BaseScheduler, runtime_name: str) -> None:
-    scheduler.add_job(post_digests, "cron", minute="*/5", id=JOB_ID, args=[runtime_name], replace_existing=True)
+JOBS = (Job(post_digests, "cron", JOB_ID, {"minute": "*/5"}),)

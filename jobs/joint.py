@@ -5,7 +5,7 @@ unique (team, quarter, kind) occurrence row claimed in the same transaction as i
 replicas never post twice, and a prompt missed while Truce was down goes out when it comes back
 (if the meeting is still ahead).
 
-From the sandbox shell, after moving time: `jobs.joint.run_due(rt.name)`; or, to see the quarter's
+From the sandbox shell, after moving time: `jobs.joint.run_due(rt)`; or, to see the quarter's
 prompt at once: `jobs.joint.force_prompt(rt, team_id)` (the same claim `/joint announce` uses).
 """
 
@@ -14,23 +14,20 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from apscheduler.schedulers.base import BaseScheduler
-
-from bot import runtime
 from bot.clock import now
-from bot.models import JointMeeting, Workspace
+from bot.feature import Job
+from bot.joint import meetings, posts
+from bot.joint.models import JointMeeting
+from bot.models import Workspace
 from bot.runtime import Runtime
-from bot.services import joint_meetings as meetings
-from bot.services import joint_posts as posts
 from jobs.common import for_each_workspace
 
 log = logging.getLogger(__name__)
 JOB_ID = "joint-due"
 
 
-def run_due(runtime_name: str) -> dict[str, list[str]]:
+def run_due(rt: Runtime) -> dict[str, list[str]]:
     """Post everything due now in every workspace. Returns what was posted, by team."""
-    rt = runtime.get(runtime_name)
     results = for_each_workspace(rt, lambda team_id: run_for(rt, team_id), what="joint meeting job")
     return {team_id: steps for team_id, steps in results.items() if steps}
 
@@ -45,12 +42,12 @@ def run_for(rt: Runtime, team_id: str) -> list[str]:
         up = meetings.upcoming(session=session, ws=ws, at=at)
         if up is not None and up.meeting is None and up.prompt_at <= at < up.starts_at:
             fallback = [] if ws.joint_channel else meetings.admins(session=session, ws=ws)
-            if posts.announce(session, ws=ws, quarter=up.quarter, starts_at=up.starts_at, by=rt.name,
-                              fallback=fallback):
+            if posts.announce(session, sources=rt.agenda_sources, ws=ws, quarter=up.quarter, starts_at=up.starts_at,
+                              by=rt.name, fallback=fallback):
                 done.append(f"prompt {up.quarter}")
         for meeting in meetings.recent(session=session, team_id=team_id, since=at - timedelta(days=7)):
             done += [f"{step} {meeting.quarter}" for step in
-                     posts.due_steps(session, ws=ws, meeting=meeting, by=rt.name, at=at)]
+                     posts.due_steps(session, sources=rt.agenda_sources, ws=ws, meeting=meeting, by=rt.name, at=at)]
         due = posts.remind_due_items(session, ws=ws, at=at)
         if due:
             done.append(f"{due} action item(s) due")
@@ -60,11 +57,10 @@ def run_for(rt: Runtime, team_id: str) -> list[str]:
 
 
 def force_prompt(rt: Runtime, team_id: str) -> JointMeeting | None:
-    """Post the next meeting's prompt now (see joint_posts.announce_next); None if it is already out."""
+    """Post the next meeting's prompt now (see bot.joint.posts.announce_next); None if it is already out."""
     with rt.session() as session:
         ws = session.get(Workspace, team_id)
-        return posts.announce_next(session, ws=ws, by=rt.name) if ws else None
+        return posts.announce_next(session, sources=rt.agenda_sources, ws=ws, by=rt.name) if ws else None
 
 
-def register(scheduler: BaseScheduler, runtime_name: str) -> None:
-    scheduler.add_job(run_due, "interval", minutes=1, id=JOB_ID, args=[runtime_name], replace_existing=True)
+JOBS = (Job(run_due, "interval", JOB_ID, {"minutes": 1}),)

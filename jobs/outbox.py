@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import logging
 
-from apscheduler.schedulers.base import BaseScheduler
-
-from bot import delivery, runtime
+from bot import delivery
+from bot.feature import Job
+from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 JOB_ID = "outbox-retry"
 IDLE_WAIT = 60  # seconds; a sender still busy after that is left to it
 
 
-def retry_due(runtime_name: str) -> int:
+def retry_due(rt: Runtime) -> int:
     """Make sure what is due now goes out; how many rows were sent."""
-    rt = runtime.get(runtime_name)
     sender = rt.sender
     if sender is not None and sender.running:
         before = sender.sent
@@ -35,5 +34,4 @@ def retry_due(runtime_name: str) -> int:
     return sent
 
 
-def register(scheduler: BaseScheduler, runtime_name: str) -> None:
-    scheduler.add_job(retry_due, "interval", seconds=15, id=JOB_ID, args=[runtime_name], replace_existing=True)
+JOBS = (Job(retry_due, "interval", JOB_ID, {"seconds": 15}),)

@@ -1,19 +1,18 @@
-"""APScheduler wiring. Each job family's module has register(scheduler, runtime_name).
+"""APScheduler wiring: every feature's jobs (`Feature.jobs`, see bot/feature.py), each given the runtime.
 
 APScheduler's FAQ: a job store must never be shared by processes. So every process keeps its
-own in-memory store, and jobs claim due rows in the database atomically: two replicas never
-send the same thing twice, and a restart never loses anything that was due.
+own in-memory store (which holds the runtime object itself as the jobs' argument), and jobs claim
+due rows in the database atomically: two replicas never send the same thing twice, and a restart
+never loses anything that was due.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime import Runtime
-from jobs import housekeeping, intel, joint, members, outbox, tasks
-from jobs import unhappy as unhappy_jobs
-
-FAMILIES = [outbox, tasks, members, housekeeping, joint, unhappy_jobs, intel]
 
 
 def build_scheduler(rt: Runtime) -> BackgroundScheduler:
@@ -21,8 +20,11 @@ def build_scheduler(rt: Runtime) -> BackgroundScheduler:
         timezone="UTC",
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
-    for family in FAMILIES:
-        family.register(scheduler, rt.name)
+    for feature in rt.features:
+        for job in feature.jobs:
+            first = {} if job.first_run_after is None else {"next_run_time": datetime.now(UTC) + job.first_run_after}
+            scheduler.add_job(job.func, job.trigger, id=job.id, args=[rt], replace_existing=True, **job.every,
+                              **first)
     return scheduler
 
 

@@ -6,24 +6,22 @@ from __future__ import annotations
 
 import logging
 
-from apscheduler.schedulers.base import BaseScheduler
-
-from bot import runtime
-from bot.alert_links import ensure_permalink
 from bot.clock import now
 from bot.db import session_scope
+from bot.feature import Job
 from bot.models import Workspace
-from bot.services import csat_reports
-from bot.services.unhappy_reminders import due_now, send_stage
+from bot.runtime import Runtime
+from bot.unhappy import csat_reports
+from bot.unhappy.alert_links import ensure_permalink
+from bot.unhappy.reminders import due_now, send_stage
 from jobs.common import for_each_workspace
 
 log = logging.getLogger(__name__)
 REMINDERS_JOB, DIGEST_JOB = "unhappy-reminders", "csat-digest"
 
 
-def send_reminders(runtime_name: str) -> int:
+def send_reminders(rt: Runtime) -> int:
     """Send every reminder stage that is due and not sent yet. Returns how many this process sent."""
-    rt = runtime.get(runtime_name)
     at = now()
     with session_scope(rt.engine) as session:
         due = due_now(session=session, at=at)
@@ -38,9 +36,8 @@ def send_reminders(runtime_name: str) -> int:
     return sent
 
 
-def send_csat_digests(runtime_name: str) -> int:
+def send_csat_digests(rt: Runtime) -> int:
     """Send each workspace's weekly satisfaction digest once it is due. Returns how many were sent."""
-    rt = runtime.get(runtime_name)
     at = now()
 
     def send(team_id: str) -> int:
@@ -50,8 +47,7 @@ def send_csat_digests(runtime_name: str) -> int:
     return sum(for_each_workspace(rt, send, what="satisfaction digest").values())
 
 
-def register(scheduler: BaseScheduler, runtime_name: str) -> None:
-    scheduler.add_job(send_reminders, "interval", minutes=1, id=REMINDERS_JOB, args=[runtime_name],
-                      replace_existing=True)
-    scheduler.add_job(send_csat_digests, "interval", minutes=15, id=DIGEST_JOB, args=[runtime_name],
-                      replace_existing=True)
+JOBS = (
+    Job(send_reminders, "interval", REMINDERS_JOB, {"minutes": 1}),
+    Job(send_csat_digests, "interval", DIGEST_JOB, {"minutes": 15}),
+)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import bot.models  # noqa: F401 - registers every table on SQLModel.metadata
+import bot.schema  # noqa: F401 - registers every table on SQLModel.metadata
 from bot.config import load_settings
 from bot.db import make_engine
 from bot.scorecard import models as scorecard_models  # noqa: F401 - the scorecard feature's tables

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from bot.models import IntelPost, IntelShare
+from bot.intel.models import IntelPost, IntelShare
 from bot.sandbox.state import Message
 
 _real_getaddrinfo = socket.getaddrinfo

@@ -23,7 +23,7 @@ def at(moment: datetime):
 
 
 def run(stack) -> dict:
-    return joint_job.run_due(stack.rt.name)
+    return joint_job.run_due(stack.rt)
 
 
 def set_workspace(stack, **fields) -> None:

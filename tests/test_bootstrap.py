@@ -10,7 +10,6 @@ import uuid
 
 import pytest
 
-from bot import runtime as runtimes
 from bot.bootstrap import ATTEMPTS, bootstrap
 from bot.config import SettingsError
 from bot.runtime import build_runtime
@@ -23,8 +22,7 @@ pytestmark = pytest.mark.usefixtures("db")
 def fresh(stack, db):
     """A second process's runtime for the stack's workspace, not set up yet."""
     rt = build_runtime(stack.settings, name=f"bootstrap-{uuid.uuid4().hex[:8]}", engine=db)
-    yield rt
-    runtimes.forget(rt.name)
+    return rt
 
 
 def test_a_passing_failure_is_tried_again(stack, fresh):

@@ -20,10 +20,11 @@ from pathlib import Path
 import httpx
 from sqlmodel import Session, select
 
-from bot.models import IntelShare, UnhappyReport
+from bot.intel.models import IntelShare
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.seed import ALERTS, BOT_TOKEN, MARK, MARKETING, SALES, SAM, seed_env, seed_state
+from bot.unhappy.models import UnhappyReport
 
 ROOT = Path(__file__).resolve().parent.parent
 BURST = 60

@@ -11,10 +11,11 @@ import pytest
 import time_machine
 from sqlmodel import select
 
-from bot.models import CsatDigestRun, CsatScore, CsatToken, Workspace
+from bot.models import Workspace
 from bot.sandbox.seed import ALERTS, JOINT, LEE, MARK, SALES, SAM
 from bot.sandbox.stack import SandboxStack
-from bot.services.workspaces import set_pref
+from bot.setup.workspaces import set_pref
+from bot.unhappy.csat_models import CsatDigestRun, CsatScore, CsatToken
 from jobs import unhappy as jobs
 from tests.unhappy_support import last_note, report, text_of
 
@@ -172,10 +173,10 @@ def _digests(stack):
 def test_weekly_digest_shows_scores_trends_and_low_scores_with_open_alerts(week_of_scores):
     stack = week_of_scores
     with time_machine.travel(MONDAY_9 - timedelta(minutes=1), tick=False):
-        jobs.send_csat_digests(stack.rt.name)
+        jobs.send_csat_digests(stack.rt)
     before = _digests(stack)  # last week's digest (the week before) had scores too
     with time_machine.travel(MONDAY_9, tick=False):
-        assert jobs.send_csat_digests(stack.rt.name) == 1
+        assert jobs.send_csat_digests(stack.rt) == 1
     [digest] = _digests(stack)[len(before):]
     text = text_of(digest)
     assert "the week from Nov 23" in digest.text and "4 scores from 3 customers" in digest.text
@@ -186,7 +187,7 @@ def test_weekly_digest_shows_scores_trends_and_low_scores_with_open_alerts(week_
     assert "Hooli" not in text
     assert stack.messages(JOINT) == [] and stack.messages(ALERTS)[-1].text != digest.text
     with time_machine.travel(MONDAY_9 + timedelta(days=2), tick=False):
-        assert jobs.send_csat_digests(stack.rt.name) == 0
+        assert jobs.send_csat_digests(stack.rt) == 0
     assert len(_digests(stack)) == len(before) + 1
 
 
@@ -201,7 +202,7 @@ def test_digest_once_per_week_across_replicas_and_restarts(week_of_scores, db):
                 start.wait()
                 sent.append(jobs.send_csat_digests(name))
 
-            threads = [threading.Thread(target=run, args=(n,)) for n in (stack.rt.name, other.rt.name)]
+            threads = [threading.Thread(target=run, args=(n,)) for n in (stack.rt, other.rt)]
             for t in threads:
                 t.start()
             for t in threads:
@@ -209,9 +210,9 @@ def test_digest_once_per_week_across_replicas_and_restarts(week_of_scores, db):
             assert sorted(sent) == [0, 1]
         stack.stop_app()
         with time_machine.travel(MONDAY_9 + timedelta(hours=5), tick=False):
-            assert jobs.send_csat_digests(other.rt.name) == 0
+            assert jobs.send_csat_digests(other.rt) == 0
         with time_machine.travel(MONDAY_9 + timedelta(weeks=1), tick=False):
-            assert jobs.send_csat_digests(other.rt.name) == 1  # the next week's
+            assert jobs.send_csat_digests(other.rt) == 1  # the next week's
         assert len(_digests(stack)) == 2
         with other.rt.session() as s:
             weeks = sorted(r.week for r in s.exec(select(CsatDigestRun)).all())
@@ -222,5 +223,5 @@ def test_digest_once_per_week_across_replicas_and_restarts(week_of_scores, db):
 
 def test_no_recent_scores_no_digest(stack):
     with time_machine.travel(MONDAY_9, tick=False):
-        assert jobs.send_csat_digests(stack.rt.name) == 0
+        assert jobs.send_csat_digests(stack.rt) == 0
     assert _digests(stack) == []

@@ -9,9 +9,10 @@ import time_machine
 from sqlmodel import select
 
 from bot.ids import CsatImportIds
-from bot.models import CsatScore, Workspace
+from bot.models import Workspace
 from bot.sandbox.seed import MARK, OLIVE, SALES, SAM
-from bot.services.workspaces import set_pref
+from bot.setup.workspaces import set_pref
+from bot.unhappy.csat_models import CsatScore
 from jobs import unhappy as jobs
 from tests.unhappy_support import text_of
 
@@ -121,7 +122,7 @@ def test_imported_scores_are_in_the_weekly_digest(stack):
     with time_machine.travel(monday - timedelta(days=2), tick=False):
         assert submit(stack, GOOD) is None
     with time_machine.travel(monday, tick=False):
-        assert jobs.send_csat_digests(stack.rt.name) == 1
+        assert jobs.send_csat_digests(stack.rt) == 1
     [digest] = [m for m in stack.messages(SALES) if "Customer satisfaction" in m.text]
     text = text_of(digest)
     assert "4 scores from 3 customers" in digest.text and "*Globex* 2.5/10" in text and "late, again" in text

@@ -59,9 +59,9 @@ def test_rate_limited_post_waits_for_retry_after(stack):
     stored = _row(stack, row.id)
     wait = aware(stored.next_attempt_at) - now()
     assert timedelta(seconds=25) < wait <= timedelta(seconds=30)
-    assert retry_due(stack.rt.name) == 0  # not yet due
+    assert retry_due(stack.rt) == 0  # not yet due
     with time_machine.travel(now() + timedelta(seconds=31)):
-        assert retry_due(stack.rt.name) == 1
+        assert retry_due(stack.rt) == 1
     assert [m.text for m in stack.messages(SALES)] == ["hello"]
 
 
@@ -70,11 +70,11 @@ def test_server_errors_back_off_then_succeed(stack):
     row, _ = _post(stack)
     first_wait = aware(_row(stack, row.id).next_attempt_at) - now()
     with time_machine.travel(now() + timedelta(seconds=6)):
-        assert retry_due(stack.rt.name) == 0  # second 503
+        assert retry_due(stack.rt) == 0  # second 503
         second_wait = aware(_row(stack, row.id).next_attempt_at) - now()
         assert second_wait > first_wait  # exponential backoff
     with time_machine.travel(now() + timedelta(seconds=30)):
-        assert retry_due(stack.rt.name) == 1
+        assert retry_due(stack.rt) == 1
     assert len(stack.messages(SALES)) == 1
     assert _row(stack, row.id).attempts == 3
 
@@ -86,7 +86,7 @@ def test_gives_up_with_a_clear_failure_after_max_attempts(stack, caplog):
     for _ in range(delivery.MAX_ATTEMPTS):
         t += delivery.MAX_BACKOFF + timedelta(seconds=1)
         with time_machine.travel(t):
-            retry_due(stack.rt.name)
+            retry_due(stack.rt)
     stored = _row(stack, row.id)
     assert stored.status == "failed" and "after 12 attempts" in stored.last_error
     assert "failed for good" in caplog.text
@@ -124,7 +124,7 @@ def test_update_before_the_post_went_out_is_folded_into_it(stack):
     with stack.rt.session() as s:
         delivery.queue_update(s, target=s.get(Outbox, row.id), text="v2")
     with time_machine.travel(now() + timedelta(minutes=1)):
-        retry_due(stack.rt.name)
+        retry_due(stack.rt)
     [msg] = stack.messages(SALES)
     assert msg.text == "v2" and not msg.edited
     assert stack.state.calls_to("chat.update") == []
@@ -139,7 +139,7 @@ def test_update_of_a_post_in_doubt_waits_for_it_and_edits_it(stack):
         delivery.queue_update(s, target=s.get(Outbox, row.id), text="v2")
     for minutes in (1, 2):
         with time_machine.travel(now() + timedelta(minutes=minutes)):
-            retry_due(stack.rt.name)
+            retry_due(stack.rt)
     [msg] = stack.messages(SALES)
     assert msg.text == "v2" and msg.edited
 
@@ -152,7 +152,7 @@ def test_older_update_never_overwrites_a_newer_one(stack):
     with stack.rt.session() as s:
         delivery.queue_update(s, target=s.get(Outbox, row.id), text="v3")
     with time_machine.travel(now() + timedelta(minutes=1)):
-        retry_due(stack.rt.name)
+        retry_due(stack.rt)
     assert stack.last(SALES).text == "v3"
 
 
@@ -163,7 +163,7 @@ def test_thread_reply_waits_for_its_parent(stack):
         delivery.queue_post(s, team_id=stack.team_id, channel=JOINT, text="reply", thread_parent=parent)
     assert stack.messages(JOINT) == []
     with time_machine.travel(now() + timedelta(minutes=1)):
-        retry_due(stack.rt.name)
+        retry_due(stack.rt)
     [top] = stack.messages(JOINT)
     assert [m.text for m in stack.state.replies(JOINT, top.ts)] == ["reply"]
 
@@ -180,5 +180,5 @@ def test_a_timed_out_call_is_retried_later(stack):
     assert results[0].status == "queued" and results[0].error in ("TimeoutError", "URLError", "timeout")
     assert stack.messages(SALES) == []
     with time_machine.travel(now() + timedelta(seconds=10)):
-        assert retry_due(stack.rt.name) == 1
+        assert retry_due(stack.rt) == 1
     assert [m.text for m in stack.messages(SALES)] == ["hello"]

@@ -159,7 +159,7 @@ def test_a_message_of_a_lost_attempt_is_handed_to_the_sender_that_holds_the_row(
         b.join(10)
         assert [results["A"][0].status, results["B"][0].status] == ["skipped", "skipped"]
         assert len(stack.messages(SALES)) == 1
-        assert retry_due(stack.rt.name) == 1  # the next attempt looks first, and finds A's message
+        assert retry_due(stack.rt) == 1  # the next attempt looks first, and finds A's message
     [msg] = stack.messages(SALES)
     row = _row(db, row_id)
     assert (row.status, row.posted_ts) == ("sent", msg.ts)
@@ -182,11 +182,11 @@ def test_a_row_that_keeps_failing_unexpectedly_fails_for_good_and_frees_its_chan
     monkeypatch.setattr(delivery, "_prepare", prepare)
     with time_machine.travel(now(), tick=False) as clock:
         for attempt in range(1, delivery.MAX_ATTEMPTS):
-            assert retry_due(stack.rt.name) == 0
+            assert retry_due(stack.rt) == 0
             # counted, and retried after a backoff
             assert (_row(db, broken).status, _row(db, broken).attempts) == ("pending", attempt)
             clock.shift(delivery.MAX_BACKOFF + timedelta(seconds=1))
-        assert retry_due(stack.rt.name) == 1
+        assert retry_due(stack.rt) == 1
     row = _row(db, broken)
     assert (row.status, row.attempts) == ("failed", delivery.MAX_ATTEMPTS)
     assert row.last_error == f"internal_error after {delivery.MAX_ATTEMPTS} attempts"
@@ -227,7 +227,7 @@ def test_a_claimed_row_without_a_deadline_is_taken_again(stack, db):
     with session_scope(db) as s:
         row = s.get(Outbox, first)
         row.status, row.claimed_until = delivery.SENDING, None
-    assert retry_due(stack.rt.name) == 2
+    assert retry_due(stack.rt) == 2
     assert [m.text for m in stack.messages(SALES)] == ["first", "second"]
 
 
@@ -249,7 +249,7 @@ def test_a_late_post_is_found_however_busy_the_channel_was_since(stack, db):
         for n in range(1200):  # more than five pages of 200
             stack.driver.say(SAM, SALES, f"chatter {n}")
         clock.shift(timedelta(minutes=1))
-        assert retry_due(stack.rt.name) == 1
+        assert retry_due(stack.rt) == 1
     [ours] = _ours(stack)
     assert _row(db, row_id).posted_ts == ours.ts
     assert len(stack.state.calls_to("chat.postMessage")) == 1
@@ -267,7 +267,7 @@ def test_a_lookup_slack_allows_a_call_a_minute_goes_on_where_it_stopped(stack, d
         stack.state.rate_limit_method("conversations.history", per_minute=1)
         clock.shift(timedelta(minutes=1))
         for _ in range(10):
-            retry_due(stack.rt.name)
+            retry_due(stack.rt)
             if _row(db, row_id).status == "sent":
                 break
             assert _row(db, row_id).last_error == "ratelimited"

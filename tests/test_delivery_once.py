@@ -35,7 +35,7 @@ def _row(stack, row_id) -> Outbox:
 
 def _later(stack, seconds=60) -> int:
     with time_machine.travel(now() + timedelta(seconds=seconds)):
-        return retry_due(stack.rt.name)
+        return retry_due(stack.rt)
 
 
 def test_every_post_carries_its_outbox_key_as_metadata(stack):

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot.sandbox.seed import LEE, SAM
-from bot.services import members
+from bot.setup import members
 
 # As Slack sends it: @channel, @here and @sam typed in a command, then a literal "<!channel>" and "&".
 TYPED = "<!channel> <!here> <@USAM001|sam> &lt;!channel&gt; &amp;"

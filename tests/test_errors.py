@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.sandbox.seed import LEE, SAM
-from bot.services import members
+from bot.setup import members
 
 
 def test_a_crash_is_told_to_the_person_with_an_error_id(stack, monkeypatch, caplog):
@@ -25,7 +25,7 @@ def test_a_crash_is_told_to_the_person_with_an_error_id(stack, monkeypatch, capl
 def test_a_crash_in_a_modal_keeps_it_open(stack, monkeypatch):
     from bot.ids import SetupIds
     from bot.sandbox.seed import ALERTS, JOINT, MARKETING, SALES
-    from bot.services import workspaces
+    from bot.setup import workspaces
 
     stack.driver.command(LEE, "/truce", "setup")
     [view] = stack.state.open_views(LEE)

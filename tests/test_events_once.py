@@ -11,9 +11,9 @@ from sqlmodel import select
 
 from bot import event_once
 from bot.clock import now
+from bot.intel import share as intel
 from bot.models import ProcessedEvent
 from bot.sandbox.seed import MARKETING, SALES, SAM
-from bot.services import intel
 from tests.intel_helpers import no_dns, shares  # noqa: F401 - fixture
 
 

@@ -18,6 +18,8 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from bot import slack_signature, web
+from bot.feature import routes
+from bot.features import FEATURES
 from bot.sandbox.driver import sign
 from bot.sandbox.seed import SALES, SAM
 from bot.sandbox.stack import SandboxStack
@@ -243,12 +245,12 @@ def raw_request(base_url: str, head: str, body: bytes = b"", *, close_write: boo
         return answer.status, answer.read()
 
 
-# Every HTTP route (the feature routes are registered when the app is built, after collection).
+# Every HTTP route: the built-in ones and the features' (bot/features.py).
 ROUTES = [("POST", "/slack/events"), ("GET", "/healthz"), ("POST", "/webhooks/csat"), ("GET", "/export/plan.csv")]
 
 
 def test_the_tables_here_name_every_route(stack):
-    assert {("POST", web.SLACK_EVENTS), *web.ROUTES} == set(ROUTES)
+    assert {("POST", web.SLACK_EVENTS), *web.BUILT_IN, *routes(FEATURES)} == set(ROUTES)
 
 
 def _head(method: str, path: str, *lines: str) -> str:
@@ -429,7 +431,7 @@ CSAT_BAD = {  # body -> the error code answered
 
 @pytest.fixture
 def csat_token(stack) -> str:
-    from bot.services import csat
+    from bot.unhappy import csat
 
     with stack.rt.session() as s:
         return csat.issue_token(session=s, team_id=stack.team_id, user_id=SAM)
@@ -438,7 +440,7 @@ def csat_token(stack) -> str:
 def _csat_rows(stack) -> int:
     from sqlmodel import select
 
-    from bot.models import CsatScore
+    from bot.unhappy.csat_models import CsatScore
 
     with stack.rt.session() as s:
         return len(s.exec(select(CsatScore)).all())
@@ -542,7 +544,7 @@ def test_a_bug_is_a_500_with_an_error_id_in_the_log_and_no_traceback_out(door, m
     def broken(rt, environ, body):
         raise RuntimeError("a bug of ours")
 
-    monkeypatch.setitem(web.ROUTES, ("GET", "/healthz"), broken)
+    monkeypatch.setitem(web.BUILT_IN, ("GET", "/healthz"), broken)
     response = door.http.get("/healthz")
     assert response.status_code == 500
     error_id = re.search(r"error id ([0-9a-f]{8})", response.text).group(1)

@@ -144,7 +144,7 @@ CSAT_ODD = [DELETE, None, True, False, 0, -1, 4, 4.5, 10, 10.0, 1e308, 10**400, 
 
 @pytest.fixture
 def csat_token(stack) -> str:
-    from bot.services import csat
+    from bot.unhappy import csat
 
     with stack.rt.session() as s:
         return csat.issue_token(session=s, team_id=stack.team_id, user_id=SAM)

@@ -10,12 +10,13 @@ import pytest
 import time_machine
 from sqlmodel import select
 
-from bot.models import IntelDigest, Workspace
+from bot.intel import share as intel
+from bot.intel.models import IntelDigest
+from bot.intel.parsing import ShareDraft
+from bot.joint.agenda import build_sections
+from bot.models import Workspace
 from bot.sandbox.seed import JOINT, LEE, MARK, MARKETING, SALES, SAM
 from bot.sandbox.stack import SandboxStack
-from bot.services import intel
-from bot.services.agenda import build_sections
-from bot.services.intel_text import ShareDraft
 from jobs import intel as intel_jobs
 from jobs.scheduler import build_scheduler
 from tests.intel_helpers import block_text, no_dns  # noqa: F401 - fixture
@@ -44,7 +45,7 @@ def add(stack, summary, *, at, votes=0, competitor=None):
 
 def run_at(stack, at) -> int:
     with time_machine.travel(at, tick=False):
-        return intel_jobs.post_digests(stack.rt.name)
+        return intel_jobs.post_digests(stack.rt)
 
 
 def digests(stack, channel):
@@ -88,7 +89,7 @@ def test_two_replicas_post_the_digest_once(paris, db):
             results.append(intel_jobs.post_digests(name))
 
         with time_machine.travel(DUE + timedelta(minutes=1), tick=False):
-            threads = [threading.Thread(target=run, args=(n,)) for n in (stack.rt.name, replica.rt.name)]
+            threads = [threading.Thread(target=run, args=(n,)) for n in (stack.rt, replica.rt)]
             for t in threads:
                 t.start()
             for t in threads:
@@ -174,8 +175,9 @@ def test_the_agenda_gets_the_quarters_most_useful_intel_and_competitors(stack):
     add(stack, "Globex launched Atlas", at=datetime(2026, 11, 12, tzinfo=UTC), votes=4, competitor="Globex")
     add(stack, "Old news", at=datetime(2026, 9, 1, tzinfo=UTC), votes=9)
     with stack.rt.session() as s:
-        [section] = build_sections(session=s, team_id=stack.team_id, start=start, end=end)
-        assert build_sections(session=s, team_id=stack.team_id, start=end, end=end + timedelta(days=90)) == []
+        [section] = build_sections(stack.rt.agenda_sources, session=s, team_id=stack.team_id, start=start, end=end)
+        assert build_sections(stack.rt.agenda_sources, session=s, team_id=stack.team_id, start=end,
+                              end=end + timedelta(days=90)) == []
     assert section.title == "Market intel this quarter"
     assert section.lines[0].startswith("*Pricing* vs Globex: Globex launched Atlas")
     assert "Old news" not in " ".join(section.lines)

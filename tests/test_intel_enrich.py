@@ -12,10 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from bot.intel import link_preview as intel_fetch
+from bot.intel.link_preview import FetchRefused, fetch_preview, parse_preview
 from bot.sandbox.seed import JOINT, MARK, SALES
 from bot.sandbox.stack import SandboxStack
-from bot.services import intel_fetch
-from bot.services.intel_fetch import FetchRefused, fetch_preview, parse_preview
 from tests.intel_helpers import block_text, no_dns, shares  # noqa: F401 - fixture
 
 OG_PAGE = (b"<html><head><meta charset='utf-8'><title>Fallback title</title>"

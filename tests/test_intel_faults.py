@@ -43,7 +43,7 @@ def test_a_rate_limited_post_is_stored_and_delivered_later(stack):
     assert "Your intel is saved" in note and f"<#{MARKETING}>: Slack is busy right now" in note
     assert len(shares(stack)) == 1
     with time_machine.travel(now() + timedelta(seconds=5), tick=False):
-        assert outbox.retry_due(stack.rt.name) == 1
+        assert outbox.retry_due(stack.rt) == 1
     [post] = stack.state.messages(MARKETING)
     assert "Hooli wants a partner discount" in block_text(post)
 
@@ -55,7 +55,7 @@ def test_server_errors_queue_every_post(stack):
     note = stack.state.ephemerals_for(MARK)[-1].text
     assert note.count("Slack is busy right now") == 2
     with time_machine.travel(now() + timedelta(seconds=30), tick=False):
-        assert outbox.retry_due(stack.rt.name) == 2
+        assert outbox.retry_due(stack.rt) == 2
     assert len(stack.state.messages(SALES)) == 1 and len(stack.state.messages(JOINT)) == 1
 
 
@@ -64,6 +64,6 @@ def test_votes_before_delivery_end_up_on_the_post(stack):
     stack.driver.command(SAM, "/intel", "Hooli wants a partner discount")
     stack.driver.click(MARK, stack.state.messages(JOINT)[0], "intel_useful")
     with time_machine.travel(now() + timedelta(seconds=5), tick=False):
-        outbox.retry_due(stack.rt.name)
+        outbox.retry_due(stack.rt)
     [post] = stack.state.messages(MARKETING)
     assert ":+1: Useful (1)" in str(post.blocks)

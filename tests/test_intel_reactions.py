@@ -66,7 +66,7 @@ def test_reactions_arriving_together_share_once(stack):
     assert len(stack.state.messages(MARKETING)) == 1 and len(stack.state.messages(JOINT)) == 1
     from sqlmodel import select
 
-    from bot.models import IntelSupporter
+    from bot.intel.models import IntelSupporter
 
     with stack.rt.session() as s:
         supporters = set(s.exec(select(IntelSupporter.user_id)).all())

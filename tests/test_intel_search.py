@@ -9,10 +9,12 @@ import time_machine
 from sqlmodel import select
 
 from bot.ids import IntelIds
-from bot.models import IntelShare, Workspace
+from bot.intel import search as intel_search
+from bot.intel import share as intel
+from bot.intel.models import IntelShare
+from bot.intel.parsing import ShareDraft, parse_search
+from bot.models import Workspace
 from bot.sandbox.seed import MARK, SAM
-from bot.services import intel, intel_search
-from bot.services.intel_text import ShareDraft, parse_search
 from tests.conftest import _wipe
 from tests.intel_helpers import block_text, no_dns  # noqa: F401 - fixture
 

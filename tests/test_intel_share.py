@@ -134,7 +134,7 @@ def test_typed_text_is_echoed_escaped(stack):
 
 
 def test_a_failure_after_the_ack_is_told_with_an_error_id_and_what_was_typed(stack, monkeypatch):
-    from bot.services import intel
+    from bot.intel import share as intel
 
     def broken(**kwargs):
         raise RuntimeError("database on fire")

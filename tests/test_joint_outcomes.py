@@ -6,8 +6,8 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime, timedelta
 
-from bot.blocks.joint_modals import row_block_id
 from bot.ids import JointIds
+from bot.joint.blocks_forms import row_block_id
 from bot.sandbox.seed import JOINT, LEE, MARK, OLIVE, SAM
 from tests.joint_helpers import MEETING, NEXT_MEETING, PROMPT_AT, action_ids, at, block_texts, run, the_prompt
 

@@ -12,7 +12,7 @@ import httpx
 from sqlmodel import select
 
 from bot.ids import JointIds
-from bot.models import JointPlanLine, JointPlanRevision
+from bot.joint.models import JointPlanLine, JointPlanRevision
 from bot.sandbox.seed import JOINT, LEE, MARIA, OLIVE, RANDOM, SAM
 from tests.joint_helpers import at, block_texts
 
@@ -193,8 +193,8 @@ def test_http_export_needs_a_token(stack):
 
 
 def test_csv_keeps_formulas_as_text():
-    from bot.models import JointPlan, JointPlanLine
-    from bot.services.joint_plan import plan_csv
+    from bot.joint.models import JointPlan, JointPlanLine
+    from bot.joint.plan import plan_csv
 
     plan = JointPlan(team_id="T", quarter="2027-Q1", currency="EUR", created_by="U", updated_by="U",
                      owners=[{"id": "U1", "name": "=HYPERLINK(\"x\")", "teams": ["sales"]}])

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlmodel import select
 
+from bot.feature import AgendaSection, Feature
 from bot.ids import JointIds
-from bot.models import JointMeeting, JointOccurrence
+from bot.joint.models import JointMeeting, JointOccurrence
 from bot.sandbox.seed import ADA, JOINT, LEE, MARIA, MARK, MARKETING, SALES, SALLY, SAM
-from bot.services import agenda
-from bot.services.agenda import AgendaSection
 from jobs import joint as joint_job
 from tests.joint_helpers import MEETING, PROMPT_AT, action_ids, at, block_texts, prompts, run, set_workspace, the_prompt
 
@@ -49,7 +49,8 @@ def test_agenda_composes_feature_sections_with_its_own(stack, monkeypatch):
     def nothing(*, session, team_id, start, end):
         return None
 
-    monkeypatch.setattr(agenda, "sources", lambda: [fake_intel, nothing])
+    features = tuple(replace(f, agenda_sections=()) for f in stack.rt.features)
+    monkeypatch.setattr(stack.rt, "features", (*features, Feature(name="fake", agenda_sections=(fake_intel, nothing))))
     with at(PROMPT_AT + timedelta(minutes=1)):
         stack.driver.command(SAM, "/joint", "agenda Pricing for the <!channel> tier")
         stack.driver.command(MARK, "/joint", "needs Acme wants SSO by spring")

@@ -8,9 +8,8 @@ import io
 import threading
 from datetime import UTC, datetime, timedelta
 
-from bot import runtime as runtimes
-from bot.blocks.joint_modals import row_block_id
 from bot.ids import JointIds
+from bot.joint.blocks_forms import row_block_id
 from bot.sandbox.seed import JOINT, LEE, MARIA, MARK, SALLY, SAM
 from bot.sandbox.stack import SandboxStack
 from jobs import joint as joint_job
@@ -22,7 +21,6 @@ def _restart(old: SandboxStack, db) -> SandboxStack:
     """Truce goes down and comes back: a new process on the same database, Slack unchanged."""
     old.server.stop()
     old.executor.shutdown(wait=True)
-    runtimes.forget(old.rt.name)
     return SandboxStack(engine=db, emulator=old.emulator)
 
 
@@ -125,13 +123,13 @@ def test_two_replicas_post_each_prompt_and_reminder_once(stack, db):
     try:
         for s in (stack, other):  # each replica has its own scheduler ticking the same job
             job = build_scheduler(s.rt).get_job(joint_job.JOB_ID)
-            assert job.args == (s.rt.name,) and job.trigger.interval == timedelta(minutes=1)
+            assert job.args == (s.rt,) and job.trigger.interval == timedelta(minutes=1)
         for moment, step in ((PROMPT_AT + timedelta(seconds=10), "prompt 2027-Q1"),
                              (MEETING - timedelta(hours=23), "remind-day 2027-Q1"),
                              (MEETING - timedelta(minutes=50), "remind-hour 2027-Q1")):
             with at(moment):
                 for _ in range(3):
-                    results = _together([stack, other], lambda s: joint_job.run_due(s.rt.name))
+                    results = _together([stack, other], lambda s: joint_job.run_due(s.rt))
                     posted = [step_ for r in results.values() for steps in r.values() for step_ in steps]
                     assert posted in ([step], []), posted
                     step = None if posted else step
@@ -143,4 +141,3 @@ def test_two_replicas_post_each_prompt_and_reminder_once(stack, db):
     finally:
         other.server.stop()
         other.executor.shutdown(wait=True)
-        runtimes.forget(other.rt.name)

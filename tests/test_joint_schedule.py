@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.ids import JointIds
+from bot.joint.schedule import Schedule, ScheduleError, parse_schedule, prompt_time
 from bot.models import Workspace
 from bot.sandbox.seed import JOINT, LEE, SAM
-from bot.services.joint_schedule import Schedule, ScheduleError, parse_schedule, prompt_time
 from tests.joint_helpers import at, block_texts, run, set_workspace, the_prompt
 
 WINTER = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)

@@ -6,15 +6,15 @@ import json
 import re
 from pathlib import Path
 
-from bot.blocks.help import HELP
 from bot.oauth import BOT_SCOPES
+from bot.setup.blocks_help import HELP
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = json.loads((ROOT / "manifest.json").read_text())
 
 
 def _source() -> str:
-    return "\n".join(p.read_text() for p in (ROOT / "handlers").glob("*.py"))
+    return "\n".join(p.read_text() for p in (ROOT / "handlers").rglob("*.py"))
 
 
 def test_every_command_is_declared_and_documented():

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.sandbox.seed import LEE, MARIA, MARKETING, OLIVE, SALES, SAM
-from bot.services.members import Team, teams_of
+from bot.setup.members import teams_of
+from bot.setup.team import Team
 from jobs.members import refresh_all
 
 
@@ -29,7 +30,7 @@ def test_joining_and_leaving_a_channel_changes_the_team(stack):
 def test_periodic_refresh_catches_what_events_missed(stack):
     stack.state.channels[SALES].members.add(OLIVE)  # no event delivered
     assert _teams(stack, OLIVE) == set()
-    assert refresh_all(stack.rt.name) == 1
+    assert refresh_all(stack.rt) == 1
     assert _teams(stack, OLIVE) == {Team.SALES}
 
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot import clock
 from bot.db import session_scope
-from bot.models import IntelDigest
+from bot.intel.models import IntelDigest
 from bot.sandbox import clock as sandbox_clock
 from bot.sandbox.seed import ALERTS, JOINT, LEE, SALLY
 from bot.sandbox.stack import SandboxStack

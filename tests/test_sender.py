@@ -111,7 +111,7 @@ def test_a_later_post_never_overtakes_an_earlier_one_in_its_channel(stack):
     assert [r.status for r in delivery.outcome(s)] == ["queued", "queued", "queued", "sent"]
     assert stack.messages(SALES) == []
     with time_machine.travel(now() + timedelta(seconds=6)):
-        assert retry_due(stack.rt.name) == 3
+        assert retry_due(stack.rt) == 3
     assert [m.text for m in stack.messages(SALES)] == ["first", "second", "third"]
 
 

@@ -10,11 +10,13 @@ from sqlmodel import select
 
 from bot.config import SettingsError
 from bot.ids import UnhappyIds
-from bot.models import IntelShare, UnhappyReport, Workspace
+from bot.intel.models import IntelShare
+from bot.models import Workspace
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.seed import ALERTS, JOINT, MARK, MARKETING, SALES, SAM, seed_state
 from bot.sandbox.state import WorkspaceState
 from bot.single_workspace import NOTE
+from bot.unhappy.models import UnhappyReport
 from tests.unhappy_support import report
 
 OTHER = "T0OTHER"

@@ -59,7 +59,7 @@ def test_thirty_commands_are_answered_in_time_while_every_web_api_method_hangs(s
     stack.settle()
     assert len(shares(stack)) == 15
     with time_machine.travel(now() + timedelta(minutes=5), tick=False):
-        outbox.retry_due(stack.rt.name)
+        outbox.retry_due(stack.rt)
     assert len(stack.state.messages(SALES)) == 15  # every share from marketing, once
     assert len(stack.state.messages(ALERTS)) == 15  # every report's alert, once
     assert not [e for e in stack.state.ephemerals if "went wrong" in e.text]

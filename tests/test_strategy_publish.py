@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import select
 
 from bot.ids import PlaybookIds as Ids
-from bot.models import Strategy, StrategyRevision
+from bot.playbook.models import Strategy, StrategyRevision
 from bot.sandbox.seed import ADA, LEE, MARIA, MARK, OLIVE, SALES, SAM
 from tests.playbook_helpers import add, field, input_initial, note
 

@@ -6,11 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
+from bot.feature import agenda_sources
+from bot.features import FEATURES
 from bot.ids import UnhappyIds
+from bot.joint.agenda import build_sections
 from bot.sandbox.seed import ALERTS, MARK, SAM
-from bot.services.agenda import build_sections, sources
-from bot.services.csat_reports import agenda_section as csat_section
-from bot.services.unhappy_agenda import agenda_section as unhappy_section
+from bot.unhappy.agenda import agenda_section as unhappy_section
+from bot.unhappy.csat_reports import agenda_section as csat_section
 from tests.unhappy_support import report
 
 Q4 = (datetime(2026, 10, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
@@ -30,7 +32,7 @@ def _resolved(stack, text, cause, minutes_to_own):
 
 
 def test_sources_include_both_sections():
-    assert unhappy_section in sources() and csat_section in sources()
+    assert unhappy_section in agenda_sources(FEATURES) and csat_section in agenda_sources(FEATURES)
 
 
 def test_unhappy_section_lists_opened_resolved_root_causes_and_time_to_owned(stack):
@@ -58,7 +60,7 @@ def test_csat_section_shows_the_trend_by_month(stack):
         with time_machine.travel(when, tick=False):
             stack.driver.command(SAM, "/truce", f"csat {typed}")
     with stack.rt.session() as s:
-        sections = build_sections(session=s, team_id=stack.team_id, start=Q4[0], end=Q4[1])
+        sections = build_sections(stack.rt.agenda_sources, session=s, team_id=stack.team_id, start=Q4[0], end=Q4[1])
         empty = csat_section(session=s, team_id=stack.team_id, start=Q4[1], end=Q4[1] + timedelta(days=90))
     [csat] = [x for x in sections if x.title == "Customer satisfaction trend"]
     assert "3 scores, average 7.3/10 by month: Oct 2026 8.0 → Nov 2026 7.0" in csat.lines[0]

@@ -8,9 +8,10 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from bot.ids import UnhappyIds
-from bot.models import UnhappyReport, Workspace
+from bot.models import Workspace
 from bot.sandbox.seed import LEE, SALLY
-from bot.services import unhappy_owners
+from bot.unhappy import owners as unhappy_owners
+from bot.unhappy.models import UnhappyReport
 from tests.unhappy_support import report, row
 
 TRIES = 12

@@ -11,7 +11,7 @@ from bot.ids import UnhappyIds
 from bot.models import Workspace
 from bot.sandbox.seed import ALERTS, LEE, MARIA, MARK, OLIVE, SALLY, SAM
 from bot.sandbox.stack import SandboxStack
-from bot.services import unhappy_owners
+from bot.unhappy import owners as unhappy_owners
 from tests.unhappy_support import last_note, report, row, text_of, thread
 
 

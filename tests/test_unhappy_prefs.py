@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.models import Workspace
-from bot.services.unhappy_prefs import (
+from bot.unhappy.prefs import (
     PrefsError,
     PrefsInput,
     due_at,

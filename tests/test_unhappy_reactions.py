@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.feature import Feature
 from bot.ids import UnhappyIds
 from bot.models import Workspace
 from bot.sandbox.seed import ALERTS, LEE, MARIA, MARK, OLIVE, SALES, SALLY, SAM
-from bot.services.workspaces import set_pref
-from handlers import reactions
+from bot.setup.workspaces import set_pref
 from tests.unhappy_support import last_note, report, row, text_of, thread
 
 
@@ -116,7 +116,9 @@ def test_removing_a_reaction_changes_nothing(stack):
 
 def test_other_messages_and_other_emoji_are_left_to_other_features(stack):
     seen = []
-    reactions.REACTIONS["zz-test-spy"] = lambda **kw: seen.append(kw["event"]["reaction"]) or True
+    features = stack.rt.features
+    spy = Feature(name="zz-test-spy", reactions=lambda **kw: seen.append(kw["event"]["reaction"]) or True)
+    stack.rt.features = (*features, spy)
     try:
         alert = report(stack)
         plain = stack.driver.say(SAM, SALES, "Acme is unhappy, FYI")
@@ -124,7 +126,7 @@ def test_other_messages_and_other_emoji_are_left_to_other_features(stack):
         stack.driver.react(SALLY, alert, "bulb")
         stack.driver.react(SALLY, alert, "raising_hand")
     finally:
-        reactions.REACTIONS.pop("zz-test-spy")
+        stack.rt.features = features
     assert seen == ["raising_hand", "bulb"]
     assert row(stack).sales_owner_id == SALLY
     assert stack.state.ephemerals_for(SALLY) == []  # nothing said about the plain message or the bulb

@@ -32,7 +32,7 @@ def tstack(clock, db):
 
 
 def remind(stack) -> int:
-    return jobs.send_reminders(stack.rt.name)
+    return jobs.send_reminders(stack.rt)
 
 
 def test_unclaimed_high_alert_is_reminded_once_after_its_sla(tstack, clock):

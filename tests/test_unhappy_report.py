@@ -143,7 +143,7 @@ def test_slack_down_the_report_is_kept_and_the_alert_follows(stack):
     assert row(stack).customer == "Acme"
     assert "Slack is slow right now" in last_note(stack, SAM)
     with time_machine.travel(now().timestamp() + 30, tick=False):
-        outbox.retry_due(stack.rt.name)
+        outbox.retry_due(stack.rt)
     assert "*Acme* is unhappy" in text_of(stack.last(ALERTS))
 
 

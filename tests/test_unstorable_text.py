@@ -10,8 +10,9 @@ from sqlmodel import select
 
 from bot.db import storable
 from bot.ids import IntelIds, UnhappyIds
-from bot.models import CsatScore, Outbox
+from bot.models import Outbox
 from bot.sandbox.seed import ALERTS, JOINT, LEE, MARK, MARKETING, SALES, SAM
+from bot.unhappy.csat_models import CsatScore
 from tests.intel_helpers import block_text, no_dns, shares  # noqa: F401 - fixture
 from tests.unhappy_support import last_note, report, row, text_of
 

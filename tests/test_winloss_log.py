@@ -9,7 +9,7 @@ import time_machine
 from sqlmodel import select
 
 from bot.ids import PlaybookIds as Ids
-from bot.models import WinLoss
+from bot.playbook.models import WinLoss
 from bot.sandbox.seed import ADA, LEE, MARK, OLIVE, SALES, SALLY, SAM
 from tests.playbook_helpers import field, input_initial, note
 

@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
+from bot.feature import agenda_sources
+from bot.features import FEATURES
+from bot.joint.agenda import build_sections
+from bot.playbook.strategies import agenda_section as strategies_section
+from bot.playbook.winloss_summary import agenda_section as winloss_section
 from bot.sandbox.seed import LEE, MARK, OLIVE, SALLY, SAM
-from bot.services.agenda import build_sections, sources
-from bot.services.strategies import agenda_section as strategies_section
-from bot.services.winloss_summary import agenda_section as winloss_section
 from tests.joint_helpers import PROMPT_AT, at, block_texts, set_workspace, the_prompt
 from tests.playbook_helpers import add, blocks_text, note
 
@@ -81,7 +83,7 @@ def test_quarters_follow_the_workspace_timezone(stack):
 
 
 def test_agenda_sources_include_the_playbook():
-    assert winloss_section in sources() and strategies_section in sources()
+    assert winloss_section in agenda_sources(FEATURES) and strategies_section in agenda_sources(FEATURES)
 
 
 def test_winloss_agenda_section(stack):
@@ -115,7 +117,8 @@ def test_strategies_agenda_section(stack):
                              f"*Events @channel* `#2` — published, retired by <@{LEE}> <@{MARK}>",
                              "2 strategies are current; salespeople find them on the Truce Home tab."]
     with stack.rt.session() as s:
-        titles = [x.title for x in build_sections(session=s, team_id=stack.team_id, start=Q4[0], end=Q4[1])]
+        sections = build_sections(stack.rt.agenda_sources, session=s, team_id=stack.team_id, start=Q4[0], end=Q4[1])
+        titles = [x.title for x in sections]
     assert "Marketing strategies published or changed" in titles
     assert not [t for t in titles if t.startswith("Wins and losses")]  # nothing logged: no section
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from bot.models import CorrectiveAction, UnhappyReport, UnhappyStage
 from bot.sandbox.seed import ALERTS, SAM
 from bot.sandbox.state import Message
+from bot.unhappy.models import CorrectiveAction, UnhappyReport, UnhappyStage
 
 # A Monday, in working hours (the demo workspace is on UTC, Mon-Fri 09:00-18:00).
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

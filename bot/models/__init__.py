@@ -1,56 +1,16 @@
-"""All tables. Importing this package registers every model on SQLModel.metadata."""
+"""The tables every feature shares: workspaces, their people, the outbox, tasks, processed events, and
+OAuth installations. Each feature's own tables are in its package (bot/<feature>/models.py);
+bot/schema.py registers them all."""
 
 from bot.models.core import Member, Outbox, ProcessedEvent, Task, Workspace
-from bot.models.csat import CsatDigestRun, CsatScore, CsatToken
 from bot.models.install import Installation, OAuthState
-from bot.models.intel import IntelDigest, IntelPost, IntelShare, IntelSupporter, IntelVote
-from bot.models.joint import (
-    ActionItem,
-    CustomerNeed,
-    JointAgendaItem,
-    JointMeeting,
-    JointOccurrence,
-    JointPlan,
-    JointPlanLine,
-    JointPlanRevision,
-    JointRsvp,
-    JointTimeOption,
-    JointVote,
-)
-from bot.models.playbook import Strategy, StrategyRevision, WinLoss
-from bot.models.unhappy import CorrectiveAction, UnhappyReport, UnhappyStage
 
 __all__ = [
-    "ActionItem",
-    "CorrectiveAction",
-    "CsatDigestRun",
-    "CsatScore",
-    "CsatToken",
-    "CustomerNeed",
     "Installation",
-    "IntelDigest",
-    "IntelPost",
-    "IntelShare",
-    "IntelSupporter",
-    "IntelVote",
-    "JointAgendaItem",
-    "JointMeeting",
-    "JointOccurrence",
-    "JointPlan",
-    "JointPlanLine",
-    "JointPlanRevision",
-    "JointRsvp",
-    "JointTimeOption",
-    "JointVote",
     "Member",
     "OAuthState",
     "Outbox",
     "ProcessedEvent",
-    "Strategy",
-    "StrategyRevision",
     "Task",
-    "UnhappyReport",
-    "UnhappyStage",
-    "WinLoss",
     "Workspace",
 ]

@@ -20,11 +20,18 @@ from sqlmodel import select
 
 from bot import clock
 from bot.db import session_scope
-from bot.models import ActionItem, CorrectiveAction, UnhappyReport, UnhappyStage, Workspace
+from bot.intel import reports as intel_reports
+from bot.joint import actions as joint_actions
+from bot.joint import meetings as joint_meetings
+from bot.joint import schedule as joint_schedule
+from bot.joint.models import ActionItem
+from bot.models import Workspace
 from bot.sandbox.stack import SandboxStack
-from bot.services import csat_reports, intel_reports, joint_actions, joint_meetings, joint_schedule, workspaces
-from bot.services.unhappy_prefs import get_prefs
-from bot.services.unhappy_reminders import ESCALATE, REMIND, stages_of
+from bot.setup import workspaces
+from bot.unhappy import csat_reports
+from bot.unhappy.models import CorrectiveAction, UnhappyReport, UnhappyStage
+from bot.unhappy.prefs import get_prefs
+from bot.unhappy.reminders import ESCALATE, REMIND, stages_of
 
 MAX_STEPS = 2000  # moments one advance may stop at (a year of busy schedules is a few hundred)
 

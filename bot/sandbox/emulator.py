@@ -19,15 +19,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from bot.sandbox import methods
+from bot.sandbox.slack_error import SlackError
 from bot.sandbox.state import WorkspaceState
 
 log = logging.getLogger(__name__)
-
-
-class SlackError(Exception):
-    def __init__(self, error: str, **extra: Any):
-        super().__init__(error)
-        self.error, self.extra = error, extra
 
 
 def _parse_body(handler: BaseHTTPRequestHandler, raw: bytes) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from email.parser import BytesParser
 from typing import TYPE_CHECKING, Any
 
 from bot.sandbox.blockkit import validate_blocks, validate_view
+from bot.sandbox.slack_error import SlackError
 from bot.sandbox.state import Ephemeral, Message, View
 
 if TYPE_CHECKING:
@@ -26,8 +27,6 @@ EVENT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _err(error: str, **extra: Any):
-    from bot.sandbox.emulator import SlackError
-
     return SlackError(error, **extra)
 
 

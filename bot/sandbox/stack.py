@@ -9,7 +9,6 @@ import uuid
 from slack_bolt import App
 from sqlalchemy.engine import Engine
 
-from bot import runtime as runtimes
 from bot.app import build_app
 from bot.bootstrap import bootstrap
 from bot.config import Settings, load_settings
@@ -82,7 +81,6 @@ class SandboxStack:
         self.rt.urgent.shutdown(wait=True)
         self.rt.background.shutdown(wait=True)
         self.rt.stop_sender()
-        runtimes.forget(self.rt.name)
 
     def stop(self) -> None:
         self.stop_app()

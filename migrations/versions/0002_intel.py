@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-# Frozen copies of bot.models.intel.SEARCH_DOCUMENT / SQLITE_FTS_TABLE as of this revision.
+# Frozen copies of bot.intel.models.SEARCH_DOCUMENT / SQLITE_FTS_TABLE as of this revision.
 SEARCH_DOCUMENT = (
     "to_tsvector('english'::regconfig, (((COALESCE(summary, ''::character varying)::text || ' '::text) "
     "|| COALESCE(competitor, ''::character varying)::text) || ' '::text) "

@@ -67,12 +67,15 @@ def page(browser, workspace):
 
 
 @pytest.fixture
-def shot():
-    """Save a screenshot into docs/screenshots/ (the README shows them)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def shot(tmp_path):
+    """Take a screenshot of the story's moment. With TRUCE_SCREENSHOTS=1 (`make screenshots`) it is
+    saved into docs/screenshots/ (the README shows them); otherwise into the test's temporary folder,
+    so a test run leaves the checkout as it was."""
+    folder = SHOTS if os.environ.get("TRUCE_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
 
     def take(page, name: str, *, toast: bool = False) -> Path:
-        path = SHOTS / f"{name}.png"
+        path = folder / f"{name}.png"
         page.mouse.move(1, 1)  # no hover toolbar in the picture, no text caret
         page.evaluate("document.activeElement && document.activeElement.blur()")
         if not toast:

@@ -52,7 +52,7 @@ def test_a_report_claimed_by_both_teams_gets_a_corrective_action_and_is_resolved
     from sqlmodel import select
 
     from bot.db import session_scope
-    from bot.models import CorrectiveAction
+    from bot.unhappy.models import CorrectiveAction
 
     with session_scope(stack.rt.engine, read_only=True) as session:
         [action] = session.exec(select(CorrectiveAction)).all()

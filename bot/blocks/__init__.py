@@ -1,1 +1,0 @@
-"""Pure Block Kit builders (slack_sdk.models), one module per feature."""

@@ -1,0 +1,98 @@
+"""The features Truce is made of, in order: the one list the app (listeners, `/truce` words, reactions,
+message events), the scheduler, the web server, App Home and the joint meeting's agenda read (through
+`Runtime.features`, which build_app sets). A new feature is one more `Feature` here (see bot/feature.py).
+
+This module and bot.app are where the product is put together: the only ones in bot/ that import
+handlers and jobs.
+"""
+
+from __future__ import annotations
+
+from bot.feature import Feature
+from bot.intel import home as intel_home
+from bot.intel import reports as intel_reports
+from bot.joint import home as joint_home
+from bot.playbook import home as playbook_home
+from bot.playbook import strategies, winloss_summary
+from bot.unhappy import agenda as unhappy_agenda
+from bot.unhappy import csat_reports
+from bot.unhappy import home as unhappy_home
+from handlers import dispatch
+from handlers.intel import actions as intel_actions
+from handlers.intel import command as intel_command
+from handlers.intel import events as intel_events
+from handlers.joint import command as joint_command
+from handlers.joint import meeting as joint_meeting
+from handlers.joint import plan as joint_plan
+from handlers.playbook import strategies as strategy_listeners
+from handlers.playbook import strategy_search, winloss
+from handlers.setup import home, install, membership, truce
+from handlers.unhappy import actions as unhappy_actions
+from handlers.unhappy import command as unhappy_command
+from handlers.unhappy import csat, csat_import
+from handlers.unhappy import reactions as unhappy_reactions
+from jobs import housekeeping, members, outbox, tasks
+from jobs import intel as intel_jobs
+from jobs import joint as joint_jobs
+from jobs import unhappy as unhappy_jobs
+
+# The machinery every feature relies on: reactions and message events handed to the features, the
+# outbox's retries, durable tasks that did not finish, and forgetting old event ids.
+CORE = Feature(
+    name="core",
+    listeners=(dispatch.register,),
+    jobs=(*outbox.JOBS, *tasks.JOBS, *housekeeping.JOBS),
+)
+
+# /truce (help, setup, team, whoami), membership and who people are, uninstalls, the App Home tab.
+SETUP = Feature(
+    name="setup",
+    listeners=(truce.register, membership.register, home.register, install.register),
+    jobs=members.JOBS,
+)
+
+# /unhappy: customer-unhappiness reports, their alert, owners, reminders; satisfaction scores (CSAT).
+UNHAPPY = Feature(
+    name="unhappy",
+    listeners=(unhappy_command.register, unhappy_actions.register, csat_import.register),
+    jobs=unhappy_jobs.JOBS,
+    truce_commands={"csat": csat.csat_command},
+    reactions=unhappy_reactions.on_reaction,
+    routes={("POST", csat.WEBHOOK_PATH): csat.csat_webhook},
+    home_section=unhappy_home.section,
+    agenda_sections=(unhappy_agenda.agenda_section, csat_reports.agenda_section),
+)
+
+# /intel: market-intelligence shares, search, the weekly digest.
+INTEL = Feature(
+    name="intel",
+    listeners=(intel_command.register, intel_actions.register),
+    jobs=intel_jobs.JOBS,
+    reactions=intel_events.on_reaction,
+    messages=intel_events.on_message,
+    home_section=intel_home.section,
+    agenda_sections=(intel_reports.agenda_section,),
+    tasks=intel_events.TASKS,
+)
+
+# /joint: the quarterly joint meeting, its agenda, outcomes and action items, the joint business plan.
+JOINT = Feature(
+    name="joint",
+    listeners=(joint_command.register, joint_meeting.register, joint_plan.register),
+    jobs=joint_jobs.JOBS,
+    routes={("GET", joint_plan.EXPORT_PATH): joint_plan.export_route},
+    home_section=joint_home.section,
+)
+
+# The playbook: marketing strategies (/truce strategy) and the win/loss log (/truce win, loss, winloss).
+PLAYBOOK = Feature(
+    name="playbook",
+    listeners=(strategy_listeners.register, strategy_search.register, winloss.register),
+    truce_commands={"strategy": strategy_listeners.strategy_command,
+                    "strategies": strategy_listeners.strategy_command,
+                    "win": winloss.win_command, "loss": winloss.loss_command, "winloss": winloss.winloss_command},
+    home_section=playbook_home.section,
+    agenda_sections=(winloss_summary.agenda_section, strategies.agenda_section),
+)
+
+FEATURES: tuple[Feature, ...] = (CORE, SETUP, UNHAPPY, INTEL, JOINT, PLAYBOOK)

@@ -1,0 +1,11 @@
+"""Every table: importing this module registers each model, shared and per feature, on SQLModel.metadata
+(for Alembic, and for the tests that compare or empty the schema)."""
+
+from bot.intel import models as intel
+from bot.joint import models as joint
+from bot.models import core, install
+from bot.playbook import models as playbook
+from bot.unhappy import csat_models
+from bot.unhappy import models as unhappy
+
+MODULES = (core, install, intel, unhappy, csat_models, joint, playbook)

@@ -1,1 +1,0 @@
-"""Domain logic by feature: functions take a Session (keyword-only), return models, never call Slack."""

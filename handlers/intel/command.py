@@ -1,0 +1,258 @@
+"""/intel: share at once, open the share modal, search, help, and the admins' settings (emoji,
+digest); the "Share as market intel" message shortcut and the modal's submission."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlalchemy.exc import IntegrityError
+
+from bot import delivery
+from bot.ids import Command, IntelIds
+from bot.intel import parsing as intel_text
+from bot.intel import reports as intel_reports
+from bot.intel import share as intel
+from bot.intel.blocks_share import share_modal
+from bot.intel.models import KINDS
+from bot.intel.parsing import IntelInputError, ShareDraft
+from bot.people import is_admin_or_lead
+from bot.setup import workspaces
+from bot.setup.blocks_help import help_blocks, help_text
+from bot.slack_text import echo, plain
+from handlers.common import (
+    admins_only,
+    first_word,
+    in_background,
+    input_value,
+    later,
+    replace_answer,
+    rt_of,
+    view_metadata,
+)
+from handlers.intel.actions import run_search
+from handlers.intel.publish import permalink, publish, saved_note
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.command(Command.INTEL)(intel_command)
+    app.view(IntelIds.MODAL)(modal_submitted)
+    app.shortcut(IntelIds.SHORTCUT)(message_shortcut)
+
+
+def typed_back(command: dict) -> str:
+    typed = intel_text.from_slack(f"{command.get('command', '/intel')} {command.get('text', '')}", typed=True)
+    return "\n" + echo(typed, "Here is what you typed, so you can fix it and send it again:")
+
+
+def intel_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
+    text = command.get("text") or ""
+    word, rest = first_word(text)
+    if not text.strip():
+        ack()
+        later(context, open_modal, client=client, trigger_id=command["trigger_id"], channel=command["channel_id"])
+    elif word == "help" and not rest:
+        ack(text=help_text(Command.INTEL), blocks=help_blocks(Command.INTEL))
+    elif word == "search":
+        search_command(ack=ack, command=command, rest=rest, context=context)
+    elif word == "emoji" and len(rest.split()) <= 1:  # what they typed, not Slack's encoding of it
+        ack(text=emoji_command(rest=plain(rest), context=context, command=command))
+    elif word == "digest" and len(rest.split()) <= 2:
+        ack(text=digest_command(rest=plain(rest), context=context, command=command))
+    else:
+        share_command(ack=ack, command=command, client=client, context=context, respond=respond)
+
+
+# --- /intel <text> ----------------------------------------------------------------------------------
+
+
+def share_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
+    """Stored before the answer (a 200 means the share exists); posted right after it."""
+    rt, user_id, team_id = rt_of(context), context["user_id"], context["team_id"]
+    try:
+        draft = intel_text.parse_share(command.get("text"))
+        with rt.session(deliver=False) as session:
+            ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
+            share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft, via="command")
+            share_id, channels = share.id, intel.target_channels(session=session, share=share)
+    except IntelInputError as exc:
+        ack(text=f":warning: {exc}{typed_back(command)}")
+        return
+    ack(text=saved_note(channels))
+    in_background(context, publish, rt, client, team_id=team_id, share_id=share_id, user_id=user_id,
+          ids=rt.take_queued(session), tell=lambda note: replace_answer(respond, note))
+
+
+# --- the modal: /intel alone, or the message shortcut ---------------------------------------------------
+
+
+def open_modal(*, client: WebClient, trigger_id: str, channel: str) -> None:
+    client.views_open(trigger_id=trigger_id, view=share_modal(metadata={"c": channel}))
+
+
+def message_shortcut(ack: Ack, shortcut: dict, client: WebClient, context) -> None:
+    rt, user_id = rt_of(context), context["user_id"]
+    channel, message = shortcut["channel"]["id"], shortcut.get("message") or {}
+    ts = message.get("ts") or shortcut.get("message_ts")
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        existing = intel.find_by_source(session=session, team_id=ws.team_id, channel=channel, ts=ts)
+        try:
+            intel.require_setup(ws)
+            problem = None
+        except IntelInputError as exc:
+            problem = str(exc)
+    ack()
+    if problem or existing is not None:
+        if existing is not None:
+            problem = (f"That message is already shared (by <@{existing.sharer_id}>). Click *Useful* on its post "
+                       "if it helped you, or *Discuss* to talk it over.")
+        later(context, delivery.send_ephemeral, client, channel=channel, user=user_id,
+              text=f":information_source: {problem}")
+        return
+    later(context, _open_prefilled, client=client, trigger_id=shortcut["trigger_id"], channel=channel, ts=ts,
+          text=message.get("text"))
+
+
+def _open_prefilled(*, client: WebClient, trigger_id: str, channel: str, ts: str, text: str | None) -> None:
+    draft = intel_text.message_draft(text) or ShareDraft(summary="")
+    # "h": the prefilled summary's fingerprint; if it is shared unchanged, it follows later edits.
+    meta = {"c": channel, "sc": channel, "st": ts, "sp": permalink(client, channel, ts),
+            "h": _digest(draft.summary) if draft.summary else None}
+    client.views_open(trigger_id=trigger_id, view=share_modal(
+        summary=draft.summary, link_value=draft.link or "", kind=draft.kind, competitor=draft.competitor or "",
+        metadata=meta, from_message=True))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+
+
+def _modal_draft(values: dict) -> tuple[ShareDraft | None, dict[str, str]]:
+    """The modal's fields as a draft, or the errors to show beside each field."""
+    errors: dict[str, str] = {}
+    summary, link, competitor, why = "", None, None, None
+    try:
+        summary = intel_text.check_summary(input_value(values, IntelIds.SUMMARY_BLOCK, IntelIds.SUMMARY))
+    except IntelInputError as exc:
+        errors[IntelIds.SUMMARY_BLOCK] = str(exc).replace(f"like `{intel_text.EXAMPLE}`",
+                                                         "in a sentence or two").replace("`", "")
+    raw_link = (input_value(values, IntelIds.LINK_BLOCK, IntelIds.LINK) or "").strip()
+    if raw_link:
+        try:
+            link = intel_text.check_link(raw_link)
+        except IntelInputError as exc:
+            errors[IntelIds.LINK_BLOCK] = str(exc).replace("`", "")
+    try:
+        competitor = intel_text.check_competitor(input_value(values, IntelIds.COMPETITOR_BLOCK, IntelIds.COMPETITOR))
+    except IntelInputError as exc:
+        errors[IntelIds.COMPETITOR_BLOCK] = str(exc)
+    why = (input_value(values, IntelIds.WHY_BLOCK, IntelIds.WHY) or "").strip() or None
+    if why and len(why) > intel_text.WHY_LIMIT:
+        errors[IntelIds.WHY_BLOCK] = f"Keep it under {intel_text.WHY_LIMIT:,} characters (it is {len(why):,})."
+    kind = input_value(values, IntelIds.KIND_BLOCK, IntelIds.KIND) or "other"
+    if kind not in KINDS:
+        errors[IntelIds.KIND_BLOCK] = "Choose a kind from the list."
+    if errors:
+        return None, errors
+    return ShareDraft(summary=summary, kind=kind, competitor=competitor, link=link, why=why), {}
+
+
+def modal_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
+    draft, errors = _modal_draft(view["state"]["values"])
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    rt, user_id, team_id = rt_of(context), context["user_id"], context["team_id"]
+    meta = view_metadata(view)
+    source = None
+    if meta.get("sc") and meta.get("st"):
+        follows = meta.get("h") is not None and meta.get("h") == _digest(draft.summary)
+        source = intel.Source(channel=str(meta["sc"]), ts=str(meta["st"]), permalink=meta.get("sp"),
+                              text=draft.summary if follows else None)
+    reply_in = str(meta.get("c") or user_id)
+    try:
+        with rt.session(deliver=False) as session:
+            ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
+            intel.require_setup(ws)
+            share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft,
+                                       via="shortcut" if source else "modal", source=source)
+            share_id = share.id
+    except IntelInputError as exc:
+        ack(response_action="errors", errors={IntelIds.SUMMARY_BLOCK: str(exc).replace("`", "")})
+        return
+    except IntegrityError:  # someone shared the same message while this modal was open
+        ack()
+        later(context, delivery.send_ephemeral, client, channel=reply_in, user=user_id,
+              text=":information_source: Someone shared that message while you were writing, so it is already "
+                   "with the other team. Click *Useful* on its post if it helped.")
+        return
+    ack()
+    in_background(context, publish, rt, client, team_id=team_id, share_id=share_id, user_id=user_id,
+          ids=rt.take_queued(session),
+          tell=lambda note: delivery.send_ephemeral(client, channel=reply_in, user=user_id, text=note))
+
+
+# --- /intel search ---------------------------------------------------------------------------------------
+
+
+def search_command(*, ack: Ack, command: dict, rest: str, context) -> None:
+    try:
+        query = intel_text.parse_search(rest)
+    except IntelInputError as exc:
+        ack(text=f":warning: {exc}{typed_back(command)}")
+        return
+    if query.empty:
+        ack(text="Tell me what to look for, like `/intel search acme pricing`. Filters: `#pricing` (a kind), "
+                 "`vs:Acme` (a competitor), `since:2026-01-31` (a date).")
+        return
+    text, blocks = run_search(context=context, query_text=rest, offset=0)
+    ack(text=text, blocks=blocks)
+
+
+# --- admins' settings ---------------------------------------------------------------------------------------
+
+
+def emoji_command(*, rest: str, context, command: dict) -> str:
+    """The answer to `/intel emoji [:name:]` (changed before it is given)."""
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        allowed = is_admin_or_lead(session, ws, context["user_id"])
+        current = intel.share_emoji(ws)
+        if not rest:
+            return (f"Reacting with :{current}: to a message in the sales or marketing channel shares it. "
+                    + ("Change it with `/intel emoji :name:`." if allowed else "Admins and leads can change it."))
+        if not allowed:
+            return admins_only("change the share emoji") + typed_back(command)
+        try:
+            name = intel.set_share_emoji(session=session, ws=ws, name=rest)
+        except IntelInputError as exc:
+            return f":warning: {exc}{typed_back(command)}"
+    return (f":white_check_mark: From now on, reacting with :{name}: to a message in the sales or marketing "
+            f"channel shares it (it was :{current}:).")
+
+
+def digest_command(*, rest: str, context, command: dict) -> str:
+    """The answer to `/intel digest [day time | off]` (changed before it is given)."""
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        allowed = is_admin_or_lead(session, ws, context["user_id"])
+        current = intel_reports.digest_schedule(ws)
+        if not rest:
+            return (f"The weekly intel digest goes to the sales and marketing channels: *{current.describe()}* "
+                    f"({ws.timezone}). " + ("Change it with `/intel digest monday 09:00` or `/intel digest off`."
+                                            if allowed else "Admins and leads can change it."))
+        if not allowed:
+            return admins_only("change the digest") + typed_back(command)
+        try:
+            schedule = intel_reports.parse_schedule(rest, current)
+        except IntelInputError as exc:
+            return f":warning: {exc}{typed_back(command)}"
+        intel_reports.set_digest_schedule(session=session, ws=ws, schedule=schedule)
+        return f":white_check_mark: Weekly intel digest: *{schedule.describe()}* ({ws.timezone})."

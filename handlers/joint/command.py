@@ -1,0 +1,164 @@
+"""/joint: the next meeting, help, schedule, agenda items, customers' needs, minutes, announce.
+The plan's sub-command is in handlers/joint/plan.py, the buttons and modals (and the schedule and outcomes
+they share with these commands) in handlers/joint/meeting.py."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.clock import now
+from bot.feature import SubCommand
+from bot.ids import Command
+from bot.joint import meetings, posts
+from bot.joint.blocks_forms import schedule_modal
+from bot.joint.blocks_meeting import status_text
+from bot.joint.schedule import (
+    USAGE,
+    ScheduleError,
+    next_dates,
+    parse_schedule,
+    schedule_of,
+    when_text,
+)
+from bot.people import is_admin_or_lead
+from bot.setup import workspaces
+from bot.setup.blocks_help import help_blocks, help_text
+from bot.slack_text import echo, esc, plain
+from bot.slack_text import typed as typed_text
+from handlers.common import admins_only, first_word, later, route, rt_of
+from handlers.joint.meeting import open_outcomes, save_schedule, schedule_summary
+from handlers.joint.plan import plan_command
+
+
+def register(app: App) -> None:
+    app.command(Command.JOINT)(joint_command)
+
+
+def typed(command: dict) -> str:
+    return echo(typed_text(command["command"], command.get("text")), "You typed:")
+
+
+def joint_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
+    word, rest = first_word(command.get("text"))
+    if word == "help":
+        ack(text=help_text("/joint"), blocks=help_blocks("/joint"))
+        return
+    if word == "":
+        text = show_next(context=context)
+        ack(text=text + "\n\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=text))
+        return
+    if route(SUBCOMMANDS, word, ack=ack, command=command, client=client, context=context, respond=respond, rest=rest):
+        return
+    intro = f"I don't know `/joint {esc(plain(word))}`. {typed(command)}\nHere is what I can do:"
+    ack(text=intro + "\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=intro))
+
+
+def show_next(*, context) -> str:
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        up = meetings.upcoming(session=session, ws=ws)
+        return status_text(quarter=up.quarter, starts_at=up.starts_at, prompt_at=up.prompt_at, timezone=ws.timezone,
+                           announced=up.meeting is not None, schedule=schedule_of(ws).describe())
+
+
+# --- schedule -------------------------------------------------------------------------------------
+
+
+def schedule(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        allowed = is_admin_or_lead(session, ws, context["user_id"])
+    current = schedule_of(ws)
+    if not rest:
+        if allowed:
+            ack()
+            later(context, client.views_open, trigger_id=command["trigger_id"], view=schedule_modal(
+                current, timezone=ws.timezone, next_three=next_dates(current, ws.timezone, after=now())))
+            return
+        ack(text=schedule_summary(ws, current) + "\n" + admins_only("change it"))
+        return
+    if not allowed:
+        ack(text=admins_only("change the joint meeting schedule") + f" {typed(command)}\n"
+            + schedule_summary(ws, current))
+        return
+    try:
+        new = parse_schedule(rest, current)
+    except ScheduleError as exc:
+        ack(text=f"{esc(str(exc))} {USAGE}\n{typed(command)}")
+        return
+    ack(text=save_schedule(rt, context["team_id"], new))
+
+
+# --- agenda items and needs ------------------------------------------------------------------------
+
+
+def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+    rt = rt_of(context)
+    try:
+        with rt.session() as session:
+            ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+            up = meetings.upcoming(session=session, ws=ws)
+            meetings.add_agenda_item(session=session, team_id=ws.team_id, quarter=up.quarter, text=rest,
+                                     user_id=context["user_id"])
+            if up.meeting is not None:
+                posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=up.meeting)
+            when = when_text(up.starts_at, ws.timezone)
+    except meetings.JointError as exc:
+        ack(text=f"{exc}\n{typed(command)}")
+        return
+    ack(text=f":white_check_mark: Added to the agenda of the {up.quarter} joint meeting ({when}).")
+
+
+def add_need(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+    rt = rt_of(context)
+    try:
+        with rt.session() as session:
+            ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+            need = meetings.add_need(session=session, ws=ws, text=rest, user_id=context["user_id"])
+            up = meetings.upcoming(session=session, ws=ws)
+            if up is not None and up.meeting is not None:
+                posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=up.meeting)
+    except meetings.JointError as exc:
+        ack(text=f"{exc}\n{typed(command)}")
+        return
+    ack(text=f":white_check_mark: Recorded as a customer's future need for {need.quarter}; the joint meeting's "
+             "agenda lists it.")
+
+
+# --- minutes and announce --------------------------------------------------------------------------
+
+
+def minutes(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+    refused = open_outcomes(client=client, context=context, trigger_id=command["trigger_id"], meeting_id=None)
+    ack(text=refused or "")
+
+
+def announce(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        allowed = is_admin_or_lead(session, ws, context["user_id"])
+    if not allowed:
+        ack(text=admins_only("post the prompt early") + f" It goes out on its own {schedule_of(ws).prompt_days} "
+                                                         "days before the meeting.")
+        return
+    with rt.session() as session:
+        meeting = posts.announce_next(session, sources=rt.agenda_sources, ws=ws, by=rt.name)
+    if meeting is None:
+        ack(text="The next meeting's prompt is already out: see the joint channel.")
+        return
+    where = f"<#{ws.joint_channel}>" if ws.joint_channel else "the leads' DMs (no joint channel: `/truce setup`)"
+    ack(text=f":mega: The {meeting.quarter} prompt is posted to {where}.")
+
+
+# /joint <word>: each is called with the Bolt arguments and `rest`.
+SUBCOMMANDS: Mapping[str, SubCommand] = MappingProxyType({
+    "schedule": schedule, "agenda": add_agenda_item, "needs": add_need, "need": add_need, "minutes": minutes,
+    "announce": announce, "plan": plan_command,
+})

@@ -1,0 +1,37 @@
+"""The strategy search form (App Home button, or `/truce strategy search` alone): results update the form."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.ids import PlaybookIds as Ids
+from bot.playbook import strategies, strategy_search
+from bot.playbook.blocks_strategies import result_blocks
+from bot.playbook.blocks_strategy_forms import search_modal
+from handlers.common import input_value, later, rt_of
+from handlers.playbook.common import workspace_of
+
+
+def register(app: App) -> None:
+    app.action(Ids.HOME_SEARCH)(search_clicked)
+    app.view(Ids.SEARCH_VIEW)(search_submitted)
+
+
+def search_clicked(ack: Ack, body: dict, client: WebClient, context) -> None:
+    ack()
+    later(context, client.views_open, trigger_id=body["trigger_id"], view=search_modal())
+
+
+def search_submitted(ack: Ack, view: dict, context) -> None:
+    query = input_value(view["state"]["values"], Ids.QUERY_BLOCK, Ids.VALUE) or ""
+    if not strategy_search.words_of(query):
+        ack(response_action="errors", errors={Ids.QUERY_BLOCK: "Type a word or two to look for."})
+        return
+    ws = workspace_of(context)
+    with rt_of(context).session() as session:
+        result = strategy_search.search(session=session, team_id=ws.team_id, text=query)
+    # The form is updated in place: the words typed stay in it, the results appear below.
+    results = result_blocks(result, query, strategies.today_in(ws))
+    ack(response_action="update", view=search_modal(query=query, results=results))
+

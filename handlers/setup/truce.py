@@ -1,0 +1,126 @@
+"""/truce: help, setup (admins and leads), team overrides, whoami."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import delivery
+from bot.errors import typed_back
+from bot.feature import truce_commands
+from bot.ids import Command, SetupIds
+from bot.models import Workspace
+from bot.people import is_admin_or_lead, refresh_teams
+from bot.runtime import Runtime
+from bot.setup import members, workspaces
+from bot.setup.blocks_help import help_blocks, help_text
+from bot.setup.blocks_setup import setup_modal, setup_saved_text
+from bot.slack_text import esc, plain
+from handlers.common import admins_only, first_word, in_background, input_value, later, route
+
+USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+TEAM_CHOICES = ("sales", "marketing", "both", "neither", "auto")
+
+
+def register(app: App) -> None:
+    app.command(Command.TRUCE)(truce_command)
+    app.view(SetupIds.CALLBACK)(setup_submitted)
+
+
+def truce_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                  ws: Workspace) -> None:
+    word, rest = first_word(command.get("text"))
+    if word in ("", "help"):
+        ack(text=help_text(), blocks=help_blocks())
+        return
+    if word == "setup":
+        open_setup(ack=ack, client=client, context=context, rt=rt, ws=ws, trigger_id=command["trigger_id"])
+        return
+    if word == "team":
+        ack(text=set_team(rest=rest, context=context, rt=rt, ws=ws))
+        return
+    if word == "whoami":
+        ack(text=whoami(context=context, rt=rt))
+        return
+    # Every other word is a feature's (its Feature.truce_commands), e.g. "csat", "strategy", "win".
+    if route(truce_commands(rt.features), word, ack=ack, command=command, client=client,
+             context=context, respond=respond, rest=rest):
+        return
+    intro = f"I don't know `/truce {esc(plain(word))}`. Here is what I can do:"
+    ack(text=intro + "\n" + help_text(), blocks=help_blocks(intro=intro))
+
+
+def open_setup(*, ack: Ack, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace,
+               trigger_id: str) -> None:
+    with rt.session() as session:
+        allowed = is_admin_or_lead(session, ws, context["user_id"])
+    if not allowed:
+        ack(text=admins_only("change the setup") + " Ask one of them to run `/truce setup`; `/truce whoami` "
+                                                   "shows your team.")
+        return
+    ack()
+    later(context, client.views_open, trigger_id=trigger_id, view=setup_modal(ws))
+
+
+def setup_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
+    values = view["state"]["values"]
+    data = workspaces.SetupData(
+        sales_channel=input_value(values, SetupIds.SALES_BLOCK, SetupIds.SALES),
+        marketing_channel=input_value(values, SetupIds.MARKETING_BLOCK, SetupIds.MARKETING),
+        joint_channel=input_value(values, SetupIds.JOINT_BLOCK, SetupIds.JOINT),
+        alerts_channel=input_value(values, SetupIds.ALERTS_BLOCK, SetupIds.ALERTS),
+        timezone=input_value(values, SetupIds.TIMEZONE_BLOCK, SetupIds.TIMEZONE) or "",
+        lead_user_ids=tuple(input_value(values, SetupIds.LEADS_BLOCK, SetupIds.LEADS) or ()),
+    )
+    blocks_by_field = {
+        "sales_channel": SetupIds.SALES_BLOCK, "marketing_channel": SetupIds.MARKETING_BLOCK,
+        "joint_channel": SetupIds.JOINT_BLOCK, "alerts_channel": SetupIds.ALERTS_BLOCK,
+        "timezone": SetupIds.TIMEZONE_BLOCK,
+    }
+    try:
+        workspaces.validate_setup(data)
+    except workspaces.SetupError as exc:
+        ack(response_action="errors", errors={blocks_by_field[exc.field]: str(exc)})
+        return
+    # Saved before ack(): if saving fails, the modal stays open with everything typed in it.
+    with rt.session() as session:
+        if not is_admin_or_lead(session, ws, context["user_id"]):
+            ack(response_action="errors", errors={SetupIds.SALES_BLOCK: admins_only("change the setup")})
+            return
+        ws = workspaces.update_setup(session=session, team_id=context["team_id"], data=data, settings=rt.settings)
+        delivery.queue_post(session, team_id=ws.team_id, channel=context["user_id"],
+                            text=setup_saved_text(ws))
+    ack()
+    in_background(context, refresh_teams, rt, ws.team_id)
+
+
+def set_team(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspace) -> str:
+    parts = rest.split()
+    usage = ("Put someone on a team like this: `/truce team @dana marketing` "
+             f"(one of: {', '.join(TEAM_CHOICES)}).")
+    match = USER_MENTION.match(parts[0]) if parts else None
+    if len(parts) != 2 or match is None or parts[1].lower() not in TEAM_CHOICES:
+        return f"I couldn't read that. {usage}" + typed_back(f"/truce team {rest}")
+    user_id, choice = match.group(1), parts[1].lower()
+    with rt.session() as session:
+        if not is_admin_or_lead(session, ws, context["user_id"]):
+            return admins_only("put people on teams by hand")
+        members.set_override(session=session, team_id=ws.team_id, user_id=user_id, choice=choice)
+        teams = members.teams_of(session=session, team_id=ws.team_id, user_id=user_id)
+    return (f"<@{user_id}> is now on: {_teams_text(teams)}"
+            + (" (following channel membership)." if choice == "auto" else " (set by hand)."))
+
+
+def _teams_text(teams) -> str:
+    return " and ".join(sorted(t.value for t in teams)) or "no team"
+
+
+def whoami(*, context: BoltContext, rt: Runtime) -> str:
+    with rt.session() as session:
+        member = members.get_member(session=session, team_id=context["team_id"], user_id=context["user_id"])
+        teams = members.teams_of(session=session, team_id=context["team_id"], user_id=context["user_id"])
+    how = "by hand" if member and (member.sales_override is not None or member.marketing_override is not None) \
+        else "from the sales and marketing channels you are in"
+    return f"You are on: *{_teams_text(teams)}* ({how})."

@@ -1,0 +1,124 @@
+"""Satisfaction scores in: `/truce csat <customer> <score> [comment]`, `/truce csat token`, and
+`POST /webhooks/csat` for survey tools (JSON, with the workspace's secret as a Bearer token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.people import is_admin_or_lead
+from bot.runtime import Runtime
+from bot.setup import workspaces
+from bot.slack_text import echo, plain
+from bot.unhappy import csat
+from bot.unhappy.blocks_csat import recorded_text
+from bot.unhappy.blocks_csat_import import import_modal
+from bot.unhappy.prefs import get_prefs
+from bot.web import Response, json_response
+from bot.web_input import HttpError, json_object, media_type
+from handlers.common import admins_only, first_word, later, rt_of
+from handlers.unhappy import csat_import
+
+WEBHOOK_PATH = "/webhooks/csat"
+
+
+def csat_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+    word, more = first_word(rest)
+    if word == "token" and more in ("", "new"):
+        ack(text=show_token(context=context, renew=more == "new"))
+        return
+    if word == "import" and not more:
+        ack()
+        later(context, client.views_open, trigger_id=command["trigger_id"],
+              view=import_modal(default_scale=csat_import.default_scale(context)))
+        return
+    typed = f"/truce csat {plain(rest)}".strip()
+    if word in ("", "help"):
+        ack(text="Record a customer's satisfaction score: `" + csat.USAGE + "`. Say the scale with `7/10` or "
+                 "`4/5`; a bare number uses this workspace's default scale (0-10 unless changed in "
+                 "`/unhappy settings`). Survey tools can post scores too: `/truce csat token` (admins and leads). "
+                 "Many at once: `/truce csat import` opens a form to paste CSV.")
+        return
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        default_scale = get_prefs(ws).csat_scale
+    try:
+        data = csat.parse_command(rest, default_scale=default_scale)
+    except csat.CsatError as exc:
+        ack(text=f":thinking_face: {exc}\nType it like this: `{csat.USAGE}`.\n"
+                 + echo(typed))
+        return
+    with rt.session() as session:
+        score = csat.record(session=session, team_id=context["team_id"], data=data, reporter_id=context["user_id"])
+        ack(text=recorded_text(score, scale_given=data.scale_given, default_scale=default_scale))
+
+
+def show_token(*, context, renew: bool) -> str:
+    """The answer to `/truce csat token [new]` (a new token is stored before it is shown)."""
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        if not is_admin_or_lead(session, ws, context["user_id"]):
+            return admins_only("see the satisfaction webhook's token")
+        existing = csat.token_info(session=session, team_id=ws.team_id)
+        if existing is not None and not renew:
+            return (f"This workspace has a webhook token since {existing.created_at:%Y-%m-%d} (made by "
+                    f"<@{existing.created_by}>). Truce keeps only its fingerprint, so it can't show it again. "
+                    "`/truce csat token new` makes a new one; the old one stops working at once.")
+        token = csat.issue_token(session=session, team_id=ws.team_id, user_id=context["user_id"])
+    return (
+        ":key: The satisfaction webhook's token for this workspace (shown once; keep it secret):\n"
+        f"`{token}`\nSend scores like this:\n```curl -X POST https://YOUR-TRUCE-HOST{WEBHOOK_PATH} "
+        f"-H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' "
+        "-d '{\"customer\": \"Acme Corp\", \"score\": 4, \"scale\": 5, \"comment\": \"slow support\", "
+        "\"source\": \"survey\"}'```" + ("\nThe previous token no longer works." if renew else ""))
+
+
+# --- the webhook --------------------------------------------------------------------------------
+
+
+def _bad(code: str, message: str) -> Response:
+    return json_response("400 Bad Request", {"ok": False, "error": code, "detail": message})
+
+
+def _token(environ: dict[str, Any]) -> str:
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    token = auth[7:].strip() if auth[:7].lower() == "bearer " else environ.get("HTTP_X_TRUCE_TOKEN", "").strip()
+    return token if token.isascii() and token.isprintable() else ""
+
+
+def csat_webhook(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
+    """POST /webhooks/csat: 201 stored; 400 malformed (not stored); 401 unknown token."""
+    with session_scope(rt.engine) as session:
+        team_id = csat.team_for_token(session=session, token=_token(environ))
+    if team_id is None:
+        return json_response("401 Unauthorized", {
+            "ok": False, "error": "invalid_token",
+            "detail": "Send the workspace's token as 'Authorization: Bearer <token>' (see /truce csat token)."})
+    if media_type(environ) != "application/json" and not media_type(environ).endswith("+json"):
+        return _bad("invalid_content_type", "Send JSON with 'Content-Type: application/json'.")
+    try:
+        data = json_object(body)
+    except HttpError as exc:
+        return _bad("invalid_json", f"{exc.reason} Send one object with customer, score and scale.")
+    unknown = sorted(set(data) - {"customer", "score", "scale", "comment", "source"})
+    if unknown:
+        return _bad("unknown_field", f"Unknown field(s): {', '.join(unknown)}. "
+                                     "Known: customer, score, scale, comment, source.")
+    with session_scope(rt.engine) as session:
+        ws = workspaces.get_workspace(session=session, team_id=team_id)
+        default_scale = get_prefs(ws).csat_scale if ws else 10
+    try:
+        parsed = csat.validate(customer=data.get("customer"), score=data.get("score"),
+                               scale=data.get("scale", default_scale), comment=data.get("comment"),
+                               source=data.get("source"), scale_given="scale" in data)
+    except csat.CsatError as exc:
+        return _bad(exc.code, str(exc))
+    with session_scope(rt.engine) as session:
+        score = csat.record(session=session, team_id=team_id, data=parsed)
+        return json_response("201 Created", {"ok": True, "id": score.id, "customer": score.customer,
+                                             "score": score.score, "scale": score.scale})

@@ -1,0 +1,49 @@
+"""`/truce csat import`: paste satisfaction scores as CSV in a form; all rows are stored, or none.
+
+Who may import: whoever may record a score with `/truce csat` — every member of the workspace
+(the command has no role rule; only the webhook's token is kept to admins and leads)."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App
+
+from bot.clock import aware
+from bot.ids import CsatImportIds
+from bot.setup import workspaces
+from bot.unhappy import csat_import
+from bot.unhappy.blocks_csat_import import duplicate_text, error_text, imported_text
+from bot.unhappy.csat_rules import CsvImportError
+from bot.unhappy.prefs import get_prefs
+from handlers.common import input_value, rt_of
+
+
+def register(app: App) -> None:
+    app.view(CsatImportIds.MODAL)(import_submitted)
+
+
+def default_scale(context) -> int:
+    rt = rt_of(context)
+    with rt.session() as session:
+        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        return get_prefs(ws).csat_scale
+
+
+def import_submitted(ack: Ack, view: dict, context) -> None:
+    text = input_value(view["state"]["values"], CsatImportIds.CSV_BLOCK, CsatImportIds.CSV)
+    try:
+        paste = csat_import.parse(text, default_scale=default_scale(context))
+    except CsvImportError as exc:
+        ack(response_action="errors", errors={CsatImportIds.CSV_BLOCK: error_text(exc)})
+        return
+    rt, team_id = rt_of(context), context["team_id"]
+    # Stored before ack(): if storing fails, the form stays open with the paste in it.
+    with rt.session(deliver=False) as session:
+        stored = csat_import.store(session=session, team_id=team_id, paste=paste, reporter_id=context["user_id"],
+                                   text=imported_text(paste))
+        previous = None if stored else csat_import.previous_import(session=session, team_id=team_id, paste=paste)
+        when = aware(previous.created_at) if previous else None
+    if stored is None:
+        ack(response_action="errors", errors={CsatImportIds.CSV_BLOCK: duplicate_text(when)})
+        return
+    ack()
+    rt.send_queued(session)
