@@ -34,10 +34,16 @@ from sqlalchemy.engine import Engine
 from bench.intel import PostgresDatabase, machine
 from bot import migrate
 from bot.db import make_engine, session_scope
-from bot.models import CsatScore, IntelShare, JointPlan, JointPlanLine, UnhappyReport, UnhappyStage, WinLoss, Workspace
-from bot.scorecard import blocks, chart, figures, metrics
+from bot.intel.models import IntelShare
+from bot.joint.models import JointPlan, JointPlanLine
+from bot.models import Workspace
+from bot.playbook.models import WinLoss
+from bot.scorecard import blocks_scorecard as blocks
+from bot.scorecard import chart, figures, metrics
 from bot.scorecard.fiscal import FiscalCalendar, shift
 from bot.scorecard.models import PlanActual
+from bot.unhappy.csat_models import CsatScore
+from bot.unhappy.models import UnhappyReport, UnhappyStage
 
 TEAM = "T0BENCH"
 START = datetime(2024, 1, 1, tzinfo=UTC)

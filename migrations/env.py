@@ -9,7 +9,6 @@ from sqlmodel import SQLModel
 import bot.schema  # noqa: F401 - registers every table on SQLModel.metadata
 from bot.config import load_settings
 from bot.db import make_engine
-from bot.scorecard import models as scorecard_models  # noqa: F401 - the scorecard feature's tables
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -9,16 +9,12 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from bot.db import session_scope
-from bot.models import (
-    CsatScore,
-    IntelShare,
-    JointPlan,
-    JointPlanLine,
-    UnhappyReport,
-    UnhappyStage,
-    WinLoss,
-    Workspace,
-)
+from bot.intel.models import IntelShare
+from bot.joint.models import JointPlan, JointPlanLine
+from bot.models import Workspace
+from bot.playbook.models import WinLoss
+from bot.unhappy.csat_models import CsatScore
+from bot.unhappy.models import UnhappyReport, UnhappyStage
 
 TEAM = "T0SCORE"
 SAM, MARIA, LEE = "U0SAM", "U0MARIA", "U0LEE"

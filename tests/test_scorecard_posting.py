@@ -11,7 +11,8 @@ from slack_sdk import WebClient
 from bot.db import session_scope
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.seed import BOT_TOKEN, JOINT, SALES, seed_state
-from bot.scorecard import blocks, chart, figures, posting, upload
+from bot.scorecard import blocks_scorecard as blocks
+from bot.scorecard import chart, figures, posting, upload
 from bot.scorecard.numbers import QuarterNumbers, Scorecard
 from tests.scorecard_helpers import TEAM, workspace
 

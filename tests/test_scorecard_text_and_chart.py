@@ -14,10 +14,11 @@ import pytest
 import time_machine
 
 from bot.db import session_scope
+from bot.joint import plan as plans
 from bot.models import Workspace
-from bot.scorecard import actuals, blocks, chart, figures, metrics
+from bot.scorecard import actuals, chart, figures, metrics
+from bot.scorecard import blocks_scorecard as blocks
 from bot.scorecard.fiscal import calendar_of
-from bot.services import joint_plan as plans
 from tests.scorecard_helpers import LEE, TEAM, deal, plan, report, score, share, utc, workspace
 
 NOW = utc(2027, 2, 15, 12)
@@ -161,7 +162,7 @@ def test_the_chart_is_a_png_of_sensible_size_whose_labels_are_the_texts_figures(
 
 def test_matplotlib_is_loaded_only_by_the_code_that_draws():
     code = ("import sys\n"
-            "import bot.app, bot.scorecard.blocks, bot.scorecard.chart, bot.scorecard.metrics, "
+            "import bot.app, bot.scorecard.blocks_scorecard, bot.scorecard.chart, bot.scorecard.metrics, "
             "bot.scorecard.actuals, bot.scorecard.actuals_csv, bot.scorecard.actuals_webhook, bot.scorecard.export\n"
             "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'\n"
             "from bot.scorecard import chart, figures\n"
@@ -234,7 +235,8 @@ def test_the_agenda_section_of_the_quarter_that_just_ended(card, db):
 
 
 def test_app_home_section_from_the_database(card, db):
-    from bot.models import ActionItem, JointMeeting, Member
+    from bot.joint.models import ActionItem, JointMeeting
+    from bot.models import Member
     from bot.scorecard.home import home_section
 
     with session_scope(db) as s:

@@ -6,6 +6,6 @@
 - `export`: the plan's CSV with plan, actual and variance columns;
 - `metrics`: the scorecard's numbers, computed in SQL over indexed columns;
 - `numbers`: what a scorecard is (per quarter, with the change against the quarter before);
-- `blocks`: pure Block Kit and text builders (the text scorecard, the alt text, forms, App Home);
+- `blocks_scorecard`: pure Block Kit and text builders (the text scorecard, the alt text, forms, App Home);
 - `chart`: the PNG (matplotlib, Agg), imported only by the code that draws.
 """

@@ -22,13 +22,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.clock import now
-from bot.models import JointPlan, JointPlanLine, Member, Workspace
+from bot.field_error import FieldError
+from bot.joint import plan as plans
+from bot.joint.models import JointPlan, JointPlanLine
+from bot.models import Member, Workspace
 from bot.scorecard.fiscal import FiscalCalendar
 from bot.scorecard.models import PlanActual, PlanActualRevision
 from bot.scorecard.numbers import LineVariance
 from bot.scorecard.rules import FIELD_NAMES, FIELDS, LINE_EXAMPLE, LINE_FORMAT, MAX_LINES, SHOWN_PROBLEMS
-from bot.services import joint_plan as plans
-from bot.services.errors import FieldError
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,31})(?:\|[^>]*)?>$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")

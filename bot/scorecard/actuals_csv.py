@@ -15,9 +15,9 @@ import csv
 import io
 from decimal import Decimal
 
+from bot.joint import plan as plans
 from bot.scorecard.actuals import ActualDraft, ActualsError
 from bot.scorecard.rules import CSV_COLUMNS, CSV_HEADER, FIELD_NAMES, FIELDS, FORM_MAX_CHARS, MAX_LINES
-from bot.services import joint_plan as plans
 
 ALIASES = {"spent": "budget_spent", "budget spent": "budget_spent", "actual pipeline": "pipeline",
            "actual revenue": "revenue"}

@@ -22,11 +22,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bot.clock import now
+from bot.joint import plan as plans
 from bot.scorecard.actuals import ActualDraft, ActualsError
 from bot.scorecard.fiscal import FiscalError, parse_quarter
 from bot.scorecard.models import ActualsToken
 from bot.scorecard.rules import FIELD_NAMES, FIELDS, MAX_LINES
-from bot.services import joint_plan as plans
 
 LINE_FIELDS = ("goal", "owner", *FIELDS)
 TOP_FIELDS = ("quarter", "lines")

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.feature import AgendaSection
 from bot.models import Workspace
 from bot.scorecard import figures, metrics
-from bot.scorecard.blocks import agenda_lines
+from bot.scorecard.blocks_scorecard import agenda_lines
 from bot.scorecard.fiscal import calendar_of
-from bot.services.agenda import AgendaSection
 
 ORDER = 5  # first: the numbers at a glance, before each feature's details
 

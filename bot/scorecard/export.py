@@ -9,7 +9,7 @@ import csv
 import io
 from decimal import Decimal
 
-from bot.models import JointPlan
+from bot.joint.models import JointPlan
 from bot.scorecard.numbers import LineVariance
 
 PLAN_COLUMNS = ["Quarter", "Goal", "Campaign", "Budget", "Currency", "Expected pipeline", "Expected revenue", "Owners"]

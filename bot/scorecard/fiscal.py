@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.field_error import FieldError
 from bot.models import Workspace
-from bot.services.errors import FieldError
-from bot.services.workspaces import set_pref
+from bot.setup.workspaces import set_pref
 
 PREF = "scorecard.fiscal_year_start"  # 1 (January) .. 12
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",

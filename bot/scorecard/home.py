@@ -8,13 +8,14 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.clock import now
-from bot.models import ActionItem, Workspace
+from bot.joint import plan as plans
+from bot.joint.models import ActionItem
+from bot.models import Workspace
 from bot.scorecard import actuals, figures, metrics
-from bot.scorecard.blocks import OpenItem, home_blocks
+from bot.scorecard.blocks_scorecard import OpenItem, home_blocks
 from bot.scorecard.fiscal import calendar_of
-from bot.services import joint_plan as plans
-from bot.services import members
-from bot.services.workspaces import is_lead
+from bot.setup import members
+from bot.setup.workspaces import is_lead
 
 OPEN_ITEMS = 10
 

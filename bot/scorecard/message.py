@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.models import Workspace
-from bot.scorecard import blocks, chart, figures, metrics
+from bot.scorecard import blocks_scorecard as blocks
+from bot.scorecard import chart, figures, metrics
 from bot.scorecard.fiscal import MONTHS, FiscalCalendar, calendar_of
 from bot.scorecard.numbers import Scorecard
 

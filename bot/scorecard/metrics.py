@@ -33,10 +33,15 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from bot.clock import now
-from bot.models import CsatScore, IntelShare, JointPlan, JointPlanLine, UnhappyReport, UnhappyStage, WinLoss, Workspace
+from bot.intel.models import IntelShare
+from bot.joint.models import JointPlan, JointPlanLine
+from bot.models import Workspace
+from bot.playbook.models import WinLoss
 from bot.scorecard.fiscal import FiscalCalendar, calendar_of, shift
 from bot.scorecard.models import PlanActual
 from bot.scorecard.numbers import CompetitorRecord, PlanNumbers, QuarterNumbers, Scorecard
+from bot.unhappy.csat_models import CsatScore
+from bot.unhappy.models import UnhappyReport, UnhappyStage
 
 SHOWN = 4
 TOP_COMPETITORS = 3

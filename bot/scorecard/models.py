@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.intel.models import IntelShare
 from bot.models.base import json_field, utc_field
-from bot.models.intel import IntelShare
-from bot.models.unhappy import UnhappyReport
+from bot.unhappy.models import UnhappyReport
 
 MONEY = Numeric(18, 2)
 

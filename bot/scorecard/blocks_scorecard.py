@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, InputBlock, PlainTextInputElement
 from slack_sdk.models.views import View
 
-from bot.blocks.common import clip, context, esc, section
+from bot.block_kit import clip, context, esc, section
 from bot.scorecard.figures import AREAS, Row, compact, percent, row
 from bot.scorecard.ids import ScorecardIds
 from bot.scorecard.numbers import MONEY_FIELDS, MONEY_NAMES, LineVariance, Scorecard
