@@ -38,9 +38,9 @@ from bot.intel.models import IntelShare
 from bot.joint.models import JointPlan, JointPlanLine
 from bot.models import Workspace
 from bot.playbook.models import WinLoss
+from bot.quarters import FiscalCalendar, shift_quarter
 from bot.scorecard import blocks_scorecard as blocks
 from bot.scorecard import chart, figures, metrics
-from bot.scorecard.fiscal import FiscalCalendar, shift
 from bot.scorecard.models import PlanActual
 from bot.unhappy.csat_models import CsatScore
 from bot.unhappy.models import UnhappyReport, UnhappyStage
@@ -120,7 +120,7 @@ def fill(engine: Engine, *, shares: int, reports: int, deals: int, scores: int, 
                                  budget_spent=Decimal(rng.randint(5000, 12000)),
                                  pipeline=Decimal(rng.randint(100000, 260000)),
                                  revenue=Decimal(rng.randint(40000, 100000)), source="command", updated_by="U0LEAD"))
-        quarter = shift(quarter, 1)
+        quarter = shift_quarter(quarter, 1)
     if engine.dialect.name == "postgresql":  # as autovacuum leaves the tables: statistics, visibility map
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))

@@ -13,6 +13,7 @@ from bot.intel.models import IntelShare
 from bot.joint.models import JointPlan, JointPlanLine
 from bot.models import Workspace
 from bot.playbook.models import WinLoss
+from bot.quarters import PREF
 from bot.unhappy.csat_models import CsatScore
 from bot.unhappy.models import UnhappyReport, UnhappyStage
 
@@ -24,7 +25,7 @@ OWNERS = [{"id": SAM, "name": "Sam Seller", "teams": ["sales"]},
 
 def workspace(engine, *, timezone: str = "UTC", fiscal_start: int | None = None, team_id: str = TEAM) -> Workspace:
     with session_scope(engine) as s:
-        prefs = {} if fiscal_start is None else {"scorecard.fiscal_year_start": fiscal_start}
+        prefs = {} if fiscal_start is None else {PREF: fiscal_start}
         ws = Workspace(team_id=team_id, timezone=timezone, lead_user_ids=[LEE], joint_channel="C0JOINT", prefs=prefs)
         s.add(ws)
     return ws

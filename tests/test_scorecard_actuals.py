@@ -14,8 +14,8 @@ import time_machine
 from bot.db import session_scope
 from bot.joint import plan as plans
 from bot.models import Member, Workspace
+from bot.quarters import calendar_of
 from bot.scorecard import actuals, actuals_csv, actuals_webhook, export
-from bot.scorecard.fiscal import calendar_of
 from tests.scorecard_helpers import LEE, MARIA, OWNERS, SAM, TEAM, plan, utc, workspace
 
 NOW = utc(2027, 2, 15, 12)

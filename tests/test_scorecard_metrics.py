@@ -11,8 +11,8 @@ from sqlalchemy import event
 
 from bot.db import session_scope
 from bot.models import Workspace
+from bot.quarters import calendar_of
 from bot.scorecard import actuals, metrics
-from bot.scorecard.fiscal import calendar_of
 from tests.scorecard_helpers import LEE, TEAM, deal, plan, report, score, share, utc, workspace
 
 NOW = utc(2027, 2, 15, 12)

@@ -16,9 +16,9 @@ import time_machine
 from bot.db import session_scope
 from bot.joint import plan as plans
 from bot.models import Workspace
+from bot.quarters import calendar_of
 from bot.scorecard import actuals, chart, figures, metrics
 from bot.scorecard import blocks_scorecard as blocks
-from bot.scorecard.fiscal import calendar_of
 from tests.scorecard_helpers import LEE, TEAM, deal, plan, report, score, share, utc, workspace
 
 NOW = utc(2027, 2, 15, 12)

@@ -20,8 +20,9 @@ from bot.joint.models import (
     JointTimeOption,
     JointVote,
 )
-from bot.joint.schedule import next_dates, prompt_time, quarter_of, schedule_of
+from bot.joint.schedule import next_dates, prompt_time, schedule_of
 from bot.models import Member, Workspace
+from bot.quarters import calendar_of
 
 MAX_ITEM = 500
 MAX_OPTIONS = 10
@@ -81,8 +82,9 @@ def upcoming(session: Session, *, ws: Workspace, at: datetime | None = None) -> 
         starts = aware(meeting.starts_at)
         return Upcoming(meeting.quarter, starts, prompt_time(schedule, starts, ws.timezone), meeting)
     held = set(session.exec(select(JointMeeting.quarter).where(JointMeeting.team_id == ws.team_id)).all())
-    for starts in next_dates(schedule, ws.timezone, after=at, count=4):
-        quarter = quarter_of(starts, ws.timezone)
+    calendar = calendar_of(ws)
+    for starts in next_dates(schedule, calendar, after=at, count=4):
+        quarter = calendar.quarter_of(starts)
         if quarter not in held:
             return Upcoming(quarter, starts.astimezone(UTC), prompt_time(schedule, starts, ws.timezone), None)
     return None
@@ -250,7 +252,7 @@ def agenda_items(session: Session, *, team_id: str, quarter: str) -> list[JointA
 
 
 def add_need(session: Session, *, ws: Workspace, text: str, user_id: str) -> CustomerNeed:
-    need = CustomerNeed(team_id=ws.team_id, quarter=quarter_of(now(), ws.timezone), added_by=user_id,
+    need = CustomerNeed(team_id=ws.team_id, quarter=calendar_of(ws).quarter_of(now()), added_by=user_id,
                         text=_clean(text, "need", "/joint needs Acme wants SSO by spring"))
     session.add(need)
     session.flush()

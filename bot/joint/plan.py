@@ -24,8 +24,8 @@ from bot.currencies import is_currency
 from bot.field_error import FieldError
 from bot.joint.models import JointPlan, JointPlanLine, JointPlanRevision
 from bot.joint.plan_lines import LINE_EXAMPLE, LineDraft, line_text
-from bot.joint.schedule import quarter_bounds
 from bot.models import Workspace
+from bot.quarters import FiscalCalendar, calendar_of
 from bot.setup import members
 from bot.setup.workspaces import set_pref
 
@@ -116,12 +116,13 @@ def check_owners(session: Session, *, team_id: str, owner_ids: list[str], names:
     return owners
 
 
-def editable_until(quarter: str, timezone: str) -> datetime:
-    return quarter_bounds(quarter, timezone)[1]
+def editable_until(quarter: str, calendar: FiscalCalendar) -> datetime:
+    """When the quarter ends, in the workspace's quarters (bot/quarters.py)."""
+    return calendar.bounds(quarter)[1]
 
 
-def check_editable(quarter: str, timezone: str) -> None:
-    if now() >= editable_until(quarter, timezone):
+def check_editable(quarter: str, calendar: FiscalCalendar) -> None:
+    if now() >= editable_until(quarter, calendar):
         raise PlanError("lines", f"{quarter} has ended, so its plan is kept as it was. Plan a current or future "
                                  f"quarter instead.")
 
@@ -161,7 +162,7 @@ def _start(session: Session, *, ws: Workspace, quarter: str, currency: str, owne
 def save_plan(session: Session, *, ws: Workspace, quarter: str, lines: list[LineDraft], currency: str,
               owners: list[dict], by: str) -> tuple[JointPlan, JointPlanRevision | None]:
     """Create or edit a quarter's plan; every change is kept as a revision (None when nothing changed)."""
-    check_editable(quarter, ws.timezone)
+    check_editable(quarter, calendar_of(ws))
     plan = plan_for(session=session, team_id=ws.team_id, quarter=quarter) or _start(
         session, ws=ws, quarter=quarter, currency=currency, owners=owners, by=by)
     if not revisions_of(session=session, plan=plan):

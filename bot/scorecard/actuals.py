@@ -26,7 +26,7 @@ from bot.field_error import FieldError
 from bot.joint import plan as plans
 from bot.joint.models import JointPlan, JointPlanLine
 from bot.models import Member, Workspace
-from bot.scorecard.fiscal import FiscalCalendar
+from bot.quarters import FiscalCalendar
 from bot.scorecard.models import PlanActual, PlanActualRevision
 from bot.scorecard.numbers import LineVariance
 from bot.scorecard.rules import FIELD_NAMES, FIELDS, LINE_EXAMPLE, LINE_FORMAT, MAX_LINES, SHOWN_PROBLEMS

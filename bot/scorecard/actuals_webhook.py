@@ -23,8 +23,8 @@ from sqlmodel import Session, select
 
 from bot.clock import now
 from bot.joint import plan as plans
+from bot.quarters import QuarterError, parse_quarter
 from bot.scorecard.actuals import ActualDraft, ActualsError
-from bot.scorecard.fiscal import FiscalError, parse_quarter
 from bot.scorecard.models import ActualsToken
 from bot.scorecard.rules import FIELD_NAMES, FIELDS, MAX_LINES
 
@@ -95,7 +95,7 @@ def parse(data: Any) -> tuple[str | None, list[ActualDraft]]:
             raise _bad("quarter", "invalid_quarter", "must be text like 2027-Q1.")
         try:
             quarter = parse_quarter(data["quarter"])
-        except FiscalError as exc:
+        except QuarterError as exc:
             raise _bad("quarter", "invalid_quarter", str(exc)) from None
     if "lines" not in data:
         single = {k: v for k, v in data.items() if k != "quarter"}

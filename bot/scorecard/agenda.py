@@ -9,9 +9,9 @@ from sqlmodel import Session
 
 from bot.feature import AgendaSection
 from bot.models import Workspace
+from bot.quarters import calendar_of
 from bot.scorecard import figures, metrics
 from bot.scorecard.blocks_scorecard import agenda_lines
-from bot.scorecard.fiscal import calendar_of
 
 ORDER = 5  # first: the numbers at a glance, before each feature's details
 

@@ -11,9 +11,9 @@ from bot.clock import now
 from bot.joint import plan as plans
 from bot.joint.models import ActionItem
 from bot.models import Workspace
+from bot.quarters import calendar_of
 from bot.scorecard import actuals, figures, metrics
 from bot.scorecard.blocks_scorecard import OpenItem, home_blocks
-from bot.scorecard.fiscal import calendar_of
 from bot.setup import members
 from bot.setup.workspaces import is_lead
 

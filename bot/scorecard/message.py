@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.models import Workspace
+from bot.quarters import MONTHS, FiscalCalendar, calendar_of
 from bot.scorecard import blocks_scorecard as blocks
 from bot.scorecard import chart, figures, metrics
-from bot.scorecard.fiscal import MONTHS, FiscalCalendar, calendar_of
 from bot.scorecard.numbers import Scorecard
 
 

@@ -37,7 +37,7 @@ from bot.intel.models import IntelShare
 from bot.joint.models import JointPlan, JointPlanLine
 from bot.models import Workspace
 from bot.playbook.models import WinLoss
-from bot.scorecard.fiscal import FiscalCalendar, calendar_of, shift
+from bot.quarters import FiscalCalendar, calendar_of, shift_quarter
 from bot.scorecard.models import PlanActual
 from bot.scorecard.numbers import CompetitorRecord, PlanNumbers, QuarterNumbers, Scorecard
 from bot.unhappy.csat_models import CsatScore
@@ -203,7 +203,7 @@ def build(session: Session, *, ws: Workspace, quarter: str | None = None, calend
     """The scorecard of the `shown` quarters ending at `quarter` (default: the current one)."""
     calendar = calendar or calendar_of(ws)
     quarter = quarter or calendar.quarter_of(now())
-    quarters = [shift(quarter, -i) for i in range(shown, -1, -1)]  # the one before first, then the shown
+    quarters = [shift_quarter(quarter, -i) for i in range(shown, -1, -1)]  # the one before first, then the shown
     edges = [calendar.bounds(q)[0] for q in quarters] + [calendar.bounds(quarter)[1]]
     team_id = ws.team_id
     areas = [intel_numbers(session, team_id=team_id, edges=edges),

@@ -25,6 +25,7 @@ from bot.joint.schedule import (
     when_text,
 )
 from bot.people import is_admin_or_lead
+from bot.quarters import calendar_of
 from bot.setup import workspaces
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, esc, plain
@@ -79,7 +80,7 @@ def schedule(*, ack: Ack, command: dict, client: WebClient, context, respond: Re
         if allowed:
             ack()
             later(context, client.views_open, trigger_id=command["trigger_id"], view=schedule_modal(
-                current, timezone=ws.timezone, next_three=next_dates(current, ws.timezone, after=now())))
+                current, timezone=ws.timezone, next_three=next_dates(current, calendar_of(ws), after=now())))
             return
         ack(text=schedule_summary(ws, current) + "\n" + admins_only("change it"))
         return

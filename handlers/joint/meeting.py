@@ -25,6 +25,7 @@ from bot.joint.schedule import (
     when_text,
 )
 from bot.people import is_admin_or_lead
+from bot.quarters import calendar_of
 from bot.setup import members, workspaces
 from handlers.common import admins_only, input_value, later, rt_of, send_response, view_metadata
 from handlers.setup.home import publish_home
@@ -383,7 +384,7 @@ def save_schedule(rt, team_id: str, new) -> str:
 
 
 def schedule_summary(ws, schedule_) -> str:
-    dates = "\n".join(f"• {when_text(d, ws.timezone)}" for d in next_dates(schedule_, ws.timezone, after=now()))
+    dates = "\n".join(f"• {when_text(d, ws.timezone)}" for d in next_dates(schedule_, calendar_of(ws), after=now()))
     return (f"The joint meeting is on {schedule_.describe()} ({ws.timezone}). Next three dates:\n{dates}\n"
             f"To change it: `{schedule_.command()}`")
 

@@ -20,9 +20,10 @@ from bot.joint import posts
 from bot.joint.blocks_forms import plan_modal
 from bot.joint.blocks_plan import history_text, money
 from bot.joint.plan_lines import totals
-from bot.joint.schedule import ScheduleError, parse_quarter, quarter_of, when_text
+from bot.joint.schedule import when_text
 from bot.models import Workspace
 from bot.people import is_admin_or_lead, name_of
+from bot.quarters import QuarterError, calendar_of, parse_quarter
 from bot.runtime import Runtime
 from bot.setup import members, workspaces
 from bot.slack_text import echo, esc, plain, typed
@@ -47,7 +48,7 @@ def register(app: App) -> None:
 
 
 def _quarter(rest: str, ws: Workspace) -> str:
-    return parse_quarter(rest) if rest.strip() else quarter_of(now(), ws.timezone)
+    return parse_quarter(rest) if rest.strip() else calendar_of(ws).quarter_of(now())
 
 
 def plan_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
@@ -61,7 +62,7 @@ def plan_command(*, ack: Ack, command: dict, client: WebClient, context, respond
     action = word if word in ("export", "history") else "open"
     try:
         quarter = _quarter(plain(tail if action != "open" else rest), ws)  # as typed, not as Slack encodes it
-    except ScheduleError as exc:
+    except QuarterError as exc:
         ack(text=f"{esc(str(exc))} Like `/joint plan {action if action != 'open' else ''} 2027-Q1`.".replace(
             "  ", " ") + "\n" + echo(typed(command["command"], command.get("text")), "You typed:"))
         return
@@ -86,7 +87,7 @@ def open_plan(*, client: WebClient, context, ws: Workspace, quarter: str, trigge
     if not allowed:
         return ("Only people on the sales or marketing team (or a lead) edit the joint plan. "
                 f"`/joint plan export {quarter}` gets you the CSV.")
-    until = plans.editable_until(quarter, ws.timezone)
+    until = plans.editable_until(quarter, calendar_of(ws))
     if now() >= until:
         return (f"{quarter} has ended, so its plan is kept as it was. `/joint plan history {quarter}` shows "
                 f"its changes and `/joint plan export {quarter}` its CSV.")
@@ -122,7 +123,7 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context)
         except plans.PlanError as exc:
             errors[blocks[exc.field]] = str(exc)
         try:
-            plans.check_editable(quarter, ws.timezone)
+            plans.check_editable(quarter, calendar_of(ws))
         except plans.PlanError as exc:
             errors = {blocks[exc.field]: str(exc)}
         if errors:
@@ -224,7 +225,7 @@ def export_route(rt: Runtime, environ: dict[str, Any], body: bytes) -> web.Respo
             return web.json_response("404 Not Found", {"ok": False, "error": "team_not_found"})
         try:
             quarter = _quarter(query.get("quarter", ""), ws)
-        except ScheduleError as exc:
+        except QuarterError as exc:
             return web.json_response("400 Bad Request", {"ok": False, "error": "invalid_quarter", "hint": str(exc)})
         plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
         if plan is None:

@@ -10,12 +10,12 @@ from slack_sdk import WebClient
 from bot.block_kit import esc
 from bot.clock import now
 from bot.ids import PlaybookIds as Ids
-from bot.joint.schedule import parse_quarter, shift_quarter
 from bot.playbook import winloss
 from bot.playbook.blocks_winloss import recorded_message, summary_message, winloss_modal
 from bot.playbook.strategies import today_in
 from bot.playbook.winloss import USAGE, WinLossDraft, WinLossError
 from bot.playbook.winloss_summary import current_quarter, quarter_stats
+from bot.quarters import parse_quarter, shift_quarter
 from bot.setup.blocks_help import HELP
 from bot.setup.team import Team
 from bot.slack_text import echo, plain
