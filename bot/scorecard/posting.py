@@ -15,10 +15,13 @@ import hashlib
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from bot import tasks
 from bot.clock import now
+from bot.models import Task
 from bot.scorecard.models import ScorecardChart
 
 PENDING, UPLOADING, SHARED, FAILED = "pending", "uploading", "shared", "failed"
+CHART_TASK = "scorecard.chart"  # the durable task (bot/tasks.py) that renders and uploads one chart
 
 
 def prompt_key(quarter: str) -> str:
@@ -48,6 +51,18 @@ def claim(session: Session, *, team_id: str, key: str, quarter: str, channel: st
     except IntegrityError:
         return None
     return chart
+
+
+def queue(session: Session, *, team_id: str, key: str, quarter: str, channel: str,
+          requested_by: str | None = None) -> Task | None:
+    """Claim a chart to post and store the task that posts it, in the caller's transaction (so both or
+    neither are kept). None when this key was claimed before: it is, or was, posted by its own task."""
+    chart = claim(session, team_id=team_id, key=key, quarter=quarter, channel=channel, requested_by=requested_by)
+    if chart is None:
+        return None
+    session.flush()
+    return tasks.enqueue(session, team_id=team_id, kind=CHART_TASK, key=f"{CHART_TASK}:{chart.id}",
+                         payload={"chart_id": chart.id})
 
 
 def get(session: Session, *, chart_id: int) -> ScorecardChart | None:

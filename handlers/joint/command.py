@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.clock import now
-from bot.feature import SubCommand
+from bot.feature import SubCommand, joint_commands
 from bot.ids import Command
 from bot.joint import meetings, posts
 from bot.joint.blocks_forms import schedule_modal
@@ -52,7 +52,9 @@ def joint_command(ack: Ack, command: dict, client: WebClient, context, respond: 
         text = show_next(context=context)
         ack(text=text + "\n\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=text))
         return
-    if route(SUBCOMMANDS, word, ack=ack, command=command, client=client, context=context, respond=respond, rest=rest):
+    # Its own words, then other features' (their Feature.joint_commands, e.g. the scorecard's).
+    words = {**joint_commands(rt_of(context).features), **SUBCOMMANDS}
+    if route(words, word, ack=ack, command=command, client=client, context=context, respond=respond, rest=rest):
         return
     intro = f"I don't know `/joint {esc(plain(word))}`. {typed(command)}\nHere is what I can do:"
     ack(text=intro + "\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=intro))
