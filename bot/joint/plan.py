@@ -5,10 +5,8 @@ Money is Decimal all the way: parsed from text, stored as NUMERIC(18, 2), writte
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import re
 import secrets
 from datetime import datetime
@@ -34,7 +32,6 @@ MAX_AMOUNT = Decimal("1000000000000")  # a trillion: more is a typo
 MAX_LINES = 40
 AMOUNT = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 TOKEN_PREF = "joint.export_token_sha256"
-CSV_HEADER = ["Quarter", "Goal", "Campaign", "Budget", "Currency", "Expected pipeline", "Expected revenue", "Owners"]
 
 
 class PlanError(FieldError):
@@ -187,26 +184,6 @@ def save_plan(session: Session, *, ws: Workspace, quarter: str, lines: list[Line
 
 
 # --- the CSV finance opens -----------------------------------------------------------------------
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def plan_csv(plan: JointPlan | None, lines: list[JointPlanLine]) -> str:
-    """The plan's lines, one row each, with a header; UTF-8 with a BOM so spreadsheets read accents."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    if plan is not None:
-        owners = "; ".join(o["name"] for o in plan.owners)
-        for line in lines:
-            writer.writerow([plan.quarter, _cell(line.goal), _cell(line.campaign), f"{line.budget:.2f}",
-                             plan.currency, f"{line.expected_pipeline:.2f}", f"{line.expected_revenue:.2f}",
-                             _cell(owners)])
-    return out.getvalue()
 
 
 # --- the export endpoint's tokens ----------------------------------------------------------------

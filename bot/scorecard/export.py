@@ -9,7 +9,11 @@ import csv
 import io
 from decimal import Decimal
 
+from sqlmodel import Session
+
+from bot.joint import plan as plans
 from bot.joint.models import JointPlan
+from bot.scorecard.actuals import actuals_of, beside_plan
 from bot.scorecard.numbers import LineVariance
 
 PLAN_COLUMNS = ["Quarter", "Goal", "Campaign", "Budget", "Currency", "Expected pipeline", "Expected revenue", "Owners"]
@@ -58,3 +62,11 @@ def plan_actual_csv(plan: JointPlan | None, lines: list[LineVariance]) -> str:
         row.append(_cell(_owners_text(line)))
         writer.writerow(row)
     return out.getvalue()
+
+
+def plan_export(session: Session, *, plan: JointPlan) -> str:
+    """The CSV of `plan` with its quarter's actuals and variances (for `/joint plan export` and
+    GET /export/plan.csv)."""
+    lines = beside_plan(plans.lines_of(session=session, plan=plan),
+                        actuals_of(session, team_id=plan.team_id, quarter=plan.quarter))
+    return plan_actual_csv(plan, lines)

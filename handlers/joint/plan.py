@@ -25,6 +25,7 @@ from bot.models import Workspace
 from bot.people import is_admin_or_lead, name_of
 from bot.quarters import QuarterError, calendar_of, parse_quarter
 from bot.runtime import Runtime
+from bot.scorecard.export import plan_export
 from bot.setup import members, workspaces
 from bot.slack_text import echo, esc, plain, typed
 from handlers.common import (
@@ -157,13 +158,14 @@ def export_to_slack(*, client: WebClient, context, respond: Respond, ws: Workspa
     with rt.session() as session:
         plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
         lines = plans.lines_of(session=session, plan=plan) if plan else []
+        content = plan_export(session, plan=plan) if plan else ""
     if plan is None:
         return f"There is no joint plan for {quarter} yet: `/joint plan {quarter}` starts it."
     budget, pipeline, revenue = totals(lines)
     comment = (f"Joint plan {quarter} for the finance forecast: {len(lines)} line(s), budget "
                f"{money(budget, plan.currency)}, expected pipeline {money(pipeline, plan.currency)}, expected "
                f"revenue {money(revenue, plan.currency)}. Last changed {when_text(plan.updated_at, ws.timezone)}.")
-    upload = {"content": plans.plan_csv(plan, lines), "filename": f"truce-joint-plan-{quarter}.csv",
+    upload = {"content": content, "filename": f"truce-joint-plan-{quarter}.csv",
               "title": f"Joint plan {quarter}", "initial_comment": comment}
     in_background(context, _upload, client, respond, upload, channel=channel, user=context["user_id"])
     return None
@@ -230,7 +232,7 @@ def export_route(rt: Runtime, environ: dict[str, Any], body: bytes) -> web.Respo
         plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
         if plan is None:
             return web.json_response("404 Not Found", {"ok": False, "error": "no_plan", "quarter": quarter})
-        content = plans.plan_csv(plan, plans.lines_of(session=session, plan=plan))
+        content = plan_export(session, plan=plan)
     return "200 OK", [("Content-Type", "text/csv; charset=utf-8"),
                       ("Content-Disposition", f'attachment; filename="truce-joint-plan-{quarter}.csv"')], \
         content.encode("utf-8")
