@@ -3,6 +3,8 @@ them through Slack are tested elsewhere): a workspace, a plan, shares, reports, 
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -76,3 +78,33 @@ def deal(s: Session, at: datetime, outcome: str, competitor: str | None = None, 
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+# --- reading a PNG: its chunks (each CRC checked) and its text metadata --------------------------------
+
+
+def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    out, at = [], 8
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        body = data[at + 8:at + 8 + length]
+        assert struct.unpack(">I", data[at + 8 + length:at + 12 + length])[0] == zlib.crc32(kind + body)
+        out.append((kind, body))
+        at += 12 + length
+    return out
+
+
+def png_text(chunks) -> dict[str, str]:
+    found = {}
+    for kind, body in chunks:
+        if kind == b"tEXt":
+            key, _, value = body.partition(b"\x00")
+            found[key.decode("latin-1")] = value.decode("latin-1")
+        elif kind == b"iTXt":
+            key, _, rest = body.partition(b"\x00")
+            compressed, rest = rest[0], rest[2:]
+            _language, _, rest = rest.partition(b"\x00")
+            _translated, _, value = rest.partition(b"\x00")
+            found[key.decode("latin-1")] = (zlib.decompress(value) if compressed else value).decode("utf-8")
+    return found

@@ -7,7 +7,6 @@ from __future__ import annotations
 import struct
 import subprocess
 import sys
-import zlib
 from datetime import timedelta
 
 import pytest
@@ -19,7 +18,7 @@ from bot.models import Workspace
 from bot.quarters import calendar_of
 from bot.scorecard import actuals, chart, figures, metrics
 from bot.scorecard import blocks_scorecard as blocks
-from tests.scorecard_helpers import LEE, TEAM, deal, plan, report, score, share, utc, workspace
+from tests.scorecard_helpers import LEE, TEAM, deal, plan, png_chunks, png_text, report, score, share, utc, workspace
 
 NOW = utc(2027, 2, 15, 12)
 H = timedelta(hours=1)
@@ -101,33 +100,6 @@ def test_the_message_fits_slack_and_says_it_in_one_line_too(card):
     assert "Win rate: none, none, 0%, 67%." in alt
 
 
-def _chunks(data: bytes) -> list[tuple[bytes, bytes]]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    out, at = [], 8
-    while at < len(data):
-        length, kind = struct.unpack(">I4s", data[at:at + 8])
-        body = data[at + 8:at + 8 + length]
-        assert struct.unpack(">I", data[at + 8 + length:at + 12 + length])[0] == zlib.crc32(kind + body)
-        out.append((kind, body))
-        at += 12 + length
-    return out
-
-
-def _text_chunks(chunks) -> dict[str, str]:
-    found = {}
-    for kind, body in chunks:
-        if kind == b"tEXt":
-            key, _, value = body.partition(b"\x00")
-            found[key.decode("latin-1")] = value.decode("latin-1")
-        elif kind == b"iTXt":
-            key, _, rest = body.partition(b"\x00")
-            compressed, rest = rest[0], rest[2:]
-            _language, _, rest = rest.partition(b"\x00")
-            _translated, _, value = rest.partition(b"\x00")
-            found[key.decode("latin-1")] = (zlib.decompress(value) if compressed else value).decode("utf-8")
-    return found
-
-
 def test_the_chart_is_a_png_of_sensible_size_whose_labels_are_the_texts_figures(card):
     rows = figures.rows(card)
     text = _text(card)
@@ -152,11 +124,11 @@ def test_the_chart_is_a_png_of_sensible_size_whose_labels_are_the_texts_figures(
     labels = [[t.get_text() for t in ax.texts] for ax in figure.axes]
     assert labels[4] == ["", "", "6.0", "9.0"]
     data = chart.png(spec)
-    chunks = _chunks(data)
+    chunks = png_chunks(data)
     width, height = struct.unpack(">II", chunks[0][1][:8])
     assert chunks[0][0] == b"IHDR" and (width, height) == (1200, 660)
     assert 20_000 < len(data) < 400_000
-    meta = _text_chunks(chunks)
+    meta = png_text(chunks)
     assert meta["Description"] == spec.alt_text and meta["Title"] == "Joint scorecard — 2027-Q1"
 
 
