@@ -61,6 +61,11 @@ class QuarterNumbers:
         return sum(self.intel_by_team.values())
 
     @property
+    def empty(self) -> bool:
+        """Nothing recorded in the quarter: no plan, intel, report, score or deal."""
+        return self.plan is None and not (self.intel_total or self.reports or self.csat_count or self.deals)
+
+    @property
     def useful_rate(self) -> float | None:
         return self.intel_useful / self.intel_total if self.intel_total else None
 
