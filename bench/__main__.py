@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-BENCHMARKS = ["bench.intel", "bench.memory", "bench.soak"]
+BENCHMARKS = ["bench.intel", "bench.memory", "bench.soak", "bench.scorecard"]
 
 
 def main() -> None:
