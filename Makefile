@@ -18,8 +18,9 @@ run: $(STAMP)            ## install and run Truce (no Slack tokens: the sandbox'
 test: $(STAMP)           ## install and run the tests (TEST_DATABASE_URL=postgresql://... for PostgreSQL)
 	$(PY) -m pytest
 
-lint: $(STAMP)
+lint: $(STAMP)           ## ruff, then mypy (its settings: [tool.mypy] in pyproject.toml)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 sandbox: $(STAMP)        ## the sandbox's web page, whatever tokens are set
 	$(PY) -m bot sandbox

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.slack_text import esc
@@ -23,7 +25,7 @@ def channel(channel_id: str | None) -> str:
     return f"<#{channel_id}>" if channel_id else "_not set_"
 
 
-def section(text: str, **kw) -> SectionBlock:
+def section(text: str, **kw: Any) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=clip(text)), **kw)
 
 

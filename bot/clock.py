@@ -4,6 +4,7 @@ shell fast-forwards it with `advance()`. Use `bot.clock.now()`, never `datetime.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 _offset = timedelta(0)
 
@@ -22,6 +23,14 @@ def advance(delta: timedelta) -> datetime:
 def reset() -> None:
     global _offset
     _offset = timedelta(0)
+
+
+@overload
+def aware(value: datetime) -> datetime: ...
+
+
+@overload
+def aware(value: datetime | None) -> datetime | None: ...
 
 
 def aware(value: datetime | None) -> datetime | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -141,7 +142,7 @@ class Settings(BaseSettings):
                 raise SettingsError(f"Truce cannot start: {alias} is not set.")
 
 
-def load_settings(**overrides) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read the settings; a malformed value stops start-up with one line naming the variable."""
     try:
         return Settings(**overrides)

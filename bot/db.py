@@ -20,10 +20,11 @@ from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine, text
 
 from bot import request_path
+from bot.models.base import pk as pk  # the id of a stored row; defined with the models so builders can use it
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -47,7 +48,8 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _clean_parameters(conn, cursor, statement, parameters, context, executemany):
+def _clean_parameters(conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any,
+                      executemany: bool) -> tuple[str, Any]:
     return statement, _clean(parameters)
 
 
@@ -55,14 +57,14 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(_clean(value))
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("json_serializer", _json_dumps)
     engine = _create(url, **kwargs)
     event.listen(engine, "before_cursor_execute", _clean_parameters, retval=True)
     return engine
 
 
-def _create(url: str, **kwargs) -> Engine:
+def _create(url: str, **kwargs: Any) -> Engine:
     if url.startswith("postgres://"):
         url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):
@@ -79,7 +81,7 @@ def _create(url: str, **kwargs) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy own transactions so BEGIN IMMEDIATE below takes the write lock up front:
     # two threads never deadlock upgrading a read lock, and claims stay atomic.
     dbapi_conn.isolation_level = None
@@ -93,7 +95,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def _sqlite_begin(conn) -> None:
+def _sqlite_begin(conn: Connection) -> None:
     # A unit of work that only reads (`session_scope(..., read_only=True)`) does not queue for the
     # write lock: in WAL mode readers never wait for the writer.
     conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")

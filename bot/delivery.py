@@ -25,19 +25,23 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import and_, case, exists, func, not_, or_, update
+from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, update
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import outbox_history
 from bot.clock import aware, now
-from bot.db import session_scope
+from bot.db import pk, session_scope
 from bot.models import Outbox
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +148,7 @@ def any_queued(results: list[Result]) -> bool:
     return any(r.status == "queued" for r in results)
 
 
-def settled(rt, ids: list[int], *, timeout: float = 10.0, poll: float = 0.1) -> list[Result]:
+def settled(rt: Runtime, ids: list[int], *, timeout: float = 10.0, poll: float = 0.1) -> list[Result]:
     """What became of these rows, read from the database: sent (with channel and ts), failed, or
     queued (waiting for a retry, an invite, or an earlier post into the same channel that waits for
     one). A row on its way right now — in another sender's hands (what `deliver` reports as
@@ -157,18 +161,19 @@ def settled(rt, ids: list[int], *, timeout: float = 10.0, poll: float = 0.1) -> 
         time.sleep(poll)
 
 
-def _where_they_are(rt, ids: list[int]) -> tuple[list[Result], bool]:
+def _where_they_are(rt: Runtime, ids: list[int]) -> tuple[list[Result], bool]:
     t = now()
     with session_scope(rt.engine, read_only=True) as session:
-        rows = {r.id: r for r in session.exec(select(Outbox).where(Outbox.id.in_(ids))).all()} if ids else {}
+        rows = {pk(r.id): r for r in session.exec(select(Outbox).where(col(Outbox.id).in_(ids))).all()} if ids else {}
         lanes = {(r.team_id, r.channel) for r in rows.values() if r.kind == "post" and r.status == PENDING}
-        waiting = session.exec(select(Outbox.team_id, Outbox.channel, Outbox.id).where(
+        waiting = session.exec(select(col(Outbox.team_id), col(Outbox.channel), col(Outbox.id)).where(
             Outbox.kind == "post", Outbox.status == PENDING,
-            or_(Outbox.last_error.is_not(None), Outbox.next_attempt_at > t))).all() if lanes else []
-    stuck = {}  # (team, channel) -> the first post there that waits for a retry or an invite
-    for team_id, channel, row_id in waiting:
-        stuck[(team_id, channel)] = min(row_id, stuck.get((team_id, channel), row_id))
-    results, moving = [], False
+            or_(col(Outbox.last_error).is_not(None), col(Outbox.next_attempt_at) > t))).all() if lanes else []
+    stuck: dict[tuple[str, str | None], int] = {}  # (team, channel) -> the first post there that waits
+    for team_id, channel, waiting_id in waiting:  # for a retry or an invite
+        stuck[(team_id, channel)] = min(pk(waiting_id), stuck.get((team_id, channel), pk(waiting_id)))
+    results: list[Result] = []
+    moving = False
     for row_id in ids:
         row = rows.get(row_id)
         if row is None:
@@ -191,20 +196,21 @@ def _where_they_are(rt, ids: list[int]) -> tuple[list[Result], bool]:
 _earlier = aliased(Outbox)
 
 
-def _due(t: datetime):
+def _due(t: datetime) -> ColumnElement[bool]:
     return or_(
-        and_(Outbox.status == PENDING, Outbox.next_attempt_at <= t),
+        and_(col(Outbox.status) == PENDING, col(Outbox.next_attempt_at) <= t),
         # its sender died mid-way (a claim without a deadline would block its channel forever)
-        and_(Outbox.status == SENDING, or_(Outbox.claimed_until < t, Outbox.claimed_until.is_(None))),
+        and_(col(Outbox.status) == SENDING,
+             or_(col(Outbox.claimed_until) < t, col(Outbox.claimed_until).is_(None))),
     )
 
 
-def _behind_an_earlier_post():
+def _behind_an_earlier_post() -> ColumnElement[bool]:
     """A post waits until every post queued before it into the same channel is sent (or failed):
     Slack shows them in the order they were queued, and a rate-limited channel waits as a whole."""
-    return and_(Outbox.kind == "post", exists().where(
-        _earlier.team_id == Outbox.team_id, _earlier.channel == Outbox.channel, _earlier.kind == "post",
-        _earlier.id < Outbox.id, _earlier.status.in_((PENDING, SENDING)),
+    return and_(col(Outbox.kind) == "post", exists().where(
+        col(_earlier.team_id) == Outbox.team_id, col(_earlier.channel) == Outbox.channel, col(_earlier.kind) == "post",
+        col(_earlier.id) < Outbox.id, col(_earlier.status).in_((PENDING, SENDING)),
     ))
 
 
@@ -214,14 +220,14 @@ def _claim(session: Session, row_id: int) -> _Attempt | None:
     t, token = now(), uuid.uuid4().hex
     stmt = (
         update(Outbox)
-        .where(Outbox.id == row_id, _due(t), not_(_behind_an_earlier_post()))
-        .values(status=SENDING, claimed_until=t + CLAIM_FOR, claim_token=token, attempts=Outbox.attempts + 1)
+        .where(col(Outbox.id) == row_id, _due(t), not_(_behind_an_earlier_post()))
+        .values(status=SENDING, claimed_until=t + CLAIM_FOR, claim_token=token, attempts=col(Outbox.attempts) + 1)
         .execution_options(synchronize_session=False)
     )
     if session.exec(stmt).rowcount != 1:
         return None
-    row = session.get(Outbox, row_id)
-    return _Attempt(row.id, token, row.kind, row.team_id, row.key, row.channel, row.attempts,
+    row = session.get_one(Outbox, row_id)
+    return _Attempt(row_id, token, row.kind, row.team_id, row.key, row.channel, row.attempts,
                     aware(row.in_doubt_since), row.lookup_from)
 
 
@@ -234,22 +240,23 @@ def _owned(session: Session, attempt: _Attempt, **values: Any) -> Outbox:
     locked until the transaction ends, so what the caller writes is this attempt's. Else ClaimLost."""
     held = session.exec(
         update(Outbox)
-        .where(Outbox.id == attempt.row_id, Outbox.status == SENDING, Outbox.claim_token == attempt.token)
+        .where(col(Outbox.id) == attempt.row_id, col(Outbox.status) == SENDING,
+               col(Outbox.claim_token) == attempt.token)
         .values(claimed_until=now() + CLAIM_FOR, **values)
         .execution_options(synchronize_session=False)
     ).rowcount
     if held != 1:
         raise ClaimLost(attempt.row_id)
-    return session.get(Outbox, attempt.row_id)
+    return session.get_one(Outbox, attempt.row_id)
 
 
-def _keep(rt, attempt: _Attempt, **values: Any) -> None:
+def _keep(rt: Runtime, attempt: _Attempt, **values: Any) -> None:
     """Before the next call to Slack: still ours (renewed), or ClaimLost."""
     with session_scope(rt.engine) as session:
         _owned(session, attempt, **values)
 
 
-def deliver(rt, ids: list[int]) -> list[Result]:
+def deliver(rt: Runtime, ids: list[int]) -> list[Result]:
     """Send these outbox rows now, each once (rows taken elsewhere are skipped, rows behind an
     unsent post into the same channel stay queued). Posts queued behind one sent here, into the
     same channel, go out too, in order (perhaps queued by another process, which left them)."""
@@ -260,18 +267,19 @@ def deliver(rt, ids: list[int]) -> list[Result]:
     return [done[row_id] for row_id in ids]
 
 
-def deliver_lane(rt, row_id: int) -> Iterator[Result]:
+def deliver_lane(rt: Runtime, row_id: int) -> Iterator[Result]:
     """Send this row; then, as long as it left its channel free (sent, or failed for good), the
     channel's next due posts in order: whoever finishes a post sends the ones queued behind it."""
-    while row_id is not None:
-        result = deliver_one(rt, row_id)
+    next_id: int | None = row_id
+    while next_id is not None:
+        result = deliver_one(rt, next_id)
         yield result
         if result.status not in ("sent", "failed"):
             return
-        row_id = _next_in_channel(rt, row_id)
+        next_id = _next_in_channel(rt, next_id)
 
 
-def deliver_one(rt, row_id: int) -> Result:
+def deliver_one(rt: Runtime, row_id: int) -> Result:
     try:
         return _deliver_one(rt, row_id)
     except Exception:  # one row's fault must not keep the others from going out
@@ -279,7 +287,7 @@ def deliver_one(rt, row_id: int) -> Result:
         return Result(row_id, "queued", "internal_error")
 
 
-def kick(rt) -> None:
+def kick(rt: Runtime) -> None:
     """Rows were made due outside `rt.session()` (e.g. Truce was invited to their channel): the
     sender sends them, in its lanes; where no sender runs, they are sent here and now."""
     sender = rt.sender
@@ -289,52 +297,55 @@ def kick(rt) -> None:
         deliver_due(rt)
 
 
-def deliver_due(rt, *, limit: int = 100) -> list[Result]:
+def deliver_due(rt: Runtime, *, limit: int = 100) -> list[Result]:
     """Send whatever is due (or whose sender died mid-way), here and now: the safety net when no
     sender runs (bot/sender.py). In each channel, in order; a channel that must wait stops there."""
     with session_scope(rt.engine) as session:
-        ids = session.exec(select(Outbox.id).where(_due(now())).order_by(Outbox.id).limit(limit)).all()
-    return deliver(rt, list(ids))
+        ids = session.exec(select(col(Outbox.id)).where(_due(now())).order_by(col(Outbox.id)).limit(limit)).all()
+    return deliver(rt, [pk(row_id) for row_id in ids])
 
 
 # --- what the sender asks ----------------------------------------------------------------
 
-Lane = tuple  # ("post", team_id, channel): one channel's posts, in order; ("update", target_id)
+# ("post", team_id, channel): one channel's posts, in order; ("update", target_id): one message's updates.
+Lane = tuple[Literal["post"], str, str | None] | tuple[Literal["update"], int | None]
 
 
 def _lane(kind: str, team_id: str, channel: str | None, target_id: int | None) -> Lane:
     return ("post", team_id, channel) if kind == "post" else ("update", target_id)
 
 
-def due_lanes(rt, *, limit: int = 200) -> dict[Lane, int]:
+def due_lanes(rt: Runtime, *, limit: int = 200) -> dict[Lane, int]:
     """The first due row of each lane that has one."""
     with session_scope(rt.engine) as session:
-        rows = session.exec(
-            select(Outbox.id, Outbox.kind, Outbox.team_id, Outbox.channel, Outbox.target_id)
+        # Five columns: more than sqlmodel's select() has typed overloads for, so SQLAlchemy's own.
+        rows = session.connection().execute(
+            core_select(col(Outbox.id), col(Outbox.kind), col(Outbox.team_id), col(Outbox.channel),
+                        col(Outbox.target_id))
             .where(_due(now()), not_(_behind_an_earlier_post()))
-            .order_by(Outbox.id).limit(limit)
+            .order_by(col(Outbox.id)).limit(limit)
         ).all()
     lanes: dict[Lane, int] = {}
     for row_id, kind, team_id, channel, target_id in rows:
-        lanes.setdefault(_lane(kind, team_id, channel, target_id), row_id)
+        lanes.setdefault(_lane(kind, team_id, channel, target_id), pk(row_id))
     return lanes
 
 
-def _next_in_channel(rt, row_id: int) -> int | None:
+def _next_in_channel(rt: Runtime, row_id: int) -> int | None:
     """The next post into the channel of this (finished) post, if it is due now."""
     with session_scope(rt.engine) as session:
         done = session.get(Outbox, row_id)
         if done is None or done.kind != "post":
             return None
         return session.exec(
-            select(Outbox.id)
+            select(col(Outbox.id))
             .where(Outbox.team_id == done.team_id, Outbox.channel == done.channel, Outbox.kind == "post",
                    _due(now()), not_(_behind_an_earlier_post()))
-            .order_by(Outbox.id).limit(1)
+            .order_by(col(Outbox.id)).limit(1)
         ).first()
 
 
-def next_due(rt) -> datetime | None:
+def next_due(rt: Runtime) -> datetime | None:
     """When the next row waiting for its time (a backoff, Retry-After) will be due."""
     with session_scope(rt.engine) as session:
         t = session.exec(
@@ -349,10 +360,10 @@ def wake_channel(session: Session, *, team_id: str, channel: str) -> int:
     stmt = (
         update(Outbox)
         .where(
-            Outbox.team_id == team_id,
-            Outbox.channel == channel,
-            Outbox.status == PENDING,
-            Outbox.last_error.in_(WAIT_FOR_INVITE),
+            col(Outbox.team_id) == team_id,
+            col(Outbox.channel) == channel,
+            col(Outbox.status) == PENDING,
+            col(Outbox.last_error).in_(WAIT_FOR_INVITE),
         )
         .values(next_attempt_at=now())
         .execution_options(synchronize_session=False)
@@ -378,14 +389,14 @@ class _Attempt:
     posted: tuple[str | None, str | None] | None = None  # (channel, ts) of the message that is the post
 
 
-def _client(rt, team_id: str) -> WebClient:
+def _client(rt: Runtime, team_id: str) -> WebClient:
     """The workspace's client without slack_sdk's automatic retries: the outbox keeps its own account
     of attempts, and a blind retry of a post whose answer was lost would post it twice."""
     base = rt.client_for(team_id)
     return WebClient(token=base.token, base_url=base.base_url, timeout=base.timeout, retry_handlers=[])
 
 
-def _deliver_one(rt, row_id: int) -> Result:
+def _deliver_one(rt: Runtime, row_id: int) -> Result:
     with session_scope(rt.engine) as session:
         attempt = _claim(session, row_id)
         if attempt is None:
@@ -405,7 +416,7 @@ def _deliver_one(rt, row_id: int) -> Result:
         return _lost(rt, attempt)
 
 
-def _attempt(rt, attempt: _Attempt) -> Result:
+def _attempt(rt: Runtime, attempt: _Attempt) -> Result:
     """One try at a claimed row."""
     if attempt.attempts > MAX_ATTEMPTS and attempt.in_doubt_since is None:
         return _give_up(rt, attempt)
@@ -421,7 +432,7 @@ def _attempt(rt, attempt: _Attempt) -> Result:
         with session_scope(rt.engine) as session:
             return _finish(_owned(session, attempt), FAILED, "failed", "not_installed")
     if attempt.in_doubt_since is not None:
-        already = _already_posted(rt, client, attempt, kwargs.get("thread_ts"))
+        already = _already_posted(rt, client, attempt, attempt.in_doubt_since, kwargs.get("thread_ts"))
         if already is not None:
             return already
         if attempt.attempts > MAX_ATTEMPTS:  # not in Slack: the row fails rather than posting again
@@ -439,13 +450,16 @@ def _attempt(rt, attempt: _Attempt) -> Result:
     return _sent(rt, attempt, response.get("channel"), response.get("ts"))
 
 
-def _already_posted(rt, client: WebClient, attempt: _Attempt, thread_ts: str | None) -> Result | None:
-    """An earlier attempt got no answer: if Slack applied it, that message is the post (no second copy).
-    The Result when the row is settled (found, or Slack cannot say yet), None to post it.
+def _already_posted(rt: Runtime, client: WebClient, attempt: _Attempt, since: datetime,
+                    thread_ts: str | None) -> Result | None:
+    """An earlier attempt got no answer (since `since`): if Slack applied it, that message is the post
+    (no second copy). The Result when the row is settled (found, or Slack cannot say yet), None to post it.
     The claim is renewed before each page, with how far the search got (a 429 resumes there)."""
+    if attempt.channel is None:  # only a post is ever in doubt (an update is not looked for), and it has one
+        raise ValueError(f"outbox row {attempt.row_id} is in doubt without a channel")
     try:
         found = outbox_history.find(client, key=attempt.key, channel=attempt.channel,
-                                    since=attempt.in_doubt_since, thread_ts=thread_ts, resume=attempt.lookup_from,
+                                    since=since, thread_ts=thread_ts, resume=attempt.lookup_from,
                                     step=lambda checked: _keep(rt, attempt, lookup_from=checked))
     except ClaimLost:
         raise
@@ -467,7 +481,7 @@ def _already_posted(rt, client: WebClient, attempt: _Attempt, thread_ts: str | N
     return _sent(rt, attempt, found.channel, found.ts[0])
 
 
-def _mark_in_doubt(rt, attempt: _Attempt) -> None:
+def _mark_in_doubt(rt: Runtime, attempt: _Attempt) -> None:
     """Right before the post (the claim renewed): a copy may exist from now on; a search of the
     history for it starts afresh (a new copy would be newer than where an earlier search got)."""
     with session_scope(rt.engine) as session:
@@ -484,7 +498,7 @@ def _answered(row: Outbox, attempt: _Attempt) -> None:
         row.in_doubt_since = None
 
 
-def _sent(rt, attempt: _Attempt, channel: str | None, ts: str | None) -> Result:
+def _sent(rt: Runtime, attempt: _Attempt, channel: str | None, ts: str | None) -> Result:
     if attempt.in_flight_since is not None:
         attempt.posted = (channel, ts)
     with session_scope(rt.engine) as session:
@@ -501,16 +515,16 @@ def _prepare(session: Session, row: Outbox) -> tuple[str, dict[str, Any]] | Resu
         payload["blocks"] = row.blocks
     if row.kind == "post":
         if row.thread_parent_id is not None:
-            parent = session.get(Outbox, row.thread_parent_id)
+            parent = session.get_one(Outbox, row.thread_parent_id)
             if parent.status != SENT:
                 return _wait_for(session, row, parent)
             payload["thread_ts"] = parent.posted_ts
         return "chat_postMessage", {"channel": row.channel, "unfurl_links": False,
                                     "metadata": outbox_history.stamp(row.key), **payload}
-    target = session.get(Outbox, row.target_id)
+    target = session.get_one(Outbox, row.target_id)
     newer = session.exec(
-        select(Outbox.id).where(
-            Outbox.target_id == row.target_id, Outbox.id > row.id, Outbox.status != FAILED
+        select(col(Outbox.id)).where(
+            Outbox.target_id == row.target_id, col(Outbox.id) > pk(row.id), Outbox.status != FAILED
         )
     ).first()
     if newer is not None:
@@ -521,7 +535,8 @@ def _prepare(session: Session, row: Outbox) -> tuple[str, dict[str, Any]] | Resu
         # as it is, so the update waits for it and then changes that message.
         merged = session.exec(
             update(Outbox)
-            .where(Outbox.id == target.id, Outbox.status == PENDING, Outbox.in_doubt_since.is_(None))
+            .where(col(Outbox.id) == target.id, col(Outbox.status) == PENDING,
+                   col(Outbox.in_doubt_since).is_(None))
             .values(text=row.text, blocks=row.blocks)
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -538,18 +553,18 @@ def _wait_for(session: Session, row: Outbox, other: Outbox) -> Result:
         return _finish(row, FAILED, "failed", f"depends on outbox row {other.id} ({other.status})")
     row.status, row.claimed_until = PENDING, None
     row.attempts -= 1  # waiting for another row is not a failed attempt
-    row.next_attempt_at = max(aware(other.next_attempt_at) or now(), now()) + timedelta(seconds=1)
-    return Result(row.id, "queued", "waiting")
+    row.next_attempt_at = max(aware(other.next_attempt_at), now()) + timedelta(seconds=1)
+    return Result(pk(row.id), "queued", "waiting")
 
 
 def _finish(row: Outbox, status: str, result: str, error: str | None = None) -> Result:
     row.status, row.claimed_until, row.last_error = status, None, error
     if status == FAILED:
         log.error("outbox row %s (%s) failed for good: %s", row.id, row.key, error)
-    return Result(row.id, result, error)
+    return Result(pk(row.id), result, error)
 
 
-def _failed_call(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
+def _failed_call(rt: Runtime, attempt: _Attempt, exc: SlackApiError) -> Result:
     status = exc.response.status_code
     error = (exc.response.data or {}).get("error") if isinstance(exc.response.data, dict) else None
     if status < 500:  # Slack answered: nothing was posted
@@ -566,7 +581,7 @@ def _failed_call(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
         return _finish(row, FAILED, "failed", error or f"http_{status}")
 
 
-def _rate_limited(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
+def _rate_limited(rt: Runtime, attempt: _Attempt, exc: SlackApiError) -> Result:
     """Slack asks to wait: not a failed attempt. The row (and the posts behind it into the same
     channel) goes out when Retry-After says."""
     headers = {k.lower(): v for k, v in (exc.response.headers or {}).items()}
@@ -574,7 +589,7 @@ def _rate_limited(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
     if isinstance(value, list):
         value = value[0] if value else None
     try:
-        wait = max(int(float(value)), 1)
+        wait = max(int(float(value)), 1) if value is not None else 1
     except (TypeError, ValueError):
         wait = 1
     with session_scope(rt.engine) as session:
@@ -587,7 +602,7 @@ def _rate_limited(rt, attempt: _Attempt, exc: SlackApiError) -> Result:
         return Result(attempt.row_id, "queued", "ratelimited")
 
 
-def _retry_later(rt, attempt: _Attempt, error: str, delay: timedelta | None) -> Result:
+def _retry_later(rt: Runtime, attempt: _Attempt, error: str, delay: timedelta | None) -> Result:
     """No answer, or a 5xx: a failed attempt (MAX_ATTEMPTS of them fail the row), retried after a backoff."""
     with session_scope(rt.engine) as session:
         row = _owned(session, attempt)
@@ -601,7 +616,7 @@ def _retry_later(rt, attempt: _Attempt, error: str, delay: timedelta | None) -> 
         return Result(attempt.row_id, "queued", error)
 
 
-def _wait_for_invite(rt, attempt: _Attempt, error: str) -> Result:
+def _wait_for_invite(rt: Runtime, attempt: _Attempt, error: str) -> Result:
     with session_scope(rt.engine) as session:
         row = _owned(session, attempt)
         _answered(row, attempt)
@@ -614,7 +629,7 @@ def _wait_for_invite(rt, attempt: _Attempt, error: str) -> Result:
         return Result(attempt.row_id, "queued", error, channel=row.channel)
 
 
-def _give_up(rt, attempt: _Attempt) -> Result:
+def _give_up(rt: Runtime, attempt: _Attempt) -> Result:
     """MAX_ATTEMPTS attempts ended without an outcome (the process died, or could not record it):
     the row fails for good and its channel's later posts go on."""
     with session_scope(rt.engine) as session:
@@ -623,7 +638,7 @@ def _give_up(rt, attempt: _Attempt) -> Result:
         return _finish(row, FAILED, "failed", f"{row.last_error or 'no outcome'} after {row.attempts} attempts"[:255])
 
 
-def _lost(rt, attempt: _Attempt) -> Result:
+def _lost(rt: Runtime, attempt: _Attempt) -> Result:
     """This attempt outlived its claim (its process stalled for longer than CLAIM_FOR): the row is
     another sender's now, or finished. Nothing of this attempt is written over that. A message it
     may have posted is handed over: a row not sent yet is made to look for it in the history first
@@ -637,24 +652,25 @@ def _lost(rt, attempt: _Attempt) -> Result:
     with session_scope(rt.engine) as session:
         handed = session.exec(
             update(Outbox)
-            .where(Outbox.id == attempt.row_id, Outbox.status.in_((PENDING, SENDING)))
+            .where(col(Outbox.id) == attempt.row_id, col(Outbox.status).in_((PENDING, SENDING)))
             .values(status=PENDING, claim_token=None, claimed_until=None, lookup_from=None,
-                    in_doubt_since=case((or_(Outbox.in_doubt_since.is_(None), Outbox.in_doubt_since > since), since),
-                                        else_=Outbox.in_doubt_since))
+                    in_doubt_since=case((or_(col(Outbox.in_doubt_since).is_(None),
+                                             col(Outbox.in_doubt_since) > since), since),
+                                        else_=col(Outbox.in_doubt_since)))
             .execution_options(synchronize_session=False)
         ).rowcount
         if not handed and ts is not None:
             session.exec(
-                update(Outbox).where(Outbox.id == attempt.row_id, Outbox.status == FAILED)
+                update(Outbox).where(col(Outbox.id) == attempt.row_id, col(Outbox.status) == FAILED)
                 .values(status=SENT, sent_at=now(), last_error=None, posted_channel=channel, posted_ts=ts)
                 .execution_options(synchronize_session=False)
             )
-        row = session.get(Outbox, attempt.row_id)
+        row = session.get_one(Outbox, attempt.row_id)
         kept = row.posted_ts if row.status == SENT else None
     if handed:
         log.warning("outbox row %s: handed over in doubt; it is looked for in Slack before it is posted",
                     attempt.row_id)
-    elif ts is not None and kept != ts:
+    elif channel is not None and ts is not None and kept != ts:
         try:
             outbox_history.delete(_client(rt, attempt.team_id), channel, ts)
         except LookupError:  # uninstalled meanwhile: the copy cannot be removed any more

@@ -4,7 +4,9 @@ in the log. What the person typed is echoed back (escaped) so nothing is lost.
 It runs on the thread that answers Slack, so it never calls Slack there: a slash command gets the
 note as its answer, a form keeps its values and shows the note under its first field, and anything
 else (a button, a shortcut, an event) is answered at once and told afterwards, from the runtime's
-background pool. It only ever sees requests whose signature was verified (bot/web.py).
+background pool. It only ever sees requests whose signature was verified (bot/web.py). A UserError
+(bot/user_error.py) that a listener did not answer itself is no failure: it is said as it is, next to its
+field in a form, with no error id.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.delivery import send_ephemeral
 from bot.slack_text import echo, typed
+from bot.user_error import UserError
 
 log = logging.getLogger("truce.errors")
 
@@ -50,6 +53,8 @@ def make_error_handler(rt):
     """Bolt's `@app.error` for this runtime."""
 
     def handle_error(error: Exception, body: dict[str, Any], context) -> BoltResponse:
+        if isinstance(error, UserError):
+            return _user_error(rt, error, body, context)
         error_id = uuid.uuid4().hex[:8]
         log.error("error %s while handling %s: %r", error_id, body.get("type") or body.get("command"), error,
                   exc_info=error)
@@ -72,6 +77,23 @@ def make_error_handler(rt):
         return BoltResponse(status=200, body="")
 
     return handle_error
+
+
+def _user_error(rt, error: UserError, body: dict[str, Any], context) -> BoltResponse:
+    """A UserError no listener answered: said next to its field in a form, or with what was typed for a
+    command; anything else is acknowledged and told afterwards."""
+    what = _typed(body)
+    if what:
+        return _json({"response_type": "ephemeral", "text": f":warning: {error}" + typed_back(what)})
+    if body.get("type") == "view_submission":
+        blocks = {b.get("block_id") for b in (body.get("view") or {}).get("blocks") or [] if isinstance(b, dict)}
+        block_id = error.field if error.field in blocks else _first_input_block(body)
+        if block_id:
+            return _json({"response_action": "errors", "errors": {block_id: str(error)}})
+    if context.get("user_id") and body.get("type") != "event_callback":
+        rt.defer(_tell, context.get("client"), body, context.get("channel_id"), context["user_id"],
+                 f":warning: {error}", "-")
+    return BoltResponse(status=200, body="")
 
 
 def _tell(client, body: dict[str, Any], channel_id: str | None, user_id: str, text: str, error_id: str) -> None:

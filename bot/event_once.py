@@ -11,15 +11,20 @@ is removed and Slack is answered 500, so Slack's retry gets another chance.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from bot.clock import now
 from bot.models import ProcessedEvent
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 STALE = timedelta(seconds=30)  # far longer than any listener runs; far shorter than Slack's first retry
@@ -33,8 +38,11 @@ def _ignored_message(event: dict[str, Any]) -> bool:
     return event.get("type") == "message" and event.get("subtype") not in ("message_changed", "message_deleted")
 
 
-def middleware(rt):
-    def claim_event(body: dict[str, Any], context, next):
+def middleware(rt: Runtime) -> Callable[..., BoltResponse | None]:
+    """Bolt's global middleware (`app.use`): Bolt passes the arguments it is asked for by name."""
+
+    def claim_event(body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse | None]
+                    ) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if not event_id or _ignored_message(body.get("event") or {}):
             return next()
@@ -47,8 +55,8 @@ def middleware(rt):
             with rt.session() as session:
                 taken = session.exec(
                     update(ProcessedEvent)
-                    .where(ProcessedEvent.team_id == team_id, ProcessedEvent.event_id == event_id,
-                           ProcessedEvent.status == PROCESSING, ProcessedEvent.received_at < t - STALE)
+                    .where(col(ProcessedEvent.team_id) == team_id, col(ProcessedEvent.event_id) == event_id,
+                           col(ProcessedEvent.status) == PROCESSING, col(ProcessedEvent.received_at) < t - STALE)
                     .values(received_at=t)
                     .execution_options(synchronize_session=False)
                 ).rowcount
@@ -62,12 +70,12 @@ def middleware(rt):
     return claim_event
 
 
-def finished(rt, req: BoltRequest, response: BoltResponse) -> None:
+def finished(rt: Runtime, req: BoltRequest, response: BoltResponse) -> None:
     """After Bolt answered: the event is done, or (answered 500: its listener failed) given back."""
     key = req.context.get(KEY)
     if key is None:
         return
-    where = (ProcessedEvent.team_id == key[0], ProcessedEvent.event_id == key[1])
+    where = (col(ProcessedEvent.team_id) == key[0], col(ProcessedEvent.event_id) == key[1])
     with rt.session() as session:
         if response.status == 200:
             session.exec(update(ProcessedEvent).where(*where).values(status=DONE)

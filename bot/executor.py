@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class TrackingExecutor(ThreadPoolExecutor):
-    def __init__(self, max_workers: int = 16, *, name: str = "truce-listener"):
+    def __init__(self, max_workers: int = 16, *, name: str = "truce-listener") -> None:
         super().__init__(max_workers=max_workers, thread_name_prefix=name)
         self._pending = 0
         self._idle = threading.Condition()
 
-    def submit(self, fn, /, *args, **kwargs) -> Future:
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         with self._idle:
             self._pending += 1
         future = super().submit(fn, *args, **kwargs)
@@ -24,7 +29,7 @@ class TrackingExecutor(ThreadPoolExecutor):
         with self._idle:
             self._pending += 1
 
-    def submit_reserved(self, fn, /, *args, **kwargs) -> Future | None:
+    def submit_reserved(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T] | None:
         try:
             future = super().submit(fn, *args, **kwargs)
         except RuntimeError:  # shut down in the meantime (the process is stopping)
@@ -33,7 +38,7 @@ class TrackingExecutor(ThreadPoolExecutor):
         future.add_done_callback(self._done)
         return future
 
-    def _done(self, _future: Future | None) -> None:
+    def _done(self, _future: Future[Any] | None) -> None:
         with self._idle:
             self._pending -= 1
             self._idle.notify_all()

@@ -27,9 +27,10 @@ if TYPE_CHECKING:
 Response = tuple[str, list[tuple[str, str]], bytes]
 Route = Callable[["Runtime", dict[str, Any], bytes], Response]
 # `/truce <word> ...` or `/joint <word> ...`: called with the Bolt arguments (ack, command, client, context,
-# respond) and `rest`.
+# respond), the injected `rt` and `ws`, and `rest`.
 SubCommand = Callable[..., None]
-# A reaction (event=, context=, client=, removed=) or message event (event=, context=, client=) handler:
+# A reaction (event=, context=, client=, rt=, ws=, removed=) or message event (event=, context=, client=, rt=,
+# ws=) handler:
 # True when the event was its business (then no later feature sees it).
 EventHandler = Callable[..., bool]
 # The feature's App Home section for one person (empty: nothing to show).

@@ -89,7 +89,7 @@ def find(client: WebClient, *, key: str, channel: str, since: datetime, thread_t
                 raise
             log.info("outbox %s: found in %s before Slack stopped answering the lookup", key, channel_id)
             break
-        messages = page.get("messages", [])
+        messages: list[dict[str, Any]] = page.get("messages", [])
         found += [m["ts"] for m in messages if _is(m, key)]
         checked = further([m["ts"] for m in messages] + ([checked] if checked else []), key=float, default=None)
         args["cursor"] = (page.get("response_metadata") or {}).get("next_cursor")

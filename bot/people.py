@@ -6,16 +6,20 @@ by the `user_change` / `member_joined_channel` / `member_left_channel` events.""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.db import session_scope
 from bot.models import Workspace
 from bot.setup import members
 from bot.setup.workspaces import is_lead
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +30,13 @@ def is_admin_or_lead(session: Session, ws: Workspace, user_id: str) -> bool:
         return True
     member = members.get_member(session=session, team_id=ws.team_id, user_id=user_id)
     return bool(member and member.is_admin)
+
+
+def in_directory(session: Session, team_id: str, user_id: str) -> bool:
+    """Whether Slack has told us about this person (users.list, `team_join`, `user_change`): someone
+    Truce can put on a team. A mention of anyone else is a typo or someone from another workspace."""
+    member = members.get_member(session=session, team_id=team_id, user_id=user_id)
+    return bool(member and (member.display_name or member.real_name))
 
 
 def name_of(session: Session, team_id: str, user_id: str, *, real: bool = False) -> str:
@@ -62,7 +73,7 @@ def remember_user(session: Session, team_id: str, info: dict[str, Any]) -> None:
     session.add(member)
 
 
-def refresh_directory(client: WebClient, engine, team_id: str) -> int:
+def refresh_directory(client: WebClient, engine: Engine, team_id: str) -> int:
     """Re-read every person's name and admin flag (users.list, all pages). Returns how many."""
     seen = 0
     cursor = None
@@ -70,7 +81,8 @@ def refresh_directory(client: WebClient, engine, team_id: str) -> int:
         while True:
             page = client.users_list(limit=200, cursor=cursor)
             with session_scope(engine) as session:
-                for info in page.get("members", []):
+                people: list[dict[str, Any]] = page.get("members", [])
+                for info in people:
                     remember_user(session, team_id, info)
                     seen += 1
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
@@ -97,7 +109,7 @@ def channel_members(client: WebClient, channel: str) -> list[str] | None:
         return None
 
 
-def refresh_teams(rt, team_id: str, *, client: WebClient | None = None) -> int:
+def refresh_teams(rt: Runtime, team_id: str, *, client: WebClient | None = None) -> int:
     """Re-read the people (names, admins) and the sales and marketing channels' members (with
     `client`, else the workspace's own)."""
     client = client or rt.client_for(team_id)
@@ -112,5 +124,7 @@ def refresh_teams(rt, team_id: str, *, client: WebClient | None = None) -> int:
             continue
         with session_scope(rt.engine) as session:
             ws = session.get(Workspace, team_id)
+            if ws is None:  # uninstalled meanwhile
+                return changed
             changed += members.sync_channel(session=session, ws=ws, channel=channel, member_ids=ids)
     return changed

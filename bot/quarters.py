@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.field_error import FieldError
 from bot.models import Workspace
+from bot.user_error import UserError
 
 PREF = "fiscal_year_start"  # in Workspace.prefs: 1 (January) .. 12
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -24,15 +24,11 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 QUARTER = re.compile(r"^(?:(?:fy)?\s*(\d{4})\s*-?\s*q([1-4])|q([1-4])\s*-?\s*(?:fy)?\s*(\d{4}))$")
 
 
-class QuarterError(FieldError):
-    """A quarter or a fiscal-year start that cannot be read; `field` is "quarter" or "fiscal_year_start"."""
-
-
 def parse_quarter(text: str) -> str:
     """"2027-Q1", "2027 q1", "Q1 2027", "FY2027-Q1" -> "2027-Q1"."""
     match = QUARTER.match((text or "").strip().lower())
     if not match:
-        raise QuarterError("quarter", f"“{(text or '').strip()}” is not a quarter: write it like 2027-Q1.")
+        raise UserError(f"“{(text or '').strip()}” is not a quarter: write it like 2027-Q1.", field="quarter")
     year, q = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
     return f"{year}-Q{q}"
 
@@ -50,8 +46,8 @@ def parse_month(text: str) -> int:
         return int(word)
     found = [i for i, name in enumerate(MONTHS, start=1) if len(word) >= 3 and name.startswith(word)]
     if len(found) != 1:
-        raise QuarterError("fiscal_year_start", f"“{(text or '').strip()}” is not a month: write January, "
-                                                "Apr or 4 (the month the fiscal year starts in).")
+        raise UserError(f"“{(text or '').strip()}” is not a month: write January, Apr or 4 (the month the fiscal "
+                        "year starts in).", field="fiscal_year_start")
     return found[0]
 
 

@@ -19,14 +19,15 @@ _local = threading.local()
 
 
 @contextmanager
-def serving() -> Iterator[list[Callable[[], None]]]:
+def serving() -> Iterator[list[Callable[[], object]]]:
     """Mark this thread as answering a request until the block ends. Yields the list of work
     handed over meanwhile; whoever opened the outermost block starts it after answering."""
     outer = getattr(_local, "after", None)
     if outer is not None:  # already marked (the HTTP layer, then Bolt's dispatch): one list
         yield outer
         return
-    _local.after = after = []
+    after: list[Callable[[], object]] = []
+    _local.after = after
     try:
         yield after
     finally:
@@ -37,7 +38,7 @@ def active() -> bool:
     return getattr(_local, "after", None) is not None
 
 
-def after_answer(start: Callable[[], None]) -> bool:
+def after_answer(start: Callable[[], object]) -> bool:
     """Keep `start` until the answer is sent, if this thread is answering one (True)."""
     after = getattr(_local, "after", None)
     if after is None:
@@ -46,6 +47,6 @@ def after_answer(start: Callable[[], None]) -> bool:
     return True
 
 
-def run_all(after: list[Callable[[], None]]) -> None:
+def run_all(after: list[Callable[[], object]]) -> None:
     while after:
         after.pop(0)()

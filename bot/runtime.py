@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
@@ -44,9 +45,9 @@ class Runtime:
     engine: Engine
     client: WebClient
     name: str = "main"
-    installations: object | None = None  # bot.oauth.DbInstallationStore when installed through OAuth
+    installations: DbInstallationStore | None = None  # when installed through OAuth
     team_id: str | None = None  # the bot token's workspace (single-token install), learned by bootstrap
-    extras: dict = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
     # The product's features (bot/features.py), set by build_app: what the app, the scheduler, the web
     # server, App Home and the joint meeting's agenda are made of.
     features: tuple[Feature, ...] = ()
@@ -60,8 +61,8 @@ class Runtime:
     # never wait behind slow work (posting, reading messages, fetching pages): see `defer_urgent`.
     urgent: TrackingExecutor = field(
         default_factory=lambda: TrackingExecutor(URGENT_WORKERS, name="truce-urgent"))
-    # The outbox's delivery worker (bot.sender.Sender) once `start_sender()` ran: `rt.sender.kick()`.
-    sender: object | None = None
+    # The outbox's delivery worker once `start_sender()` ran: `rt.sender.kick()`.
+    sender: Sender | None = None
     # What to stop when this process stops (see `shutdown`), e.g. its scheduler.
     closers: list[Callable[[], object]] = field(default_factory=list)
 
@@ -102,7 +103,7 @@ class Runtime:
             log.warning("shutting down: work in flight did not finish within %s s; left to its threads", timeout)
         return idle
 
-    def start_sender(self, **options):
+    def start_sender(self, **options: Any) -> Sender:
         """Start the outbox's sender (once); options go to bot.sender.Sender (workers, poll)."""
         if self.sender is None:
             self.sender = Sender(self, **options).start()
@@ -113,18 +114,19 @@ class Runtime:
         if sender is not None:
             sender.stop(timeout=timeout)
 
-    def defer(self, fn: Callable[..., object], /, *args, **kwargs) -> None:
+    def defer(self, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
         """Run `fn` in the background pool: at once, or, from a thread answering Slack, as soon as
         the answer is sent. It must report its own failures to the person concerned; anything it
         lets escape is logged here, never lost silently."""
         self._hand_over(self.background, fn, args, kwargs)
 
-    def defer_urgent(self, fn: Callable[..., object], /, *args, **kwargs) -> None:
+    def defer_urgent(self, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
         """Like `defer`, in the pool for short calls a person is waiting for (views.open, a note)."""
         self._hand_over(self.urgent, fn, args, kwargs)
 
     @staticmethod
-    def _hand_over(pool: TrackingExecutor, fn: Callable[..., object], args, kwargs) -> None:
+    def _hand_over(pool: TrackingExecutor, fn: Callable[..., object], args: tuple[Any, ...],
+                   kwargs: dict[str, Any]) -> None:
         def run() -> object:
             try:
                 return fn(*args, **kwargs)

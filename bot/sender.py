@@ -19,10 +19,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
+from typing import TYPE_CHECKING
 
 from bot import delivery
 from bot.clock import now
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +37,7 @@ BATCH = 200  # lanes started per look
 
 
 class Sender:
-    def __init__(self, rt, *, workers: int = WORKERS, poll: float | None = POLL, batch: int = BATCH):
+    def __init__(self, rt: Runtime, *, workers: int = WORKERS, poll: float | None = POLL, batch: int = BATCH):
         self.rt, self.workers, self.poll, self.batch = rt, workers, poll, batch
         self.sent = 0  # rows this sender sent (for the retry job's count and the logs)
         self._cond = threading.Condition()
@@ -45,8 +50,8 @@ class Sender:
 
     # --- control ---------------------------------------------------------------------------
     def start(self) -> Sender:
-        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="truce-sender")
-        self._thread = threading.Thread(target=self._loop, name="truce-sender-scan", daemon=True)
+        self._pool = pool = ThreadPoolExecutor(self.workers, thread_name_prefix="truce-sender")
+        self._thread = threading.Thread(target=self._loop, args=(pool,), name="truce-sender-scan", daemon=True)
         self._thread.start()
         return self
 
@@ -82,7 +87,7 @@ class Sender:
             return self._cond.wait_for(lambda: not self._lanes, timeout=max(0.0, deadline - time.monotonic()))
 
     # --- work ------------------------------------------------------------------------------
-    def _loop(self) -> None:
+    def _loop(self, pool: ThreadPoolExecutor) -> None:
         delay: float | None = None
         while True:
             with self._cond:
@@ -93,7 +98,7 @@ class Sender:
                 self._kicked = False
                 self._scanning = True
             try:
-                delay = self._dispatch()
+                delay = self._dispatch(pool)
             except Exception:  # the database may be away for a moment: look again later
                 log.exception("outbox sender: looking for due posts failed")
                 delay = self.poll
@@ -102,15 +107,14 @@ class Sender:
                     self._scanning = False
                     self._cond.notify_all()
 
-    def _dispatch(self) -> float | None:
+    def _dispatch(self, pool: ThreadPoolExecutor) -> float | None:
         """Start a lane for each channel with a due row; return how long to sleep."""
         for lane, row_id in delivery.due_lanes(self.rt, limit=self.batch).items():
             with self._cond:
                 if lane in self._lanes or self._stopping:
                     continue
                 self._lanes.add(lane)
-            future = self._pool.submit(self._run_lane, lane, row_id)
-            future.add_done_callback(lambda f, lane=lane: f.cancelled() and self._forget(lane))
+            pool.submit(self._run_lane, lane, row_id).add_done_callback(partial(self._forget, lane))
         if self.poll is None:
             return None
         due = delivery.next_due(self.rt)
@@ -120,8 +124,10 @@ class Sender:
         # Due already: its lane is busy, and kicks when it is done.
         return self.poll if wait <= 0 else min(self.poll, wait)
 
-    def _forget(self, lane: delivery.Lane) -> None:
-        """A lane cancelled before it started (the sender is stopping)."""
+    def _forget(self, lane: delivery.Lane, future: Future[None]) -> None:
+        """A lane cancelled before it started (the sender is stopping) is not running."""
+        if not future.cancelled():
+            return  # it ran: `_run_lane` took it off itself
         with self._cond:
             self._lanes.discard(lane)
             self._cond.notify_all()

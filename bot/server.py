@@ -26,7 +26,10 @@ import os
 import signal
 import threading
 import time
-from typing import Any
+from collections.abc import Iterable
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+from wsgiref.types import StartResponse, WSGIApplication
 
 from waitress import wasyncore
 from waitress.adjustments import Adjustments
@@ -36,6 +39,9 @@ from waitress.task import ThreadedTaskDispatcher
 
 from bot.config import Settings, SettingsError
 from bot.executor import TrackingExecutor
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 log = logging.getLogger("truce")
 
@@ -63,7 +69,9 @@ class _Channel(HTTPChannel):
         request = self.request
         if request is not None and request.headers_finished and request is not self._announced:
             self._announced = request  # its body is still on its way
-            log.debug("receiving %s %s (%s bytes)", request.command, request.path, request.content_length)
+            log.debug("receiving %s %s (%s bytes)", request.command,
+                      request.path,  # type: ignore[attr-defined]  # types-waitress lacks the parser's path
+                      request.content_length)
         return done
 
 
@@ -73,18 +81,18 @@ class _Server(TcpWSGIServer):
     def maintenance(self, now: float) -> None:
         """waitress closes connections silent for channel_timeout; this also closes those whose
         request is still incomplete that long after it began."""
-        super().maintenance(now)
+        super().maintenance(now)  # type: ignore[arg-type]  # types-waitress says int; waitress passes time.time()
         cutoff = now - self.adj.channel_timeout
-        for channel in self.active_channels.values():
+        for channel in self.active_channels.values():  # type: ignore[attr-defined]  # types-waitress: one channel, not the dict
             if channel.request is not None and not channel.requests and channel.request_started < cutoff:
                 channel.will_close = True
 
 
-def _access_log(app):
+def _access_log(app: WSGIApplication) -> WSGIApplication:
     """LOG_LEVEL=DEBUG: one line per answered request."""
 
-    def logged(environ: dict[str, Any], start_response):
-        def start(status: str, headers, exc_info=None):
+    def logged(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             log.debug("%s %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), status.split(" ")[0])
             return start_response(status, headers, exc_info)
 
@@ -96,8 +104,8 @@ def _access_log(app):
 class TruceServer:
     def __init__(self, settings: Settings, *, socket_mode: bool = False, announce: str | None = None):
         self.settings, self.socket_mode, self.announce = settings, socket_mode, announce
-        self.rt = None
-        self._wsgi = None
+        self.rt: Runtime | None = None
+        self._wsgi: WSGIApplication | None = None
         self._stops: list[Any] = []
         self._map: dict[int, Any] = {}
         self._dispatcher = ThreadedTaskDispatcher()
@@ -119,16 +127,21 @@ class TruceServer:
             ident="Truce",
         )
         self._dispatcher.set_thread_count(adj.threads)
-        app = (lambda environ, start_response: self._wsgi(environ, start_response))  # noqa: E731  (built later)
         try:
-            return _Server(app, map=self._map, _start=False, dispatcher=self._dispatcher, adj=adj,
-                           sockinfo=adj.listen[0])
+            return _Server(self._app, map=self._map, _start=False, dispatcher=self._dispatcher, adj=adj,
+                           sockinfo=adj.listen[0])  # type: ignore[arg-type]  # types-waitress: listen holds str
         except OSError as exc:
             self._dispatcher.shutdown(timeout=1)
             raise SettingsError(f"Truce cannot start: port {self.settings.port} cannot be used "
                                 f"({exc.strerror or exc}). Set PORT.") from None
 
-    def _build(self):
+    def _app(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """The WSGI app, built after the socket is bound (`_build`) and before it accepts connections."""
+        if self._wsgi is None:
+            raise RuntimeError("a request came before Truce was built")
+        return self._wsgi(environ, start_response)
+
+    def _build(self) -> WSGIApplication:
         """The runtime, the app, the scheduler and (in Socket Mode) the socket."""
         from bot.app import build_app
         from bot.bootstrap import bootstrap
@@ -184,14 +197,14 @@ class TruceServer:
                 for sig, handler in handlers.items():
                     signal.signal(sig, handler)
 
-    def _on_signal(self, signum: int, frame) -> None:
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self._stop_requested = True
         if self._server is not None:
             self._server.pull_trigger()  # wake the loop now (a write to its pipe: safe in a signal handler)
 
     # --- stop --------------------------------------------------------------------------------
     def _channels(self) -> list[_Channel]:
-        return [c for c in list(self._map.values()) if isinstance(c, HTTPChannel)]
+        return [c for c in list(self._map.values()) if isinstance(c, _Channel)]
 
     @staticmethod
     def _busy(channel: _Channel) -> bool:
@@ -201,7 +214,8 @@ class TruceServer:
     def stop(self) -> None:
         started = time.monotonic()
         stop_by, drain_by = started + STOP, started + DRAIN
-        wasyncore.dispatcher.close(self._server)  # the listening socket only (waitress's close() takes the trigger)
+        if self._server is not None:  # the listening socket only (waitress's close() takes the trigger)
+            wasyncore.dispatcher.close(self._server)
         log.debug("stopping: no new connections; %d request(s) in flight",
                   sum(self._busy(c) for c in self._channels()))
         while time.monotonic() < drain_by:
@@ -216,7 +230,8 @@ class TruceServer:
         if dropped:
             log.warning("stopping: %d request(s) still in flight after %s s are dropped", dropped, DRAIN)
         wasyncore.close_all(self._map)
-        self._dispatcher.shutdown(cancel_pending=True, timeout=0.5)
+        self._dispatcher.shutdown(cancel_pending=True,
+                                  timeout=0.5)  # type: ignore[arg-type]  # types-waitress says int; any number works
         for stop in self._stops:  # Slack's traffic first, then the work it started
             stop()
         if self.rt is not None:

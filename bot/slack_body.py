@@ -88,7 +88,7 @@ def _check_shape(data: dict[str, Any]) -> None:
     actions = data.get("actions")
     if actions is not None and (not actions or not all(isinstance(a, dict) for a in actions)):
         raise _bad("The field actions is not what Slack sends.")
-    required = COMMAND if "command" in data else REQUIRED.get(data.get("type"), [])
+    required = COMMAND if "command" in data else REQUIRED.get(data.get("type") or "", [])
     for path, kind in required:
         if not all(_fits(value, kind) for value in _values(data, path)):
             raise _bad(f"The field {_name(path)} is missing or not what Slack sends.")
@@ -104,7 +104,9 @@ _MISSING = object()
 
 
 def _fits(value: Any, kind: Kind) -> bool:
-    return isinstance(value, str) and value != "" if kind is ID else isinstance(value, kind)
+    if isinstance(kind, str):  # ID, the one kind named by text
+        return isinstance(value, str) and value != ""
+    return isinstance(value, kind)
 
 
 def _name(path: Path) -> str:

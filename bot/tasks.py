@@ -20,16 +20,20 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import now
-from bot.db import session_scope
+from bot.db import pk, session_scope
 from bot.models import Task
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -52,18 +56,18 @@ def enqueue(session: Session, *, team_id: str, kind: str, key: str, payload: dic
     return task
 
 
-def _due(t):
-    return or_(and_(Task.status == PENDING, Task.next_attempt_at <= t),
-               and_(Task.status == RUNNING, Task.claimed_until < t))
+def _due(t: datetime) -> ColumnElement[bool]:
+    return or_(and_(col(Task.status) == PENDING, col(Task.next_attempt_at) <= t),
+               and_(col(Task.status) == RUNNING, col(Task.claimed_until) < t))
 
 
-def _claim(engine, task_id: int) -> Task | None:
+def _claim(engine: Engine, task_id: int) -> Task | None:
     t = now()
     with session_scope(engine) as session:
         claimed = session.exec(
-            update(Task).where(Task.id == task_id, _due(t))
+            update(Task).where(col(Task.id) == task_id, _due(t))
             .values(status=RUNNING, claimed_until=t + CLAIM_FOR, claim_token=uuid.uuid4().hex,
-                    attempts=Task.attempts + 1)
+                    attempts=col(Task.attempts) + 1)
             .execution_options(synchronize_session=False)
         ).rowcount
         return session.get(Task, task_id) if claimed == 1 else None
@@ -72,7 +76,8 @@ def _claim(engine, task_id: int) -> Task | None:
 def _held(session: Session, task: Task) -> Task | None:
     """The row, renewed and locked until the transaction ends, if this run still holds its claim."""
     held = session.exec(
-        update(Task).where(Task.id == task.id, Task.status == RUNNING, Task.claim_token == task.claim_token)
+        update(Task).where(col(Task.id) == task.id, col(Task.status) == RUNNING,
+                           col(Task.claim_token) == task.claim_token)
         .values(claimed_until=now() + CLAIM_FOR)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -80,7 +85,7 @@ def _held(session: Session, task: Task) -> Task | None:
 
 
 @contextmanager
-def _kept(engine, task: Task) -> Iterator[None]:
+def _kept(engine: Engine, task: Task) -> Iterator[None]:
     """Renew the claim every CLAIM_FOR / 3 while the function runs (it may call Slack many times)."""
     done = threading.Event()
 
@@ -103,7 +108,7 @@ def _kept(engine, task: Task) -> Iterator[None]:
         beat.join()
 
 
-def run(rt, task_id: int, functions: Mapping[str, TaskFn]) -> bool:
+def run(rt: Runtime, task_id: int, functions: Mapping[str, TaskFn]) -> bool:
     """Run one task now if it is due and nobody else has it. True when it is done."""
     task = _claim(rt.engine, task_id)
     if task is None:
@@ -126,7 +131,7 @@ def run(rt, task_id: int, functions: Mapping[str, TaskFn]) -> bool:
     return _lost(rt.engine, task, done=True)
 
 
-def _lost(engine, task: Task, *, done: bool) -> bool:
+def _lost(engine: Engine, task: Task, *, done: bool) -> bool:
     """The run outlived its claim: another run took the task since. Nothing is written over what that
     run holds or wrote; a success is handed over to a task left waiting for a retry (or given up):
     it is done. True when this run's outcome made the task done."""
@@ -134,7 +139,7 @@ def _lost(engine, task: Task, *, done: bool) -> bool:
     if done:
         with session_scope(engine) as session:
             finished = session.exec(
-                update(Task).where(Task.id == task.id, Task.status.in_((PENDING, FAILED)))
+                update(Task).where(col(Task.id) == task.id, col(Task.status).in_((PENDING, FAILED)))
                 .values(status=DONE, done_at=now(), claimed_until=None, last_error=None)
                 .execution_options(synchronize_session=False)
             ).rowcount
@@ -143,7 +148,7 @@ def _lost(engine, task: Task, *, done: bool) -> bool:
     return finished == 1
 
 
-def _failed(engine, task: Task, exc: Exception) -> None:
+def _failed(engine: Engine, task: Task, exc: Exception) -> None:
     with session_scope(engine) as session:
         row = _held(session, task)
         if row is None:
@@ -159,8 +164,8 @@ def _failed(engine, task: Task, exc: Exception) -> None:
             row.next_attempt_at = now() + min(timedelta(seconds=10 * 2 ** (row.attempts - 1)), timedelta(hours=1))
 
 
-def run_due(rt, functions: Mapping[str, TaskFn], *, limit: int = 100) -> int:
+def run_due(rt: Runtime, functions: Mapping[str, TaskFn], *, limit: int = 100) -> int:
     """The recovery job: run what is due (or whose runner died). Returns how many finished."""
     with session_scope(rt.engine) as session:
-        ids = session.exec(select(Task.id).where(_due(now())).order_by(Task.id).limit(limit)).all()
-    return sum(run(rt, task_id, functions) for task_id in ids)
+        ids = session.exec(select(col(Task.id)).where(_due(now())).order_by(col(Task.id)).limit(limit)).all()
+    return sum(run(rt, pk(task_id), functions) for task_id in ids)

@@ -11,15 +11,17 @@ import logging
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from http import HTTPStatus
 from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.types import StartResponse, WSGIApplication
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.oauth import OAuthFlow
 
 from bot import request_path, slack_body, slack_signature
 from bot.db import ping
@@ -70,8 +72,9 @@ def _healthz(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
 BUILT_IN: dict[tuple[str, str], Route] = {("GET", "/healthz"): _healthz}
 
 
-def _headers(environ: dict[str, Any]) -> dict[str, str]:
-    headers = {k[5:].lower().replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
+def _headers(environ: dict[str, Any]) -> dict[str, str | Sequence[str]]:
+    headers: dict[str, str | Sequence[str]] = {
+        k[5:].lower().replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
     for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
         if environ.get(key):
             headers[key.lower().replace("_", "-")] = environ[key]
@@ -99,7 +102,7 @@ def _too_large(environ: dict[str, Any]) -> None:
         raise HttpError("431 Request Header Fields Too Large", f"A header is longer than {HEADER_MAX} bytes.")
 
 
-def make_wsgi(rt: Runtime, app: App):
+def make_wsgi(rt: Runtime, app: App) -> WSGIApplication:
     secret = rt.settings.slack_signing_secret
 
     def slack_events(environ: dict[str, Any]) -> Response:
@@ -113,7 +116,7 @@ def make_wsgi(rt: Runtime, app: App):
             return text_response("401 Unauthorized", reason)
         return _from_bolt(app.dispatch(slack_body.bolt_request(environ, body)))
 
-    def oauth(environ: dict[str, Any]) -> Response:
+    def oauth(environ: dict[str, Any], flow: OAuthFlow) -> Response:
         # Not signed (a browser comes here): only parameters shaped as Slack makes them go further.
         for name, values in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items():
             shape = OAUTH_PARAMS.get(name)
@@ -121,8 +124,8 @@ def make_wsgi(rt: Runtime, app: App):
                 return text_response("400 Bad Request", f"The {name} parameter is malformed.")
         request = BoltRequest(body="", query=environ.get("QUERY_STRING", ""), headers=_headers(environ))
         if environ.get("PATH_INFO") == OAUTH_PATHS[0]:
-            return _from_bolt(app.oauth_flow.handle_installation(request))
-        return _from_bolt(app.oauth_flow.handle_callback(request))
+            return _from_bolt(flow.handle_installation(request))
+        return _from_bolt(flow.handle_callback(request))
 
     def route(environ: dict[str, Any]) -> Response:
         _too_large(environ)
@@ -132,7 +135,7 @@ def make_wsgi(rt: Runtime, app: App):
                 return text_response("405 Method Not Allowed", "POST only.")
             return slack_events(environ)
         if path in OAUTH_PATHS and method == "GET" and app.oauth_flow is not None:
-            return oauth(environ)
+            return oauth(environ, app.oauth_flow)
         routes = {**BUILT_IN, **feature_routes(rt.features)}
         handler = routes.get((method, path))
         if handler is None:
@@ -141,12 +144,15 @@ def make_wsgi(rt: Runtime, app: App):
             return text_response(status, status)
         return handler(rt, environ, read_body(environ, ROUTE_BODY_CAP))
 
-    def wsgi(environ: dict[str, Any], start_response):
+    def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         # This thread answers: it never calls Slack, and the work handed over meanwhile starts once
         # the answer is sent (bot/request_path.py). The OAuth routes answer a browser, not Slack: the
         # redirect exchanges its code with Slack before answering.
         browser = environ.get("PATH_INFO") in OAUTH_PATHS
-        with nullcontext([]) if browser else request_path.serving() as after:
+        handed_over: list[Callable[[], object]] = []
+        answering: AbstractContextManager[list[Callable[[], object]]] = (
+            nullcontext(handed_over) if browser else request_path.serving())
+        with answering as after:
             try:
                 status, headers, payload = route(environ)
             except HttpError as exc:
@@ -167,7 +173,7 @@ class AfterResponse:
     """A WSGI body whose `close()` — which the server calls once the response is sent — starts the
     work a listener handed over (see bot/request_path.py)."""
 
-    def __init__(self, body: Iterable[bytes], then: Callable[[], None]):
+    def __init__(self, body: Iterable[bytes], then: Callable[[], None]) -> None:
         self._body, self._then = body, then
 
     def __iter__(self) -> Iterator[bytes]:
@@ -199,7 +205,7 @@ class HttpServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         host = "127.0.0.1" if host in ("0.0.0.0", "") else host
         return f"http://{host}:{port}"
 

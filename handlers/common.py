@@ -7,16 +7,13 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from slack_bolt import BoltContext
 from slack_sdk.webhook import WebhookClient
 
-from bot.runtime import Runtime
+from bot.user_error import UserError
 
 log = logging.getLogger(__name__)
 RESPONSE_TIMEOUT = 10  # seconds, as for every other Slack call
-
-
-def rt_of(context) -> Runtime:
-    return context["rt"]
 
 
 def admins_only(what: str) -> str:
@@ -41,6 +38,20 @@ def route(subcommands: Mapping[str, Callable[..., None]], word: str, **kwargs: A
         return False
     handler(**kwargs)
     return True
+
+
+MAX_ID = 2**31 - 1  # the largest id the databases' integer keys hold
+
+
+def record_id(raw: object, what: str) -> int:
+    """The number of the record (a report, a meeting, an entry) that a button or menu option carries.
+    Truce writes these values itself, so one that is not a number is an old or damaged message: a UserError
+    (the error handler tells the person), never a crash."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+        raise UserError(f"This button belongs to an old or damaged message, so I can't tell which {what} it "
+                        f"is about. Open the {what} from its latest message (or App Home) and try again.")
+    return int(text)
 
 
 def view_metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -70,20 +81,20 @@ def input_value(values: dict[str, Any], block_id: str, action_id: str) -> Any:
     return None
 
 
-def later(context, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
+def later(context: BoltContext, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
     """Run `fn` once Slack has its answer: every Web API call a listener makes goes here (or to the
     outbox), never on the thread that answers Slack. For short calls a person is waiting for —
     opening a form (its trigger lasts 3 seconds), a note; slow work goes `in_background`."""
-    rt_of(context).defer_urgent(fn, *args, **kwargs)
+    context["rt"].defer_urgent(fn, *args, **kwargs)
 
 
-def in_background(context, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
+def in_background(context: BoltContext, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
     """Like `later`, for slow work (posting and reporting where it landed, reading messages, refreshing
     teams), so it never delays the short calls."""
-    rt_of(context).defer(fn, *args, **kwargs)
+    context["rt"].defer(fn, *args, **kwargs)
 
 
-def tell_later(context, respond, text: str, *, blocks: Any = None, replace_original: bool = False) -> None:
+def tell_later(context: BoltContext, respond, text: str, *, blocks: Any = None, replace_original: bool = False) -> None:
     """An ephemeral note to the person who clicked or typed, sent (through the response_url) after the answer."""
     later(context, send_response, respond.response_url, text=text, blocks=blocks, replace_original=replace_original)
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from handlers.common import rt_of
+from bot.models import Workspace
+from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -25,25 +26,27 @@ def register(app: App) -> None:
     app.event("message")(message_event)
 
 
-def _reaction(event: dict, context, client: WebClient, removed: bool) -> None:
+def _reaction(event: dict, context: BoltContext, client: WebClient, rt: Runtime, ws: Workspace,
+              removed: bool) -> None:
     if event.get("item", {}).get("type") != "message" or event.get("user") == context.get("bot_user_id"):
         return
-    for feature in rt_of(context).features:
-        if feature.reactions and feature.reactions(event=event, context=context, client=client, removed=removed):
+    for feature in rt.features:
+        if feature.reactions and feature.reactions(event=event, context=context, client=client, rt=rt, ws=ws,
+                                                       removed=removed):
             log.debug("reaction :%s: handled by %s", event.get("reaction"), feature.name)
             return
 
 
-def reaction_added(event: dict, context, client: WebClient) -> None:
-    _reaction(event, context, client, removed=False)
+def reaction_added(event: dict, context: BoltContext, client: WebClient, rt: Runtime, ws: Workspace) -> None:
+    _reaction(event, context, client, rt, ws, removed=False)
 
 
-def reaction_removed(event: dict, context, client: WebClient) -> None:
-    _reaction(event, context, client, removed=True)
+def reaction_removed(event: dict, context: BoltContext, client: WebClient, rt: Runtime, ws: Workspace) -> None:
+    _reaction(event, context, client, rt, ws, removed=True)
 
 
-def message_event(event: dict, context, client: WebClient) -> None:
-    for feature in rt_of(context).features:
-        if feature.messages and feature.messages(event=event, context=context, client=client):
+def message_event(event: dict, context: BoltContext, client: WebClient, rt: Runtime, ws: Workspace) -> None:
+    for feature in rt.features:
+        if feature.messages and feature.messages(event=event, context=context, client=client, rt=rt, ws=ws):
             log.debug("message event (%s) handled by %s", event.get("subtype") or "message", feature.name)
             return

@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import delete
+from sqlmodel import col
 
 from bot.clock import now
 from bot.db import session_scope
@@ -20,8 +21,8 @@ KEEP_EVENTS = timedelta(days=3)  # Slack retries an event for a few minutes at m
 
 def clean(rt: Runtime) -> int:
     with session_scope(rt.engine) as session:
-        events = session.exec(delete(ProcessedEvent).where(ProcessedEvent.received_at < now() - KEEP_EVENTS))
-        session.exec(delete(OAuthState).where(OAuthState.expires_at < now()))
+        events = session.exec(delete(ProcessedEvent).where(col(ProcessedEvent.received_at) < now() - KEEP_EVENTS))
+        session.exec(delete(OAuthState).where(col(OAuthState.expires_at) < now()))
         removed = events.rowcount
     if removed:
         log.info("housekeeping: forgot %d old event ids", removed)

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import tasks
 from bot.clock import aware
+from bot.db import pk
 from bot.feature import Job
 from bot.joint import meetings
 from bot.models import Workspace
@@ -54,7 +55,7 @@ def queue_prompt_chart(rt: Runtime, team_id: str) -> tuple[str, int] | None:
         quarter = shift_quarter(up.meeting.quarter, -1)  # the meeting reviews the quarter before
         task = posting.queue(session, team_id=team_id, key=posting.prompt_key(quarter), quarter=quarter,
                              channel=ws.joint_channel)
-        return (quarter, task.id) if task is not None else None
+        return (quarter, pk(task.id)) if task is not None else None
 
 
 def post_chart(rt: Runtime, *, team_id: str, chart_id: int) -> None:
@@ -81,11 +82,15 @@ def post_chart(rt: Runtime, *, team_id: str, chart_id: int) -> None:
                 raise
             log.warning("scorecard chart %s for %s not posted: %s", chart_id, team_id, error)
             with rt.session() as session:
-                posting.failed(session, chart=posting.get(session, chart_id=chart_id), error=error)
+                claimed = posting.get(session, chart_id=chart_id)
+                if claimed is not None:
+                    posting.failed(session, chart=claimed, error=error)
             return
         size = len(png)
     with rt.session() as session:
-        posting.shared(session, chart=posting.get(session, chart_id=chart_id), file_id=file_id, size=size)
+        claimed = posting.get(session, chart_id=chart_id)
+        if claimed is not None:
+            posting.shared(session, chart=claimed, file_id=file_id, size=size)
 
 
 TASKS = {posting.CHART_TASK: post_chart}

@@ -42,7 +42,10 @@ def send_csat_digests(rt: Runtime) -> int:
 
     def send(team_id: str) -> int:
         with rt.session() as session:
-            return csat_reports.send_digest(session=session, ws=session.get(Workspace, team_id), at=at)
+            ws = session.get(Workspace, team_id)
+            if ws is None:  # uninstalled since the list of workspaces was read
+                return 0
+            return csat_reports.send_digest(session=session, ws=ws, at=at)
 
     return sum(for_each_workspace(rt, send, what="satisfaction digest").values())
 

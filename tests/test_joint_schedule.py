@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.ids import JointIds
-from bot.joint.schedule import Schedule, ScheduleError, parse_schedule, prompt_time
+from bot.joint.schedule import Schedule, parse_schedule, prompt_time
 from bot.models import Workspace
 from bot.sandbox.seed import JOINT, LEE, SAM
+from bot.user_error import UserError
 from tests.joint_helpers import at, block_texts, run, set_workspace, the_prompt
 
 WINTER = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)
@@ -71,9 +72,9 @@ def test_schedule_parsing_keeps_what_is_not_said():
     s = parse_schedule("thursday", Schedule())
     assert (s.week, s.weekday, s.hour, s.prompt_days) == ("1st", "thu", 10, 7)
     assert parse_schedule("2:30 pm", Schedule()).hour == 14
-    with pytest.raises(ScheduleError):
+    with pytest.raises(UserError):
         parse_schedule("prompt", Schedule())
-    with pytest.raises(ScheduleError):
+    with pytest.raises(UserError):
         parse_schedule("13pm", Schedule())
 
 

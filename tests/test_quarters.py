@@ -8,8 +8,9 @@ import pytest
 
 from bot.db import session_scope
 from bot.models import Workspace
-from bot.quarters import FiscalCalendar, QuarterError, calendar_of, parse_month, parse_quarter, shift_quarter
+from bot.quarters import FiscalCalendar, calendar_of, parse_month, parse_quarter, shift_quarter
 from bot.scorecard.fiscal import set_fiscal_year_start
+from bot.user_error import UserError
 from tests.scorecard_helpers import TEAM, utc, workspace
 
 
@@ -52,12 +53,12 @@ def test_bounds_are_local_midnight_across_daylight_saving():
 def test_months_and_quarters_as_typed():
     assert [parse_month(t) for t in ("April", "apr", "4", " 12 ", "Sept.", "may")] == [4, 4, 4, 12, 9, 5]
     for bad in ("ma", "13", "0", "juin", ""):
-        with pytest.raises(QuarterError) as caught:
+        with pytest.raises(UserError) as caught:
             parse_month(bad)
         assert caught.value.field == "fiscal_year_start"
     assert [parse_quarter(t) for t in ("2027-Q1", "2027 q1", "Q4 2026", "fy2027-q2", "q3-2027")] == [
         "2027-Q1", "2027-Q1", "2026-Q4", "2027-Q2", "2027-Q3"]
-    with pytest.raises(QuarterError, match="“2027-Q5” is not a quarter"):
+    with pytest.raises(UserError, match="“2027-Q5” is not a quarter"):
         parse_quarter("2027-Q5")
     assert shift_quarter("2027-Q1", -1) == "2026-Q4" and shift_quarter("2026-Q4", 5) == "2028-Q1"
 

@@ -16,6 +16,7 @@ from bot.joint import plan as plans
 from bot.models import Member, Workspace
 from bot.quarters import calendar_of
 from bot.scorecard import actuals, actuals_csv, actuals_webhook, export
+from bot.user_error import UserError
 from tests.scorecard_helpers import LEE, MARIA, OWNERS, SAM, TEAM, plan, utc, workspace
 
 NOW = utc(2027, 2, 15, 12)
@@ -76,7 +77,7 @@ def test_a_line_per_goal_and_owner_with_its_history(planned):
 
 
 def test_every_bad_line_is_named_and_nothing_is_stored(planned):
-    with pytest.raises(actuals.ActualsError) as caught:
+    with pytest.raises(UserError) as caught:
         _record(planned, actuals.parse_lines(
             "Win 5 mid-market logos | 100\nWin 6 logos | 5\n#9 | 1\nSpring webinar series | 1 | | | Olive\n"
             "win 5 mid-market logos | 7"))
@@ -91,20 +92,20 @@ def test_every_bad_line_is_named_and_nothing_is_stored(planned):
 
 
 def test_amounts_and_parts_are_checked_as_typed():
-    with pytest.raises(actuals.ActualsError, match=r"Line 1: the pipeline “12k” is not a number"):
+    with pytest.raises(UserError, match=r"Line 1: the pipeline “12k” is not a number"):
         actuals.parse_lines("Win | 10 | 12k")
-    with pytest.raises(actuals.ActualsError, match="Line 2 has 6 parts; a line has at most 5"):
+    with pytest.raises(UserError, match="Line 2 has 6 parts; a line has at most 5"):
         actuals.parse_lines("Win | 1\nWin | 1 | 2 | 3 | Sam | extra")
-    with pytest.raises(actuals.ActualsError, match="Line 1 has no goal"):
+    with pytest.raises(UserError, match="Line 1 has no goal"):
         actuals.parse_lines(" | 1 | 2")
     assert actuals.parse_lines("\n\n") == []
 
 
 def test_no_plan_and_future_quarters_are_refused(planned):
-    with pytest.raises(actuals.ActualsError, match="There is no joint plan for 2026-Q4") as caught:
+    with pytest.raises(UserError, match="There is no joint plan for 2026-Q4") as caught:
         _record(planned, actuals.parse_lines("Win | 1"), quarter="2026-Q4")
     assert caught.value.field == "quarter" and caught.value.code == "no_plan"
-    with pytest.raises(actuals.ActualsError, match="2027-Q2 hasn't started yet") as caught:
+    with pytest.raises(UserError, match="2027-Q2 hasn't started yet") as caught:
         _record(planned, actuals.parse_lines("Win | 1"), quarter="2027-Q2")
     assert caught.value.code == "quarter_not_started"
 
@@ -140,7 +141,7 @@ def test_the_csv_paste_is_checked_like_the_satisfaction_import(planned):
     _record(planned, actuals_csv.parse("goal;revenue;owner\nWin 5 mid-market logos;70000;sam"), source="csv")
     assert _rows(planned)[("Win 5 mid-market logos", "Sam Seller")] == (
         Decimal("11500.00"), Decimal("180000.00"), Decimal("70000.00"))
-    with pytest.raises(actuals.ActualsError) as caught:
+    with pytest.raises(UserError) as caught:
         actuals_csv.parse("goal,pipeline\nWin,12k\n,5\nWin,1,2\nOk,3")
     assert str(caught.value) == "3 rows can't be recorded; nothing was changed."
     assert caught.value.problems == [
@@ -151,7 +152,7 @@ def test_the_csv_paste_is_checked_like_the_satisfaction_import(planned):
                           ("pipeline\n5", "it has no goal column"), ("goal,owner\nWin,Sam", "no amount column"),
                           ("goal,goal,pipeline\nA,B,1", "appears twice"), ("goal,pipeline\n\n", "no actuals under it"),
                           ("goal,pipeline\n" + "Win,1\n" * 1000, "at most 3,000 fit")]:
-        with pytest.raises(actuals.ActualsError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        with pytest.raises(UserError, match=message.replace("(", r"\(").replace(")", r"\)")):
             actuals_csv.parse(text)
 
 
@@ -176,7 +177,7 @@ def test_the_csv_paste_is_checked_like_the_satisfaction_import(planned):
     ({"lines": [{"goal": "Win", "pipeline": 1}], "extra": 1}, "extra", "unknown_field"),
 ])
 def test_webhook_bodies_are_refused_naming_the_field(body, field, code):
-    with pytest.raises(actuals.ActualsError) as caught:
+    with pytest.raises(UserError) as caught:
         actuals_webhook.parse(body)
     assert (caught.value.field, caught.value.code) == (field, code)
     assert str(caught.value).startswith(f"{field}: ")

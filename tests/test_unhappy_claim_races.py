@@ -12,6 +12,7 @@ from bot.models import Workspace
 from bot.sandbox.seed import LEE, SALLY
 from bot.unhappy import owners as unhappy_owners
 from bot.unhappy.models import UnhappyReport
+from bot.user_error import UserError
 from tests.unhappy_support import report, row
 
 TRIES = 12
@@ -56,7 +57,7 @@ def _in_own_transaction(stack, fn):
 def _assert_one_side(stack, outcome) -> None:
     r = row(stack)
     assert r.owners == [LEE], (r.sales_owner_id, r.marketing_owner_id, outcome)
-    refused = [o for o in outcome if isinstance(o, unhappy_owners.ActionRefused)]
+    refused = [o for o in outcome if isinstance(o, UserError)]
     assert len(refused) == 1 and "takes one person from each team" in str(refused[0]), outcome
 
 

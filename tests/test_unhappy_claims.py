@@ -12,6 +12,7 @@ from bot.models import Workspace
 from bot.sandbox.seed import ALERTS, LEE, MARIA, MARK, OLIVE, SALLY, SAM
 from bot.sandbox.stack import SandboxStack
 from bot.unhappy import owners as unhappy_owners
+from bot.user_error import UserError
 from tests.unhappy_support import last_note, report, row, text_of, thread
 
 
@@ -177,7 +178,7 @@ def test_claim_race_in_the_database_exactly_one_wins(stack):
                 unhappy_owners.claim(session=session, ws=ws, report_id=rid, user_id=person, team="sales")
                 session.commit()
             outcome[person] = "won"
-        except unhappy_owners.ActionRefused as exc:
+        except UserError as exc:
             outcome[person] = str(exc)
 
     threads = [threading.Thread(target=claim, args=(p,)) for p in people]

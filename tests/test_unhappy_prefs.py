@@ -7,15 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.models import Workspace
-from bot.unhappy.prefs import (
-    PrefsError,
-    PrefsInput,
-    due_at,
-    get_prefs,
-    next_opening,
-    parse_sla,
-    validate_prefs,
-)
+from bot.unhappy.prefs import PrefsInput, due_at, get_prefs, next_opening, parse_sla, validate_prefs
+from bot.user_error import UserError
 
 
 def prefs(tz="UTC", **unhappy):
@@ -100,6 +93,6 @@ def _input(**changes):
     ({"csat_scale": "7"}, "csat_scale"),
 ])
 def test_validate_prefs_names_the_bad_field(changes, field):
-    with pytest.raises(PrefsError) as err:
+    with pytest.raises(UserError) as err:
         validate_prefs(_input(**changes))
     assert err.value.field == field

@@ -14,6 +14,7 @@ from bot.ids import IntelIds
 from bot.intel.blocks_share import esc_text, kind_emoji, kind_label, safe_url, team_words
 from bot.intel.models import IntelShare
 from bot.intel.parsing import PAGE, SearchPage, SearchQuery
+from bot.models.base import pk
 
 QUERY_KEEP = 1500  # what a More button can carry of the query (a button value holds 2,000 characters)
 
@@ -55,7 +56,7 @@ def search_blocks(page: SearchPage, *, query_text: str, query: SearchQuery,
     first, last = page.offset + 1, page.offset + len(page.shares)
     blocks: list[Block] = [section(f":mag: Intel matching *{shown}* — {first} to {last}, newest and most useful first")]
     for share in page.shares:
-        blocks.append(section(share_line(share, page.links.get(share.id), tz=tz)))
+        blocks.append(section(share_line(share, page.links.get(pk(share.id)), tz=tz)))
     buttons = []
     keep = query_text[:QUERY_KEEP]
     if page.offset:
@@ -77,7 +78,7 @@ def digest_blocks(shares: list[IntelShare], *, links: dict[int, str], total: int
         context(f"{span} · {total} share{'s' if total != 1 else ''} this week, the top {len(shares)} by Useful votes"),
     ]
     for n, share in enumerate(shares, 1):
-        blocks.append(section(f"*{n}.* " + share_line(share, links.get(share.id), tz=tz, summary_chars=300)))
+        blocks.append(section(f"*{n}.* " + share_line(share, links.get(pk(share.id)), tz=tz, summary_chars=300)))
     blocks.append(context("Heard something? `/intel <what you learned>` shares it with the other team. "
                           "`/intel search <words>` finds past intel."))
     return f"This week's most useful market intel ({span})", blocks
@@ -90,6 +91,6 @@ def home_section(shares: list[IntelShare], links: dict[int, str], *, tz: str) ->
         blocks.append(section("No market intel shared yet. Heard something about a competitor, a price or a "
                               "customer? `/intel <what you learned>` tells the other team at once."))
         return blocks
-    blocks.extend(section(share_line(s, links.get(s.id), tz=tz, summary_chars=150)) for s in shares)
+    blocks.extend(section(share_line(s, links.get(pk(s.id)), tz=tz, summary_chars=150)) for s in shares)
     blocks.append(context("`/intel search <words>` finds older intel · `/intel help` for everything else"))
     return blocks

@@ -1,5 +1,5 @@
 """Reading what people type for /intel: Slack's message markup, `#kind`, `vs:Name`, links, and
-search filters. Pure functions; every mistake raises IntelInputError with what to type instead."""
+search filters. Pure functions; every mistake raises UserError with what to type instead."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from bot.intel.models import KINDS, IntelShare
 from bot.slack_text import esc
+from bot.user_error import UserError
 
 SUMMARY_LIMIT = 3000
 COMPETITOR_LIMIT = 80
@@ -18,8 +19,6 @@ LINK_LIMIT = 2000
 EXAMPLE = "/intel #pricing Acme cut list prices by 20% vs:Acme https://acme.example/pricing"
 
 
-class IntelInputError(ValueError):
-    """Something typed that Truce cannot use; the message says what to type instead."""
 
 
 @dataclass(frozen=True)
@@ -80,24 +79,24 @@ _HOST = re.compile(r"^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])
 
 
 def check_link(url: str) -> str:
-    """The link when it is a usable http(s) URL; otherwise IntelInputError saying why."""
+    """The link when it is a usable http(s) URL; otherwise UserError saying why."""
     url = url.strip()
     if len(url) > LINK_LIMIT:
-        raise IntelInputError(f"That link is {len(url):,} characters long; links can be at most {LINK_LIMIT:,}.")
+        raise UserError(f"That link is {len(url):,} characters long; links can be at most {LINK_LIMIT:,}.")
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
-        raise IntelInputError(f"`{url}` is not a link I can use. Links look like https://example.com/page.") \
+        raise UserError(f"`{url}` is not a link I can use. Links look like https://example.com/page.") \
             from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise IntelInputError(f"`{url}` is not a web link: links must start with http:// or https://.")
+        raise UserError(f"`{url}` is not a web link: links must start with http:// or https://.")
     ip = _is_ip_literal(host)
     if not host or not (ip or _HOST.match(host)) or (not ip and (
             ("." not in host and host != "localhost") or re.fullmatch(r"[\d.]+", host))):
-        raise IntelInputError(f"`{url}` has no valid address after {parts.scheme}://. "
-                              "Links look like https://example.com/page.")
+        raise UserError(f"`{url}` has no valid address after {parts.scheme}://. "
+                        "Links look like https://example.com/page.")
     return url
 
 
@@ -133,8 +132,8 @@ def kinds_text() -> str:
 def check_kind(word: str) -> str:
     kind = word.lower().lstrip("#")
     if kind not in KINDS:
-        raise IntelInputError(f"I don't know the kind `#{word.lstrip('#')}`. Use one of {kinds_text()} "
-                              "(or leave it out for other).")
+        raise UserError(f"I don't know the kind `#{word.lstrip('#')}`. Use one of {kinds_text()} "
+                        "(or leave it out for other).")
     return kind
 
 
@@ -147,7 +146,7 @@ def _take_competitor(text: str) -> tuple[str, str | None]:
         name = name.rstrip(".,;:!?)")
     name = " ".join(name.split())
     if not name:
-        raise IntelInputError('Put the competitor right after `vs:`, like `vs:Acme` or `vs:"Acme Corp"`.')
+        raise UserError('Put the competitor right after `vs:`, like `vs:Acme` or `vs:"Acme Corp"`.')
     return (text[: match.start()] + text[match.end():]), check_competitor(name)
 
 
@@ -156,18 +155,18 @@ def check_competitor(name: str | None) -> str | None:
     if not name:
         return None
     if len(name) > COMPETITOR_LIMIT:
-        raise IntelInputError(f"A competitor's name can be at most {COMPETITOR_LIMIT} characters "
-                              f"(that one is {len(name)}).")
+        raise UserError(f"A competitor's name can be at most {COMPETITOR_LIMIT} characters "
+                        f"(that one is {len(name)}).")
     return name
 
 
 def check_summary(summary: str | None) -> str:
     summary = (summary or "").strip()
     if not summary:
-        raise IntelInputError(f"Say what you learned, like `{EXAMPLE}`.")
+        raise UserError(f"Say what you learned, like `{EXAMPLE}`.")
     if len(summary) > SUMMARY_LIMIT:
-        raise IntelInputError(f"That is {len(summary):,} characters; a share can be at most {SUMMARY_LIMIT:,}. "
-                              "Shorten it, or put the details behind a link.")
+        raise UserError(f"That is {len(summary):,} characters; a share can be at most {SUMMARY_LIMIT:,}. "
+                        "Shorten it, or put the details behind a link.")
     return summary
 
 
@@ -224,8 +223,8 @@ def parse_search(text: str | None) -> SearchQuery:
     """`/intel search <words> [#kind] [vs:Name] [since:YYYY-MM-DD]`."""
     plain = from_slack(text)
     kind = None
-    for match in re.finditer(r"(?<![\w&])#([A-Za-z][\w-]*)", plain):
-        kind = check_kind(match.group(1))
+    for tag in re.finditer(r"(?<![\w&])#([A-Za-z][\w-]*)", plain):
+        kind = check_kind(tag.group(1))
     plain = re.sub(r"(?<![\w&])#[A-Za-z][\w-]*", " ", plain)
     plain, competitor = _take_competitor(plain)
     since = None
@@ -234,8 +233,8 @@ def parse_search(text: str | None) -> SearchQuery:
         try:
             since = date.fromisoformat(match.group(1))
         except ValueError:
-            raise IntelInputError(f"`since:{esc(match.group(1))}` is not a date I can read: write it like "
-                                  "`since:2026-01-31` (year-month-day).") from None
+            raise UserError(f"`since:{esc(match.group(1))}` is not a date I can read: write it like "
+                            "`since:2026-01-31` (year-month-day).") from None
         plain = plain[: match.start()] + plain[match.end():]
     words = tuple(w.lower() for w in _WORD.findall(plain) if w.lower() not in STOPWORDS)[:12]
     return SearchQuery(words=words, kind=kind, competitor=competitor, since=since)
@@ -246,7 +245,7 @@ def message_draft(text: str | None) -> ShareDraft | None:
     read when present; anything unusable is simply left in the text. None when it has no text."""
     try:
         return parse_share(text)
-    except IntelInputError:
+    except UserError:
         plain = from_slack(text)
         if not plain:
             return None

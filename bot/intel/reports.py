@@ -10,19 +10,20 @@ from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import delivery
 from bot.block_kit import clip, esc
 from bot.clock import aware
+from bot.db import pk
 from bot.feature import AgendaSection
 from bot.intel.blocks_lists import digest_blocks
 from bot.intel.blocks_share import esc_text, kind_label
 from bot.intel.models import IntelDigest, IntelShare
-from bot.intel.parsing import IntelInputError
 from bot.intel.search import best_links
 from bot.models import Workspace
 from bot.setup.workspaces import set_pref
+from bot.user_error import UserError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DIGEST_SIZE = 5
@@ -58,7 +59,7 @@ def parse_schedule(text: str, current: DigestSchedule) -> DigestSchedule:
     weekday, at = current.weekday, current.at
     usage = "Type it like `/intel digest monday 09:00` (a weekday and a 24-hour time), or `/intel digest off`."
     if not words or len(words) > 2:
-        raise IntelInputError(usage)
+        raise UserError(usage)
     for word in words:
         day = next((i for i, d in enumerate(WEEKDAYS) if d.startswith(word) and len(word) >= 3), None)
         if day is not None:
@@ -67,7 +68,7 @@ def parse_schedule(text: str, current: DigestSchedule) -> DigestSchedule:
         try:
             at = dtime.fromisoformat(word if len(word) > 2 else f"{int(word):02d}:00")
         except ValueError:
-            raise IntelInputError(f"I couldn't read `{esc(word)}`. {usage}") from None
+            raise UserError(f"I couldn't read `{esc(word)}`. {usage}") from None
     return DigestSchedule(weekday, at.replace(second=0, microsecond=0), True)
 
 
@@ -114,9 +115,9 @@ def claim_digest(*, session: Session, ws: Workspace, at: datetime) -> IntelDiges
 def top_shares(*, session: Session, team_id: str, start: datetime, end: datetime,
                limit: int = DIGEST_SIZE) -> list[IntelShare]:
     return list(session.exec(
-        select(IntelShare).where(IntelShare.team_id == team_id, IntelShare.retracted_at.is_(None),
+        select(IntelShare).where(IntelShare.team_id == team_id, col(IntelShare.retracted_at).is_(None),
                                  IntelShare.created_at >= start, IntelShare.created_at < end)
-        .order_by(IntelShare.useful_count.desc(), IntelShare.created_at.desc(), IntelShare.id.desc())
+        .order_by(col(IntelShare.useful_count).desc(), col(IntelShare.created_at).desc(), col(IntelShare.id).desc())
         .limit(limit)).all())
 
 
@@ -126,13 +127,13 @@ def queue_digest(*, session: Session, ws: Workspace, digest: IntelDigest) -> int
     start = due - timedelta(days=7)
     shares = top_shares(session=session, team_id=ws.team_id, start=start, end=due)
     total = len(session.exec(select(IntelShare.id).where(
-        IntelShare.team_id == ws.team_id, IntelShare.retracted_at.is_(None), IntelShare.created_at >= start,
+        IntelShare.team_id == ws.team_id, col(IntelShare.retracted_at).is_(None), IntelShare.created_at >= start,
         IntelShare.created_at < due)).all())
     digest.share_count = total
     session.add(digest)
     if not shares:
         return 0
-    links = best_links(session=session, share_ids=[s.id for s in shares])
+    links = best_links(session=session, share_ids=[pk(s.id) for s in shares])
     text, blocks = digest_blocks(shares, links=links, total=total, start=start, end=due, tz=ws.timezone)
     for role, channel in (("sales", ws.sales_channel), ("marketing", ws.marketing_channel)):
         if channel:
@@ -155,11 +156,13 @@ def agenda_section(*, session: Session, team_id: str, start: datetime, end: date
         votes = f" — :+1: {share.useful_count}" if share.useful_count else ""
         lines.append(f"*{kind_label(share.kind)}*{vs}: {esc_text(clip(share.summary, 160))}{votes}")
     names = session.exec(select(IntelShare.competitor).where(
-        IntelShare.team_id == team_id, IntelShare.retracted_at.is_(None), IntelShare.competitor.is_not(None),
+        IntelShare.team_id == team_id, col(IntelShare.retracted_at).is_(None), col(IntelShare.competitor).is_not(None),
         IntelShare.created_at >= start, IntelShare.created_at < end)).all()
-    counted = Counter()
+    counted: Counter[str] = Counter()
     shown: dict[str, str] = {}
     for name in names:
+        if name is None:  # the query asked for named competitors only
+            continue
         counted[name.lower()] += 1
         shown.setdefault(name.lower(), name)
     if counted:
@@ -170,5 +173,5 @@ def agenda_section(*, session: Session, team_id: str, start: datetime, end: date
 
 def recent_shares(*, session: Session, team_id: str, limit: int = 5) -> list[IntelShare]:
     return list(session.exec(
-        select(IntelShare).where(IntelShare.team_id == team_id, IntelShare.retracted_at.is_(None))
-        .order_by(IntelShare.created_at.desc(), IntelShare.id.desc()).limit(limit)).all())
+        select(IntelShare).where(IntelShare.team_id == team_id, col(IntelShare.retracted_at).is_(None))
+        .order_by(col(IntelShare.created_at).desc(), col(IntelShare.id).desc()).limit(limit)).all())

@@ -7,8 +7,9 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from bot.db import pk
 from bot.intel.models import SEARCH_DOCUMENT, SQLITE_FTS_TABLE, IntelPost, IntelShare
 from bot.intel.parsing import PAGE, SearchPage, SearchQuery
 
@@ -31,7 +32,7 @@ def _since(query: SearchQuery, tz: str) -> datetime | None:
 
 def search(*, session: Session, team_id: str, query: SearchQuery, offset: int = 0, limit: int = PAGE,
            tz: str = "UTC") -> SearchPage:
-    stmt = select(IntelShare).where(IntelShare.team_id == team_id, IntelShare.retracted_at.is_(None))
+    stmt = select(IntelShare).where(IntelShare.team_id == team_id, col(IntelShare.retracted_at).is_(None))
     if query.kind:
         stmt = stmt.where(IntelShare.kind == query.kind)
     if query.competitor:
@@ -46,10 +47,11 @@ def search(*, session: Session, team_id: str, query: SearchQuery, offset: int = 
         else:
             stmt = stmt.where(text(f"intel_share.id IN (SELECT rowid FROM {SQLITE_FTS_TABLE} "
                                    f"WHERE {SQLITE_FTS_TABLE} MATCH :fts)").bindparams(fts=fts5_query(query.words)))
-    stmt = stmt.order_by(IntelShare.sort_key.desc(), IntelShare.id.desc()).offset(max(offset, 0)).limit(limit + 1)
+    stmt = (stmt.order_by(col(IntelShare.sort_key).desc(), col(IntelShare.id).desc())
+            .offset(max(offset, 0)).limit(limit + 1))
     rows = list(session.exec(stmt).all())
     page = SearchPage(shares=rows[:limit], offset=offset, has_more=len(rows) > limit)
-    page.links = best_links(session=session, share_ids=[s.id for s in page.shares])
+    page.links = best_links(session=session, share_ids=[pk(s.id) for s in page.shares])
     return page
 
 
@@ -57,9 +59,10 @@ def best_links(*, session: Session, share_ids: list[int]) -> dict[int, str]:
     """A permalink per share: its joint-channel copy when known, else any copy's."""
     if not share_ids:
         return {}
-    posts = session.exec(select(IntelPost).where(IntelPost.share_id.in_(share_ids),
-                                                 IntelPost.permalink.is_not(None))).all()
+    posts = session.exec(select(IntelPost).where(col(IntelPost.share_id).in_(share_ids),
+                                                 col(IntelPost.permalink).is_not(None))).all()
     links: dict[int, str] = {}
     for post in sorted(posts, key=lambda p: p.role != "joint"):
-        links.setdefault(post.share_id, post.permalink)
+        if post.permalink is not None:  # the query asked for these only
+            links.setdefault(post.share_id, post.permalink)
     return links

@@ -7,18 +7,20 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from bot import delivery
 from bot.block_kit import clip, esc
 from bot.clock import aware, now
+from bot.db import pk
 from bot.intel.blocks_share import fallback_text, share_blocks
 from bot.intel.models import IntelPost, IntelShare, IntelSupporter, IntelVote
-from bot.intel.parsing import SUMMARY_LIMIT, IntelInputError, ShareDraft, message_draft
+from bot.intel.parsing import SUMMARY_LIMIT, ShareDraft, message_draft
 from bot.models import Outbox, Workspace
 from bot.setup import members
 from bot.setup.team import Team
 from bot.setup.workspaces import missing_channels, set_pref
+from bot.user_error import UserError
 
 DEFAULT_EMOJI = "bulb"
 WEEK = 7 * 24 * 3600
@@ -27,11 +29,11 @@ ROLE_CHANNEL = {"sales": "sales_channel", "marketing": "marketing_channel", "joi
 _EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']{1,100}$")
 
 
-class NotSetUp(IntelInputError):
+class NotSetUp(UserError):
     """The workspace's sales, marketing or joint channel is not chosen yet."""
 
 
-class ShareGone(IntelInputError):
+class ShareGone(UserError):
     """The share does not exist (any more) in this workspace."""
 
 
@@ -53,7 +55,7 @@ def share_emoji(ws: Workspace) -> str:
 def set_share_emoji(*, session: Session, ws: Workspace, name: str) -> str:
     name = name.strip().strip(":").lower()
     if not _EMOJI_NAME.match(name):
-        raise IntelInputError(f"`{esc(name) or '(nothing)'}` is not an emoji name. Type it like `/intel emoji :bulb:`.")
+        raise UserError(f"`{esc(name) or '(nothing)'}` is not an emoji name. Type it like `/intel emoji :bulb:`.")
     set_pref(session=session, ws=ws, key="intel_emoji", value=name)
     return name
 
@@ -125,12 +127,12 @@ def find_by_source(*, session: Session, team_id: str, channel: str, ts: str) -> 
 
 
 def posts_of(*, session: Session, share: IntelShare) -> list[IntelPost]:
-    return list(session.exec(select(IntelPost).where(IntelPost.share_id == share.id).order_by(IntelPost.id)).all())
+    return list(session.exec(select(IntelPost).where(IntelPost.share_id == share.id).order_by(col(IntelPost.id))).all())
 
 
 def supporters_of(*, session: Session, share: IntelShare) -> list[str]:
     return list(session.exec(select(IntelSupporter.user_id).where(IntelSupporter.share_id == share.id)
-                             .order_by(IntelSupporter.id)).all())
+                             .order_by(col(IntelSupporter.id))).all())
 
 
 def target_channels(*, session: Session, share: IntelShare) -> list[str]:
@@ -169,14 +171,15 @@ def create_share(*, session: Session, ws: Workspace, sharer_id: str, draft: Shar
         session.add(share)
         session.flush()
     if via == "reaction":
-        session.add(IntelSupporter(team_id=ws.team_id, share_id=share.id, user_id=sharer_id))
+        session.add(IntelSupporter(team_id=ws.team_id, share_id=pk(share.id), user_id=sharer_id))
     supporters = [sharer_id] if via == "reaction" else []
     for role, channel in targets(ws, team):
         row = delivery.queue_post(
             session, team_id=ws.team_id, channel=channel, text=fallback_text(share),
             blocks=share_blocks(share, supporters=supporters, audience=role), key=f"intel:{share.id}:{role}",
             ref=f"intel:{share.id}")
-        session.add(IntelPost(team_id=ws.team_id, share_id=share.id, role=role, channel=channel, outbox_id=row.id))
+        session.add(IntelPost(team_id=ws.team_id, share_id=pk(share.id), role=role, channel=channel,
+                              outbox_id=pk(row.id)))
     session.flush()
     return share
 
@@ -188,7 +191,7 @@ def refresh_posts(*, session: Session, share: IntelShare) -> int:
     supporters = supporters_of(session=session, share=share)
     posts = posts_of(session=session, share=share)
     for post in posts:
-        target = session.get(Outbox, post.outbox_id)
+        target = session.get_one(Outbox, post.outbox_id)  # outbox rows are kept
         delivery.queue_update(session, target=target, text=fallback_text(share),
                               blocks=share_blocks(share, supporters=supporters, audience=post.role))
     return len(posts)
@@ -211,7 +214,7 @@ def add_vote(*, session: Session, team_id: str, share_id: int | str, user_id: st
         return share, False
     try:
         with session.begin_nested():
-            session.add(IntelVote(team_id=team_id, share_id=share.id, user_id=user_id))
+            session.add(IntelVote(team_id=team_id, share_id=pk(share.id), user_id=user_id))
     except IntegrityError:
         return share, False
     share.useful_count = session.exec(select(func.count()).select_from(IntelVote)
@@ -225,7 +228,7 @@ def add_supporter(*, session: Session, share: IntelShare, user_id: str) -> bool:
     """Someone else reacted to an already shared message. Returns whether they are new."""
     try:
         with session.begin_nested():
-            session.add(IntelSupporter(team_id=share.team_id, share_id=share.id, user_id=user_id))
+            session.add(IntelSupporter(team_id=share.team_id, share_id=pk(share.id), user_id=user_id))
     except IntegrityError:
         return False
     if not share.retracted_at:

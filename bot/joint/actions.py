@@ -8,12 +8,13 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import now
-from bot.joint.meetings import JointError
+from bot.db import pk
 from bot.joint.models import ActionItem, JointMeeting
 from bot.setup import members
+from bot.user_error import UserError
 
 MAX_TEXT = 300
 MAX_MINUTES = 2900
@@ -66,7 +67,7 @@ def check_rows(session: Session, *, team_id: str, rows: list[ActionRow], today: 
             else:
                 if due_on < today:
                     errors[(i, "due")] = f"{due_on:%a %d %b %Y} has passed: choose today or a later date."
-        if (i, "owner") not in errors and (i, "due") not in errors:
+        if (i, "owner") not in errors and (i, "due") not in errors and row.owner_id and due_on is not None:
             drafts.append(ActionDraft(text, row.owner_id, due_on))
     return drafts, errors
 
@@ -74,17 +75,17 @@ def check_rows(session: Session, *, team_id: str, rows: list[ActionRow], today: 
 def check_minutes(text: str | None) -> str:
     text = (text or "").strip()
     if not text:
-        raise JointError("Write a few lines of minutes: what was discussed and decided.")
+        raise UserError("Write a few lines of minutes: what was discussed and decided.")
     if len(text) > MAX_MINUTES:
-        raise JointError(f"Keep the minutes under {MAX_MINUTES} characters (they have {len(text)}).")
+        raise UserError(f"Keep the minutes under {MAX_MINUTES} characters (they have {len(text)}).")
     return text
 
 
-def record_outcomes(session: Session, *, meeting: JointMeeting, minutes: str, drafts: list[ActionDraft],
+def record_outcomes(session: Session, *, meeting: JointMeeting, minutes: str | None, drafts: list[ActionDraft],
                     by: str) -> list[ActionItem]:
     meeting.minutes, meeting.minutes_by, meeting.minutes_at = check_minutes(minutes), by, now()
     session.add(meeting)
-    items = [ActionItem(team_id=meeting.team_id, meeting_id=meeting.id, quarter=meeting.quarter, text=d.text,
+    items = [ActionItem(team_id=meeting.team_id, meeting_id=pk(meeting.id), quarter=meeting.quarter, text=d.text,
                         owner_id=d.owner_id, due_on=d.due_on, created_by=by) for d in drafts]
     session.add_all(items)
     session.flush()
@@ -92,7 +93,7 @@ def record_outcomes(session: Session, *, meeting: JointMeeting, minutes: str, dr
 
 
 def items_of(session: Session, *, meeting: JointMeeting) -> list[ActionItem]:
-    query = select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)
+    query = select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(col(ActionItem.id))
     return list(session.exec(query).all())
 
 
@@ -103,7 +104,7 @@ def open_items(session: Session, *, team_id: str, before_quarter: str | None = N
         query = query.where(ActionItem.quarter < before_quarter)
     if owner_id:
         query = query.where(ActionItem.owner_id == owner_id)
-    return list(session.exec(query.order_by(ActionItem.due_on, ActionItem.id)).all())
+    return list(session.exec(query.order_by(col(ActionItem.due_on), col(ActionItem.id))).all())
 
 
 def get_item(session: Session, *, team_id: str, item_id: int) -> ActionItem | None:
@@ -114,12 +115,12 @@ def get_item(session: Session, *, team_id: str, item_id: int) -> ActionItem | No
 def close_item(session: Session, *, item: ActionItem, by: str) -> ActionItem:
     """Mark an item done, once: a second click is told who closed it."""
     closed = session.exec(
-        update(ActionItem).where(ActionItem.id == item.id, ActionItem.status == "open")
+        update(ActionItem).where(col(ActionItem.id) == item.id, col(ActionItem.status) == "open")
         .values(status="done", closed_by=by, closed_at=now()).execution_options(synchronize_session=False)
     ).rowcount
     session.refresh(item)
     if closed != 1:
-        raise JointError(f"That item was already closed by <@{item.closed_by}>.")
+        raise UserError(f"That item was already closed by <@{item.closed_by}>.")
     return item
 
 
@@ -134,16 +135,16 @@ def claim_due(session: Session, *, team_id: str, timezone: str, at: datetime | N
     cutoff = due_now(at or now(), timezone)
     candidates = session.exec(
         select(ActionItem.id).where(ActionItem.team_id == team_id, ActionItem.status == "open",
-                                    ActionItem.reminded_at.is_(None), ActionItem.due_on <= cutoff)
+                                    col(ActionItem.reminded_at).is_(None), ActionItem.due_on <= cutoff)
     ).all()
     claimed = []
     for item_id in candidates:
         taken = session.exec(
-            update(ActionItem).where(ActionItem.id == item_id, ActionItem.reminded_at.is_(None))
+            update(ActionItem).where(col(ActionItem.id) == item_id, col(ActionItem.reminded_at).is_(None))
             .values(reminded_at=now()).execution_options(synchronize_session=False)
         ).rowcount
         if taken == 1:
-            item = session.get(ActionItem, item_id)
+            item = session.get_one(ActionItem, item_id)  # claimed just now: items are never deleted
             session.refresh(item)
             claimed.append(item)
     return claimed

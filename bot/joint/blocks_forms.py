@@ -7,6 +7,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    Block,
     ButtonElement,
     DatePickerElement,
     InputBlock,
@@ -89,7 +90,7 @@ def outcomes_modal(*, meeting_id: int, quarter: str, minutes: str | None, existi
     rows = max(1, min(rows, MAX_ROWS))
     typed = typed or {}
     minutes = typed.get(JointIds.MINUTES_BLOCK, minutes)
-    blocks = [
+    blocks: list[Block] = [
         InputBlock(block_id=JointIds.MINUTES_BLOCK, label="Minutes",
                    hint="What was discussed and decided: market trends, customers' needs, the plan.",
                    element=PlainTextInputElement(action_id=JointIds.MINUTES, multiline=True, max_length=2900,

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import aware, now
+from bot.db import pk
 from bot.joint.models import (
     CustomerNeed,
     JointAgendaItem,
@@ -23,13 +24,14 @@ from bot.joint.models import (
 from bot.joint.schedule import next_dates, prompt_time, schedule_of
 from bot.models import Member, Workspace
 from bot.quarters import calendar_of
+from bot.user_error import UserError
 
 MAX_ITEM = 500
 MAX_OPTIONS = 10
+NO_UPCOMING = ("No joint meeting is coming up on Truce's calendar: every quarter ahead already has its "
+               "meeting recorded. `/joint schedule` shows when they are.")
 
 
-class JointError(ValueError):
-    """Bad input for a meeting; the message says what to do instead."""
 
 
 @dataclass
@@ -76,7 +78,7 @@ def upcoming(session: Session, *, ws: Workspace, at: datetime | None = None) -> 
     ongoing = at - timedelta(minutes=schedule.duration_minutes)
     meeting = session.exec(
         select(JointMeeting).where(JointMeeting.team_id == ws.team_id, JointMeeting.starts_at > ongoing)
-        .order_by(JointMeeting.starts_at)
+        .order_by(col(JointMeeting.starts_at))
     ).first()
     if meeting is not None:
         starts = aware(meeting.starts_at)
@@ -93,7 +95,7 @@ def upcoming(session: Session, *, ws: Workspace, at: datetime | None = None) -> 
 def latest_started(session: Session, *, team_id: str, at: datetime | None = None) -> JointMeeting | None:
     return session.exec(
         select(JointMeeting).where(JointMeeting.team_id == team_id, JointMeeting.starts_at <= (at or now()))
-        .order_by(JointMeeting.starts_at.desc())
+        .order_by(col(JointMeeting.starts_at).desc())
     ).first()
 
 
@@ -113,7 +115,8 @@ def admins(session: Session, *, ws: Workspace) -> list[str]:
     if ws.lead_user_ids:
         return list(dict.fromkeys(ws.lead_user_ids))
     return list(session.exec(
-        select(Member.user_id).where(Member.team_id == ws.team_id, Member.is_admin.is_(True)).order_by(Member.user_id)
+        select(Member.user_id).where(Member.team_id == ws.team_id, col(Member.is_admin).is_(True))
+        .order_by(col(Member.user_id))
     ).all())
 
 
@@ -133,7 +136,7 @@ def rsvp(session: Session, *, meeting: JointMeeting, user_id: str, attending: bo
         return True
     try:
         with session.begin_nested():
-            session.add(JointRsvp(team_id=meeting.team_id, meeting_id=meeting.id, user_id=user_id,
+            session.add(JointRsvp(team_id=meeting.team_id, meeting_id=pk(meeting.id), user_id=user_id,
                                   attending=attending))
     except IntegrityError:  # a double click raced itself: answer again over the row that won
         return rsvp(session=session, meeting=meeting, user_id=user_id, attending=attending)
@@ -141,7 +144,7 @@ def rsvp(session: Session, *, meeting: JointMeeting, user_id: str, attending: bo
 
 
 def answers(session: Session, *, meeting: JointMeeting) -> dict[str, bool]:
-    rows = session.exec(select(JointRsvp).where(JointRsvp.meeting_id == meeting.id).order_by(JointRsvp.id)).all()
+    rows = session.exec(select(JointRsvp).where(JointRsvp.meeting_id == meeting.id).order_by(col(JointRsvp.id))).all()
     return {r.user_id: r.attending for r in rows}
 
 
@@ -151,9 +154,9 @@ def answers(session: Session, *, meeting: JointMeeting) -> dict[str, bool]:
 def propose_time(session: Session, *, meeting: JointMeeting, user_id: str, starts_at: datetime) -> JointTimeOption:
     """Add a time to the poll (or find it), and count it as the proposer's vote."""
     if starts_at <= now():
-        raise JointError("That time is in the past. Choose a time that is still ahead.")
+        raise UserError("That time is in the past. Choose a time that is still ahead.")
     if starts_at == aware(meeting.starts_at):
-        raise JointError("That is already the meeting's time. Choose another one.")
+        raise UserError("That is already the meeting's time. Choose another one.")
     option = session.exec(
         select(JointTimeOption).where(JointTimeOption.meeting_id == meeting.id,
                                       JointTimeOption.starts_at == starts_at)
@@ -161,12 +164,12 @@ def propose_time(session: Session, *, meeting: JointMeeting, user_id: str, start
     if option is None:
         count = session.exec(select(func.count()).where(JointTimeOption.meeting_id == meeting.id)).one()
         if count >= MAX_OPTIONS:
-            raise JointError(f"The poll already has {MAX_OPTIONS} times: vote for one of them instead.")
-        option = JointTimeOption(team_id=meeting.team_id, meeting_id=meeting.id, starts_at=starts_at,
+            raise UserError(f"The poll already has {MAX_OPTIONS} times: vote for one of them instead.")
+        option = JointTimeOption(team_id=meeting.team_id, meeting_id=pk(meeting.id), starts_at=starts_at,
                                  proposed_by=user_id)
         session.add(option)
         session.flush()
-    vote(session=session, meeting=meeting, option_id=option.id, user_id=user_id, toggle=False)
+    vote(session=session, meeting=meeting, option_id=pk(option.id), user_id=user_id, toggle=False)
     return option
 
 
@@ -175,7 +178,7 @@ def vote(session: Session, *, meeting: JointMeeting, option_id: int, user_id: st
     Returns whether the person now has a vote on this option."""
     option = session.get(JointTimeOption, option_id)
     if option is None or option.meeting_id != meeting.id:
-        raise JointError("That time is no longer in the poll.")
+        raise UserError("That time is no longer in the poll.")
     row = session.exec(
         select(JointVote).where(JointVote.meeting_id == meeting.id, JointVote.user_id == user_id)
     ).first()
@@ -199,10 +202,11 @@ def vote(session: Session, *, meeting: JointMeeting, option_id: int, user_id: st
 
 def poll(session: Session, *, meeting: JointMeeting) -> list[tuple[JointTimeOption, list[str]]]:
     options = session.exec(
-        select(JointTimeOption).where(JointTimeOption.meeting_id == meeting.id).order_by(JointTimeOption.starts_at)
+        select(JointTimeOption).where(JointTimeOption.meeting_id == meeting.id)
+        .order_by(col(JointTimeOption.starts_at))
     ).all()
     votes = session.exec(
-        select(JointVote).where(JointVote.meeting_id == meeting.id).order_by(JointVote.voted_at, JointVote.id)
+        select(JointVote).where(JointVote.meeting_id == meeting.id).order_by(col(JointVote.voted_at), col(JointVote.id))
     ).all()
     return [(o, [v.user_id for v in votes if v.option_id == o.id]) for o in options]
 
@@ -215,12 +219,12 @@ def top_option(session: Session, *, meeting: JointMeeting) -> JointTimeOption | 
 def move_meeting(session: Session, *, meeting: JointMeeting, option: JointTimeOption, by: str) -> JointMeeting:
     """Move the meeting to a poll's time: the poll closes and everyone answers again."""
     if aware(option.starts_at) <= now():
-        raise JointError("That time has passed. Propose a new one.")
+        raise UserError("That time has passed. Propose a new one.")
     meeting.starts_at, meeting.moved_by = aware(option.starts_at), by
     session.add(meeting)
-    session.exec(delete(JointVote).where(JointVote.meeting_id == meeting.id))
-    session.exec(delete(JointTimeOption).where(JointTimeOption.meeting_id == meeting.id))
-    session.exec(delete(JointRsvp).where(JointRsvp.meeting_id == meeting.id))
+    session.exec(delete(JointVote).where(col(JointVote.meeting_id) == meeting.id))
+    session.exec(delete(JointTimeOption).where(col(JointTimeOption.meeting_id) == meeting.id))
+    session.exec(delete(JointRsvp).where(col(JointRsvp.meeting_id) == meeting.id))
     return meeting
 
 
@@ -230,9 +234,9 @@ def move_meeting(session: Session, *, meeting: JointMeeting, option: JointTimeOp
 def _clean(text: str, what: str, example: str) -> str:
     text = " ".join((text or "").split())
     if not text:
-        raise JointError(f"Say what the {what} is, like `{example}`.")
+        raise UserError(f"Say what the {what} is, like `{example}`.")
     if len(text) > MAX_ITEM:
-        raise JointError(f"That {what} is {len(text)} characters; keep it under {MAX_ITEM}.")
+        raise UserError(f"That {what} is {len(text)} characters; keep it under {MAX_ITEM}.")
     return text
 
 
@@ -247,7 +251,7 @@ def add_agenda_item(session: Session, *, team_id: str, quarter: str, text: str, 
 def agenda_items(session: Session, *, team_id: str, quarter: str) -> list[JointAgendaItem]:
     return list(session.exec(
         select(JointAgendaItem).where(JointAgendaItem.team_id == team_id, JointAgendaItem.quarter == quarter)
-        .order_by(JointAgendaItem.id)
+        .order_by(col(JointAgendaItem.id))
     ).all())
 
 
@@ -264,7 +268,7 @@ def needs_between(session: Session, *, team_id: str, first: str, last: str) -> l
     return list(session.exec(
         select(CustomerNeed).where(CustomerNeed.team_id == team_id, CustomerNeed.quarter >= first,
                                    CustomerNeed.quarter <= last)
-        .order_by(CustomerNeed.quarter, CustomerNeed.id)
+        .order_by(col(CustomerNeed.quarter), col(CustomerNeed.id))
     ).all())
 
 
@@ -272,7 +276,7 @@ def recent(session: Session, *, team_id: str, since: datetime) -> list[JointMeet
     """Announced meetings starting after `since` (the ones reminders and follow-ups may be due for)."""
     return list(session.exec(
         select(JointMeeting).where(JointMeeting.team_id == team_id, JointMeeting.starts_at > since)
-        .order_by(JointMeeting.starts_at)
+        .order_by(col(JointMeeting.starts_at))
     ).all())
 
 

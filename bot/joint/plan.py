@@ -11,21 +11,23 @@ import re
 import secrets
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import now
 from bot.config import Settings
 from bot.currencies import is_currency
-from bot.field_error import FieldError
+from bot.db import pk
 from bot.joint.models import JointPlan, JointPlanLine, JointPlanRevision
 from bot.joint.plan_lines import LINE_EXAMPLE, LineDraft, line_text
 from bot.models import Workspace
 from bot.quarters import FiscalCalendar, calendar_of
 from bot.setup import members
 from bot.setup.workspaces import set_pref
+from bot.user_error import UserError
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000000000")  # a trillion: more is a typo
@@ -34,8 +36,6 @@ AMOUNT = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 TOKEN_PREF = "joint.export_token_sha256"
 
 
-class PlanError(FieldError):
-    """A plan that cannot be saved; `field` is the modal input it belongs to (lines/currency/owners)."""
 
 
 def parse_amount(text: str, *, what: str = "amount") -> Decimal:
@@ -64,31 +64,31 @@ def parse_lines(text: str) -> list[LineDraft]:
             continue
         parts = [p.strip() for p in raw.split("|")]
         if len(parts) > 5:
-            raise PlanError("lines", f"Line {number} has {len(parts)} parts; a line has at most 5: "
-                                     f"goal | campaign | budget | pipeline | revenue.")
+            raise UserError(f"Line {number} has {len(parts)} parts; a line has at most 5: "
+                            f"goal | campaign | budget | pipeline | revenue.", field="lines")
         parts += [""] * (5 - len(parts))
         goal, campaign = " ".join(parts[0].split()), " ".join(parts[1].split())
         if not goal:
-            raise PlanError("lines", f"Line {number} has no goal: start it with the goal, like “{LINE_EXAMPLE}”.")
+            raise UserError(f"Line {number} has no goal: start it with the goal, like “{LINE_EXAMPLE}”.", field="lines")
         try:
             amounts = [parse_amount(parts[i], what=w) for i, w in
                        ((2, "budget"), (3, "expected pipeline"), (4, "expected revenue"))]
         except ValueError as exc:
-            raise PlanError("lines", f"Line {number}: {exc}.") from None
+            raise UserError(f"Line {number}: {exc}.", field="lines") from None
         drafts.append(LineDraft(goal[:500], campaign[:500], *amounts))
     if not drafts:
-        raise PlanError("lines", f"Add at least one line, like “{LINE_EXAMPLE}”.")
+        raise UserError(f"Add at least one line, like “{LINE_EXAMPLE}”.", field="lines")
     if len(drafts) > MAX_LINES:
-        raise PlanError("lines", f"A plan has at most {MAX_LINES} lines (this one has {len(drafts)}).")
+        raise UserError(f"A plan has at most {MAX_LINES} lines (this one has {len(drafts)}).", field="lines")
     return drafts
 
 
 def check_currency(code: str | None) -> str:
     code = (code or "").strip().upper()
     if not code:
-        raise PlanError("currency", "Give the budget's currency as an ISO 4217 code, like EUR or USD.")
+        raise UserError("Give the budget's currency as an ISO 4217 code, like EUR or USD.", field="currency")
     if not is_currency(code):
-        raise PlanError("currency", f"“{code}” is not an ISO 4217 currency code: write one like EUR, USD or GBP.")
+        raise UserError(f"“{code}” is not an ISO 4217 currency code: write one like EUR, USD or GBP.", field="currency")
     return code
 
 
@@ -102,14 +102,14 @@ def check_owners(session: Session, *, team_id: str, owner_ids: list[str], names:
         owners.append({"id": user_id, "name": names.get(user_id, user_id), "teams": sorted(t.value for t in teams)})
     if strangers:
         who = ", ".join(strangers)
-        raise PlanError("owners", f"{who} {'is' if len(strangers) == 1 else 'are'} on neither the sales nor the "
-                                  "marketing team. Choose owners from both teams.")
+        raise UserError(f"{who} {'is' if len(strangers) == 1 else 'are'} on neither the sales nor the "
+                        "marketing team. Choose owners from both teams.", field="owners")
     sales = {o["id"] for o in owners if "sales" in o["teams"]}
     marketing = {o["id"] for o in owners if "marketing" in o["teams"]}
     if not sales or not marketing or (len(sales | marketing) < 2):
         missing = "sales" if not sales else "marketing" if not marketing else "the other team"
-        raise PlanError("owners", f"A joint plan needs an owner from sales and a different one from marketing: "
-                                  f"add someone from {missing}.")
+        raise UserError(f"A joint plan needs an owner from sales and a different one from marketing: "
+                        f"add someone from {missing}.", field="owners")
     return owners
 
 
@@ -120,8 +120,8 @@ def editable_until(quarter: str, calendar: FiscalCalendar) -> datetime:
 
 def check_editable(quarter: str, calendar: FiscalCalendar) -> None:
     if now() >= editable_until(quarter, calendar):
-        raise PlanError("lines", f"{quarter} has ended, so its plan is kept as it was. Plan a current or future "
-                                 f"quarter instead.")
+        raise UserError(f"{quarter} has ended, so its plan is kept as it was. Plan a current or future "
+                        f"quarter instead.", field="lines")
 
 
 # --- reading and saving -------------------------------------------------------------------------
@@ -133,13 +133,14 @@ def plan_for(session: Session, *, team_id: str, quarter: str) -> JointPlan | Non
 
 def lines_of(session: Session, *, plan: JointPlan) -> list[JointPlanLine]:
     return list(session.exec(
-        select(JointPlanLine).where(JointPlanLine.plan_id == plan.id).order_by(JointPlanLine.position)
+        select(JointPlanLine).where(JointPlanLine.plan_id == plan.id).order_by(col(JointPlanLine.position))
     ).all())
 
 
 def revisions_of(session: Session, *, plan: JointPlan) -> list[JointPlanRevision]:
     return list(session.exec(
-        select(JointPlanRevision).where(JointPlanRevision.plan_id == plan.id).order_by(JointPlanRevision.id)
+        select(JointPlanRevision).where(JointPlanRevision.plan_id == plan.id)
+        .order_by(col(JointPlanRevision.id))
     ).all())
 
 
@@ -152,7 +153,10 @@ def _start(session: Session, *, ws: Workspace, quarter: str, currency: str, owne
         with session.begin_nested():
             session.add(plan)
     except IntegrityError:
-        return plan_for(session=session, team_id=ws.team_id, quarter=quarter)
+        theirs = plan_for(session=session, team_id=ws.team_id, quarter=quarter)
+        if theirs is None:  # not the one-plan-per-quarter rule: a real error
+            raise
+        return theirs
     return plan
 
 
@@ -162,22 +166,24 @@ def save_plan(session: Session, *, ws: Workspace, quarter: str, lines: list[Line
     check_editable(quarter, calendar_of(ws))
     plan = plan_for(session=session, team_id=ws.team_id, quarter=quarter) or _start(
         session, ws=ws, quarter=quarter, currency=currency, owners=owners, by=by)
+    before: dict[str, Any]
     if not revisions_of(session=session, plan=plan):
         before = {"lines": [], "currency": None, "owners": []}  # just started: everything is a change
     else:
         before = {"lines": [line_text(ln) for ln in lines_of(session=session, plan=plan)],
                   "currency": plan.currency, "owners": [o["id"] for o in plan.owners]}
-    after = {"lines": [line_text(d) for d in lines], "currency": currency, "owners": [o["id"] for o in owners]}
+    after: dict[str, Any] = {"lines": [line_text(d) for d in lines], "currency": currency,
+                             "owners": [o["id"] for o in owners]}
     changes = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
     if not changes:
         return plan, None
-    session.exec(delete(JointPlanLine).where(JointPlanLine.plan_id == plan.id))
-    session.add_all([JointPlanLine(team_id=ws.team_id, plan_id=plan.id, position=i, goal=d.goal,
+    session.exec(delete(JointPlanLine).where(col(JointPlanLine.plan_id) == plan.id))
+    session.add_all([JointPlanLine(team_id=ws.team_id, plan_id=pk(plan.id), position=i, goal=d.goal,
                                    campaign=d.campaign, budget=d.budget, expected_pipeline=d.expected_pipeline,
                                    expected_revenue=d.expected_revenue) for i, d in enumerate(lines)])
     plan.currency, plan.owners, plan.updated_by, plan.updated_at = currency, owners, by, now()
     session.add(plan)
-    revision = JointPlanRevision(team_id=ws.team_id, plan_id=plan.id, user_id=by, changes=changes)
+    revision = JointPlanRevision(team_id=ws.team_id, plan_id=pk(plan.id), user_id=by, changes=changes)
     session.add(revision)
     session.flush()
     return plan, revision
@@ -206,4 +212,4 @@ def token_allows(settings: Settings, ws: Workspace | None, token: str | None) ->
     if settings.export_token and hmac.compare_digest(token, settings.export_token):
         return True
     saved = (ws.prefs or {}).get(TOKEN_PREF) if ws is not None else None
-    return bool(saved) and hmac.compare_digest(_digest(token), saved)
+    return isinstance(saved, str) and bool(saved) and hmac.compare_digest(_digest(token), saved)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ def line_text(line: JointPlanLine | LineDraft) -> str:
                        f"{line.expected_revenue:.2f}"])
 
 
-def totals(lines) -> tuple[Decimal, Decimal, Decimal]:
+def totals(lines: Sequence[JointPlanLine | LineDraft]) -> tuple[Decimal, Decimal, Decimal]:
     zero = Decimal("0.00")
     return (sum((ln.budget for ln in lines), zero), sum((ln.expected_pipeline for ln in lines), zero),
             sum((ln.expected_revenue for ln in lines), zero))

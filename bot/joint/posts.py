@@ -8,10 +8,12 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from slack_sdk.models.blocks import Block
 from sqlmodel import Session, select
 
 from bot import delivery
 from bot.clock import aware, now
+from bot.db import pk
 from bot.feature import AgendaSection, AgendaSource
 from bot.joint import actions, meetings
 from bot.joint import blocks_meeting as jb
@@ -60,7 +62,7 @@ def prompt_data(session: Session, *, sources: Sequence[AgendaSource], ws: Worksp
     sections = build_sections(sources, session=session, team_id=ws.team_id, start=start, end=end)
     sections = sorted([*sections, *own_sections(session, ws=ws, meeting=meeting)], key=lambda s: s.order)
     return jb.PromptData(
-        meeting_id=meeting.id, quarter=meeting.quarter, starts_at=aware(meeting.starts_at), timezone=ws.timezone,
+        meeting_id=pk(meeting.id), quarter=meeting.quarter, starts_at=aware(meeting.starts_at), timezone=ws.timezone,
         sections=sections, answers=meetings.answers(session=session, meeting=meeting),
         people=meetings.team_people(session=session, ws=ws),
         poll=meetings.poll(session=session, meeting=meeting), started=aware(meeting.starts_at) <= now(),
@@ -97,14 +99,14 @@ def announce(session: Session, *, sources: Sequence[AgendaSource], ws: Workspace
     posts = [delivery.queue_post(session, team_id=ws.team_id, channel=target, text=text, blocks=blocks,
                                  key=f"joint:{meeting.id}:prompt:{target}", ref=f"joint:{meeting.id}")
              for target in targets]
-    meeting.prompt_post_ids = [p.id for p in posts]
+    meeting.prompt_post_ids = [pk(p.id) for p in posts]
     notices = []
     for team_channel in (ws.sales_channel, ws.marketing_channel):
         if team_channel:
             notices.append(delivery.queue_post(
                 session, team_id=ws.team_id, channel=team_channel, text=jb.prompt_text(data),
                 blocks=jb.notice_blocks(data, ws.joint_channel), key=f"joint:{meeting.id}:notice:{team_channel}"))
-    meeting.notice_post_ids = [n.id for n in notices]
+    meeting.notice_post_ids = [pk(n.id) for n in notices]
     session.add(meeting)
     return meeting
 
@@ -128,11 +130,12 @@ def refresh(session: Session, *, sources: Sequence[AgendaSource], ws: Workspace,
             delivery.queue_update(session, target=target, text=jb.prompt_text(data), blocks=jb.prompt_blocks(data))
 
 
-def _thread_posts(session: Session, *, ws: Workspace, meeting: JointMeeting, kind: str, text: str, blocks) -> int:
+def _thread_posts(session: Session, *, ws: Workspace, meeting: JointMeeting, kind: str, text: str,
+                  blocks: list[Block] | None) -> int:
     count = 0
     for post_id in meeting.prompt_post_ids:
         parent = session.get(Outbox, post_id)
-        if parent is None:
+        if parent is None or parent.channel is None:  # a post always has a channel
             continue
         delivery.queue_post(session, team_id=ws.team_id, channel=parent.channel, text=text, blocks=blocks,
                             thread_parent=parent, key=f"joint:{meeting.id}:{kind}:{post_id}")
@@ -202,23 +205,30 @@ def moved(session: Session, *, sources: Sequence[AgendaSource], ws: Workspace, m
 # --- outcomes and action items ---------------------------------------------------------------------
 
 
-def _outcomes(session: Session, meeting: JointMeeting):
+def _recorded_by(meeting: JointMeeting) -> str:
+    """Who recorded the outcomes: set with the minutes, which every outcomes message comes after."""
+    if meeting.minutes_by is None:
+        raise ValueError(f"joint meeting {meeting.id}: outcomes shown before they were recorded")
+    return meeting.minutes_by
+
+
+def _outcomes(session: Session, meeting: JointMeeting) -> tuple[str, list[Block]]:
     items = actions.items_of(session=session, meeting=meeting)
     return jb.outcomes_text(meeting.quarter, items), jb.outcomes_blocks(
-        quarter=meeting.quarter, minutes=meeting.minutes or "", by=meeting.minutes_by, items=items)
+        quarter=meeting.quarter, minutes=meeting.minutes or "", by=_recorded_by(meeting), items=items)
 
 
 def post_outcomes(session: Session, *, ws: Workspace, meeting: JointMeeting, new_items: list[ActionItem]) -> None:
     """The outcomes message (posted once, then updated in place) and a DM to each new item's owner."""
     text, blocks = _outcomes(session, meeting)
     if meeting.outcomes_post_id is None:
-        channel = ws.joint_channel or meeting.minutes_by
+        channel = ws.joint_channel or _recorded_by(meeting)
         post = delivery.queue_post(session, team_id=ws.team_id, channel=channel, text=text, blocks=blocks,
                                    key=f"joint:{meeting.id}:outcomes", ref=f"joint:{meeting.id}")
         meeting.outcomes_post_id = post.id
         session.add(meeting)
-    else:
-        delivery.queue_update(session, target=session.get(Outbox, meeting.outcomes_post_id), text=text,
+    else:  # outbox rows are kept
+        delivery.queue_update(session, target=session.get_one(Outbox, meeting.outcomes_post_id), text=text,
                               blocks=blocks)
     for item in new_items:
         dm = delivery.queue_post(session, team_id=ws.team_id, channel=item.owner_id, text=jb.item_dm_text(item),
@@ -229,14 +239,15 @@ def post_outcomes(session: Session, *, ws: Workspace, meeting: JointMeeting, new
 
 def refresh_item(session: Session, *, ws: Workspace, item: ActionItem) -> None:
     """Show an item's state everywhere it was posted: the outcomes message, the DM, the reminder."""
-    meeting = session.get(JointMeeting, item.meeting_id)
+    meeting = session.get_one(JointMeeting, item.meeting_id)  # meetings and outbox rows are kept
     lock(session, meeting)
     if meeting.outcomes_post_id is not None:
         text, blocks = _outcomes(session, meeting)
-        delivery.queue_update(session, target=session.get(Outbox, meeting.outcomes_post_id), text=text, blocks=blocks)
+        delivery.queue_update(session, target=session.get_one(Outbox, meeting.outcomes_post_id), text=text,
+                              blocks=blocks)
     for post_id, due in ((item.dm_post_id, False), (item.reminder_post_id, True)):
         if post_id is not None:
-            delivery.queue_update(session, target=session.get(Outbox, post_id), text=jb.item_dm_text(item),
+            delivery.queue_update(session, target=session.get_one(Outbox, post_id), text=jb.item_dm_text(item),
                                   blocks=jb.item_dm_blocks(item, due=due))
 
 
@@ -268,7 +279,7 @@ def post_plan(session: Session, *, ws: Workspace, plan: JointPlan, revision: Joi
         plan.post_id = post.id
         session.add(plan)
     else:
-        post = session.get(Outbox, plan.post_id)
+        post = session.get_one(Outbox, plan.post_id)  # outbox rows are kept
         delivery.queue_update(session, target=post, text=text, blocks=blocks)
     delivery.queue_post(session, team_id=ws.team_id, channel=ws.joint_channel, thread_parent=post,
                         text=revision_text(revision, timezone=ws.timezone, created=created),

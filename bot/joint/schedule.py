@@ -15,6 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.models import Workspace
 from bot.quarters import FiscalCalendar
+from bot.user_error import UserError
 
 PREF = "joint.schedule"
 WEEKS = {"first": "1st", "1st": "1st", "second": "2nd", "2nd": "2nd", "third": "3rd", "3rd": "3rd",
@@ -31,8 +32,6 @@ USAGE = ("Type it like this: `/joint schedule first tue 10:00 prompt 7d` — wee
          "(1 to 30). Any part you leave out stays as it is.")
 
 
-class ScheduleError(ValueError):
-    """A schedule that cannot be saved; the message says what to type."""
 
 
 @dataclass(frozen=True)
@@ -74,27 +73,27 @@ def schedule_pref(schedule: Schedule) -> dict:
 
 def validate(schedule: Schedule) -> Schedule:
     if schedule.week not in WEEK_WORDS:
-        raise ScheduleError("Choose the first, second, third, fourth or last week.")
+        raise UserError("Choose the first, second, third, fourth or last week.")
     if schedule.weekday not in DAYS:
-        raise ScheduleError("Choose a weekday: mon, tue, wed, thu, fri, sat or sun.")
+        raise UserError("Choose a weekday: mon, tue, wed, thu, fri, sat or sun.")
     if not (0 <= schedule.hour <= 23 and 0 <= schedule.minute <= 59):
-        raise ScheduleError("The time must be between 00:00 and 23:59.")
+        raise UserError("The time must be between 00:00 and 23:59.")
     if not 1 <= schedule.prompt_days <= MAX_PROMPT_DAYS:
-        raise ScheduleError(f"The prompt goes out 1 to {MAX_PROMPT_DAYS} days before the meeting.")
+        raise UserError(f"The prompt goes out 1 to {MAX_PROMPT_DAYS} days before the meeting.")
     return schedule
 
 
 def parse_time(token: str) -> tuple[int, int]:
     match = TIME.match(token.strip().lower())
     if not match:
-        raise ScheduleError(f"“{token}” is not a time: write 10:00, 14:30 or 2pm.")
+        raise UserError(f"“{token}” is not a time: write 10:00, 14:30 or 2pm.")
     hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
     if half:
         if not 1 <= hour <= 12:
-            raise ScheduleError(f"“{token}” is not a time: with am/pm the hour is 1 to 12.")
+            raise UserError(f"“{token}” is not a time: with am/pm the hour is 1 to 12.")
         hour = hour % 12 + (12 if half == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise ScheduleError(f"“{token}” is not a time: write 10:00, 14:30 or 2pm.")
+        raise UserError(f"“{token}” is not a time: write 10:00, 14:30 or 2pm.")
     return hour, minute
 
 
@@ -113,11 +112,11 @@ def parse_schedule(text: str, current: Schedule) -> Schedule:
             changes["weekday"] = token[:3]
         elif token == "prompt":
             if i + 1 >= len(tokens):
-                raise ScheduleError("Say how many days before, like `prompt 7d`.")
+                raise UserError("Say how many days before, like `prompt 7d`.")
             i += 1
             lead = LEAD.match(tokens[i])
             if not lead:
-                raise ScheduleError(f"“{tokens[i]}” is not a number of days: write `prompt 7d`.")
+                raise UserError(f"“{tokens[i]}” is not a number of days: write `prompt 7d`.")
             if i + 1 < len(tokens) and tokens[i + 1] in ("d", "day", "days", "before"):
                 i += 1
             changes["prompt_days"] = int(lead.group(1))
@@ -127,10 +126,10 @@ def parse_schedule(text: str, current: Schedule) -> Schedule:
                 i += 1
             changes["hour"], changes["minute"] = parse_time(token)
         else:
-            raise ScheduleError(f"I don't understand “{token}”.")
+            raise UserError(f"I don't understand “{token}”.")
         i += 1
     if not changes:
-        raise ScheduleError("Nothing to change.")
+        raise UserError("Nothing to change.")
     return validate(replace(current, **changes))
 
 

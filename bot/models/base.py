@@ -1,7 +1,8 @@
-"""Shared column helpers: every timestamp is timezone-aware UTC."""
+"""Shared column helpers: every timestamp is timezone-aware UTC; `pk` is the id of a stored row."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,8 +21,17 @@ def utc_field(*, nullable: bool = False, index: bool = False, default_now: bool 
     return Field(**kwargs)
 
 
-def json_field(*, default_factory=dict) -> Any:
+def json_field(*, default_factory: Callable[[], Any] = dict) -> Any:
     return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
 
 
-__all__ = ["datetime", "json_field", "utc_field"]
+def pk(value: int | None) -> int:
+    """The id of a row that is in the database (loaded, or flushed). SQLModel types every `id` as
+    `int | None` because a row has none until it is flushed; one read back from the database always
+    has one, so None here is a bug (a row used before its session flushed it)."""
+    if value is None:
+        raise ValueError("a row without an id: it was not flushed to the database yet")
+    return value
+
+
+__all__ = ["datetime", "json_field", "pk", "utc_field"]

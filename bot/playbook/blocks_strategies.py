@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.block_kit import clip, context, esc, section, user
 from bot.clock import aware
+from bot.models.base import pk
 from bot.playbook.models import Strategy, StrategyRevision
 from bot.playbook.strategy_rules import FIELD_NAMES, SearchResult
 
@@ -162,7 +163,7 @@ def search_message(result: SearchResult, query: str, today: date) -> tuple[str, 
 def agenda_lines(changed: list[tuple[StrategyRevision, Strategy]], *, active: int) -> list[str]:
     by_strategy: dict[int, tuple[Strategy, list[StrategyRevision]]] = {}
     for revision, s in changed:
-        by_strategy.setdefault(s.id, (s, []))[1].append(revision)
+        by_strategy.setdefault(pk(s.id), (s, []))[1].append(revision)
     lines = []
     for s, revisions in by_strategy.values():
         actions = list(dict.fromkeys(r.action for r in revisions))

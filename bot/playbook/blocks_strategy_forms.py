@@ -48,15 +48,15 @@ def strategy_modal(*, strategy: Strategy | None, metadata: dict[str, Any]) -> Vi
                  "sales channel what changed; every change is kept with who and when.")
     blocks: list[Block] = [
         context(intro),
-        _text(Ids.TITLE_BLOCK, "Title", value=s and s.title, max_length=TITLE_MAX,
+        _text(Ids.TITLE_BLOCK, "Title", value=s.title if s else None, max_length=TITLE_MAX,
               placeholder="e.g. Mid-market push"),
-        _text(Ids.SUMMARY_BLOCK, "Summary", value=s and s.summary, max_length=SUMMARY_MAX, multiline=True,
+        _text(Ids.SUMMARY_BLOCK, "Summary", value=s.summary if s else None, max_length=SUMMARY_MAX, multiline=True,
               hint="What marketing does, for whom, and why: what a salesperson needs to know."),
-        _text(Ids.SEGMENT_BLOCK, "Target segment", value=s and s.segment, max_length=SEGMENT_MAX, optional=True,
-              placeholder="e.g. SaaS companies with 50-500 seats, EMEA"),
-        _text(Ids.MESSAGES_BLOCK, "Key messages", value=s and s.key_messages, max_length=MESSAGES_MAX,
+        _text(Ids.SEGMENT_BLOCK, "Target segment", value=s.segment if s else None, max_length=SEGMENT_MAX,
+              optional=True, placeholder="e.g. SaaS companies with 50-500 seats, EMEA"),
+        _text(Ids.MESSAGES_BLOCK, "Key messages", value=s.key_messages if s else None, max_length=MESSAGES_MAX,
               optional=True, multiline=True, hint="What salespeople should say, one message a line."),
-        _text(Ids.LINK_BLOCK, "Link", value=s and s.link, max_length=LINK_MAX, optional=True,
+        _text(Ids.LINK_BLOCK, "Link", value=s.link if s else None, max_length=LINK_MAX, optional=True,
               placeholder="https://…", hint="The full plan, deck or brief (a web address)."),
     ]
     if s is not None:

@@ -14,12 +14,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import delivery
 from bot.clock import now
+from bot.db import pk
 from bot.feature import AgendaSection
-from bot.field_error import FieldError
 from bot.joint.schedule import local
 from bot.models import Outbox, Workspace
 from bot.playbook.blocks_strategies import agenda_lines, notice
@@ -34,14 +34,13 @@ from bot.playbook.strategy_rules import (
     TITLE_MAX,
 )
 from bot.slack_text import plain
+from bot.user_error import UserError
 
 ADD_USAGE = "/truce strategy add Mid-market push: lead with the ROI calculator for 50-500 seat companies"
 COLON = re.compile(r":(?!//)")  # a colon, but not the one in https://
 _URL = re.compile(r"^https?://[^\s<>|]+$", re.I)
 
 
-class StrategyError(FieldError):
-    """A strategy that cannot be saved (title, summary, segment, key_messages, link, status, id)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def parse_add(text: str) -> StrategyDraft:
     """`Title: summary` (as Slack sends it) -> a validated draft."""
     parts = COLON.split(plain(text).strip(), maxsplit=1)
     if len(parts) < 2 or not parts[0].strip():
-        raise StrategyError("title", "Give the strategy a title and a summary, separated by a colon.")
+        raise UserError("Give the strategy a title and a summary, separated by a colon.", field="title")
     return validate(StrategyDraft(title=parts[0], summary=parts[1]))
 
 
@@ -81,23 +80,23 @@ def validate(draft: StrategyDraft) -> StrategyDraft:
     summary, messages = (draft.summary or "").strip(), (draft.key_messages or "").strip() or None
     link = (draft.link or "").strip() or None
     if not title:
-        raise StrategyError("title", "The strategy needs a title.")
+        raise UserError("The strategy needs a title.", field="title")
     if len(title) > TITLE_MAX:
-        raise StrategyError("title", f"The title is {len(title)} characters long; keep it to {TITLE_MAX}.")
+        raise UserError(f"The title is {len(title)} characters long; keep it to {TITLE_MAX}.", field="title")
     if not summary:
-        raise StrategyError("summary", "The strategy needs a summary: what marketing does, for whom, and why.")
+        raise UserError("The strategy needs a summary: what marketing does, for whom, and why.", field="summary")
     if len(summary) > SUMMARY_MAX:
-        raise StrategyError("summary", f"The summary is {len(summary)} characters long; keep it to {SUMMARY_MAX} "
-                                       "(put the rest behind the link).")
+        raise UserError(f"The summary is {len(summary)} characters long; keep it to {SUMMARY_MAX} "
+                        "(put the rest behind the link).", field="summary")
     if segment and len(segment) > SEGMENT_MAX:
-        raise StrategyError("segment", f"Keep the target segment to {SEGMENT_MAX} characters.")
+        raise UserError(f"Keep the target segment to {SEGMENT_MAX} characters.", field="segment")
     if messages and len(messages) > MESSAGES_MAX:
-        raise StrategyError("key_messages", f"Keep the key messages to {MESSAGES_MAX} characters.")
+        raise UserError(f"Keep the key messages to {MESSAGES_MAX} characters.", field="key_messages")
     if link and (len(link) > LINK_MAX or not _URL.match(link)):
-        raise StrategyError("link", "The link must be a web address starting with https:// or http:// "
-                                    f"(at most {LINK_MAX} characters).")
+        raise UserError("The link must be a web address starting with https:// or http:// "
+                        f"(at most {LINK_MAX} characters).", field="link")
     if draft.status not in STATUSES:
-        raise StrategyError("status", "Choose a status: active or retired.")
+        raise UserError("Choose a status: active or retired.", field="status")
     return replace(draft, title=title, summary=summary, segment=segment, key_messages=messages, link=link)
 
 
@@ -114,8 +113,8 @@ def get(*, session: Session, team_id: str, strategy_id: int) -> Strategy | None:
 def require(*, session: Session, team_id: str, strategy_id: int) -> Strategy:
     strategy = get(session=session, team_id=team_id, strategy_id=strategy_id)
     if strategy is None:
-        raise StrategyError("id", f"I can't find strategy `#{strategy_id}` in this workspace. "
-                                  "`/truce strategy list` shows them all with their numbers.")
+        raise UserError(f"I can't find strategy `#{strategy_id}` in this workspace. "
+                        "`/truce strategy list` shows them all with their numbers.", field="id")
     return strategy
 
 
@@ -123,7 +122,7 @@ def list_by_status(*, session: Session, team_id: str, status: str = "active", li
                    ) -> list[Strategy]:
     """Most recently published or changed first."""
     stmt = (select(Strategy).where(Strategy.team_id == team_id, Strategy.status == status)
-            .order_by(Strategy.updated_at.desc(), Strategy.id.desc()))
+            .order_by(col(Strategy.updated_at).desc(), col(Strategy.id).desc()))
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.exec(stmt).all())
@@ -140,7 +139,7 @@ def _value(value: Any) -> Any:
 
 def _record(session: Session, ws: Workspace, strategy: Strategy, *, action: str, user_id: str,
             changes: dict[str, Any]) -> Change:
-    revision = StrategyRevision(team_id=ws.team_id, strategy_id=strategy.id, action=action, changes=changes,
+    revision = StrategyRevision(team_id=ws.team_id, strategy_id=pk(strategy.id), action=action, changes=changes,
                                 user_id=user_id)
     session.add(revision)
     session.flush()
@@ -163,9 +162,9 @@ def publish(*, session: Session, ws: Workspace, user_id: str, draft: StrategyDra
     return _record(session, ws, strategy, action="published", user_id=user_id, changes={})
 
 
-def _conflict(strategy: Strategy) -> StrategyError:
-    return StrategyError("title", "Someone else changed this strategy while you were editing it. Copy what you "
-                                  "typed, close this form and open it again to see their version.")
+def _conflict(strategy: Strategy) -> UserError:
+    return UserError("Someone else changed this strategy while you were editing it. Copy what you "
+                     "typed, close this form and open it again to see their version.", field="title")
 
 
 def update_strategy(*, session: Session, ws: Workspace, strategy_id: int, user_id: str, draft: StrategyDraft,
@@ -181,7 +180,7 @@ def update_strategy(*, session: Session, ws: Workspace, strategy_id: int, user_i
         return Change(strategy, None, None)
     values = {f: getattr(draft, f) for f in changes}
     done = session.exec(
-        update(Strategy).where(Strategy.id == strategy.id, Strategy.version == version)
+        update(Strategy).where(col(Strategy.id) == strategy.id, col(Strategy.version) == version)
         .values(**values, version=version + 1, updated_by=user_id, updated_at=now())
         .execution_options(synchronize_session=False)
     ).rowcount == 1
@@ -200,8 +199,8 @@ def set_status(*, session: Session, ws: Workspace, strategy_id: int, user_id: st
     if strategy.status == status:
         return Change(strategy, None, None)
     done = session.exec(
-        update(Strategy).where(Strategy.id == strategy.id, Strategy.status != status)
-        .values(status=status, version=Strategy.version + 1, updated_by=user_id, updated_at=now())
+        update(Strategy).where(col(Strategy.id) == strategy.id, col(Strategy.status) != status)
+        .values(status=status, version=col(Strategy.version) + 1, updated_by=user_id, updated_at=now())
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     strategy = require(session=session, team_id=ws.team_id, strategy_id=strategy_id)
@@ -214,10 +213,10 @@ def set_status(*, session: Session, ws: Workspace, strategy_id: int, user_id: st
 def revisions_between(*, session: Session, team_id: str, start: datetime, end: datetime
                       ) -> list[tuple[StrategyRevision, Strategy]]:
     rows = session.exec(
-        select(StrategyRevision, Strategy).join(Strategy, Strategy.id == StrategyRevision.strategy_id)
+        select(StrategyRevision, Strategy).join(Strategy, col(Strategy.id) == StrategyRevision.strategy_id)
         .where(StrategyRevision.team_id == team_id, StrategyRevision.created_at >= start,
                StrategyRevision.created_at < end)
-        .order_by(StrategyRevision.created_at, StrategyRevision.id)
+        .order_by(col(StrategyRevision.created_at), col(StrategyRevision.id))
     ).all()
     return [(r, s) for r, s in rows]
 

@@ -8,9 +8,10 @@ title counts most), then the most recently changed.
 from __future__ import annotations
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import aware
+from bot.db import pk
 from bot.playbook.models import Strategy
 from bot.playbook.strategy_rules import SearchResult
 from bot.slack_text import plain
@@ -57,6 +58,6 @@ def search(*, session: Session, team_id: str, text: str, limit: int = LIMIT) -> 
     for word in words:
         pattern = _pattern(word)
         stmt = stmt.where(or_(*(getattr(Strategy, f).ilike(pattern, escape="\\") for f, _ in _WEIGHTS)))
-    found = list(session.exec(stmt.order_by(Strategy.updated_at.desc()).limit(CANDIDATES)).all())
-    found.sort(key=lambda s: (s.status != "active", -score(s, words), -aware(s.updated_at).timestamp(), -s.id))
+    found = list(session.exec(stmt.order_by(col(Strategy.updated_at).desc()).limit(CANDIDATES)).all())
+    found.sort(key=lambda s: (s.status != "active", -score(s, words), -aware(s.updated_at).timestamp(), -pk(s.id)))
     return SearchResult(words, found[:limit], len(found))

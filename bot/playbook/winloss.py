@@ -13,11 +13,10 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import aware, now
 from bot.currencies import is_currency
-from bot.field_error import FieldError
 from bot.joint.plan import parse_amount
 from bot.models import Workspace
 from bot.playbook.models import WinLoss
@@ -25,6 +24,7 @@ from bot.playbook.strategies import COLON, today_in
 from bot.playbook.winloss_rules import COMPETITOR_MAX, CUSTOMER_MAX, NOTES_MAX, OUTCOMES, REASONS
 from bot.setup.workspaces import set_pref
 from bot.slack_text import plain
+from bot.user_error import UserError
 
 REASON_ALIASES = {
     "price": "price", "pricing": "price", "product": "product_fit", "fit": "product_fit",
@@ -55,8 +55,6 @@ _AMOUNT = re.compile(rf"(?:^|\s)(?:(?P<sym>[$€£¥])\s?(?P<n1>{_NUMBER})|(?P<c
 _PUNCTUATION = "\"'.,;:!?()[]{}"
 
 
-class WinLossError(FieldError):
-    """A result that cannot be logged (outcome, customer, reason, notes, competitor, amount, currency, closed_on)."""
 
 
 @dataclass(frozen=True)
@@ -96,13 +94,13 @@ def _amount(text: str) -> tuple[str, Decimal | None, str | None]:
 
 def amount_of(text: str | None) -> Decimal | None:
     """"12,000.50" -> Decimal("12000.50"); empty -> None."""
-    if not (text or "").strip():
+    if text is None or not text.strip():
         return None
     try:
         return parse_amount(text)
     except ValueError as exc:
         message = str(exc)
-        raise WinLossError("amount", message[:1].upper() + message[1:] + ".") from None
+        raise UserError(message[:1].upper() + message[1:] + ".", field="amount") from None
 
 
 def parse_command(outcome: str, text: str) -> WinLossDraft:
@@ -110,22 +108,23 @@ def parse_command(outcome: str, text: str) -> WinLossDraft:
     text = plain(text).strip()
     rivals = [next(g for g in m.groups() if g is not None).strip() for m in _VS.finditer(text)]
     if len(set(rivals)) > 1:
-        raise WinLossError("competitor", "Name one competitor with vs: (like `vs:Initech` or `vs:\"Initech Corp\"`).")
+        raise UserError("Name one competitor with vs: (like `vs:Initech` or `vs:\"Initech Corp\"`).",
+                        field="competitor")
     reasons = [m.group(1).lower() for m in _REASON.finditer(text)]
     if len(set(reasons)) > 1 or (reasons and reasons[0] not in REASON_ALIASES):
-        raise WinLossError("reason", f"I don't know the reason `reason:{reasons[-1]}`. Use one of: "
-                                     + ", ".join(f"`reason:{k}`" for k in ("price", "product", "relationship",
-                                                                            "timing", "competitor", "marketing",
-                                                                            "other")) + ".")
+        raise UserError(f"I don't know the reason `reason:{reasons[-1]}`. Use one of: "
+                        + ", ".join(f"`reason:{k}`" for k in ("price", "product", "relationship",
+                        "timing", "competitor", "marketing",
+                        "other")) + ".", field="reason")
     text = _REASON.sub("", _VS.sub("", text)).strip()
     text, amount, currency = _amount(text)
     parts = COLON.split(text, maxsplit=1)
     verb = "won" if outcome == "won" else "lost"
     if len(parts) < 2 or not parts[0].strip():
-        raise WinLossError("customer", f"Tell me the customer and why you {verb}, separated by a colon.")
+        raise UserError(f"Tell me the customer and why you {verb}, separated by a colon.", field="customer")
     why = re.sub(r"[ \t]{2,}", " ", parts[1]).strip()
     if not why:
-        raise WinLossError("notes", f"Why did you {'win' if outcome == 'won' else 'lose'}? Say it after the colon.")
+        raise UserError(f"Why did you {'win' if outcome == 'won' else 'lose'}? Say it after the colon.", field="notes")
     competitor = rivals[0] if rivals else None
     reason = REASON_ALIASES[reasons[0]] if reasons else infer_reason(why, competitor)
     return validate(WinLossDraft(outcome=outcome, customer=parts[0], reason=reason, notes=why, amount=amount,
@@ -138,30 +137,30 @@ def validate(draft: WinLossDraft, *, today: date | None = None) -> WinLossDraft:
     competitor = " ".join((draft.competitor or "").split()) or None
     currency = (draft.currency or "").strip().upper() or None
     if draft.outcome not in OUTCOMES:
-        raise WinLossError("outcome", "Was the deal won or lost?")
+        raise UserError("Was the deal won or lost?", field="outcome")
     if not customer:
-        raise WinLossError("customer", "Which customer? The customer's name is missing.")
+        raise UserError("Which customer? The customer's name is missing.", field="customer")
     if len(customer) > CUSTOMER_MAX:
-        raise WinLossError("customer", f"The customer's name is {len(customer)} characters long; keep it to "
-                                       f"{CUSTOMER_MAX}.")
+        raise UserError(f"The customer's name is {len(customer)} characters long; keep it to "
+                        f"{CUSTOMER_MAX}.", field="customer")
     if draft.reason not in REASONS:
-        raise WinLossError("reason", "Choose the main reason: " + ", ".join(REASONS.values()).lower() + ".")
+        raise UserError("Choose the main reason: " + ", ".join(REASONS.values()).lower() + ".", field="reason")
     if notes and len(notes) > NOTES_MAX:
-        raise WinLossError("notes", f"The notes are {len(notes)} characters long; keep them to {NOTES_MAX}.")
+        raise UserError(f"The notes are {len(notes)} characters long; keep them to {NOTES_MAX}.", field="notes")
     if competitor and len(competitor) > COMPETITOR_MAX:
-        raise WinLossError("competitor", f"Keep the competitor's name to {COMPETITOR_MAX} characters.")
+        raise UserError(f"Keep the competitor's name to {COMPETITOR_MAX} characters.", field="competitor")
     if draft.amount is not None:
         if draft.amount <= 0:
-            raise WinLossError("amount", "The amount must be more than zero (or leave it empty).")
+            raise UserError("The amount must be more than zero (or leave it empty).", field="amount")
         if not currency:
-            raise WinLossError("currency", "Which currency is the amount in? Give an ISO code like EUR or USD.")
+            raise UserError("Which currency is the amount in? Give an ISO code like EUR or USD.", field="currency")
         if not is_currency(currency):
-            raise WinLossError("currency", f"“{currency}” is not an ISO 4217 currency code: write one like EUR, USD "
-                                           "or GBP.")
+            raise UserError(f"“{currency}” is not an ISO 4217 currency code: write one like EUR, USD "
+                            "or GBP.", field="currency")
     else:
         currency = None  # a currency without an amount says nothing
     if today is not None and draft.closed_on is not None and draft.closed_on > today:
-        raise WinLossError("closed_on", "That date is in the future: log a deal once it is won or lost.")
+        raise UserError("That date is in the future: log a deal once it is won or lost.", field="closed_on")
     return replace(draft, customer=customer, notes=notes, competitor=competitor, currency=currency)
 
 
@@ -187,7 +186,7 @@ def record(*, session: Session, ws: Workspace, user_id: str, draft: WinLossDraft
                     source=draft.source, recorded_by=user_id, closed_at=_closed_at(ws, draft.closed_on))
     session.add(entry)
     if draft.currency and draft.currency != last_currency(ws):
-        set_pref(session=session, ws=session.merge(ws), key=CURRENCY_PREF, value=draft.currency)
+        set_pref(session=session, ws=ws, key=CURRENCY_PREF, value=draft.currency)
     session.flush()
     return entry
 
@@ -200,7 +199,7 @@ def update_entry(*, session: Session, ws: Workspace, entry_id: int, user_id: str
     draft = validate(draft, today=today_in(ws))
     entry = get_entry(session=session, team_id=ws.team_id, entry_id=entry_id)
     if entry is None:
-        raise WinLossError("customer", "That result is no longer in the log.")
+        raise UserError("That result is no longer in the log.", field="customer")
     for field in ("outcome", "customer", "amount", "currency", "reason", "notes", "competitor"):
         setattr(entry, field, getattr(draft, field))
     if draft.closed_on is not None and draft.closed_on != closed_on(ws, entry):
@@ -214,4 +213,4 @@ def update_entry(*, session: Session, ws: Workspace, entry_id: int, user_id: str
 def between(*, session: Session, team_id: str, start: datetime, end: datetime) -> list[WinLoss]:
     return list(session.exec(select(WinLoss).where(
         WinLoss.team_id == team_id, WinLoss.closed_at >= start, WinLoss.closed_at < end,
-    ).order_by(WinLoss.closed_at, WinLoss.id)).all())
+    ).order_by(col(WinLoss.closed_at), col(WinLoss.id))).all())

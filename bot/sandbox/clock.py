@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlmodel import Session, col, select
 
 from bot import clock
-from bot.db import session_scope
+from bot.db import pk, session_scope
 from bot.intel import reports as intel_reports
 from bot.joint import actions as joint_actions
 from bot.joint import meetings as joint_meetings
@@ -64,23 +65,23 @@ def _digests(ws: Workspace, at: datetime) -> list[Coming]:
     return out
 
 
-def _reports(session, at: datetime) -> list[Coming]:
+def _reports(session: Session, at: datetime) -> list[Coming]:
     reports = list(session.exec(select(UnhappyReport).where(UnhappyReport.status == "open")).all())
     if not reports:
         return []
     ids = [r.id for r in reports]
-    sent = set(session.exec(select(UnhappyStage.report_id, UnhappyStage.stage)
-                            .where(UnhappyStage.report_id.in_(ids))).all())
+    sent = set(session.exec(select(col(UnhappyStage.report_id), col(UnhappyStage.stage))
+                            .where(col(UnhappyStage.report_id).in_(ids))).all())
     actions: dict[int, list[CorrectiveAction]] = {}
-    for action in session.exec(select(CorrectiveAction).where(CorrectiveAction.report_id.in_(ids))).all():
+    for action in session.exec(select(CorrectiveAction).where(col(CorrectiveAction.report_id).in_(ids))).all():
         actions.setdefault(action.report_id, []).append(action)
-    out = []
+    out: list[Coming] = []
     for report in reports:
         ws = session.get(Workspace, report.team_id)
         if ws is None:
             continue
         snoozed = clock.aware(report.snoozed_until)
-        for due in stages_of(report, actions.get(report.id, []), get_prefs(ws)):
+        for due in stages_of(report, actions.get(pk(report.id), []), get_prefs(ws)):
             when = max(due.at, snoozed) if snoozed else due.at
             if (report.id, due.stage) in sent or when <= at:
                 continue
@@ -91,9 +92,9 @@ def _reports(session, at: datetime) -> list[Coming]:
     return out
 
 
-def _joint(session, ws: Workspace, at: datetime) -> list[Coming]:
+def _joint(session: Session, ws: Workspace, at: datetime) -> list[Coming]:
     up = joint_meetings.upcoming(session, ws=ws, at=at)
-    out = []
+    out: list[Coming] = []
     if up is not None:
         quarter = up.quarter
         if up.meeting is None:
@@ -109,7 +110,7 @@ def _joint(session, ws: Workspace, at: datetime) -> list[Coming]:
                 out.append(Coming("joint-follow-up", f"Joint meeting follow-up ({quarter})", starts + length))
     tz = ZoneInfo(ws.timezone or "UTC")
     for item in session.exec(select(ActionItem).where(ActionItem.team_id == ws.team_id, ActionItem.status == "open",
-                                                      ActionItem.reminded_at.is_(None))).all():
+                                                      col(ActionItem.reminded_at).is_(None))).all():
         when = datetime.combine(item.due_on, joint_actions.REMIND_AT, tz).astimezone(at.tzinfo)
         out.append(Coming("action-item", f"Action item due · {item.text[:40]}", when))
     return [c for c in out if c.at > at]
@@ -125,7 +126,7 @@ def coming(stack: SandboxStack, *, after: datetime | None = None) -> list[Coming
     return sorted(out, key=lambda c: (c.at, c.label))
 
 
-def scheduler(stack: SandboxStack):
+def scheduler(stack: SandboxStack) -> BackgroundScheduler:
     """Truce's scheduler for this stack (not started): real time passing runs the jobs too."""
     from jobs.scheduler import build_scheduler
 

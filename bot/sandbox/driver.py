@@ -121,10 +121,10 @@ class SlackDriver(EventsMixin, ViewsMixin):
         self.settle()
         return response
 
-    def _form(self, data: dict[str, Any], **kw) -> httpx.Response:
+    def _form(self, data: dict[str, Any], **kw: Any) -> httpx.Response:
         return self.post(urlencode(data), "application/x-www-form-urlencoded", **kw)
 
-    def _payload(self, payload: dict[str, Any], **kw) -> httpx.Response:
+    def _payload(self, payload: dict[str, Any], **kw: Any) -> httpx.Response:
         return self._form({"payload": json.dumps(payload)}, **kw)
 
     def _team(self) -> dict[str, Any]:
@@ -136,7 +136,7 @@ class SlackDriver(EventsMixin, ViewsMixin):
 
     # --- slash commands ----------------------------------------------------------------------
     def command(self, user_id: str, command: str, text: str = "", *, channel: str | None = None,
-                **kw) -> httpx.Response:
+                **kw: Any) -> httpx.Response:
         st = self.state
         channel_id = channel or st.im_for(user_id).id
         ch = st.channels.get(channel_id)
@@ -229,6 +229,8 @@ class SlackDriver(EventsMixin, ViewsMixin):
         action: dict[str, Any] = {"action_id": action_id, "block_id": block.get("block_id", ""),
                                   "type": element["type"], "action_ts": f"{time.time():.6f}"}
         if element["type"] in ("overflow", "static_select"):
+            if selected is None:
+                raise ValueError(f"{action_id} is a menu: name the option `selected`")
             action["selected_option"] = _option(element, selected)
         else:
             action["value"] = element.get("value", "")
@@ -291,7 +293,8 @@ class SlackDriver(EventsMixin, ViewsMixin):
         return response
 
     @staticmethod
-    def _find_element(blocks: list[dict], action_id: str, value: str | None):
+    def _find_element(blocks: list[dict[str, Any]], action_id: str,
+                      value: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
         for block in blocks:
             elements = block.get("elements") if block.get("type") == "actions" else None
             candidates = list(elements or [])

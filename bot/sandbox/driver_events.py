@@ -6,15 +6,26 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from bot.sandbox.state import Message
+from bot.sandbox.state import Message, WorkspaceState
 
 
 class EventsMixin:
     """Mixed into SlackDriver: needs its `state`, `team_id`, `api_app_id` and `post()`."""
+
+    state: WorkspaceState
+    api_app_id: str
+
+    if TYPE_CHECKING:  # SlackDriver's (bot/sandbox/driver.py)
+        @property
+        def team_id(self) -> str: ...
+        def post(self, body: str, content_type: str, *, headers: dict[str, str] | None = None,
+                 timestamp: int | None = None, secret: str | None = None,
+                 on_answer: Callable[[httpx.Response], None] | None = None) -> httpx.Response: ...
 
     def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
               retry_reason: str = "http_timeout") -> httpx.Response:
@@ -31,7 +42,7 @@ class EventsMixin:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
         return self.post(json.dumps(envelope), "application/json", headers=headers)
 
-    def react(self, user_id: str, message: Message, name: str, **kw) -> httpx.Response:
+    def react(self, user_id: str, message: Message, name: str, **kw: Any) -> httpx.Response:
         """Add a reaction in the workspace and deliver Slack's `reaction_added` event."""
         name = name.strip(":")
         with self.state.lock:
@@ -44,7 +55,7 @@ class EventsMixin:
             "event_ts": f"{time.time():.6f}",
         }, **kw)
 
-    def unreact(self, user_id: str, message: Message, name: str, **kw) -> httpx.Response:
+    def unreact(self, user_id: str, message: Message, name: str, **kw: Any) -> httpx.Response:
         name = name.strip(":")
         with self.state.lock:
             if user_id in message.reactions.get(name, []):
@@ -60,6 +71,8 @@ class EventsMixin:
         st = self.state
         with st.lock:
             ch = st._resolve(channel)
+            if ch is None:
+                raise ValueError(f"no channel {channel!r} in {st.team_id}")
             msg = Message(ch.id, st.next_ts(), user_id, text, thread_ts=thread_ts)
             ch.messages.append(msg)
         return msg

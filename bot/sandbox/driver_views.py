@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from bot.sandbox.state import Ephemeral, Message, View
+from bot.sandbox.state import Ephemeral, Message, View, WorkspaceState
+
+if TYPE_CHECKING:
+    from bot.sandbox.emulator import SlackEmulator
 
 MAX_STACK = 3  # Slack: a modal's root view and at most two pushed views
 
@@ -93,7 +96,8 @@ def elements_of(block: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def find(blocks: list[dict], *, block_id: str | None, action_id: str, value: str | None = None):
+def find(blocks: list[dict[str, Any]], *, block_id: str | None, action_id: str,
+         value: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The (block, element) with this action_id (in this block, if given; with this value, if given)."""
     for block in blocks:
         if block_id is not None and block.get("block_id") != block_id:
@@ -106,6 +110,17 @@ def find(blocks: list[dict], *, block_id: str | None, action_id: str, value: str
 
 class ViewsMixin:
     """Mixed into SlackDriver: needs its state, emulator, `_payload`, `_team`, `_user`, `_state`."""
+
+    state: WorkspaceState
+    emu: SlackEmulator
+    api_app_id: str
+
+    if TYPE_CHECKING:  # SlackDriver's (bot/sandbox/driver.py)
+        def _payload(self, payload: dict[str, Any], **kw: Any) -> httpx.Response: ...
+        def _team(self) -> dict[str, Any]: ...
+        def _user(self, user_id: str) -> dict[str, Any]: ...
+        @staticmethod
+        def _state(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]: ...
 
     # --- the modal stack ---------------------------------------------------------------------
     def view_stack(self, user_id: str) -> list[View]:
@@ -175,13 +190,13 @@ class ViewsMixin:
         `values` are the inputs as they are now (see `submit`)."""
         st = self.state
         trigger = self.emu.issue_trigger(user_id, st)
-        base = {"type": "block_actions", "team": self._team(), "user": self._user(user_id),
+        base: dict[str, Any] = {"type": "block_actions", "team": self._team(), "user": self._user(user_id),
                 "api_app_id": self.api_app_id, "token": "unused", "trigger_id": trigger}
-        if surface.kind == "view":
+        if surface.kind == "view" and surface.view_id is not None:
             stored = st.views[surface.view_id]
             block, el = find(stored.view.get("blocks", []), block_id=block_id, action_id=action_id, value=value)
             view = {**stored.view, "state": {"values": self._state(stored.view, values or {})}}
-            payload = {**base, "container": {"type": "view", "view_id": stored.id}, "view": view}
+            payload: dict[str, Any] = {**base, "container": {"type": "view", "view_id": stored.id}, "view": view}
         elif surface.kind == "home":
             home = st.home.get(user_id)
             if home is None:
@@ -189,7 +204,7 @@ class ViewsMixin:
             block, el = find(home.get("blocks", []), block_id=block_id, action_id=action_id, value=value)
             payload = {**base, "container": {"type": "view", "view_id": f"VH{user_id}"},
                        "view": {"id": f"VH{user_id}", **home, "state": {"values": {}}}}
-        elif surface.kind == "ephemeral":
+        elif surface.kind == "ephemeral" and surface.ephemeral is not None:
             note = surface.ephemeral
             block, el = find(note.blocks, block_id=block_id, action_id=action_id, value=value)
             channel = st.channels[note.channel]
@@ -198,7 +213,7 @@ class ViewsMixin:
                        "channel": {"id": note.channel, "name": channel.name if not channel.is_im else "directmessage"},
                        "response_url": self.emu.issue_response_url(user=user_id, channel=note.channel,
                                                                    message_ts=note.ts, state=st)}
-        else:
+        elif surface.message is not None:
             msg = surface.message
             block, el = find(msg.blocks, block_id=block_id, action_id=action_id, value=value)
             channel = st.channels[msg.channel]
@@ -208,5 +223,7 @@ class ViewsMixin:
                        "message": msg.to_api(),
                        "response_url": self.emu.issue_response_url(user=user_id, channel=msg.channel,
                                                                    message_ts=msg.ts, state=st)}
+        else:
+            raise ValueError(f"{surface} names no message, ephemeral message, Home tab or view")
         payload["actions"] = [action_of(block, el, selected)]
         return self._payload(payload)

@@ -15,12 +15,15 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
 from bot.sandbox import methods
 from bot.sandbox.slack_error import SlackError
-from bot.sandbox.state import WorkspaceState
+from bot.sandbox.state import Fault, WorkspaceState
+
+if TYPE_CHECKING:
+    from bot.sandbox.socket_mode import SocketModeHub
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
                 answer = {"ok": True, **func(self.server.emulator, args)}
         except SlackError as exc:
             answer = {"ok": False, "error": exc.error, **exc.extra}
-        if fault is not None:  # late: done, but answered only after the client stopped waiting
+        if fault is not None and fault.late is not None:  # done, but answered after the client stopped waiting
             time.sleep(fault.late)
             self.close_connection = True
             if not fault.answer:
@@ -143,7 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._json(answer)
 
-    def _fault(self, fault) -> None:
+    def _fault(self, fault: Fault) -> None:
         if fault.hang:
             time.sleep(fault.hang)
             self.close_connection = True  # nothing is done and nothing is answered
@@ -206,7 +209,7 @@ class SlackEmulator:
         self.workspaces: dict[str, WorkspaceState] = {self.primary.team_id: self.primary}
         self.oauth_codes: dict[str, tuple[str, str]] = {}  # code -> (team_id, installing user)
         self.app_tokens: set[str] = set()  # app-level tokens (xapp-…) that may open Socket Mode
-        self._hub = None
+        self._hub: SocketModeHub | None = None
         self._local = threading.local()
         self._server = _Server((host, port), _Handler)
         self._server.emulator = self
@@ -220,12 +223,12 @@ class SlackEmulator:
         self._local.state = state
 
     @property
-    def socket_mode(self):
+    def socket_mode(self) -> SocketModeHub:
         """The Socket Mode side (started on first use): where apps connect and envelopes go."""
         if self._hub is None:
             from bot.sandbox.socket_mode import SocketModeHub
 
-            self._hub = SocketModeHub(self._server.server_address[0])
+            self._hub = SocketModeHub(self._server.socket.getsockname()[0])
         return self._hub
 
     def add_workspace(self, state: WorkspaceState) -> WorkspaceState:
@@ -243,7 +246,7 @@ class SlackEmulator:
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     @property

@@ -10,13 +10,14 @@ import mimetypes
 import re
 import time
 import uuid
+from collections.abc import Callable
 from email import policy as email_policy
 from email.parser import BytesParser
 from typing import TYPE_CHECKING, Any
 
 from bot.sandbox.blockkit import validate_blocks, validate_view
 from bot.sandbox.slack_error import SlackError
-from bot.sandbox.state import Ephemeral, Message, View
+from bot.sandbox.state import Channel, Ephemeral, Message, View
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import SlackEmulator
@@ -26,7 +27,7 @@ MAX_TEXT = 40_000
 EVENT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def _err(error: str, **extra: Any):
+def _err(error: str, **extra: Any) -> SlackError:
     return SlackError(error, **extra)
 
 
@@ -34,7 +35,7 @@ def _bool(value: Any) -> bool:
     return value in (True, "true", "1", 1, "True")
 
 
-def _channel(emu: SlackEmulator, channel_id: str | None):
+def _channel(emu: SlackEmulator, channel_id: str | None) -> Channel:
     if not channel_id:
         raise _err("channel_not_found")
     st = emu.state
@@ -45,7 +46,7 @@ def _channel(emu: SlackEmulator, channel_id: str | None):
     raise _err("channel_not_found")
 
 
-def _content(args: dict[str, Any]) -> tuple[str, list[dict]]:
+def _content(args: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     text, blocks = args.get("text") or "", args.get("blocks") or []
     if isinstance(blocks, str):
         blocks = json.loads(blocks)
@@ -92,25 +93,25 @@ def _permalink(emu: SlackEmulator, channel: str, ts: str) -> str:
 # --- auth, team, users ----------------------------------------------------------------------
 
 
-def auth_test(emu, args):
+def auth_test(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     st = emu.state
     return {"url": f"https://{st.domain}.slack.com/", "team": st.team_name, "user": "truce",
             "team_id": st.team_id, "user_id": st.bot_user_id, "bot_id": st.bot_id, "is_enterprise_install": False}
 
 
-def team_info(emu, args):
+def team_info(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     st = emu.state
     return {"team": {"id": st.team_id, "name": st.team_name, "domain": st.domain}}
 
 
-def users_info(emu, args):
+def users_info(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     user = emu.state.users.get(args.get("user", ""))
     if user is None:
         raise _err("user_not_found")
     return {"user": user.to_api(emu.state.team_id)}
 
 
-def users_list(emu, args):
+def users_list(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     return {"members": [u.to_api(emu.state.team_id) for u in emu.state.users.values()],
             "response_metadata": {"next_cursor": ""}}
 
@@ -118,12 +119,12 @@ def users_list(emu, args):
 # --- conversations ----------------------------------------------------------------------------
 
 
-def conversations_info(emu, args):
+def conversations_info(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     ch = _channel(emu, args.get("channel"))
     return {"channel": ch.to_api(emu.state.bot_user_id)}
 
 
-def conversations_members(emu, args):
+def conversations_members(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     ch = _channel(emu, args.get("channel"))
     members = sorted(ch.members)
     limit = int(args.get("limit") or 100)
@@ -133,7 +134,7 @@ def conversations_members(emu, args):
     return {"members": page, "response_metadata": {"next_cursor": next_cursor}}
 
 
-def conversations_open(emu, args):
+def conversations_open(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     users = [u for u in str(args.get("users", "")).split(",") if u]
     if len(users) != 1 or users[0] not in emu.state.users:
         raise _err("user_not_found")
@@ -174,7 +175,7 @@ def _limit(args: dict[str, Any], default: int, most: int) -> int:
         raise _err("invalid_limit") from None
 
 
-def conversations_history(emu, args):
+def conversations_history(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     """Newest first, between `oldest` and `latest` (each excluded unless `inclusive`), `limit` a page
     (default 100, at most 999), `cursor` (from response_metadata.next_cursor) for the next page;
     thread replies are not included; message `metadata` only with `include_all_metadata=true`."""
@@ -202,21 +203,21 @@ def conversations_history(emu, args):
             "response_metadata": {"next_cursor": _next_cursor(msgs[limit].ts) if more else ""}}
 
 
-def conversations_replies(emu, args):
+def conversations_replies(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     ch = _channel(emu, args.get("channel"))
     ts = args.get("ts")
     parent = next((m for m in ch.messages if m.ts == ts), None)
     if parent is None:
         raise _err("thread_not_found")
     metadata = _bool(args.get("include_all_metadata"))
-    return {"messages": [m.to_api(include_metadata=metadata) for m in [parent, *ch.replies(ts)]],
+    return {"messages": [m.to_api(include_metadata=metadata) for m in [parent, *ch.replies(parent.ts)]],
             "has_more": False}
 
 
 # --- chat --------------------------------------------------------------------------------------
 
 
-def chat_post_message(emu, args):
+def chat_post_message(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     st = emu.state
     ch = _channel(emu, args.get("channel"))
     if st.bot_user_id not in ch.members:
@@ -232,7 +233,7 @@ def chat_post_message(emu, args):
     return _warned({"channel": ch.id, "ts": msg.ts, "message": msg.to_api()}, warning)
 
 
-def chat_update(emu, args):
+def chat_update(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     ch = _channel(emu, args.get("channel"))
     msg = next((m for m in ch.messages if m.ts == args.get("ts") and not m.deleted), None)
     if msg is None:
@@ -247,7 +248,7 @@ def chat_update(emu, args):
     return _warned({"channel": ch.id, "ts": msg.ts, "text": text, "message": msg.to_api()}, warning)
 
 
-def chat_delete(emu, args):
+def chat_delete(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     ch = _channel(emu, args.get("channel"))
     msg = next((m for m in ch.messages if m.ts == args.get("ts") and not m.deleted), None)
     if msg is None:
@@ -256,7 +257,7 @@ def chat_delete(emu, args):
     return {"channel": ch.id, "ts": msg.ts}
 
 
-def chat_post_ephemeral(emu, args):
+def chat_post_ephemeral(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     st = emu.state
     ch = _channel(emu, args.get("channel"))
     user = args.get("user", "")
@@ -272,15 +273,15 @@ def chat_post_ephemeral(emu, args):
     return {"message_ts": ts}
 
 
-def chat_get_permalink(emu, args):
+def chat_get_permalink(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     ch = _channel(emu, args.get("channel"))
-    ts = args.get("message_ts")
-    if not any(m.ts == ts for m in ch.messages):
+    message = next((m for m in ch.messages if m.ts == args.get("message_ts")), None)
+    if message is None:
         raise _err("message_not_found")
-    return {"channel": ch.id, "permalink": _permalink(emu, ch.id, ts)}
+    return {"channel": ch.id, "permalink": _permalink(emu, ch.id, message.ts)}
 
 
-def reactions_add(emu, args):
+def reactions_add(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     ch = _channel(emu, args.get("channel"))
     msg = next((m for m in ch.messages if m.ts == args.get("timestamp") and not m.deleted), None)
     if msg is None:
@@ -296,7 +297,7 @@ def reactions_add(emu, args):
 # --- views -------------------------------------------------------------------------------------
 
 
-def _view_arg(args) -> dict:
+def _view_arg(args: dict[str, Any]) -> dict[str, Any]:
     view = args.get("view")
     if isinstance(view, str):
         view = json.loads(view)
@@ -308,7 +309,7 @@ def _view_arg(args) -> dict:
     return view
 
 
-def _stored(emu, view_id: str, view: dict, user: str) -> dict:
+def _stored(emu: SlackEmulator, view_id: str, view: dict[str, Any], user: str) -> dict[str, Any]:
     full = {
         "id": view_id, "team_id": emu.state.team_id, "app_id": "A0TRUCE", "bot_id": emu.state.bot_id,
         "hash": uuid.uuid4().hex[:16], "state": {"values": {}}, "private_metadata": "", "callback_id": "",
@@ -321,7 +322,7 @@ def _stored(emu, view_id: str, view: dict, user: str) -> dict:
 TRIGGER_LIFETIME = 3.0  # seconds: Slack's trigger_ids expire three seconds after they are issued
 
 
-def views_open(emu, args):
+def views_open(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     trigger = args.get("trigger_id", "")
     issued = emu.state.triggers.pop(trigger, None)
     if issued is None:
@@ -333,7 +334,7 @@ def views_open(emu, args):
     return {"view": _stored(emu, emu.state.next_id("V"), view, user)}
 
 
-def views_push(emu, args):
+def views_push(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     """A view on top of the person's open modal (root + at most two pushed); without a modal open it
     is opened as one."""
     from bot.sandbox.driver_views import MAX_STACK
@@ -351,7 +352,7 @@ def views_push(emu, args):
     return answer
 
 
-def views_update(emu, args):
+def views_update(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     st = emu.state
     view_id = args.get("view_id")
     if not view_id and args.get("external_id"):
@@ -365,7 +366,7 @@ def views_update(emu, args):
     return {"view": _stored(emu, current.id, view, current.user)}
 
 
-def views_publish(emu, args):
+def views_publish(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     user = args.get("user_id", "")
     if user not in emu.state.users:
         raise _err("user_not_found")
@@ -390,7 +391,7 @@ ALT_TXT_MAX = 1000
 MAX_SHARE_CHANNELS = 100
 
 
-def files_get_upload_url(emu, args):
+def files_get_upload_url(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     filename = str(args.get("filename") or "").strip()
     try:
         length = int(args.get("length") or 0)
@@ -417,10 +418,11 @@ def _file_part(raw: bytes, content_type: str) -> bytes:
     if not parts:
         raise ValueError("no parts")
     chosen = next((p for p in parts if p.get_filename()), parts[0])
-    return chosen.get_payload(decode=True) or b""
+    payload = chosen.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
 
 
-def receive_upload(emu, file_id: str, raw: bytes, content_type: str) -> tuple[int, str]:
+def receive_upload(emu: SlackEmulator, file_id: str, raw: bytes, content_type: str) -> tuple[int, str]:
     """A POST to an upload_url: (HTTP status, body). The bytes are recorded on the file."""
     st = next((w for w in emu.workspaces.values() if file_id in w.files), None)
     if st is None:
@@ -450,7 +452,7 @@ def _shared_file(info: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def files_complete_upload(emu, args):
+def files_complete_upload(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     st = emu.state
     files = args.get("files")
     if isinstance(files, str):
@@ -498,7 +500,7 @@ def files_complete_upload(emu, args):
 # --- response_url -----------------------------------------------------------------------------
 
 
-def apply_response(emu, ctx: dict[str, Any], body: dict[str, Any]) -> None:
+def apply_response(emu: SlackEmulator, ctx: dict[str, Any], body: dict[str, Any]) -> None:
     """What Slack does with a POST to a response_url (or with a command's answer, which is the first
     message of that command's response_url). `replace_original`/`delete_original` act on the message
     the interaction came from: the clicked message (`message_ts`), or — for a slash command — the
@@ -530,7 +532,7 @@ def apply_response(emu, ctx: dict[str, Any], body: dict[str, Any]) -> None:
         ctx["reply_ts"] = reply.ts
 
 
-def oauth_v2_access(emu, args):
+def oauth_v2_access(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     code = args.get("code", "")  # the app's client id/secret come as HTTP basic auth; any are accepted
     if code not in emu.oauth_codes:
         raise _err("invalid_code")
@@ -545,11 +547,11 @@ def oauth_v2_access(emu, args):
     }
 
 
-def apps_connections_open(emu, args):
+def apps_connections_open(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     return {"url": emu.socket_mode.url()}
 
 
-METHODS = {
+METHODS: dict[str, Callable[[SlackEmulator, dict[str, Any]], dict[str, Any]]] = {
     "api.test": lambda emu, args: {"args": args},
     "apps.connections.open": apps_connections_open,
     "oauth.v2.access": oauth_v2_access,

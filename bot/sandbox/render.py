@@ -7,7 +7,7 @@ import textwrap
 from typing import Any
 
 from bot.sandbox import slackdates
-from bot.sandbox.state import WorkspaceState
+from bot.sandbox.state import Message, WorkspaceState
 
 _LINK = re.compile(r"<([^>|]+)(?:\|([^>]*))?>")
 
@@ -80,7 +80,7 @@ def blocks(blocks_: list[dict[str, Any]], state: WorkspaceState, indent: str = "
     return [indent + line for line in wrapped]
 
 
-def message(msg, state: WorkspaceState, number: int | None = None) -> list[str]:
+def message(msg: Message, state: WorkspaceState, number: int | None = None) -> list[str]:
     author = state.users.get(msg.user)
     who = author.real_name if author else msg.user
     head = f"{'[' + str(number) + '] ' if number is not None else ''}{who}"

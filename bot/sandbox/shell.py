@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.config import Settings
 from bot.sandbox import clock as sandbox_clock
@@ -19,6 +20,7 @@ from bot.sandbox.driver_views import Surface, elements_of
 from bot.sandbox.seed import JOINT, PEOPLE, SAM
 from bot.sandbox.session import logs_to_file, open_sandbox
 from bot.sandbox.stack import SandboxStack
+from bot.sandbox.state import Message, View
 
 BANNER = """\
 Truce sandbox — a local Slack workspace (#sales, #marketing, #sales-marketing, #customer-alerts)
@@ -188,7 +190,7 @@ class Shell:
             if replies:
                 self.say(f"  💬 {len(replies)} repl{'y' if len(replies) == 1 else 'ies'} — `thread {i}`")
 
-    def _msg(self, number: str):
+    def _msg(self, number: str) -> Message:
         if not self.shown:
             raise ValueError("`show` a channel first, then refer to its messages by number")
         if not number.strip().isdigit() or not 1 <= int(number) <= len(self.shown):
@@ -205,7 +207,8 @@ class Shell:
             for line in render.message(reply, self.state):
                 self.say("    " + line)
 
-    def _element(self, msg, label: str, kinds: tuple[str, ...]):
+    def _element(self, msg: Message, label: str,
+                 kinds: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any], str | None]:
         for block in msg.blocks:
             for el in elements_of(block):
                 if el.get("type") not in kinds:
@@ -262,7 +265,7 @@ class Shell:
             self.shown = self.state.messages(ch)[-10:]
             self.say("  ✔ done — `show` to see the channel now")
 
-    def _view(self):
+    def _view(self) -> View:
         views = self.state.open_views(self.me)
         if not views:
             raise ValueError("no modal is open for you")
@@ -342,7 +345,7 @@ class Shell:
         self.say(f"  🕘 it is now {sandbox_clock.when(sandbox_clock.now())}")
 
 
-def _text(obj) -> str:
+def _text(obj: object) -> str:
     return obj.get("text", "") if isinstance(obj, dict) else ""
 
 
@@ -353,7 +356,7 @@ def _label_matches(typed: str, label: str) -> bool:
     return bool(typed) and (typed == words or words.startswith(typed) or typed in words.split())
 
 
-def parse_duration(text: str):
+def parse_duration(text: str) -> timedelta:
     try:
         return sandbox_clock.parse_duration(text)
     except ValueError:

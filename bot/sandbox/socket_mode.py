@@ -131,6 +131,8 @@ class SocketModeHub:
 
     def received(self, message: dict[str, Any]) -> None:
         envelope_id = message.get("envelope_id")
+        if not isinstance(envelope_id, str):  # not an ack
+            return
         with self._lock:
             waiter = self._waiting.get(envelope_id)
         if waiter is not None:
@@ -150,7 +152,8 @@ class SocketModeHub:
         if not self.connected.wait(timeout):
             raise ConnectionError("no Socket Mode connection from the app")
         envelope_id = str(uuid.uuid4())
-        done, answer = threading.Event(), {}
+        done = threading.Event()
+        answer: dict[str, Any] = {}
         with self._lock:
             self._waiting[envelope_id] = (done, answer)
             conn = self._connections[-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import Any
 
 from slack_bolt import App
 from sqlalchemy.engine import Engine
@@ -23,7 +24,7 @@ from bot.web import HttpServer
 
 class SandboxStack:
     def __init__(self, *, database_url: str | None = None, engine: Engine | None = None,
-                 emulator: SlackEmulator | None = None, name: str | None = None, **overrides):
+                 emulator: SlackEmulator | None = None, name: str | None = None, **overrides: Any):
         self._owns_emulator = emulator is None  # a replica shares Slack: it must not stop it
         self.emulator = emulator or SlackEmulator(seed_state()).start()
         self.secret = secrets.token_hex(16)

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import now
-from bot.field_error import FieldError
 from bot.joint import plan as plans
 from bot.joint.models import JointPlan, JointPlanLine
 from bot.models import Member, Workspace
@@ -30,27 +29,19 @@ from bot.quarters import FiscalCalendar
 from bot.scorecard.models import PlanActual, PlanActualRevision
 from bot.scorecard.numbers import LineVariance
 from bot.scorecard.rules import FIELD_NAMES, FIELDS, LINE_EXAMPLE, LINE_FORMAT, MAX_LINES, SHOWN_PROBLEMS
+from bot.user_error import UserError
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,31})(?:\|[^>]*)?>$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 _LINE_NUMBER = re.compile(r"^#(\d{1,3})$")
 
 
-class ActualsError(FieldError):
-    """Actuals that cannot be recorded. `field` names what is wrong (quarter, lines, or a line's part);
-    `problems` lists (where, message) for each bad line; `code` is a short reason for the webhook."""
-
-    def __init__(self, field: str, message: str, *, problems: list[tuple[str, str]] | None = None,
-                 code: str = "invalid_actuals"):
-        super().__init__(field, message)
-        self.problems = problems or []
-        self.code = code
-
-    def details(self, shown: int = SHOWN_PROBLEMS) -> str:
-        lines = [f"• {where}: {why}" for where, why in self.problems[:shown]]
-        if len(self.problems) > shown:
-            lines.append(f"• …and {len(self.problems) - shown} more.")
-        return "\n".join([str(self), *lines])
+def details(exc: UserError, shown: int = SHOWN_PROBLEMS) -> str:
+    """The message, then up to `shown` of the lines it refuses (where, why)."""
+    lines = [f"• {where}: {why}" for where, why in exc.problems[:shown]]
+    if len(exc.problems) > shown:
+        lines.append(f"• …and {len(exc.problems) - shown} more.")
+    return "\n".join([str(exc), *lines])
 
 
 @dataclass(frozen=True)
@@ -106,17 +97,17 @@ def parse_line(text: str, *, where: str) -> ActualDraft:
     """`goal | budget spent | pipeline | revenue | owner` (parts after the goal may be left out)."""
     parts = [p.strip() for p in (text or "").split("|")]
     if len(parts) > 5:
-        raise ActualsError("lines", f"{where} has {len(parts)} parts; a line has at most 5: {LINE_FORMAT}.")
+        raise UserError(f"{where} has {len(parts)} parts; a line has at most 5: {LINE_FORMAT}.", field="lines")
     parts += [""] * (5 - len(parts))
     goal = " ".join(parts[0].split())
     if not goal:
-        raise ActualsError("lines", f"{where} has no goal: start it with the plan's goal, like “{LINE_EXAMPLE}”.")
+        raise UserError(f"{where} has no goal: start it with the plan's goal, like “{LINE_EXAMPLE}”.", field="lines")
     values: dict[str, Decimal | None] = {}
     for name, raw in zip(FIELDS, parts[1:4], strict=True):
         try:
             values[name] = plans.parse_amount(raw, what=FIELD_NAMES[name]) if raw else None
         except ValueError as exc:
-            raise ActualsError("lines", f"{where}: {exc}.") from None
+            raise UserError(f"{where}: {exc}.", field="lines") from None
     return ActualDraft(goal=goal, owner=parts[4], values=values, where=where)
 
 
@@ -125,7 +116,7 @@ def parse_lines(text: str) -> list[ActualDraft]:
     drafts = [parse_line(raw, where=f"Line {n}") for n, raw in enumerate((text or "").splitlines(), start=1)
               if raw.strip()]
     if len(drafts) > MAX_LINES:
-        raise ActualsError("lines", f"At most {MAX_LINES} lines at once (this has {len(drafts)}).")
+        raise UserError(f"At most {MAX_LINES} lines at once (this has {len(drafts)}).", field="lines")
     return drafts
 
 
@@ -140,7 +131,7 @@ def owner_names(session: Session, *, plan: JointPlan) -> dict[str, str]:
     for o in plan.owners:
         names.setdefault(normalized(o.get("name") or ""), o["id"])
     if ids:
-        for m in session.exec(select(Member).where(Member.team_id == plan.team_id, Member.user_id.in_(ids))).all():
+        for m in session.exec(select(Member).where(Member.team_id == plan.team_id, col(Member.user_id).in_(ids))).all():
             for name in (m.display_name, m.real_name):
                 if name:
                     names.setdefault(normalized(name), m.user_id)
@@ -162,7 +153,7 @@ def _owner(typed: str, plan: JointPlan, names: dict[str, str]) -> tuple[str, str
         if user_id is None:  # a first name, when only one owner has it
             starts = {uid for name, uid in names.items() if name.split()[0] == key}
             user_id = starts.pop() if len(starts) == 1 else None
-    if user_id in by_id:
+    if user_id is not None and user_id in by_id:
         return user_id, by_id[user_id]
     listed = ", ".join(sorted(by_id.values())) or "none"
     return f"the owner “{typed}” is not one of the plan's owners ({listed})"
@@ -182,11 +173,11 @@ def _goal(typed: str, lines: list[JointPlanLine]) -> JointPlanLine | str:
 
 
 def match(session: Session, *, plan: JointPlan, drafts: list[ActualDraft]) -> list[Target]:
-    """Each draft's goal and owner in the plan, or ActualsError listing every line that does not match."""
+    """Each draft's goal and owner in the plan, or UserError listing every line that does not match."""
     lines = plans.lines_of(session=session, plan=plan)
     names = owner_names(session, plan=plan)
     targets: list[Target] = []
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[int | str, str]] = []
     seen: dict[tuple[str, str], str] = {}
     for d in drafts:
         line, owner = _goal(d.goal, lines), _owner(d.owner, plan, names)
@@ -203,8 +194,8 @@ def match(session: Session, *, plan: JointPlan, drafts: list[ActualDraft]) -> li
         targets.append(target)
     if problems:
         count = len(problems)
-        raise ActualsError("lines", f"{count} line{'s' if count != 1 else ''} can't be recorded; nothing was "
-                                    "changed.", problems=problems, code="unknown_goal_or_owner")
+        raise UserError(f"{count} line{'s' if count != 1 else ''} can't be recorded; nothing was "
+                        "changed.", field="lines", problems=problems, code="unknown_goal_or_owner")
     return targets
 
 
@@ -214,31 +205,31 @@ def match(session: Session, *, plan: JointPlan, drafts: list[ActualDraft]) -> li
 def actuals_of(session: Session, *, team_id: str, quarter: str) -> list[PlanActual]:
     return list(session.exec(
         select(PlanActual).where(PlanActual.team_id == team_id, PlanActual.quarter == quarter)
-        .order_by(PlanActual.id)
+        .order_by(col(PlanActual.id))
     ).all())
 
 
 def revisions_of(session: Session, *, team_id: str, quarter: str) -> list[PlanActualRevision]:
     return list(session.exec(
         select(PlanActualRevision).where(PlanActualRevision.team_id == team_id, PlanActualRevision.quarter == quarter)
-        .order_by(PlanActualRevision.id)
+        .order_by(col(PlanActualRevision.id))
     ).all())
 
 
 def check_quarter(calendar: FiscalCalendar, quarter: str) -> None:
     """Actuals are for a quarter that has begun (the current one fills up as it goes)."""
     if calendar.bounds(quarter)[0] > now():
-        raise ActualsError("quarter", f"{calendar.label(quarter)} hasn't started yet, so it has no actuals. "
-                                      f"Record them for {calendar.label(calendar.quarter_of(now()))} or "
-                                      "an earlier quarter.", code="quarter_not_started")
+        raise UserError(f"{calendar.label(quarter)} hasn't started yet, so it has no actuals. "
+                        f"Record them for {calendar.label(calendar.quarter_of(now()))} or "
+                        "an earlier quarter.", field="quarter", code="quarter_not_started")
 
 
 def plan_of(session: Session, *, ws: Workspace, quarter: str, calendar: FiscalCalendar) -> JointPlan:
     plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
     if plan is None:
-        raise ActualsError("quarter", f"There is no joint plan for {calendar.label(quarter)}: actuals are "
-                                      f"recorded against its goals. `/joint plan {quarter}` starts it.",
-                           code="no_plan")
+        raise UserError(f"There is no joint plan for {calendar.label(quarter)}: actuals are "
+                        f"recorded against its goals. `/joint plan {quarter}` starts it.",
+                        field="quarter", code="no_plan")
     return plan
 
 
@@ -285,7 +276,8 @@ def record(session: Session, *, ws: Workspace, calendar: FiscalCalendar, quarter
                                               owner_id=t.owner_id, owner_name=t.owner_name, currency=plan.currency,
                                               source=source, updated_by=by))
         for f in FIELDS:
-            setattr(row, f, None if after[f] is None else Decimal(after[f]))
+            value = after[f]
+            setattr(row, f, None if value is None else Decimal(value))
         row.source, row.updated_by, row.updated_at, row.currency = source, by, at, plan.currency
         if all(getattr(row, f) is None for f in FIELDS):
             session.delete(row)

@@ -16,8 +16,9 @@ import io
 from decimal import Decimal
 
 from bot.joint import plan as plans
-from bot.scorecard.actuals import ActualDraft, ActualsError
+from bot.scorecard.actuals import ActualDraft
 from bot.scorecard.rules import CSV_COLUMNS, CSV_HEADER, FIELD_NAMES, FIELDS, FORM_MAX_CHARS, MAX_LINES
+from bot.user_error import UserError
 
 ALIASES = {"spent": "budget_spent", "budget spent": "budget_spent", "actual pipeline": "pipeline",
            "actual revenue": "revenue"}
@@ -35,29 +36,29 @@ def _delimiter(header_line: str) -> str:
 def parse(text: str | None) -> list[ActualDraft]:
     text = (text or "").strip().lstrip("\ufeff")
     if not text:
-        raise ActualsError("csv", f"Paste your actuals here, starting with the header line `{CSV_HEADER}`.")
+        raise UserError(f"Paste your actuals here, starting with the header line `{CSV_HEADER}`.", field="csv")
     if len(text) > FORM_MAX_CHARS:
-        raise ActualsError("csv", f"That is {len(text):,} characters; at most {FORM_MAX_CHARS:,} fit. "
-                                  "Paste it in parts.")
+        raise UserError(f"That is {len(text):,} characters; at most {FORM_MAX_CHARS:,} fit. "
+                        "Paste it in parts.", field="csv")
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text.splitlines()[0]), skipinitialspace=True)
     header = [_column(h) for h in next(reader)]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown or "goal" not in header:
         why = f"unknown column(s): {', '.join(unknown)}" if unknown else "it has no goal column"
-        raise ActualsError("csv", f"I couldn't read the header ({why}). Start with `{CSV_HEADER}` (owner and any "
-                                  "amount column may be left out).")
+        raise UserError(f"I couldn't read the header ({why}). Start with `{CSV_HEADER}` (owner and any "
+                        "amount column may be left out).", field="csv")
     if len(set(header)) != len(header):
-        raise ActualsError("csv", "A column appears twice in the header.")
+        raise UserError("A column appears twice in the header.", field="csv")
     if not any(f in header for f in FIELDS):
-        raise ActualsError("csv", "The header has no amount column: add budget_spent, pipeline or revenue.")
+        raise UserError("The header has no amount column: add budget_spent, pipeline or revenue.", field="csv")
     drafts: list[ActualDraft] = []
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[int | str, str]] = []
     for values in reader:
         where = f"Line {reader.line_num}"
         if not any(v.strip() for v in values):
             continue
         if len(drafts) + len(problems) >= MAX_LINES:
-            raise ActualsError("csv", f"That is more than {MAX_LINES} rows. Paste it in parts.")
+            raise UserError(f"That is more than {MAX_LINES} rows. Paste it in parts.", field="csv")
         if len(values) > len(header):
             problems.append((where, f"{len(values)} values but the header has {len(header)} columns (put an "
                                     "amount with commas in \"double quotes\")."))
@@ -83,8 +84,8 @@ def parse(text: str | None) -> list[ActualDraft]:
         drafts.append(ActualDraft(goal=goal, owner=cell.get("owner", ""), values=amounts, where=where))
     if problems:
         count = len(problems)
-        raise ActualsError("csv", f"{count} row{'s' if count != 1 else ''} can't be recorded; nothing was "
-                                  "changed.", problems=problems)
+        raise UserError(f"{count} row{'s' if count != 1 else ''} can't be recorded; nothing was "
+                        "changed.", field="csv", problems=problems)
     if not drafts:
-        raise ActualsError("csv", "There is a header but no actuals under it.")
+        raise UserError("There is a header but no actuals under it.", field="csv")
     return drafts

@@ -23,18 +23,19 @@ from sqlmodel import Session, select
 
 from bot.clock import now
 from bot.joint import plan as plans
-from bot.quarters import QuarterError, parse_quarter
-from bot.scorecard.actuals import ActualDraft, ActualsError
+from bot.quarters import parse_quarter
+from bot.scorecard.actuals import ActualDraft
 from bot.scorecard.models import ActualsToken
 from bot.scorecard.rules import FIELD_NAMES, FIELDS, MAX_LINES
+from bot.user_error import UserError
 
 LINE_FIELDS = ("goal", "owner", *FIELDS)
 TOP_FIELDS = ("quarter", "lines")
 TOKEN_PREFIX = "tac_"
 
 
-def _bad(field: str, code: str, message: str) -> ActualsError:
-    return ActualsError(field, f"{field}: {message}", code=code)
+def _bad(field: str, code: str, message: str) -> UserError:
+    return UserError(f"{field}: {message}", field=field, code=code)
 
 
 def _amount(value: Any, field: str) -> Decimal | None:
@@ -86,16 +87,16 @@ def _line(data: Any, where: str) -> ActualDraft:
 
 
 def parse(data: Any) -> tuple[str | None, list[ActualDraft]]:
-    """(quarter or None for the current one, the lines), or ActualsError naming the field."""
+    """(quarter or None for the current one, the lines), or UserError naming the field."""
     if not isinstance(data, dict):
-        raise ActualsError("body", "body: send one JSON object with quarter and lines.", code="invalid_body")
+        raise UserError("body: send one JSON object with quarter and lines.", field="body", code="invalid_body")
     quarter = None
     if data.get("quarter") is not None:
         if not isinstance(data["quarter"], str):
             raise _bad("quarter", "invalid_quarter", "must be text like 2027-Q1.")
         try:
             quarter = parse_quarter(data["quarter"])
-        except QuarterError as exc:
+        except UserError as exc:
             raise _bad("quarter", "invalid_quarter", str(exc)) from None
     if "lines" not in data:
         single = {k: v for k, v in data.items() if k != "quarter"}

@@ -9,10 +9,15 @@ the Agg canvas directly (no pyplot, no GUI backend, no global figure state share
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.scorecard.figures import Row, row
 from bot.scorecard.numbers import MONEY_FIELDS, MONEY_NAMES, Scorecard
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 WIDTH_IN, HEIGHT_IN, DPI = 12, 6.6, 100  # 1200 x 660 pixels
 # Okabe-Ito: told apart with every common colour-vision deficiency.
@@ -46,7 +51,7 @@ def _short(text: str) -> str:
     return text.split(" of ")[0].split(" from ")[0]
 
 
-def _series(r: Row, name: str, label=_short) -> Series:
+def _series(r: Row, name: str, label: Callable[[str], str] = _short) -> Series:
     return Series(name, tuple(c.value for c in r.cells), tuple(label(c.text) if c.value is not None else ""
                                                               for c in r.cells))
 
@@ -74,7 +79,7 @@ def spec(card: Scorecard, rows: list[Row], *, alt_text: str) -> ChartSpec:
                      panels=panels, alt_text=alt_text)
 
 
-def draw(chart: ChartSpec):
+def draw(chart: ChartSpec) -> Figure:
     """The matplotlib Figure of the chart (on an Agg canvas)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

@@ -87,10 +87,14 @@ class Row:
     cells: tuple[Cell, ...]
 
 
+# A figure for a quarter, given the quarter before: (what the chart draws, the text, the change).
+Figure = tuple[float | None, str, str | None]
+FigureOf = Callable[[QuarterNumbers, QuarterNumbers], Figure]
+
 AREAS = ("Plan vs actual", "Market intel", "Unhappy customers", "Customer satisfaction", "Wins and losses")
 
 
-def _cells(card: Scorecard, figure: Callable[[QuarterNumbers, QuarterNumbers], tuple]) -> tuple[Cell, ...]:
+def _cells(card: Scorecard, figure: FigureOf) -> tuple[Cell, ...]:
     out = []
     for i, q in enumerate(card.quarters):
         value, text, delta = figure(q, card.previous(i))
@@ -98,8 +102,8 @@ def _cells(card: Scorecard, figure: Callable[[QuarterNumbers, QuarterNumbers], t
     return tuple(out)
 
 
-def _money(name: str, currency_shown: bool):
-    def figure(q: QuarterNumbers, before: QuarterNumbers):
+def _money(name: str, currency_shown: bool) -> FigureOf:
+    def figure(q: QuarterNumbers, before: QuarterNumbers) -> Figure:
         if q.plan is None:
             return None, "no plan", None
         planned, actual = q.plan.planned[name], q.plan.actual[name]
@@ -115,15 +119,16 @@ def _money(name: str, currency_shown: bool):
     return figure
 
 
-def _count(get: Callable[[QuarterNumbers], int]):
-    def figure(q: QuarterNumbers, before: QuarterNumbers):
+def _count(get: Callable[[QuarterNumbers], int]) -> FigureOf:
+    def figure(q: QuarterNumbers, before: QuarterNumbers) -> Figure:
         return get(q), str(get(q)), count_change(get(q) - get(before))
     return figure
 
 
-def _rate(get: Callable[[QuarterNumbers], float | None], base: Callable[[QuarterNumbers], int], of: str):
+def _rate(get: Callable[[QuarterNumbers], float | None], base: Callable[[QuarterNumbers], int],
+          of: str) -> FigureOf:
     """A rate "of" a base: `of` is "shared" or "deal" (made plural when the base is not 1)."""
-    def figure(q: QuarterNumbers, before: QuarterNumbers):
+    def figure(q: QuarterNumbers, before: QuarterNumbers) -> Figure:
         rate, previous = get(q), get(before)
         if rate is None:
             return None, NOTHING, None
@@ -134,8 +139,8 @@ def _rate(get: Callable[[QuarterNumbers], float | None], base: Callable[[Quarter
     return figure
 
 
-def _duration(get: Callable[[QuarterNumbers], float | None]):
-    def figure(q: QuarterNumbers, before: QuarterNumbers):
+def _duration(get: Callable[[QuarterNumbers], float | None]) -> FigureOf:
+    def figure(q: QuarterNumbers, before: QuarterNumbers) -> Figure:
         now, previous = get(q), get(before)
         if now is None:
             return None, NOTHING, None
@@ -144,7 +149,7 @@ def _duration(get: Callable[[QuarterNumbers], float | None]):
     return figure
 
 
-def _csat(q: QuarterNumbers, before: QuarterNumbers):
+def _csat(q: QuarterNumbers, before: QuarterNumbers) -> Figure:
     if q.csat_average is None:
         return None, NOTHING, None
     delta = change(q.csat_average, before.csat_average)
@@ -153,12 +158,12 @@ def _csat(q: QuarterNumbers, before: QuarterNumbers):
             score_change(delta) if delta is not None else None)
 
 
-def _against(key: str):
-    def get(q: QuarterNumbers):
+def _against(key: str) -> FigureOf:
+    def get(q: QuarterNumbers) -> float | None:
         record = q.competitors.get(key)
         return record.win_rate if record else None
 
-    def deals(q: QuarterNumbers):
+    def deals(q: QuarterNumbers) -> int:
         record = q.competitors.get(key)
         return record.deals if record else 0
     return _rate(get, deals, "deal")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import now
 from bot.joint import plan as plans
@@ -25,8 +25,9 @@ def _team_open_items(session: Session, *, ws: Workspace, user_id: str) -> tuple[
     teams = sorted(members.teams_of(session=session, team_id=ws.team_id, user_id=user_id), key=str)
     people = {m.user_id for t in teams for m in members.list_team(session=session, team_id=ws.team_id, team=t)}
     people.add(user_id)
-    where = (ActionItem.team_id == ws.team_id, ActionItem.status == "open", ActionItem.owner_id.in_(sorted(people)))
-    items = session.exec(select(ActionItem).where(*where).order_by(ActionItem.due_on, ActionItem.id)
+    where = (col(ActionItem.team_id) == ws.team_id, col(ActionItem.status) == "open",
+             col(ActionItem.owner_id).in_(sorted(people)))
+    items = session.exec(select(ActionItem).where(*where).order_by(col(ActionItem.due_on), col(ActionItem.id))
                          .limit(OPEN_ITEMS)).all()
     total = session.exec(select(func.count()).select_from(ActionItem).where(*where)).one()
     return " and ".join(t.value for t in teams), [OpenItem(i.text, i.owner_id, i.due_on) for i in items], int(total)

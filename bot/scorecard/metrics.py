@@ -27,10 +27,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, and_, case, exists, func, literal, union_all
+from sqlalchemy import CompoundSelect, Select, SQLColumnExpression, and_, case, exists, func, literal, union_all
+from sqlalchemy import select as core_select
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import now
 from bot.intel.models import IntelShare
@@ -48,23 +50,24 @@ TOP_COMPETITORS = 3
 CENT = Decimal("0.01")
 
 
-def _bucket(column, edges: list[datetime]) -> ColumnElement:
+def _bucket(column: SQLColumnExpression[Any], edges: list[datetime]) -> ColumnElement[Any]:
     """The index (0..n-1) of the quarter [edges[i], edges[i+1]) a date falls in."""
     return case(*[(column < edges[i + 1], literal(i)) for i in range(len(edges) - 1)], else_=None)
 
 
-def _within(column, edges: list[datetime]) -> ColumnElement:
+def _within(column: SQLColumnExpression[Any], edges: list[datetime]) -> ColumnElement[bool]:
     return and_(column >= edges[0], column < edges[-1])
 
 
-def _seconds_between(session: Session, start, end) -> ColumnElement:
+def _seconds_between(session: Session, start: SQLColumnExpression[Any], end: SQLColumnExpression[Any]) -> \
+        ColumnElement[Any]:
     if session.get_bind().dialect.name == "postgresql":
         return func.extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
-def _medians(session: Session, value: ColumnElement, counts: dict[int, int], where: Callable[[int], tuple]) -> \
-        dict[int, float]:
+def _medians(session: Session, value: SQLColumnExpression[Any], counts: dict[int, int],
+             where: Callable[[int], tuple[ColumnElement[bool], ...]]) -> dict[int, float]:
     """Per quarter index, the median of `value` over the rows `where(i)` selects, `counts[i]` of them with a
     value: the middle one or two, found by ordering the quarter's values (LIMIT/OFFSET), then averaged."""
     parts = []
@@ -88,21 +91,22 @@ def _per_quarter(edges: list[datetime], make: Callable[[int, datetime, datetime]
     return union_all(*[make(i, edges[i], edges[i + 1]) for i in range(len(edges) - 1)])
 
 
-def _count_if(condition) -> ColumnElement:
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.sum(case((condition, 1), else_=0))
 
 
-def intel_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> dict[int, dict]:
-    team = IntelShare.from_team
+def intel_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> dict[int, dict[str, Any]]:
+    team = col(IntelShare.from_team)
 
     def quarter(i: int, start: datetime, end: datetime) -> Select:
-        return select(literal(i).label("q"), func.count(), _count_if(team == "sales"), _count_if(team == "marketing"),
-                      _count_if(IntelShare.useful_count > 0)) \
-            .where(IntelShare.team_id == team_id, IntelShare.created_at >= start, IntelShare.created_at < end,
-                   IntelShare.retracted_at.is_(None))
+        return core_select(literal(i).label("q"), func.count(), _count_if(team == "sales"),
+                           _count_if(team == "marketing"), _count_if(col(IntelShare.useful_count) > 0)) \
+            .where(col(IntelShare.team_id) == team_id, col(IntelShare.created_at) >= start,
+                   col(IntelShare.created_at) < end, col(IntelShare.retracted_at).is_(None))
 
-    out: dict[int, dict] = {}
-    for q, count, sales, marketing, useful in session.exec(_per_quarter(edges, quarter)):
+    out: dict[int, dict[str, Any]] = {}
+    for q, count, sales, marketing, useful in session.connection().execute(_per_quarter(edges, quarter)):
         if count:
             by_team = {"sales": int(sales or 0), "marketing": int(marketing or 0)}
             by_team["other"] = int(count) - by_team["sales"] - by_team["marketing"]
@@ -110,84 +114,91 @@ def intel_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> d
     return out
 
 
-def unhappy_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> dict[int, dict]:
-    breached = exists().where(UnhappyStage.report_id == UnhappyReport.id, UnhappyStage.stage == "remind")
-    closed = and_(UnhappyReport.status == "resolved", UnhappyReport.closed_at.is_not(None))
+def unhappy_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> dict[int, dict[str, Any]]:
+    breached = exists().where(col(UnhappyStage.report_id) == col(UnhappyReport.id), col(UnhappyStage.stage) == "remind")
+    closed = and_(col(UnhappyReport.status) == "resolved", col(UnhappyReport.closed_at).is_not(None))
 
-    def within(i: int) -> tuple:
-        return (UnhappyReport.team_id == team_id, UnhappyReport.created_at >= edges[i],
-                UnhappyReport.created_at < edges[i + 1])
+    def within(i: int) -> tuple[ColumnElement[bool], ...]:
+        return (col(UnhappyReport.team_id) == team_id, col(UnhappyReport.created_at) >= edges[i],
+                col(UnhappyReport.created_at) < edges[i + 1])
 
     def quarter(i: int, start: datetime, end: datetime) -> Select:
-        return select(literal(i).label("q"), func.count(), _count_if(UnhappyReport.status == "resolved"),
-                      _count_if(breached), func.count(UnhappyReport.time_to_owned_s), _count_if(closed)) \
+        return core_select(literal(i).label("q"), func.count(), _count_if(col(UnhappyReport.status) == "resolved"),
+                           _count_if(breached), func.count(col(UnhappyReport.time_to_owned_s)), _count_if(closed)) \
             .where(*within(i))
 
-    out: dict[int, dict] = {}
+    out: dict[int, dict[str, Any]] = {}
     owned: dict[int, int] = {}
     resolved: dict[int, int] = {}
-    for q, count, done, breaches, n_owned, n_closed in session.exec(_per_quarter(edges, quarter)):
+    for q, count, done, breaches, n_owned, n_closed in session.connection().execute(_per_quarter(edges, quarter)):
         if count:
             out[int(q)] = {"reports": int(count), "resolved": int(done or 0), "sla_breaches": int(breaches or 0)}
             owned[int(q)], resolved[int(q)] = int(n_owned or 0), int(n_closed or 0)
-    for q, median in _medians(session, UnhappyReport.time_to_owned_s, owned, within).items():
+    for q, median in _medians(session, col(UnhappyReport.time_to_owned_s), owned, within).items():
         out[q]["median_to_owners_s"] = median
-    to_resolution = _seconds_between(session, UnhappyReport.created_at, UnhappyReport.closed_at)
+    to_resolution = _seconds_between(session, col(UnhappyReport.created_at), col(UnhappyReport.closed_at))
     for q, median in _medians(session, to_resolution, resolved, lambda i: (*within(i), closed)).items():
         out[q]["median_to_resolution_s"] = median
     return out
 
 
-def csat_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> dict[int, dict]:
-    index = case((CsatScore.scale == 10, CsatScore.score), else_=(CsatScore.score - 1) * 2.5)
+def csat_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> dict[int, dict[str, Any]]:
+    index = case((col(CsatScore.scale) == 10, col(CsatScore.score)), else_=(col(CsatScore.score) - 1) * 2.5)
 
     def quarter(i: int, start: datetime, end: datetime) -> Select:
-        return select(literal(i).label("q"), func.count(), func.avg(index)) \
-            .where(CsatScore.team_id == team_id, CsatScore.created_at >= start, CsatScore.created_at < end)
+        return core_select(literal(i).label("q"), func.count(), func.avg(index)) \
+            .where(col(CsatScore.team_id) == team_id, col(CsatScore.created_at) >= start,
+                   col(CsatScore.created_at) < end)
 
     return {int(q): {"csat_count": int(count), "csat_average": float(avg)}
-            for q, count, avg in session.exec(_per_quarter(edges, quarter)) if count}
+            for q, count, avg in session.connection().execute(_per_quarter(edges, quarter)) if count}
 
 
-def winloss_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> dict[int, dict]:
-    inner = select(
-        _bucket(WinLoss.closed_at, edges).label("q"),
-        case((WinLoss.outcome == "won", 1), else_=0).label("won"),
-        func.lower(func.trim(WinLoss.competitor)).label("key"),
-        WinLoss.competitor.label("name"),
-    ).where(WinLoss.team_id == team_id, _within(WinLoss.closed_at, edges), WinLoss.competitor.is_not(None)).subquery()
+def winloss_numbers(session: Session, *, team_id: str, edges: list[datetime]) -> dict[int, dict[str, Any]]:
+    competitor = col(WinLoss.competitor)
+    inner = core_select(
+        _bucket(col(WinLoss.closed_at), edges).label("q"),
+        case((col(WinLoss.outcome) == "won", 1), else_=0).label("won"),
+        func.lower(func.trim(competitor)).label("key"),
+        competitor.label("name"),
+    ).where(col(WinLoss.team_id) == team_id, _within(col(WinLoss.closed_at), edges),
+            competitor.is_not(None)).subquery()
+
     def quarter(i: int, start: datetime, end: datetime) -> Select:
-        return select(literal(i).label("q"), func.count(), _count_if(WinLoss.outcome == "won")) \
-            .where(WinLoss.team_id == team_id, WinLoss.closed_at >= start, WinLoss.closed_at < end)
+        return core_select(literal(i).label("q"), func.count(), _count_if(col(WinLoss.outcome) == "won")) \
+            .where(col(WinLoss.team_id) == team_id, col(WinLoss.closed_at) >= start, col(WinLoss.closed_at) < end)
 
-    out: dict[int, dict] = {int(q): {"deals": int(deals), "won": int(won or 0), "competitors": {}}
-                            for q, deals, won in session.exec(_per_quarter(edges, quarter)) if deals}
-    for q, key, name, deals, won in session.exec(
-            select(inner.c.q, inner.c.key, func.min(inner.c.name), func.count(), func.sum(inner.c.won))
+    out: dict[int, dict[str, Any]] = {int(q): {"deals": int(deals), "won": int(won or 0), "competitors": {}}
+                            for q, deals, won in session.connection().execute(_per_quarter(edges, quarter)) if deals}
+    for q, key, name, deals, won in session.connection().execute(
+            core_select(inner.c.q, inner.c.key, func.min(inner.c.name), func.count(), func.sum(inner.c.won))
             .where(inner.c.key.is_not(None), inner.c.key != "").group_by(inner.c.q, inner.c.key)):
         out[int(q)]["competitors"][key] = CompetitorRecord(key=key, name=" ".join(name.split()), won=int(won or 0),
                                                            deals=int(deals))
     return out
 
 
-def _money(value) -> Decimal:
+def _money(value: object) -> Decimal:
     return Decimal(str(value)).quantize(CENT)
 
 
 def plan_numbers(session: Session, *, team_id: str, quarters: list[str]) -> dict[str, PlanNumbers]:
     plans = {q: (currency, {"budget_spent": _money(b or 0), "pipeline": _money(p or 0), "revenue": _money(r or 0)})
-             for q, currency, b, p, r in session.exec(
-                 select(JointPlan.quarter, JointPlan.currency, func.sum(JointPlanLine.budget),
-                        func.sum(JointPlanLine.expected_pipeline), func.sum(JointPlanLine.expected_revenue))
-                 .join(JointPlanLine, JointPlanLine.plan_id == JointPlan.id)
-                 .where(JointPlan.team_id == team_id, JointPlan.quarter.in_(quarters))
-                 .group_by(JointPlan.quarter, JointPlan.currency))}
+             for q, currency, b, p, r in session.connection().execute(
+                 core_select(col(JointPlan.quarter), col(JointPlan.currency), func.sum(col(JointPlanLine.budget)),
+                             func.sum(col(JointPlanLine.expected_pipeline)),
+                             func.sum(col(JointPlanLine.expected_revenue)))
+                 .join(JointPlanLine, col(JointPlanLine.plan_id) == col(JointPlan.id))
+                 .where(col(JointPlan.team_id) == team_id, col(JointPlan.quarter).in_(quarters))
+                 .group_by(col(JointPlan.quarter), col(JointPlan.currency)))}
     actuals: dict[str, dict[str, Decimal | None]] = {}
-    for q, b, p, r, nb, np_, nr in session.exec(
-            select(PlanActual.quarter, func.sum(PlanActual.budget_spent), func.sum(PlanActual.pipeline),
-                   func.sum(PlanActual.revenue), func.count(PlanActual.budget_spent), func.count(PlanActual.pipeline),
-                   func.count(PlanActual.revenue))
-            .where(PlanActual.team_id == team_id, PlanActual.quarter.in_(quarters)).group_by(PlanActual.quarter)):
+    for q, b, p, r, nb, np_, nr in session.connection().execute(
+            core_select(col(PlanActual.quarter), func.sum(col(PlanActual.budget_spent)),
+                        func.sum(col(PlanActual.pipeline)), func.sum(col(PlanActual.revenue)),
+                        func.count(col(PlanActual.budget_spent)), func.count(col(PlanActual.pipeline)),
+                        func.count(col(PlanActual.revenue)))
+            .where(col(PlanActual.team_id) == team_id, col(PlanActual.quarter).in_(quarters))
+            .group_by(col(PlanActual.quarter))):
         actuals[q] = {"budget_spent": _money(b) if nb else None, "pipeline": _money(p) if np_ else None,
                       "revenue": _money(r) if nr else None}
     empty = dict.fromkeys(("budget_spent", "pipeline", "revenue"))
@@ -213,14 +224,14 @@ def build(session: Session, *, ws: Workspace, quarter: str | None = None, calend
     plans = plan_numbers(session, team_id=team_id, quarters=quarters)
     numbers = []
     for i, q in enumerate(quarters):
-        fields: dict = {}
+        fields: dict[str, Any] = {}
         for area in areas:
             fields.update(area.get(i, {}))
         by_team = fields.pop("by_team", {})
         useful = fields.pop("useful", 0)
         numbers.append(QuarterNumbers(quarter=q, plan=plans.get(q), intel_by_team=by_team, intel_useful=useful,
                                       **fields))
-    totals: dict[str, list] = {}
+    totals: dict[str, list[Any]] = {}
     for n in numbers[1:]:
         for key, record in n.competitors.items():
             entry = totals.setdefault(key, [0, record.name])

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Index, Numeric, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from bot.intel.models import IntelShare
 from bot.models.base import json_field, utc_field
@@ -20,11 +20,12 @@ MONEY = Numeric(18, 2)
 # hold all the columns it reads (covering), so the database reads the index alone, in date order.
 # Declared here, beside the queries that need them (bot/scorecard/metrics.py); the features that own
 # the tables index them for their own reads.
-_share, _report = IntelShare.__table__.c, UnhappyReport.__table__.c
-INTEL_SCORECARD_INDEX = Index("ix_intel_share_scorecard", _share.team_id, _share.created_at, _share.from_team,
-                              _share.useful_count, _share.retracted_at)
-UNHAPPY_SCORECARD_INDEX = Index("ix_unhappy_report_scorecard", _report.team_id, _report.created_at, _report.status,
-                                _report.time_to_owned_s, _report.closed_at, _report.id)
+INTEL_SCORECARD_INDEX = Index("ix_intel_share_scorecard", col(IntelShare.team_id), col(IntelShare.created_at),
+                              col(IntelShare.from_team), col(IntelShare.useful_count), col(IntelShare.retracted_at))
+UNHAPPY_SCORECARD_INDEX = Index("ix_unhappy_report_scorecard", col(UnhappyReport.team_id),
+                                col(UnhappyReport.created_at), col(UnhappyReport.status),
+                                col(UnhappyReport.time_to_owned_s), col(UnhappyReport.closed_at),
+                                col(UnhappyReport.id))
 
 
 class PlanActual(SQLModel, table=True):

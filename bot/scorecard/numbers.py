@@ -121,7 +121,7 @@ class LineVariance:
         return None if actual is None else actual - self.planned.get(name, Decimal("0.00"))
 
 
-def change(now: float | int | Decimal | None, before: float | int | Decimal | None):
+def change(now: float | None, before: float | None) -> float | None:
     """now - before, or None when either is unknown."""
     if now is None or before is None:
         return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import tasks
 from bot.clock import now
@@ -92,4 +92,4 @@ def failed(session: Session, *, chart: ScorecardChart, error: str) -> ScorecardC
 def latest_shared(session: Session, *, team_id: str, quarter: str) -> ScorecardChart | None:
     return session.exec(select(ScorecardChart).where(
         ScorecardChart.team_id == team_id, ScorecardChart.quarter == quarter, ScorecardChart.status == SHARED,
-    ).order_by(ScorecardChart.shared_at.desc())).first()
+    ).order_by(col(ScorecardChart.shared_at).desc())).first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from slack_sdk.models.blocks import (
+    ConversationFilter,
     ConversationSelectElement,
     InputBlock,
     Option,
@@ -40,7 +41,7 @@ def _channel_input(block_id: str, action_id: str, label: str, hint: str, initial
         action_id=action_id,
         placeholder="Choose a channel",
         initial_conversation=initial,
-        filter={"include": ["public", "private"], "exclude_bot_users": True},
+        filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
     )
     return InputBlock(block_id=block_id, label=label, hint=hint, element=element)
 

@@ -25,8 +25,11 @@ def ensure_member(*, session: Session, team_id: str, user_id: str) -> Member:
     try:
         with session.begin_nested():
             session.add(member)
-    except IntegrityError:
-        member = get_member(session=session, team_id=team_id, user_id=user_id)
+    except IntegrityError:  # another request added them a moment ago
+        theirs = get_member(session=session, team_id=team_id, user_id=user_id)
+        if theirs is None:  # not the one-row-per-person rule: a real error
+            raise
+        return theirs
     return member
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import IntegrityError
@@ -10,14 +11,12 @@ from sqlmodel import Session
 
 from bot.clock import now
 from bot.config import Settings
-from bot.field_error import FieldError
 from bot.models import Workspace
+from bot.user_error import UserError
 
 CHANNEL_ROLES = ("sales_channel", "marketing_channel", "joint_channel", "alerts_channel")
 
 
-class SetupError(FieldError):
-    """A setup value that cannot be saved; `field` names the input it belongs to."""
 
 
 @dataclass(frozen=True)
@@ -52,20 +51,23 @@ def ensure_workspace(*, session: Session, team_id: str, settings: Settings) -> W
         with session.begin_nested():
             session.add(ws)
     except IntegrityError:  # another request created it a moment ago
-        ws = session.get(Workspace, team_id)
+        theirs = session.get(Workspace, team_id)
+        if theirs is None:  # not the one-row-per-team rule: a real error
+            raise
+        return theirs
     return ws
 
 
 def validate_setup(data: SetupData) -> None:
     for role in CHANNEL_ROLES:
         if not getattr(data, role):
-            raise SetupError(role, "Choose a channel.")
+            raise UserError("Choose a channel.", field=role)
     if data.sales_channel == data.marketing_channel:
-        raise SetupError("marketing_channel", "Sales and marketing need two different channels.")
+        raise UserError("Sales and marketing need two different channels.", field="marketing_channel")
     try:
         ZoneInfo(data.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SetupError("timezone", "Choose a timezone from the list.") from None
+        raise UserError("Choose a timezone from the list.", field="timezone") from None
 
 
 def update_setup(*, session: Session, team_id: str, data: SetupData, settings: Settings) -> Workspace:
@@ -89,8 +91,12 @@ def is_lead(ws: Workspace, user_id: str) -> bool:
     return user_id in (ws.lead_user_ids or [])
 
 
-def set_pref(*, session: Session, ws: Workspace, key: str, value) -> Workspace:
-    ws.prefs = {**(ws.prefs or {}), key: value}
-    ws.updated_at = now()
-    session.add(ws)
-    return ws
+def set_pref(*, session: Session, ws: Workspace, key: str, value: Any) -> Workspace:
+    """Store one preference on the workspace's row, loaded in `session` (a listener's `ws` is detached)."""
+    row = session.get(Workspace, ws.team_id) or ws
+    row.prefs = {**(row.prefs or {}), key: value}
+    row.updated_at = now()
+    session.add(row)
+    if row is not ws:  # the caller's copy shows the change too
+        ws.prefs, ws.updated_at = row.prefs, row.updated_at
+    return row

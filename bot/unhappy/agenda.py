@@ -7,9 +7,10 @@ from collections import Counter
 from datetime import datetime
 from statistics import median
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.block_kit import esc
+from bot.db import pk
 from bot.feature import AgendaSection
 from bot.unhappy.blocks_alert import duration
 from bot.unhappy.models import CorrectiveAction, UnhappyReport
@@ -21,15 +22,15 @@ SHOWN = 8
 def agenda_section(*, session: Session, team_id: str, start: datetime, end: datetime) -> AgendaSection | None:
     opened = list(session.exec(select(UnhappyReport).where(
         UnhappyReport.team_id == team_id, UnhappyReport.created_at >= start, UnhappyReport.created_at < end,
-    ).order_by(UnhappyReport.created_at)).all())
+    ).order_by(col(UnhappyReport.created_at))).all())
     resolved = list(session.exec(select(UnhappyReport).where(
         UnhappyReport.team_id == team_id, UnhappyReport.status == "resolved",
-        UnhappyReport.closed_at >= start, UnhappyReport.closed_at < end,
-    ).order_by(UnhappyReport.closed_at)).all())
+        col(UnhappyReport.closed_at) >= start, col(UnhappyReport.closed_at) < end,
+    ).order_by(col(UnhappyReport.closed_at))).all())
     if not opened and not resolved:
         return None
-    ids = {r.id for r in opened} | {r.id for r in resolved}
-    actions = list(session.exec(select(CorrectiveAction).where(CorrectiveAction.report_id.in_(ids))).all())
+    ids = {pk(r.id) for r in opened} | {pk(r.id) for r in resolved}
+    actions = list(session.exec(select(CorrectiveAction).where(col(CorrectiveAction.report_id).in_(ids))).all())
     causes_of: dict[int, list[str]] = {}
     for a in actions:
         causes_of.setdefault(a.report_id, []).append(ROOT_CAUSES.get(a.root_cause, a.root_cause))
@@ -46,7 +47,7 @@ def agenda_section(*, session: Session, team_id: str, start: datetime, end: date
     if causes:
         lines.append("Root causes: " + ", ".join(f"{c} ({n})" for c, n in causes.most_common()))
     for r in resolved[:SHOWN]:
-        why = ", ".join(sorted(set(causes_of.get(r.id, [])))) or "no root cause recorded"
+        why = ", ".join(sorted(set(causes_of.get(pk(r.id), [])))) or "no root cause recorded"
         lines.append(f"Resolved: *{esc(r.customer)}* `#{r.id}` ({r.severity}) — {why}")
     if len(resolved) > SHOWN:
         lines.append(f"…and {len(resolved) - SHOWN} more resolved.")

@@ -12,12 +12,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.db import session_scope
 from bot.models import Outbox
+from bot.runtime import Runtime
 from bot.unhappy.models import UnhappyReport
 
 log = logging.getLogger(__name__)
 
 
-def ensure_permalink(rt, *, team_id: str, report_id: int) -> str | None:
+def ensure_permalink(rt: Runtime, *, team_id: str, report_id: int) -> str | None:
     """The alert's permalink, fetched and stored the first time it is known (None: not posted yet)."""
     with session_scope(rt.engine) as session:
         report = session.get(UnhappyReport, report_id)
@@ -26,7 +27,7 @@ def ensure_permalink(rt, *, team_id: str, report_id: int) -> str | None:
         if report.alert_permalink:
             return report.alert_permalink
         row = session.get(Outbox, report.alert_outbox_id) if report.alert_outbox_id else None
-        if row is None or not row.posted_ts:
+        if row is None or not row.posted_ts or not row.posted_channel:
             return None
         channel, ts = row.posted_channel, row.posted_ts
     try:
@@ -42,6 +43,8 @@ def ensure_permalink(rt, *, team_id: str, report_id: int) -> str | None:
         return None
     with session_scope(rt.engine) as session:
         report = session.get(UnhappyReport, report_id)
+        if report is None:  # deleted while Slack answered: nothing to link to any more
+            return None
         report.alert_permalink = permalink
         session.add(report)
     return permalink

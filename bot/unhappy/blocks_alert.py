@@ -103,7 +103,7 @@ def _facts(report: UnhappyReport) -> list[str]:
         facts.append(f":stopwatch: Both teams owned it {duration(report.time_to_owned_s)} after the report")
     if report.is_open and report.snoozed_until and aware(report.snoozed_until) > now():
         facts.append(f":zzz: Reminders snoozed until {when(report.snoozed_until)}")
-    if report.status == "resolved":
+    if report.status == "resolved" and report.closed_at is not None:  # resolving stamps closed_at
         facts.append(f"Resolved by {user(report.closed_by)} {when(report.closed_at)}, "
                      f"{duration((aware(report.closed_at) - aware(report.created_at)).total_seconds())} "
                      "after the report")

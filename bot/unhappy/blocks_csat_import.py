@@ -9,7 +9,8 @@ from slack_sdk.models.views import View
 
 from bot.block_kit import clip, esc, section
 from bot.ids import CsatImportIds
-from bot.unhappy.csat_rules import EXAMPLE, HEADER, LOW, MAX_CHARS, MAX_ROWS, SHOWN_PROBLEMS, CsvImportError, Paste
+from bot.unhappy.csat_rules import EXAMPLE, HEADER, LOW, MAX_CHARS, MAX_ROWS, SHOWN_PROBLEMS, Paste
+from bot.user_error import UserError
 
 ERROR_LIMIT = 1000
 
@@ -30,7 +31,7 @@ def import_modal(*, default_scale: int) -> View:
                 ])
 
 
-def error_text(exc: CsvImportError) -> str:
+def error_text(exc: UserError) -> str:
     lines = [str(exc)]
     lines += [f"Line {line}: {why}" for line, why in exc.problems[:SHOWN_PROBLEMS]]
     if len(exc.problems) > SHOWN_PROBLEMS:
@@ -38,8 +39,10 @@ def error_text(exc: CsvImportError) -> str:
     return clip("\n".join(lines), ERROR_LIMIT)
 
 
-def duplicate_text(when: datetime) -> str:
-    return (f"These exact scores were already imported ({when:%Y-%m-%d %H:%M} UTC), so nothing was stored again. "
+def duplicate_text(when: datetime | None) -> str:
+    """`when`: the earlier import's time, if it is still found."""
+    at = f" ({when:%Y-%m-%d %H:%M} UTC)" if when is not None else ""
+    return (f"These exact scores were already imported{at}, so nothing was stored again. "
             "Close the form, or change the rows if they are new scores.")
 
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    Block,
     CheckboxesElement,
     DatePickerElement,
     InputBlock,
@@ -41,7 +42,7 @@ def _severity_options() -> list[Option]:
 def report_modal(*, metadata: dict[str, Any], description: str = "", link: str | None = None,
                  note: str | None = None) -> View:
     options = _severity_options()
-    blocks = []
+    blocks: list[Block] = []
     if note:
         blocks.append(context(note))
     blocks += [

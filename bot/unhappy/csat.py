@@ -16,13 +16,14 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clock import aware, now
 from bot.slack_text import plain
 from bot.unhappy.csat_models import CsatDigestRun, CsatScore, CsatToken
 from bot.unhappy.csat_rules import CsatInput, CustomerTrend, index
 from bot.unhappy.rules import CUSTOMER_MAX, customer_key
+from bot.user_error import UserError
 
 COMMENT_MAX = 1000
 SOURCE_MAX = 64
@@ -31,48 +32,42 @@ USAGE = "/truce csat Acme Corp 7/10 slow onboarding"
 _SCORE = re.compile(r"^(\d{1,2}(?:\.\d)?)(?:/(10|5))?$")
 
 
-class CsatError(ValueError):
-    """A score that cannot be stored; `code` is a short machine-readable reason (for the webhook)."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-
-
-def validate(*, customer, score, scale, comment=None, source=None, scale_given: bool = True) -> CsatInput:
+def validate(*, customer: object, score: object, scale: object, comment: object = None, source: object = None,
+             scale_given: bool = True) -> CsatInput:
+    """Whatever a webhook, a command or a pasted row gave, checked to a score (or a UserError saying why)."""
     if not isinstance(customer, str) or not customer.strip():
-        raise CsatError("missing_customer", "customer is required: the customer's name, as text.")
+        raise UserError("customer is required: the customer's name, as text.", code="missing_customer")
     customer = " ".join(customer.split())
     if len(customer) > CUSTOMER_MAX:
-        raise CsatError("customer_too_long", f"customer is {len(customer)} characters; at most {CUSTOMER_MAX}.")
+        raise UserError(f"customer is {len(customer)} characters; at most {CUSTOMER_MAX}.", code="customer_too_long")
     if isinstance(scale, str) and scale.strip().isdigit():
         scale = int(scale)
     if isinstance(scale, bool) or not isinstance(scale, int | float) or scale not in SCALES:  # [10], {}: not hashable
-        raise CsatError("invalid_scale", "scale must be 10 (scores 0-10) or 5 (scores 1-5).")
+        raise UserError("scale must be 10 (scores 0-10) or 5 (scores 1-5).", code="invalid_scale")
     scale = int(scale)  # 10.0 is 10
     if score is None:
-        raise CsatError("missing_score", "score is required: a number on the chosen scale.")
+        raise UserError("score is required: a number on the chosen scale.", code="missing_score")
     if isinstance(score, bool) or not isinstance(score, int | float):
-        raise CsatError("invalid_score", "score must be a number.")
+        raise UserError("score must be a number.", code="invalid_score")
     low, high = SCALES[scale]
     try:
         score = float(score)
     except OverflowError:  # an integer of hundreds of digits: no float holds it
-        raise CsatError("score_out_of_range", f"score is outside the {low}-{high} scale.") from None
+        raise UserError(f"score is outside the {low}-{high} scale.", code="score_out_of_range") from None
     if not math.isfinite(score):
-        raise CsatError("invalid_score", "score must be a number.")
+        raise UserError("score must be a number.", code="invalid_score")
     if not low <= score <= high:
-        raise CsatError("score_out_of_range", f"score {score:g} is outside the {low}-{high} scale.")
+        raise UserError(f"score {score:g} is outside the {low}-{high} scale.", code="score_out_of_range")
     if comment is not None and not isinstance(comment, str):
-        raise CsatError("invalid_comment", "comment must be text.")
+        raise UserError("comment must be text.", code="invalid_comment")
     comment = (comment or "").strip() or None
     if comment and len(comment) > COMMENT_MAX:
-        raise CsatError("comment_too_long", f"comment is {len(comment)} characters; at most {COMMENT_MAX}.")
+        raise UserError(f"comment is {len(comment)} characters; at most {COMMENT_MAX}.", code="comment_too_long")
     if source is not None and not isinstance(source, str):
-        raise CsatError("invalid_source", "source must be text.")
+        raise UserError("source must be text.", code="invalid_source")
     source = (source or "").strip() or "webhook"
     if len(source) > SOURCE_MAX:
-        raise CsatError("source_too_long", f"source is {len(source)} characters; at most {SOURCE_MAX}.")
+        raise UserError(f"source is {len(source)} characters; at most {SOURCE_MAX}.", code="source_too_long")
     return CsatInput(customer=customer, score=round(float(score), 1), scale=scale, comment=comment, source=source,
                      scale_given=scale_given)
 
@@ -84,8 +79,8 @@ def parse_command(text: str, *, default_scale: int) -> CsatInput:
     if at is None:
         at = next((i for i, w in enumerate(words) if i > 0 and _SCORE.match(w)), None)
     if at is None:
-        raise CsatError("invalid_score", "I couldn't find the score. Put it after the customer, like `7/10`, "
-                                         "`4/5`, or a bare number on your default scale.")
+        raise UserError("I couldn't find the score. Put it after the customer, like `7/10`, "
+                        "`4/5`, or a bare number on your default scale.", code="invalid_score")
     customer = " ".join(words[:at]).rstrip(":").strip()
     number, _, scale = words[at].partition("/")
     comment = " ".join(words[at + 1:]) or None
@@ -143,7 +138,7 @@ def team_for_token(*, session: Session, token: str) -> str | None:
 def scores_between(*, session: Session, team_id: str, start: datetime, end: datetime) -> list[CsatScore]:
     return list(session.exec(
         select(CsatScore).where(CsatScore.team_id == team_id, CsatScore.created_at >= start,
-                                CsatScore.created_at < end).order_by(CsatScore.created_at)
+                                CsatScore.created_at < end).order_by(col(CsatScore.created_at))
     ).all())
 
 

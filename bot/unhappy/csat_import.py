@@ -17,14 +17,15 @@ from sqlmodel import Session, select
 from bot import delivery
 from bot.models import Outbox
 from bot.unhappy import csat
-from bot.unhappy.csat_rules import COLUMNS, HEADER, MAX_CHARS, MAX_ROWS, CsatInput, CsvImportError, Paste
+from bot.unhappy.csat_rules import COLUMNS, HEADER, MAX_CHARS, MAX_ROWS, CsatInput, Paste
+from bot.user_error import UserError
 
 
 def _delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def _number(value: str):
+def _number(value: str) -> float | str | None:
     """The score as a number when it reads as one (a decimal comma too), else as typed for validate."""
     value = value.strip()
     if not value:
@@ -38,9 +39,9 @@ def _number(value: str):
 def parse(text: str | None, *, default_scale: int) -> Paste:
     text = (text or "").strip().lstrip("\ufeff")
     if not text:
-        raise CsvImportError(f"Paste your scores here, starting with the header line `{HEADER}`.")
+        raise UserError(f"Paste your scores here, starting with the header line `{HEADER}`.")
     if len(text) > MAX_CHARS:
-        raise CsvImportError(f"That is {len(text):,} characters; at most {MAX_CHARS:,} fit. Import it in parts.")
+        raise UserError(f"That is {len(text):,} characters; at most {MAX_CHARS:,} fit. Import it in parts.")
     delimiter = _delimiter(text.splitlines()[0])
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
     header = [h.strip().lower() for h in next(reader)]
@@ -48,10 +49,10 @@ def parse(text: str | None, *, default_scale: int) -> Paste:
     if "customer" not in header or "score" not in header or unknown:
         what = f"unknown column(s): {', '.join(unknown)}" if unknown and "customer" in header and "score" in header \
             else "the first line must be the header"
-        raise CsvImportError(f"I couldn't read the header ({what}). Start with `{HEADER}` "
-                             "(scale, comment and source may be left out).")
+        raise UserError(f"I couldn't read the header ({what}). Start with `{HEADER}` "
+                        "(scale, comment and source may be left out).")
     if len(set(header)) != len(header):
-        raise CsvImportError("A column appears twice in the header.")
+        raise UserError("A column appears twice in the header.")
     rows: list[CsatInput] = []
     problems: list[tuple[int, str]] = []
     for values in reader:
@@ -59,7 +60,7 @@ def parse(text: str | None, *, default_scale: int) -> Paste:
         if not any(v.strip() for v in values):
             continue
         if len(rows) + len(problems) >= MAX_ROWS:
-            raise CsvImportError(f"That is more than {MAX_ROWS} rows. Import it in parts.")
+            raise UserError(f"That is more than {MAX_ROWS} rows. Import it in parts.")
         if len(values) > len(header):
             problems.append((line, f"{len(values)} values but the header has {len(header)} columns "
                                    "(put a comment with commas in \"double quotes\")."))
@@ -70,13 +71,13 @@ def parse(text: str | None, *, default_scale: int) -> Paste:
             rows.append(csat.validate(customer=cell.get("customer", ""), score=_number(cell.get("score", "")),
                                       scale=scale or default_scale, comment=cell.get("comment") or None,
                                       source=cell.get("source") or "csv", scale_given=bool(scale)))
-        except csat.CsatError as exc:
+        except UserError as exc:
             problems.append((line, str(exc)))
     if problems:
-        raise CsvImportError(f"{len(problems)} row{'s' if len(problems) != 1 else ''} can't be imported; "
-                             "nothing was stored.", problems)
+        raise UserError(f"{len(problems)} row{'s' if len(problems) != 1 else ''} can't be imported; "
+                        "nothing was stored.", problems=problems)
     if not rows:
-        raise CsvImportError("There is a header but no scores under it.")
+        raise UserError("There is a header but no scores under it.")
     normalized = json.dumps([[r.customer, r.score, r.scale, r.comment, r.source] for r in rows])
     return Paste(rows=rows, digest=hashlib.sha256(normalized.encode()).hexdigest())
 

@@ -53,14 +53,6 @@ EXAMPLE = "customer,score,scale,comment,source\nAcme Corp,7,10,slow onboarding,n
 SHOWN_PROBLEMS = 5
 
 
-class CsvImportError(ValueError):
-    """The paste as a whole, or some of its rows, can't be imported; `problems` are (line, why)."""
-
-    def __init__(self, message: str, problems: list[tuple[int, str]] | None = None):
-        super().__init__(message)
-        self.problems = problems or []
-
-
 @dataclass(frozen=True)
 class Paste:
     rows: list[CsatInput]

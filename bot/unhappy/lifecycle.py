@@ -14,17 +14,19 @@ from sqlmodel import Session
 
 from bot.block_kit import esc, user
 from bot.clock import aware, now
+from bot.db import pk
 from bot.models import Workspace
 from bot.setup.workspaces import is_lead
 from bot.unhappy.alert import actions_of, changed
 from bot.unhappy.blocks_alert import TEAM_NAME, duration, when
 from bot.unhappy.models import CorrectiveAction, UnhappyReport
-from bot.unhappy.owners import ActionRefused, load, missing_team, refuse_closed, teams
+from bot.unhappy.owners import load, missing_team, refuse_closed, teams
 from bot.unhappy.prefs import get_prefs, opening_on
 from bot.unhappy.rules import ACTION_MAX, ROOT_CAUSES
+from bot.user_error import UserError
 
 
-class ResolveBlocked(ActionRefused):
+class ResolveBlocked(UserError):
     """Resolving is not possible yet; `missing` lists what is needed."""
 
     def __init__(self, message: str, missing: list[str]):
@@ -51,20 +53,20 @@ def _managers(report: UnhappyReport) -> str:
 def check_may_manage(ws: Workspace, report: UnhappyReport, user_id: str, doing: str) -> None:
     if not may_manage(ws, report, user_id):
         hint = " Claim it for your team first." if len(report.owners) < 2 else ""
-        raise ActionRefused(f"Only {_managers(report)} can {doing}.{hint}")
+        raise UserError(f"Only {_managers(report)} can {doing}.{hint}")
 
 
 def validate_action(data: ActionInput, *, today: date) -> ActionInput:
     text = (data.text or "").strip()
     if not text:
-        raise ValueError("text:Say what was done.")
+        raise UserError("Say what was done.", field="text")
     if len(text) > ACTION_MAX:
-        raise ValueError(f"text:That is {len(text)} characters; keep it to {ACTION_MAX}.")
+        raise UserError(f"That is {len(text)} characters; keep it to {ACTION_MAX}.", field="text")
     if data.root_cause not in ROOT_CAUSES:
-        raise ValueError("root_cause:Choose a root cause.")
+        raise UserError("Choose a root cause.", field="root_cause")
     if data.follow_up_on is not None and data.follow_up_on < today:
-        raise ValueError(f"follow_up_on:The follow-up date {data.follow_up_on:%b %d, %Y} is in the past; "
-                         "choose today or later.")
+        raise UserError(f"The follow-up date {data.follow_up_on:%b %d, %Y} is in the past; choose today or later.",
+                        field="follow_up_on")
     return ActionInput(text=text, root_cause=data.root_cause, follow_up_on=data.follow_up_on)
 
 
@@ -77,7 +79,7 @@ def add_action(*, session: Session, ws: Workspace, report_id: int, user_id: str,
     report = load(session=session, ws=ws, report_id=report_id, lock=True)
     check_may_manage(ws, report, user_id, "add corrective actions")
     data = validate_action(data, today=today_in(ws))
-    action = CorrectiveAction(team_id=ws.team_id, report_id=report.id, user_id=user_id, text=data.text,
+    action = CorrectiveAction(team_id=ws.team_id, report_id=pk(report.id), user_id=user_id, text=data.text,
                               root_cause=data.root_cause, follow_up_on=data.follow_up_on)
     session.add(action)
     session.flush()
@@ -91,10 +93,10 @@ def add_action(*, session: Session, ws: Workspace, report_id: int, user_id: str,
 def resolve(*, session: Session, ws: Workspace, report_id: int, user_id: str) -> UnhappyReport:
     report = load(session=session, ws=ws, report_id=report_id, lock=True)
     if report.status == "resolved":
-        raise ActionRefused(f"It is already resolved (by {user(report.closed_by)}).")
+        raise UserError(f"It is already resolved (by {user(report.closed_by)}).")
     refuse_closed(report)
     missing = [f"a {TEAM_NAME[t]} owner (“Claim for {TEAM_NAME[t]}”)" for t in missing_team(report)]
-    if not actions_of(session=session, report_id=report.id):
+    if not actions_of(session=session, report_id=pk(report.id)):
         missing.append("at least one corrective action (“Add corrective action”)")
     if missing:
         raise ResolveBlocked("It can't be resolved yet. It still needs " + _and(missing) + ".", missing)
@@ -111,7 +113,7 @@ def not_an_issue(*, session: Session, ws: Workspace, report_id: int, user_id: st
     report = load(session=session, ws=ws, report_id=report_id, lock=True)
     refuse_closed(report)
     if not (may_manage(ws, report, user_id) or user_id == report.reporter_id):
-        raise ActionRefused(f"Only {_managers(report)}, or whoever reported it, can mark it not an issue.")
+        raise UserError(f"Only {_managers(report)}, or whoever reported it, can mark it not an issue.")
     report.status, report.closed_at, report.closed_by = "not_an_issue", now(), user_id
     changed(session=session, report=report, actor=user_id, what="marked it *not an issue*.")
     return report
@@ -120,11 +122,11 @@ def not_an_issue(*, session: Session, ws: Workspace, report_id: int, user_id: st
 def reopen(*, session: Session, ws: Workspace, report_id: int, user_id: str) -> UnhappyReport:
     report = load(session=session, ws=ws, report_id=report_id, lock=True)
     if report.is_open:
-        raise ActionRefused("It is open already.")
+        raise UserError("It is open already.")
     if not (teams(session=session, ws=ws, user_id=user_id) or is_lead(ws, user_id)
             or user_id == report.reporter_id):
-        raise ActionRefused("Only people on the sales or marketing team, a lead, or whoever reported it can "
-                            "reopen it.")
+        raise UserError("Only people on the sales or marketing team, a lead, or whoever reported it can "
+                        "reopen it.")
     report.status, report.closed_at, report.closed_by = "open", None, None
     changed(session=session, report=report, actor=user_id, what="reopened it.")
     return report
@@ -140,7 +142,7 @@ def snooze_until(choice: str, ws: Workspace, at: datetime | None = None) -> date
     amounts = {"1h": timedelta(hours=1), "4h": timedelta(hours=4), "3d": timedelta(days=3),
                "1w": timedelta(weeks=1)}
     if choice not in amounts:
-        raise ActionRefused("Choose how long to snooze.")
+        raise UserError("Choose how long to snooze.")
     return at + amounts[choice]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import or_, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.block_kit import user
 from bot.clock import aware, now
@@ -24,15 +24,14 @@ from bot.unhappy.alert import changed, dm
 from bot.unhappy.blocks_alert import TEAM_NAME, assigned_dm, claimed_dm, duration, replaced_dm
 from bot.unhappy.models import UnhappyReport
 from bot.unhappy.reports import get_report
+from bot.user_error import UserError
 
 TEAMS = ("sales", "marketing")
-_OWNER = {"sales": UnhappyReport.sales_owner_id, "marketing": UnhappyReport.marketing_owner_id}
+_OWNER = {"sales": col(UnhappyReport.sales_owner_id), "marketing": col(UnhappyReport.marketing_owner_id)}
 _CLAIMED = {"sales": "sales_claimed_at", "marketing": "marketing_claimed_at"}
 _OTHER = {"sales": "marketing", "marketing": "sales"}
 
 
-class ActionRefused(ValueError):
-    """The person may not do this now; the message says why and what to do instead."""
 
 
 @dataclass(frozen=True)
@@ -51,15 +50,15 @@ def teams(*, session: Session, ws: Workspace, user_id: str) -> set[str]:
 def load(*, session: Session, ws: Workspace, report_id: int, lock: bool = False) -> UnhappyReport:
     report = get_report(session=session, team_id=ws.team_id, report_id=report_id, lock=lock)
     if report is None:
-        raise ActionRefused(f"I can't find report `#{report_id}` in this workspace. "
-                            "`/unhappy list` shows the open ones.")
+        raise UserError(f"I can't find report `#{report_id}` in this workspace. "
+                        "`/unhappy list` shows the open ones.")
     return report
 
 
 def refuse_closed(report: UnhappyReport) -> None:
     if not report.is_open:
         state = "resolved" if report.status == "resolved" else "marked not an issue"
-        raise ActionRefused(f"This alert is {state}. Reopen it first (the alert's ⋯ menu → Reopen).")
+        raise UserError(f"This alert is {state}. Reopen it first (the alert's ⋯ menu → Reopen).")
 
 
 def _mark_owned(session: Session, report: UnhappyReport) -> bool:
@@ -70,8 +69,8 @@ def _mark_owned(session: Session, report: UnhappyReport) -> bool:
     seconds = int((t - aware(report.created_at)).total_seconds())
     done = session.exec(
         update(UnhappyReport)
-        .where(UnhappyReport.id == report.id, UnhappyReport.owned_at.is_(None),
-               UnhappyReport.sales_owner_id.is_not(None), UnhappyReport.marketing_owner_id.is_not(None))
+        .where(col(UnhappyReport.id) == report.id, col(UnhappyReport.owned_at).is_(None),
+               col(UnhappyReport.sales_owner_id).is_not(None), col(UnhappyReport.marketing_owner_id).is_not(None))
         .values(owned_at=t, time_to_owned_s=seconds)
         .execution_options(synchronize_session=False)
     ).rowcount == 1
@@ -84,20 +83,20 @@ def claim(*, session: Session, ws: Workspace, report_id: int, user_id: str, team
     report = load(session=session, ws=ws, report_id=report_id)
     mine = teams(session=session, ws=ws, user_id=user_id)
     if team not in mine:
-        raise ActionRefused(_not_on_team(ws, user_id, team, mine, report_id))
+        raise UserError(_not_on_team(ws, user_id, team, mine, report_id))
     refuse_closed(report)
     current = report.owner(team)
     if current == user_id:
         return OwnerChange(report, team, changed=False, previous=current)
     if current:
-        raise ActionRefused(_taken(ws, report, team, current))
+        raise UserError(_taken(ws, report, team, current))
     _refuse_both_sides(report, team, user_id, "You already own")
     if not _take(session, report, team, user_id, only_if_free=True):
         winner = report.owner(team)
         if winner == user_id:
             return OwnerChange(report, team, changed=False, previous=winner)
         if winner is not None:
-            raise ActionRefused(_taken(ws, report, team, winner, just_now=True))
+            raise UserError(_taken(ws, report, team, winner, just_now=True))
         _refuse_changed(report, team, user_id, "You already own")
     became_owned = _mark_owned(session, report)
     what = f"claimed it for *{TEAM_NAME[team]}*."
@@ -110,14 +109,14 @@ def claim(*, session: Session, ws: Workspace, report_id: int, user_id: str, team
 
 def check_assign(*, session: Session, ws: Workspace, report: UnhappyReport, lead: str, team: str,
                  assignee: str) -> None:
-    """Why `lead` may not make `assignee` the `team` owner (ActionRefused), if there is a reason."""
+    """Why `lead` may not make `assignee` the `team` owner (UserError), if there is a reason."""
     if not is_lead(ws, lead):
-        raise ActionRefused("Only a Truce lead can assign owners. Claim your own team's side with the "
-                            "alert's Claim buttons.")
+        raise UserError("Only a Truce lead can assign owners. Claim your own team's side with the "
+                        "alert's Claim buttons.")
     refuse_closed(report)
     if team not in teams(session=session, ws=ws, user_id=assignee):
-        raise ActionRefused(f"{user(assignee)} is not on the {team} team, so they can't own the "
-                            f"{TEAM_NAME[team]} side. `/truce team @someone {team}` puts someone on it.")
+        raise UserError(f"{user(assignee)} is not on the {team} team, so they can't own the "
+                        f"{TEAM_NAME[team]} side. `/truce team @someone {team}` puts someone on it.")
     if report.owner(team) != assignee:
         _refuse_both_sides(report, team, assignee, f"{user(assignee)} already owns")
 
@@ -148,8 +147,8 @@ def acknowledge(*, session: Session, ws: Workspace, report_id: int, user_id: str
     """`user_id` has seen the alert (recorded and shown on it)."""
     report = load(session=session, ws=ws, report_id=report_id, lock=True)
     if not teams(session=session, ws=ws, user_id=user_id) and not is_lead(ws, user_id):
-        raise ActionRefused("Only people on the sales or marketing team (or a lead) acknowledge alerts; "
-                            "you're on neither. `/truce whoami` shows why.")
+        raise UserError("Only people on the sales or marketing team (or a lead) acknowledge alerts; "
+                        "you're on neither. `/truce whoami` shows why.")
     if user_id in (report.acknowledged_by or []):
         return OwnerChange(report, "", changed=False)
     report.acknowledged_by = [*(report.acknowledged_by or []), user_id]
@@ -161,7 +160,7 @@ def acknowledge(*, session: Session, ws: Workspace, report_id: int, user_id: str
 def _take(session: Session, report: UnhappyReport, team: str, user_id: str, *, only_if_free: bool) -> bool:
     """Make `user_id` the `team` owner if the rules hold on the row as the database has it now."""
     other = _OWNER[_OTHER[team]]
-    rules = [UnhappyReport.id == report.id, UnhappyReport.status == "open",
+    rules = [col(UnhappyReport.id) == report.id, col(UnhappyReport.status) == "open",
              or_(other.is_(None), other != user_id)]
     if only_if_free:
         rules.append(_OWNER[team].is_(None))
@@ -179,14 +178,14 @@ def _refuse_changed(report: UnhappyReport, team: str, user_id: str, who_owns: st
     """Why `_take` refused, from the report as it is now: closed, or they own the other side."""
     refuse_closed(report)
     _refuse_both_sides(report, team, user_id, who_owns)
-    raise ActionRefused("The alert changed at the same moment. Look at it again and retry.")
+    raise UserError("The alert changed at the same moment. Look at it again and retry.")
 
 
 def _refuse_both_sides(report: UnhappyReport, team: str, user_id: str, who_owns: str) -> None:
     other = _OTHER[team]
     if report.owner(other) == user_id:
-        raise ActionRefused(f"{who_owns} the {TEAM_NAME[other]} side. The {TEAM_NAME[team]} side needs someone "
-                            "else: a shared task takes one person from each team.")
+        raise UserError(f"{who_owns} the {TEAM_NAME[other]} side. The {TEAM_NAME[team]} side needs someone "
+                        "else: a shared task takes one person from each team.")
 
 
 def missing_team(report: UnhappyReport) -> list[str]:

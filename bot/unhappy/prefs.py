@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.field_error import FieldError
 from bot.models import Workspace
 from bot.setup.workspaces import set_pref
 from bot.unhappy.rules import SEVERITIES, Sla, UnhappyPrefs
+from bot.user_error import UserError
 
 DEFAULT_SEVERITY = "medium"
 OFFICE_HOURS_SEVERITIES = ("low", "medium")
@@ -36,8 +36,6 @@ _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _EMOJI = re.compile(r"^[a-z0-9_+'\-]{1,64}$")
 
 
-class PrefsError(FieldError):
-    """A setting that cannot be saved; `field` names the setting."""
 
 
 def parse_sla(text: str) -> Sla:
@@ -98,30 +96,30 @@ class PrefsInput:
 
 
 def validate_prefs(data: PrefsInput) -> dict:
-    """The prefs dict to store, or PrefsError naming the first bad field."""
+    """The prefs dict to store, or UserError naming the first bad field."""
     emoji = {}
     for role in ("claim", "ack", "resolve"):
         try:
             emoji[role] = parse_emoji(data.emoji.get(role, ""))
         except ValueError as exc:
-            raise PrefsError(f"emoji_{role}", str(exc)) from None
+            raise UserError(str(exc), field=f"emoji_{role}") from None
     if len(set(emoji.values())) < 3:
-        raise PrefsError("emoji_resolve", "Use three different emoji, one for each action.")
+        raise UserError("Use three different emoji, one for each action.", field="emoji_resolve")
     sla = {}
     for severity in SEVERITIES:
         try:
             sla[severity] = parse_sla(data.sla.get(severity, "")).code
         except ValueError as exc:
-            raise PrefsError(f"sla_{severity}", str(exc)) from None
+            raise UserError(str(exc), field=f"sla_{severity}") from None
     try:
         opens, closes = parse_hours(data.hours)
     except ValueError as exc:
-        raise PrefsError("hours", str(exc)) from None
+        raise UserError(str(exc), field="hours") from None
     days = sorted({int(d) for d in data.days if str(d).isdigit() and 0 <= int(d) <= 6})
     if not days:
-        raise PrefsError("days", "Choose at least one working day.")
+        raise UserError("Choose at least one working day.", field="days")
     if data.csat_scale not in ("5", "10"):
-        raise PrefsError("csat_scale", "Choose 0-10 or 1-5.")
+        raise UserError("Choose 0-10 or 1-5.", field="csat_scale")
     return {"emoji": emoji, "sla": sla, "hours": f"{opens:%H:%M}-{closes:%H:%M}", "days": days,
             "csat_scale": int(data.csat_scale)}
 
@@ -154,10 +152,10 @@ def next_opening(t: datetime, prefs: UnhappyPrefs) -> datetime:
     return t  # no working day at all cannot be saved; be safe
 
 
-def opening_on(day: date, prefs: UnhappyPrefs, tzinfo) -> datetime:
+def opening_on(day: date, prefs: UnhappyPrefs, zone: tzinfo | None) -> datetime:
     """When working hours open on `day` (or the next working day after it), in UTC."""
     tz = ZoneInfo(prefs.timezone)
-    start = datetime.combine(day, prefs.open_at, tz).astimezone(tzinfo)
+    start = datetime.combine(day, prefs.open_at, tz).astimezone(zone)
     return next_opening(start, prefs)
 
 

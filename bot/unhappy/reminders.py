@@ -20,10 +20,11 @@ from datetime import datetime
 
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import delivery
 from bot.clock import aware
+from bot.db import pk
 from bot.models import Workspace
 from bot.unhappy.alert import ref, thread_line
 from bot.unhappy.blocks_notes import escalation_dm, escalation_post, followup_line, reminder_line
@@ -50,9 +51,9 @@ def stages_of(report: UnhappyReport, actions: list[CorrectiveAction], prefs: Unh
         return []
     created = aware(report.created_at)
     if not report.is_owned:
-        return [Due(report.team_id, report.id, REMIND, due_at(created, report.severity, prefs)),
-                Due(report.team_id, report.id, ESCALATE, due_at(created, report.severity, prefs, times=2))]
-    return [Due(report.team_id, report.id, f"{FOLLOWUP}:{a.id}", opening_on(a.follow_up_on, prefs, created.tzinfo))
+        return [Due(report.team_id, pk(report.id), REMIND, due_at(created, report.severity, prefs)),
+                Due(report.team_id, pk(report.id), ESCALATE, due_at(created, report.severity, prefs, times=2))]
+    return [Due(report.team_id, pk(report.id), f"{FOLLOWUP}:{a.id}", opening_on(a.follow_up_on, prefs, created.tzinfo))
             for a in actions if a.follow_up_on is not None]
 
 
@@ -65,17 +66,17 @@ def due_now(*, session: Session, at: datetime) -> list[Due]:
     reports = list(session.exec(
         select(UnhappyReport).where(
             UnhappyReport.status == "open",
-            or_(UnhappyReport.snoozed_until.is_(None), UnhappyReport.snoozed_until <= at),
+            or_(col(UnhappyReport.snoozed_until).is_(None), col(UnhappyReport.snoozed_until) <= at),
         )
     ).all())
     if not reports:
         return []
-    ids = [r.id for r in reports]
+    ids = [pk(r.id) for r in reports]
     sent = set(session.exec(select(UnhappyStage.report_id, UnhappyStage.stage)
-                            .where(UnhappyStage.report_id.in_(ids))).all())
+                            .where(col(UnhappyStage.report_id).in_(ids))).all())
     actions: dict[int, list[CorrectiveAction]] = {}
     for action in session.exec(select(CorrectiveAction).where(
-            CorrectiveAction.report_id.in_(ids), CorrectiveAction.follow_up_on.is_not(None))).all():
+            col(CorrectiveAction.report_id).in_(ids), col(CorrectiveAction.follow_up_on).is_not(None))).all():
         actions.setdefault(action.report_id, []).append(action)
     prefs: dict[str, UnhappyPrefs] = {}
     due = []
@@ -85,7 +86,7 @@ def due_now(*, session: Session, at: datetime) -> list[Due]:
             if ws is None:
                 continue
             prefs[report.team_id] = get_prefs(ws)
-        for stage in stages_of(report, actions.get(report.id, []), prefs[report.team_id]):
+        for stage in stages_of(report, actions.get(pk(report.id), []), prefs[report.team_id]):
             if stage.at <= at and (report.id, stage.stage) not in sent:
                 due.append(stage)
     return sorted(due, key=lambda d: (d.at, d.report_id, d.stage != REMIND))

@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass, replace
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from bot.field_error import FieldError
 from bot.models import Outbox, Workspace
 from bot.slack_text import plain
 from bot.unhappy import alert as unhappy_alert
@@ -26,6 +25,7 @@ from bot.unhappy.rules import (
     SEVERITIES,
     customer_key,
 )
+from bot.user_error import UserError
 
 SOURCES = {"command": "/unhappy", "modal": "the report form", "shortcut": "a message"}
 USAGE = "/unhappy Acme Corp: invoice was wrong twice !high"
@@ -34,8 +34,6 @@ _COLON = re.compile(r":(?!//)")
 _URL = re.compile(r"^https?://[^\s<>|]+$", re.I)
 
 
-class ReportError(FieldError):
-    """Input a report cannot be made from; `field` names the part (customer, description, ...)."""
 
 
 @dataclass(frozen=True)
@@ -56,15 +54,16 @@ def parse_command(text: str) -> ReportDraft:
     severities = [m.group(1).lower() for m in _SEVERITY.finditer(text)]
     unknown = [s for s in severities if s not in SEVERITIES]
     if unknown:
-        raise ReportError("severity", f"I don't know the severity `!{unknown[0]}`. "
-                                      "Use one of `!low`, `!medium`, `!high` or `!critical`.")
+        raise UserError(f"I don't know the severity `!{unknown[0]}`. "
+                        "Use one of `!low`, `!medium`, `!high` or `!critical`.", field="severity")
     if len(set(severities)) > 1:
-        raise ReportError("severity", "That has more than one severity ("
-                          + ", ".join(f"`!{s}`" for s in dict.fromkeys(severities)) + "). Keep just one.")
+        raise UserError("That has more than one severity ("
+                        + ", ".join(f"`!{s}`" for s in dict.fromkeys(severities)) + "). Keep just one.",
+                        field="severity")
     text = _SEVERITY.sub("", text)
     parts = _COLON.split(text, maxsplit=1)
     if len(parts) < 2:
-        raise ReportError("description", "Tell me the customer and what happened, separated by a colon.")
+        raise UserError("Tell me the customer and what happened, separated by a colon.", field="description")
     customer, description = (" ".join(parts[0].split()), parts[1].strip())
     description = re.sub(r"[ \t]{2,}", " ", description).strip()
     draft = ReportDraft(customer=customer, description=description,
@@ -78,22 +77,22 @@ def validate_draft(draft: ReportDraft) -> ReportDraft:
     link = (draft.link or "").strip() or None
     contact = " ".join((draft.contact or "").split()) or None
     if not customer:
-        raise ReportError("customer", "Which customer is unhappy? The customer's name is missing.")
+        raise UserError("Which customer is unhappy? The customer's name is missing.", field="customer")
     if len(customer) > CUSTOMER_MAX:
-        raise ReportError("customer", f"The customer's name is {len(customer)} characters long; "
-                                      f"keep it under {CUSTOMER_MAX + 1}.")
+        raise UserError(f"The customer's name is {len(customer)} characters long; "
+                        f"keep it under {CUSTOMER_MAX + 1}.", field="customer")
     if not description:
-        raise ReportError("description", "What happened? The description is missing.")
+        raise UserError("What happened? The description is missing.", field="description")
     if len(description) > DESCRIPTION_MAX:
-        raise ReportError("description", f"What happened is {len(description)} characters long; keep it to "
-                                         f"{DESCRIPTION_MAX} (put the rest behind a link).")
+        raise UserError(f"What happened is {len(description)} characters long; keep it to "
+                        f"{DESCRIPTION_MAX} (put the rest behind a link).", field="description")
     if draft.severity not in SEVERITIES:
-        raise ReportError("severity", "Choose a severity: low, medium, high or critical.")
+        raise UserError("Choose a severity: low, medium, high or critical.", field="severity")
     if link and (len(link) > LINK_MAX or not _URL.match(link)):
-        raise ReportError("link", "The link must be a web address starting with https:// "
-                                  f"(at most {LINK_MAX} characters).")
+        raise UserError("The link must be a web address starting with https:// "
+                        f"(at most {LINK_MAX} characters).", field="link")
     if contact and len(contact) > CONTACT_MAX:
-        raise ReportError("contact", f"Keep the contact under {CONTACT_MAX + 1} characters.")
+        raise UserError(f"Keep the contact under {CONTACT_MAX + 1} characters.", field="contact")
     return replace(draft, customer=customer, description=description, link=link, contact=contact)
 
 
@@ -101,8 +100,8 @@ def create_report(*, session: Session, ws: Workspace, user_id: str, draft: Repor
     """Store the report and queue its alert in the alerts channel (sent after commit)."""
     draft = validate_draft(draft)
     if not ws.alerts_channel:
-        raise ReportError("setup", "Truce has no customer-alerts channel yet, so I couldn't post this. "
-                                   "Ask an admin or lead to run `/truce setup`.")
+        raise UserError("Truce has no customer-alerts channel yet, so I couldn't post this. "
+                        "Ask an admin or lead to run `/truce setup`.", field="setup")
     report = UnhappyReport(
         team_id=ws.team_id, customer=draft.customer, customer_key=customer_key(draft.customer),
         severity=draft.severity, description=draft.description, link=draft.link, contact=draft.contact,
@@ -126,7 +125,7 @@ def find_by_alert(*, session: Session, team_id: str, channel: str, ts: str) -> U
     """The report whose alert is the message at (channel, ts), if that message is an alert."""
     return session.exec(
         select(UnhappyReport)
-        .join(Outbox, Outbox.id == UnhappyReport.alert_outbox_id)
+        .join(Outbox, col(Outbox.id) == UnhappyReport.alert_outbox_id)
         .where(UnhappyReport.team_id == team_id, Outbox.posted_channel == channel, Outbox.posted_ts == ts)
     ).first()
 
@@ -135,8 +134,9 @@ def list_open(*, session: Session, team_id: str, owner: str | None = None, limit
     """Open reports, newest first; with `owner`, only those that person owns."""
     stmt = select(UnhappyReport).where(UnhappyReport.team_id == team_id, UnhappyReport.status == "open")
     if owner:
-        stmt = stmt.where(or_(UnhappyReport.sales_owner_id == owner, UnhappyReport.marketing_owner_id == owner))
-    return list(session.exec(stmt.order_by(UnhappyReport.created_at.desc(), UnhappyReport.id.desc())
+        stmt = stmt.where(or_(col(UnhappyReport.sales_owner_id) == owner,
+                              col(UnhappyReport.marketing_owner_id) == owner))
+    return list(session.exec(stmt.order_by(col(UnhappyReport.created_at).desc(), col(UnhappyReport.id).desc())
                              .limit(limit)).all())
 
 
@@ -144,9 +144,9 @@ def list_unclaimed(*, session: Session, team_id: str, limit: int = 200) -> list[
     """Open reports still missing a sales or a marketing owner, newest first."""
     stmt = select(UnhappyReport).where(
         UnhappyReport.team_id == team_id, UnhappyReport.status == "open",
-        or_(UnhappyReport.sales_owner_id.is_(None), UnhappyReport.marketing_owner_id.is_(None)),
+        or_(col(UnhappyReport.sales_owner_id).is_(None), col(UnhappyReport.marketing_owner_id).is_(None)),
     )
-    return list(session.exec(stmt.order_by(UnhappyReport.created_at.desc(), UnhappyReport.id.desc())
+    return list(session.exec(stmt.order_by(col(UnhappyReport.created_at).desc(), col(UnhappyReport.id).desc())
                              .limit(limit)).all())
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import delivery
@@ -17,11 +17,12 @@ from bot.intel import search as intel_search
 from bot.intel import share as intel
 from bot.intel.blocks_lists import search_blocks
 from bot.intel.blocks_share import retract_confirm_blocks
-from bot.intel.parsing import IntelInputError
+from bot.models import Workspace
 from bot.people import is_admin_or_lead
-from bot.setup import workspaces
+from bot.runtime import Runtime
 from bot.setup.blocks_help import help_text
-from handlers.common import in_background, rt_of, send_response, tell_later
+from bot.user_error import UserError
+from handlers.common import in_background, send_response, tell_later
 from handlers.intel.publish import permalink
 
 log = logging.getLogger(__name__)
@@ -36,14 +37,14 @@ def register(app: App) -> None:
     app.action(IntelIds.SEARCH_BACK)(search_paged)
 
 
-def useful_clicked(ack: Ack, body: dict, context, respond: Respond) -> None:
-    rt, user_id = rt_of(context), context["user_id"]
+def useful_clicked(ack: Ack, body: dict, context: BoltContext, respond: Respond, rt: Runtime) -> None:
+    user_id = context["user_id"]
     try:
         with rt.session() as session:
             share, new = intel.add_vote(session=session, team_id=context["team_id"],
                                         share_id=body["actions"][0]["value"], user_id=user_id)
             retracted, count = share.retracted_at is not None, share.useful_count
-    except IntelInputError as exc:
+    except UserError as exc:
         ack()
         tell_later(context, respond, str(exc))
         return
@@ -55,8 +56,9 @@ def useful_clicked(ack: Ack, body: dict, context, respond: Respond) -> None:
                                      f"{'person' if count == 1 else 'people'} did so far.")
 
 
-def discuss_clicked(ack: Ack, body: dict, client: WebClient, context, respond: Respond) -> None:
-    rt, user_id, team_id = rt_of(context), context["user_id"], context["team_id"]
+def discuss_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, respond: Respond,
+                    rt: Runtime) -> None:
+    user_id, team_id = context["user_id"], context["team_id"]
     note = None
     try:
         with rt.session(deliver=False) as session:
@@ -67,7 +69,7 @@ def discuss_clicked(ack: Ack, body: dict, client: WebClient, context, respond: R
                 row = intel.open_discussion(session=session, share=share, user_id=user_id)
                 share_id, known = share.id, share.discussion_permalink
                 where = row.channel if row is not None else None
-    except IntelInputError as exc:
+    except UserError as exc:
         note = str(exc)
     ack()
     if note is None and row is None:
@@ -100,30 +102,26 @@ def _discussion_opened(rt, client: WebClient, respond: Respond, *, team_id: str,
     send_response(respond.response_url, text=text)
 
 
-def _may_retract(session, context, share) -> bool:
-    if share.sharer_id == context["user_id"]:
-        return True
-    ws = workspaces.get_workspace(session=session, team_id=context["team_id"])
-    return is_admin_or_lead(session, ws, context["user_id"])
+def _may_retract(session, ws: Workspace, user_id: str, share) -> bool:
+    return share.sharer_id == user_id or is_admin_or_lead(session, ws, user_id)
 
 
 def _not_yours(share) -> str:
     return f"Only <@{share.sharer_id}>, who shared it, or an admin or lead can retract this share."
 
 
-def menu_selected(ack: Ack, body: dict, context, respond: Respond) -> None:
+def menu_selected(ack: Ack, body: dict, context: BoltContext, respond: Respond, rt: Runtime, ws: Workspace) -> None:
     ack()
     action, _, share_id = body["actions"][0]["selected_option"]["value"].partition(":")
     if action == "help":
         tell_later(context, respond, help_text(Command.INTEL))
         return
-    rt = rt_of(context)
     try:
         with rt.session() as session:
             share = intel.get_share(session=session, team_id=context["team_id"], share_id=share_id)
             copies = len(intel.posts_of(session=session, share=share))
-            allowed = _may_retract(session, context, share)
-    except IntelInputError as exc:
+            allowed = _may_retract(session, ws, context["user_id"], share)
+    except UserError as exc:
         tell_later(context, respond, str(exc))
         return
     if share.retracted_at:
@@ -134,20 +132,20 @@ def menu_selected(ack: Ack, body: dict, context, respond: Respond) -> None:
         tell_later(context, respond, "Retract this share?", blocks=retract_confirm_blocks(share, copies))
 
 
-def retract_confirmed(ack: Ack, body: dict, context, respond: Respond) -> None:
-    rt = rt_of(context)
+def retract_confirmed(ack: Ack, body: dict, context: BoltContext, respond: Respond, rt: Runtime,
+                      ws: Workspace) -> None:
     try:
         with rt.session() as session:
             share = intel.get_share(session=session, team_id=context["team_id"],
                                     share_id=body["actions"][0]["value"], lock=True)
-            if not _may_retract(session, context, share):
+            if not _may_retract(session, ws, context["user_id"], share):
                 text = _not_yours(share)
             else:
                 changed = intel.retract(session=session, share=share, user_id=context["user_id"])
                 copies = len(intel.posts_of(session=session, share=share))
                 text = (f":no_entry_sign: Retracted. All {copies} copies now say so." if changed
                         else "That share was already retracted.")
-    except IntelInputError as exc:
+    except UserError as exc:
         text = str(exc)
     ack()
     tell_later(context, respond, text, replace_original=True)
@@ -156,21 +154,19 @@ def retract_confirmed(ack: Ack, body: dict, context, respond: Respond) -> None:
 # --- search pages ----------------------------------------------------------------------------------------
 
 
-def run_search(*, context, query_text: str, offset: int) -> tuple[str, list]:
-    rt = rt_of(context)
+def run_search(*, rt: Runtime, ws: Workspace, query_text: str, offset: int) -> tuple[str, list]:
     query = intel_text.parse_search(query_text)
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         page = intel_search.search(session=session, team_id=ws.team_id, query=query, offset=offset, tz=ws.timezone)
         return search_blocks(page, query_text=query_text, query=query, tz=ws.timezone)
 
 
-def search_paged(ack: Ack, body: dict, context, respond: Respond) -> None:
+def search_paged(ack: Ack, body: dict, context: BoltContext, respond: Respond, rt: Runtime, ws: Workspace) -> None:
     ack()
     try:
         state = json.loads(body["actions"][0]["value"])
-        text, blocks = run_search(context=context, query_text=str(state["q"]), offset=int(state["o"]))
-    except (ValueError, KeyError, TypeError, IntelInputError):
+        text, blocks = run_search(rt=rt, ws=ws, query_text=str(state["q"]), offset=int(state["o"]))
+    except (ValueError, KeyError, TypeError, UserError):
         tell_later(context, respond, "That search has expired. Search again with `/intel search <words>`.",
                    replace_original=True)
         return

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
@@ -17,11 +17,13 @@ from bot.intel import reports as intel_reports
 from bot.intel import share as intel
 from bot.intel.blocks_share import share_modal
 from bot.intel.models import KINDS
-from bot.intel.parsing import IntelInputError, ShareDraft
+from bot.intel.parsing import ShareDraft
+from bot.models import Workspace
 from bot.people import is_admin_or_lead
-from bot.setup import workspaces
+from bot.runtime import Runtime
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, plain
+from bot.user_error import UserError
 from handlers.common import (
     admins_only,
     first_word,
@@ -29,7 +31,6 @@ from handlers.common import (
     input_value,
     later,
     replace_answer,
-    rt_of,
     view_metadata,
 )
 from handlers.intel.actions import run_search
@@ -49,7 +50,8 @@ def typed_back(command: dict) -> str:
     return "\n" + echo(typed, "Here is what you typed, so you can fix it and send it again:")
 
 
-def intel_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
+def intel_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                  ws: Workspace) -> None:
     text = command.get("text") or ""
     word, rest = first_word(text)
     if not text.strip():
@@ -58,28 +60,28 @@ def intel_command(ack: Ack, command: dict, client: WebClient, context, respond: 
     elif word == "help" and not rest:
         ack(text=help_text(Command.INTEL), blocks=help_blocks(Command.INTEL))
     elif word == "search":
-        search_command(ack=ack, command=command, rest=rest, context=context)
+        search_command(ack=ack, command=command, rest=rest, rt=rt, ws=ws)
     elif word == "emoji" and len(rest.split()) <= 1:  # what they typed, not Slack's encoding of it
-        ack(text=emoji_command(rest=plain(rest), context=context, command=command))
+        ack(text=emoji_command(rest=plain(rest), context=context, rt=rt, ws=ws, command=command))
     elif word == "digest" and len(rest.split()) <= 2:
-        ack(text=digest_command(rest=plain(rest), context=context, command=command))
+        ack(text=digest_command(rest=plain(rest), context=context, rt=rt, ws=ws, command=command))
     else:
-        share_command(ack=ack, command=command, client=client, context=context, respond=respond)
+        share_command(ack=ack, command=command, client=client, context=context, respond=respond, rt=rt, ws=ws)
 
 
 # --- /intel <text> ----------------------------------------------------------------------------------
 
 
-def share_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
+def share_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                  ws: Workspace) -> None:
     """Stored before the answer (a 200 means the share exists); posted right after it."""
-    rt, user_id, team_id = rt_of(context), context["user_id"], context["team_id"]
+    user_id, team_id = context["user_id"], context["team_id"]
     try:
         draft = intel_text.parse_share(command.get("text"))
         with rt.session(deliver=False) as session:
-            ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
             share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft, via="command")
             share_id, channels = share.id, intel.target_channels(session=session, share=share)
-    except IntelInputError as exc:
+    except UserError as exc:
         ack(text=f":warning: {exc}{typed_back(command)}")
         return
     ack(text=saved_note(channels))
@@ -94,17 +96,17 @@ def open_modal(*, client: WebClient, trigger_id: str, channel: str) -> None:
     client.views_open(trigger_id=trigger_id, view=share_modal(metadata={"c": channel}))
 
 
-def message_shortcut(ack: Ack, shortcut: dict, client: WebClient, context) -> None:
-    rt, user_id = rt_of(context), context["user_id"]
+def message_shortcut(ack: Ack, shortcut: dict, client: WebClient, context: BoltContext, rt: Runtime,
+                     ws: Workspace) -> None:
+    user_id = context["user_id"]
     channel, message = shortcut["channel"]["id"], shortcut.get("message") or {}
-    ts = message.get("ts") or shortcut.get("message_ts")
+    ts = str(message.get("ts") or shortcut.get("message_ts") or "")
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         existing = intel.find_by_source(session=session, team_id=ws.team_id, channel=channel, ts=ts)
         try:
             intel.require_setup(ws)
             problem = None
-        except IntelInputError as exc:
+        except UserError as exc:
             problem = str(exc)
     ack()
     if problem or existing is not None:
@@ -138,18 +140,18 @@ def _modal_draft(values: dict) -> tuple[ShareDraft | None, dict[str, str]]:
     summary, link, competitor, why = "", None, None, None
     try:
         summary = intel_text.check_summary(input_value(values, IntelIds.SUMMARY_BLOCK, IntelIds.SUMMARY))
-    except IntelInputError as exc:
+    except UserError as exc:
         errors[IntelIds.SUMMARY_BLOCK] = str(exc).replace(f"like `{intel_text.EXAMPLE}`",
                                                          "in a sentence or two").replace("`", "")
     raw_link = (input_value(values, IntelIds.LINK_BLOCK, IntelIds.LINK) or "").strip()
     if raw_link:
         try:
             link = intel_text.check_link(raw_link)
-        except IntelInputError as exc:
+        except UserError as exc:
             errors[IntelIds.LINK_BLOCK] = str(exc).replace("`", "")
     try:
         competitor = intel_text.check_competitor(input_value(values, IntelIds.COMPETITOR_BLOCK, IntelIds.COMPETITOR))
-    except IntelInputError as exc:
+    except UserError as exc:
         errors[IntelIds.COMPETITOR_BLOCK] = str(exc)
     why = (input_value(values, IntelIds.WHY_BLOCK, IntelIds.WHY) or "").strip() or None
     if why and len(why) > intel_text.WHY_LIMIT:
@@ -162,12 +164,12 @@ def _modal_draft(values: dict) -> tuple[ShareDraft | None, dict[str, str]]:
     return ShareDraft(summary=summary, kind=kind, competitor=competitor, link=link, why=why), {}
 
 
-def modal_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
+def modal_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     draft, errors = _modal_draft(view["state"]["values"])
-    if errors:
+    if errors or draft is None:  # no draft without errors saying why
         ack(response_action="errors", errors=errors)
         return
-    rt, user_id, team_id = rt_of(context), context["user_id"], context["team_id"]
+    user_id, team_id = context["user_id"], context["team_id"]
     meta = view_metadata(view)
     source = None
     if meta.get("sc") and meta.get("st"):
@@ -177,12 +179,11 @@ def modal_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
     reply_in = str(meta.get("c") or user_id)
     try:
         with rt.session(deliver=False) as session:
-            ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
             intel.require_setup(ws)
             share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft,
                                        via="shortcut" if source else "modal", source=source)
             share_id = share.id
-    except IntelInputError as exc:
+    except UserError as exc:
         ack(response_action="errors", errors={IntelIds.SUMMARY_BLOCK: str(exc).replace("`", "")})
         return
     except IntegrityError:  # someone shared the same message while this modal was open
@@ -200,28 +201,26 @@ def modal_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
 # --- /intel search ---------------------------------------------------------------------------------------
 
 
-def search_command(*, ack: Ack, command: dict, rest: str, context) -> None:
+def search_command(*, ack: Ack, command: dict, rest: str, rt: Runtime, ws: Workspace) -> None:
     try:
         query = intel_text.parse_search(rest)
-    except IntelInputError as exc:
+    except UserError as exc:
         ack(text=f":warning: {exc}{typed_back(command)}")
         return
     if query.empty:
         ack(text="Tell me what to look for, like `/intel search acme pricing`. Filters: `#pricing` (a kind), "
                  "`vs:Acme` (a competitor), `since:2026-01-31` (a date).")
         return
-    text, blocks = run_search(context=context, query_text=rest, offset=0)
+    text, blocks = run_search(rt=rt, ws=ws, query_text=rest, offset=0)
     ack(text=text, blocks=blocks)
 
 
 # --- admins' settings ---------------------------------------------------------------------------------------
 
 
-def emoji_command(*, rest: str, context, command: dict) -> str:
+def emoji_command(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspace, command: dict) -> str:
     """The answer to `/intel emoji [:name:]` (changed before it is given)."""
-    rt = rt_of(context)
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         allowed = is_admin_or_lead(session, ws, context["user_id"])
         current = intel.share_emoji(ws)
         if not rest:
@@ -231,17 +230,15 @@ def emoji_command(*, rest: str, context, command: dict) -> str:
             return admins_only("change the share emoji") + typed_back(command)
         try:
             name = intel.set_share_emoji(session=session, ws=ws, name=rest)
-        except IntelInputError as exc:
+        except UserError as exc:
             return f":warning: {exc}{typed_back(command)}"
     return (f":white_check_mark: From now on, reacting with :{name}: to a message in the sales or marketing "
             f"channel shares it (it was :{current}:).")
 
 
-def digest_command(*, rest: str, context, command: dict) -> str:
+def digest_command(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspace, command: dict) -> str:
     """The answer to `/intel digest [day time | off]` (changed before it is given)."""
-    rt = rt_of(context)
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         allowed = is_admin_or_lead(session, ws, context["user_id"])
         current = intel_reports.digest_schedule(ws)
         if not rest:
@@ -252,7 +249,7 @@ def digest_command(*, rest: str, context, command: dict) -> str:
             return admins_only("change the digest") + typed_back(command)
         try:
             schedule = intel_reports.parse_schedule(rest, current)
-        except IntelInputError as exc:
+        except UserError as exc:
             return f":warning: {exc}{typed_back(command)}"
         intel_reports.set_digest_schedule(session=session, ws=ws, schedule=schedule)
         return f":white_check_mark: Weekly intel digest: *{schedule.describe()}* ({ws.timezone})."

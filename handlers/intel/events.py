@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import logging
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
 from bot import delivery, tasks
+from bot.db import pk
 from bot.intel import parsing as intel_text
 from bot.intel import share as intel
-from bot.intel.parsing import IntelInputError
+from bot.models import Workspace
+from bot.runtime import Runtime
 from bot.setup import workspaces
-from handlers.common import later, rt_of
+from bot.user_error import UserError
+from handlers.common import later
 from handlers.intel.publish import permalink, publish
 
 log = logging.getLogger(__name__)
@@ -24,11 +28,13 @@ def read_message(client: WebClient, channel: str, ts: str) -> dict | None:
     """The message at `ts`: from the channel's history, or (a reply in a thread) from its thread."""
     try:
         history = client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
-        found = next((m for m in history.get("messages", []) if m.get("ts") == ts), None)
+        listed: list[dict] = history.get("messages") or []
+        found = next((m for m in listed if m.get("ts") == ts), None)
         if found is not None:
             return found
         thread = client.conversations_replies(channel=channel, ts=ts, latest=ts, inclusive=True, limit=1)
-        return next((m for m in thread.get("messages", []) if m.get("ts") == ts), None)
+        replies: list[dict] = thread.get("messages") or []
+        return next((m for m in replies if m.get("ts") == ts), None)
     except SlackApiError as exc:
         log.info("could not read message %s in %s: %s", ts, channel, exc.response.get("error"))
         return None
@@ -38,10 +44,10 @@ def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
     delivery.send_ephemeral(client, channel=channel, user=user, text=text)
 
 
-def on_reaction(*, event: dict, context, client: WebClient, removed: bool) -> bool:
-    rt, team_id = rt_of(context), context["team_id"]
+def on_reaction(*, event: dict, context: BoltContext, client: WebClient, rt: Runtime, ws: Workspace | None,
+                removed: bool) -> bool:
+    team_id = context["team_id"]
     with rt.session() as session:
-        ws = workspaces.get_workspace(session=session, team_id=team_id)
         if ws is None or not intel.matches_emoji(ws, event.get("reaction", "")):
             return False
         item = event.get("item") or {}
@@ -68,7 +74,7 @@ def on_reaction(*, event: dict, context, client: WebClient, removed: bool) -> bo
             later(context, _tell, client, channel, user_id, f":raised_hands: That message was already shared by "
                                                             f"<@{sharer}>; you're now listed as flagging it too.")
     elif task is not None:
-        rt.run_task(task.id)
+        rt.run_task(pk(task.id))
     return True
 
 
@@ -87,7 +93,7 @@ def share_reacted(rt, *, team_id: str, channel: str, ts: str, user_id: str, from
         elif share is not None:  # another reaction's task shared it first: this one flags it too
             new, sharer = intel.add_supporter(session=session, share=share, user_id=user_id), share.sharer_id
     if share is not None and share.sharer_id == user_id and share.via == "reaction":
-        publish(rt, client, team_id=team_id, share_id=share.id, user_id=user_id, ids=ids,
+        publish(rt, client, team_id=team_id, share_id=pk(share.id), user_id=user_id, ids=ids,
                 tell=lambda note: _tell(client, channel, user_id, note))
         return
     if share is not None:
@@ -109,19 +115,23 @@ def share_reacted(rt, *, team_id: str, channel: str, ts: str, user_id: str, from
         _tell(client, channel, user_id, "That message has no text to share. Use `/intel <what you learned>` "
                                         "to tell the other team about it.")
         return
+    if ws is None:  # the reaction's listener stored the workspace first; without it there is nowhere to share
+        log.warning("intel reaction in %s: no workspace row, nothing shared", team_id)
+        return
     source = intel.Source(channel=channel, ts=ts, permalink=permalink(client, channel, ts),
                           text=intel_text.from_slack(message.get("text")))
     try:
         with rt.session(deliver=False) as session:
             share = intel.create_share(session=session, ws=ws, sharer_id=user_id, draft=draft, via="reaction",
                                        source=source, from_team=from_team)
-            share_id = share.id
+            share_id = pk(share.id)
     except IntegrityError:  # another reaction shared it a moment ago (or this task ran before a crash)
         with rt.session() as session:
             share = intel.find_by_source(session=session, team_id=team_id, channel=channel, ts=ts)
-            intel.add_supporter(session=session, share=share, user_id=user_id)
+            if share is not None:
+                intel.add_supporter(session=session, share=share, user_id=user_id)
         return
-    except IntelInputError as exc:
+    except UserError as exc:
         _tell(client, channel, user_id, f":warning: {exc}")
         return
     publish(rt, client, team_id=team_id, share_id=share_id, user_id=user_id, ids=rt.take_queued(session),
@@ -132,11 +142,11 @@ def share_reacted(rt, *, team_id: str, channel: str, ts: str, user_id: str, from
 TASKS = {SHARE_REACTED: share_reacted}
 
 
-def on_message(*, event: dict, context, client: WebClient) -> bool:
+def on_message(*, event: dict, context: BoltContext, client: WebClient, rt: Runtime, ws: Workspace | None) -> bool:
     subtype = event.get("subtype")
     if subtype not in ("message_changed", "message_deleted"):
         return False
-    rt, team_id, channel = rt_of(context), context["team_id"], event.get("channel", "")
+    team_id, channel = context["team_id"], event.get("channel", "")
     message = event.get("message") or {}
     with rt.session() as session:
         if subtype == "message_deleted" or message.get("subtype") == "tombstone":

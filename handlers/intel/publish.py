@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot import delivery
 from bot.block_kit import channel as channel_mention
 from bot.clock import now
+from bot.db import pk
 from bot.delivery import Result
 from bot.intel import share as intel
 from bot.intel.link_preview import FetchRefused, fetch_preview
@@ -58,7 +59,7 @@ def after_share(rt: Runtime, client: WebClient, *, team_id: str, share_id: int, 
         share = intel.get_share(session=session, team_id=team_id, share_id=share_id)
         posts = intel.outbox_rows(session=session, share=share)
         ws = workspaces.get_workspace(session=session, team_id=team_id)
-        leads = list(ws.lead_user_ids or [])
+        leads = list(ws.lead_user_ids or []) if ws is not None else []
     done = {r.id: r for r in results}
     lines, waiting, links = [], [], {}
     for outbox_id, post in posts.items():
@@ -66,7 +67,7 @@ def after_share(rt: Runtime, client: WebClient, *, team_id: str, share_id: int, 
         where = channel_mention(post.channel)
         if result is not None and result.status == "sent":
             link = permalink(client, result.channel, result.ts)
-            links[post.id] = link
+            links[pk(post.id)] = link
             lines.append(f"• {where}: <{link}|view the post>" if link else f"• {where}: posted")
         elif result is not None and result.error in delivery.WAIT_FOR_INVITE:
             waiting.append(post.channel)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.clock import now
@@ -16,21 +16,16 @@ from bot.ids import Command
 from bot.joint import meetings, posts
 from bot.joint.blocks_forms import schedule_modal
 from bot.joint.blocks_meeting import status_text
-from bot.joint.schedule import (
-    USAGE,
-    ScheduleError,
-    next_dates,
-    parse_schedule,
-    schedule_of,
-    when_text,
-)
+from bot.joint.schedule import USAGE, next_dates, parse_schedule, schedule_of, when_text
+from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.quarters import calendar_of
-from bot.setup import workspaces
+from bot.runtime import Runtime
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, esc, plain
 from bot.slack_text import typed as typed_text
-from handlers.common import admins_only, first_word, later, route, rt_of
+from bot.user_error import UserError
+from handlers.common import admins_only, first_word, later, route
 from handlers.joint.meeting import open_outcomes, save_schedule, schedule_summary
 from handlers.joint.plan import plan_command
 
@@ -43,28 +38,30 @@ def typed(command: dict) -> str:
     return echo(typed_text(command["command"], command.get("text")), "You typed:")
 
 
-def joint_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
+def joint_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                  ws: Workspace) -> None:
     word, rest = first_word(command.get("text"))
     if word == "help":
         ack(text=help_text("/joint"), blocks=help_blocks("/joint"))
         return
     if word == "":
-        text = show_next(context=context)
+        text = show_next(rt=rt, ws=ws)
         ack(text=text + "\n\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=text))
         return
     # Its own words, then other features' (their Feature.joint_commands, e.g. the scorecard's).
-    words = {**joint_commands(rt_of(context).features), **SUBCOMMANDS}
-    if route(words, word, ack=ack, command=command, client=client, context=context, respond=respond, rest=rest):
+    words = {**joint_commands(rt.features), **SUBCOMMANDS}
+    if route(words, word, ack=ack, command=command, client=client, context=context, respond=respond, rt=rt, ws=ws,
+             rest=rest):
         return
     intro = f"I don't know `/joint {esc(plain(word))}`. {typed(command)}\nHere is what I can do:"
     ack(text=intro + "\n" + help_text("/joint"), blocks=help_blocks("/joint", intro=intro))
 
 
-def show_next(*, context) -> str:
-    rt = rt_of(context)
+def show_next(*, rt: Runtime, ws: Workspace) -> str:
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         up = meetings.upcoming(session=session, ws=ws)
+        if up is None:
+            return meetings.NO_UPCOMING
         return status_text(quarter=up.quarter, starts_at=up.starts_at, prompt_at=up.prompt_at, timezone=ws.timezone,
                            announced=up.meeting is not None, schedule=schedule_of(ws).describe())
 
@@ -72,10 +69,9 @@ def show_next(*, context) -> str:
 # --- schedule -------------------------------------------------------------------------------------
 
 
-def schedule(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    rt = rt_of(context)
+def schedule(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+             ws: Workspace, rest: str) -> None:
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         allowed = is_admin_or_lead(session, ws, context["user_id"])
     current = schedule_of(ws)
     if not rest:
@@ -92,42 +88,42 @@ def schedule(*, ack: Ack, command: dict, client: WebClient, context, respond: Re
         return
     try:
         new = parse_schedule(rest, current)
-    except ScheduleError as exc:
+    except UserError as exc:
         ack(text=f"{esc(str(exc))} {USAGE}\n{typed(command)}")
         return
-    ack(text=save_schedule(rt, context["team_id"], new))
+    ack(text=save_schedule(rt, ws, new))
 
 
 # --- agenda items and needs ------------------------------------------------------------------------
 
 
-def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    rt = rt_of(context)
+def add_agenda_item(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                    ws: Workspace, rest: str) -> None:
     try:
         with rt.session() as session:
-            ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
             up = meetings.upcoming(session=session, ws=ws)
+            if up is None:
+                raise UserError(meetings.NO_UPCOMING)
             meetings.add_agenda_item(session=session, team_id=ws.team_id, quarter=up.quarter, text=rest,
                                      user_id=context["user_id"])
             if up.meeting is not None:
                 posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=up.meeting)
             when = when_text(up.starts_at, ws.timezone)
-    except meetings.JointError as exc:
+    except UserError as exc:
         ack(text=f"{exc}\n{typed(command)}")
         return
     ack(text=f":white_check_mark: Added to the agenda of the {up.quarter} joint meeting ({when}).")
 
 
-def add_need(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    rt = rt_of(context)
+def add_need(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+             ws: Workspace, rest: str) -> None:
     try:
         with rt.session() as session:
-            ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
             need = meetings.add_need(session=session, ws=ws, text=rest, user_id=context["user_id"])
             up = meetings.upcoming(session=session, ws=ws)
             if up is not None and up.meeting is not None:
                 posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=up.meeting)
-    except meetings.JointError as exc:
+    except UserError as exc:
         ack(text=f"{exc}\n{typed(command)}")
         return
     ack(text=f":white_check_mark: Recorded as a customer's future need for {need.quarter}; the joint meeting's "
@@ -137,15 +133,16 @@ def add_need(*, ack: Ack, command: dict, client: WebClient, context, respond: Re
 # --- minutes and announce --------------------------------------------------------------------------
 
 
-def minutes(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    refused = open_outcomes(client=client, context=context, trigger_id=command["trigger_id"], meeting_id=None)
+def minutes(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+            ws: Workspace, rest: str) -> None:
+    refused = open_outcomes(client=client, context=context, rt=rt, ws=ws, trigger_id=command["trigger_id"],
+                            meeting_id=None)
     ack(text=refused or "")
 
 
-def announce(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    rt = rt_of(context)
+def announce(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+             ws: Workspace, rest: str) -> None:
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         allowed = is_admin_or_lead(session, ws, context["user_id"])
     if not allowed:
         ack(text=admins_only("post the prompt early") + f" It goes out on its own {schedule_of(ws).prompt_days} "

@@ -6,28 +6,23 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import delivery
 from bot.clock import aware, now
+from bot.db import pk
 from bot.ids import JointIds
 from bot.joint import actions, meetings, posts
 from bot.joint.blocks_forms import agenda_item_modal, outcomes_modal, propose_modal, row_block_id
-from bot.joint.schedule import (
-    PREF,
-    Schedule,
-    ScheduleError,
-    next_dates,
-    schedule_of,
-    schedule_pref,
-    validate,
-    when_text,
-)
+from bot.joint.schedule import PREF, Schedule, next_dates, schedule_of, schedule_pref, validate, when_text
+from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.quarters import calendar_of
+from bot.runtime import Runtime
 from bot.setup import members, workspaces
-from handlers.common import admins_only, input_value, later, rt_of, send_response, view_metadata
+from bot.user_error import UserError
+from handlers.common import admins_only, input_value, later, record_id, send_response, view_metadata
 from handlers.setup.home import publish_home
 
 
@@ -48,14 +43,14 @@ def register(app: App) -> None:
 
 
 def _value(body: dict) -> int:
-    return int(body["actions"][0]["value"])
+    return record_id(body["actions"][0]["value"], "meeting")
 
 
 def _from_home(body: dict) -> bool:
     return body.get("container", {}).get("type") == "view" and body.get("view", {}).get("type") == "home"
 
 
-def _tell(context, body: dict, client: WebClient, respond, text: str) -> None:
+def _tell(context: BoltContext, body: dict, client: WebClient, respond, text: str) -> None:
     """An ephemeral answer where the click happened (the DM with Truce for the Home tab), after the answer."""
     later(context, _tell_now, body, client, respond, text)
 
@@ -68,23 +63,19 @@ def _tell_now(body: dict, client: WebClient, respond, text: str) -> None:
         delivery.send_ephemeral(client, channel=user, user=user, text=text)
 
 
-def _after(body: dict, client: WebClient, context) -> None:
+def _after(body: dict, client: WebClient, context: BoltContext, rt: Runtime) -> None:
     if _from_home(body):
-        publish_home(client=client, context=context, user_id=body["user"]["id"])
-
-
-def _ws(session, context, rt):
-    return workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
+        publish_home(client=client, context=context, rt=rt, user_id=body["user"]["id"])
 
 
 # --- RSVPs ------------------------------------------------------------------------------------------
 
 
-def _rsvp(ack: Ack, body: dict, client: WebClient, context, respond, attending: bool) -> None:
+def _rsvp(ack: Ack, body: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime, ws: Workspace,
+          attending: bool) -> None:
     ack()
-    rt, user = rt_of(context), body["user"]["id"]
+    user = body["user"]["id"]
     with rt.session() as session:
-        ws = _ws(session, context, rt)
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=_value(body))
         if meeting is None:
             text = "That meeting is no longer on Truce's calendar."
@@ -97,36 +88,37 @@ def _rsvp(ack: Ack, body: dict, client: WebClient, context, respond, attending: 
             text = (f":white_check_mark: See you on {when}." if attending
                     else f"Noted: you can't make it on {when}. Add what you'd like discussed with `/joint agenda`.")
     _tell(context, body, client, respond, text)
-    _after(body, client, context)
+    _after(body, client, context, rt)
 
 
 def _length(ws) -> timedelta:
     return timedelta(minutes=schedule_of(ws).duration_minutes)
 
 
-def attend_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> None:
-    _rsvp(ack, body, client, context, respond, True)
+def attend_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                   ws: Workspace) -> None:
+    _rsvp(ack, body, client, context, respond, rt, ws, True)
 
 
-def decline_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> None:
-    _rsvp(ack, body, client, context, respond, False)
+def decline_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                    ws: Workspace) -> None:
+    _rsvp(ack, body, client, context, respond, rt, ws, False)
 
 
 # --- the time poll ------------------------------------------------------------------------------------
 
 
-def propose_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> None:
+def propose_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                    ws: Workspace) -> None:
     ack()
-    rt = rt_of(context)
     with rt.session() as session:
-        ws = _ws(session, context, rt)
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=_value(body))
     if meeting is None or aware(meeting.starts_at) <= now():
         _tell(context, body, client, respond, "That meeting has started or passed: propose times for the next one when "
                                      "its prompt is out.")
         return
     later(context, client.views_open, trigger_id=body["trigger_id"], view=propose_modal(
-        meeting_id=meeting.id, quarter=meeting.quarter, starts_at=aware(meeting.starts_at), timezone=ws.timezone))
+        meeting_id=pk(meeting.id), quarter=meeting.quarter, starts_at=aware(meeting.starts_at), timezone=ws.timezone))
 
 
 def _proposed_time(values: dict, timezone: str) -> tuple[datetime | None, dict[str, str]]:
@@ -143,16 +135,16 @@ def _proposed_time(values: dict, timezone: str) -> tuple[datetime | None, dict[s
     return datetime.combine(day, at, ZoneInfo(timezone)).astimezone(UTC), {}
 
 
-def propose_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context) -> None:
-    rt, user = rt_of(context), body["user"]["id"]
+def propose_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, rt: Runtime,
+                      ws: Workspace) -> None:
+    user = body["user"]["id"]
     meeting_id = view_metadata(view).get("meeting")
     with rt.session() as session:
-        ws = _ws(session, context, rt)
         starts_at, errors = _proposed_time(view["state"]["values"], ws.timezone)
-        if errors:
+        if errors or starts_at is None:  # no time without errors saying why
             ack(response_action="errors", errors=errors)
             return
-        meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=meeting_id)
+        meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=meeting_id or 0)
         if meeting is None or aware(meeting.starts_at) <= now():
             ack(response_action="errors", errors={JointIds.DATE_BLOCK: "This meeting has started: it can't move now."})
             return
@@ -162,7 +154,7 @@ def propose_submitted(ack: Ack, body: dict, view: dict, client: WebClient, conte
             return
         try:
             meetings.propose_time(session=session, meeting=meeting, user_id=user, starts_at=starts_at)
-        except meetings.JointError as exc:
+        except UserError as exc:
             session.rollback()
             ack(response_action="errors", errors={JointIds.TIME_BLOCK: str(exc)})
             return
@@ -170,41 +162,40 @@ def propose_submitted(ack: Ack, body: dict, view: dict, client: WebClient, conte
         posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=meeting)
 
 
-def vote_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> None:
+def vote_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                 ws: Workspace) -> None:
     ack()
-    rt, user = rt_of(context), body["user"]["id"]
+    user = body["user"]["id"]
     with rt.session() as session:
-        ws = _ws(session, context, rt)
         option, meeting = meetings.option_and_meeting(session=session, team_id=ws.team_id, option_id=_value(body))
-        if option is None or aware(meeting.starts_at) <= now():
+        if option is None or meeting is None or aware(meeting.starts_at) <= now():
             text = "That time is no longer in the poll."
         else:
-            voted = meetings.vote(session=session, meeting=meeting, option_id=option.id, user_id=user)
+            voted = meetings.vote(session=session, meeting=meeting, option_id=pk(option.id), user_id=user)
             posts.refresh(session, sources=rt.agenda_sources, ws=ws, meeting=meeting)
             text = (f"Your vote: {when_text(aware(option.starts_at), ws.timezone)} (one vote each; voting for "
                     "another time moves it)." if voted else "Your vote is taken back.")
     _tell(context, body, client, respond, text)
 
 
-def move_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> None:
+def move_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                 ws: Workspace) -> None:
     ack()
-    rt, user = rt_of(context), body["user"]["id"]
+    user = body["user"]["id"]
     with rt.session() as session:
-        ws = _ws(session, context, rt)
         allowed = is_admin_or_lead(session, ws, user)
     if not allowed:
         _tell(context, body, client, respond, admins_only("move the meeting") + " Your vote counts.")
         return
     with rt.session() as session:
-        ws = _ws(session, context, rt)
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=_value(body))
         option = meetings.top_option(session=session, meeting=meeting) if meeting else None
-        if option is None:
+        if meeting is None or option is None:
             text = "No time has a vote yet, so the meeting stays where it is."
         else:
             try:
                 meetings.move_meeting(session=session, meeting=meeting, option=option, by=user)
-            except meetings.JointError as exc:
+            except UserError as exc:
                 text = str(exc)
             else:
                 posts.moved(session, sources=rt.agenda_sources, ws=ws, meeting=meeting, by=user)
@@ -215,27 +206,30 @@ def move_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> N
 # --- agenda items -------------------------------------------------------------------------------------
 
 
-def add_item_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> None:
+def add_item_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                     ws: Workspace) -> None:
     ack()
-    rt = rt_of(context)
     with rt.session() as session:
-        ws = _ws(session, context, rt)
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=_value(body))
-        quarter = meeting.quarter if meeting else meetings.upcoming(session=session, ws=ws).quarter
+        up = None if meeting else meetings.upcoming(session=session, ws=ws)
+    quarter = meeting.quarter if meeting else (up.quarter if up else None)
+    if quarter is None:
+        _tell(context, body, client, respond, meetings.NO_UPCOMING)
+        return
     later(context, client.views_open, trigger_id=body["trigger_id"],
           view=agenda_item_modal(quarter=quarter, meeting_id=meeting.id if meeting else None))
 
 
-def item_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context) -> None:
-    rt, user = rt_of(context), body["user"]["id"]
+def item_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, rt: Runtime,
+                   ws: Workspace) -> None:
+    user = body["user"]["id"]
     meta = view_metadata(view)
     text = input_value(view["state"]["values"], JointIds.ITEM_BLOCK, JointIds.ITEM) or ""
     with rt.session() as session:
-        ws = _ws(session, context, rt)
         try:
             meetings.add_agenda_item(session=session, team_id=ws.team_id, quarter=meta["quarter"], text=text,
                                      user_id=user)
-        except meetings.JointError as exc:
+        except UserError as exc:
             session.rollback()
             ack(response_action="errors", errors={JointIds.ITEM_BLOCK: str(exc)})
             return
@@ -248,8 +242,9 @@ def item_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context)
 # --- schedule -----------------------------------------------------------------------------------------
 
 
-def schedule_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context) -> None:
-    rt, user = rt_of(context), body["user"]["id"]
+def schedule_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, rt: Runtime,
+                       ws: Workspace) -> None:
+    user = body["user"]["id"]
     values = view["state"]["values"]
     hour, _, minute = (input_value(values, JointIds.TIME_BLOCK, JointIds.TIME) or "").partition(":")
     try:
@@ -258,18 +253,17 @@ def schedule_submitted(ack: Ack, body: dict, view: dict, client: WebClient, cont
             weekday=input_value(values, JointIds.WEEKDAY_BLOCK, JointIds.WEEKDAY) or "",
             hour=int(hour), minute=int(minute or 0),
             prompt_days=int(input_value(values, JointIds.LEAD_BLOCK, JointIds.LEAD) or 0)))
-    except (ValueError, ScheduleError) as exc:
-        message = str(exc) if isinstance(exc, ScheduleError) else "Pick a time, like 10:00."
+    except (ValueError, UserError) as exc:
+        message = str(exc) if isinstance(exc, UserError) else "Pick a time, like 10:00."
         ack(response_action="errors", errors={JointIds.TIME_BLOCK: message})
         return
     with rt.session() as session:
-        ws = _ws(session, context, rt)
         allowed = is_admin_or_lead(session, ws, user)
     if not allowed:
         ack(response_action="errors", errors={JointIds.WEEK_BLOCK: admins_only("change the schedule")})
         return
     ack()
-    saved = save_schedule(rt, ws.team_id, new)
+    saved = save_schedule(rt, ws, new)
     with rt.session() as session:
         delivery.queue_post(session, team_id=ws.team_id, channel=user, text=saved)
 
@@ -277,9 +271,11 @@ def schedule_submitted(ack: Ack, body: dict, view: dict, client: WebClient, cont
 # --- outcomes and action items ------------------------------------------------------------------------
 
 
-def record_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> None:
+def record_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                   ws: Workspace) -> None:
     ack()
-    refused = open_outcomes(client=client, context=context, trigger_id=body["trigger_id"], meeting_id=_value(body))
+    refused = open_outcomes(client=client, context=context, rt=rt, ws=ws, trigger_id=body["trigger_id"],
+                            meeting_id=_value(body))
     if refused:
         _tell(context, body, client, respond, refused)
 
@@ -293,30 +289,29 @@ def _typed(values: dict, rows: int) -> dict[str, str | None]:
     return typed
 
 
-def add_row_clicked(ack: Ack, body: dict, client: WebClient, context) -> None:
+def add_row_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     ack()
-    rt, view = rt_of(context), body["view"]
+    view = body["view"]
     meta = view_metadata(view)
     with rt.session() as session:
-        ws = _ws(session, context, rt)
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=meta.get("meeting") or 0)
         existing = actions.items_of(session=session, meeting=meeting) if meeting else []
     if meeting is None:
         return
     typed = _typed(view.get("state", {}).get("values", {}), meta.get("rows", 3))
     later(context, client.views_update, view_id=view["id"], hash=view.get("hash"), view=outcomes_modal(
-        meeting_id=meeting.id, quarter=meeting.quarter, minutes=meeting.minutes, existing=existing,
+        meeting_id=pk(meeting.id), quarter=meeting.quarter, minutes=meeting.minutes, existing=existing,
         rows=meta.get("rows", 3) + 1, typed=typed))
 
 
-def outcomes_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context) -> None:
-    rt, user = rt_of(context), body["user"]["id"]
+def outcomes_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, rt: Runtime,
+                       ws: Workspace) -> None:
+    user = body["user"]["id"]
     meta = view_metadata(view)
     typed = _typed(view["state"]["values"], meta.get("rows", 3))
     rows = [actions.ActionRow(typed[row_block_id(i, JointIds.ROW_TEXT)], typed[row_block_id(i, JointIds.ROW_OWNER)],
                               typed[row_block_id(i, JointIds.ROW_DUE)]) for i in range(meta.get("rows", 3))]
     with rt.session() as session:
-        ws = _ws(session, context, rt)
         meeting = meetings.get_meeting(session=session, team_id=ws.team_id, meeting_id=meta.get("meeting") or 0)
         if meeting is None:
             ack(response_action="errors", errors={JointIds.MINUTES_BLOCK: "This meeting is no longer on Truce."})
@@ -326,7 +321,7 @@ def outcomes_submitted(ack: Ack, body: dict, view: dict, client: WebClient, cont
         errors = {row_block_id(i, part): msg for (i, part), msg in row_errors.items()}
         try:
             actions.check_minutes(typed[JointIds.MINUTES_BLOCK])
-        except meetings.JointError as exc:
+        except UserError as exc:
             errors[JointIds.MINUTES_BLOCK] = str(exc)
         if not errors and not members.teams_of(session=session, team_id=ws.team_id, user_id=user) \
                 and not is_admin_or_lead(session, ws, user):
@@ -340,11 +335,11 @@ def outcomes_submitted(ack: Ack, body: dict, view: dict, client: WebClient, cont
         posts.post_outcomes(session, ws=ws, meeting=meeting, new_items=items)
 
 
-def close_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> None:
+def close_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                  ws: Workspace) -> None:
     ack()
-    rt, user = rt_of(context), body["user"]["id"]
+    user = body["user"]["id"]
     with rt.session() as session:
-        ws = _ws(session, context, rt)
         on_team = bool(members.teams_of(session=session, team_id=ws.team_id, user_id=user))
         may_close = on_team or is_admin_or_lead(session, ws, user)
         item = actions.get_item(session=session, team_id=ws.team_id, item_id=_value(body))
@@ -356,24 +351,24 @@ def close_clicked(ack: Ack, body: dict, client: WebClient, context, respond) -> 
                                      "close an action item.")
         return
     with rt.session() as session:
-        ws = _ws(session, context, rt)
-        item = actions.get_item(session=session, team_id=ws.team_id, item_id=item.id)
+        item = actions.get_item(session=session, team_id=ws.team_id, item_id=pk(item.id))
+        if item is None:  # action items are kept: found a moment ago, found now
+            raise ValueError("an action item vanished while being closed")
         try:
             actions.close_item(session, item=item, by=user)
-        except meetings.JointError as exc:
+        except UserError as exc:
             text = str(exc)
         else:
             posts.refresh_item(session, ws=ws, item=item)
             text = f":white_check_mark: Done: {item.text}"
     _tell(context, body, client, respond, text)
-    _after(body, client, context)
+    _after(body, client, context, rt)
 
 
 # --- shared with /joint ------------------------------------------------------------------------------
 
-def save_schedule(rt, team_id: str, new) -> str:
+def save_schedule(rt: Runtime, ws: Workspace, new: Schedule) -> str:
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
         workspaces.set_pref(session=session, ws=ws, key=PREF, value=schedule_pref(new))
         up = meetings.upcoming(session=session, ws=ws)
         kept = ""
@@ -389,12 +384,11 @@ def schedule_summary(ws, schedule_) -> str:
             f"To change it: `{schedule_.command()}`")
 
 
-def open_outcomes(*, client: WebClient, context, trigger_id: str, meeting_id: int | None) -> str | None:
+def open_outcomes(*, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace, trigger_id: str,
+                  meeting_id: int | None) -> str | None:
     """Open the outcomes form (after the answer), or say why not."""
-    rt = rt_of(context)
     user_id = context["user_id"]
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         if meeting_id is None:
             meeting = meetings.latest_started(session=session, team_id=ws.team_id)
         else:
@@ -412,5 +406,5 @@ def open_outcomes(*, client: WebClient, context, trigger_id: str, meeting_id: in
         return (f"The {meeting.quarter} meeting is on {when_text(aware(meeting.starts_at), ws.timezone)}: "
                 "record its outcomes after it.")
     later(context, client.views_open, trigger_id=trigger_id, view=outcomes_modal(
-        meeting_id=meeting.id, quarter=meeting.quarter, minutes=meeting.minutes, existing=existing))
+        meeting_id=pk(meeting.id), quarter=meeting.quarter, minutes=meeting.minutes, existing=existing))
     return None

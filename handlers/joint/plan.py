@@ -8,7 +8,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -23,18 +23,18 @@ from bot.joint.plan_lines import totals
 from bot.joint.schedule import when_text
 from bot.models import Workspace
 from bot.people import is_admin_or_lead, name_of
-from bot.quarters import QuarterError, calendar_of, parse_quarter
+from bot.quarters import calendar_of, parse_quarter
 from bot.runtime import Runtime
 from bot.scorecard.export import plan_export
-from bot.setup import members, workspaces
+from bot.setup import members
 from bot.slack_text import echo, esc, plain, typed
+from bot.user_error import UserError
 from handlers.common import (
     admins_only,
     first_word,
     in_background,
     input_value,
     later,
-    rt_of,
     send_response,
     view_metadata,
 )
@@ -52,34 +52,33 @@ def _quarter(rest: str, ws: Workspace) -> str:
     return parse_quarter(rest) if rest.strip() else calendar_of(ws).quarter_of(now())
 
 
-def plan_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+def plan_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                 ws: Workspace, rest: str) -> None:
     word, tail = first_word(rest)
-    rt = rt_of(context)
-    with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
     if word == "token":
-        ack(text=make_token(context=context, ws=ws))
+        ack(text=make_token(context=context, rt=rt, ws=ws))
         return
     action = word if word in ("export", "history") else "open"
     try:
         quarter = _quarter(plain(tail if action != "open" else rest), ws)  # as typed, not as Slack encodes it
-    except QuarterError as exc:
+    except UserError as exc:
         ack(text=f"{esc(str(exc))} Like `/joint plan {action if action != 'open' else ''} 2027-Q1`.".replace(
             "  ", " ") + "\n" + echo(typed(command["command"], command.get("text")), "You typed:"))
         return
     if action == "export":
-        ack(text=export_to_slack(client=client, context=context, respond=respond, ws=ws, quarter=quarter,
+        ack(text=export_to_slack(client=client, context=context, respond=respond, rt=rt, ws=ws, quarter=quarter,
                                  channel=command["channel_id"]) or "")
     elif action == "history":
-        ack(text=show_history(context=context, ws=ws, quarter=quarter))
+        ack(text=show_history(context=context, rt=rt, ws=ws, quarter=quarter))
     else:
-        ack(text=open_plan(client=client, context=context, ws=ws, quarter=quarter, trigger_id=command["trigger_id"])
-            or "")
+        ack(text=open_plan(client=client, context=context, rt=rt, ws=ws, quarter=quarter,
+                           trigger_id=command["trigger_id"]) or "")
 
 
-def open_plan(*, client: WebClient, context, ws: Workspace, quarter: str, trigger_id: str) -> str | None:
+def open_plan(*, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace, quarter: str,
+              trigger_id: str) -> str | None:
     """Open the plan's form (after the answer), or say why not."""
-    rt, user = rt_of(context), context["user_id"]
+    user = context["user_id"]
     with rt.session() as session:
         on_team = bool(members.teams_of(session=session, team_id=ws.team_id, user_id=user))
         allowed = on_team or is_admin_or_lead(session, ws, user)
@@ -98,8 +97,9 @@ def open_plan(*, client: WebClient, context, ws: Workspace, quarter: str, trigge
     return None
 
 
-def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context) -> None:
-    rt, user = rt_of(context), body["user"]["id"]
+def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, rt: Runtime,
+                   ws: Workspace) -> None:
+    user = body["user"]["id"]
     quarter = view_metadata(view).get("quarter") or ""
     values = view["state"]["values"]
     owner_ids = list(input_value(values, JointIds.OWNERS_BLOCK, JointIds.OWNERS) or [])
@@ -108,25 +108,24 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context)
     lines, currency = [], ""
     try:
         lines = plans.parse_lines(input_value(values, JointIds.LINES_BLOCK, JointIds.LINES) or "")
-    except plans.PlanError as exc:
-        errors[blocks[exc.field]] = str(exc)
+    except UserError as exc:
+        errors[exc.block_in(blocks)] = str(exc)
     try:
         currency = plans.check_currency(input_value(values, JointIds.CURRENCY_BLOCK, JointIds.CURRENCY))
-    except plans.PlanError as exc:
-        errors[blocks[exc.field]] = str(exc)
+    except UserError as exc:
+        errors[exc.block_in(blocks)] = str(exc)
     # Saved before ack(): if saving fails, the form stays open with everything typed in it.
     with rt.session(deliver=False) as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         names = {u: name_of(session, ws.team_id, u, real=True) for u in owner_ids}
         owners: list[dict[str, Any]] = []
         try:
             owners = plans.check_owners(session, team_id=ws.team_id, owner_ids=owner_ids, names=names)
-        except plans.PlanError as exc:
-            errors[blocks[exc.field]] = str(exc)
+        except UserError as exc:
+            errors[exc.block_in(blocks)] = str(exc)
         try:
             plans.check_editable(quarter, calendar_of(ws))
-        except plans.PlanError as exc:
-            errors = {blocks[exc.field]: str(exc)}
+        except UserError as exc:
+            errors = {exc.block_in(blocks): str(exc)}
         if errors:
             ack(response_action="errors", errors=errors)
             return
@@ -143,18 +142,16 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context)
     rt.send_queued(session)
 
 
-def show_history(*, context, ws: Workspace, quarter: str) -> str:
-    rt = rt_of(context)
+def show_history(*, context: BoltContext, rt: Runtime, ws: Workspace, quarter: str) -> str:
     with rt.session() as session:
         plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
         return (history_text(plan, plans.revisions_of(session=session, plan=plan), timezone=ws.timezone) if plan
                 else f"There is no joint plan for {quarter} yet: `/joint plan {quarter}` starts it.")
 
 
-def export_to_slack(*, client: WebClient, context, respond: Respond, ws: Workspace, quarter: str,
-                    channel: str) -> str | None:
+def export_to_slack(*, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime, ws: Workspace,
+                    quarter: str, channel: str) -> str | None:
     """Upload the quarter's CSV to the channel (after the answer), or say why not."""
-    rt = rt_of(context)
     with rt.session() as session:
         plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
         lines = plans.lines_of(session=session, plan=plan) if plan else []
@@ -191,10 +188,8 @@ def _upload(client: WebClient, respond: Respond, upload: dict[str, Any], *, chan
     send_response(respond.response_url, text=text)
 
 
-def make_token(*, context, ws: Workspace) -> str:
-    rt = rt_of(context)
+def make_token(*, context: BoltContext, rt: Runtime, ws: Workspace) -> str:
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=ws.team_id, settings=rt.settings)
         if not is_admin_or_lead(session, ws, context["user_id"]):
             return admins_only("create the export token")
         token = plans.new_export_token(session, ws=ws)
@@ -227,7 +222,7 @@ def export_route(rt: Runtime, environ: dict[str, Any], body: bytes) -> web.Respo
             return web.json_response("404 Not Found", {"ok": False, "error": "team_not_found"})
         try:
             quarter = _quarter(query.get("quarter", ""), ws)
-        except QuarterError as exc:
+        except UserError as exc:
             return web.json_response("400 Bad Request", {"ok": False, "error": "invalid_quarter", "hint": str(exc)})
         plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
         if plan is None:

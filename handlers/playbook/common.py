@@ -4,45 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_bolt import Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import delivery
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
-from bot.setup import members, workspaces
+from bot.runtime import Runtime
+from bot.setup import members
 from bot.setup.team import Team
-from handlers.common import later, rt_of, send_response
+from handlers.common import later, send_response
 
 
-def workspace_of(context) -> Workspace:
-    rt = rt_of(context)
-    with rt.session() as session:
-        return workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-
-
-def may_write(context, team: Team, user_id: str | None = None) -> bool:
+def may_write(rt: Runtime, ws: Workspace, user_id: str, team: Team) -> bool:
     """On `team` (marketing for strategies, sales for win/loss), or a Truce lead or Slack admin."""
-    user_id = user_id or context["user_id"]
-    rt = rt_of(context)
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         teams = members.teams_of(session=session, team_id=ws.team_id, user_id=user_id)
         return team in teams or is_admin_or_lead(session, ws, user_id)
 
 
-def may_edit(context, recorded_by: str) -> bool:
+def may_edit(rt: Runtime, ws: Workspace, user_id: str, recorded_by: str) -> bool:
     """The person who recorded something, or a Truce lead or Slack admin."""
-    if recorded_by == context["user_id"]:
+    if recorded_by == user_id:
         return True
-    rt = rt_of(context)
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-        return is_admin_or_lead(session, ws, context["user_id"])
+        return is_admin_or_lead(session, ws, user_id)
 
 
 
-def tell(context, client: WebClient, respond: Respond | None, *, user: str, channel: str | None, text: str,
+def tell(context: BoltContext, client: WebClient, respond: Respond | None, *, user: str, channel: str | None, text: str,
          blocks=None) -> None:
     """An ephemeral answer, after the answer to Slack: through the response_url when there is one,
     else in `channel` (or the DM)."""

@@ -5,20 +5,23 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.block_kit import esc
 from bot.ids import PlaybookIds as Ids
+from bot.models import Workspace
 from bot.playbook import strategies, strategy_search
 from bot.playbook.blocks_strategies import list_message, search_message
 from bot.playbook.blocks_strategy_forms import search_modal, strategy_modal
-from bot.playbook.strategies import ADD_USAGE, StrategyDraft, StrategyError
+from bot.playbook.strategies import ADD_USAGE, StrategyDraft
+from bot.runtime import Runtime
 from bot.setup.blocks_help import HELP
 from bot.setup.team import Team
 from bot.slack_text import echo, plain
-from handlers.common import first_word, in_background, input_value, later, rt_of, view_metadata
-from handlers.playbook.common import may_write, notice_outcome, send_notice, tell, tell_now, workspace_of
+from bot.user_error import UserError
+from handlers.common import first_word, in_background, input_value, later, record_id, view_metadata
+from handlers.playbook.common import may_write, notice_outcome, send_notice, tell, tell_now
 from handlers.setup.home import publish_home
 
 NUMBER = re.compile(r"^#?(\d{1,9})$")
@@ -42,42 +45,45 @@ def strategy_help() -> str:
     return "\n".join(f"`{u}` — {w}" for u, w in HELP["/truce"] if u.startswith("/truce strategy"))
 
 
-def strategy_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+def strategy_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace,
+                     respond: Respond, rest: str) -> None:
     word, more = first_word(rest)
     typed = f"/truce strategy {plain(rest)}".strip()
     number = NUMBER.match(more)
     if word == "" or (word == "add" and not more):
         ack()
-        open_modal(client=client, context=context, trigger_id=command["trigger_id"], strategy_id=None,
+        open_modal(client=client, context=context, rt=rt, ws=ws, trigger_id=command["trigger_id"], strategy_id=None,
                    channel=command.get("channel_id"), respond=respond)
     elif word == "help" and not more:
         ack(text=strategy_help())
     elif word == "add":
         try:
             draft = strategies.parse_add(more)
-        except StrategyError as exc:
+        except UserError as exc:
             ack(text=f":thinking_face: {exc}\nType it like this: `{ADD_USAGE}` (or just `/truce strategy` for a "
                      f"form).\n" + echo(typed))
             return
-        publish_now(ack=ack, draft=draft, typed=typed, client=client, context=context, respond=respond)
+        publish_now(ack=ack, draft=draft, typed=typed, client=client, context=context, rt=rt, ws=ws, respond=respond)
     elif word == "search":
         if not more:
             ack()
             later(context, client.views_open, trigger_id=command["trigger_id"], view=search_modal())
             return
-        text, blocks = show_search(query=more, context=context)
+        text, blocks = show_search(query=more, context=context, rt=rt, ws=ws)
         ack(text=text, blocks=blocks)
     elif word == "list" and not more:
-        text, blocks = show_list(context=context)
+        text, blocks = show_list(context=context, rt=rt, ws=ws)
         ack(text=text, blocks=blocks)
     elif word in ("edit", "retire", "reactivate") and number:
         strategy_id = int(number.group(1))
         if word == "edit":
             ack()
-            open_modal(client=client, context=context, trigger_id=command["trigger_id"], strategy_id=strategy_id,
+            open_modal(client=client, context=context, rt=rt, ws=ws, trigger_id=command["trigger_id"],
+                       strategy_id=strategy_id,
                        channel=command.get("channel_id"), respond=respond)
         else:
-            ack(text=change_status(client=client, context=context, respond=respond, strategy_id=strategy_id,
+            ack(text=change_status(client=client, context=context, rt=rt, ws=ws, respond=respond,
+                                   strategy_id=strategy_id,
                                    status="retired" if word == "retire" else "active", typed=typed))
     elif word in ("edit", "retire", "reactivate"):
         ack(text=f":thinking_face: Which strategy? Give its number, like `/truce strategy {word} 3` "
@@ -86,34 +92,27 @@ def strategy_command(*, ack: Ack, command: dict, client: WebClient, context, res
         ack(text=f":thinking_face: I don't know `{esc(typed)}`. Type one of: {WHAT_TO_TYPE}.\n" + echo(typed))
 
 
-def _today(context) -> date:
-    return strategies.today_in(workspace_of(context))
-
-
-def show_list(*, context) -> tuple[str, list]:
-    rt = rt_of(context)
+def show_list(*, context: BoltContext, rt: Runtime, ws: Workspace) -> tuple[str, list]:
     with rt.session() as session:
         active = strategies.list_by_status(session=session, team_id=context["team_id"])
         retired = strategies.list_by_status(session=session, team_id=context["team_id"], status="retired")
-    return list_message(active, retired, _today(context))
+    return list_message(active, retired, strategies.today_in(ws))
 
 
-def show_search(*, query: str, context) -> tuple[str, list]:
-    rt = rt_of(context)
+def show_search(*, query: str, context: BoltContext, rt: Runtime, ws: Workspace) -> tuple[str, list]:
     with rt.session() as session:
         result = strategy_search.search(session=session, team_id=context["team_id"], text=query)
-    return search_message(result, plain(query), _today(context))
+    return search_message(result, plain(query), strategies.today_in(ws))
 
 
-def open_modal(*, client: WebClient, context, trigger_id: str, strategy_id: int | None, channel: str | None,
-               respond: Respond | None, home: bool = False) -> None:
+def open_modal(*, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace, trigger_id: str,
+               strategy_id: int | None, channel: str | None, respond: Respond | None, home: bool = False) -> None:
     user_id = context["user_id"]
-    if not may_write(context, Team.MARKETING):
+    if not may_write(rt, ws, context["user_id"], Team.MARKETING):
         tell(context, client, respond, user=user_id, channel=channel, text=REFUSED)
         return
     strategy = None
     if strategy_id is not None:
-        rt = rt_of(context)
         with rt.session() as session:
             strategy = strategies.get(session=session, team_id=context["team_id"], strategy_id=strategy_id)
         if strategy is None:
@@ -133,26 +132,24 @@ def _confirmation(change: strategies.Change, ws_sales: str | None, *, verb: str)
     return f":white_check_mark: {verb} `#{s.id}` *{esc(s.title)}*.{told}{where}"
 
 
-def _send_notice(context, client: WebClient, respond: Respond | None, session, change: strategies.Change,
-                 ws_sales: str | None, *, channel: str | None = None) -> None:
+def _send_notice(context: BoltContext, rt: Runtime, client: WebClient, respond: Respond | None, session,
+                 change: strategies.Change, ws_sales: str | None, *, channel: str | None = None) -> None:
     """After the answer: the notice to salespeople goes out; the person hears only of a problem."""
-    rt, user = rt_of(context), context["user_id"]
+    user = context["user_id"]
     notice_id = change.notice.id if change.notice else None
     in_background(context, send_notice, rt, rt.take_queued(session), notice_id, ws_sales, who="Salespeople",
                   tell_problem=lambda text: tell_now(client, respond, user=user, channel=channel, text=text))
 
 
-def publish_now(*, ack: Ack, draft: StrategyDraft, typed: str, client: WebClient, context,
-                respond: Respond) -> None:
-    if not may_write(context, Team.MARKETING):
+def publish_now(*, ack: Ack, draft: StrategyDraft, typed: str, client: WebClient, context: BoltContext, rt: Runtime,
+                ws: Workspace, respond: Respond) -> None:
+    if not may_write(rt, ws, context["user_id"], Team.MARKETING):
         ack(text=f"{REFUSED}\n" + echo(typed))
         return
-    rt = rt_of(context)
-    ws = workspace_of(context)
     with rt.session(deliver=False) as session:
         change = strategies.publish(session=session, ws=ws, user_id=context["user_id"], draft=draft)
     ack(text=_confirmation(change, ws.sales_channel, verb="Published"))
-    _send_notice(context, client, respond, session, change, ws.sales_channel)
+    _send_notice(context, rt, client, respond, session, change, ws.sales_channel)
 
 
 def _draft(values: dict) -> StrategyDraft:
@@ -160,7 +157,7 @@ def _draft(values: dict) -> StrategyDraft:
     try:
         review_by = date.fromisoformat(str(review)) if review else None
     except ValueError:
-        raise StrategyError("review_by", "Pick the review date from the calendar (like 2027-03-31).") from None
+        raise UserError("Pick the review date from the calendar (like 2027-03-31).", field="review_by") from None
     return StrategyDraft(
         title=input_value(values, Ids.TITLE_BLOCK, Ids.VALUE) or "",
         summary=input_value(values, Ids.SUMMARY_BLOCK, Ids.VALUE) or "",
@@ -172,19 +169,18 @@ def _draft(values: dict) -> StrategyDraft:
     )
 
 
-def strategy_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
+def strategy_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext, rt: Runtime,
+                       ws: Workspace) -> None:
     meta = view_metadata(view)
     try:
         draft = strategies.validate(_draft(view["state"]["values"]))
-    except StrategyError as exc:
-        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
+    except UserError as exc:
+        ack(response_action="errors", errors={exc.block_in(FIELD_BLOCKS): str(exc)})
         return
-    if not may_write(context, Team.MARKETING):
+    if not may_write(rt, ws, context["user_id"], Team.MARKETING):
         ack(response_action="errors", errors={Ids.TITLE_BLOCK: "Only the marketing team and Truce leads publish "
                                                               "and change strategies."})
         return
-    rt = rt_of(context)
-    ws = workspace_of(context)
     try:  # saved before ack(): if it can't be, the form stays open with everything typed in it
         with rt.session(deliver=False) as session:
             if meta.get("id") is None:
@@ -192,30 +188,28 @@ def strategy_submitted(ack: Ack, view: dict, client: WebClient, context) -> None
             else:
                 change = strategies.update_strategy(session=session, ws=ws, strategy_id=meta["id"],
                                                     user_id=context["user_id"], draft=draft, version=meta["version"])
-    except StrategyError as exc:
-        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
+    except UserError as exc:
+        ack(response_action="errors", errors={exc.block_in(FIELD_BLOCKS): str(exc)})
         return
     ack()
     verb = "Published" if meta.get("id") is None else "Saved"
     tell(context, client, None, user=context["user_id"], channel=meta.get("channel"),
          text=_confirmation(change, ws.sales_channel, verb=verb))
-    _send_notice(context, client, None, session, change, ws.sales_channel, channel=meta.get("channel"))
+    _send_notice(context, rt, client, None, session, change, ws.sales_channel, channel=meta.get("channel"))
     if meta.get("home"):
-        publish_home(client=client, context=context, user_id=context["user_id"])
+        publish_home(client=client, context=context, rt=rt, user_id=context["user_id"])
 
 
-def change_status(*, client: WebClient, context, respond: Respond | None, strategy_id: int, status: str,
-                  typed: str | None = None, home: bool = False) -> str:
+def change_status(*, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace, respond: Respond | None,
+                  strategy_id: int, status: str, typed: str | None = None, home: bool = False) -> str:
     """Retire or bring back a strategy; returns what to tell the person."""
-    if not may_write(context, Team.MARKETING):
+    if not may_write(rt, ws, context["user_id"], Team.MARKETING):
         return REFUSED + ("\n" + echo(typed) if typed else "")
-    rt = rt_of(context)
-    ws = workspace_of(context)
     try:
         with rt.session(deliver=False) as session:
             change = strategies.set_status(session=session, ws=ws, strategy_id=strategy_id,
                                            user_id=context["user_id"], status=status)
-    except StrategyError as exc:
+    except UserError as exc:
         return str(exc)
     s = change.strategy
     if change.revision is None:
@@ -224,26 +218,28 @@ def change_status(*, client: WebClient, context, respond: Respond | None, strate
         text = _confirmation(change, ws.sales_channel, verb="Retired" if status == "retired" else "Brought back")
         if status == "retired":
             text += f" `/truce strategy reactivate {s.id}` brings it back."
-    _send_notice(context, client, respond, session, change, ws.sales_channel)
+    _send_notice(context, rt, client, respond, session, change, ws.sales_channel)
     if home:
-        publish_home(client=client, context=context, user_id=context["user_id"])
+        publish_home(client=client, context=context, rt=rt, user_id=context["user_id"])
     return text
 
 
-def publish_clicked(ack: Ack, body: dict, client: WebClient, context) -> None:
+def publish_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     ack()
-    open_modal(client=client, context=context, trigger_id=body["trigger_id"], strategy_id=None, channel=None,
+    open_modal(client=client, context=context, rt=rt, ws=ws, trigger_id=body["trigger_id"], strategy_id=None,
+               channel=None,
                respond=None, home=True)
 
 
-def more_chosen(ack: Ack, body: dict, client: WebClient, context) -> None:
+def more_chosen(ack: Ack, body: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     choice, _, raw_id = body["actions"][0]["selected_option"]["value"].partition(":")
+    strategy_id = record_id(raw_id, "strategy")
     if choice == "edit":
         ack()
-        open_modal(client=client, context=context, trigger_id=body["trigger_id"], strategy_id=int(raw_id),
+        open_modal(client=client, context=context, rt=rt, ws=ws, trigger_id=body["trigger_id"], strategy_id=strategy_id,
                    channel=None, respond=None, home=True)
     else:
-        text = change_status(client=client, context=context, respond=None, strategy_id=int(raw_id),
+        text = change_status(client=client, context=context, rt=rt, ws=ws, respond=None, strategy_id=strategy_id,
                              status="retired", home=True)
         ack()
         tell(context, client, None, user=context["user_id"], channel=None, text=text)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.ids import PlaybookIds as Ids
+from bot.models import Workspace
 from bot.playbook import strategies, strategy_search
 from bot.playbook.blocks_strategies import result_blocks
 from bot.playbook.blocks_strategy_forms import search_modal
-from handlers.common import input_value, later, rt_of
-from handlers.playbook.common import workspace_of
+from bot.runtime import Runtime
+from handlers.common import input_value, later
 
 
 def register(app: App) -> None:
@@ -18,18 +19,17 @@ def register(app: App) -> None:
     app.view(Ids.SEARCH_VIEW)(search_submitted)
 
 
-def search_clicked(ack: Ack, body: dict, client: WebClient, context) -> None:
+def search_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     ack()
     later(context, client.views_open, trigger_id=body["trigger_id"], view=search_modal())
 
 
-def search_submitted(ack: Ack, view: dict, context) -> None:
+def search_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     query = input_value(view["state"]["values"], Ids.QUERY_BLOCK, Ids.VALUE) or ""
     if not strategy_search.words_of(query):
         ack(response_action="errors", errors={Ids.QUERY_BLOCK: "Type a word or two to look for."})
         return
-    ws = workspace_of(context)
-    with rt_of(context).session() as session:
+    with rt.session() as session:
         result = strategy_search.search(session=session, team_id=ws.team_id, text=query)
     # The form is updated in place: the words typed stay in it, the results appear below.
     results = result_blocks(result, query, strategies.today_in(ws))

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.block_kit import esc
 from bot.clock import now
 from bot.ids import PlaybookIds as Ids
+from bot.models import Workspace
 from bot.playbook import winloss
 from bot.playbook.blocks_winloss import recorded_message, summary_message, winloss_modal
 from bot.playbook.strategies import today_in
-from bot.playbook.winloss import USAGE, WinLossDraft, WinLossError
+from bot.playbook.winloss import USAGE, WinLossDraft
 from bot.playbook.winloss_summary import current_quarter, quarter_stats
 from bot.quarters import parse_quarter, shift_quarter
+from bot.runtime import Runtime
 from bot.setup.blocks_help import HELP
 from bot.setup.team import Team
 from bot.slack_text import echo, plain
-from handlers.common import first_word, input_value, later, rt_of, view_metadata
-from handlers.playbook.common import may_edit, may_write, tell, workspace_of
+from bot.user_error import UserError
+from handlers.common import first_word, input_value, later, record_id, view_metadata
+from handlers.playbook.common import may_edit, may_write, tell
 
 FIELD_BLOCKS = {"outcome": Ids.OUTCOME_BLOCK, "customer": Ids.CUSTOMER_BLOCK, "reason": Ids.REASON_BLOCK,
                 "notes": Ids.NOTES_BLOCK, "competitor": Ids.COMPETITOR_BLOCK, "amount": Ids.AMOUNT_BLOCK,
@@ -49,40 +52,39 @@ def loss_command(**kw) -> None:
     log_result(outcome="lost", word="loss", **kw)
 
 
-def log_result(*, outcome: str, word: str, ack: Ack, command: dict, client: WebClient, context, respond: Respond,
-               rest: str) -> None:
+def log_result(*, outcome: str, word: str, ack: Ack, command: dict, client: WebClient, context: BoltContext,
+               rt: Runtime, ws: Workspace, respond: Respond, rest: str) -> None:
     typed = f"/truce {word} {plain(rest)}".strip()
     if rest.strip().lower() == "help":
         ack(text=winloss_help())
         return
     if not rest.strip():
         ack()
-        open_modal(client=client, context=context, trigger_id=command["trigger_id"], outcome=outcome,
+        open_modal(client=client, context=context, rt=rt, ws=ws, trigger_id=command["trigger_id"], outcome=outcome,
                    channel=command.get("channel_id"), respond=respond)
         return
     try:
         draft = winloss.parse_command(outcome, rest)
-    except WinLossError as exc:
+    except UserError as exc:
         ack(text=f":thinking_face: {exc}\nType it like this: `{USAGE[outcome]}` (or just `/truce {word}` for a "
                  "form).\n" + echo(typed))
         return
-    if not may_write(context, Team.SALES):
+    if not may_write(rt, ws, context["user_id"], Team.SALES):
         ack(text=f"{REFUSED}\n" + echo(typed))
         return
-    rt = rt_of(context)
-    ws = workspace_of(context)
     with rt.session() as session:
         entry = winloss.record(session=session, ws=ws, user_id=context["user_id"], draft=draft)
         text, blocks = recorded_message(entry, inferred=not draft.reason_given)
     ack(text=text, blocks=blocks)
 
 
-def winloss_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+def winloss_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace,
+                    respond: Respond, rest: str) -> None:
     word, more = first_word(rest)
     typed = f"/truce winloss {plain(rest)}".strip()
     if word == "":
         ack()
-        open_modal(client=client, context=context, trigger_id=command["trigger_id"], outcome=None,
+        open_modal(client=client, context=context, rt=rt, ws=ws, trigger_id=command["trigger_id"], outcome=None,
                    channel=command.get("channel_id"), respond=respond)
     elif word == "help" and not more:
         ack(text=winloss_help())
@@ -93,41 +95,39 @@ def winloss_command(*, ack: Ack, command: dict, client: WebClient, context, resp
             ack(text=f":thinking_face: {exc} Like this: `/truce winloss summary 2027-Q1` (or no quarter for this "
                      "one).\n" + echo(typed))
             return
-        text, blocks = show_summary(context=context, quarter=quarter)
+        text, blocks = show_summary(context=context, rt=rt, ws=ws, quarter=quarter)
         ack(text=text, blocks=blocks)
     elif word in WORDS:
         log_result(outcome=WORDS[word], word="win" if WORDS[word] == "won" else "loss", ack=ack, command=command,
-                   client=client, context=context, respond=respond, rest=more)
+                   client=client, context=context, rt=rt, ws=ws, respond=respond, rest=more)
     else:
         ack(text=f":thinking_face: I don't know `{esc(typed)}`. Type `/truce win Customer: why`, "
                  "`/truce loss Customer: why`, `/truce winloss` (a form) or `/truce winloss summary [2027-Q1]`.\n"
                  + echo(typed))
 
 
-def show_summary(*, context, quarter: str | None) -> tuple[str, list]:
-    ws = workspace_of(context)
+def show_summary(*, context: BoltContext, rt: Runtime, ws: Workspace, quarter: str | None) -> tuple[str, list]:
     quarter = quarter or current_quarter(ws, now())
-    with rt_of(context).session() as session:
+    with rt.session() as session:
         current = quarter_stats(session=session, ws=ws, quarter=quarter)
         previous = quarter_stats(session=session, ws=ws, quarter=shift_quarter(quarter, -1))
     return summary_message(current, previous)
 
 
-def open_modal(*, client: WebClient, context, trigger_id: str, outcome: str | None, channel: str | None,
-               respond: Respond | None, entry_id: int | None = None) -> None:
+def open_modal(*, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace, trigger_id: str,
+               outcome: str | None, channel: str | None, respond: Respond | None, entry_id: int | None = None) -> None:
     user_id = context["user_id"]
-    ws = workspace_of(context)
     entry = None
     if entry_id is not None:
-        with rt_of(context).session() as session:
+        with rt.session() as session:
             entry = winloss.get_entry(session=session, team_id=ws.team_id, entry_id=entry_id)
         if entry is None:
             tell(context, client, respond, user=user_id, channel=channel, text="That result is no longer in the log.")
             return
-        if not may_edit(context, entry.recorded_by):
+        if not may_edit(rt, ws, context["user_id"], entry.recorded_by):
             tell(context, client, respond, user=user_id, channel=channel, text=EDIT_REFUSED)
             return
-    elif not may_write(context, Team.SALES):
+    elif not may_write(rt, ws, context["user_id"], Team.SALES):
         tell(context, client, respond, user=user_id, channel=channel, text=REFUSED)
         return
     closed_on = winloss.closed_on(ws, entry) if entry else today_in(ws)
@@ -141,7 +141,7 @@ def _draft(values: dict) -> WinLossDraft:
     try:
         closed_on = date.fromisoformat(str(closed)) if closed else None
     except ValueError:
-        raise WinLossError("closed_on", "Pick the close date from the calendar (like 2026-11-30).") from None
+        raise UserError("Pick the close date from the calendar (like 2026-11-30).", field="closed_on") from None
     return WinLossDraft(
         outcome=input_value(values, Ids.OUTCOME_BLOCK, Ids.VALUE) or "",
         customer=input_value(values, Ids.CUSTOMER_BLOCK, Ids.VALUE) or "",
@@ -154,37 +154,39 @@ def _draft(values: dict) -> WinLossDraft:
     )
 
 
-def winloss_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
+def winloss_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext, rt: Runtime,
+                      ws: Workspace) -> None:
     meta = view_metadata(view)
-    ws = workspace_of(context)
     try:
         draft = winloss.validate(_draft(view["state"]["values"]), today=today_in(ws))
-    except WinLossError as exc:
-        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
+    except UserError as exc:
+        ack(response_action="errors", errors={exc.block_in(FIELD_BLOCKS): str(exc)})
         return
     entry_id, user_id = meta.get("id"), context["user_id"]
-    if entry_id is None and not may_write(context, Team.SALES):
+    if entry_id is None and not may_write(rt, ws, context["user_id"], Team.SALES):
         ack(response_action="errors", errors={Ids.OUTCOME_BLOCK: "Only the sales team and Truce leads log results."})
         return
     try:  # saved before ack(): if it can't be, the form stays open with everything typed in it
-        with rt_of(context).session() as session:
+        with rt.session() as session:
             if entry_id is None:
                 entry = winloss.record(session=session, ws=ws, user_id=user_id, draft=draft)
             else:
                 current = winloss.get_entry(session=session, team_id=ws.team_id, entry_id=entry_id)
-                if current and not may_edit(context, current.recorded_by):
-                    raise WinLossError("outcome", EDIT_REFUSED)
+                if current and not may_edit(rt, ws, context["user_id"], current.recorded_by):
+                    raise UserError(EDIT_REFUSED, field="outcome")
                 entry = winloss.update_entry(session=session, ws=ws, entry_id=entry_id, user_id=user_id, draft=draft)
-    except WinLossError as exc:
-        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: str(exc)})
+    except UserError as exc:
+        ack(response_action="errors", errors={exc.block_in(FIELD_BLOCKS): str(exc)})
         return
     ack()
     text, blocks = recorded_message(entry, edited=entry_id is not None)
     tell(context, client, None, user=user_id, channel=meta.get("channel"), text=text, blocks=blocks)
 
 
-def edit_clicked(ack: Ack, body: dict, client: WebClient, context, respond: Respond) -> None:
+def edit_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace,
+                 respond: Respond) -> None:
     ack()
     channel = (body.get("channel") or {}).get("id")
-    open_modal(client=client, context=context, trigger_id=body["trigger_id"], outcome=None, channel=channel,
-               respond=respond, entry_id=int(body["actions"][0]["value"]))
+    open_modal(client=client, context=context, rt=rt, ws=ws, trigger_id=body["trigger_id"], outcome=None,
+               channel=channel,
+               respond=respond, entry_id=record_id(body["actions"][0]["value"], "win/loss entry"))

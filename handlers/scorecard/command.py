@@ -3,18 +3,24 @@ of /joint, declared in its Feature). The forms they open are handled in handlers
 
 from __future__ import annotations
 
-from slack_bolt import Ack, Respond
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.clock import now
+from bot.db import pk
 from bot.joint import plan as plans
+from bot.models import Workspace
 from bot.people import is_admin_or_lead
-from bot.quarters import MONTHS, QuarterError, calendar_of, parse_quarter
+from bot.quarters import MONTHS, calendar_of, parse_quarter
+from bot.runtime import Runtime
 from bot.scorecard import actuals, actuals_webhook, blocks_scorecard, fiscal, posting
 from bot.scorecard.message import compose
-from bot.setup import members, workspaces
+from bot.setup import members
 from bot.slack_text import echo, esc, plain, typed
-from handlers.common import admins_only, first_word, later, rt_of
+from bot.user_error import UserError
+from handlers.common import admins_only, first_word, later
 
 WEBHOOK_PATH = "/webhooks/actuals"
 ACTUALS_USAGE = ("`/joint actuals [quarter]` opens the form; `/joint actuals [quarter] goal | budget spent | pipeline "
@@ -23,24 +29,24 @@ ACTUALS_USAGE = ("`/joint actuals [quarter]` opens the form; `/joint actuals [qu
                  "tool (POST " + WEBHOOK_PATH + ").")
 
 
-def _typed(command: dict) -> str:
+def _typed(command: dict[str, Any]) -> str:
     return echo(typed(command["command"], command.get("text")), "You typed:")
 
 
 # --- /joint scorecard -------------------------------------------------------------------------------
 
 
-def scorecard_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+def scorecard_command(*, ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext,
+                      respond: Respond, rt: Runtime, ws: Workspace, rest: str) -> None:
     """The scorecard in the answer (text, for everyone), and posted with its chart to the joint channel
     by a durable task after the answer (for people on the teams, and leads)."""
-    rt, user = rt_of(context), context["user_id"]
+    user = context["user_id"]
     task = None
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         calendar = calendar_of(ws)
         try:
             quarter = parse_quarter(plain(rest)) if rest.strip() else calendar.quarter_of(now())
-        except QuarterError as exc:
+        except UserError as exc:
             ack(text=f":thinking_face: {esc(str(exc))} Like `/joint scorecard 2027-Q1` (or no quarter for this "
                      f"one).\n{_typed(command)}")
             return
@@ -63,16 +69,15 @@ def scorecard_command(*, ack: Ack, command: dict, client: WebClient, context, re
     ack(text=f"{message.text}\n{where}", blocks=[*message.blocks[:48], {"type": "context", "elements": [
         {"type": "mrkdwn", "text": where}]}])
     if task is not None:
-        rt.run_task(task.id)
+        rt.run_task(pk(task.id))
 
 
 # --- /joint fiscal-year -----------------------------------------------------------------------------
 
 
-def fiscal_year_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    rt = rt_of(context)
+def fiscal_year_command(*, ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext,
+                        respond: Respond, rt: Runtime, ws: Workspace, rest: str) -> None:
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         calendar = calendar_of(ws)
         current = calendar.quarter_of(now())
         if not rest.strip():
@@ -85,7 +90,7 @@ def fiscal_year_command(*, ack: Ack, command: dict, client: WebClient, context, 
             return
         try:
             calendar = fiscal.set_fiscal_year_start(session=session, ws=ws, month_text=plain(rest))
-        except QuarterError as exc:
+        except UserError as exc:
             ack(text=f":thinking_face: {esc(str(exc))}\n{_typed(command)}")
             return
         current = calendar.quarter_of(now())
@@ -98,11 +103,11 @@ def fiscal_year_command(*, ack: Ack, command: dict, client: WebClient, context, 
 # --- /joint actuals ---------------------------------------------------------------------------------
 
 
-def actuals_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
-    rt, user = rt_of(context), context["user_id"]
+def actuals_command(*, ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext,
+                    respond: Respond, rt: Runtime, ws: Workspace, rest: str) -> None:
+    user = context["user_id"]
     word, tail = first_word(rest)
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         allowed = is_admin_or_lead(session, ws, user)
     if word == "help":
         ack(text=ACTUALS_USAGE)
@@ -111,7 +116,7 @@ def actuals_command(*, ack: Ack, command: dict, client: WebClient, context, resp
         ack(text=admins_only("record the joint plan's actuals") + " `/joint scorecard` shows them.")
         return
     if word == "token" and tail in ("", "new"):
-        ack(text=_token(context=context, renew=tail == "new"))
+        ack(text=_token(context=context, rt=rt, renew=tail == "new"))
         return
     action = word if word in ("import", "history") else None
     text = plain(tail if action else rest)
@@ -121,11 +126,11 @@ def actuals_command(*, ack: Ack, command: dict, client: WebClient, context, resp
         if "|" in text:  # one line by command, after an optional quarter
             try:
                 quarter, text = parse_quarter(quarter_word), after
-            except QuarterError:
+            except UserError:
                 quarter = calendar.quarter_of(now())
         else:
             quarter = parse_quarter(text) if text.strip() else calendar.quarter_of(now())
-    except QuarterError as exc:
+    except UserError as exc:
         ack(text=f":thinking_face: {esc(str(exc))} {ACTUALS_USAGE}\n{_typed(command)}")
         return
     if action == "history":
@@ -135,13 +140,13 @@ def actuals_command(*, ack: Ack, command: dict, client: WebClient, context, resp
                                                timezone=ws.timezone or "UTC"))
         return
     if "|" in text and action is None:
-        ack(text=_record_line(context=context, ws=ws, quarter=quarter, text=text, command=command))
+        ack(text=_record_line(context=context, rt=rt, ws=ws, quarter=quarter, text=text, command=command))
         return
     with rt.session() as session:
         try:
             actuals.check_quarter(calendar, quarter)
             plan = actuals.plan_of(session, ws=ws, quarter=quarter, calendar=calendar)
-        except actuals.ActualsError as exc:
+        except UserError as exc:
             ack(text=f"{esc(str(exc))}\n{_typed(command)}")
             return
         variances = actuals.beside_plan(plans.lines_of(session=session, plan=plan),
@@ -156,8 +161,8 @@ def actuals_command(*, ack: Ack, command: dict, client: WebClient, context, resp
     later(context, client.views_open, trigger_id=command["trigger_id"], view=view)
 
 
-def _record_line(*, context, ws, quarter: str, text: str, command: dict) -> str:
-    rt = rt_of(context)
+def _record_line(*, context: BoltContext, rt: Runtime, ws: Workspace, quarter: str, text: str,
+                 command: dict[str, Any]) -> str:
     calendar = calendar_of(ws)
     try:
         with rt.session() as session:
@@ -169,12 +174,11 @@ def _record_line(*, context, ws, quarter: str, text: str, command: dict) -> str:
             changed = len(done.revision.changes) if done.revision else 0
             return blocks_scorecard.recorded_text(label=calendar.label(quarter), variances=variances,
                                                   currency=done.plan.currency, changed=changed)
-    except actuals.ActualsError as exc:
-        return f":thinking_face: {esc(exc.details())}\nNothing was recorded. {_typed(command)}"
+    except UserError as exc:
+        return f":thinking_face: {esc(actuals.details(exc))}\nNothing was recorded. {_typed(command)}"
 
 
-def _token(*, context, renew: bool) -> str:
-    rt = rt_of(context)
+def _token(*, context: BoltContext, rt: Runtime, renew: bool) -> str:
     with rt.session() as session:
         existing = actuals_webhook.token_info(session=session, team_id=context["team_id"])
         if existing is not None and not renew:

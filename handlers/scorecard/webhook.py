@@ -4,6 +4,7 @@ as a Bearer token; `/joint actuals token`). 201 recorded; 400 names the field an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.clock import now
@@ -12,6 +13,7 @@ from bot.models import Workspace
 from bot.quarters import calendar_of
 from bot.runtime import Runtime
 from bot.scorecard import actuals, actuals_webhook
+from bot.user_error import UserError
 from bot.web import Response, json_response
 from bot.web_input import HttpError, json_object, media_type
 from handlers.scorecard.command import WEBHOOK_PATH
@@ -19,7 +21,8 @@ from handlers.scorecard.command import WEBHOOK_PATH
 __all__ = ["WEBHOOK_PATH", "actuals_webhook_route"]
 
 
-def _bad(code: str, message: str, field: str | None = None, problems: list | None = None) -> Response:
+def _bad(code: str, message: str, field: str | None = None,
+         problems: Sequence[tuple[int | str, str]] = ()) -> Response:
     data: dict[str, Any] = {"ok": False, "error": code, "detail": message}
     if field:
         data["field"] = field
@@ -61,5 +64,5 @@ def actuals_webhook_route(rt: Runtime, environ: dict[str, Any], body: bytes) -> 
             return json_response("201 Created", {
                 "ok": True, "quarter": quarter, "changed": len(done.revision.changes) if done.revision else 0,
                 "revision": done.revision.id if done.revision else None})
-    except actuals.ActualsError as exc:
-        return _bad(exc.code, str(exc), field=exc.field, problems=exc.problems)
+    except UserError as exc:
+        return _bad(exc.code or "invalid_actuals", str(exc), field=exc.field, problems=exc.problems)

@@ -12,12 +12,13 @@ from bot.errors import typed_back
 from bot.feature import truce_commands
 from bot.ids import Command, SetupIds
 from bot.models import Workspace
-from bot.people import is_admin_or_lead, refresh_teams
+from bot.people import in_directory, is_admin_or_lead, refresh_teams
 from bot.runtime import Runtime
 from bot.setup import members, workspaces
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.setup.blocks_setup import setup_modal, setup_saved_text
 from bot.slack_text import esc, plain
+from bot.user_error import UserError
 from handlers.common import admins_only, first_word, in_background, input_value, later, route
 
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -46,7 +47,7 @@ def truce_command(ack: Ack, command: dict, client: WebClient, context: BoltConte
         return
     # Every other word is a feature's (its Feature.truce_commands), e.g. "csat", "strategy", "win".
     if route(truce_commands(rt.features), word, ack=ack, command=command, client=client,
-             context=context, respond=respond, rest=rest):
+             context=context, respond=respond, rt=rt, ws=ws, rest=rest):
         return
     intro = f"I don't know `/truce {esc(plain(word))}`. Here is what I can do:"
     ack(text=intro + "\n" + help_text(), blocks=help_blocks(intro=intro))
@@ -81,8 +82,8 @@ def setup_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws:
     }
     try:
         workspaces.validate_setup(data)
-    except workspaces.SetupError as exc:
-        ack(response_action="errors", errors={blocks_by_field[exc.field]: str(exc)})
+    except UserError as exc:
+        ack(response_action="errors", errors={exc.block_in(blocks_by_field): str(exc)})
         return
     # Saved before ack(): if saving fails, the modal stays open with everything typed in it.
     with rt.session() as session:
@@ -107,6 +108,10 @@ def set_team(*, rest: str, context: BoltContext, rt: Runtime, ws: Workspace) -> 
     with rt.session() as session:
         if not is_admin_or_lead(session, ws, context["user_id"]):
             return admins_only("put people on teams by hand")
+        if not in_directory(session, ws.team_id, user_id):
+            return (f"I can't find `{esc(user_id)}` among this workspace's people, so I can't put them on a "
+                    f"team. Mention them as Slack suggests when you type @ and their name. {usage}"
+                    + typed_back(f"/truce team {rest}"))
         members.set_override(session=session, team_id=ws.team_id, user_id=user_id, choice=choice)
         teams = members.teams_of(session=session, team_id=ws.team_id, user_id=user_id)
     return (f"<@{user_id}> is now on: {_teams_text(teams)}"

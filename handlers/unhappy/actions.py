@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.ids import UnhappyIds as Ids
 from bot.models import Workspace
+from bot.runtime import Runtime
 from bot.setup import workspaces
 from bot.unhappy import lifecycle as life
 from bot.unhappy import owners
 from bot.unhappy.blocks_alert import TEAM_NAME
 from bot.unhappy.blocks_forms import action_modal, assign_modal, snooze_modal
-from bot.unhappy.owners import ActionRefused
-from handlers.common import input_value, later, rt_of, tell_later, view_metadata
+from bot.user_error import UserError
+from handlers.common import input_value, later, record_id, tell_later, view_metadata
 
 ACTION_FIELDS = {"text": Ids.DONE_BLOCK, "root_cause": Ids.CAUSE_BLOCK, "follow_up_on": Ids.FOLLOW_UP_BLOCK}
+T = TypeVar("T")  # what a unit of work gives back
 
 
 def register(app: App) -> None:
@@ -35,50 +38,49 @@ def register(app: App) -> None:
     app.view(Ids.SNOOZE)(snooze_submitted)
 
 
-def run(context, fn: Callable[[Session, Workspace], object]) -> tuple[object | None, str | None]:
+def run(rt: Runtime, ws: Workspace, fn: Callable[[Session, Workspace], T]) -> tuple[T | None, str | None]:
     """Run `fn(session, ws)` in one unit of work; (result, None), or (None, why it was refused)."""
-    rt = rt_of(context)
     try:
         with rt.session() as session:
-            ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
             return fn(session, ws), None
-    except ActionRefused as exc:
+    except UserError as exc:
         return None, str(exc)
 
 
-def _say(context, respond: Respond, text: str, *, replace: bool = False) -> None:
+def _say(context: BoltContext, respond: Respond, text: str, *, replace: bool = False) -> None:
     tell_later(context, respond, text, replace_original=replace)
 
 
-def claim_for(context, *, report_id: int, team: str) -> str | None:
+def claim_for(rt: Runtime, ws: Workspace, user_id: str, *, report_id: int, team: str) -> str | None:
     """Claim `team`'s side for the person; returns what to tell them (None: nothing to say)."""
-    change, refused = run(context, lambda s, ws: owners.claim(session=s, ws=ws, report_id=report_id,
-                                                              user_id=context["user_id"], team=team))
-    if refused:
+    change, refused = run(rt, ws, lambda s, ws: owners.claim(session=s, ws=ws, report_id=report_id,
+                                                              user_id=user_id, team=team))
+    if refused or change is None:
         return f":no_entry: {refused}"
     if not change.changed:
         return f"You already own the {TEAM_NAME[team]} side of this alert."
     return None
 
 
-def claim_clicked(ack: Ack, body: dict, action: dict, context, respond: Respond) -> None:
+def claim_clicked(ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond, rt: Runtime,
+                  ws: Workspace) -> None:
     team = "sales" if action["action_id"] == Ids.CLAIM_SALES else "marketing"
-    note = claim_for(context, report_id=int(action["value"]), team=team)
+    note = claim_for(rt, ws, context["user_id"], report_id=record_id(action["value"], "report"), team=team)
     ack()
     if note:
         _say(context, respond, note)
 
 
-def pick_clicked(ack: Ack, action: dict, context, respond: Respond) -> None:
+def pick_clicked(ack: Ack, action: dict, context: BoltContext, respond: Respond, rt: Runtime, ws: Workspace) -> None:
     """The answer to "which team?" asked of someone on both teams who reacted to claim."""
     team = "sales" if action["action_id"] == Ids.PICK_SALES else "marketing"
-    note = claim_for(context, report_id=int(action["value"]), team=team)
+    note = claim_for(rt, ws, context["user_id"], report_id=record_id(action["value"], "report"), team=team)
     ack()
     _say(context, respond, note or f":white_check_mark: You own the {TEAM_NAME[team]} side now.", replace=True)
 
 
-def _open(ack: Ack, client: WebClient, body: dict, context, respond: Respond, report_id: int,
-          check: Callable, build: Callable) -> None:
+def _open(ack: Ack, client: WebClient, body: dict, context: BoltContext, respond: Respond, rt: Runtime, ws: Workspace,
+          report_id: int, check: Callable, build: Callable) -> None:
     """Open a modal about the report when `check(session, ws, report)` lets the person."""
     channel = (body.get("channel") or {}).get("id")
 
@@ -87,7 +89,7 @@ def _open(ack: Ack, client: WebClient, body: dict, context, respond: Respond, re
         check(session, ws, report)
         return report
 
-    report, refused = run(context, load)
+    report, refused = run(rt, ws, load)
     ack()
     if refused:
         _say(context, respond, f":no_entry: {refused}")
@@ -95,43 +97,46 @@ def _open(ack: Ack, client: WebClient, body: dict, context, respond: Respond, re
     later(context, client.views_open, trigger_id=body["trigger_id"], view=build(report, channel=channel))
 
 
-def add_action_clicked(ack: Ack, body: dict, action: dict, client: WebClient, context, respond: Respond) -> None:
+def add_action_clicked(ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond,
+                       rt: Runtime, ws: Workspace) -> None:
     user = context["user_id"]
-    _open(ack, client, body, context, respond, int(action["value"]),
+    _open(ack, client, body, context, respond, rt, ws, record_id(action["value"], "report"),
           lambda s, ws, r: life.check_may_manage(ws, r, user, "add corrective actions"), action_modal)
 
 
-def resolve_clicked(ack: Ack, action: dict, context, respond: Respond) -> None:
-    _, refused = run(context, lambda s, ws: life.resolve(session=s, ws=ws, report_id=int(action["value"]),
+def resolve_clicked(ack: Ack, action: dict, context: BoltContext, respond: Respond, rt: Runtime, ws: Workspace) -> None:
+    report_id = record_id(action["value"], "report")
+    _, refused = run(rt, ws, lambda s, ws: life.resolve(session=s, ws=ws, report_id=report_id,
                                                          user_id=context["user_id"]))
     ack()
     if refused:
         _say(context, respond, f":no_entry: {refused}")
 
 
-def more_chosen(ack: Ack, body: dict, action: dict, client: WebClient, context, respond: Respond) -> None:
+def more_chosen(ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond,
+                rt: Runtime, ws: Workspace) -> None:
     choice, _, number = action["selected_option"]["value"].partition(":")
-    report_id, user = int(number), context["user_id"]
+    report_id, user = record_id(number, "report"), context["user_id"]
     if choice == Ids.MORE_ASSIGN:
         def lead_only(s, ws, r):
             owners.refuse_closed(r)
             if not workspaces.is_lead(ws, user):
-                raise ActionRefused("Only a Truce lead can assign owners. Claim your own team's side with the "
-                                    "Claim buttons.")
-        _open(ack, client, body, context, respond, report_id, lead_only, assign_modal)
+                raise UserError("Only a Truce lead can assign owners. Claim your own team's side with the "
+                                "Claim buttons.")
+        _open(ack, client, body, context, respond, rt, ws, report_id, lead_only, assign_modal)
         return
     if choice == Ids.MORE_SNOOZE:
         def managers(s, ws, r):
             owners.refuse_closed(r)
             life.check_may_manage(ws, r, user, "snooze its reminders")
-        _open(ack, client, body, context, respond, report_id, managers, snooze_modal)
+        _open(ack, client, body, context, respond, rt, ws, report_id, managers, snooze_modal)
         return
     change = {Ids.MORE_REOPEN: life.reopen, Ids.MORE_NOT_AN_ISSUE: life.not_an_issue}.get(choice)
     if change is None:
         ack()
         _say(context, respond, "That menu item is not known to this version of Truce.")
         return
-    _, refused = run(context, lambda s, ws: change(session=s, ws=ws, report_id=report_id, user_id=user))
+    _, refused = run(rt, ws, lambda s, ws: change(session=s, ws=ws, report_id=report_id, user_id=user))
     ack()
     if refused:
         _say(context, respond, f":no_entry: {refused}")
@@ -144,34 +149,28 @@ def _date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError("follow_up_on:Pick a date from the calendar (like 2026-12-31).") from None
+        raise UserError("Pick a date from the calendar (like 2026-12-31).", field="follow_up_on") from None
 
 
-def action_submitted(ack: Ack, view: dict, context) -> None:
+def action_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     values, meta = view["state"]["values"], view_metadata(view)
     report_id, user = int(meta["report_id"]), context["user_id"]
-    rt = rt_of(context)
     try:
         data = life.ActionInput(text=input_value(values, Ids.DONE_BLOCK, Ids.DONE) or "",
                                 root_cause=input_value(values, Ids.CAUSE_BLOCK, Ids.CAUSE) or "",
                                 follow_up_on=_date(input_value(values, Ids.FOLLOW_UP_BLOCK, Ids.FOLLOW_UP)))
         with rt.session() as session:
-            ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
             life.validate_action(data, today=life.today_in(ws))
             report = owners.load(session=session, ws=ws, report_id=report_id)
             life.check_may_manage(ws, report, user, "add corrective actions")
             life.add_action(session=session, ws=ws, report_id=report_id, user_id=user, data=data)
-    except ActionRefused as exc:
-        ack(response_action="errors", errors={Ids.DONE_BLOCK: str(exc)})
-        return
-    except ValueError as exc:
-        field, _, message = str(exc).partition(":")
-        ack(response_action="errors", errors={ACTION_FIELDS.get(field, Ids.DONE_BLOCK): message or str(exc)})
+    except UserError as exc:
+        ack(response_action="errors", errors={ACTION_FIELDS.get(exc.field or "", Ids.DONE_BLOCK): str(exc)})
         return
     ack()
 
 
-def assign_submitted(ack: Ack, view: dict, context) -> None:
+def assign_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     values, meta = view["state"]["values"], view_metadata(view)
     chosen = {"sales": input_value(values, Ids.ASSIGN_SALES_BLOCK, Ids.ASSIGN_SALES),
               "marketing": input_value(values, Ids.ASSIGN_MARKETING_BLOCK, Ids.ASSIGN_MARKETING)}
@@ -189,7 +188,7 @@ def assign_submitted(ack: Ack, view: dict, context) -> None:
                 try:
                     owners.check_assign(session=session, ws=ws, report=report, lead=lead, team=team,
                                         assignee=chosen[team])
-                except ActionRefused as exc:
+                except UserError as exc:
                     errors[blocks[team]] = str(exc)
                     return
         for team in ("sales", "marketing"):
@@ -197,14 +196,16 @@ def assign_submitted(ack: Ack, view: dict, context) -> None:
                 owners.assign(session=session, ws=ws, report_id=report_id, lead=lead, team=team,
                               assignee=chosen[team])
 
-    _, refused = run(context, assign)
-    if refused or errors:
-        ack(response_action="errors", errors=errors or {blocks["sales"]: refused})
+    _, refused = run(rt, ws, assign)
+    if refused:
+        errors = errors or {blocks["sales"]: refused}
+    if errors:
+        ack(response_action="errors", errors=errors)
         return
     ack()
 
 
-def snooze_submitted(ack: Ack, view: dict, context) -> None:
+def snooze_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     values, meta = view["state"]["values"], view_metadata(view)
     choice = input_value(values, Ids.SNOOZE_BLOCK, Ids.SNOOZE_FOR) or ""
     report_id, user = int(meta["report_id"]), context["user_id"]
@@ -215,7 +216,7 @@ def snooze_submitted(ack: Ack, view: dict, context) -> None:
         life.check_may_manage(ws, report, user, "snooze its reminders")
         life.snooze(session=session, ws=ws, report_id=report_id, user_id=user, choice=choice)
 
-    _, refused = run(context, snooze)
+    _, refused = run(rt, ws, snooze)
     if refused:
         ack(response_action="errors", errors={Ids.SNOOZE_BLOCK: refused})
         return

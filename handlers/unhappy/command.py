@@ -7,35 +7,39 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import delivery
 from bot.block_kit import esc
+from bot.db import pk
 from bot.ids import Command, UnhappyIds
 from bot.ids import UnhappyIds as Ids
+from bot.models import Workspace
 from bot.people import is_admin_or_lead, name_of
-from bot.setup import workspaces
+from bot.runtime import Runtime
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo, plain
 from bot.unhappy import owners as unhappy_owners
 from bot.unhappy import prefs as unhappy_prefs
 from bot.unhappy import reports as unhappy
 from bot.unhappy import rules
+from bot.unhappy.alert import alert_channel
 from bot.unhappy.alert_links import ensure_permalink
 from bot.unhappy.blocks_alert import SEVERITY_EMOJI
 from bot.unhappy.blocks_forms import report_modal, settings_modal
 from bot.unhappy.blocks_notes import LIST_MAX, list_message
-from bot.unhappy.reports import USAGE, ReportDraft, ReportError
+from bot.unhappy.reports import USAGE, ReportDraft
+from bot.user_error import UserError
 from handlers.common import (
     admins_only,
     first_word,
     in_background,
     input_value,
     later,
+    record_id,
     replace_answer,
-    rt_of,
     view_metadata,
 )
 
@@ -58,7 +62,8 @@ def register(app: App) -> None:
     app.view(Ids.SETTINGS)(settings_submitted)
 
 
-def unhappy_command(ack: Ack, command: dict, client: WebClient, context, respond: Respond) -> None:
+def unhappy_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                    ws: Workspace) -> None:
     text = command.get("text") or ""
     word, rest = first_word(text)
     typed = f"/unhappy {plain(text)}".strip()
@@ -69,22 +74,22 @@ def unhappy_command(ack: Ack, command: dict, client: WebClient, context, respond
     elif word == "help" and not rest:
         ack(text=help_text(Command.UNHAPPY), blocks=help_blocks(Command.UNHAPPY))
     elif word in ("list", "mine") and not rest:
-        text, blocks = show_list(context=context, mine=word == "mine")
+        text, blocks = show_list(context=context, rt=rt, mine=word == "mine")
         ack(text=text, blocks=blocks)
     elif word == "assign":
-        ack(text=assign_command(rest=rest, typed=typed, context=context))
+        ack(text=assign_command(rest=rest, typed=typed, context=context, rt=rt, ws=ws))
     elif word == "settings" and not rest:
-        open_settings(ack=ack, client=client, context=context, trigger_id=command["trigger_id"])
+        open_settings(ack=ack, client=client, context=context, rt=rt, ws=ws, trigger_id=command["trigger_id"])
     else:
         try:
             draft = unhappy.parse_command(text)
-            stored = _store(context, draft)
-        except ReportError as exc:
+            stored = _store(context, rt, ws, draft)
+        except UserError as exc:
             ack(text=f":thinking_face: {exc}\n" + ("" if exc.field == "setup" else
                      f"Type it like this: `{USAGE}` (or just `/unhappy` for a form).\n") + echo(typed))
             return
         ack(text=saved_note(stored))
-        in_background(context, publish, rt_of(context), stored,
+        in_background(context, publish, rt, stored,
               tell=lambda note: replace_answer(respond, note))
 
 
@@ -99,13 +104,11 @@ class Stored:
     outbox_ids: list[int]
 
 
-def _store(context, draft: ReportDraft) -> Stored:
-    rt = rt_of(context)
+def _store(context: BoltContext, rt: Runtime, ws: Workspace, draft: ReportDraft) -> Stored:
     with rt.session(deliver=False) as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         report = unhappy.create_report(session=session, ws=ws, user_id=context["user_id"], draft=draft)
         summary = f"*{esc(report.customer)}* ({SEVERITY_EMOJI[report.severity]} {report.severity})"
-        stored = Stored(ws.team_id, report.id, report.alert_channel, summary, [])
+        stored = Stored(ws.team_id, pk(report.id), alert_channel(report), summary, [])
     return replace(stored, outbox_ids=rt.take_queued(session))
 
 
@@ -141,9 +144,9 @@ def confirmation(rt, *, team_id: str, report_id: int, channel: str, summary: str
             f"will be posted in <#{channel}> in a moment; nothing is lost.")
 
 
-def report_shortcut(ack: Ack, shortcut: dict, client: WebClient, context) -> None:
+def report_shortcut(ack: Ack, shortcut: dict, client: WebClient, context: BoltContext, rt: Runtime) -> None:
     ack()
-    later(context, _open_from_message, rt_of(context), client, team_id=context["team_id"], shortcut=shortcut)
+    later(context, _open_from_message, rt, client, team_id=context["team_id"], shortcut=shortcut)
 
 
 def _open_from_message(rt, client: WebClient, *, team_id: str, shortcut: dict) -> None:
@@ -152,7 +155,8 @@ def _open_from_message(rt, client: WebClient, *, team_id: str, shortcut: dict) -
     channel = (shortcut.get("channel") or {}).get("id")
     permalink = None
     try:
-        permalink = client.chat_getPermalink(channel=channel, message_ts=shortcut["message_ts"])["permalink"]
+        if channel:  # a message shortcut always says where the message is
+            permalink = client.chat_getPermalink(channel=channel, message_ts=shortcut["message_ts"])["permalink"]
     except SlackApiError as exc:  # still report it, without the link
         log.warning("permalink of the reported message: %s", exc.response.get("error"))
     description = plain(message.get("text") or "").strip()
@@ -168,7 +172,8 @@ def _open_from_message(rt, client: WebClient, *, team_id: str, shortcut: dict) -
                       view=report_modal(metadata=meta, description=description, note=note))
 
 
-def report_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
+def report_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext, rt: Runtime,
+                     ws: Workspace) -> None:
     values = view["state"]["values"]
     meta = view_metadata(view)
     draft = ReportDraft(
@@ -180,19 +185,18 @@ def report_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
         source_channel=meta.get("source_channel"),
     )
     try:
-        stored = _store(context, unhappy.validate_draft(draft))
-    except ReportError as exc:
+        stored = _store(context, rt, ws, unhappy.validate_draft(draft))
+    except UserError as exc:
         text = str(exc).replace("`", "") if exc.field == "setup" else str(exc)
-        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: text})
+        ack(response_action="errors", errors={exc.block_in(FIELD_BLOCKS): text})
         return
     ack()
     user, channel = context["user_id"], meta.get("channel")
-    in_background(context, publish, rt_of(context), stored,
+    in_background(context, publish, rt, stored,
           tell=lambda note: delivery.send_ephemeral(client, channel=channel or user, user=user, text=note))
 
 
-def show_list(*, context, mine: bool) -> tuple[str, list]:
-    rt = rt_of(context)
+def show_list(*, context: BoltContext, rt: Runtime, mine: bool) -> tuple[str, list]:
     with rt.session() as session:
         reports = unhappy.list_open(session=session, team_id=context["team_id"],
                                     owner=context["user_id"] if mine else None)
@@ -207,23 +211,23 @@ def _fetch_links(rt, team_id: str, report_ids: list[int]) -> None:
         ensure_permalink(rt, team_id=team_id, report_id=report_id)
 
 
-def assign_command(*, rest: str, typed: str, context) -> str:
+def assign_command(*, rest: str, typed: str, context: BoltContext, rt: Runtime, ws: Workspace) -> str:
     parts = rest.split()
     number = parts[0].lstrip("#") if parts else ""
     match = USER_MENTION.match(parts[1]) if len(parts) > 1 else None
     team = parts[2].lower() if len(parts) > 2 else None
-    if len(parts) not in (2, 3) or not number.isdigit() or match is None or team not in (None, "sales", "marketing"):
+    readable = number.isascii() and number.isdigit()
+    if len(parts) not in (2, 3) or not readable or match is None or team not in (None, "sales", "marketing"):
         return (f"I couldn't read that. Assign an owner like this: `{ASSIGN_USAGE}` (the team is optional "
                 "when they are on only one).\n" + echo(typed))
-    rt, assignee = rt_of(context), match.group(1)
+    assignee = match.group(1)
     try:
         with rt.session() as session:
-            ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-            report = unhappy_owners.load(session=session, ws=ws, report_id=int(number))
+            report = unhappy_owners.load(session=session, ws=ws, report_id=record_id(number, "report"))
             team = team or _team_for(session, ws, report, assignee)
-            change = unhappy_owners.assign(session=session, ws=ws, report_id=report.id, lead=context["user_id"],
+            change = unhappy_owners.assign(session=session, ws=ws, report_id=pk(report.id), lead=context["user_id"],
                                            team=team, assignee=assignee)
-    except unhappy_owners.ActionRefused as exc:
+    except UserError as exc:
         return f":no_entry: {exc}\n" + echo(typed)
     return (f"<@{assignee}> owns the {team} side of `#{number}` now; they got a DM."
             if change.changed else f"<@{assignee}> already owns the {team} side of `#{number}`.")
@@ -234,16 +238,15 @@ def _team_for(session, ws, report, assignee: str) -> str:
     if len(on) == 1:
         return next(iter(on))
     if not on:
-        raise unhappy_owners.ActionRefused(f"<@{assignee}> is on neither team. `/truce team @someone sales` puts "
-                                           "someone on a team.")
-    raise unhappy_owners.ActionRefused(f"<@{assignee}> is on both teams: say which side, like "
-                                       f"`/unhappy assign {report.id} @someone sales`.")
+        raise UserError(f"<@{assignee}> is on neither team. `/truce team @someone sales` puts "
+                        "someone on a team.")
+    raise UserError(f"<@{assignee}> is on both teams: say which side, like "
+                    f"`/unhappy assign {report.id} @someone sales`.")
 
 
-def open_settings(*, ack: Ack, client: WebClient, context, trigger_id: str) -> None:
-    rt = rt_of(context)
+def open_settings(*, ack: Ack, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace,
+                  trigger_id: str) -> None:
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         if not is_admin_or_lead(session, ws, context["user_id"]):
             ack(text=admins_only("change how customer alerts behave") + " `/unhappy help` shows what everyone can do.")
             return
@@ -251,7 +254,8 @@ def open_settings(*, ack: Ack, client: WebClient, context, trigger_id: str) -> N
     later(context, client.views_open, trigger_id=trigger_id, view=settings_modal(unhappy_prefs.get_prefs(ws)))
 
 
-def settings_submitted(ack: Ack, view: dict, client: WebClient, context) -> None:
+def settings_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext, rt: Runtime,
+                       ws: Workspace) -> None:
     values = view["state"]["values"]
 
     def value(block: str):
@@ -265,12 +269,10 @@ def settings_submitted(ack: Ack, view: dict, client: WebClient, context) -> None
     )
     try:
         unhappy_prefs.validate_prefs(data)
-    except unhappy_prefs.PrefsError as exc:
-        ack(response_action="errors", errors={SETTINGS_BLOCKS[exc.field]: str(exc)})
+    except UserError as exc:
+        ack(response_action="errors", errors={exc.block_in(SETTINGS_BLOCKS): str(exc)})
         return
-    rt = rt_of(context)
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         if not is_admin_or_lead(session, ws, context["user_id"]):
             ack(response_action="errors", errors={Ids.EMOJI_CLAIM_BLOCK: admins_only("change these settings")})
             return

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.db import session_scope
+from bot.models import Workspace
 from bot.people import is_admin_or_lead
 from bot.runtime import Runtime
 from bot.setup import workspaces
@@ -17,23 +18,25 @@ from bot.unhappy import csat
 from bot.unhappy.blocks_csat import recorded_text
 from bot.unhappy.blocks_csat_import import import_modal
 from bot.unhappy.prefs import get_prefs
+from bot.user_error import UserError
 from bot.web import Response, json_response
 from bot.web_input import HttpError, json_object, media_type
-from handlers.common import admins_only, first_word, later, rt_of
+from handlers.common import admins_only, first_word, later
 from handlers.unhappy import csat_import
 
 WEBHOOK_PATH = "/webhooks/csat"
 
 
-def csat_command(*, ack: Ack, command: dict, client: WebClient, context, respond: Respond, rest: str) -> None:
+def csat_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
+                 ws: Workspace, rest: str) -> None:
     word, more = first_word(rest)
     if word == "token" and more in ("", "new"):
-        ack(text=show_token(context=context, renew=more == "new"))
+        ack(text=show_token(context=context, rt=rt, ws=ws, renew=more == "new"))
         return
     if word == "import" and not more:
         ack()
         later(context, client.views_open, trigger_id=command["trigger_id"],
-              view=import_modal(default_scale=csat_import.default_scale(context)))
+              view=import_modal(default_scale=csat_import.default_scale(ws)))
         return
     typed = f"/truce csat {plain(rest)}".strip()
     if word in ("", "help"):
@@ -42,13 +45,10 @@ def csat_command(*, ack: Ack, command: dict, client: WebClient, context, respond
                  "`/unhappy settings`). Survey tools can post scores too: `/truce csat token` (admins and leads). "
                  "Many at once: `/truce csat import` opens a form to paste CSV.")
         return
-    rt = rt_of(context)
-    with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-        default_scale = get_prefs(ws).csat_scale
+    default_scale = get_prefs(ws).csat_scale
     try:
         data = csat.parse_command(rest, default_scale=default_scale)
-    except csat.CsatError as exc:
+    except UserError as exc:
         ack(text=f":thinking_face: {exc}\nType it like this: `{csat.USAGE}`.\n"
                  + echo(typed))
         return
@@ -57,11 +57,9 @@ def csat_command(*, ack: Ack, command: dict, client: WebClient, context, respond
         ack(text=recorded_text(score, scale_given=data.scale_given, default_scale=default_scale))
 
 
-def show_token(*, context, renew: bool) -> str:
+def show_token(*, context: BoltContext, rt: Runtime, ws: Workspace, renew: bool) -> str:
     """The answer to `/truce csat token [new]` (a new token is stored before it is shown)."""
-    rt = rt_of(context)
     with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
         if not is_admin_or_lead(session, ws, context["user_id"]):
             return admins_only("see the satisfaction webhook's token")
         existing = csat.token_info(session=session, team_id=ws.team_id)
@@ -116,8 +114,8 @@ def csat_webhook(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
         parsed = csat.validate(customer=data.get("customer"), score=data.get("score"),
                                scale=data.get("scale", default_scale), comment=data.get("comment"),
                                source=data.get("source"), scale_given="scale" in data)
-    except csat.CsatError as exc:
-        return _bad(exc.code, str(exc))
+    except UserError as exc:
+        return _bad(exc.code or "invalid", str(exc))
     with session_scope(rt.engine) as session:
         score = csat.record(session=session, team_id=team_id, data=parsed)
         return json_response("201 Created", {"ok": True, "id": score.id, "customer": score.customer,

@@ -5,37 +5,35 @@ Who may import: whoever may record a score with `/truce csat` — every member o
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from bot.clock import aware
 from bot.ids import CsatImportIds
-from bot.setup import workspaces
+from bot.models import Workspace
+from bot.runtime import Runtime
 from bot.unhappy import csat_import
 from bot.unhappy.blocks_csat_import import duplicate_text, error_text, imported_text
-from bot.unhappy.csat_rules import CsvImportError
 from bot.unhappy.prefs import get_prefs
-from handlers.common import input_value, rt_of
+from bot.user_error import UserError
+from handlers.common import input_value
 
 
 def register(app: App) -> None:
     app.view(CsatImportIds.MODAL)(import_submitted)
 
 
-def default_scale(context) -> int:
-    rt = rt_of(context)
-    with rt.session() as session:
-        ws = workspaces.ensure_workspace(session=session, team_id=context["team_id"], settings=rt.settings)
-        return get_prefs(ws).csat_scale
+def default_scale(ws: Workspace) -> int:
+    return get_prefs(ws).csat_scale
 
 
-def import_submitted(ack: Ack, view: dict, context) -> None:
+def import_submitted(ack: Ack, view: dict, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
     text = input_value(view["state"]["values"], CsatImportIds.CSV_BLOCK, CsatImportIds.CSV)
     try:
-        paste = csat_import.parse(text, default_scale=default_scale(context))
-    except CsvImportError as exc:
+        paste = csat_import.parse(text, default_scale=default_scale(ws))
+    except UserError as exc:
         ack(response_action="errors", errors={CsatImportIds.CSV_BLOCK: error_text(exc)})
         return
-    rt, team_id = rt_of(context), context["team_id"]
+    team_id = context["team_id"]
     # Stored before ack(): if storing fails, the form stays open with the paste in it.
     with rt.session(deliver=False) as session:
         stored = csat_import.store(session=session, team_id=team_id, paste=paste, reporter_id=context["user_id"],

@@ -10,6 +10,7 @@ from bot.sandbox import clock as sandbox_clock
 from bot.sandbox import compose
 from bot.sandbox.driver_views import Surface
 from bot.sandbox.stack import SandboxStack
+from bot.sandbox.state import Message, View
 from bot.sandbox.web.render import Memory, Where
 
 MAX_TEXT = 40_000  # Slack's longest message
@@ -87,7 +88,7 @@ class Actions:
         return None
 
     # --- messages --------------------------------------------------------------------------------
-    def _message(self, where: Where, body: dict[str, Any]):
+    def _message(self, where: Where, body: dict[str, Any]) -> Message:
         channel = str(body.get("channel") or "") or self._conversation(where)
         msg = self.state.find_message(channel, str(body.get("ts") or ""))
         if msg is None:
@@ -144,7 +145,7 @@ class Actions:
             raise Refused(str(exc)) from None
 
     # --- modals ----------------------------------------------------------------------------------
-    def _view(self, where: Where, body: dict[str, Any]):
+    def _view(self, where: Where, body: dict[str, Any]) -> View:
         view_id = str(body.get("view") or "")
         view = next((v for v in self.state.open_views(where.me) if v.id == view_id), None)
         if view is None:

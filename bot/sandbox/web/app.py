@@ -18,6 +18,7 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.types import StartResponse
 
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.web.actions import Actions, Refused
@@ -26,7 +27,7 @@ from bot.sandbox.web.render import Memory, Renderer, Where
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 BODY_CAP = 256 * 1024
-Start = Any
+Start = StartResponse
 
 
 class WebSandbox:
@@ -43,9 +44,12 @@ class WebSandbox:
     def where(self, query: dict[str, Any]) -> Where:
         people = {u.name: u.id for u in self.stack.state.users.values() if not u.is_bot}
         me = people.get(str(query.get("as") or "sam").lower().lstrip("@"), people.get("sam"))
+        if me is None:
+            raise LookupError("the sandbox's workspace has nobody called sam to show the page as")
         place = str(query.get("c") or "")
         if place != "app" and place not in self.stack.state.channels:
-            place = self.stack.state.channel_by_name("sales-marketing").id
+            default = self.stack.state.channel_by_name("sales-marketing")
+            place = default.id if default is not None else "app"
         tab = str(query.get("tab") or "home")
         tab = tab if tab in ("home", "messages", "about") else "home"
         thread = str(query.get("t") or "") or None
@@ -150,7 +154,7 @@ class PageServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}/"
 
     def start(self) -> PageServer:

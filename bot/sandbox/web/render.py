@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2.environment import TemplateModule
 from markupsafe import Markup
 
 from bot.sandbox import clock as sandbox_clock
@@ -41,6 +43,11 @@ class Where:
     tab: str = "home"
     thread: str | None = None
 
+
+
+def _macro(module: TemplateModule, name: str) -> Callable[..., Markup]:
+    """A macro of a template: Jinja makes each one an attribute of the module, unknown to a type checker."""
+    return getattr(module, name)
 
 @dataclass
 class Memory:
@@ -271,11 +278,11 @@ class Renderer:
             modal = {"id": top.id, "view": top.view, "depth": len(views), "errors": self.memory.errors.get(top.id, {})}
         modal_html = self.env.get_template("modal.html").render(modal=modal, **helpers)
         return {
-            "sidebar": str(mod.sidebar(self.nav(where))),
-            "clock": str(mod.clock(self.clock(me))),
-            "header": str(mod.header(header)),
-            "timeline": str(mod.main(main)),
-            "thread": str(mod.thread(thread)),
+            "sidebar": str(_macro(mod, "sidebar")(self.nav(where))),
+            "clock": str(_macro(mod, "clock")(self.clock(me))),
+            "header": str(_macro(mod, "header")(header)),
+            "timeline": str(_macro(mod, "main")(main)),
+            "thread": str(_macro(mod, "thread")(thread)),
             "modal": modal_html,
             "title": self.title(where),
             "composer": json.dumps({"channel": self.channel_of(where), "member": header.get("member", True),
