@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 
 # bench.floors: Truce beside its floors (acks, outbox, schedules, search, start-up), with their table.
-BENCHMARKS = ["bench.floors", "bench.intel", "bench.memory", "bench.soak"]
+BENCHMARKS = ["bench.floors", "bench.intel", "bench.memory", "bench.soak", "bench.scorecard"]
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 A feature is a package in bot/ (its tables, rules, services, Block Kit builders), its listeners in
 handlers/<feature>/ and its scheduled work in jobs/<feature>.py. Its `Feature` says how it plugs into the
-app: the app registers its listeners, the scheduler runs its jobs, `/truce <word>` routes to its
+app: the app registers its listeners, the scheduler runs its jobs, `/truce <word>` and `/joint <word>` route to its
 sub-commands, reactions and message events go to its handlers, the web server serves its routes, App Home
 shows its section and the joint meeting's agenda lists its sections. Nothing registers itself anywhere else.
 """
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 # An HTTP route: handler(rt, environ, body) -> (status, headers, body bytes); keyed by (method, path).
 Response = tuple[str, list[tuple[str, str]], bytes]
 Route = Callable[["Runtime", dict[str, Any], bytes], Response]
-# `/truce <word> ...`: called with the Bolt arguments (ack, command, client, context, respond), the injected
-# `rt` and `ws`, and `rest`.
+# `/truce <word> ...` or `/joint <word> ...`: called with the Bolt arguments (ack, command, client, context,
+# respond), the injected `rt` and `ws`, and `rest`.
 SubCommand = Callable[..., None]
 # A reaction (event=, context=, client=, rt=, ws=, removed=) or message event (event=, context=, client=, rt=,
 # ws=) handler:
@@ -74,6 +74,7 @@ class Feature:
     listeners: tuple[Callable[[App], None], ...] = ()  # each registers some of its Bolt listeners
     jobs: tuple[Job, ...] = ()
     truce_commands: Mapping[str, SubCommand] = field(default_factory=_frozen)  # /truce <word>
+    joint_commands: Mapping[str, SubCommand] = field(default_factory=_frozen)  # /joint <word>
     reactions: EventHandler | None = None
     messages: EventHandler | None = None
     routes: Mapping[tuple[str, str], Route] = field(default_factory=_frozen)
@@ -83,12 +84,16 @@ class Feature:
     tasks: Mapping[str, Callable[..., None]] = field(default_factory=_frozen)
 
     def __post_init__(self) -> None:
-        for name in ("truce_commands", "routes", "tasks"):
+        for name in ("truce_commands", "joint_commands", "routes", "tasks"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
 
 
 def truce_commands(features: Iterable[Feature]) -> dict[str, SubCommand]:
     return {word: fn for f in features for word, fn in f.truce_commands.items()}
+
+
+def joint_commands(features: Iterable[Feature]) -> dict[str, SubCommand]:
+    return {word: fn for f in features for word, fn in f.joint_commands.items()}
 
 
 def routes(features: Iterable[Feature]) -> dict[tuple[str, str], Route]:

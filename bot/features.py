@@ -16,6 +16,8 @@ from bot.intel import reports as intel_reports
 from bot.joint import home as joint_home
 from bot.playbook import home as playbook_home
 from bot.playbook import strategies, winloss_summary
+from bot.scorecard import agenda as scorecard_agenda
+from bot.scorecard import home as scorecard_home
 from bot.unhappy import agenda as unhappy_agenda
 from bot.unhappy import csat_reports
 from bot.unhappy import home as unhappy_home
@@ -33,6 +35,9 @@ from handlers.joint import meeting as joint_meeting
 from handlers.joint import plan as joint_plan
 from handlers.playbook import strategies as strategy_listeners
 from handlers.playbook import strategy_search, winloss
+from handlers.scorecard import command as scorecard_command
+from handlers.scorecard import forms as scorecard_forms
+from handlers.scorecard import webhook as scorecard_webhook
 from handlers.setup import home, install, membership, truce
 from handlers.unhappy import actions as unhappy_actions
 from handlers.unhappy import command as unhappy_command
@@ -43,6 +48,7 @@ from jobs import deals as deal_jobs
 from jobs import housekeeping, members, outbox, tasks
 from jobs import intel as intel_jobs
 from jobs import joint as joint_jobs
+from jobs import scorecard as scorecard_jobs
 from jobs import unhappy as unhappy_jobs
 
 # The machinery every feature relies on: reactions and message events handed to the features, the
@@ -126,4 +132,19 @@ DEALS = Feature(
     tasks=deal_webhook.TASKS,
 )
 
-FEATURES: tuple[Feature, ...] = (CORE, SETUP, UNHAPPY, INTEL, JOINT, PLAYBOOK, COMPETITORS, DEALS)
+# The joint scorecard: actuals beside the plan (/joint actuals, its forms, POST /webhooks/actuals), the shared
+# numbers of the last four quarters (/joint scorecard, the prompt's chart, App Home, the agenda), the fiscal
+# year's start (/joint fiscal-year) that sets every feature's quarters (bot/quarters.py).
+SCORECARD = Feature(
+    name="scorecard",
+    listeners=(scorecard_forms.register,),
+    jobs=scorecard_jobs.JOBS,
+    joint_commands={"scorecard": scorecard_command.scorecard_command, "actuals": scorecard_command.actuals_command,
+                    "fiscal-year": scorecard_command.fiscal_year_command},
+    routes={("POST", scorecard_webhook.WEBHOOK_PATH): scorecard_webhook.actuals_webhook_route},
+    home_section=scorecard_home.home_section,
+    agenda_sections=(scorecard_agenda.agenda_section,),
+    tasks=scorecard_jobs.TASKS,
+)
+
+FEATURES: tuple[Feature, ...] = (CORE, SETUP, UNHAPPY, INTEL, JOINT, PLAYBOOK, COMPETITORS, DEALS, SCORECARD)

@@ -14,10 +14,11 @@ from collections.abc import Mapping, Sequence
 class UserError(ValueError):
     """Input that cannot be saved. `field` names the part it is about (a form input, a setting, a part of a
     command), so the answer can go next to it. Two optional details: `code`, a short machine-readable reason
-    (the CSAT webhook's JSON answer), and `problems`, (line, why) pairs for a paste some of whose rows fail."""
+    (the CSAT webhook's JSON answer), and `problems`, (line, why) pairs for a paste some of whose rows fail
+    (the line by number, or named: "Line 3", "lines[2]")."""
 
     def __init__(self, message: str, field: str | None = None, *, code: str | None = None,
-                 problems: Sequence[tuple[int, str]] = ()):
+                 problems: Sequence[tuple[int | str, str]] = ()):
         super().__init__(message)
         self.field = field
         self.code = code

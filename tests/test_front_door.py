@@ -245,7 +245,7 @@ def raw_request(base_url: str, head: str, body: bytes = b"", *, close_write: boo
 
 # Every HTTP route: the built-in ones and the features' (bot/features.py).
 ROUTES = [("POST", "/slack/events"), ("GET", "/healthz"), ("POST", "/webhooks/csat"), ("GET", "/export/plan.csv"),
-          ("POST", "/webhooks/deal")]
+          ("POST", "/webhooks/deal"), ("POST", "/webhooks/actuals")]
 
 
 def test_the_tables_here_name_every_route(stack):

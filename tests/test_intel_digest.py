@@ -169,7 +169,8 @@ def test_the_agenda_gets_the_quarters_most_useful_intel_and_competitors(stack):
     add(stack, "Globex launched Atlas", at=datetime(2026, 11, 12, tzinfo=UTC), votes=4, competitor="Globex")
     add(stack, "Old news", at=datetime(2026, 9, 1, tzinfo=UTC), votes=9)
     with stack.rt.session() as s:
-        [section] = build_sections(stack.rt.agenda_sources, session=s, team_id=stack.team_id, start=start, end=end)
+        sections = build_sections(stack.rt.agenda_sources, session=s, team_id=stack.team_id, start=start, end=end)
+        [section] = [x for x in sections if x.title.startswith("Market intel")]  # beside the scorecard's
         assert build_sections(stack.rt.agenda_sources, session=s, team_id=stack.team_id, start=end,
                               end=end + timedelta(days=90)) == []
     assert section.title == "Market intel this quarter"

@@ -143,10 +143,12 @@ def test_export_posts_a_csv_file_finance_can_open(stack):
     [file] = shared.files
     assert file["name"] == "truce-joint-plan-2027-Q1.csv" and file["title"] == "Joint plan 2027-Q1"
     rows = _csv_rows(stack.state.files[file["id"]]["content"])
-    assert rows[0] == ["Quarter", "Goal", "Campaign", "Budget", "Currency", "Expected pipeline", "Expected revenue",
-                       "Owners"]
+    assert rows[0][:8] == ["Quarter", "Goal", "Campaign", "Budget", "Currency", "Expected pipeline",
+                           "Expected revenue", "Owners"]
+    assert rows[0][8:] == ["Budget spent", "Budget variance", "Actual pipeline", "Pipeline variance", "Actual revenue",
+                           "Revenue variance", "Actuals by owner"]
     assert rows[1] == ["2027-Q1", "Win 5 mid-market logos", "Spring webinar series", "12000.00", "EUR", "250000.00",
-                       "90000.50", "Sam Seller; Maria Brand"]
+                       "90000.50", "Sam Seller; Maria Brand", "", "", "", "", "", "", ""]  # no actuals yet
     assert rows[2][3] == "3500.25" and len(rows) == 3
     assert len(stack.state.files[file["id"]]["content"]) == int(stack.state.files[file["id"]]["length"])
 
@@ -195,13 +197,14 @@ def test_http_export_needs_a_token(stack):
 
 def test_csv_keeps_formulas_as_text():
     from bot.joint.models import JointPlan, JointPlanLine
-    from bot.joint.plan import plan_csv
+    from bot.scorecard.actuals import beside_plan
+    from bot.scorecard.export import plan_actual_csv
 
     plan = JointPlan(team_id="T", quarter="2027-Q1", currency="EUR", created_by="U", updated_by="U",
                      owners=[{"id": "U1", "name": "=HYPERLINK(\"x\")", "teams": ["sales"]}])
     line = JointPlanLine(team_id="T", plan_id=1, position=0, goal="=1+1", campaign="@SUM(A1)",
                          budget=Decimal("1.00"), expected_pipeline=Decimal("2.00"), expected_revenue=Decimal("3.00"))
-    rows = _csv_rows(plan_csv(plan, [line]))
+    rows = _csv_rows(plan_actual_csv(plan, beside_plan([line], [])))
     assert rows[1][1] == "'=1+1" and rows[1][2] == "'@SUM(A1)" and rows[1][7].startswith("'=HYPERLINK")
 
 

@@ -124,3 +124,31 @@ def test_posting_in_a_channel_takes_joining_it_first_and_truce_hears_of_the_join
     assert "*marketing and sales*" in stack.state.ephemerals_for(MARK)[-1].text  # Truce heard of the join
     _act(web, op="send", **{"as": "mark", "c": SALES, "text": "hello sales"})
     assert [m.text for m in stack.state.messages(SALES)] == ["hello sales"]
+
+
+def test_an_image_file_is_shown_inline_with_its_alt_text(stack, web):
+    from slack_sdk import WebClient
+
+    from bot.sandbox.seed import BOT_TOKEN
+    from tests.scorecard_helpers import png_chunks
+
+    png = _tiny_png()
+    client = WebClient(token=BOT_TOKEN, base_url=stack.emulator.api_url)
+    done = client.files_upload_v2(channel=JOINT, file=png, filename="chart.png", title="The chart",
+                                  alt_txt="Bars: 1, 2, 3")
+    file_id = done["file"]["id"]
+    page = httpx.get(web, params={"as": "lee", "c": JOINT}, timeout=15).text
+    assert f'<img src="/ui/file/{file_id}" alt="Bars: 1, 2, 3">' in page
+    served = httpx.get(web + f"ui/file/{file_id}", timeout=15)
+    assert served.headers["content-type"] == "image/png" and png_chunks(served.content)[0][0] == b"IHDR"
+
+
+def _tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))

@@ -19,10 +19,10 @@ from bot.competitors.names import competitor_key, mentions
 from bot.db import pk
 from bot.intel.models import KINDS, IntelShare
 from bot.intel.search import best_links
-from bot.joint.schedule import quarter_bounds, quarter_of, shift_quarter
 from bot.models import Workspace
 from bot.playbook.models import Strategy, WinLoss
 from bot.playbook.winloss_rules import QuarterStats
+from bot.quarters import calendar_of, shift_quarter
 from bot.unhappy.models import UnhappyReport
 
 PER_KIND = 3
@@ -47,7 +47,7 @@ def _intel(session: Session, competitor: Competitor) -> list[KindIntel]:
 
 
 def _quarter(session: Session, ws: Workspace, competitor: Competitor, quarter: str) -> QuarterStats:
-    start, end = quarter_bounds(quarter, ws.timezone or "UTC")
+    start, end = calendar_of(ws).bounds(quarter)
     return QuarterStats(quarter, list(session.exec(select(WinLoss).where(
         col(WinLoss.team_id) == ws.team_id, col(WinLoss.competitor_id) == competitor.id,
         col(WinLoss.closed_at) >= start,
@@ -61,7 +61,7 @@ def _keys(session: Session, competitor: Competitor) -> set[str]:
 
 
 def build(*, session: Session, ws: Workspace, competitor: Competitor, at: datetime) -> Battlecard:
-    quarter = quarter_of(at, ws.timezone or "UTC")
+    quarter = calendar_of(ws).quarter_of(at)
     keys = _keys(session, competitor)
     strategies = [s for s in session.exec(select(Strategy).where(
         col(Strategy.team_id) == ws.team_id,

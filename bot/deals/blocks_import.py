@@ -30,7 +30,7 @@ def imported_text(done: Imported) -> str:
             "deal's owner is asked why it was won or lost.")
 
 
-def problems_text(message: str, problems: list[tuple[int, str]], shown: int = 5) -> str:
+def problems_text(message: str, problems: list[tuple[int | str, str]], shown: int = 5) -> str:
     lines = [f"• line {line}: {why}" for line, why in problems[:shown]]
     if len(problems) > shown:
         lines.append(f"• …and {len(problems) - shown} more.")

@@ -22,8 +22,9 @@ from bot.joint.models import (
     JointVote,
 )
 from bot.joint.prefs import schedule_of
-from bot.joint.schedule import next_dates, prompt_time, quarter_of
+from bot.joint.schedule import next_dates, prompt_time
 from bot.models import Member, Workspace
+from bot.quarters import calendar_of
 from bot.user_error import UserError
 
 MAX_ITEM = 500
@@ -84,8 +85,9 @@ def upcoming(session: Session, *, ws: Workspace, at: datetime | None = None) -> 
         starts = aware(meeting.starts_at)
         return Upcoming(meeting.quarter, starts, prompt_time(schedule, starts, ws.timezone), meeting)
     held = set(session.exec(select(JointMeeting.quarter).where(JointMeeting.team_id == ws.team_id)).all())
-    for starts in next_dates(schedule, ws.timezone, after=at, count=4):
-        quarter = quarter_of(starts, ws.timezone)
+    calendar = calendar_of(ws)
+    for starts in next_dates(schedule, calendar, after=at, count=4):
+        quarter = calendar.quarter_of(starts)
         if quarter not in held:
             return Upcoming(quarter, starts.astimezone(UTC), prompt_time(schedule, starts, ws.timezone), None)
     return None
@@ -255,7 +257,7 @@ def agenda_items(session: Session, *, team_id: str, quarter: str) -> list[JointA
 
 
 def add_need(session: Session, *, ws: Workspace, text: str, user_id: str) -> CustomerNeed:
-    need = CustomerNeed(team_id=ws.team_id, quarter=quarter_of(now(), ws.timezone), added_by=user_id,
+    need = CustomerNeed(team_id=ws.team_id, quarter=calendar_of(ws).quarter_of(now()), added_by=user_id,
                         text=_clean(text, "need", "/joint needs Acme wants SSO by spring"))
     session.add(need)
     session.flush()

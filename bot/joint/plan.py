@@ -5,10 +5,8 @@ Money is Decimal all the way: parsed from text, stored as NUMERIC(18, 2), writte
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import re
 import secrets
 from datetime import datetime
@@ -26,8 +24,8 @@ from bot.db import pk
 from bot.joint.models import JointPlan, JointPlanLine, JointPlanRevision
 from bot.joint.plan_lines import LINE_EXAMPLE, LineDraft, line_text
 from bot.joint.prefs import export_token_sha256, set_export_token_sha256
-from bot.joint.schedule import quarter_bounds
 from bot.models import Workspace
+from bot.quarters import FiscalCalendar, calendar_of
 from bot.setup import members
 from bot.user_error import UserError
 
@@ -35,7 +33,6 @@ CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000000000")  # a trillion: more is a typo
 MAX_LINES = 40
 AMOUNT = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
-CSV_HEADER = ["Quarter", "Goal", "Campaign", "Budget", "Currency", "Expected pipeline", "Expected revenue", "Owners"]
 
 
 
@@ -115,12 +112,13 @@ def check_owners(session: Session, *, team_id: str, owner_ids: list[str], names:
     return owners
 
 
-def editable_until(quarter: str, timezone: str) -> datetime:
-    return quarter_bounds(quarter, timezone)[1]
+def editable_until(quarter: str, calendar: FiscalCalendar) -> datetime:
+    """When the quarter ends, in the workspace's quarters (bot/quarters.py)."""
+    return calendar.bounds(quarter)[1]
 
 
-def check_editable(quarter: str, timezone: str) -> None:
-    if now() >= editable_until(quarter, timezone):
+def check_editable(quarter: str, calendar: FiscalCalendar) -> None:
+    if now() >= editable_until(quarter, calendar):
         raise UserError(f"{quarter} has ended, so its plan is kept as it was. Plan a current or future "
                         f"quarter instead.", field="lines")
 
@@ -164,7 +162,7 @@ def _start(session: Session, *, ws: Workspace, quarter: str, currency: str, owne
 def save_plan(session: Session, *, ws: Workspace, quarter: str, lines: list[LineDraft], currency: str,
               owners: list[dict], by: str) -> tuple[JointPlan, JointPlanRevision | None]:
     """Create or edit a quarter's plan; every change is kept as a revision (None when nothing changed)."""
-    check_editable(quarter, ws.timezone)
+    check_editable(quarter, calendar_of(ws))
     plan = plan_for(session=session, team_id=ws.team_id, quarter=quarter) or _start(
         session, ws=ws, quarter=quarter, currency=currency, owners=owners, by=by)
     before: dict[str, Any]
@@ -191,26 +189,6 @@ def save_plan(session: Session, *, ws: Workspace, quarter: str, lines: list[Line
 
 
 # --- the CSV finance opens -----------------------------------------------------------------------
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def plan_csv(plan: JointPlan | None, lines: list[JointPlanLine]) -> str:
-    """The plan's lines, one row each, with a header; UTF-8 with a BOM so spreadsheets read accents."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    if plan is not None:
-        owners = "; ".join(o["name"] for o in plan.owners)
-        for line in lines:
-            writer.writerow([plan.quarter, _cell(line.goal), _cell(line.campaign), f"{line.budget:.2f}",
-                             plan.currency, f"{line.expected_pipeline:.2f}", f"{line.expected_revenue:.2f}",
-                             _cell(owners)])
-    return out.getvalue()
 
 
 # --- the export endpoint's tokens ----------------------------------------------------------------

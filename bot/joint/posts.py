@@ -22,8 +22,8 @@ from bot.joint.blocks_plan import plan_blocks, plan_text, revision_text
 from bot.joint.models import ActionItem, JointMeeting, JointPlan, JointPlanRevision
 from bot.joint.plan import lines_of
 from bot.joint.prefs import schedule_of
-from bot.joint.schedule import quarter_bounds, shift_quarter
 from bot.models import Outbox, Workspace
+from bot.quarters import calendar_of, shift_quarter
 
 log = logging.getLogger(__name__)
 NO_JOINT_CHANNEL = (":warning: Truce has no joint channel yet, so this prompt came to you as an admin or lead. "
@@ -51,7 +51,7 @@ def own_sections(session: Session, *, ws: Workspace, meeting: JointMeeting) -> l
 
 def agenda_window(ws: Workspace, meeting: JointMeeting) -> tuple[datetime, datetime]:
     """The data a quarter's agenda covers: from the start of the quarter before to the meeting."""
-    start, _ = quarter_bounds(shift_quarter(meeting.quarter, -1), ws.timezone)
+    start, _ = calendar_of(ws).bounds(shift_quarter(meeting.quarter, -1))
     return start, aware(meeting.starts_at)
 
 

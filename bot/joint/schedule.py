@@ -1,21 +1,21 @@
-"""When a workspace's quarterly joint meeting is: the schedule, its dates, and quarters.
+"""When a workspace's quarterly joint meeting is: the schedule and its dates (quarters: bot/quarters.py).
 
 APScheduler's CronTrigger computes the dates in the workspace's timezone, daylight-saving
-changes included (month="1,4,7,10", day="1st tue", hour, minute).
+changes included (month="1,4,7,10" for calendar quarters, day="1st tue", hour, minute).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.quarters import FiscalCalendar
 from bot.user_error import UserError
 
-QUARTER_MONTHS = "1,4,7,10"
 WEEKS = {"first": "1st", "1st": "1st", "second": "2nd", "2nd": "2nd", "third": "3rd", "3rd": "3rd",
          "fourth": "4th", "4th": "4th", "last": "last"}
 WEEK_WORDS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "last": "last"}
@@ -24,7 +24,6 @@ DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Frida
                      strict=True))
 TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$")
 LEAD = re.compile(r"^(\d{1,3})\s*(d|day|days)?$")
-QUARTER = re.compile(r"^(?:(\d{4})\s*-?\s*q([1-4])|q([1-4])\s*-?\s*(\d{4}))$")
 MAX_PROMPT_DAYS = 30
 USAGE = ("Type it like this: `/joint schedule first tue 10:00 prompt 7d` — week (first, second, third, "
          "fourth or last), weekday, time (24-hour, or 2pm), and how many days before the prompt goes out "
@@ -42,9 +41,10 @@ class Schedule:
     prompt_days: int = 7
     duration_minutes: int = 60
 
-    def trigger(self, timezone: str) -> CronTrigger:
-        return CronTrigger(month=QUARTER_MONTHS, day=f"{self.week} {self.weekday}", hour=self.hour,
-                           minute=self.minute, timezone=ZoneInfo(timezone))
+    def trigger(self, calendar: FiscalCalendar) -> CronTrigger:
+        """In the first month of each of the workspace's quarters (bot/quarters.py), in its timezone."""
+        return CronTrigger(month=calendar.start_months, day=f"{self.week} {self.weekday}", hour=self.hour,
+                           minute=self.minute, timezone=calendar.zone)
 
     @property
     def time_text(self) -> str:
@@ -124,12 +124,12 @@ def parse_schedule(text: str, current: Schedule) -> Schedule:
 # --- dates ------------------------------------------------------------------------------------
 
 
-def next_dates(schedule: Schedule, timezone: str, *, after: datetime, count: int = 3) -> list[datetime]:
+def next_dates(schedule: Schedule, calendar: FiscalCalendar, *, after: datetime, count: int = 3) -> list[datetime]:
     """The next `count` meeting times at or after `after`, aware, in the workspace's timezone."""
-    trigger = schedule.trigger(timezone)
+    trigger = schedule.trigger(calendar)
     found: list[datetime] = []
     previous = None
-    moment = after.astimezone(ZoneInfo(timezone))
+    moment = after.astimezone(calendar.zone)
     while len(found) < count:
         fire = trigger.get_next_fire_time(previous, moment)
         if fire is None:  # a cron trigger without an end date always has a next time
@@ -144,37 +144,6 @@ def prompt_time(schedule: Schedule, starts_at: datetime, timezone: str) -> datet
     local = starts_at.astimezone(ZoneInfo(timezone))
     wall = local.replace(tzinfo=None) - timedelta(days=schedule.prompt_days)
     return wall.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
-
-
-def quarter_of(moment: datetime, timezone: str) -> str:
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
-
-
-def parse_quarter(text: str) -> str:
-    match = QUARTER.match(text.strip().lower())
-    if not match:
-        raise UserError(f"“{text}” is not a quarter: write it like 2027-Q1.")
-    year, q = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
-    return f"{year}-Q{q}"
-
-
-def quarter_first_day(quarter: str) -> date:
-    year, q = int(quarter[:4]), int(quarter[-1])
-    return date(year, 3 * (q - 1) + 1, 1)
-
-
-def shift_quarter(quarter: str, by: int) -> str:
-    year, q = int(quarter[:4]), int(quarter[-1]) - 1 + by
-    return f"{year + q // 4}-Q{q % 4 + 1}"
-
-
-def quarter_bounds(quarter: str, timezone: str) -> tuple[datetime, datetime]:
-    """[start, end) of a quarter in UTC: local midnight of its first day to the next quarter's."""
-    zone = ZoneInfo(timezone)
-    start = datetime.combine(quarter_first_day(quarter), datetime.min.time(), zone)
-    end = datetime.combine(quarter_first_day(shift_quarter(quarter, 1)), datetime.min.time(), zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def local(moment: datetime, timezone: str) -> datetime:

@@ -76,13 +76,13 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/response/"):
             self._response_url(path.removeprefix("/response/"), raw)
             return
-        if path.startswith("/upload/"):
-            file_id = path.removeprefix("/upload/")
-            for st in emu.workspaces.values():
-                with st.lock:
-                    if file_id in st.files:
-                        st.files[file_id]["content"] = raw
-            self._send(200, b"OK - uploaded", "text/plain")
+        if path.startswith("/upload/"):  # an upload_url from files.getUploadURLExternal: POST the bytes
+            if self.command != "POST":
+                self._send(405, b"method_not_allowed", "text/plain")
+                return
+            status, answer = methods.receive_upload(emu, path.removeprefix("/upload/"), raw,
+                                                    self.headers.get("Content-Type", ""))
+            self._send(status, answer.encode(), "text/plain; charset=utf-8")
             return
         if not path.startswith("/api/"):
             self._send(404, b"not found", "text/plain")

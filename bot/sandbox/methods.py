@@ -6,10 +6,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import mimetypes
 import re
 import time
 import uuid
 from collections.abc import Callable
+from email import policy as email_policy
+from email.parser import BytesParser
 from typing import TYPE_CHECKING, Any
 
 from bot.sandbox.blockkit import validate_blocks, validate_view
@@ -392,37 +395,123 @@ def views_publish(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- files (the v2 upload flow) ---------------------------------------------------------------
+# 1. files.getUploadURLExternal(filename, length[, alt_txt, snippet_type]) -> upload_url, file_id
+# 2. POST the bytes to upload_url (raw, or multipart form data): HTTP 200 "OK - <length>" (`receive_upload`)
+# 3. files.completeUploadExternal(files=[{id, title}], channel_id | channels, initial_comment | blocks,
+#    thread_ts): shares the files (a message with them in each channel), or keeps them private.
+# Where Slack's documentation says nothing (completing a file whose bytes never arrived, or completing it
+# twice: "this method can only be called once"), the emulator answers `file_not_found`, and bytes sent to
+# the upload URL of a completed file get a 400: stricter than Slack may be, so an app that skips or
+# repeats a step fails here first.
+
+ALT_TXT_MAX = 1000
+MAX_SHARE_CHANNELS = 100
 
 
 def files_get_upload_url(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
+    filename = str(args.get("filename") or "").strip()
+    try:
+        length = int(args.get("length") or 0)
+    except (TypeError, ValueError):
+        raise _err("invalid_arguments") from None
+    if not filename or length <= 0:
+        raise _err("missing_argument")  # Slack: "typically only occurs when the length provided is 0"
+    alt_txt = args.get("alt_txt")
+    if alt_txt is not None and len(str(alt_txt)) > ALT_TXT_MAX:
+        raise _err("alt_txt_too_large")
     file_id = emu.state.next_id("F")
-    emu.state.files[file_id] = {"id": file_id, "name": args.get("filename"), "length": args.get("length")}
+    emu.state.files[file_id] = {
+        "id": file_id, "name": filename, "length": length, "alt_txt": alt_txt, "snippet_type": args.get("snippet_type"),
+        "content": None, "status": "pending", "title": None, "shares": [], "user": emu.state.bot_user_id,
+    }
     return {"upload_url": f"{emu.base_url}/upload/{file_id}", "file_id": file_id}
+
+
+def _file_part(raw: bytes, content_type: str) -> bytes:
+    """The file's bytes out of a multipart/form-data body (the part with a filename, else the first)."""
+    message = BytesParser(policy=email_policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw)
+    parts = list(message.iter_parts()) if message.is_multipart() else []
+    if not parts:
+        raise ValueError("no parts")
+    chosen = next((p for p in parts if p.get_filename()), parts[0])
+    payload = chosen.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
+def receive_upload(emu: SlackEmulator, file_id: str, raw: bytes, content_type: str) -> tuple[int, str]:
+    """A POST to an upload_url: (HTTP status, body). The bytes are recorded on the file."""
+    st = next((w for w in emu.workspaces.values() if file_id in w.files), None)
+    if st is None:
+        return 404, "file_not_found"
+    data = raw
+    if content_type.lower().startswith("multipart/form-data"):
+        try:
+            data = _file_part(raw, content_type)
+        except (ValueError, UnicodeEncodeError):
+            return 400, "invalid_form_data"
+    with st.lock:
+        info = st.files[file_id]
+        if info["status"] != "pending":
+            return 400, "upload_already_completed"
+        info["content"] = data
+    return 200, f"OK - {len(data)}"
+
+
+def _shared_file(info: dict[str, Any]) -> dict[str, Any]:
+    name = info.get("name") or ""
+    mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    shown = {"id": info["id"], "name": name, "title": info.get("title") or name, "mimetype": mimetype,
+             "filetype": name.rsplit(".", 1)[-1].lower() if "." in name else "binary",
+             "size": len(info.get("content") or b""), "user": info.get("user")}
+    if info.get("alt_txt"):
+        shown["alt_txt"] = info["alt_txt"]
+    return shown
 
 
 def files_complete_upload(emu: SlackEmulator, args: dict[str, Any]) -> dict[str, Any]:
     st = emu.state
     files = args.get("files")
     if isinstance(files, str):
-        files = json.loads(files)
-    done = []
-    for f in files or []:
-        info = st.files.get(f.get("id"))
-        if info is None:
+        try:
+            files = json.loads(files)
+        except ValueError:
+            raise _err("invalid_arguments") from None
+    if not isinstance(files, list) or not files or not all(isinstance(f, dict) and f.get("id") for f in files):
+        raise _err("invalid_arguments")
+    infos = []
+    for f in files:
+        info = st.files.get(str(f["id"]))
+        if info is None or info["status"] != "pending" or info.get("content") is None:
             raise _err("file_not_found")
-        info["title"] = f.get("title") or info.get("name")
-        done.append({"id": info["id"], "name": info.get("name"), "title": info["title"]})
+        infos.append((info, f.get("title")))
     # channel_id (one channel), or channels: a comma-separated list of channel or user IDs
     targets = [args["channel_id"]] if args.get("channel_id") else \
         [c.strip() for c in str(args.get("channels") or "").split(",") if c.strip()]
+    if len(targets) > MAX_SHARE_CHANNELS:
+        raise _err("channels_limit_exceeded")
+    thread_ts = args.get("thread_ts") or None
+    if thread_ts and len(targets) != 1:
+        raise _err("invalid_arguments")  # "provide only one channel when using thread_ts"
     chans = [_channel(emu, c) for c in targets]
     for ch in chans:
         if st.bot_user_id not in ch.members:
             raise _err("not_in_channel")
+        if thread_ts and not any(m.ts == thread_ts and not m.deleted for m in ch.messages):
+            raise _err("thread_not_found")
+    comment = args.get("initial_comment") or ""
+    blocks: list[dict] = []
+    if not comment and args.get("blocks"):  # "If the initial_comment field is provided, blocks is ignored"
+        comment, blocks = _content({"blocks": args["blocks"]})
+    for info, title in infos:
+        info["title"] = title or info.get("name")
+        info["status"] = "shared" if chans else "private"
+        info["shares"] = [ch.id for ch in chans]
+    done = [_shared_file(info) for info, _ in infos]
     for ch in chans:
-        ch.messages.append(Message(ch.id, st.next_ts(), st.bot_user_id, args.get("initial_comment") or "",
-                                   thread_ts=args.get("thread_ts"), bot_id=st.bot_id, files=done))
-    return {"files": done}
+        ch.messages.append(Message(ch.id, st.next_ts(), st.bot_user_id, comment, blocks, thread_ts=thread_ts,
+                                   bot_id=st.bot_id, files=[dict(f) for f in done]))
+    return {"files": [{"id": f["id"], "title": f["title"]} for f in done]}
 
 
 # --- response_url -----------------------------------------------------------------------------

@@ -60,6 +60,17 @@ HELP: dict[str, list[tuple[str, str]]] = {
         ("/joint announce", "Post the next meeting's prompt now instead of waiting (admins and leads)."),
     ],
 }
+HELP["/joint"] += [
+    ("/joint scorecard [2027-Q1]", "The shared numbers of the last four quarters (plan vs actual, intel, unhappy "
+                                   "customers, CSAT, wins and losses), posted with a chart to the joint channel."),
+    ("/joint actuals [2027-Q1]", "Record what the quarter brought against its plan (form; or one line: "
+                                 "`goal | budget spent | pipeline | revenue | owner`) (admins and leads)."),
+    ("/joint actuals import", "Paste actuals as CSV (goal,budget_spent,pipeline,revenue,owner); all or none."),
+    ("/joint actuals history", "Every change to a quarter's actuals: who, when, how, from what to what."),
+    ("/joint actuals token", "The token a finance tool uses to POST actuals to /webhooks/actuals."),
+    ("/joint fiscal-year April", "The month the fiscal year starts in, for every quarter Truce shows (admins "
+                                 "and leads; January by default)."),
+]
 HELP["/unhappy"] = [
     ("/unhappy Acme Corp: invoice was wrong twice !high",
      "Report an unhappy customer at once (severity !low, !medium, !high or !critical; medium by default)."),

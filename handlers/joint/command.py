@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.clock import now
-from bot.feature import SubCommand
+from bot.feature import SubCommand, joint_commands
 from bot.ids import Command
 from bot.joint import meetings, posts
 from bot.joint.blocks_forms import schedule_modal
@@ -19,6 +19,7 @@ from bot.joint.blocks_meeting import status_text
 from bot.joint.prefs import schedule_of
 from bot.joint.schedule import USAGE, next_dates, parse_schedule, when_text
 from bot.models import Workspace
+from bot.quarters import calendar_of
 from bot.runtime import Runtime
 from bot.setup.blocks_help import help_blocks, help_text
 from bot.slack_text import echo_command, esc
@@ -36,7 +37,9 @@ def register(app: App) -> None:
 
 def joint_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
                   ws: Workspace) -> None:
-    route(Command.JOINT, SUBCOMMANDS, ack=ack, command=command, client=client, context=context, respond=respond,
+    # Its own words, then other features' (their Feature.joint_commands, e.g. the scorecard's).
+    words = {**joint_commands(rt.features), **SUBCOMMANDS}
+    route(Command.JOINT, words, ack=ack, command=command, client=client, context=context, respond=respond,
           rt=rt, ws=ws)
 
 
@@ -67,7 +70,7 @@ def schedule(*, ack: Ack, command: dict, client: WebClient, context: BoltContext
         if refusal is None:
             ack()
             later(context, client.views_open, trigger_id=command["trigger_id"], view=schedule_modal(
-                current, timezone=ws.timezone, next_three=next_dates(current, ws.timezone, after=now())))
+                current, timezone=ws.timezone, next_three=next_dates(current, calendar_of(ws), after=now())))
             return
         ack(text=schedule_summary(ws, current) + "\n" + refusal)
         return

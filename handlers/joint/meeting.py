@@ -19,6 +19,7 @@ from bot.joint.prefs import schedule_of, set_schedule
 from bot.joint.schedule import Schedule, next_dates, validate, when_text
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
+from bot.quarters import calendar_of
 from bot.runtime import Runtime
 from bot.setup import members
 from bot.user_error import UserError
@@ -377,7 +378,7 @@ def save_schedule(rt: Runtime, ws: Workspace, new: Schedule) -> str:
 
 
 def schedule_summary(ws, schedule_) -> str:
-    dates = "\n".join(f"• {when_text(d, ws.timezone)}" for d in next_dates(schedule_, ws.timezone, after=now()))
+    dates = "\n".join(f"• {when_text(d, ws.timezone)}" for d in next_dates(schedule_, calendar_of(ws), after=now()))
     return (f"The joint meeting is on {schedule_.describe()} ({ws.timezone}). Next three dates:\n{dates}\n"
             f"To change it: `{schedule_.command()}`")
 

@@ -20,10 +20,12 @@ from bot.joint import posts
 from bot.joint.blocks_forms import plan_modal
 from bot.joint.blocks_plan import history_text, money
 from bot.joint.plan_lines import totals
-from bot.joint.schedule import parse_quarter, quarter_of, when_text
+from bot.joint.schedule import when_text
 from bot.models import Workspace
 from bot.people import is_admin_or_lead, name_of
+from bot.quarters import calendar_of, parse_quarter
 from bot.runtime import Runtime
+from bot.scorecard.export import plan_export
 from bot.setup import members
 from bot.slack_text import echo_command, esc, plain
 from bot.user_error import UserError
@@ -47,7 +49,7 @@ def register(app: App) -> None:
 
 
 def _quarter(rest: str, ws: Workspace) -> str:
-    return parse_quarter(rest) if rest.strip() else quarter_of(now(), ws.timezone)
+    return parse_quarter(rest) if rest.strip() else calendar_of(ws).quarter_of(now())
 
 
 def plan_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,
@@ -85,7 +87,7 @@ def open_plan(*, client: WebClient, context: BoltContext, rt: Runtime, ws: Works
     if not allowed:
         return ("Only people on the sales or marketing team (or a lead) edit the joint plan. "
                 f"`/joint plan export {quarter}` gets you the CSV.")
-    until = plans.editable_until(quarter, ws.timezone)
+    until = plans.editable_until(quarter, calendar_of(ws))
     if now() >= until:
         return (f"{quarter} has ended, so its plan is kept as it was. `/joint plan history {quarter}` shows "
                 f"its changes and `/joint plan export {quarter}` its CSV.")
@@ -121,7 +123,7 @@ def plan_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context:
         except UserError as exc:
             errors[exc.block_in(blocks)] = str(exc)
         try:
-            plans.check_editable(quarter, ws.timezone)
+            plans.check_editable(quarter, calendar_of(ws))
         except UserError as exc:
             errors = {exc.block_in(blocks): str(exc)}
         if errors:
@@ -153,13 +155,14 @@ def export_to_slack(*, client: WebClient, context: BoltContext, respond: Respond
     with rt.session() as session:
         plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
         lines = plans.lines_of(session=session, plan=plan) if plan else []
+        content = plan_export(session, plan=plan) if plan else ""
     if plan is None:
         return f"There is no joint plan for {quarter} yet: `/joint plan {quarter}` starts it."
     budget, pipeline, revenue = totals(lines)
     comment = (f"Joint plan {quarter} for the finance forecast: {len(lines)} line(s), budget "
                f"{money(budget, plan.currency)}, expected pipeline {money(pipeline, plan.currency)}, expected "
                f"revenue {money(revenue, plan.currency)}. Last changed {when_text(plan.updated_at, ws.timezone)}.")
-    upload = {"content": plans.plan_csv(plan, lines), "filename": f"truce-joint-plan-{quarter}.csv",
+    upload = {"content": content, "filename": f"truce-joint-plan-{quarter}.csv",
               "title": f"Joint plan {quarter}", "initial_comment": comment}
     in_background(context, _upload, client, respond, upload, channel=channel, user=context["user_id"])
     return None
@@ -225,7 +228,7 @@ def export_route(rt: Runtime, environ: dict[str, Any], body: bytes) -> web.Respo
         plan = plans.plan_for(session=session, team_id=ws.team_id, quarter=quarter)
         if plan is None:
             return web.json_response("404 Not Found", {"ok": False, "error": "no_plan", "quarter": quarter})
-        content = plans.plan_csv(plan, plans.lines_of(session=session, plan=plan))
+        content = plan_export(session, plan=plan)
     return "200 OK", [("Content-Type", "text/csv; charset=utf-8"),
                       ("Content-Disposition", f'attachment; filename="truce-joint-plan-{quarter}.csv"')], \
         content.encode("utf-8")

@@ -11,13 +11,13 @@ from bot.block_kit import esc
 from bot.clock import now
 from bot.competitors import citations
 from bot.ids import PlaybookIds as Ids
-from bot.joint.schedule import parse_quarter, shift_quarter
 from bot.models import Workspace
 from bot.playbook import winloss
 from bot.playbook.blocks_winloss import recorded_message, summary_message, winloss_modal
 from bot.playbook.strategies import today_in
 from bot.playbook.winloss import USAGE, WinLossDraft
 from bot.playbook.winloss_summary import current_quarter, quarter_stats
+from bot.quarters import parse_quarter, shift_quarter
 from bot.runtime import Runtime
 from bot.setup.blocks_help import HELP
 from bot.setup.team import Team
