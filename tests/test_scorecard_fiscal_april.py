@@ -10,8 +10,9 @@ from sqlmodel import select
 from bot.joint.models import JointMeeting
 from bot.sandbox.seed import JOINT, LEE, SAM
 from jobs import scorecard as scorecard_job
-from tests.joint_helpers import at, block_texts, the_prompt
+from tests.joint_helpers import at, the_prompt
 from tests.joint_helpers import run as run_joint_job
+from tests.message_text import all_text
 from tests.test_scorecard_story import charts, check_chart, plan_quarter
 
 IN_MAY = datetime(2026, 5, 12, 15, 0, tzinfo=UTC)  # FY2027-Q1 with an April start (April-June 2026)
@@ -38,7 +39,7 @@ def test_an_april_fiscal_year_moves_every_quarter_together(stack):
     with at(PROMPT):
         run_joint_job(stack)
         prompt = the_prompt(stack)
-        text = block_texts(prompt)
+        text = all_text(prompt)
         assert "2027-Q2" in prompt.text and "Scorecard, 2027-Q1 (Apr-Jun 2026)" in text
         assert "Wins and losses" in text
         assert scorecard_job.run_due(stack.rt) == {stack.team_id: "2027-Q1"}
@@ -47,6 +48,6 @@ def test_an_april_fiscal_year_moves_every_quarter_together(stack):
         assert meeting.quarter == "2027-Q2" and meeting.starts_at.month == 7
     [posted] = charts(stack)
     described = check_chart(stack, posted, "2027-Q1")
-    assert "Joint scorecard — 2027-Q1 (Apr-Jun 2026)" in block_texts(posted)
-    assert "Quarters of the fiscal year starting in April." in block_texts(posted)
+    assert "Joint scorecard — 2027-Q1 (Apr-Jun 2026)" in all_text(posted)
+    assert "Quarters of the fiscal year starting in April." in all_text(posted)
     assert "pipeline 21%" in described and "Win rate: none, none, none, 100%." in described  # 70k of 330k

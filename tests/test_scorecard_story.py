@@ -16,8 +16,9 @@ from bot.sandbox.seed import JOINT, LEE, MARIA, MARK, SALES, SAM
 from bot.scorecard.ids import ScorecardIds
 from bot.scorecard.models import ScorecardChart
 from jobs import scorecard as scorecard_job
-from tests.joint_helpers import PROMPT_AT, at, block_texts, the_prompt
+from tests.joint_helpers import PROMPT_AT, at, the_prompt
 from tests.joint_helpers import run as run_joint_job
+from tests.message_text import all_text
 from tests.scorecard_helpers import png_chunks, png_text
 
 IN_Q4 = datetime(2026, 10, 13, 15, 0, tzinfo=UTC)
@@ -70,7 +71,7 @@ def check_chart(stack, message, quarter: str) -> str:
     chunks = png_chunks(data)
     assert chunks[0][0] == b"IHDR" and struct.unpack(">II", chunks[0][1][:8]) == (1200, 660)
     assert chunks[-1][0] == b"IEND"
-    text = block_texts(message)
+    text = all_text(message)
     assert f"Joint scorecard — {quarter}" in text
     return png_text(chunks)["Description"]
 
@@ -87,12 +88,12 @@ def test_a_quarter_played_through_posts_its_scorecard_with_a_chart(stack):
     with at(PROMPT_AT):
         run_joint_job(stack)
         prompt = the_prompt(stack)
-        assert "Scorecard, 2026-Q4" in block_texts(prompt)
+        assert "Scorecard, 2026-Q4" in all_text(prompt)
         assert scorecard_job.run_due(stack.rt) == {stack.team_id: "2026-Q4"}
         assert scorecard_job.run_due(stack.rt) == {}  # once: the claim is taken
     [posted] = charts(stack)
     described = check_chart(stack, posted, "2026-Q4")
-    text = block_texts(posted)
+    text = all_text(posted)
     # the plan: pipeline 180,000 of 330,000 (55%), revenue 90,000 of 130,000.50 (69%), budget 11,500 of 15,500.25
     assert "• *Pipeline* — 2026-Q1: no plan · 2026-Q2: no plan · 2026-Q3: no plan · 2026-Q4: 180k of 330k, 55%" in text
     assert "2026-Q4: 90k of 130k, 69%" in text and "2026-Q4: 11.5k of 15.5k, 74%" in text
