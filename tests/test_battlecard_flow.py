@@ -10,8 +10,9 @@ import time_machine
 
 from bot.competitors.ids import CompetitorIds
 from bot.sandbox.seed import LEE, MARK, MARKETING, SALES, SALLY, SAM
-from tests.intel_helpers import block_text, no_dns  # noqa: F401 - fixture
-from tests.playbook_helpers import blocks_text, home_text, note
+from tests.intel_helpers import no_dns  # noqa: F401 - fixture
+from tests.message_text import all_text
+from tests.playbook_helpers import home_text, note
 
 NOW = datetime(2027, 2, 10, 15, 0, tzinfo=UTC)  # 2027-Q1
 
@@ -19,7 +20,7 @@ NOW = datetime(2027, 2, 10, 15, 0, tzinfo=UTC)  # 2027-Q1
 def _card(stack, user: str, name: str) -> str:
     stack.driver.command(user, "/intel", f"vs {name}")
     told = note(stack, user)
-    return told.text + "\n" + blocks_text(told.blocks or [])
+    return told.text + "\n" + all_text(told.blocks or [])
 
 
 def _record(stack) -> None:
@@ -51,7 +52,7 @@ def test_three_spellings_one_battlecard_with_the_quarter_and_the_strategies(stac
         assert _card(stack, SALLY, '"Initech Inc."') == card
         stack.driver.command(SALLY, "/intel", 'vs:"initech inc"')
         told = note(stack, SALLY)
-        assert told.text + "\n" + blocks_text(told.blocks or []) == card
+        assert told.text + "\n" + all_text(told.blocks or []) == card
         stack.driver.command(SALLY, "/intel", "vs")
         assert "Which competitor?" in note(stack, SALLY).text
 
@@ -69,14 +70,14 @@ def test_an_unknown_name_lists_the_known_ones(stack):
 def test_the_button_on_a_share_and_app_home_open_the_battlecard(stack):
     with time_machine.travel(NOW, tick=False):
         _record(stack)
-        [post] = [m for m in stack.state.messages(SALES) if "INITECH" not in block_text(m)
-                  and "Initech cut list" in block_text(m)]
+        [post] = [m for m in stack.state.messages(SALES) if "INITECH" not in all_text(m)
+                  and "Initech cut list" in all_text(m)]
         labels = [e["text"]["text"] for b in post.blocks if b["type"] == "actions" for e in b["elements"]
                   if e["type"] == "button"]
         assert ":crossed_swords: vs Initech" in labels
         stack.driver.click(SAM, post, CompetitorIds.OPEN_BATTLECARD)
         [view] = stack.state.open_views(SAM)
-        shown = blocks_text(view.view["blocks"])
+        shown = all_text(view.view["blocks"])
         assert "Initech launched SSO for free" in shown and "Beat Initech on TCO" in shown
         home = home_text(stack, LEE)
     assert "Competitors" in home and "*Initech* — 3 shares, 3 deals" in home
@@ -104,7 +105,7 @@ def test_leads_merge_rename_and_alias_and_everyone_else_only_reads(stack):
         stack.driver.command(SAM, "/intel", "competitors history intc")
         history = note(stack, SAM).text
         stack.driver.command(SAM, "/intel", "search vs:intech")
-        found = blocks_text(note(stack, SAM).blocks)
+        found = all_text(note(stack, SAM).blocks)
     assert "*Initech Corp*: 2 shares, 0 deals — also Initech, Intech, INTC" in listed
     assert "took in Intech (1 share, 0 win/loss entries)" in history
     assert "renamed from “Initech” to “Initech Corp”" in history

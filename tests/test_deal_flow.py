@@ -20,7 +20,8 @@ from bot.playbook.models import WinLoss
 from bot.sandbox.seed import LEE, MARK, MARKETING, SAM
 from jobs import deals as deal_jobs
 from tests.intel_helpers import no_dns  # noqa: F401 - fixture
-from tests.playbook_helpers import blocks_text, note
+from tests.message_text import all_text
+from tests.playbook_helpers import note
 
 NOW = datetime(2027, 2, 10, 15, 0, tzinfo=UTC)  # a Wednesday in 2027-Q1
 LOST = {"deal_id": "D-1001", "name": "Globex renewal", "account": "Globex", "amount": 12000, "currency": "EUR",
@@ -54,7 +55,7 @@ def test_a_lost_deal_asks_its_owner_and_the_answer_shows_on_the_battlecard(stack
         created = post(stack, token, LOST)
         assert created.status_code == 201 and created.json()["status"] == "created"
         [dm] = stack.state.dms(SAM)
-        asked = blocks_text(dm.blocks)
+        asked = all_text(dm.blocks)
         assert "Globex" in asked and "12,000" in asked and "EUR" in asked and "initech inc" in asked.lower()
         stack.driver.click(SAM, dm, Ids.DETAILS)
         [form] = stack.state.open_views(SAM)
@@ -65,7 +66,7 @@ def test_a_lost_deal_asks_its_owner_and_the_answer_shows_on_the_battlecard(stack
                                            INTEL: [option["value"]]})
         stack.settle()
         [dm] = stack.state.dms(SAM)  # the question now says what was logged
-        assert "logged as *Price*" in blocks_text(dm.blocks) and "citing 1 piece of intel" in blocks_text(dm.blocks)
+        assert "logged as *Price*" in all_text(dm.blocks) and "citing 1 piece of intel" in all_text(dm.blocks)
         # The same webhook again changes nothing: no second deal, entry or DM.
         again = post(stack, token, LOST)
         assert again.status_code == 200 and again.json()["status"] == "unchanged"
@@ -75,7 +76,7 @@ def test_a_lost_deal_asks_its_owner_and_the_answer_shows_on_the_battlecard(stack
     [entry] = _rows(stack, WinLoss)
     assert (deal.status, entry.outcome, entry.reason, entry.customer) == ("confirmed", "lost", "price", "Globex")
     assert len(stack.state.dms(SAM)) == 1
-    shown = card.text + "\n" + blocks_text(card.blocks)
+    shown = card.text + "\n" + all_text(card.blocks)
     assert "0 won, 1 lost" in shown, shown
     assert "Price" in shown
 
@@ -100,14 +101,14 @@ def test_an_owner_not_in_slack_goes_to_the_sales_lead_and_one_reminder_follows(s
         token = _token(stack)
         assert post(stack, token, {**LOST, "owner_email": "gone@elsewhere.example"}).status_code == 201
     [asked] = stack.state.dms(LEE)[-1:]
-    assert "gone@elsewhere.example" in blocks_text(asked.blocks) and "sales lead" in blocks_text(asked.blocks)
+    assert "gone@elsewhere.example" in all_text(asked.blocks) and "sales lead" in all_text(asked.blocks)
     before = len(stack.state.dms(LEE))
     for at in (NOW + timedelta(days=1), NOW + timedelta(days=2, hours=1), NOW + timedelta(days=6)):
         with time_machine.travel(at, tick=False):
             deal_jobs.send_reminders(stack.rt)
         stack.settle()
     reminders = stack.state.dms(LEE)[before:]
-    assert len(reminders) == 1 and "Reminder" in blocks_text(reminders[0].blocks)
+    assert len(reminders) == 1 and "Reminder" in all_text(reminders[0].blocks)
 
 
 def test_the_csv_import_stores_all_or_nothing_and_asks_each_owner(stack):
@@ -141,4 +142,4 @@ def test_an_install_without_the_email_scope_asks_the_sales_lead(stack):
     assert stack.state.dms(SAM) == []
     [asked] = [m for m in stack.state.dms(LEE) if any(b.get("block_id", "").startswith("deal_reasons_")
                                                       for b in m.blocks)]
-    assert "sales lead" in blocks_text(asked.blocks)
+    assert "sales lead" in all_text(asked.blocks)

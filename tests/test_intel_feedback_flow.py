@@ -10,8 +10,9 @@ import time_machine
 from bot.competitors.ids import CompetitorIds as Ids
 from bot.sandbox.seed import JOINT, MARK, MARKETING, SALES, SALLY, SAM
 from jobs import competitors as competitor_jobs
-from tests.intel_helpers import block_text, no_dns  # noqa: F401 - fixture
-from tests.playbook_helpers import blocks_text, note
+from tests.intel_helpers import no_dns  # noqa: F401 - fixture
+from tests.message_text import all_text
+from tests.playbook_helpers import note
 
 NOW = datetime(2027, 2, 10, 15, 0, tzinfo=UTC)  # a Wednesday
 MONDAY = datetime(2027, 2, 15, 9, 1, tzinfo=UTC)  # the digest time (Monday 09:00) has just passed
@@ -48,7 +49,7 @@ def test_a_seller_marks_used_in_a_deal_and_the_sharers_weekly_dm_says_so(stack):
     assert stack.state.dms(MARK) == []  # not one DM per click
     assert _weekly(stack, MONDAY) == 1
     [dm] = stack.state.dms(MARK)
-    shown = dm.text + "\n" + blocks_text(dm.blocks)
+    shown = dm.text + "\n" + all_text(dm.blocks)
     assert "What happened to your intel" in shown
     assert "Initech cut list prices by 20%" in shown
     assert "Used in a deal" in shown and f"<@{SAM}>" in shown
@@ -73,7 +74,7 @@ def test_the_digest_says_what_changed_per_competitor_and_the_agenda_shows_the_ac
         intel_jobs.post_digests(stack.rt)
     stack.settle()
     [digest] = [m for m in stack.state.messages(SALES) if "most useful market intel" in m.text]
-    shown = blocks_text(digest.blocks)
+    shown = all_text(digest.blocks)
     assert "What changed about competitors this week" in shown
     assert "• *Initech*: 2 new (1 pricing, 1 product); 1 lost to them" in shown, shown
     assert "• *Globex*: 1 new" in shown
