@@ -40,8 +40,8 @@ def sender_workers() -> int:
     return sender.WORKERS
 
 
-def tick_jobs() -> dict[str, tuple[str, Callable[[str], Any]]]:
-    """The scheduled jobs that run more often than hourly: name -> (how often, job(runtime_name))."""
+def tick_jobs() -> dict[str, tuple[str, Callable[[Any], Any]]]:
+    """The scheduled jobs that run more often than hourly: name -> (how often, job(runtime))."""
     from jobs import intel, joint, outbox, tasks, unhappy
 
     return {
@@ -56,11 +56,10 @@ def tick_jobs() -> dict[str, tuple[str, Callable[[str], Any]]]:
 
 def intel_search(engine, team_id: str, query_text: str) -> int:
     """`/intel search <query_text>`'s whole work: parse, the query, the Block Kit answer. Shares found."""
-    from bot.blocks.intel_lists import search_blocks
-    from bot.services import intel_search as search
-    from bot.services.intel_text import parse_search
-
     from bot.db import session_scope
+    from bot.intel import search
+    from bot.intel.blocks_lists import search_blocks
+    from bot.intel.parsing import parse_search
 
     query = parse_search(query_text)
     with session_scope(engine, read_only=True) as session:

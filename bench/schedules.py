@@ -24,6 +24,7 @@ import random
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import MetaData, Table, insert, text
 
@@ -111,11 +112,22 @@ def _ticks(conn, url: str, api_url: str, job: str, ticks: int) -> None:
     _, run = product.tick_jobs()[job]
     for _ in range(ticks):
         began = time.perf_counter()
-        run(rt.name)
+        run(rt)
         conn.send(time.perf_counter() - began)
     rt.shutdown(timeout=5)
     rt.engine.dispose()
     conn.send(None)
+
+
+def _answered(parent: Any, proc: Any, cap: float) -> bool:
+    """Whether the job's process sent something within `cap` seconds (False at once if it died)."""
+    deadline = time.perf_counter() + cap
+    while time.perf_counter() < deadline:
+        if parent.poll(0.2):
+            return True
+        if not proc.is_alive():
+            return parent.poll(0)
+    return False
 
 
 def time_job(url: str, api_url: str, job: str, ticks: int, cap: float) -> list[float | None]:
@@ -126,7 +138,7 @@ def time_job(url: str, api_url: str, job: str, ticks: int, cap: float) -> list[f
     proc.start()
     took: list[float | None] = []
     while len(took) < ticks:
-        if not parent.poll(cap):
+        if not _answered(parent, proc, cap):
             proc.kill()
             break
         value = parent.recv()
