@@ -114,7 +114,7 @@ def run(name: str, url: str, channels: int, burst: int, threads: int, within: fl
                 "database": name, "case": f"{channels} posts to {channels} channels", "posts": channels,
                 "seconds": round(took, 2), "posts_per_second": round(rate, 1), "sent": counts.get("sent", 0),
                 "failed": counts.get("failed", 0),
-                "floor": f"slack_sdk direct, {threads} threads", "floor_seconds": round(direct, 2),
+                "floor": f"slack_sdk direct, {threads} threads", "floor_seconds": round(direct, 3),
                 "floor_posts_per_second": round(floor_rate, 1),
                 f"slack_sdk_{workers}_threads_posts_per_second": round(channels / direct_same, 1),
                 "share_of_floor": round(rate / floor_rate, 2), "ratio": ratio(took, direct),
