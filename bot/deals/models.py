@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Date, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.models.base import utc_field
+from bot.models.base import WebhookToken, utc_field
 
 STATUSES = ("new", "asked", "confirmed", "unrouted")
 
@@ -54,12 +54,7 @@ class Deal(SQLModel, table=True):
     updated_at: datetime = utc_field(default_now=True)
 
 
-class DealToken(SQLModel, table=True):
+class DealToken(WebhookToken, table=True):
     """The secret a workspace's CRM sends to POST /webhooks/deal; only its hash is kept."""
 
     __tablename__ = "deal_token"
-
-    team_id: str = Field(primary_key=True, max_length=32)
-    token_hash: str = Field(max_length=64, unique=True)
-    created_by: str = Field(max_length=32)
-    created_at: datetime = utc_field(default_now=True)

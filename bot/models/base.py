@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from bot.clock import now
 
@@ -34,4 +34,14 @@ def pk(value: int | None) -> int:
     return value
 
 
-__all__ = ["datetime", "json_field", "pk", "utc_field"]
+class WebhookToken(SQLModel):
+    """The columns of a workspace's webhook secret (CSAT, deals, actuals): one per workspace, only its
+    sha256 kept. Each feature's table subclasses it (bot/webhook_secret.py issues and checks them)."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = utc_field(default_now=True)
+
+
+__all__ = ["WebhookToken", "datetime", "json_field", "pk", "utc_field"]

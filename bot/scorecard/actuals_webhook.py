@@ -12,22 +12,17 @@ numbers or decimal strings with at most 2 decimals. Every problem names its fiel
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
-import secrets
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, select
-
-from bot.clock import now
 from bot.joint import plan as plans
 from bot.quarters import parse_quarter
 from bot.scorecard.actuals import ActualDraft
 from bot.scorecard.models import ActualsToken
 from bot.scorecard.rules import FIELD_NAMES, FIELDS, MAX_LINES
 from bot.user_error import UserError
+from bot.webhook_secret import WebhookSecret
 
 LINE_FIELDS = ("goal", "owner", *FIELDS)
 TOP_FIELDS = ("quarter", "lines")
@@ -114,34 +109,5 @@ def parse(data: Any) -> tuple[str | None, list[ActualDraft]]:
 
 # --- the secret ------------------------------------------------------------------------------------
 
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def token_info(*, session: Session, team_id: str) -> ActualsToken | None:
-    return session.get(ActualsToken, team_id)
-
-
-def issue_token(*, session: Session, team_id: str, user_id: str) -> str:
-    """A new secret for the workspace (the previous one stops working). Only its hash is stored."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = session.get(ActualsToken, team_id)
-    if row is None:
-        row = ActualsToken(team_id=team_id, token_hash=_hash(token), created_by=user_id)
-    else:
-        row.token_hash, row.created_by, row.created_at = _hash(token), user_id, now()
-    session.add(row)
-    session.flush()
-    return token
-
-
-def team_for_token(*, session: Session, token: str | None) -> str | None:
-    """The workspace whose secret this is, or None. Compared as hashes, in constant time."""
-    if not token or len(token) > 200 or not (token.isascii() and token.isprintable()):
-        return None
-    digest = _hash(token)
-    row = session.exec(select(ActualsToken).where(ActualsToken.token_hash == digest)).first()
-    if row is None or not hmac.compare_digest(row.token_hash, digest):
-        return None
-    return row.team_id
+SECRET = WebhookSecret(ActualsToken, prefix=TOKEN_PREFIX)
+token_info, issue_token, team_for_token = SECRET.info, SECRET.issue, SECRET.team_for

@@ -11,7 +11,7 @@ from sqlalchemy import Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel, col
 
 from bot.intel.models import IntelShare
-from bot.models.base import json_field, utc_field
+from bot.models.base import WebhookToken, json_field, utc_field
 from bot.unhappy.models import UnhappyReport
 
 MONEY = Numeric(18, 2)
@@ -68,15 +68,10 @@ class PlanActualRevision(SQLModel, table=True):
     at: datetime = utc_field(default_now=True)
 
 
-class ActualsToken(SQLModel, table=True):
+class ActualsToken(WebhookToken, table=True):
     """The secret a finance tool sends to POST /webhooks/actuals; only its hash is kept."""
 
     __tablename__ = "actuals_token"
-
-    team_id: str = Field(primary_key=True, max_length=32)
-    token_hash: str = Field(max_length=64, unique=True)
-    created_by: str = Field(max_length=32)
-    created_at: datetime = utc_field(default_now=True)
 
 
 class ScorecardChart(SQLModel, table=True):

@@ -8,22 +8,20 @@ less out of 10, or 3 or less out of 5.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 import re
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.clock import aware, now
+from bot.clock import aware
 from bot.slack_text import plain
 from bot.unhappy.csat_models import CsatDigestRun, CsatScore, CsatToken
 from bot.unhappy.csat_rules import CsatInput, CustomerTrend, index
 from bot.unhappy.rules import CUSTOMER_MAX, customer_key
 from bot.user_error import UserError
+from bot.webhook_secret import WebhookSecret
 
 COMMENT_MAX = 1000
 SOURCE_MAX = 64
@@ -99,37 +97,8 @@ def record(*, session: Session, team_id: str, data: CsatInput, reporter_id: str 
 
 # --- the webhook's secret ------------------------------------------------------------------------
 
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def token_info(*, session: Session, team_id: str) -> CsatToken | None:
-    return session.get(CsatToken, team_id)
-
-
-def issue_token(*, session: Session, team_id: str, user_id: str) -> str:
-    """A new secret for the workspace (the previous one stops working). Only its hash is stored."""
-    token = "tcs_" + secrets.token_urlsafe(32)
-    row = session.get(CsatToken, team_id)
-    if row is None:
-        row = CsatToken(team_id=team_id, token_hash=_hash(token), created_by=user_id)
-    else:
-        row.token_hash, row.created_by, row.created_at = _hash(token), user_id, now()
-    session.add(row)
-    session.flush()
-    return token
-
-
-def team_for_token(*, session: Session, token: str) -> str | None:
-    """The workspace whose secret this is, or None. Compared as hashes, in constant time."""
-    if not token or len(token) > 200:
-        return None
-    digest = _hash(token)
-    row = session.exec(select(CsatToken).where(CsatToken.token_hash == digest)).first()
-    if row is None or not hmac.compare_digest(row.token_hash, digest):
-        return None
-    return row.team_id
+SECRET = WebhookSecret(CsatToken, prefix="tcs_")
+token_info, issue_token, team_for_token = SECRET.info, SECRET.issue, SECRET.team_for
 
 
 # --- reading scores ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.models.base import utc_field
+from bot.models.base import WebhookToken, utc_field
 
 
 class CsatScore(SQLModel, table=True):
@@ -33,15 +33,10 @@ class CsatScore(SQLModel, table=True):
         return self.score if self.scale == 10 else (self.score - 1) * 2.5
 
 
-class CsatToken(SQLModel, table=True):
+class CsatToken(WebhookToken, table=True):
     """The secret a workspace's survey tool sends to POST /webhooks/csat; only its hash is kept."""
 
     __tablename__ = "csat_token"
-
-    team_id: str = Field(primary_key=True, max_length=32)
-    token_hash: str = Field(max_length=64, unique=True)
-    created_by: str = Field(max_length=32)
-    created_at: datetime = utc_field(default_now=True)
 
 
 class CsatDigestRun(SQLModel, table=True):

@@ -25,21 +25,11 @@ from bot.runtime import Runtime
 from bot.setup import workspaces
 from bot.user_error import UserError
 from bot.web import Response, json_response
-from bot.web_input import HttpError, json_object, media_type
+from handlers.webhook import WebhookCall, authorized_json, webhook_error
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/webhooks/deal"
 FIND_OWNER = "deals.find_owner"
-
-
-def _bad(code: str, message: str, field: str | None = None) -> Response:
-    return json_response("400 Bad Request", {"ok": False, "error": code, "field": field, "detail": message})
-
-
-def _token(environ: dict[str, Any]) -> str:
-    auth = environ.get("HTTP_AUTHORIZATION", "")
-    token = auth[7:].strip() if auth[:7].lower() == "bearer " else environ.get("HTTP_X_TRUCE_TOKEN", "").strip()
-    return token if token.isascii() and token.isprintable() else ""
 
 
 def find_owner_later(session: Session, deal: Deal) -> Task | None:
@@ -51,18 +41,11 @@ def find_owner_later(session: Session, deal: Deal) -> Task | None:
 
 
 def deal_webhook(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
-    with session_scope(rt.engine) as session:
-        team_id = team_for_token(session=session, token=_token(environ))
-    if team_id is None:
-        return json_response("401 Unauthorized", {
-            "ok": False, "error": "invalid_token",
-            "detail": "Send the workspace's token as 'Authorization: Bearer <token>' (see /truce deals token)."})
-    if media_type(environ) != "application/json" and not media_type(environ).endswith("+json"):
-        return _bad("invalid_content_type", "Send JSON with 'Content-Type: application/json'.")
-    try:
-        data = json_object(body)
-    except HttpError as exc:
-        return _bad("invalid_json", f"{exc.reason} Send one closed deal as a JSON object.")
+    read = authorized_json(rt, environ, body, team_for_token=team_for_token, token_command="/truce deals token",
+                           expected="Send one closed deal as a JSON object.")
+    if not isinstance(read, WebhookCall):
+        return read
+    team_id, data = read.team_id, read.data
     hint = (parse_qs(environ.get("QUERY_STRING", "")).get("source") or [None])[0]
     with session_scope(rt.engine) as session:
         ws = workspaces.get_workspace(session=session, team_id=team_id)
@@ -73,7 +56,7 @@ def deal_webhook(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
             deal_in = payloads.parse(data, hint=hint, timezone=ws.timezone or "UTC", today=today_in(ws),
                                      default_currency=last_currency(ws))
         except UserError as exc:
-            return _bad("invalid_field", str(exc), exc.field)
+            return webhook_error("invalid_field", str(exc), field=exc.field)
         stored = intake.store(session=session, ws=ws, data=deal_in)
         deal = stored.deal
         task = find_owner_later(session, deal)

@@ -4,7 +4,6 @@ as a Bearer token; `/joint actuals token`). 201 recorded; 400 names the field an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from bot.clock import now
@@ -15,41 +14,18 @@ from bot.runtime import Runtime
 from bot.scorecard import actuals, actuals_webhook
 from bot.user_error import UserError
 from bot.web import Response, json_response
-from bot.web_input import HttpError, json_object, media_type
 from handlers.scorecard.command import WEBHOOK_PATH
+from handlers.webhook import WebhookCall, authorized_json, webhook_error
 
 __all__ = ["WEBHOOK_PATH", "actuals_webhook_route"]
 
 
-def _bad(code: str, message: str, field: str | None = None,
-         problems: Sequence[tuple[int | str, str]] = ()) -> Response:
-    data: dict[str, Any] = {"ok": False, "error": code, "detail": message}
-    if field:
-        data["field"] = field
-    if problems:
-        data["problems"] = [{"where": where, "detail": why} for where, why in problems]
-    return json_response("400 Bad Request", data)
-
-
-def _token(environ: dict[str, Any]) -> str:
-    auth = environ.get("HTTP_AUTHORIZATION", "")
-    token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
-    return token if token.isascii() and token.isprintable() else ""
-
-
 def actuals_webhook_route(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
-    with session_scope(rt.engine) as session:
-        team_id = actuals_webhook.team_for_token(session=session, token=_token(environ))
-    if team_id is None:
-        return json_response("401 Unauthorized", {
-            "ok": False, "error": "invalid_token",
-            "detail": "Send the workspace's token as 'Authorization: Bearer <token>' (see /joint actuals token)."})
-    if media_type(environ) != "application/json" and not media_type(environ).endswith("+json"):
-        return _bad("invalid_content_type", "Send JSON with 'Content-Type: application/json'.")
-    try:
-        data = json_object(body)
-    except HttpError as exc:
-        return _bad("invalid_json", f"{exc.reason} Send one object with quarter and lines.")
+    read = authorized_json(rt, environ, body, team_for_token=actuals_webhook.team_for_token,
+                           token_command="/joint actuals token", expected="Send one object with quarter and lines.")
+    if not isinstance(read, WebhookCall):
+        return read
+    team_id, data = read.team_id, read.data
     try:
         quarter, drafts = actuals_webhook.parse(data)
         with session_scope(rt.engine) as session:
@@ -65,4 +41,4 @@ def actuals_webhook_route(rt: Runtime, environ: dict[str, Any], body: bytes) -> 
                 "ok": True, "quarter": quarter, "changed": len(done.revision.changes) if done.revision else 0,
                 "revision": done.revision.id if done.revision else None})
     except UserError as exc:
-        return _bad(exc.code or "invalid_actuals", str(exc), field=exc.field, problems=exc.problems)
+        return webhook_error(exc.code or "invalid_actuals", str(exc), field=exc.field, problems=exc.problems)

@@ -19,9 +19,9 @@ from bot.unhappy.blocks_csat_import import import_modal
 from bot.unhappy.prefs import get_prefs
 from bot.user_error import UserError
 from bot.web import Response, json_response
-from bot.web_input import HttpError, json_object, media_type
 from handlers.common import first_word, later, lead_refusal
 from handlers.unhappy import csat_import
+from handlers.webhook import WebhookCall, authorized_json, webhook_error
 
 WEBHOOK_PATH = "/webhooks/csat"
 
@@ -79,33 +79,16 @@ def show_token(*, context: BoltContext, rt: Runtime, ws: Workspace, renew: bool)
 # --- the webhook --------------------------------------------------------------------------------
 
 
-def _bad(code: str, message: str) -> Response:
-    return json_response("400 Bad Request", {"ok": False, "error": code, "detail": message})
-
-
-def _token(environ: dict[str, Any]) -> str:
-    auth = environ.get("HTTP_AUTHORIZATION", "")
-    token = auth[7:].strip() if auth[:7].lower() == "bearer " else environ.get("HTTP_X_TRUCE_TOKEN", "").strip()
-    return token if token.isascii() and token.isprintable() else ""
-
-
 def csat_webhook(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
     """POST /webhooks/csat: 201 stored; 400 malformed (not stored); 401 unknown token."""
-    with session_scope(rt.engine) as session:
-        team_id = csat.team_for_token(session=session, token=_token(environ))
-    if team_id is None:
-        return json_response("401 Unauthorized", {
-            "ok": False, "error": "invalid_token",
-            "detail": "Send the workspace's token as 'Authorization: Bearer <token>' (see /truce csat token)."})
-    if media_type(environ) != "application/json" and not media_type(environ).endswith("+json"):
-        return _bad("invalid_content_type", "Send JSON with 'Content-Type: application/json'.")
-    try:
-        data = json_object(body)
-    except HttpError as exc:
-        return _bad("invalid_json", f"{exc.reason} Send one object with customer, score and scale.")
+    read = authorized_json(rt, environ, body, team_for_token=csat.team_for_token, token_command="/truce csat token",
+                           expected="Send one object with customer, score and scale.")
+    if not isinstance(read, WebhookCall):
+        return read
+    team_id, data = read.team_id, read.data
     unknown = sorted(set(data) - {"customer", "score", "scale", "comment", "source"})
     if unknown:
-        return _bad("unknown_field", f"Unknown field(s): {', '.join(unknown)}. "
+        return webhook_error("unknown_field", f"Unknown field(s): {', '.join(unknown)}. "
                                      "Known: customer, score, scale, comment, source.")
     with session_scope(rt.engine) as session:
         ws = workspaces.get_workspace(session=session, team_id=team_id)
@@ -115,7 +98,7 @@ def csat_webhook(rt: Runtime, environ: dict[str, Any], body: bytes) -> Response:
                                scale=data.get("scale", default_scale), comment=data.get("comment"),
                                source=data.get("source"), scale_given="scale" in data)
     except UserError as exc:
-        return _bad(exc.code or "invalid", str(exc))
+        return webhook_error(exc.code or "invalid", str(exc))
     with session_scope(rt.engine) as session:
         score = csat.record(session=session, team_id=team_id, data=parsed)
         return json_response("201 Created", {"ok": True, "id": score.id, "customer": score.customer,
