@@ -8,11 +8,15 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from bot import migrate
+from bot.intel.models import SEARCH_VECTOR
 
 
 def _include(obj, name, type_, reflected, compare_to):
     # Full-text search shadow tables (SQLite FTS5) are created by migrations on purpose and
-    # have no model; they are named *_fts*.
+    # have no model; they are named *_fts*. So is PostgreSQL's stored search vector (a generated
+    # column, bot.intel.models.SEARCH_VECTOR, migration 0013).
+    if type_ == "column" and reflected and name == SEARCH_VECTOR and getattr(obj.table, "name", "") == "intel_share":
+        return False
     return not (type_ == "table" and name and "_fts" in name)
 
 

@@ -10,14 +10,16 @@ from sqlmodel import Field, SQLModel
 
 from bot.models.base import utc_field
 
-# The text PostgreSQL's full-text index covers (summary, competitor, link title). Searches use
-# this very expression so the planner can use the GIN index. Written the way PostgreSQL prints
-# it back, so Alembic's comparison of the index with the model finds no difference.
+# The text PostgreSQL's full-text index covers (summary, competitor, link title): the expression of
+# the stored generated column `search_vector` (migration 0013), which the GIN index covers and
+# searches match. The column is PostgreSQL's only, so it is not on the model (like SQLite's FTS5
+# table); tests/test_schema.py knows it.
 SEARCH_DOCUMENT = (
     "to_tsvector('english'::regconfig, (((COALESCE(summary, ''::character varying)::text || ' '::text) "
     "|| COALESCE(competitor, ''::character varying)::text) || ' '::text) "
     "|| COALESCE(link_title, ''::character varying)::text)"
 )
+SEARCH_VECTOR = "search_vector"
 # SQLite: an FTS5 external-content table kept in step by triggers (created by the migration).
 SQLITE_FTS_TABLE = "intel_share_fts"
 
@@ -34,9 +36,10 @@ class IntelShare(SQLModel, table=True):
         Index("ix_intel_share_team_sort", "team_id", "sort_key"),
         Index("ix_intel_share_team_created", "team_id", "created_at"),
         Index("ix_intel_share_team_competitor", "team_id", "competitor_key"),
-        Index("ix_intel_share_team_competitor_id", "team_id", "competitor_id"),
-        Index("ix_intel_share_search", text(SEARCH_DOCUMENT), postgresql_using="gin").ddl_if(
-            dialect="postgresql"),
+        # `vs:` and a battlecard's shares, newest and most useful first; the battlecard's lists by kind.
+        Index("ix_intel_share_team_competitor_sort", "team_id", "competitor_id", "sort_key"),
+        Index("ix_intel_share_competitor_kind", "team_id", "competitor_id", "kind", "sort_key"),
+        Index("ix_intel_share_search", text(SEARCH_VECTOR), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,17 +1,19 @@
-"""Searching past intel with the database's own full-text index (PostgreSQL: a GIN index on a
-tsvector expression; SQLite: FTS5), newest and most useful first, a page at a time."""
+"""Searching past intel with the database's own full-text index (PostgreSQL: a GIN index on the stored
+tsvector `search_vector`; SQLite: FTS5, bot/intel/search_fts5.py), newest and most useful first, a page
+at a time. At a million shares: docs/benchmarks.md "Search at 1,000,000 shares: the plans"."""
 
 from __future__ import annotations
 
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlmodel import Session, col, select
 
 from bot.competitors import directory as competitors
 from bot.db import pk
-from bot.intel.models import SEARCH_DOCUMENT, SQLITE_FTS_TABLE, IntelPost, IntelShare
+from bot.intel import search_fts5
+from bot.intel.models import SEARCH_VECTOR, SQLITE_FTS_TABLE, IntelPost, IntelShare
 from bot.intel.parsing import PAGE, SearchPage, SearchQuery
 
 PREFIX_FROM = 3  # words this long also match as a prefix ("compet" finds "competitor")
@@ -19,10 +21,6 @@ PREFIX_FROM = 3  # words this long also match as a prefix ("compet" finds "compe
 
 def pg_tsquery(words: tuple[str, ...]) -> str:
     return " & ".join(f"{w}:*" if len(w) >= PREFIX_FROM else w for w in words)
-
-
-def fts5_query(words: tuple[str, ...]) -> str:
-    return " ".join(f'"{w}"*' if len(w) >= PREFIX_FROM else f'"{w}"' for w in words)
 
 
 def _since(query: SearchQuery, tz: str) -> datetime | None:
@@ -42,20 +40,27 @@ def search(*, session: Session, team_id: str, query: SearchQuery, offset: int = 
                           else IntelShare.competitor_key == query.competitor.lower())
     since = _since(query, tz)
     if since is not None:
-        stmt = stmt.where(IntelShare.created_at >= since)
+        # sort_key is never below created_at's seconds (a share's votes only add to it): the same
+        # shares, and a walk down the sort index stops at `since`.
+        stmt = stmt.where(IntelShare.created_at >= since, IntelShare.sort_key >= int(since.timestamp()))
     if query.words:
-        if session.get_bind().dialect.name == "postgresql":
-            stmt = stmt.where(text(f"{SEARCH_DOCUMENT} @@ to_tsquery('english', :tsq)").bindparams(
-                tsq=pg_tsquery(query.words)))
-        else:
-            stmt = stmt.where(text(f"intel_share.id IN (SELECT rowid FROM {SQLITE_FTS_TABLE} "
-                                   f"WHERE {SQLITE_FTS_TABLE} MATCH :fts)").bindparams(fts=fts5_query(query.words)))
+        stmt = stmt.where(_matching(session, query.words))
     stmt = (stmt.order_by(col(IntelShare.sort_key).desc(), col(IntelShare.id).desc())
             .offset(max(offset, 0)).limit(limit + 1))
     rows = list(session.exec(stmt).all())
     page = SearchPage(shares=rows[:limit], offset=offset, has_more=len(rows) > limit)
     page.links = best_links(session=session, share_ids=[pk(s.id) for s in page.shares])
     return page
+
+
+def _matching(session: Session, words: tuple[str, ...]) -> TextClause:
+    if session.get_bind().dialect.name == "postgresql":
+        return text(f"intel_share.{SEARCH_VECTOR} @@ to_tsquery('english', :tsq)").bindparams(tsq=pg_tsquery(words))
+    fts, match = SQLITE_FTS_TABLE, search_fts5.match_expression(session, words, PREFIX_FROM)
+    if search_fts5.is_common(session, match):  # walk the sort index, one seek in FTS5 per row
+        return text(f"EXISTS (SELECT 1 FROM {fts} WHERE {fts} MATCH :fts AND {fts}.rowid = intel_share.id)"
+                    ).bindparams(fts=match)
+    return text(f"intel_share.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :fts)").bindparams(fts=match)
 
 
 def best_links(*, session: Session, share_ids: list[int]) -> dict[int, str]:
