@@ -133,3 +133,40 @@ def _one(engine: Engine, query_text: str) -> tuple[float, int]:
         page = intel_search.search(session=session, team_id=TEAM, query=query)
         search_blocks(page, query_text=query_text, query=query)
     return time.perf_counter() - began, len(page.shares)
+
+
+def link_competitors(engine: Engine) -> float:
+    """The benchmark workspace's competitors in the directory, as `/intel` names them, and each share's
+    `competitor_id` set (shares filled before the directory existed have none); seconds taken."""
+    from sqlalchemy import update
+
+    from bot.competitors import directory
+    from bot.db import pk
+
+    began = time.perf_counter()
+    with session_scope(engine) as session:
+        ids = {name: pk(found.id) for name in COMPETITORS
+               if (found := directory.resolve(session=session, team_id=TEAM, name=name)) is not None}
+    share = IntelShare.__table__
+    with engine.begin() as conn:
+        for name, competitor_id in ids.items():
+            conn.execute(update(share).where(share.c.team_id == TEAM, share.c.competitor_key == name.lower(),
+                                             share.c.competitor_id.is_(None)).values(competitor_id=competitor_id))
+        conn.execute(text("ANALYZE intel_share" if engine.dialect.name == "postgresql" else "ANALYZE"))
+    return time.perf_counter() - began
+
+
+def battlecard(engine: Engine, name: str) -> int:
+    """`/intel vs <name>`'s work: the battlecard's queries and its Block Kit. Shares shown."""
+    from bot.clock import now
+    from bot.competitors import lookup
+    from bot.competitors.blocks_battlecard import battlecard_blocks
+    from bot.models import Workspace
+
+    with session_scope(engine, read_only=True) as session:
+        ws = session.get(Workspace, TEAM) or Workspace(team_id=TEAM)
+        found = lookup.by_name(session=session, ws=ws, name=name, at=now())
+        if found.card is None:
+            return 0
+        battlecard_blocks(found.card)
+        return sum(len(k.shares) for k in found.card.intel)

@@ -75,6 +75,25 @@ def fill_shares(engine, count: int) -> float:
     return intel_search.fill(engine, count)
 
 
+def link_competitors(engine) -> float:
+    from bench import intel_search
+
+    return intel_search.link_competitors(engine)
+
+
+def battlecard(engine, name: str) -> int:
+    """`/intel vs <name>`'s whole work: the battlecard's queries and blocks. Shares shown."""
+    from bench import intel_search
+
+    return intel_search.battlecard(engine, name)
+
+
+def battlecard_names() -> list[str]:
+    from bench import intel_search
+
+    return list(intel_search.COMPETITORS)
+
+
 def search_queries() -> list[str]:
     from bench import intel_search
 

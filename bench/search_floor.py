@@ -98,33 +98,18 @@ def run(name: str, url: str, shares: int, rounds: int, explain_dir: Path | None,
     if fill_only:
         engine.dispose()
         return emit("search_fill", {"database": name, "shares": shares, "fill_seconds": round(fill_seconds, 1)})
+    link_seconds = product.link_competitors(engine)
     recorder = Recorder(engine)
     mix = product.search_queries()[:queries]
     for q in mix[:30]:  # warm the caches, as a running server has them
         product.intel_search(engine, product.SEARCH_TEAM, q)
-    app, floor, seen = [], [], []
-    for _ in range(rounds):
-        for n, q in enumerate(mix):
-            recorder.on = True
-            began = time.perf_counter()
-            found = product.intel_search(engine, product.SEARCH_TEAM, q)
-            took = time.perf_counter() - began
-            recorder.on = False
-            statements = recorder.take()
-            raw = _raw(engine, statements)
-            app.append(took)
-            floor.append(raw)
-            seen.append((took, raw, n, q, found, statements))
-    row = {
-        "database": name, "shares": shares, "queries": len(app), "fill_seconds": round(fill_seconds, 1),
-        "median_ms": ms(pct(app, 0.5), 2), "p99_ms": ms(pct(app, 0.99), 2), "max_ms": ms(max(app), 2),
-        "raw_median_ms": ms(pct(floor, 0.5), 2), "raw_p99_ms": ms(pct(floor, 0.99), 2),
-        "raw_max_ms": ms(max(floor), 2),
-        "over_1s": sum(t > 1 for t in app), "empty_results": sum(1 for s in seen if s[4] == 0),
-        "statements_per_search": round(sum(len(s[5]) for s in seen) / len(seen), 1),
-    }
-    row["ratio_median"] = ratio(row["median_ms"], row["raw_median_ms"])
-    row["ratio_p99"] = ratio(row["p99_ms"], row["raw_p99_ms"])
+    seen = _measure(engine, recorder, mix, rounds, lambda q: product.intel_search(engine, product.SEARCH_TEAM, q))
+    names = product.battlecard_names()
+    cards = _measure(engine, recorder, names, rounds, lambda name: product.battlecard(engine, name))
+    row = {"database": name, "shares": shares, "fill_seconds": round(fill_seconds, 1),
+           "link_seconds": round(link_seconds, 1), **_figures(seen)}
+    row["statements_per_search"] = round(sum(len(s[5]) for s in seen) / len(seen), 1)
+    row["battlecard"] = {**_figures(cards), "statements": round(sum(len(s[5]) for s in cards) / len(cards), 1)}
     shape_of = {n: SHAPES[n % len(SHAPES)] for n in range(len(mix))}
     by_shape: dict[str, list[float]] = {}
     for took, _, n, *_ in seen:
@@ -135,6 +120,35 @@ def run(name: str, url: str, shares: int, rounds: int, explain_dir: Path | None,
         row["explain"] = str(_save_plans(engine, name, shares, seen, shape_of, explain_dir, slowest))
     engine.dispose()
     return emit("search", row)
+
+
+def _measure(engine, recorder: Recorder, items: list[str], rounds: int, answer) -> list[tuple]:
+    """Each item answered as Truce answers it, then the statements it sent run directly:
+    (took, raw, n, item, found, statements) each."""
+    seen = []
+    for _ in range(rounds):
+        for n, item in enumerate(items):
+            recorder.on = True
+            began = time.perf_counter()
+            found = answer(item)
+            took = time.perf_counter() - began
+            recorder.on = False
+            statements = recorder.take()
+            seen.append((took, _raw(engine, statements), n, item, found, statements))
+    return seen
+
+
+def _figures(seen: list[tuple]) -> dict:
+    app, floor = [s[0] for s in seen], [s[1] for s in seen]
+    row = {
+        "queries": len(app), "median_ms": ms(pct(app, 0.5), 2), "p99_ms": ms(pct(app, 0.99), 2),
+        "max_ms": ms(max(app), 2), "raw_median_ms": ms(pct(floor, 0.5), 2), "raw_p99_ms": ms(pct(floor, 0.99), 2),
+        "raw_max_ms": ms(max(floor), 2), "over_1s": sum(t > 1 for t in app),
+        "empty_results": sum(1 for s in seen if s[4] == 0),
+    }
+    row["ratio_median"] = ratio(row["median_ms"], row["raw_median_ms"])
+    row["ratio_p99"] = ratio(row["p99_ms"], row["raw_p99_ms"])
+    return row
 
 
 def _save_plans(engine, name: str, shares: int, seen: list, shape_of: dict[int, str], explain_dir: Path,
