@@ -55,7 +55,7 @@ def queue_prompt_chart(rt: Runtime, claim: schedule_due.Claim) -> tuple[str, int
             schedule_due.forget(session, team_id)
             return None
         up = meetings.upcoming(session=session, ws=ws, at=at)
-        schedule_due.reschedule(session, claim, _next_due(ws, up, at))
+        schedule_due.reschedule(session, claim, next_due_after(ws, up, at))
         if not ws.joint_channel or up is None or up.meeting is None or not up.meeting.prompt_post_ids:
             return None
         quarter = shift_quarter(up.meeting.quarter, -1)  # the meeting reviews the quarter before
@@ -64,7 +64,7 @@ def queue_prompt_chart(rt: Runtime, claim: schedule_due.Claim) -> tuple[str, int
         return (quarter, pk(task.id)) if task is not None else None
 
 
-def _next_due(ws: Workspace, up: meetings.Upcoming | None, at: datetime) -> datetime:
+def next_due_after(ws: Workspace, up: meetings.Upcoming | None, at: datetime) -> datetime:
     """When this job next has something to do here: the next prompt (announcing one makes the row due at
     once too, bot/joint/posts.announce), or, once it is out, when that meeting is over and the next one's
     prompt comes into view. Settings that change (a joint channel set) make the row due again."""
