@@ -20,12 +20,13 @@ BATCH = 500  # workspaces claimed at a time (replicas running the same tick shar
 
 
 def for_each_due(rt: Runtime, job: str, work: Callable[[schedule_due.Claim], T], *, what: str,
-                 batch: int = BATCH) -> dict[str, T]:
+                 batch: int | None = None) -> dict[str, T]:
     """`work(claim)` for each workspace whose `job` is due, earliest first; `work` writes the workspace's
     next due time (`schedule_due.reschedule`) with what it did. One workspace's failure is logged (with
     `what`) and the others still run; the failed one comes back when its claim's lease ends. Returns each
     workspace's result."""
     results: dict[str, T] = {}
+    batch = batch or BATCH
     while True:
         with session_scope(rt.engine) as session:
             claims = schedule_due.claim_due(session, job, now(), batch)
