@@ -114,8 +114,9 @@ def set_computed_due(url: str) -> float:
     engine = make_engine(url)
     due = Table("schedule_due", MetaData(), autoload_with=engine)
     ws = Table("workspace", MetaData(), autoload_with=engine)
+    computed = computed_due(url)  # before the writing transaction (on SQLite it holds the write lock)
     with engine.begin() as conn:
-        for zone, jobs in computed_due(url).items():
+        for zone, jobs in computed.items():
             teams = select(ws.c.team_id).where(ws.c.timezone == zone).scalar_subquery()
             for job, at in jobs.items():
                 conn.execute(update(due).where(due.c.job == job, due.c.team_id.in_(teams)).values(due_at=at))
