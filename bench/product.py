@@ -42,16 +42,73 @@ def sender_workers() -> int:
 
 def tick_jobs() -> dict[str, tuple[str, Callable[[Any], Any]]]:
     """The scheduled jobs that run more often than hourly: name -> (how often, job(runtime))."""
-    from jobs import intel, joint, outbox, tasks, unhappy
+    from jobs import competitors, intel, joint, outbox, scorecard, tasks, unhappy
 
     return {
         "joint.run_due": ("1 min", joint.run_due),
+        "scorecard.run_due": ("1 min", scorecard.run_due),
         "unhappy.send_reminders": ("1 min", unhappy.send_reminders),
         "intel.post_digests": ("5 min", intel.post_digests),
+        "competitors.send_weekly_news": ("5 min", competitors.send_weekly_news),
         "unhappy.send_csat_digests": ("15 min", unhappy.send_csat_digests),
         "tasks.run_due": ("15 s", tasks.run_due),
         "outbox.retry_due": ("15 s", outbox.retry_due),
     }
+
+
+def schedule_jobs() -> tuple[str, ...]:
+    """The per-workspace jobs' names in the `schedule_due` table."""
+    from bot import schedule_due
+
+    return schedule_due.JOBS
+
+
+def new_workspaces_due(engine, team_ids: list[str]) -> None:
+    """What creating these workspaces writes in `schedule_due` (every job due at once), for rows inserted in SQL."""
+    from bot import schedule_due
+    from bot.db import session_scope
+
+    with session_scope(engine) as session:
+        schedule_due.due_asap(session, team_ids)
+
+
+def next_due_times(engine, team_id: str, at) -> dict[str, Any]:
+    """Each per-workspace job's next due time for this workspace after a run at `at`, as the jobs compute it."""
+    from bot import schedule_due
+    from bot.db import session_scope
+    from bot.intel.reports import next_due as digest_due
+    from bot.joint import meetings
+    from bot.joint.due import next_due as joint_due
+    from bot.models import Workspace
+    from bot.unhappy.csat_reports import next_digest
+    from jobs import members, scorecard
+
+    with session_scope(engine, read_only=True) as session:
+        ws = session.get_one(Workspace, team_id)
+        up = meetings.upcoming(session=session, ws=ws, at=at)
+        return {
+            schedule_due.JOINT: joint_due(session, ws=ws, at=at),
+            schedule_due.INTEL_DIGEST: digest_due(ws, at),
+            schedule_due.INTEL_FEEDBACK: digest_due(ws, at),
+            schedule_due.CSAT_DIGEST: next_digest(ws, at),
+            schedule_due.SCORECARD_CHART: scorecard.next_due_after(ws, up, at),
+            schedule_due.MEMBERS: at + members.EVERY,
+        }
+
+
+def joint_prompts_due_at(engine, team_ids: list[str], at) -> Any:
+    """A moment after `at` when every one of these workspaces' next joint prompt is due and its meeting
+    not begun yet (None if there is none)."""
+    from bot.db import session_scope
+    from bot.joint import meetings
+    from bot.models import Workspace
+
+    with session_scope(engine, read_only=True) as session:
+        ups = [meetings.upcoming(session=session, ws=session.get_one(Workspace, t), at=at) for t in team_ids]
+    if any(up is None for up in ups):
+        return None
+    moment = max(up.prompt_at for up in ups if up is not None)
+    return moment if moment < min(up.starts_at for up in ups if up is not None) else None
 
 
 def intel_search(engine, team_id: str, query_text: str) -> int:

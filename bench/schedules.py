@@ -2,10 +2,21 @@
 finds what is due.
 
 A fresh database (SQLite, then a scratch PostgreSQL database) gets `--workspaces` workspaces, inserted
-in SQL (channels set, a few timezones, created now: no digest or prompt is due). Then each scheduled
-job that runs more often than hourly (bench.product.tick_jobs) runs `--ticks` times in a row, in a
-process of its own, as the scheduler would call it; a tick still running after `--cap` seconds is
-stopped and reported as over the cap. The Web API is the emulator (any Slack call goes there).
+in SQL (channels set, a few timezones, created now: no digest or prompt is due), with the `schedule_due`
+rows creating a workspace writes (every job due at once: bench.product.new_workspaces_due). Up to
+`--catch-up` workspaces, the first tick of each job is that catch-up (it runs each workspace once and
+writes its next due time); above, the rows are set to what the jobs' own next-due code computes
+(bench.product.next_due_times) for one workspace of each timezone, the only input in which the seeded
+workspaces differ. Then each scheduled job that runs more often than hourly (bench.product.tick_jobs)
+runs `--ticks` times in a row, in a process of its own, as the scheduler would call it; a tick still
+running after `--cap` seconds is stopped and reported as over the cap. The Web API is the emulator.
+
+`--prompt-workspaces N` then measures the quarterly prompt: N new workspaces, the clock moved (in each
+process, bot.clock.advance) to when every one's prompt is due, and `--replicas` processes each running
+the joint tick at once: the seconds until every prompt is claimed and queued in the outbox, and a check
+that each workspace got exactly one prompt (occurrences, outbox rows, and what the replicas said they
+posted). Its floor: the same claims (schedule_due, batches of 500) and as many rows written, by plain
+INSERTs into scratch tables, in one process.
 
 The floor is what a tick must at least do to learn that nothing is due: one indexed query over a
 "next due" column. The benchmark makes that column itself, in a table of its own
@@ -14,6 +25,7 @@ all in the future), and times `SELECT … WHERE job = ? AND due_at <= now ORDER 
 For scale it also times the scan each job starts with today (every workspace's id, in order).
 
     python -m bench.schedules [--workspaces 1001 100000] [--ticks 2] [--cap 600] [--databases sqlite postgresql]
+        [--catch-up 2000] [--prompt-workspaces 10000] [--replicas 2]
 """
 
 from __future__ import annotations
@@ -26,13 +38,17 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import MetaData, Table, insert, text
+from sqlalchemy import MetaData, Table, insert, select, text, update
 
 from bench.measure import databases, emit, migrate, ms, ratio, stamp
 from bench.slack_fake import SlackFake
 
 ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Asia/Tokyo", "America/Los_Angeles", "Australia/Sydney"]
 BATCH = 5000
+# The ticks that read schedule_due, with their rows' job (the other ticks have due rows of their own).
+PER_WORKSPACE = {"joint.run_due": "joint", "scorecard.run_due": "scorecard-chart", "intel.post_digests": "intel-digest",
+                 "competitors.send_weekly_news": "intel-feedback", "unhappy.send_csat_digests": "csat-digest"}
+DUE_BATCH = 1000  # workspaces per statement writing schedule_due rows
 
 
 def seed(url: str, count: int) -> float:
@@ -63,11 +79,66 @@ def seed(url: str, count: int) -> float:
             conn.execute(insert(workspace), rows)
             conn.execute(text("INSERT INTO bench_next_due (team_id, job, due_at) VALUES (:team_id, :job, :due_at)"),
                          due)
+        for first in range(0, len(rows), DUE_BATCH):
+            product.new_workspaces_due(engine, [r["team_id"] for r in rows[first:first + DUE_BATCH]])
     with engine.begin() as conn:
         conn.execute(text("CREATE INDEX ix_bench_next_due ON bench_next_due (job, due_at)"))
         conn.execute(text("ANALYZE"))
     engine.dispose()
     return time.perf_counter() - began
+
+
+def zone_teams(engine) -> dict[str, str]:
+    """One seeded workspace of each timezone."""
+    with engine.connect() as conn:
+        return dict(conn.execute(text("SELECT timezone, MIN(team_id) FROM workspace GROUP BY timezone")).all())
+
+
+def computed_due(url: str) -> dict[str, dict[str, datetime]]:
+    """Each job's next due time, by timezone, as the jobs compute it after a run now."""
+    from bench import product
+    from bot.db import make_engine
+
+    engine = make_engine(url)
+    at = datetime.now(UTC)
+    out = {zone: product.next_due_times(engine, team, at) for zone, team in zone_teams(engine).items()}
+    engine.dispose()
+    return out
+
+
+def set_computed_due(url: str) -> float:
+    """schedule_due as the catch-up tick would leave it (computed per timezone); seconds taken."""
+    from bot.db import make_engine
+
+    began = time.perf_counter()
+    engine = make_engine(url)
+    due = Table("schedule_due", MetaData(), autoload_with=engine)
+    ws = Table("workspace", MetaData(), autoload_with=engine)
+    computed = computed_due(url)  # before the writing transaction (on SQLite it holds the write lock)
+    with engine.begin() as conn:
+        for zone, jobs in computed.items():
+            teams = select(ws.c.team_id).where(ws.c.timezone == zone).scalar_subquery()
+            for job, at in jobs.items():
+                conn.execute(update(due).where(due.c.job == job, due.c.team_id.in_(teams)).values(due_at=at))
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+    return time.perf_counter() - began
+
+
+def agrees_with_product(url: str, job: str, tolerance: timedelta = timedelta(minutes=15)) -> bool:
+    """Whether every workspace's due time of `job` (as its tick left it) is what the job's code computes."""
+    from bot.clock import aware
+    from bot.db import make_engine
+
+    engine = make_engine(url)
+    expected = computed_due(url)
+    due = Table("schedule_due", MetaData(), autoload_with=engine)
+    ws = Table("workspace", MetaData(), autoload_with=engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(ws.c.timezone, due.c.job, due.c.due_at).join(ws, ws.c.team_id == due.c.team_id)
+                            .where(due.c.job == job)).all()
+    engine.dispose()
+    return bool(rows) and all(abs(aware(at) - expected[zone][job]) <= tolerance for zone, job, at in rows)
 
 
 def floor(url: str, jobs: list[str], repeat: int = 30) -> dict[str, dict[str, float]]:
@@ -149,11 +220,15 @@ def time_job(url: str, api_url: str, job: str, ticks: int, cap: float) -> list[f
     return took + [None] * (ticks - len(took))
 
 
-def run(name: str, url: str, api_url: str, count: int, ticks: int, cap: float, only: list[str] | None) -> list[dict]:
+def run(name: str, url: str, api_url: str, count: int, ticks: int, cap: float, only: list[str] | None,
+        catch_up: int) -> list[dict]:
     from bench import product
 
     migrate(url)
     seeded = seed(url, count)
+    computed = count > catch_up
+    if computed:
+        seeded += set_computed_due(url)
     jobs = {k: v for k, v in product.tick_jobs().items() if not only or k in only}
     floors = floor(url, list(jobs))
     rows = []
@@ -162,6 +237,10 @@ def run(name: str, url: str, api_url: str, count: int, ticks: int, cap: float, o
         idle = took[-1]
         rows.append(emit("schedules", {
             "database": name, "workspaces": count, "job": job, "every": every,
+            "first_tick": "idle (due times computed per timezone)" if computed else "catch-up (every workspace due)",
+            "per_workspace_job": job in PER_WORKSPACE,
+            "due_rows_as_the_job_computes": agrees_with_product(url, PER_WORKSPACE[job]) if job in PER_WORKSPACE
+            else None,
             "ticks_ms": [ms(t) if t is not None else f">{cap:.0f} s" for t in took],
             "idle_tick_ms": ms(idle) if idle is not None else None, "capped": idle is None,
             "floor_due_query_ms": ms(floors[job]["due_query"], 3), "floor_due_found": floors[job]["due_found"],
@@ -180,6 +259,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--jobs", nargs="*", help="only these jobs (names as bench.product.tick_jobs has them)")
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--postgres-url", help="server for the scratch PostgreSQL databases")
+    parser.add_argument("--catch-up", type=int, default=2000,
+                        help="up to this many workspaces, the first tick catches up (above, due times computed)")
+    parser.add_argument("--prompt-workspaces", type=int, default=0, help="the quarterly prompt for this many")
+    parser.add_argument("--replicas", type=int, default=2, help="processes running the prompt's tick at once")
     args = parser.parse_args(argv)
     emit("run", stamp())
     rows: list[dict] = []
@@ -187,7 +270,14 @@ def main(argv: list[str] | None = None) -> list[dict]:
         for count in args.workspaces:
             with databases(args.databases, args.postgres_url) as each:
                 for name, url in each:
-                    rows += run(name, url, slack.api_url, count, args.ticks, args.cap, args.jobs)
+                    rows += run(name, url, slack.api_url, count, args.ticks, args.cap, args.jobs, args.catch_up)
+        if args.prompt_workspaces:
+            from bench.schedule_prompt import run_prompt
+
+            with databases(args.databases, args.postgres_url) as each:
+                for name, url in each:
+                    rows.append(run_prompt(name, url, slack.api_url, args.prompt_workspaces, args.replicas,
+                                           args.cap))
     return rows
 
 

@@ -1,4 +1,7 @@
-"""What every job family shares: running one piece of work per workspace."""
+"""What every job family shares: running one piece of work for each workspace whose job is due.
+
+The database says which workspaces are due (bot/schedule_due.py): a tick claims them in batches and never
+reads the workspaces that have nothing due, so it costs what is due, not how many workspaces exist."""
 
 from __future__ import annotations
 
@@ -6,25 +9,31 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlmodel import select
-
+from bot import schedule_due
+from bot.clock import now
 from bot.db import session_scope
-from bot.models import Workspace
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+BATCH = 500  # workspaces claimed at a time (replicas running the same tick share the due ones batch by batch)
 
 
-def for_each_workspace(rt: Runtime, work: Callable[[str], T], *, what: str) -> dict[str, T]:
-    """`work(team_id)` for every workspace, in a fixed order; one workspace's failure is logged
-    (with `what`) and the others still run. Returns each workspace's result."""
-    with session_scope(rt.engine) as session:
-        team_ids = list(session.exec(select(Workspace.team_id).order_by(Workspace.team_id)).all())
+def for_each_due(rt: Runtime, job: str, work: Callable[[schedule_due.Claim], T], *, what: str,
+                 batch: int | None = None) -> dict[str, T]:
+    """`work(claim)` for each workspace whose `job` is due, earliest first; `work` writes the workspace's
+    next due time (`schedule_due.reschedule`) with what it did. One workspace's failure is logged (with
+    `what`) and the others still run; the failed one comes back when its claim's lease ends. Returns each
+    workspace's result."""
     results: dict[str, T] = {}
-    for team_id in team_ids:
-        try:
-            results[team_id] = work(team_id)
-        except Exception:  # one workspace's trouble must not hold back the others
-            log.exception("%s failed for %s", what, team_id)
-    return results
+    batch = batch or BATCH
+    while True:
+        with session_scope(rt.engine) as session:
+            claims = schedule_due.claim_due(session, job, now(), batch)
+        for claim in claims:
+            try:
+                results[claim.team_id] = work(claim)
+            except Exception:  # one workspace's trouble must not hold back the others
+                log.exception("%s failed for %s", what, claim.team_id)
+        if len(claims) < batch:
+            return results

@@ -8,16 +8,16 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot import delivery
+from bot import delivery, schedule_due
 from bot.clock import aware, now
 from bot.competitors import feedback
 from bot.competitors.blocks_feedback import weekly_message
 from bot.feature import Job
-from bot.intel.reports import last_due
+from bot.intel.reports import last_due, next_due
 from bot.intel.search import best_links
 from bot.runtime import Runtime
 from bot.setup import workspaces
-from jobs.common import for_each_workspace
+from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
 JOB_ID = "intel-feedback-weekly"
@@ -26,15 +26,18 @@ JOB_ID = "intel-feedback-weekly"
 def send_weekly_news(rt: Runtime) -> int:
     """Queue every due sharer DM. Returns how many were queued."""
     at = now()
-    return sum(for_each_workspace(rt, lambda team_id: news_for_workspace(rt, team_id, at),
-                                  what="intel feedback weekly").values())
+    return sum(for_each_due(rt, schedule_due.INTEL_FEEDBACK, lambda claim: news_for_workspace(rt, claim, at),
+                            what="intel feedback weekly").values())
 
 
-def news_for_workspace(rt: Runtime, team_id: str, at: datetime) -> int:
+def news_for_workspace(rt: Runtime, claim: schedule_due.Claim, at: datetime) -> int:
+    team_id = claim.team_id
     with rt.session() as session:
         ws = workspaces.get_workspace(session=session, team_id=team_id)
         if ws is None:
+            schedule_due.forget(session, team_id)
             return 0
+        schedule_due.reschedule(session, claim, next_due(ws, at))  # the digest's time, as `last_due` below
         end = last_due(ws, at)
         if end < aware(ws.created_at):
             return 0

@@ -8,27 +8,34 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from bot import schedule_due
 from bot.clock import now
 from bot.feature import Job
 from bot.intel import reports as intel_reports
 from bot.runtime import Runtime
 from bot.setup import workspaces
-from jobs.common import for_each_workspace
+from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
 JOB_ID = "intel-digest"
 
 
 def post_digests(rt: Runtime) -> int:
-    """Post every workspace's due digest. Returns how many were posted."""
+    """Post every due digest (only workspaces whose digest time has come are read). Returns how many were posted."""
     at = now()
-    return sum(for_each_workspace(rt, lambda team_id: digest_workspace(rt, team_id, at), what="intel digest").values())
+    return sum(for_each_due(rt, schedule_due.INTEL_DIGEST, lambda claim: digest_workspace(rt, claim, at),
+                            what="intel digest").values())
 
 
-def digest_workspace(rt: Runtime, team_id: str, at: datetime) -> int:
+def digest_workspace(rt: Runtime, claim: schedule_due.Claim, at: datetime) -> int:
+    team_id = claim.team_id
     with rt.session() as session:
         ws = workspaces.get_workspace(session=session, team_id=team_id)
-        if ws is None or workspaces.missing_channels(ws, "sales_channel", "marketing_channel"):
+        if ws is None:
+            schedule_due.forget(session, team_id)
+            return 0
+        schedule_due.reschedule(session, claim, intel_reports.next_due(ws, at))
+        if workspaces.missing_channels(ws, "sales_channel", "marketing_channel"):
             return 0
         digest = intel_reports.claim_digest(session=session, ws=ws, at=at)
         if digest is None:

@@ -14,30 +14,36 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from bot import schedule_due
 from bot.clock import now
 from bot.feature import Job
+from bot.joint import due as joint_due
 from bot.joint import meetings, posts
 from bot.joint.models import JointMeeting
 from bot.models import Workspace
 from bot.runtime import Runtime
-from jobs.common import for_each_workspace
+from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
 JOB_ID = "joint-due"
 
 
 def run_due(rt: Runtime) -> dict[str, list[str]]:
-    """Post everything due now in every workspace. Returns what was posted, by team."""
-    results = for_each_workspace(rt, lambda team_id: run_for(rt, team_id), what="joint meeting job")
+    """Post everything due now in every workspace where something is due. Returns what was posted, by team."""
+    results = for_each_due(rt, schedule_due.JOINT, lambda claim: run_for(rt, claim.team_id, claim),
+                           what="joint meeting job")
     return {team_id: steps for team_id, steps in results.items() if steps}
 
 
-def run_for(rt: Runtime, team_id: str) -> list[str]:
+def run_for(rt: Runtime, team_id: str, claim: schedule_due.Claim | None = None) -> list[str]:
+    """Post what is due for this workspace now; with the tick's `claim`, also write when it is next due."""
     at = now()
     done: list[str] = []
     with rt.session() as session:
         ws = session.get(Workspace, team_id)
         if ws is None:
+            if claim is not None:
+                schedule_due.forget(session, team_id)
             return done
         up = meetings.upcoming(session=session, ws=ws, at=at)
         if up is not None and up.meeting is None and up.prompt_at <= at < up.starts_at:
@@ -51,6 +57,8 @@ def run_for(rt: Runtime, team_id: str) -> list[str]:
         due = posts.remind_due_items(session, ws=ws, at=at)
         if due:
             done.append(f"{due} action item(s) due")
+        if claim is not None:
+            schedule_due.reschedule(session, claim, joint_due.next_due(session, ws=ws, at=at))
     if done:
         log.info("joint meeting job (%s) for %s: %s", rt.name, team_id, ", ".join(done))
     return done

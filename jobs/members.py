@@ -6,17 +6,36 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from bot import schedule_due
+from bot.clock import now
+from bot.db import session_scope
 from bot.feature import Job
+from bot.models import Workspace
 from bot.people import refresh_teams
 from bot.runtime import Runtime
-from jobs.common import for_each_workspace
+from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
 JOB_ID = "members-refresh"
+EVERY = timedelta(hours=1)
 
 
 def refresh_all(rt: Runtime) -> int:
-    return sum(for_each_workspace(rt, lambda team_id: refresh_teams(rt, team_id), what="membership refresh").values())
+    """Refresh the people and teams of each workspace not refreshed for an hour (or ever, or since its
+    settings changed). Returns how many memberships changed."""
+    return sum(for_each_due(rt, schedule_due.MEMBERS, lambda claim: refresh(rt, claim),
+                            what="membership refresh").values())
+
+
+def refresh(rt: Runtime, claim: schedule_due.Claim) -> int:
+    with session_scope(rt.engine) as session:
+        if session.get(Workspace, claim.team_id) is None:
+            schedule_due.forget(session, claim.team_id)
+            return 0
+    refreshed = refresh_teams(rt, claim.team_id)  # Slack calls: outside any transaction
+    with session_scope(rt.engine) as session:
+        schedule_due.reschedule(session, claim, now() + EVERY)
+    return refreshed
 
 
 # Also once right after start: every workspace's people (names, Slack admins) and teams are read

@@ -11,20 +11,22 @@ of posting it again. Drawing (matplotlib) happens here, never while answering Sl
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 
-from bot import tasks
-from bot.clock import aware
+from bot import schedule_due, tasks
+from bot.clock import aware, now
 from bot.db import pk
 from bot.feature import Job
 from bot.joint import meetings
+from bot.joint.prefs import schedule_of
 from bot.models import Workspace
 from bot.quarters import shift_quarter
 from bot.runtime import Runtime
 from bot.scorecard import chart, posting, upload
 from bot.scorecard.message import compose
-from jobs.common import for_each_workspace
+from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
 JOB_ID = "scorecard-prompt-chart"
@@ -35,7 +37,8 @@ FINAL_ERRORS = {"channel_not_found", "not_in_channel", "is_archived", "invalid_a
 
 def run_due(rt: Runtime) -> dict[str, str]:
     """Claim (and post) the prompt's chart wherever a prompt is out. Returns the quarters posted, by team."""
-    queued = for_each_workspace(rt, lambda team_id: queue_prompt_chart(rt, team_id), what="scorecard chart job")
+    queued = for_each_due(rt, schedule_due.SCORECARD_CHART, lambda claim: queue_prompt_chart(rt, claim),
+                          what="scorecard chart job")
     done = {}
     for team_id, claimed in queued.items():
         if claimed is not None and tasks.run(rt, claimed[1], rt.task_functions):
@@ -43,19 +46,33 @@ def run_due(rt: Runtime) -> dict[str, str]:
     return done
 
 
-def queue_prompt_chart(rt: Runtime, team_id: str) -> tuple[str, int] | None:
+def queue_prompt_chart(rt: Runtime, claim: schedule_due.Claim) -> tuple[str, int] | None:
     """(quarter, task id) of the chart just claimed for the prompt of the next meeting, or None."""
+    team_id, at = claim.team_id, now()
     with rt.session() as session:
         ws = session.get(Workspace, team_id)
-        if ws is None or not ws.joint_channel:
+        if ws is None:
+            schedule_due.forget(session, team_id)
             return None
-        up = meetings.upcoming(session=session, ws=ws)
-        if up is None or up.meeting is None or not up.meeting.prompt_post_ids:
+        up = meetings.upcoming(session=session, ws=ws, at=at)
+        schedule_due.reschedule(session, claim, next_due_after(ws, up, at))
+        if not ws.joint_channel or up is None or up.meeting is None or not up.meeting.prompt_post_ids:
             return None
         quarter = shift_quarter(up.meeting.quarter, -1)  # the meeting reviews the quarter before
         task = posting.queue(session, team_id=team_id, key=posting.prompt_key(quarter), quarter=quarter,
                              channel=ws.joint_channel)
         return (quarter, pk(task.id)) if task is not None else None
+
+
+def next_due_after(ws: Workspace, up: meetings.Upcoming | None, at: datetime) -> datetime:
+    """When this job next has something to do here: the next prompt (announcing one makes the row due at
+    once too, bot/joint/posts.announce), or, once it is out, when that meeting is over and the next one's
+    prompt comes into view. Settings that change (a joint channel set) make the row due again."""
+    if up is None:
+        return schedule_due.NEVER
+    if up.meeting is None:
+        return up.prompt_at if up.prompt_at > at else up.starts_at
+    return up.starts_at + timedelta(minutes=schedule_of(ws).duration_minutes)
 
 
 def post_chart(rt: Runtime, *, team_id: str, chart_id: int) -> None:

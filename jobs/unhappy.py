@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from bot import schedule_due
 from bot.clock import now
 from bot.db import session_scope
 from bot.feature import Job
@@ -14,7 +15,7 @@ from bot.runtime import Runtime
 from bot.unhappy import csat_reports
 from bot.unhappy.alert_links import ensure_permalink
 from bot.unhappy.reminders import due_now, send_stage
-from jobs.common import for_each_workspace
+from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
 REMINDERS_JOB, DIGEST_JOB = "unhappy-reminders", "csat-digest"
@@ -37,17 +38,20 @@ def send_reminders(rt: Runtime) -> int:
 
 
 def send_csat_digests(rt: Runtime) -> int:
-    """Send each workspace's weekly satisfaction digest once it is due. Returns how many were sent."""
+    """Send each workspace's weekly satisfaction digest once it is due (only the workspaces whose digest
+    time has come are read). Returns how many were sent."""
     at = now()
 
-    def send(team_id: str) -> int:
+    def send(claim: schedule_due.Claim) -> int:
         with rt.session() as session:
-            ws = session.get(Workspace, team_id)
-            if ws is None:  # uninstalled since the list of workspaces was read
+            ws = session.get(Workspace, claim.team_id)
+            if ws is None:  # uninstalled
+                schedule_due.forget(session, claim.team_id)
                 return 0
+            schedule_due.reschedule(session, claim, csat_reports.next_digest(ws, at))
             return csat_reports.send_digest(session=session, ws=ws, at=at)
 
-    return sum(for_each_workspace(rt, send, what="satisfaction digest").values())
+    return sum(for_each_due(rt, schedule_due.CSAT_DIGEST, send, what="satisfaction digest").values())
 
 
 JOBS = (

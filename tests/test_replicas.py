@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import time_machine
 from apscheduler.events import EVENT_JOB_EXECUTED
 from sqlmodel import select
 
@@ -76,18 +77,28 @@ def test_concurrent_delivery_of_one_row_sends_it_once(stack, db):
         replica.stop()
 
 
-def test_one_workspaces_failure_does_not_hold_back_the_others(stack, caplog):
-    from jobs.common import for_each_workspace
+def test_one_workspaces_failure_does_not_hold_back_the_others_and_is_retried_later(stack, caplog):
+    from bot import schedule_due
+    from bot.models import Workspace
+    from jobs.common import for_each_due
 
     with stack.rt.session() as s:
-        from bot.models import Workspace
+        s.add(Workspace(team_id="T0BROKEN"))  # a new workspace: its jobs are due at once
+    broken = [True]
 
-        s.add(Workspace(team_id="T0BROKEN"))
-
-    def work(team_id):
-        if team_id == "T0BROKEN":
+    def work(claim):
+        if claim.team_id == "T0BROKEN" and broken[0]:
             raise RuntimeError("this workspace is broken")
-        return team_id
+        with stack.rt.session() as s:
+            schedule_due.reschedule(s, claim, schedule_due.NEVER)
+        return claim.team_id
 
-    assert for_each_workspace(stack.rt, work, what="test job") == {stack.team_id: stack.team_id}
-    assert "test job failed for T0BROKEN" in caplog.text
+    at = now()
+    with time_machine.travel(at, tick=False):
+        assert for_each_due(stack.rt, schedule_due.JOINT, work, what="test job") == {stack.team_id: stack.team_id}
+        assert "test job failed for T0BROKEN" in caplog.text
+        assert for_each_due(stack.rt, schedule_due.JOINT, work, what="test job") == {}  # not on every tick
+    broken[0] = False
+    with time_machine.travel(at + schedule_due.LEASE, tick=False):  # the claim's lease is over: tried again
+        assert for_each_due(stack.rt, schedule_due.JOINT, work, what="test job") == {"T0BROKEN": "T0BROKEN"}
+        assert for_each_due(stack.rt, schedule_due.JOINT, work, what="test job") == {}

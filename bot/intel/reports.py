@@ -92,6 +92,20 @@ def last_due(ws: Workspace, at: datetime) -> datetime:
     return due.astimezone(ZoneInfo("UTC"))
 
 
+def next_due(ws: Workspace, at: datetime) -> datetime:
+    """The first digest time after `at` (UTC), in the workspace's own timezone: when the digest job (and the
+    sharers' weekly news, which keeps the same time) next has something to do for this workspace."""
+    schedule = digest_schedule(ws)
+    tz = ZoneInfo(ws.timezone or "UTC")
+    local = at.astimezone(tz)
+    for days in range(8):
+        day = local.date() + timedelta(days=days)
+        due = datetime.combine(day, schedule.at, tz).astimezone(ZoneInfo("UTC"))
+        if day.weekday() == schedule.weekday and due > at:
+            return due
+    raise AssertionError("a weekday comes round within eight days")
+
+
 def claim_digest(*, session: Session, ws: Workspace, at: datetime) -> IntelDigest | None:
     """Claim this week's digest for the workspace, once: the unique (team, week) row is the claim.
     None when it is off, or already claimed (by this process, another replica, or before a restart)."""

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from bot import schedule_due
 from bot.clock import now
 from bot.db import pk
 from bot.joint.models import ActionItem, JointMeeting
@@ -89,6 +90,8 @@ def record_outcomes(session: Session, *, meeting: JointMeeting, minutes: str | N
                         owner_id=d.owner_id, due_on=d.due_on, created_by=by) for d in drafts]
     session.add_all(items)
     session.flush()
+    if items:  # their reminders are the joint job's to send
+        schedule_due.touch(session, meeting.team_id, [schedule_due.JOINT])
     return items
 
 

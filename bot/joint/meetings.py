@@ -10,6 +10,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot import schedule_due
 from bot.clock import aware, now
 from bot.db import pk
 from bot.joint.models import (
@@ -223,6 +224,8 @@ def move_meeting(session: Session, *, meeting: JointMeeting, option: JointTimeOp
         raise UserError("That time has passed. Propose a new one.")
     meeting.starts_at, meeting.moved_by = aware(option.starts_at), by
     session.add(meeting)
+    # its reminders and follow-up move, and when the next quarter's prompt comes into view
+    schedule_due.touch(session, meeting.team_id, [schedule_due.JOINT, schedule_due.SCORECARD_CHART])
     session.exec(delete(JointVote).where(col(JointVote.meeting_id) == meeting.id))
     session.exec(delete(JointTimeOption).where(col(JointTimeOption.meeting_id) == meeting.id))
     session.exec(delete(JointRsvp).where(col(JointRsvp.meeting_id) == meeting.id))

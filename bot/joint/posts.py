@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from slack_sdk.models.blocks import Block
 from sqlmodel import Session, select
 
-from bot import delivery
+from bot import delivery, schedule_due
 from bot.clock import aware, now
 from bot.db import pk
 from bot.feature import AgendaSection, AgendaSource
@@ -108,6 +108,8 @@ def announce(session: Session, *, sources: Sequence[AgendaSource], ws: Workspace
                 blocks=jb.notice_blocks(data, ws.joint_channel), key=f"joint:{meeting.id}:notice:{team_channel}"))
     meeting.notice_post_ids = [pk(n.id) for n in notices]
     session.add(meeting)
+    # the prompt is out: its scorecard chart is due (jobs/scorecard.py)
+    schedule_due.touch(session, ws.team_id, [schedule_due.SCORECARD_CHART])
     return meeting
 
 

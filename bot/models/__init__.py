@@ -4,6 +4,7 @@ bot/schema.py registers them all."""
 
 from bot.models.core import Member, Outbox, ProcessedEvent, Task, Workspace, WorkspacePrefs
 from bot.models.install import Installation, OAuthState
+from bot.models.schedule import ScheduleDue
 
 __all__ = [
     "Installation",
@@ -11,6 +12,7 @@ __all__ = [
     "OAuthState",
     "Outbox",
     "ProcessedEvent",
+    "ScheduleDue",
     "Task",
     "Workspace",
     "WorkspacePrefs",

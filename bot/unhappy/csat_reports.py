@@ -34,18 +34,30 @@ def digest_week(ws: Workspace, at: datetime) -> tuple[str, datetime]:
     return f"{year}-W{week:02d}", due.astimezone(at.tzinfo)
 
 
+def next_digest(ws: Workspace, at: datetime) -> datetime:
+    """When the next week's digest falls due after `at` (UTC): Monday 09:00 in the workspace's timezone."""
+    tz = ZoneInfo(ws.timezone or "UTC")
+    local = at.astimezone(tz)
+    for days in range(8):
+        day = local.date() + timedelta(days=days)
+        due = datetime.combine(day, DIGEST_AT, tz).astimezone(at.tzinfo)
+        if day.weekday() == DIGEST_WEEKDAY and due > at:
+            return due
+    raise AssertionError("a Monday comes round within eight days")
+
+
 def send_digest(*, session: Session, ws: Workspace, at: datetime) -> bool:
     """Queue this week's digest if this process is the one to send it. False: not this time."""
     if not ws.sales_channel:
         return False
     week, due = digest_week(ws, at)
-    if not claim_digest(session=session, team_id=ws.team_id, week=week):
-        return False
     start = due - timedelta(days=7)
     current = trends(session=session, team_id=ws.team_id, start=start, end=due)
     earlier = scores_between(session=session, team_id=ws.team_id, start=start - timedelta(weeks=4), end=start)
     if not current and not earlier:
-        return False  # no scores lately: nothing to say, and the week is marked done
+        return False  # no scores lately: nothing to say, and nothing claimed
+    if not claim_digest(session=session, team_id=ws.team_id, week=week):
+        return False
     previous = sum(index(s.score, s.scale) for s in earlier) / len(earlier) if earlier else None
     text, blocks = digest(start=start.astimezone(ZoneInfo(ws.timezone or "UTC")), trends=current,
                           open_alerts=open_customers(session=session, team_id=ws.team_id),
