@@ -22,15 +22,14 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, update
-from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -65,6 +64,9 @@ class Result:
     error: str | None = None
     channel: str | None = None
     ts: str | None = None
+
+
+_R = TypeVar("_R", Result, Result | None)  # what a step of an attempt returns (`guarded`)
 
 
 def _dicts(blocks: Any) -> list[dict[str, Any]]:
@@ -159,6 +161,23 @@ def settled(rt: Runtime, ids: list[int], *, timeout: float = 10.0, poll: float =
         if not moving or time.monotonic() >= deadline:
             return results
         time.sleep(poll)
+
+
+def delivered(rt: Runtime, ids: list[int], *, timeout: float = 10.0) -> list[Result]:
+    """Have these rows sent (after the answer, in the background) and say what became of them, as
+    `settled` does. Where the runtime's sender runs, it sends them (one sender per process: nothing
+    races it for the rows) and this waits for it to say they settled; elsewhere (a job, a test
+    without a sender) they are sent here, and what other processes do is read from the database."""
+    sender = rt.sender
+    if sender is not None and sender.running:
+        return sender.settle(ids, timeout=timeout)
+    deliver(rt, ids)
+    return settled(rt, ids, timeout=timeout)
+
+
+def where_they_are(rt: Runtime, ids: list[int]) -> tuple[list[Result], bool]:
+    """What became of these rows (see `settled`), and whether any of them is still on its way."""
+    return _where_they_are(rt, ids)
 
 
 def _where_they_are(rt: Runtime, ids: list[int]) -> tuple[list[Result], bool]:
@@ -307,29 +326,6 @@ def deliver_due(rt: Runtime, *, limit: int = 100) -> list[Result]:
 
 # --- what the sender asks ----------------------------------------------------------------
 
-# ("post", team_id, channel): one channel's posts, in order; ("update", target_id): one message's updates.
-Lane = tuple[Literal["post"], str, str | None] | tuple[Literal["update"], int | None]
-
-
-def _lane(kind: str, team_id: str, channel: str | None, target_id: int | None) -> Lane:
-    return ("post", team_id, channel) if kind == "post" else ("update", target_id)
-
-
-def due_lanes(rt: Runtime, *, limit: int = 200) -> dict[Lane, int]:
-    """The first due row of each lane that has one."""
-    with session_scope(rt.engine) as session:
-        # Five columns: more than sqlmodel's select() has typed overloads for, so SQLAlchemy's own.
-        rows = session.connection().execute(
-            core_select(col(Outbox.id), col(Outbox.kind), col(Outbox.team_id), col(Outbox.channel),
-                        col(Outbox.target_id))
-            .where(_due(now()), not_(_behind_an_earlier_post()))
-            .order_by(col(Outbox.id)).limit(limit)
-        ).all()
-    lanes: dict[Lane, int] = {}
-    for row_id, kind, team_id, channel, target_id in rows:
-        lanes.setdefault(_lane(kind, team_id, channel, target_id), pk(row_id))
-    return lanes
-
 
 def _next_in_channel(rt: Runtime, row_id: int) -> int | None:
     """The next post into the channel of this (finished) post, if it is due now."""
@@ -404,16 +400,33 @@ def _deliver_one(rt: Runtime, row_id: int) -> Result:
             if row is not None and row.status == PENDING:  # not due yet, or behind an earlier post
                 return Result(row_id, "queued", row.last_error or "waiting")
             return Result(row_id, "skipped")  # taken (or finished) by another sender
+    return attempt_claimed(rt, attempt)
+
+
+def attempt_claimed(rt: Runtime, attempt: _Attempt) -> Result:
+    """One try at a row this sender claimed (`_claim`, or bot/outbox_batch.claim)."""
+    return guarded(rt, attempt, lambda: _attempt(rt, attempt))
+
+
+def guarded(rt: Runtime, attempt: _Attempt, step: Callable[[], _R]) -> _R | Result:
+    """`step` of a claimed row's attempt: an attempt that outlived its claim hands over what it did
+    (`_lost`); an unexpected failure is a failed attempt (a row that keeps failing fails for good)."""
     try:
         try:
-            return _attempt(rt, attempt)
+            return step()
         except ClaimLost:
             raise
-        except Exception:  # counted as a failed attempt: a row that keeps failing so fails for good
-            log.exception("outbox row %s: unexpected failure while sending", row_id)
+        except Exception:
+            log.exception("outbox row %s: unexpected failure while sending", attempt.row_id)
             return _retry_later(rt, attempt, "internal_error", None)
     except ClaimLost:
         return _lost(rt, attempt)
+
+
+def not_installed(rt: Runtime, attempt: _Attempt) -> Result:
+    """The workspace uninstalled Truce: nothing can be sent there any more."""
+    with session_scope(rt.engine) as session:
+        return _finish(_owned(session, attempt), FAILED, "failed", "not_installed")
 
 
 def _attempt(rt: Runtime, attempt: _Attempt) -> Result:
@@ -428,9 +441,8 @@ def _attempt(rt: Runtime, attempt: _Attempt) -> Result:
         method, kwargs = plan
     try:
         client = _client(rt, attempt.team_id)
-    except LookupError:  # the workspace uninstalled Truce: nothing can be sent there any more
-        with session_scope(rt.engine) as session:
-            return _finish(_owned(session, attempt), FAILED, "failed", "not_installed")
+    except LookupError:
+        return not_installed(rt, attempt)
     if attempt.in_doubt_since is not None:
         already = _already_posted(rt, client, attempt, attempt.in_doubt_since, kwargs.get("thread_ts"))
         if already is not None:
@@ -519,8 +531,8 @@ def _prepare(session: Session, row: Outbox) -> tuple[str, dict[str, Any]] | Resu
             if parent.status != SENT:
                 return _wait_for(session, row, parent)
             payload["thread_ts"] = parent.posted_ts
-        return "chat_postMessage", {"channel": row.channel, "unfurl_links": False,
-                                    "metadata": outbox_history.stamp(row.key), **payload}
+        return post_call(key=row.key, channel=row.channel, text=row.text, blocks=row.blocks,
+                         thread_ts=payload.get("thread_ts"))
     target = session.get_one(Outbox, row.target_id)
     newer = session.exec(
         select(col(Outbox.id)).where(
@@ -546,6 +558,19 @@ def _prepare(session: Session, row: Outbox) -> tuple[str, dict[str, Any]] | Resu
     if target.status != SENT:
         return _wait_for(session, row, target)
     return "chat_update", {"channel": target.posted_channel, "ts": target.posted_ts, **payload}
+
+
+def post_call(*, key: str, channel: str | None, text: str, blocks: list[dict[str, Any]] | None,
+              thread_ts: str | None = None) -> tuple[str, dict[str, Any]]:
+    """The Web API call that posts an outbox row: its key is stamped on the message (metadata), so
+    a post whose answer was lost is found in the history (bot/outbox_history.py)."""
+    kwargs: dict[str, Any] = {"channel": channel, "unfurl_links": False, "metadata": outbox_history.stamp(key),
+                              "text": text}
+    if blocks:
+        kwargs["blocks"] = blocks
+    if thread_ts is not None:
+        kwargs["thread_ts"] = thread_ts
+    return "chat_postMessage", kwargs
 
 
 def _wait_for(session: Session, row: Outbox, other: Outbox) -> Result:
@@ -636,6 +661,11 @@ def _give_up(rt: Runtime, attempt: _Attempt) -> Result:
         row = _owned(session, attempt)
         row.attempts -= 1  # this claim tried nothing
         return _finish(row, FAILED, "failed", f"{row.last_error or 'no outcome'} after {row.attempts} attempts"[:255])
+
+
+def lost(rt: Runtime, attempt: _Attempt) -> Result:
+    """See `_lost` (for bot/outbox_batch)."""
+    return _lost(rt, attempt)
 
 
 def _lost(rt: Runtime, attempt: _Attempt) -> Result:

@@ -4,13 +4,17 @@
   the earliest `next_attempt_at`, and at most `poll` seconds, so rows queued by other replicas are
   found too. With `poll=None` it works only when kicked (tests and the sandbox move the clock by
   hand, and kick it after each step).
-- A small pool of threads works on lanes: one channel's posts go out one after the other, in the
-  order they were queued (the outbox claims a post only once the posts before it into the same
-  channel are sent), so a channel that Slack rate limits waits for Retry-After while other channels
-  go on in parallel. Updates of one message are a lane of their own.
-- Rows are claimed with the outbox's atomic conditional UPDATE, so two senders (two replicas on one
-  database) never send a row twice. A batch claim (`FOR UPDATE SKIP LOCKED`) is not needed: the
-  scan only reads, and each lane claims its next row on its own.
+- One thread claims due rows in batches (bot/outbox_batch.py: one statement, at most one post per
+  channel, `FOR UPDATE SKIP LOCKED` on PostgreSQL) and hands them to a pool of up to `workers`
+  threads (threads are started as the due channels need them: the work waits on HTTP). A channel's
+  next post is claimed once the one before it is sent, so a channel's posts keep their order, and a
+  channel Slack rate limits waits for Retry-After (written on its row) while other channels go on.
+- Posts Slack took are recorded in batches (outbox_batch.Recorder); each settled row wakes whoever
+  waits for it (`settle(ids)`: the background work after an answer waits here for its posts instead
+  of sending them itself or polling the database).
+- Pacing (bot/pacing.py): a channel that answered 429 is paced at Slack's rate afterwards.
+- Rows are claimed with a conditional UPDATE and a claim token, so two senders (two replicas on one
+  database) never send a row twice.
 - `wait_idle(timeout)`: nothing due now, nothing in flight.
 """
 
@@ -19,34 +23,50 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
-from bot import delivery
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import delivery, outbox_batch
 from bot.clock import now
+from bot.pacing import Pacing, retry_after
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-WORKERS = 4  # channels sent to at the same time, per process
+WORKERS = 16  # threads sending at the same time, per process (started as needed)
 POLL = 5.0  # seconds between looks for rows nobody kicked about (other replicas' rows)
-BATCH = 200  # lanes started per look
+BATCH = 64  # rows in flight at most; claimed in one statement when a quarter of that is free
+ACROSS_PROCESSES = 0.25  # seconds between looks at rows another process is sending (`settle`)
+
+
+@dataclass
+class _Waiter:
+    ids: set[int]
+    results: dict[int, delivery.Result] = field(default_factory=dict)
 
 
 class Sender:
     def __init__(self, rt: Runtime, *, workers: int = WORKERS, poll: float | None = POLL, batch: int = BATCH):
-        self.rt, self.workers, self.poll, self.batch = rt, workers, poll, batch
+        self.rt, self.workers, self.poll, self.batch = rt, workers, poll, max(batch, 1)
         self.sent = 0  # rows this sender sent (for the retry job's count and the logs)
+        self.pacing = Pacing()
         self._cond = threading.Condition()
         self._kicked = poll is not None  # a process starting up looks once at what waited meanwhile
         self._scanning = False
-        self._lanes: set[delivery.Lane] = set()
+        self._in_flight = 0  # rows claimed and not settled yet
+        self._waiters: list[_Waiter] = []
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._local = threading.local()
+        self._recorder = outbox_batch.Recorder(rt, self._settled)
 
     # --- control ---------------------------------------------------------------------------
     def start(self) -> Sender:
@@ -69,12 +89,46 @@ class Sender:
         """Block until nothing is due now and nothing is in flight (True), or `timeout` (False)."""
         with self._cond:
             return self._cond.wait_for(
-                lambda: not self._lanes and not self._scanning and (not self._kicked or not self.running),
+                lambda: not self._in_flight and not self._scanning and (not self._kicked or not self.running),
                 timeout=timeout)
 
+    def settle(self, ids: list[int], *, timeout: float = 10.0) -> list[delivery.Result]:
+        """Send these rows (kicked) and return what became of them once none is on its way any more
+        (as `delivery.settled` says), or after `timeout` seconds. Woken by this sender as each row
+        settles; the database is read then, and only every ACROSS_PROCESSES seconds while the rows
+        are in another process's hands."""
+        deadline = time.monotonic() + timeout
+        waiter = _Waiter(set(ids))
+        with self._cond:
+            self._waiters.append(waiter)
+            self._kicked = True
+            self._cond.notify_all()
+        try:
+            while True:
+                seen = len(waiter.results)
+                results, moving = delivery.where_they_are(self.rt, ids)
+                left = deadline - time.monotonic()
+                if not moving or left <= 0:
+                    return results
+                with self._cond:
+                    # at least once a second: rows another process sends say nothing here
+                    if not self._cond.wait_for(partial(self._news, waiter, seen), timeout=min(left, 1.0)):
+                        continue
+                    if len(waiter.results) == seen and not self._stopping:
+                        # this sender is idle and the rows are still moving: another process has them
+                        self._cond.wait(min(ACROSS_PROCESSES, max(deadline - time.monotonic(), 0)))
+        finally:
+            with self._cond:
+                self._waiters.remove(waiter)
+
+    def _news(self, waiter: _Waiter, seen: int) -> bool:
+        """One of the waited-for rows settled, or this sender has nothing in hand any more."""
+        return len(waiter.results) != seen or self._stopping or (
+            not self._in_flight and not self._scanning and not self._kicked)
+
     def stop(self, timeout: float = 15.0) -> bool:
-        """Stop looking and claim nothing more; lanes finish the row in hand (it is claimed) and stop.
-        Waits at most `timeout` seconds; True when no lane is left running."""
+        """Stop looking and claim nothing more; rows in hand are finished, rows claimed but not
+        started are given back. Waits at most `timeout` seconds; True when nothing is left in flight."""
         deadline = time.monotonic() + timeout
         with self._cond:
             self._stopping = True
@@ -82,23 +136,33 @@ class Sender:
         if self._thread is not None:
             self._thread.join(max(0.0, deadline - time.monotonic()))
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)  # lanes not started yet: their rows wait
+            self._pool.shutdown(wait=False)  # chains not started yet give their rows back
         with self._cond:
-            return self._cond.wait_for(lambda: not self._lanes, timeout=max(0.0, deadline - time.monotonic()))
+            return self._cond.wait_for(lambda: not self._in_flight, timeout=max(0.0, deadline - time.monotonic()))
 
     # --- work ------------------------------------------------------------------------------
+    def _ready(self) -> bool:
+        """Time to claim: kicked, and room for a quarter of a batch (or nothing in flight)."""
+        return self._kicked and (not self._in_flight or self._in_flight <= self.batch - max(self.batch // 4, 1))
+
     def _loop(self, pool: ThreadPoolExecutor) -> None:
         delay: float | None = None
         while True:
             with self._cond:
-                if not self._kicked and not self._stopping:
-                    self._cond.wait(delay)
+                until = None if delay is None else time.monotonic() + delay
+                while not self._stopping and not self._ready():
+                    left = None if until is None else until - time.monotonic()
+                    if left is not None and left <= 0:
+                        self._kicked, until = True, None  # time to look (once there is room)
+                        continue
+                    self._cond.wait(left)
                 if self._stopping:
                     return
                 self._kicked = False
                 self._scanning = True
+                room = self.batch - self._in_flight
             try:
-                delay = self._dispatch(pool)
+                delay = self._dispatch(pool, room)
             except Exception:  # the database may be away for a moment: look again later
                 log.exception("outbox sender: looking for due posts failed")
                 delay = self.poll
@@ -107,46 +171,78 @@ class Sender:
                     self._scanning = False
                     self._cond.notify_all()
 
-    def _dispatch(self, pool: ThreadPoolExecutor) -> float | None:
-        """Start a lane for each channel with a due row; return how long to sleep."""
-        for lane, row_id in delivery.due_lanes(self.rt, limit=self.batch).items():
-            with self._cond:
-                if lane in self._lanes or self._stopping:
-                    continue
-                self._lanes.add(lane)
-            pool.submit(self._run_lane, lane, row_id).add_done_callback(partial(self._forget, lane))
-        if self.poll is None:
+    def _dispatch(self, pool: ThreadPoolExecutor, room: int) -> float | None:
+        """Claim up to `room` due rows and start them; return how long to sleep."""
+        claimed = outbox_batch.claim(self.rt, room)
+        with self._cond:
+            self._in_flight += len(claimed)
+            if len(claimed) == room:
+                self._kicked = True  # more may be due: claimed again as rows settle
+        for chain in outbox_batch.chains(claimed):
+            try:
+                pool.submit(self._run_chain, chain)
+            except RuntimeError:  # stopping: the pool takes no more work
+                self._give_back(chain.rows)
+        if self.poll is None or len(claimed) == room:
             return None
         due = delivery.next_due(self.rt)
         if due is None:
             return self.poll
         wait = (due - now()).total_seconds()
-        # Due already: its lane is busy, and kicks when it is done.
+        # Due already: behind a row in flight, which kicks when it settles.
         return self.poll if wait <= 0 else min(self.poll, wait)
 
-    def _forget(self, lane: delivery.Lane, future: Future[None]) -> None:
-        """A lane cancelled before it started (the sender is stopping) is not running."""
-        if not future.cancelled():
-            return  # it ran: `_run_lane` took it off itself
+    def _client(self, team_id: str) -> WebClient:
+        """This thread's client for the workspace (no automatic retries: bot.delivery._client)."""
+        clients: dict[str, WebClient] = self._local.__dict__.setdefault("clients", {})
+        client = clients.get(team_id)
+        if client is None:
+            client = clients[team_id] = delivery._client(self.rt, team_id)
+        return client
+
+    def _run_chain(self, chain: outbox_batch.Chain) -> None:
+        for n, row in enumerate(chain.rows):
+            if self._stopping or not threading.main_thread().is_alive():
+                self._give_back(chain.rows[n:])  # stopping, or the process is exiting: the rest waits
+                return
+            last = n == len(chain.rows) - 1
+            try:
+                result = outbox_batch.send(
+                    self.rt, row, self._client,
+                    partial(self._record, wait=not last), self._limited)
+            except Exception:
+                log.exception("outbox sender: row %s failed", row.attempt.row_id)
+                result = delivery.Result(row.attempt.row_id, "queued", "internal_error")
+            if result is not None:
+                self._settled(result)
+
+    def _record(self, item: outbox_batch.Sent, *, wait: bool) -> None:
+        item.pace_until = self.pacing.sent(item.attempt.team_id, item.attempt.channel, now())
+        self._recorder.add(item, wait=wait)
+
+    def _limited(self, attempt: delivery._Attempt, exc: SlackApiError) -> None:
+        if attempt.channel is not None:
+            self.pacing.limited(attempt.team_id, attempt.channel, retry_after(dict(exc.response.headers or {})),
+                                now())
+
+    def _give_back(self, rows: list[outbox_batch.Claimed]) -> None:
+        try:
+            outbox_batch.release(self.rt, rows)
+        except Exception:  # their claims expire instead (CLAIM_FOR)
+            log.exception("outbox sender: giving back %d rows failed", len(rows))
         with self._cond:
-            self._lanes.discard(lane)
+            self._in_flight -= len(rows)
             self._cond.notify_all()
 
-    def _run_lane(self, lane: delivery.Lane, row_id: int) -> None:
-        look_again = True
-        try:
-            for result in delivery.deliver_lane(self.rt, row_id):
-                if result.status == "sent":
-                    with self._cond:
-                        self.sent += 1
-                look_again = result.error != "internal_error"  # a broken row waits for the poll
-                if self._stopping or not threading.main_thread().is_alive():
-                    break  # stopping, or the process is exiting: the row in hand is done, the rest waits
-        except Exception:
-            log.exception("outbox sender: lane %s failed", lane)
-            look_again = False
-        finally:
-            with self._cond:
-                self._lanes.discard(lane)
-                self._kicked = self._kicked or look_again
-                self._cond.notify_all()
+    def _settled(self, result: delivery.Result) -> None:
+        with self._cond:
+            self._in_flight -= 1
+            if result.status == "sent":
+                self.sent += 1
+            # its channel's next post (or the update waiting for it) may be due now; a broken row
+            # waits for the poll
+            self._kicked = self._kicked or result.error != "internal_error"
+            for waiter in self._waiters:
+                if result.id in waiter.ids:
+                    waiter.results[result.id] = result
+            self._cond.notify_all()

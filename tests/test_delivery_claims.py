@@ -172,14 +172,14 @@ def test_a_message_of_a_lost_attempt_is_handed_to_the_sender_that_holds_the_row(
 def test_a_row_that_keeps_failing_unexpectedly_fails_for_good_and_frees_its_channel(stack, db, monkeypatch):
     broken = _queue(db, stack.team_id, "broken")
     _queue(db, stack.team_id, "after it")
-    real_prepare = delivery._prepare
+    real_call = delivery.post_call
 
-    def prepare(session, row):
-        if row.id == broken:
+    def post_call(**row):  # what both the sender's batches and a row's own attempt post with
+        if row["text"] == "broken":
             raise RuntimeError("a bug in preparing this row")
-        return real_prepare(session, row)
+        return real_call(**row)
 
-    monkeypatch.setattr(delivery, "_prepare", prepare)
+    monkeypatch.setattr(delivery, "post_call", post_call)
     with time_machine.travel(now(), tick=False) as clock:
         for attempt in range(1, delivery.MAX_ATTEMPTS):
             assert retry_due(stack.rt) == 0

@@ -50,7 +50,7 @@ def _run_until_done(senders, clock, *, limit=500) -> int:
 def test_sixty_posts_into_a_channel_limited_to_one_a_second(stack):
     """Slack's special tier (about 1/s per channel, bursts of 3, Retry-After: 1): every post arrives,
     in order, none failed, none counted a failed attempt, in about a minute, while another channel
-    is not held up at all."""
+    is not held up at all; after the first 429 the sender keeps to the channel's pace."""
     with time_machine.travel(now(), tick=False) as clock:
         start = now()
         stack.state.rate_limit_channel(SALES, per_second=1, burst=3)
@@ -66,7 +66,9 @@ def test_sixty_posts_into_a_channel_limited_to_one_a_second(stack):
     assert 55 <= took <= 62, f"60 posts at 1/s after a burst of 3 take about a minute, not {took:.0f}s"
     assert {aware(rows[i].sent_at) for i in joint} == {start}  # sent at once, not behind #sales
     limited = len(stack.state.calls_to("chat.postMessage")) - 65
-    assert 50 <= limited <= 60  # about one 429 per post after the burst: Retry-After was honoured
+    # Retry-After was honoured, and the first 429 taught the sender the channel's pace (bot/pacing.py):
+    # it holds the next posts itself instead of having Slack refuse one per post after the burst
+    assert 1 <= limited <= 3
     assert stack.state.calls_to("conversations.history") == []  # a 429 is an answer: nothing in doubt
 
 

@@ -85,8 +85,7 @@ def discuss_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContex
 
 def _discussion_opened(rt, client: WebClient, respond: Respond, *, team_id: str, share_id: int, where: str,
                        ids: list[int]) -> None:
-    delivery.deliver(rt, ids)
-    delivery.settled(rt, ids)
+    delivery.delivered(rt, ids)
     with rt.session() as session:
         thread = intel.discussion_row(session=session, team_id=team_id, share_id=share_id)
         sent = (thread.posted_channel, thread.posted_ts) if thread and thread.status == delivery.SENT else None

@@ -46,8 +46,7 @@ def publish(rt: Runtime, client: WebClient, *, team_id: str, share_id: int, user
             tell: Callable[[str], object]) -> None:
     """After the answer (background pool): send the share's posts, tell the sharer where they landed,
     then fetch the link's preview. Posts not sent here (Slack busy, a crash) stay in the outbox."""
-    delivery.deliver(rt, ids)
-    results = delivery.settled(rt, ids)  # posts another sender took are waited for, not taken as "busy"
+    results = delivery.delivered(rt, ids)  # sent by the runtime's sender, waited for (not taken as "busy")
     tell(after_share(rt, client, team_id=team_id, share_id=share_id, results=results, user_id=user_id))
     enrich(rt, team_id, share_id)
 

@@ -69,8 +69,7 @@ def notice_outcome(results: list[delivery.Result] | None, row_id: int | None, ch
 def send_notice(rt, ids: list[int], row_id: int | None, channel: str | None, *, who: str,
                 tell_problem: Callable[[str], object]) -> None:
     """After the answer: send the queued posts; say so only when the notice did not go out."""
-    delivery.deliver(rt, ids)
-    results = delivery.settled(rt, ids)
+    results = delivery.delivered(rt, ids)
     result = next((r for r in results if r.id == row_id), None)
     if result is not None and result.status in ("queued", "failed"):
         tell_problem(":information_source:" + notice_outcome(results, row_id, channel, who=who))

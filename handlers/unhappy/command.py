@@ -146,8 +146,7 @@ def saved_note(stored: Stored) -> str:
 
 def publish(rt, stored: Stored, *, tell: Callable[[str], object]) -> None:
     """After the answer (background pool): post the alert, then tell the reporter where it is."""
-    delivery.deliver(rt, stored.outbox_ids)
-    results = delivery.settled(rt, stored.outbox_ids)  # posts another sender took are waited for
+    results = delivery.delivered(rt, stored.outbox_ids)  # sent by the runtime's sender, waited for
     tell(confirmation(rt, team_id=stored.team_id, report_id=stored.report_id, channel=stored.channel,
                       summary=stored.summary, results=results))
 

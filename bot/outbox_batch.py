@@ -1,0 +1,255 @@
+"""The outbox's hot path for the sender (bot/sender.py): rows claimed in batches, posts recorded in batches.
+
+- `claim(rt, limit)`: one statement takes up to `limit` due rows — at most one per channel (a post
+  queued behind an unsent post into its channel waits, as in bot/delivery.py), and no update of a
+  message that is being sent — with a new claim token, counting the attempt. A plain post (not in
+  doubt, not in a thread, attempts left) is marked in doubt in the same statement: from the claim
+  until Slack answers it may be in Slack unknown to us, so a retry looks for it in the history first
+  (bot/outbox_history.py), as `delivery._mark_in_doubt` does right before the call. On PostgreSQL the
+  rows are picked `FOR UPDATE SKIP LOCKED`, so replicas claiming at the same time take different rows;
+  on SQLite the statement runs in the process's write turn.
+- `chains(rows)`: claimed rows in the order they must go: an update follows its post when both were
+  claimed together (as `delivery.deliver` sends them one after the other).
+- `send(rt, row, ...)`: a plain post is sent here; what Slack answered other than "ok" goes through
+  delivery's bookkeeping (429: Retry-After, not an attempt; 5xx and no answer: an attempt, backoff;
+  not in channel: kept for the invite). Any other row goes through `delivery.attempt_claimed` (the
+  history look-up of a post in doubt, threads, updates), exactly as `delivery.deliver` would.
+- `Recorder`: the posts Slack took, recorded by whoever comes first for all that wait (group commit):
+  one UPDATE for many rows, each still conditioned on its claim token (a row whose claim was lost is
+  handed over by `delivery._lost`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Table, and_, case, exists, not_, select, update
+
+from bot import delivery
+from bot.clock import aware, now
+from bot.db import is_postgres, session_scope
+from bot.models import Outbox
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+OUTBOX = cast(Table, Outbox.__table__)  # type: ignore[attr-defined]
+_target = OUTBOX.alias("target_row")
+
+
+@dataclass
+class Claimed:
+    """A row this sender claimed: what it takes to send it, and the attempt that carries the claim."""
+
+    attempt: delivery._Attempt
+    kind: str
+    text: str
+    blocks: list[dict[str, Any]]
+    target_id: int | None
+    plain: bool  # a post not in doubt, not in a thread: sent by `send` itself
+
+
+@dataclass
+class Chain:
+    rows: list[Claimed] = field(default_factory=list)
+
+
+def _due_now(t: datetime) -> Any:
+    c = OUTBOX.c
+    return and_(
+        delivery._due(t),
+        not_(delivery._behind_an_earlier_post()),
+        # an update waits while its message is being sent (a kick follows when it is)
+        not_(and_(c.kind == "update", exists().where(_target.c.id == c.target_id,
+                                                      _target.c.status == delivery.SENDING))),
+    )
+
+
+def claim(rt: Runtime, limit: int) -> list[Claimed]:
+    """Claim up to `limit` due rows in one statement (see the module's docstring)."""
+    c, t, token = OUTBOX.c, now(), uuid.uuid4().hex
+    pick = select(c.id).where(_due_now(t)).order_by(c.id).limit(limit)
+    if is_postgres(rt.engine):
+        pick = pick.with_for_update(skip_locked=True, of=OUTBOX)
+    plain = and_(c.kind == "post", c.in_doubt_since.is_(None), c.thread_parent_id.is_(None),
+                 c.attempts < delivery.MAX_ATTEMPTS)
+    stmt = (
+        update(OUTBOX)
+        .where(c.id.in_(pick), delivery._due(t))
+        .values(status=delivery.SENDING, claimed_until=t + delivery.CLAIM_FOR, claim_token=token,
+                attempts=c.attempts + 1, in_doubt_since=case((plain, t), else_=c.in_doubt_since))
+        .returning(c.id, c.kind, c.team_id, c.key, c.channel, c.attempts, c.in_doubt_since, c.lookup_from,
+                   c.text, c.blocks, c.target_id, c.thread_parent_id)
+    )
+    with session_scope(rt.engine) as session:
+        rows = session.connection().execute(stmt).all()
+    claimed = []
+    for r in sorted(rows, key=lambda r: r.id):
+        doubt = aware(r.in_doubt_since)
+        is_plain = r.kind == "post" and r.thread_parent_id is None and doubt == t
+        attempt = delivery._Attempt(r.id, token, r.kind, r.team_id, r.key, r.channel, r.attempts,
+                                    None if is_plain else doubt, r.lookup_from, made_doubt=is_plain)
+        claimed.append(Claimed(attempt, r.kind, r.text, list(r.blocks or []), r.target_id, is_plain))
+    return claimed
+
+
+def chains(rows: Sequence[Claimed]) -> list[Chain]:
+    """Claimed rows grouped so that an update goes after the post it changes (and after the
+    updates of that post claimed before it); every other row is a chain of its own."""
+    out: list[Chain] = []
+    chain_of: dict[int, Chain] = {}
+    for row in rows:
+        chain = chain_of.get(row.target_id) if row.kind == "update" and row.target_id is not None else None
+        if chain is None:
+            chain = Chain()
+            out.append(chain)
+        chain.rows.append(row)
+        chain_of[row.attempt.row_id] = chain
+        if row.target_id is not None:
+            chain_of.setdefault(row.target_id, chain)
+    return out
+
+
+def release(rt: Runtime, rows: Sequence[Claimed]) -> None:
+    """Give back rows claimed but not tried (the sender is stopping): as they were before the claim."""
+    if not rows:
+        return
+    c = OUTBOX.c
+    tokens = {row.attempt.row_id: row.attempt.token for row in rows}
+    plain = [row.attempt.row_id for row in rows if row.plain]
+    stmt = (
+        update(OUTBOX)
+        .where(c.id.in_(list(tokens)), c.status == delivery.SENDING,
+               c.claim_token == case(tokens, value=c.id))
+        .values(status=delivery.PENDING, claimed_until=None, claim_token=None, attempts=c.attempts - 1,
+                in_doubt_since=case((c.id.in_(plain), None), else_=c.in_doubt_since) if plain else c.in_doubt_since)
+    )
+    with session_scope(rt.engine) as session:
+        session.connection().execute(stmt)
+
+
+@dataclass
+class Sent:
+    """A post Slack took, to record; `pace_until`: the channel's next post waits until then."""
+
+    attempt: delivery._Attempt
+    channel: str | None
+    ts: str | None
+    pace_until: datetime | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class Recorder:
+    """Records posts Slack took: whoever comes first writes for everyone waiting (group commit);
+    `settle(result)` is called for each once it is committed."""
+
+    def __init__(self, rt: Runtime, settle: Callable[[delivery.Result], None]):
+        self.rt, self.settle = rt, settle
+        self._lock = threading.Lock()
+        self._pending: list[Sent] = []
+        self._writing = False
+
+    def add(self, item: Sent, *, wait: bool) -> None:
+        """Record `item`; with `wait`, return only once it is committed."""
+        with self._lock:
+            self._pending.append(item)
+            if self._writing:
+                lead = False
+            else:
+                self._writing = lead = True
+        if lead:
+            self._write_all()
+        if wait:
+            item.done.wait()
+
+    def _write_all(self) -> None:
+        while True:
+            with self._lock:
+                batch, self._pending = self._pending, []
+                if not batch:
+                    self._writing = False
+                    return
+            try:
+                results = record_sent(self.rt, batch)
+            except Exception:  # the database went away: the claims expire, the rows are looked for
+                log.exception("outbox: recording %d sent posts failed", len(batch))
+                results = [delivery.Result(item.attempt.row_id, "queued", "internal_error") for item in batch]
+            for item, result in zip(batch, results, strict=True):
+                item.done.set()
+                self.settle(result)
+
+
+def record_sent(rt: Runtime, items: Sequence[Sent]) -> list[delivery.Result]:
+    """Record these posts as sent in one statement (each while its claim holds), and push back the
+    next posts of channels that must be paced. Rows whose claim was lost are handed over."""
+    c, t = OUTBOX.c, now()
+    by_id = {item.attempt.row_id: item for item in items}
+    stmt = (
+        update(OUTBOX)
+        .where(c.id.in_(list(by_id)), c.status == delivery.SENDING,
+               c.claim_token == case({i: s.attempt.token for i, s in by_id.items()}, value=c.id))
+        .values(status=delivery.SENT, sent_at=t, last_error=None, claimed_until=None, in_doubt_since=None,
+                lookup_from=None, posted_channel=case({i: s.channel for i, s in by_id.items()}, value=c.id),
+                posted_ts=case({i: s.ts for i, s in by_id.items()}, value=c.id))
+        .returning(c.id)
+    )
+    with session_scope(rt.engine) as session:
+        conn = session.connection()
+        recorded = {row.id for row in conn.execute(stmt)}
+        for item in items:
+            if item.pace_until is not None and item.attempt.row_id in recorded:
+                conn.execute(
+                    update(OUTBOX)
+                    .where(c.team_id == item.attempt.team_id, c.channel == item.attempt.channel,
+                           c.kind == "post", c.status == delivery.PENDING, c.next_attempt_at < item.pace_until)
+                    .values(next_attempt_at=item.pace_until))
+    results = []
+    for item in items:
+        row_id = item.attempt.row_id
+        if row_id in recorded:
+            results.append(delivery.Result(row_id, "sent", channel=item.channel, ts=item.ts))
+        else:
+            results.append(delivery.lost(rt, item.attempt))
+    return results
+
+
+def send(rt: Runtime, row: Claimed, client: Callable[[str], WebClient],
+         sent: Callable[[Sent], None], on_429: Callable[[delivery._Attempt, SlackApiError], None]
+         ) -> delivery.Result | None:
+    """Try one claimed row. None when Slack took a plain post: `sent` records it (and settles it)."""
+    attempt = row.attempt
+    if not row.plain:
+        return delivery.attempt_claimed(rt, attempt)
+    return delivery.guarded(rt, attempt, lambda: _post(rt, row, client, sent, on_429))
+
+
+def _post(rt: Runtime, row: Claimed, client: Callable[[str], WebClient], sent: Callable[[Sent], None],
+          on_429: Callable[[delivery._Attempt, SlackApiError], None]) -> delivery.Result | None:
+    attempt = row.attempt
+    try:
+        web = client(attempt.team_id)
+    except LookupError:  # the workspace uninstalled Truce: nothing can be sent there any more
+        return delivery.not_installed(rt, attempt)
+    _, kwargs = delivery.post_call(key=attempt.key, channel=attempt.channel, text=row.text, blocks=row.blocks)
+    attempt.in_flight_since = now()
+    try:
+        response = web.chat_postMessage(**kwargs)
+    except SlackApiError as exc:
+        if exc.response.status_code == 429:
+            on_429(attempt, exc)
+        return delivery._failed_call(rt, attempt, exc)
+    except Exception as exc:  # network trouble or a timeout: Slack may be fine a moment later
+        return delivery._retry_later(rt, attempt, type(exc).__name__, None)
+    attempt.posted = (response.get("channel"), response.get("ts"))
+    sent(Sent(attempt, response.get("channel"), response.get("ts")))
+    return None
