@@ -11,8 +11,12 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from bot.config import Mode, Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from slack_sdk.web import SlackResponse
 
 log = logging.getLogger("truce")
 QUIET = ("alembic", "apscheduler")  # their INFO lines (each migration, each job added) only at DEBUG
@@ -39,25 +43,30 @@ def _logging(settings: Settings) -> None:
 
 
 def _migrate(settings: Settings) -> None:
+    """Migrate when the database is behind the latest revision (one query when it is not: Alembic is
+    imported only to migrate)."""
     from bot import migrate
     from bot.db import make_engine
 
     engine = make_engine(settings.database_url)
     try:
-        migrate.upgrade(engine)
+        migrate.upgrade_if_behind(engine)
     finally:
         engine.dispose()  # the runtime makes its own engine
 
 
-def _ready_for_slack(settings: Settings, *required: str) -> None:
+def _ready_for_slack(settings: Settings, *required: str) -> SlackResponse | None:
     """The database first (whatever the tokens), then the tokens, then Slack; then migrate. (Which mode
-    `python -m bot` chose is said by the server once start-up can no longer fail on a setting.)"""
+    `python -m bot` chose is said by the server once start-up can no longer fail on a setting.)
+    Returns Slack's auth.test answer for the bot token (None without one), for the server to use
+    rather than ask again."""
     from bot.preflight import check_database, check_slack
 
     check_database(settings)
     settings.require(*required)
-    check_slack(settings)
+    auth = check_slack(settings)
     _migrate(settings)
+    return auth
 
 
 def cmd_migrate(settings: Settings) -> None:
@@ -71,16 +80,17 @@ def cmd_migrate(settings: Settings) -> None:
 def cmd_serve(settings: Settings, announce: str | None = None) -> None:
     from bot.server import TruceServer
 
-    _ready_for_slack(settings, "slack_signing_secret", *(() if settings.oauth else ("slack_bot_token",)))
-    TruceServer(settings, announce=announce).run()  # waitress; SIGTERM finishes in-flight requests, then stops
+    auth = _ready_for_slack(settings, "slack_signing_secret", *(() if settings.oauth else ("slack_bot_token",)))
+    # waitress; SIGTERM finishes in-flight requests, then stops
+    TruceServer(settings, announce=announce, auth=auth).run()
 
 
 def cmd_socket(settings: Settings, announce: str | None = None) -> None:
     from bot.server import TruceServer
 
-    _ready_for_slack(settings, "slack_app_token", "slack_bot_token")
+    auth = _ready_for_slack(settings, "slack_app_token", "slack_bot_token")
     # Slack's traffic comes over the socket; the same server still serves /healthz, webhooks and exports.
-    TruceServer(settings, socket_mode=True, announce=announce).run()
+    TruceServer(settings, socket_mode=True, announce=announce, auth=auth).run()
 
 
 def cmd_sandbox(settings: Settings, script: str | None = None, announce: str | None = None,

@@ -9,6 +9,8 @@ from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware.authorization import SingleTeamAuthorization
+from slack_sdk.web import SlackResponse
 
 from bot import event_once, request_path
 from bot.db import session_scope
@@ -82,7 +84,19 @@ class TruceApp(App):
         return response
 
 
-def build_app(rt: Runtime, *, executor: Executor | None = None, token_verification: bool = True) -> App:
+def _known_auth(app: App, auth: SlackResponse) -> None:
+    """Bolt's single-workspace authorization, given the auth.test answer start-up already has: without
+    it, Bolt would call auth.test at the first request, on the thread that answers."""
+    found = [m for m in app._middleware_list if isinstance(m, SingleTeamAuthorization)]
+    if len(found) != 1:
+        raise RuntimeError("Bolt's single-workspace authorization was not found")
+    found[0].auth_test_result = auth
+
+
+def build_app(rt: Runtime, *, executor: Executor | None = None, token_verification: bool = True,
+              auth: SlackResponse | None = None) -> App:
+    """`auth`: Slack's auth.test answer for the bot token, when start-up has it (Bolt then uses it
+    rather than calling auth.test itself)."""
     settings = rt.settings
     # Threads answering Slack share the interpreter with background work (posting, reading Slack):
     # switching threads every 1 ms instead of 5 lets an answer through sooner (measured in bench.intel).
@@ -100,13 +114,15 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
         authorize=authorize,
         process_before_response=True,
         listener_executor=executor,
-        token_verification_enabled=token_verification and oauth is None,
+        token_verification_enabled=token_verification and oauth is None and auth is None,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("truce.bolt"),
         # Named here: without a name Bolt calls inspect.stack(), which reads the source of every frame
         # on the stack (a tenth of a second for each app a test builds).
         name="truce.bolt",
     )
+    if auth is not None and oauth is None:
+        _known_auth(app, auth)
     app.use(only_the_tokens_workspace(rt))  # first: nothing runs for another workspace's request
     app.use(_inject(rt))
     app.use(event_once.middleware(rt))

@@ -1,11 +1,16 @@
 """Start-up for the single workspace the bot token belongs to: its row and its teams.
 
-Until it is done Truce serves nothing (`rt.team_id` decides which workspace is served), so it either
-succeeds or stops start-up with one line and exit code 2, like the checks before it (bot/preflight.py).
-Slack answered auth.test a moment earlier, so a failure here is most likely passing (a dropped
-connection, a 5xx, a rate limit, a database restarting): it is tried ATTEMPTS times, a short pause
-apart, before giving up; a refused token is not tried again. A process manager restarts a process
-that exits, whereas one left running without its workspace would refuse every request.
+Until its row is there Truce serves nothing (`rt.team_id` decides which workspace is served), so
+`bootstrap` either succeeds or stops start-up with one line and exit code 2, like the checks before
+it (bot/preflight.py). Slack answered auth.test a moment earlier (`python -m bot serve` passes that
+answer in, so Slack is asked once), so a failure here is most likely passing (a dropped connection, a
+5xx, a rate limit, a database restarting): it is tried ATTEMPTS times, a short pause apart, before
+giving up; a refused token is not tried again. A process manager restarts a process that exits,
+whereas one left running without its workspace would refuse every request.
+
+The teams (users.list, conversations.members) are read by `bootstrap` itself, or — the server, which
+listens first — by `refresh_after_start` in the background once it serves: the workspace is served
+either way, and the scheduler's members job reads them again soon after start and then hourly.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import time
 from collections.abc import Callable
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from bot.config import SettingsError
 from bot.people import refresh_teams
@@ -28,15 +34,17 @@ ATTEMPTS = 3
 PAUSE = 1.0  # seconds before the second try, doubled before each next one
 
 
-def bootstrap(rt, *, pause: Callable[[float], None] = time.sleep) -> str | None:
-    """Make sure the token's workspace exists and its teams are known. Returns its team_id, or raises
-    SettingsError (one line). (Installed through OAuth, each workspace is set up when it installs
+def bootstrap(rt, *, pause: Callable[[float], None] = time.sleep, auth: SlackResponse | None = None,
+              teams: bool = True) -> str | None:
+    """Make sure the token's workspace exists and (with `teams`) its teams are known. Returns its
+    team_id, or raises SettingsError (one line). `auth`: Slack's auth.test answer for the token, when
+    start-up has it already. (Installed through OAuth, each workspace is set up when it installs
     Truce instead.)"""
     if rt.installations is not None:
         return None
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            team_id = _setup(rt)
+            team_id = _setup(rt, auth, teams)
         except Exception as exc:
             problem = _problem(exc)
             if isinstance(exc, SlackApiError) and _error(exc) in REFUSED_TOKEN:
@@ -52,12 +60,37 @@ def bootstrap(rt, *, pause: Callable[[float], None] = time.sleep) -> str | None:
     return None  # not reached
 
 
-def _setup(rt) -> str:
+def refresh_after_start(rt, *, pause: Callable[[float], None] = time.sleep) -> bool:
+    """The token's workspace's people and teams, read once the process serves (in the background):
+    tried like `bootstrap`; when it keeps failing, one warning line (the members job tries again)."""
+    team_id = rt.team_id
+    if team_id is None:
+        return False
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            refresh_teams(rt, team_id, client=_quiet_client(rt))
+        except Exception as exc:
+            if attempt == ATTEMPTS:
+                log.warning("reading the workspace's people and teams at start failed %d times (%s); the "
+                            "members job tries again", ATTEMPTS, _problem(exc))
+                return False
+            pause(PAUSE * 2 ** (attempt - 1))
+            continue
+        return True
+    return False  # not reached
+
+
+def _quiet_client(rt):
     # Slack's client logs each failure with a traceback; here one line says it all, so it stays quiet.
     quiet = logging.getLogger("truce.bootstrap.slack")
     quiet.disabled = True
-    client = make_client(rt.settings, logger=quiet)
-    auth = client.auth_test()
+    return make_client(rt.settings, logger=quiet)
+
+
+def _setup(rt, auth: SlackResponse | None, teams: bool) -> str:
+    client = _quiet_client(rt)
+    if auth is None:
+        auth = client.auth_test()
     team_id = auth.get("team_id")
     if not isinstance(team_id, str) or not team_id:
         raise ValueError("auth.test answered without a team_id")
@@ -66,7 +99,8 @@ def _setup(rt) -> str:
         ws.name = ws.name or auth.get("team")
         ws.bot_user_id = auth.get("user_id")
         session.add(ws)
-    refresh_teams(rt, team_id, client=client)
+    if teams:
+        refresh_teams(rt, team_id, client=client)
     rt.team_id = team_id  # the only workspace this install serves (bot.single_workspace): known once set up
     return team_id
 

@@ -7,6 +7,7 @@ import logging
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -39,15 +40,17 @@ def check_database(settings: Settings) -> None:
         engine.dispose()
 
 
-def check_slack(settings: Settings) -> None:
-    """Slack answers at SLACK_API_URL, and accepts the bot token (auth.test) when there is one."""
+def check_slack(settings: Settings) -> SlackResponse | None:
+    """Slack answers at SLACK_API_URL, and accepts the bot token (auth.test) when there is one.
+    Returns the auth.test answer (the token's workspace and bot user), None without a token: start-up
+    asks Slack once (bot/bootstrap.py and Bolt are given this answer)."""
     quiet = logging.getLogger("truce.preflight.slack")
     quiet.disabled = True  # the client logs a failure as an error, with a traceback; the line below says it
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10, logger=quiet)
     client.retry_handlers = []  # one attempt: start-up says what is wrong at once
     method = "auth.test" if settings.slack_bot_token else "api.test"
     try:
-        client.api_call(method)
+        reply = client.api_call(method)
     except SlackApiError as exc:
         error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
         if error in REFUSED_TOKEN:
@@ -59,3 +62,4 @@ def check_slack(settings: Settings) -> None:
     except Exception as exc:  # URLError, a time-out, a reset connection, a body that is not JSON
         raise SettingsError(f"Truce cannot start: Slack is unreachable at {settings.slack_api_url} "
                             f"({first_line(getattr(exc, 'reason', None) or exc)}). Check SLACK_API_URL.") from None
+    return reply if settings.slack_bot_token else None

@@ -41,6 +41,8 @@ from bot.config import Settings, SettingsError
 from bot.executor import TrackingExecutor
 
 if TYPE_CHECKING:
+    from slack_sdk.web import SlackResponse
+
     from bot.runtime import Runtime
 
 log = logging.getLogger("truce")
@@ -102,8 +104,11 @@ def _access_log(app: WSGIApplication) -> WSGIApplication:
 
 
 class TruceServer:
-    def __init__(self, settings: Settings, *, socket_mode: bool = False, announce: str | None = None):
-        self.settings, self.socket_mode, self.announce = settings, socket_mode, announce
+    def __init__(self, settings: Settings, *, socket_mode: bool = False, announce: str | None = None,
+                 auth: SlackResponse | None = None):
+        """`auth`: Slack's auth.test answer for the bot token, when start-up has asked already
+        (bot/preflight.check_slack): the workspace's set-up and Bolt use it instead of asking again."""
+        self.settings, self.socket_mode, self.announce, self.auth = settings, socket_mode, announce, auth
         self.rt: Runtime | None = None
         self._wsgi: WSGIApplication | None = None
         self._stops: list[Any] = []
@@ -150,7 +155,9 @@ class TruceServer:
 
         rt = self.rt = build_runtime(self.settings)
         try:
-            bootstrap(rt)  # the token's workspace and its teams, before the first request (SettingsError: exit 2)
+            # The token's workspace, before the first request (SettingsError: exit 2); with Slack's answer
+            # in hand, its teams are read once the socket listens (`run`).
+            bootstrap(rt, auth=self.auth, teams=self.auth is None)
         except BaseException:
             rt.engine.dispose()
             raise
@@ -158,7 +165,7 @@ class TruceServer:
             log.info(self.announce)
         rt.start_sender()  # the outbox's delivery worker (bot/sender.py); rt.shutdown() stops it
         listeners = TrackingExecutor()  # Bolt's lazy listeners (none run there today)
-        app = build_app(rt, executor=listeners)
+        app = build_app(rt, executor=listeners, auth=self.auth)
         self._stops.append(lambda: listeners.shutdown(wait=False, cancel_futures=True))
         if self.settings.run_scheduler:
             from jobs.scheduler import start_scheduler
@@ -189,6 +196,10 @@ class TruceServer:
             log.info("Socket Mode connected; /healthz, webhooks and exports on port %s", self.settings.port)
         else:
             log.info("Truce is listening on port %s (POST /slack/events, GET /healthz)", self.settings.port)
+        if self.auth is not None and self.rt is not None:
+            from bot.bootstrap import refresh_after_start
+
+            self.rt.defer(refresh_after_start, self.rt)  # the people and teams, now that Truce serves
         try:
             while not self._stop_requested:
                 wasyncore.loop(timeout=TICK, map=self._map, use_poll=True, count=1)

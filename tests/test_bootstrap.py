@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -62,12 +63,8 @@ def test_a_refused_token_is_not_tried_again(stack, fresh):
 
 
 def _serve(slack, tmp_path, **extra: str) -> subprocess.CompletedProcess:
-    from bot.sandbox.seed import BOT_TOKEN, seed_env
-
-    env = _env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET="s", SLACK_API_URL=slack.api_url,
-               DATABASE_URL=f"sqlite:///{tmp_path}/b.db", TRUCE_RUN_SCHEDULER="false", **seed_env(), **extra)
-    return subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=_serve_env(slack, tmp_path, **extra),
+                          capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture
@@ -80,12 +77,75 @@ def slack():
     emulator.stop()
 
 
-def test_serve_stops_with_one_line_when_the_workspace_cannot_be_set_up(slack, tmp_path):
-    """The start-up checks pass (auth.test answers), then Slack drops every users.list."""
+def test_serve_asks_slack_once_and_reads_the_teams_once_listening(slack, tmp_path):
+    """auth.test once (the start-up check's answer serves the workspace's set-up and Bolt); users.list
+    and the channels' members in the background, not in the way of serving: with users.list answered
+    only after 5 s, /healthz answers meanwhile."""
+    slack.state.fail_next("users.list", late=5)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                            env=_serve_env(slack, tmp_path, PORT=str(port)))
+    try:
+        _wait_until_served(port)
+        assert "conversations.members" not in [m for m, _ in slack.state.calls]  # users.list not answered yet
+        _wait_for(lambda: sum(m == "conversations.members" for m, _ in slack.state.calls) == 2)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    methods = [m for m, _ in slack.state.calls]
+    assert methods.count("auth.test") == 1 and methods.count("users.list") == 1, methods
+    assert proc.returncode == 0, err
+
+
+def test_serve_still_serves_when_the_teams_cannot_be_read_at_start(slack, tmp_path):
+    """The workspace is known from auth.test: Slack dropping every users.list does not stop Truce; one
+    warning says it (the members job tries again), and requests are answered."""
     slack.state.fail_next("users.list", late=0, answer=False, times=20)
-    assert _one_line(_serve(slack, tmp_path, PORT=str(_free_port()))) == (
-        "Truce cannot start: setting up the bot token's workspace failed 3 times (RemoteDisconnected: "
-        "Remote end closed connection without response).")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                            env=_serve_env(slack, tmp_path, PORT=str(port)))
+    try:
+        _wait_until_served(port)
+        from bot.sandbox.driver import SlackDriver
+        from bot.sandbox.seed import SAM
+
+        driver = SlackDriver(app_url=f"http://127.0.0.1:{port}/slack/events", signing_secret="s", emulator=slack)
+        response = driver.command(SAM, "/truce", "help")
+        assert response.status_code == 200 and "/truce setup" in response.json()["text"]
+        _wait_for(lambda: sum(m == "users.list" for m, _ in slack.state.calls) >= ATTEMPTS, within=30)
+        time.sleep(0.5)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert (f"reading the workspace's people and teams at start failed {ATTEMPTS} times (RemoteDisconnected: "
+            "Remote end closed connection without response); the members job tries again") in err
+
+
+def _serve_env(slack, tmp_path, **extra: str) -> dict[str, str]:
+    from bot.sandbox.seed import BOT_TOKEN, seed_env
+
+    return _env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET="s", SLACK_API_URL=slack.api_url,
+                DATABASE_URL=f"sqlite:///{tmp_path}/b.db", TRUCE_RUN_SCHEDULER="false", **seed_env(), **extra)
+
+
+def _wait_for(condition, within: float = 20) -> None:
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def _wait_until_served(port: int) -> None:
+    import httpx
+
+    def served() -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    _wait_for(served, within=60)
 
 
 def test_serve_stops_with_one_line_when_the_port_is_taken(slack, tmp_path):
