@@ -9,6 +9,7 @@ from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from sqlalchemy.orm import joinedload
 
 from bot import event_once, request_path
 from bot.db import session_scope
@@ -45,8 +46,11 @@ def _inject(rt: Runtime):
 
 
 def _workspace(rt: Runtime, team_id: str) -> Workspace:
+    # One statement (the preferences joined, not a second SELECT), in a unit that only reads: on
+    # SQLite it takes no write turn. Read on each request, so a change made by another replica shows
+    # at once (a per-process cache would need that check anyway, and it is the same one round trip).
     with session_scope(rt.engine, read_only=True) as session:
-        ws = session.get(Workspace, team_id)
+        ws = session.get(Workspace, team_id, options=[joinedload(Workspace.pref_rows)])  # type: ignore[arg-type]
     if ws is None:
         with rt.session() as session:
             ws = ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
@@ -99,6 +103,10 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
         oauth_settings=oauth,
         authorize=authorize,
         process_before_response=True,
+        # Checked once, on the raw bytes, by the only way in over HTTP (bot/web.slack_events: a 401 before
+        # any parser sees the body); Socket Mode is not signed. Bolt checking it again cost a second
+        # HMAC and header parse per request.
+        request_verification_enabled=False,
         listener_executor=executor,
         token_verification_enabled=token_verification and oauth is None,
         raise_error_for_unhandled_request=False,
