@@ -12,7 +12,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy.orm import joinedload
 
 from bot import event_once, request_path
-from bot.db import session_scope
+from bot.db import one_read
 from bot.errors import make_error_handler
 from bot.feature import task_functions
 from bot.features import FEATURES
@@ -46,10 +46,10 @@ def _inject(rt: Runtime):
 
 
 def _workspace(rt: Runtime, team_id: str) -> Workspace:
-    # One statement (the preferences joined, not a second SELECT), in a unit that only reads: on
-    # SQLite it takes no write turn. Read on each request, so a change made by another replica shows
-    # at once (a per-process cache would need that check anyway, and it is the same one round trip).
-    with session_scope(rt.engine, read_only=True) as session:
+    # One statement (the preferences joined, not a second SELECT), outside a transaction on PostgreSQL
+    # (one round trip) and without a write turn on SQLite. Read on each request, so a change made by
+    # another replica shows at once (a per-process cache would need that check anyway: a round trip too).
+    with one_read(rt.engine) as session:
         ws = session.get(Workspace, team_id, options=[joinedload(Workspace.pref_rows)])  # type: ignore[arg-type]
     if ws is None:
         with rt.session() as session:

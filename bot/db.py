@@ -16,6 +16,7 @@ import json
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -155,32 +156,43 @@ class WriteGate:
     before background work. Re-entrant per thread; other processes still meet SQLite's busy handler."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
         self._owner: int | None = None
         self._depth = 0
-        self._urgent_waiting = 0
+        # Who waits, in order of arrival, answers first: the gate is handed to the next one directly
+        # (its own lock released), so a turn ending wakes one thread, not every waiting one.
+        self._urgent: deque[tuple[int, threading.Lock]] = deque()
+        self._background: deque[tuple[int, threading.Lock]] = deque()
 
     @contextmanager
     def turn(self, *, urgent: bool) -> Iterator[None]:
         me = threading.get_ident()
-        with self._cond:
-            if self._owner != me:
-                self._urgent_waiting += urgent
-                try:
-                    while self._owner is not None or (not urgent and self._urgent_waiting):
-                        self._cond.wait()
-                finally:
-                    self._urgent_waiting -= urgent
+        with self._lock:
+            mine = self._owner == me
+            if mine or (self._owner is None and not self._urgent and (urgent or not self._background)):
                 self._owner = me
-            self._depth += 1
+                self._depth += 1
+                handoff = None
+            else:
+                handoff = threading.Lock()
+                handoff.acquire()
+                (self._urgent if urgent else self._background).append((me, handoff))
+        if handoff is not None:
+            handoff.acquire()  # released by the turn before, which made this thread the owner
+            with self._lock:
+                self._depth += 1
         try:
             yield
         finally:
-            with self._cond:
+            with self._lock:
                 self._depth -= 1
                 if self._depth == 0:
-                    self._owner = None
-                    self._cond.notify_all()
+                    queue = self._urgent or self._background
+                    if queue:
+                        self._owner, handoff = queue.popleft()
+                        handoff.release()
+                    else:
+                        self._owner = None
 
 
 _gates: dict[str, WriteGate] = {}
@@ -212,6 +224,22 @@ def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Sessio
             raise
         finally:
             session.close()
+
+
+@contextmanager
+def one_read(engine: Engine) -> Iterator[Session]:
+    """A unit of work of ONE read statement: on PostgreSQL it runs outside a transaction (autocommit: no
+    BEGIN and no COMMIT round trips, one instead of three); on SQLite it is `read_only`. Two statements
+    in it would not see one snapshot: use `session_scope(read_only=True)` for those."""
+    if engine.dialect.name != "postgresql":
+        with session_scope(engine, read_only=True) as session:
+            yield session
+        return
+    session = Session(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 def insert_new(session: Session, table: Table, rows: list[dict[str, Any]], *, unique: tuple[str, ...],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -190,8 +191,10 @@ def create_share(*, session: Session, ws: Workspace, sharer_id: str, draft: Shar
                           blocks=share_blocks(share, supporters=supporters, audience=role),
                           key=f"intel:{share.id}:{role}", ref=f"intel:{share.id}")
         for role, channel in where])
-    session.add_all([IntelPost(team_id=ws.team_id, share_id=pk(share.id), role=role, channel=channel,
-                               outbox_id=pk(row.id)) for (role, channel), row in zip(where, rows, strict=True)])
+    if rows:  # one multi-row INSERT (no ids read back: nothing here needs them)
+        session.execute(insert(IntelPost).values([
+            {"team_id": ws.team_id, "share_id": pk(share.id), "role": role, "channel": channel, "outbox_id": pk(row.id)}
+            for (role, channel), row in zip(where, rows, strict=True)]))
     session.flush()
     session.info.setdefault("intel_channels", {})[share.id] = [channel for _, channel in where]
     return share
