@@ -16,7 +16,6 @@ import json
 import re
 import threading
 import time
-from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -156,43 +155,32 @@ class WriteGate:
     before background work. Re-entrant per thread; other processes still meet SQLite's busy handler."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._owner: int | None = None
         self._depth = 0
-        # Who waits, in order of arrival, answers first: the gate is handed to the next one directly
-        # (its own lock released), so a turn ending wakes one thread, not every waiting one.
-        self._urgent: deque[tuple[int, threading.Lock]] = deque()
-        self._background: deque[tuple[int, threading.Lock]] = deque()
+        self._urgent_waiting = 0
 
     @contextmanager
     def turn(self, *, urgent: bool) -> Iterator[None]:
         me = threading.get_ident()
-        with self._lock:
-            mine = self._owner == me
-            if mine or (self._owner is None and not self._urgent and (urgent or not self._background)):
+        with self._cond:
+            if self._owner != me:
+                self._urgent_waiting += urgent
+                try:
+                    while self._owner is not None or (not urgent and self._urgent_waiting):
+                        self._cond.wait()
+                finally:
+                    self._urgent_waiting -= urgent
                 self._owner = me
-                self._depth += 1
-                handoff = None
-            else:
-                handoff = threading.Lock()
-                handoff.acquire()
-                (self._urgent if urgent else self._background).append((me, handoff))
-        if handoff is not None:
-            handoff.acquire()  # released by the turn before, which made this thread the owner
-            with self._lock:
-                self._depth += 1
+            self._depth += 1
         try:
             yield
         finally:
-            with self._lock:
+            with self._cond:
                 self._depth -= 1
                 if self._depth == 0:
-                    queue = self._urgent or self._background
-                    if queue:
-                        self._owner, handoff = queue.popleft()
-                        handoff.release()
-                    else:
-                        self._owner = None
+                    self._owner = None
+                    self._cond.notify_all()
 
 
 _gates: dict[str, WriteGate] = {}
@@ -242,17 +230,26 @@ def one_read(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-def insert_new(session: Session, table: Table, rows: list[dict[str, Any]], *, unique: tuple[str, ...],
+def table_of(model: type[Any]) -> Table:
+    """The table of a SQLModel table class (mypy does not know SQLModel's `__table__`)."""
+    table: Table = model.__table__
+    return table
+
+
+def insert_new(session: Session, model: type[Any], rows: list[dict[str, Any]], *, unique: tuple[str, ...],
                returning: tuple[str, ...] = ("id",)) -> list[Row[Any]]:
-    """Insert `rows` in one statement, skipping those whose `unique` columns are taken already:
-    `INSERT … ON CONFLICT (unique) DO NOTHING RETURNING …` (PostgreSQL, and SQLite 3.35+). Returns the
-    rows inserted (`returning` columns): no savepoint, and no read first."""
+    """Insert `rows` of `model`'s table in one statement, skipping those whose `unique` columns are taken
+    already: `INSERT … ON CONFLICT (unique) DO NOTHING RETURNING …` (PostgreSQL, and SQLite 3.35+).
+    Returns the rows inserted (`returning` columns): no savepoint, and no read first."""
     if not rows:
         return []
+    table = table_of(model)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (insert(table).values(rows).on_conflict_do_nothing(index_elements=list(unique))
+    stmt = (insert(table).on_conflict_do_nothing(index_elements=list(unique))
             .returning(*(table.c[name] for name in returning)))
-    return list(session.execute(stmt))
+    # Parameters apart from the statement: it is compiled once per process (SQLAlchemy's cache), and
+    # several rows go as one multi-row INSERT ("insertmanyvalues"); `.values(rows)` compiled every time.
+    return list(session.execute(stmt, rows))
 
 
 def ping(engine: Engine) -> bool:

@@ -36,7 +36,7 @@ from sqlmodel import Session, col, select
 
 from bot import outbox_history
 from bot.clock import aware, now
-from bot.db import insert_new, pk, session_scope
+from bot.db import insert_new, pk, session_scope, table_of
 from bot.models import Outbox
 
 if TYPE_CHECKING:
@@ -83,11 +83,11 @@ def _add_all(session: Session, rows: list[Outbox]) -> list[Outbox]:
     if not rows:
         return []
     session.flush()  # what the caller added goes first, as before (outbox rows may point at nothing else)
-    table = Outbox.__table__
+    table = table_of(Outbox)
     columns = [c for c in table.columns if c.key != "id"]
     values = [{c.key: getattr(row, c.key) for c in columns} for row in rows]
-    inserted = {(team_id, key): row_id for row_id, team_id, key in insert_new(
-        session, table, values, unique=("team_id", "key"), returning=("id", "team_id", "key"))}
+    inserted = {(r.team_id, r.key): r.id for r in insert_new(
+        session, Outbox, values, unique=("team_id", "key"), returning=("id", "team_id", "key"))}
     found: dict[tuple[str, str], Outbox] = {}
     for row in rows:
         ident = (row.team_id, row.key)

@@ -14,7 +14,7 @@ from bot import delivery
 from bot.block_kit import clip
 from bot.clock import aware, now
 from bot.competitors import directory as competitors
-from bot.db import insert_new, pk
+from bot.db import insert_new, pk, table_of
 from bot.intel.blocks_share import fallback_text, share_blocks
 from bot.intel.models import IntelPost, IntelShare, IntelSupporter, IntelVote
 from bot.intel.parsing import SUMMARY_LIMIT, ShareDraft, message_draft
@@ -192,9 +192,9 @@ def create_share(*, session: Session, ws: Workspace, sharer_id: str, draft: Shar
                           key=f"intel:{share.id}:{role}", ref=f"intel:{share.id}")
         for role, channel in where])
     if rows:  # one multi-row INSERT (no ids read back: nothing here needs them)
-        session.execute(insert(IntelPost).values([
+        session.execute(insert(table_of(IntelPost)), [
             {"team_id": ws.team_id, "share_id": pk(share.id), "role": role, "channel": channel, "outbox_id": pk(row.id)}
-            for (role, channel), row in zip(where, rows, strict=True)]))
+            for (role, channel), row in zip(where, rows, strict=True)])
     session.flush()
     session.info.setdefault("intel_channels", {})[share.id] = [channel for _, channel in where]
     return share
@@ -229,7 +229,7 @@ def add_vote(*, session: Session, team_id: str, share_id: int | str, user_id: st
     share = get_share(session=session, team_id=team_id, share_id=share_id, lock=True)
     if share.retracted_at:
         return share, False
-    if not insert_new(session, IntelVote.__table__, [  # type: ignore[arg-type]
+    if not insert_new(session, IntelVote, [
             {"team_id": team_id, "share_id": pk(share.id), "user_id": user_id, "created_at": now()}],
             unique=("share_id", "user_id")):
         return share, False
