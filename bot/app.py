@@ -11,9 +11,10 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware.authorization import SingleTeamAuthorization
 from slack_sdk.web import SlackResponse
+from sqlalchemy.orm import joinedload
 
 from bot import event_once, request_path
-from bot.db import session_scope
+from bot.db import one_read
 from bot.errors import make_error_handler
 from bot.feature import task_functions
 from bot.features import FEATURES
@@ -47,8 +48,11 @@ def _inject(rt: Runtime):
 
 
 def _workspace(rt: Runtime, team_id: str) -> Workspace:
-    with session_scope(rt.engine, read_only=True) as session:
-        ws = session.get(Workspace, team_id)
+    # One statement (the preferences joined, not a second SELECT), outside a transaction on PostgreSQL
+    # (one round trip) and without a write turn on SQLite. Read on each request, so a change made by
+    # another replica shows at once (a per-process cache would need that check anyway: a round trip too).
+    with one_read(rt.engine) as session:
+        ws = session.get(Workspace, team_id, options=[joinedload(Workspace.pref_rows)])  # type: ignore[arg-type]
     if ws is None:
         with rt.session() as session:
             ws = ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
@@ -113,6 +117,10 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
         oauth_settings=oauth,
         authorize=authorize,
         process_before_response=True,
+        # Checked once, on the raw bytes, by the only way in over HTTP (bot/web.slack_events: a 401 before
+        # any parser sees the body); Socket Mode is not signed. Bolt checking it again cost a second
+        # HMAC and header parse per request.
+        request_verification_enabled=False,
         listener_executor=executor,
         token_verification_enabled=token_verification and oauth is None and auth is None,
         raise_error_for_unhandled_request=False,

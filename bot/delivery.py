@@ -30,13 +30,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from bot import outbox_history
 from bot.clock import aware, now
-from bot.db import pk, session_scope
+from bot.db import insert_new, pk, session_scope, table_of
 from bot.models import Outbox
 
 if TYPE_CHECKING:
@@ -76,19 +75,65 @@ def _dicts(blocks: Any) -> list[dict[str, Any]]:
 
 
 def _add(session: Session, row: Outbox) -> Outbox:
-    existing = session.exec(select(Outbox).where(Outbox.team_id == row.team_id, Outbox.key == row.key)).first()
-    if existing is not None:
-        return existing
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # another transaction queued the same key first: one post, not two
-        existing = session.exec(
-            select(Outbox).where(Outbox.team_id == row.team_id, Outbox.key == row.key)
-        ).one()
-        return existing
-    session.info.setdefault("outbox_ids", []).append(row.id)
-    return row
+    return _add_all(session, [row])[0]
+
+
+def _add_all(session: Session, rows: list[Outbox]) -> list[Outbox]:
+    """Queue `rows` in one statement: `INSERT … ON CONFLICT (team_id, key) DO NOTHING RETURNING id`
+    (both databases). A key queued already (here, or by another transaction first) is that row, not
+    a second post; only then is it read. The rows inserted join the session as stored (no read back)."""
+    if not rows:
+        return []
+    session.flush()  # what the caller added goes first, as before (outbox rows may point at nothing else)
+    table = table_of(Outbox)
+    columns = [c for c in table.columns if c.key != "id"]
+    values = [{c.key: getattr(row, c.key) for c in columns} for row in rows]
+    inserted = {(r.team_id, r.key): r.id for r in insert_new(
+        session, Outbox, values, unique=("team_id", "key"), returning=("id", "team_id", "key"))}
+    found: dict[tuple[str, str], Outbox] = {}
+    for row in rows:
+        ident = (row.team_id, row.key)
+        if ident in inserted and ident not in found:
+            row.id = inserted[ident]
+            make_transient_to_detached(row)
+            session.add(row)  # persistent: it is in the database already
+            session.info.setdefault("outbox_ids", []).append(row.id)
+            found[ident] = row
+    taken = [row for row in rows if (row.team_id, row.key) not in found]
+    if taken:  # another transaction (or an earlier call) queued the same key first: one post, not two
+        for other in session.exec(select(Outbox).where(
+                col(Outbox.team_id).in_({r.team_id for r in taken}), col(Outbox.key).in_({r.key for r in taken}))):
+            found.setdefault((other.team_id, other.key), other)
+    return [found[(row.team_id, row.key)] for row in rows]
+
+
+def new_post(
+    *,
+    team_id: str,
+    channel: str,
+    text: str,
+    blocks: Any = None,
+    key: str | None = None,
+    thread_parent: Outbox | None = None,
+    ref: str | None = None,
+) -> Outbox:
+    """An outbox post not queued yet: `queue_posts` queues several in one statement."""
+    return Outbox(
+        team_id=team_id,
+        key=key or f"post:{uuid.uuid4().hex}",
+        kind="post",
+        channel=channel,
+        text=text,
+        blocks=_dicts(blocks),
+        thread_parent_id=thread_parent.id if thread_parent else None,
+        ref=ref,
+    )
+
+
+def queue_many(session: Session, rows: list[Outbox]) -> list[Outbox]:
+    """Queue several posts (`new_post`) and updates (`new_update`) in one statement, in order. Same key,
+    same row."""
+    return _add_all(session, rows)
 
 
 def queue_post(
@@ -103,18 +148,20 @@ def queue_post(
     ref: str | None = None,
 ) -> Outbox:
     """Queue a new message (a channel ID, or a user ID for a DM). Same key, same row."""
-    return _add(
-        session,
-        Outbox(
-            team_id=team_id,
-            key=key or f"post:{uuid.uuid4().hex}",
-            kind="post",
-            channel=channel,
-            text=text,
-            blocks=_dicts(blocks),
-            thread_parent_id=thread_parent.id if thread_parent else None,
-            ref=ref,
-        ),
+    return _add(session, new_post(team_id=team_id, channel=channel, text=text, blocks=blocks, key=key,
+                                  thread_parent=thread_parent, ref=ref))
+
+
+def new_update(*, target: Outbox, text: str, blocks: Any = None, key: str | None = None) -> Outbox:
+    """A `chat.update` of `target` not queued yet (see `queue_many`)."""
+    return Outbox(
+        team_id=target.team_id,
+        key=key or f"update:{target.id}:{uuid.uuid4().hex}",
+        kind="update",
+        target_id=target.id,
+        text=text,
+        blocks=_dicts(blocks),
+        ref=target.ref,
     )
 
 
@@ -127,18 +174,7 @@ def queue_update(
     key: str | None = None,
 ) -> Outbox:
     """Queue a `chat.update` of a message queued earlier (sent or not yet)."""
-    return _add(
-        session,
-        Outbox(
-            team_id=target.team_id,
-            key=key or f"update:{target.id}:{uuid.uuid4().hex}",
-            kind="update",
-            target_id=target.id,
-            text=text,
-            blocks=_dicts(blocks),
-            ref=target.ref,
-        ),
-    )
+    return _add(session, new_update(target=target, text=text, blocks=blocks, key=key))
 
 
 def outcome(session: Session) -> list[Result]:

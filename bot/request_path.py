@@ -7,15 +7,24 @@ handed to the runtime's background pool (`Runtime.defer`) or the outbox. Work ha
 request is being answered starts once the answer has been sent (`bot.web` runs it when the
 server closes the response), so a follow-up never reaches the person before the answer itself.
 The test suite fails any Slack call made while a thread is marked.
+
+The process also counts the answers in flight, so that background work (posting, the outbox's
+sender, jobs) can step aside while Slack waits for answers: `yield_to_answers` before each unit.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 _local = threading.local()
+# Answers in flight in this process (threads inside an outermost `serving()` block).
+_answering = threading.Condition()
+_in_flight = 0
+# The longest background work steps aside for answers before it starts anyway: it is delayed, never starved.
+YIELD_MAX_WAIT = 1.0  # seconds
 
 
 @contextmanager
@@ -26,16 +35,47 @@ def serving() -> Iterator[list[Callable[[], object]]]:
     if outer is not None:  # already marked (the HTTP layer, then Bolt's dispatch): one list
         yield outer
         return
+    global _in_flight
     after: list[Callable[[], object]] = []
     _local.after = after
+    with _answering:
+        _in_flight += 1
     try:
         yield after
     finally:
         _local.after = None
+        with _answering:
+            _in_flight -= 1
+            if _in_flight == 0:
+                _answering.notify_all()
 
 
 def active() -> bool:
     return getattr(_local, "after", None) is not None
+
+
+def in_flight() -> int:
+    """How many threads of this process are answering Slack right now."""
+    return _in_flight
+
+
+def yield_to_answers(max_wait: float = YIELD_MAX_WAIT) -> float:
+    """Background work calls this before each unit of work (a deferred function, a post, a job's
+    step): it returns at once when no answer is in flight, else once none is or after `max_wait`
+    seconds, whichever comes first, so answers get the interpreter and the database (on SQLite, the
+    write turn) before work nobody is waiting on, and that work is only ever delayed by `max_wait`.
+    Returns the seconds waited. A thread that is answering never waits here."""
+    if _in_flight == 0 or active() or max_wait <= 0:
+        return 0.0
+    began = time.monotonic()
+    deadline = began + max_wait
+    with _answering:
+        while _in_flight > 0:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            _answering.wait(left)
+    return time.monotonic() - began
 
 
 def after_answer(start: Callable[[], object]) -> bool:

@@ -124,10 +124,13 @@ class Runtime:
         """Like `defer`, in the pool for short calls a person is waiting for (views.open, a note)."""
         self._hand_over(self.urgent, fn, args, kwargs)
 
-    @staticmethod
-    def _hand_over(pool: TrackingExecutor, fn: Callable[..., object], args: tuple[Any, ...],
+    def _hand_over(self, pool: TrackingExecutor, fn: Callable[..., object], args: tuple[Any, ...],
                    kwargs: dict[str, Any]) -> None:
+        background = pool is self.background
+
         def run() -> object:
+            if background:  # nobody waits on this work: answers in flight go first (a bounded wait)
+                request_path.yield_to_answers()
             try:
                 return fn(*args, **kwargs)
             except Exception:

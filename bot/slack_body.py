@@ -138,9 +138,11 @@ def bolt_request(environ: dict[str, Any], body: bytes) -> BoltRequest:
     headers = {k[5:].lower().replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
     headers["content-type"] = media
     try:
-        request = BoltRequest(body=text, query=environ.get("QUERY_STRING", ""), headers=headers)
-        # Bolt takes any form with the word "payload" in it for interactivity, finds no payload field and
-        # reads nothing: `/intel new payload pricing` would vanish. It gets the body as parsed here.
+        # The body is parsed once, here: Bolt takes any form with the word "payload" in it for
+        # interactivity, finds no payload field and reads nothing (`/intel new payload pricing` would
+        # vanish), so it gets the body as parsed here, and the raw text beside it.
+        request = BoltRequest(body="", query=environ.get("QUERY_STRING", ""), headers=headers)
+        request.raw_body = text
         request.body = data
         request.context = build_context(BoltContext({}), data)
     except (TypeError, ValueError, AttributeError, KeyError, IndexError):

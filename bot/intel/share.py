@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -13,7 +14,7 @@ from bot import delivery
 from bot.block_kit import clip
 from bot.clock import aware, now
 from bot.competitors import directory as competitors
-from bot.db import pk
+from bot.db import insert_new, pk, table_of
 from bot.intel.blocks_share import fallback_text, share_blocks
 from bot.intel.models import IntelPost, IntelShare, IntelSupporter, IntelVote
 from bot.intel.parsing import SUMMARY_LIMIT, ShareDraft, message_draft
@@ -139,7 +140,10 @@ def supporters_of(*, session: Session, share: IntelShare) -> list[str]:
 
 
 def target_channels(*, session: Session, share: IntelShare) -> list[str]:
-    """The channels the share is posted to, in order."""
+    """The channels the share is posted to, in order (known without a query when this session made it)."""
+    made = session.info.get("intel_channels", {}).get(share.id)
+    if made is not None:
+        return list(made)
     return [p.channel for p in posts_of(session=session, share=share)]
 
 
@@ -170,34 +174,43 @@ def create_share(*, session: Session, ws: Workspace, sharer_id: str, draft: Shar
         source_state="live" if source else "none",
     )
     share.sort_key = _sort_key(share)
-    with session.begin_nested():
-        session.add(share)
+    if source is None:  # nothing it could collide with: no savepoint, and the competitor set before the insert
+        competitors.link_share(session=session, share=share)  # before the posts: their battlecard button needs it
         session.flush()
-    competitors.link_share(session=session, share=share)  # before the posts: their battlecard button needs it
+    else:  # a message shared twice collides (IntegrityError): only the share is undone
+        with session.begin_nested():
+            session.add(share)
+            session.flush()
+        competitors.link_share(session=session, share=share)
     if via == "reaction":
         session.add(IntelSupporter(team_id=ws.team_id, share_id=pk(share.id), user_id=sharer_id))
     supporters = [sharer_id] if via == "reaction" else []
-    for role, channel in targets(ws, team):
-        row = delivery.queue_post(
-            session, team_id=ws.team_id, channel=channel, text=fallback_text(share),
-            blocks=share_blocks(share, supporters=supporters, audience=role), key=f"intel:{share.id}:{role}",
-            ref=f"intel:{share.id}")
-        session.add(IntelPost(team_id=ws.team_id, share_id=pk(share.id), role=role, channel=channel,
-                              outbox_id=pk(row.id)))
+    where = targets(ws, team)
+    rows = delivery.queue_many(session, [
+        delivery.new_post(team_id=ws.team_id, channel=channel, text=fallback_text(share),
+                          blocks=share_blocks(share, supporters=supporters, audience=role),
+                          key=f"intel:{share.id}:{role}", ref=f"intel:{share.id}")
+        for role, channel in where])
+    if rows:  # one multi-row INSERT (no ids read back: nothing here needs them)
+        session.execute(insert(table_of(IntelPost)), [
+            {"team_id": ws.team_id, "share_id": pk(share.id), "role": role, "channel": channel, "outbox_id": pk(row.id)}
+            for (role, channel), row in zip(where, rows, strict=True)])
     session.flush()
+    session.info.setdefault("intel_channels", {})[share.id] = [channel for _, channel in where]
     return share
 
 
 def refresh_posts(*, session: Session, share: IntelShare) -> int:
-    """Queue a `chat.update` of every message the share was posted as. Returns how many."""
+    """Queue a `chat.update` of every message the share was posted as (one statement). Returns how many."""
     share.updated_at = now()
     session.add(share)
     supporters = supporters_of(session=session, share=share)
-    posts = posts_of(session=session, share=share)
-    for post in posts:
-        target = session.get_one(Outbox, post.outbox_id)  # outbox rows are kept
-        delivery.queue_update(session, target=target, text=fallback_text(share),
-                              blocks=share_blocks(share, supporters=supporters, audience=post.role))
+    posts = session.exec(select(IntelPost, Outbox).join(Outbox, col(Outbox.id) == IntelPost.outbox_id)
+                         .where(IntelPost.share_id == share.id).order_by(col(IntelPost.id))).all()
+    delivery.queue_many(session, [
+        delivery.new_update(target=target, text=fallback_text(share),
+                            blocks=share_blocks(share, supporters=supporters, audience=post.role))
+        for post, target in posts])  # outbox rows are kept
     return len(posts)
 
 
@@ -216,10 +229,9 @@ def add_vote(*, session: Session, team_id: str, share_id: int | str, user_id: st
     share = get_share(session=session, team_id=team_id, share_id=share_id, lock=True)
     if share.retracted_at:
         return share, False
-    try:
-        with session.begin_nested():
-            session.add(IntelVote(team_id=team_id, share_id=pk(share.id), user_id=user_id))
-    except IntegrityError:
+    if not insert_new(session, IntelVote, [
+            {"team_id": team_id, "share_id": pk(share.id), "user_id": user_id, "created_at": now()}],
+            unique=("share_id", "user_id")):
         return share, False
     share.useful_count = session.exec(select(func.count()).select_from(IntelVote)
                                       .where(IntelVote.share_id == share.id)).one()
