@@ -253,7 +253,7 @@ def run(name: str, url: str, api_url: str, count: int, ticks: int, cap: float, o
 
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(prog="python -m bench.schedules", description=__doc__.splitlines()[0])
-    parser.add_argument("--workspaces", type=int, nargs="+", default=[1001, 100_000])
+    parser.add_argument("--workspaces", type=int, nargs="*", default=[1001, 100_000])
     parser.add_argument("--ticks", type=int, default=2, help="ticks of each job in a row (the last one is reported)")
     parser.add_argument("--cap", type=float, default=600, help="seconds a tick may take before it is stopped")
     parser.add_argument("--jobs", nargs="*", help="only these jobs (names as bench.product.tick_jobs has them)")

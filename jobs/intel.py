@@ -1,7 +1,7 @@
-"""The weekly intel digest. Every few minutes each workspace is checked: when its digest time
-(default Monday 09:00 in its timezone) has passed and this week's digest is not claimed yet, it is
-claimed (a unique row per workspace and week) and posted. Two replicas never post it twice; a
-restart after downtime posts a missed digest once."""
+"""The weekly intel digest. Every five minutes the workspaces whose digest time (default Monday 09:00 in
+their timezone, `schedule_due`) has come are claimed and read: when it has passed and this week's
+digest is not claimed yet, it is claimed (a unique row per workspace and week) and posted. Two replicas
+never post it twice; a restart after downtime posts a missed digest once."""
 
 from __future__ import annotations
 

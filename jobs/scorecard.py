@@ -1,7 +1,8 @@
 """The scorecard's background work: its chart posted with each quarterly prompt, and the durable task that
 draws a chart and uploads it (for the prompt, and for `/joint scorecard`).
 
-Every minute, for a workspace whose next joint meeting's prompt is out, the chart of the quarter that meeting
+Every minute, for a workspace whose next joint meeting's prompt is out (announcing it makes the
+workspace's `schedule_due` row due), the chart of the quarter that meeting
 reviews is claimed once (a unique `ScorecardChart` key stored with its task in one transaction): two replicas
 never post it twice. The task (bot/tasks.py) is claimed by one process at a time and retried when Slack fails;
 a run that died between sharing the file and recording it finds the file in the channel by its name instead
