@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Table, and_, case, exists, not_, select, update
+from sqlalchemy import Table, and_, bindparam, case, exists, not_, select, update
 
 from bot import delivery
 from bot.clock import aware, now
@@ -146,38 +146,48 @@ class Sent:
     channel: str | None
     ts: str | None
     pace_until: datetime | None = None
-    done: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event | None = None  # set once it is committed, for a caller that waits
 
 
 class Recorder:
-    """Records posts Slack took: whoever comes first writes for everyone waiting (group commit);
-    `settle(result)` is called for each once it is committed."""
+    """Records posts Slack took, in a thread of its own: whatever waits when it is free is written in
+    one transaction (group commit), so the threads that post never wait for the database. `settle(result)`
+    is called for each once it is committed. Started with the first post; `close()` ends it."""
 
     def __init__(self, rt: Runtime, settle: Callable[[delivery.Result], None]):
         self.rt, self.settle = rt, settle
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._pending: list[Sent] = []
-        self._writing = False
+        self._thread: threading.Thread | None = None
+        self._closed = False
 
     def add(self, item: Sent, *, wait: bool) -> None:
         """Record `item`; with `wait`, return only once it is committed."""
-        with self._lock:
-            self._pending.append(item)
-            if self._writing:
-                lead = False
-            else:
-                self._writing = lead = True
-        if lead:
-            self._write_all()
         if wait:
+            item.done = threading.Event()
+        with self._cond:
+            self._pending.append(item)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="truce-sender-record", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+        if item.done is not None:
             item.done.wait()
 
-    def _write_all(self) -> None:
+    def close(self) -> None:
+        """Stop once what waits is written."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+
+    def _run(self) -> None:
         while True:
-            with self._lock:
+            with self._cond:
+                while not self._pending and not self._closed:
+                    self._cond.wait()
                 batch, self._pending = self._pending, []
                 if not batch:
-                    self._writing = False
+                    self._thread = None
                     return
             try:
                 results = record_sent(self.rt, batch)
@@ -185,16 +195,25 @@ class Recorder:
                 log.exception("outbox: recording %d sent posts failed", len(batch))
                 results = [delivery.Result(item.attempt.row_id, "queued", "internal_error") for item in batch]
             for item, result in zip(batch, results, strict=True):
-                item.done.set()
+                if item.done is not None:
+                    item.done.set()
                 self.settle(result)
 
 
-def record_sent(rt: Runtime, items: Sequence[Sent]) -> list[delivery.Result]:
-    """Record these posts as sent in one statement (each while its claim holds), and push back the
-    next posts of channels that must be paced. Rows whose claim was lost are handed over."""
-    c, t = OUTBOX.c, now()
+_SENT = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("b_row_id"), OUTBOX.c.status == delivery.SENDING,
+           OUTBOX.c.claim_token == bindparam("b_token"))
+    .values(status=delivery.SENT, sent_at=bindparam("b_at"), last_error=None, claimed_until=None,
+            in_doubt_since=None, lookup_from=None, posted_channel=bindparam("b_channel"), posted_ts=bindparam("b_ts"))
+)
+
+
+def _sent_at_once(items: Sequence[Sent], t: datetime) -> Any:
+    """`_SENT` for all `items` in one statement (CASE by id), returning the ids it recorded."""
+    c = OUTBOX.c
     by_id = {item.attempt.row_id: item for item in items}
-    stmt = (
+    return (
         update(OUTBOX)
         .where(c.id.in_(list(by_id)), c.status == delivery.SENDING,
                c.claim_token == case({i: s.attempt.token for i, s in by_id.items()}, value=c.id))
@@ -203,9 +222,31 @@ def record_sent(rt: Runtime, items: Sequence[Sent]) -> list[delivery.Result]:
                 posted_ts=case({i: s.ts for i, s in by_id.items()}, value=c.id))
         .returning(c.id)
     )
+
+
+def record_sent(rt: Runtime, items: Sequence[Sent]) -> list[delivery.Result]:
+    """Record these posts as sent in one transaction, one statement run for all of them (each row
+    while its claim holds), and push back the next posts of channels that must be paced. Rows whose
+    claim was lost are handed over (`delivery.lost`)."""
+    c, t = OUTBOX.c, now()
+    params = [{"b_row_id": item.attempt.row_id, "b_token": item.attempt.token, "b_at": t,
+               "b_channel": item.channel, "b_ts": item.ts} for item in items]
     with session_scope(rt.engine) as session:
         conn = session.connection()
-        recorded = {row.id for row in conn.execute(stmt)}
+        if is_postgres(rt.engine):
+            # No wait for the disk: if this commit were lost in a crash, the rows stay claimed and in
+            # doubt (their claim was committed durably before the post), and the next attempt finds
+            # the message in the channel's history instead of posting it again.
+            conn.exec_driver_sql("SET LOCAL synchronous_commit TO off")
+        if is_postgres(rt.engine):  # one statement, one round trip, for all the rows
+            recorded = {row.id for row in conn.execute(_sent_at_once(items, t))}
+        elif conn.execute(_SENT, params).rowcount == len(items) and conn.dialect.supports_sane_multi_rowcount:
+            recorded = {item.attempt.row_id for item in items}
+        else:  # some claim was lost (or the driver cannot say how many rows it changed): ask
+            mine = select(c.id).where(
+                c.id.in_([item.attempt.row_id for item in items]), c.status == delivery.SENT,
+                c.claim_token == case({i.attempt.row_id: i.attempt.token for i in items}, value=c.id))
+            recorded = {row.id for row in conn.execute(mine)}
         for item in items:
             if item.pace_until is not None and item.attempt.row_id in recorded:
                 conn.execute(

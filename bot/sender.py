@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 WORKERS = 16  # threads sending at the same time, per process (started as needed)
 POLL = 5.0  # seconds between looks for rows nobody kicked about (other replicas' rows)
-BATCH = 64  # rows in flight at most; claimed in one statement when a quarter of that is free
+BATCH = 256  # rows in flight at most; claimed in one statement when half of that is free
 ACROSS_PROCESSES = 0.25  # seconds between looks at rows another process is sending (`settle`)
 
 
@@ -138,12 +138,14 @@ class Sender:
         if self._pool is not None:
             self._pool.shutdown(wait=False)  # chains not started yet give their rows back
         with self._cond:
-            return self._cond.wait_for(lambda: not self._in_flight, timeout=max(0.0, deadline - time.monotonic()))
+            idle = self._cond.wait_for(lambda: not self._in_flight, timeout=max(0.0, deadline - time.monotonic()))
+        self._recorder.close()
+        return idle
 
     # --- work ------------------------------------------------------------------------------
     def _ready(self) -> bool:
-        """Time to claim: kicked, and room for a quarter of a batch (or nothing in flight)."""
-        return self._kicked and (not self._in_flight or self._in_flight <= self.batch - max(self.batch // 4, 1))
+        """Time to claim: kicked, and room for half a batch (or nothing in flight)."""
+        return self._kicked and (not self._in_flight or self._in_flight <= self.batch // 2)
 
     def _loop(self, pool: ThreadPoolExecutor) -> None:
         delay: float | None = None
@@ -242,7 +244,10 @@ class Sender:
             # its channel's next post (or the update waiting for it) may be due now; a broken row
             # waits for the poll
             self._kicked = self._kicked or result.error != "internal_error"
+            news = not self._in_flight or self._ready()  # the loop claims, or wait_idle may be done
             for waiter in self._waiters:
                 if result.id in waiter.ids:
                     waiter.results[result.id] = result
-            self._cond.notify_all()
+                    news = True
+            if news:  # else nobody waits for this one: no thread is woken for nothing
+                self._cond.notify_all()

@@ -36,7 +36,7 @@ def test_truce_not_in_the_channel_keeps_the_share_and_posts_it_once_invited(stac
 
 
 def test_a_rate_limited_post_is_stored_and_delivered_later(stack):
-    stack.state.fail_next("chat.postMessage", status=429, retry_after=3)
+    stack.state.fail_next("chat.postMessage", status=429, retry_after=3, channel=MARKETING)
     stack.driver.command(SAM, "/intel", "Hooli wants a partner discount")
     assert stack.state.messages(MARKETING) == []  # the first post was refused
     assert len(stack.state.messages(JOINT)) == 1
@@ -61,7 +61,7 @@ def test_server_errors_queue_every_post(stack):
 
 
 def test_votes_before_delivery_end_up_on_the_post(stack):
-    stack.state.fail_next("chat.postMessage", status=429, retry_after=3)
+    stack.state.fail_next("chat.postMessage", status=429, retry_after=3, channel=MARKETING)
     stack.driver.command(SAM, "/intel", "Hooli wants a partner discount")
     stack.driver.click(MARK, stack.state.messages(JOINT)[0], "intel_useful")
     with time_machine.travel(now() + timedelta(seconds=5), tick=False):

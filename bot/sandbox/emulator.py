@@ -106,7 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _call(self, state: WorkspaceState, method: str, args: dict[str, Any], token: str) -> None:
         with state.lock:
             state.calls.append((method, dict(args)))
-        fault = state.take_fault(method)
+        fault = state.take_fault(method, str(args.get("channel") or "") or None)
         if fault is not None and fault.late is None:
             self._fault(fault)
             return

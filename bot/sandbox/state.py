@@ -132,6 +132,7 @@ class Fault:
     hang: float | None = None  # nothing done, no answer for this long, then the connection drops
     late: float | None = None  # the call IS applied, but the answer comes only after this long
     answer: bool = True  # with late: False closes the connection instead of answering
+    channel: str | None = None  # only calls into this channel (id) fail
 
 
 CHAOS_KINDS = ("429", "5xx", "hang", "late")
@@ -267,13 +268,14 @@ class WorkspaceState:
 
     def fail_next(self, method: str, *, status: int = 200, error: str | None = None,
                   retry_after: int | None = None, times: int = 1, hang: float | None = None,
-                  late: float | None = None, answer: bool = True) -> None:
-        """Make the next `times` calls of `method` ("*": any method) fail: HTTP 429/5xx, an `ok: false`
+                  late: float | None = None, answer: bool = True, channel: str | None = None) -> None:
+        """Make the next `times` calls of `method` ("*": any method; into `channel` only, if given: the
+        outbox sends into several channels at once, in no set order) fail: HTTP 429/5xx, an `ok: false`
         error, (hang=s) no answer at all and nothing done, or (late=s) done but answered only after
         `late` seconds, as when Slack applies a call and the answer outlasts the client's timeout
         (answer=False: the connection closes then, without an answer)."""
         with self.lock:
-            self.faults.append(Fault(method, status, error, retry_after, times, hang, late, answer))
+            self.faults.append(Fault(method, status, error, retry_after, times, hang, late, answer, channel))
 
     def chaos(self, rate: float = 0.2, *, seed: int | None = None, kinds: tuple[str, ...] = CHAOS_KINDS,
               retry_after: tuple[int, int] = (1, 2), hang: float = 12.0, late: float = 12.0) -> None:
@@ -323,10 +325,10 @@ class WorkspaceState:
             wait = limit.take(time.time())
             return max(1, math.ceil(wait - 1e-6)) if wait > 0 else None
 
-    def take_fault(self, method: str) -> Fault | None:
+    def take_fault(self, method: str, channel: str | None = None) -> Fault | None:
         with self.lock:
             for fault in self.faults:
-                if fault.method in (method, "*"):
+                if fault.method in (method, "*") and fault.channel in (None, channel):
                     fault.times -= 1
                     if fault.times <= 0:
                         self.faults.remove(fault)
