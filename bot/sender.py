@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import delivery, outbox_batch
+from bot import delivery, outbox_batch, request_path
 from bot.clock import now
 from bot.pacing import Pacing, retry_after
 
@@ -174,7 +174,9 @@ class Sender:
                     self._cond.notify_all()
 
     def _dispatch(self, pool: ThreadPoolExecutor, room: int) -> float | None:
-        """Claim up to `room` due rows and start them; return how long to sleep."""
+        """Claim up to `room` due rows and start them; return how long to sleep. Answers to Slack in
+        flight in this process go first (at most a second's wait: request_path.yield_to_answers)."""
+        request_path.yield_to_answers()
         claimed = outbox_batch.claim(self.rt, room)
         with self._cond:
             self._in_flight += len(claimed)
