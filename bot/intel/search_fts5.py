@@ -9,7 +9,7 @@ So each word searched as a prefix is rewritten as the exact terms the index hold
 Then, how many shares match (counted up to LIST_BELOW, cheap on lazy lists) picks the plan:
 - fewer: list the matches from FTS5 and sort them (at most LIST_BELOW rows);
 - more: walk `intel_share` newest first by its sort index and keep the rows that match (one FTS5
-  seek each), stopping at a page: a word in one share of n needs about n × page rows.
+  seek each), stopping at a page: a word in one share of n needs about n * page rows.
 """
 
 from __future__ import annotations
