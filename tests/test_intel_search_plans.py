@@ -19,10 +19,12 @@ SHARES = [
     ("Globex co-marketing with a reseller", "product", "Globex", 5, 3),
     ("Renewals slow at Initech, prices up", "competitor", "Initech", 6, 0),
     ("Co op buyers want a price list", "other", None, 7, 0),
+    ("Release notes: Globex is releasing early", "product", "Globex", 8, 0),
 ]
 QUERIES = ["price", "pric", "pri", "prices", "priceless", "hospit", "hospitals", "hospitality", "acme hospitals",
            "globex", "cafe", "café", "co", "renewal", "#pricing price", "vs:acme pric", 'vs:"big co" hospit',
-           "price since:2026-10-01", "prices since:2026-09-01", "zzz", "acme", "#pricing vs:acme"]
+           "price since:2026-10-01", "prices since:2026-09-01", "zzz", "acme", "#pricing vs:acme",
+           "release", "releas", "release globex"]
 
 
 def test_every_plan_finds_the_same_shares_in_the_same_order(stack, monkeypatch):
@@ -40,4 +42,5 @@ def test_every_plan_finds_the_same_shares_in_the_same_order(stack, monkeypatch):
     if stack.rt.engine.dialect.name == "sqlite":  # the rewriting was really exercised
         with stack.rt.session() as s:
             assert search_fts5.match_expression(s, ("hospit", "pric", "co"), 3) == \
-                '("hospit") AND "pric"* AND "co"'
+                ('("hospit") AND "pric"* AND "co"', True)
+            assert search_fts5.match_expression(s, ("prices",), 3) == ('("prices" OR "priceless")', True)

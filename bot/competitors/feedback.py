@@ -147,7 +147,8 @@ def acted_on_rates(*, session: Session, team_id: str, start: datetime | None = N
         return []
     answers = session.exec(select(col(IntelFeedback.share_id), col(IntelFeedback.user_team),
                                   col(IntelFeedback.verdict), col(IntelShare.from_team))
-                           .join(IntelShare, col(IntelShare.id) == col(IntelFeedback.share_id)).where(*shares)).all()
+                           .join(IntelShare, col(IntelShare.id) == col(IntelFeedback.share_id))
+                           .where(col(IntelFeedback.team_id) == team_id, *shares)).all()  # from the (fewer) answers
     acted: dict[str, set[int]] = defaultdict(set)
     answered: dict[str, set[int]] = defaultdict(set)
     for share_id, team, verdict, from_team in answers:

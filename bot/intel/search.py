@@ -62,8 +62,8 @@ def _matching(session: Session, words: tuple[str, ...]) -> tuple[TextClause, boo
     if session.get_bind().dialect.name == "postgresql":
         tsquery = pg_tsquery(words)
         return search_pg.matching(tsquery), search_pg.is_rare(session, tsquery)
-    fts, match = SQLITE_FTS_TABLE, search_fts5.match_expression(session, words, PREFIX_FROM)
-    if search_fts5.is_common(session, match):  # walk the sort index, one seek in FTS5 per row
+    fts, (match, lazy) = SQLITE_FTS_TABLE, search_fts5.match_expression(session, words, PREFIX_FROM)
+    if lazy and search_fts5.is_common(session, match):  # walk the sort index, one seek in FTS5 per row
         return text(f"EXISTS (SELECT 1 FROM {fts} WHERE {fts} MATCH :fts AND {fts}.rowid = intel_share.id)"
                     ).bindparams(fts=match), False
     return text(f"intel_share.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :fts)").bindparams(fts=match), True
