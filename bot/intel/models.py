@@ -20,7 +20,6 @@ SEARCH_DOCUMENT = (
     "|| COALESCE(link_title, ''::character varying)::text)"
 )
 SEARCH_VECTOR = "search_vector"
-LIVE = "retracted_at IS NULL"  # shares not retracted (a partial index's condition)
 # SQLite: an FTS5 external-content table kept in step by triggers (created by the migration).
 SQLITE_FTS_TABLE = "intel_share_fts"
 
@@ -41,7 +40,7 @@ class IntelShare(SQLModel, table=True):
         Index("ix_intel_share_team_competitor_sort", "team_id", "competitor_id", "sort_key"),
         # A battlecard: its lists by kind, and its counts by kind, sharer and team read from the index alone.
         Index("ix_intel_share_competitor_kind", "team_id", "competitor_id", "kind", "sort_key", "sharer_id",
-              "from_team", sqlite_where=text(LIVE), postgresql_where=text(LIVE)),
+              "from_team", "retracted_at"),
         Index("ix_intel_share_search", text(SEARCH_VECTOR), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 

@@ -15,7 +15,6 @@ Create Date: 2026-11-30 00:10:00.000000
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
@@ -31,7 +30,6 @@ SEARCH_DOCUMENT = (
 )
 SQLITE_FTS_TABLE = "intel_share_fts"
 _FTS_COLUMNS = "summary, competitor, link_title"
-_LIVE = "retracted_at IS NULL"
 
 
 def upgrade() -> None:
@@ -64,13 +62,12 @@ def downgrade() -> None:
 def _competitor_indexes(*, create: bool) -> None:
     """(team_id, competitor_id, sort_key) replaces (team_id, competitor_id): `vs:` and a battlecard's
     shares are read newest and most useful first; the battlecard's per-kind lists and its counts (by
-    kind, sharer, team) read a partial index of the shares not retracted, from the index alone."""
+    kind, sharer, team, of the shares not retracted) read that index alone."""
     if create:
         op.drop_index("ix_intel_share_team_competitor_id", table_name="intel_share")
         op.create_index("ix_intel_share_team_competitor_sort", "intel_share", ["team_id", "competitor_id", "sort_key"])
         op.create_index("ix_intel_share_competitor_kind", "intel_share",
-                        ["team_id", "competitor_id", "kind", "sort_key", "sharer_id", "from_team"],
-                        sqlite_where=sa.text(_LIVE), postgresql_where=sa.text(_LIVE))
+                        ["team_id", "competitor_id", "kind", "sort_key", "sharer_id", "from_team", "retracted_at"])
     else:
         op.drop_index("ix_intel_share_competitor_kind", table_name="intel_share")
         op.drop_index("ix_intel_share_team_competitor_sort", table_name="intel_share")
