@@ -19,7 +19,8 @@ from sqlmodel import Session
 
 from bot.intel.models import SEARCH_VECTOR
 
-GIN_BELOW = 5_000  # estimated matching shares: fewer, read them all from the GIN index and sort
+GIN_BELOW = 2_000  # estimated matching shares: fewer, read them all from the GIN index and sort (about
+# sqrt(shares * page) at a million: the two plans read about as many rows there)
 
 
 def matching(tsquery: str) -> TextClause:
