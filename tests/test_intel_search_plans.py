@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.intel import search_fts5
+from bot.intel import search_fts5, search_pg
 from tests.test_intel_search import T0, add, summaries
 
 SHARES = [
@@ -19,10 +19,12 @@ SHARES = [
     ("Globex co-marketing with a reseller", "product", "Globex", 5, 3),
     ("Renewals slow at Initech, prices up", "competitor", "Initech", 6, 0),
     ("Co op buyers want a price list", "other", None, 7, 0),
+    ("Release notes: Globex is releasing early", "product", "Globex", 8, 0),
 ]
 QUERIES = ["price", "pric", "pri", "prices", "priceless", "hospit", "hospitals", "hospitality", "acme hospitals",
            "globex", "cafe", "café", "co", "renewal", "#pricing price", "vs:acme pric", 'vs:"big co" hospit',
-           "price since:2026-10-01", "prices since:2026-09-01", "zzz", "acme", "#pricing vs:acme"]
+           "price since:2026-10-01", "prices since:2026-09-01", "zzz", "acme", "#pricing vs:acme",
+           "release", "releas", "release globex"]
 
 
 def test_every_plan_finds_the_same_shares_in_the_same_order(stack, monkeypatch):
@@ -31,12 +33,14 @@ def test_every_plan_finds_the_same_shares_in_the_same_order(stack, monkeypatch):
     monkeypatch.setattr(search_fts5, "EXPAND_MAX", 0)  # `word*` as FTS5's own prefix query, the list sorted
     before = {q: summaries(stack, q) for q in QUERIES}
     assert before["price"] and before["hospit"] and before["pri"] and before["zzz"] == []
-    for list_below in (10**9, 1):  # 1: every search walks the sort index
-        monkeypatch.setattr(search_fts5, "LIST_BELOW", list_below)
+    for few in (True, False):  # every search read from the full-text index and sorted, or walking the sort index
+        monkeypatch.setattr(search_fts5, "LIST_BELOW", 10**9 if few else 1)
+        monkeypatch.setattr(search_pg, "GIN_BELOW", 10**9 if few else 0)
         for expand_max in (0, 64):
             monkeypatch.setattr(search_fts5, "EXPAND_MAX", expand_max)
-            assert {q: summaries(stack, q) for q in QUERIES} == before, (list_below, expand_max)
+            assert {q: summaries(stack, q) for q in QUERIES} == before, (few, expand_max)
     if stack.rt.engine.dialect.name == "sqlite":  # the rewriting was really exercised
         with stack.rt.session() as s:
             assert search_fts5.match_expression(s, ("hospit", "pric", "co"), 3) == \
-                '("hospit") AND "pric"* AND "co"'
+                ('("hospit") AND "pric"* AND "co"', True)
+            assert search_fts5.match_expression(s, ("prices",), 3) == ('("prices" OR "priceless")', True)

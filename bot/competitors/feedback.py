@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime
 
+from sqlalchemy import ColumnElement, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -129,29 +130,31 @@ def acted_on_rates(*, session: Session, team_id: str, start: datetime | None = N
                    competitor_id: int | None = None) -> list[ActedOnRate]:
     """Per receiving team: of the shares it received (created in [start, end), about one competitor when
     given), how many it acted on or used in a deal."""
-    stmt = select(col(IntelShare.id), col(IntelShare.from_team)).where(col(IntelShare.team_id) == team_id,
-                                                             col(IntelShare.retracted_at).is_(None))
+    # Counted in the database: a competitor of a million-share workspace has tens of thousands of shares.
+    shares: list[ColumnElement[bool]] = [col(IntelShare.team_id) == team_id, col(IntelShare.retracted_at).is_(None)]
     if start is not None:
-        stmt = stmt.where(col(IntelShare.created_at) >= start)
+        shares.append(col(IntelShare.created_at) >= start)
     if end is not None:
-        stmt = stmt.where(col(IntelShare.created_at) < end)
+        shares.append(col(IntelShare.created_at) < end)
     if competitor_id is not None:
-        stmt = stmt.where(col(IntelShare.competitor_id) == competitor_id)
-    received: dict[str, set[int]] = defaultdict(set)
-    for share_id, from_team in session.exec(stmt).all():
+        shares.append(col(IntelShare.competitor_id) == competitor_id)
+    received: Counter[str] = Counter()
+    for from_team, count in session.exec(select(col(IntelShare.from_team), func.count()).where(*shares)
+                                         .group_by(col(IntelShare.from_team))).all():
         for team in receiving_teams(from_team):
-            received[team].add(pk(share_id))
+            received[team] += count
     if not received:
         return []
-    ids = set().union(*received.values())
-    answers = session.exec(select(col(IntelFeedback.share_id), col(IntelFeedback.user_team), col(IntelFeedback.verdict))
-                           .where(col(IntelFeedback.share_id).in_(ids))).all()
+    answers = session.exec(select(col(IntelFeedback.share_id), col(IntelFeedback.user_team),
+                                  col(IntelFeedback.verdict), col(IntelShare.from_team))
+                           .join(IntelShare, col(IntelShare.id) == col(IntelFeedback.share_id))
+                           .where(col(IntelFeedback.team_id) == team_id, *shares)).all()  # from the (fewer) answers
     acted: dict[str, set[int]] = defaultdict(set)
     answered: dict[str, set[int]] = defaultdict(set)
-    for share_id, team, verdict in answers:
-        if share_id in received.get(team, ()):
+    for share_id, team, verdict, from_team in answers:
+        if team in receiving_teams(from_team):
             answered[team].add(share_id)
             if verdict in ACTED:
                 acted[team].add(share_id)
-    return [ActedOnRate(team, len(received[team]), len(acted[team]), len(answered[team]))
+    return [ActedOnRate(team, received[team], len(acted[team]), len(answered[team]))
             for team in ("sales", "marketing") if received.get(team)]

@@ -36,9 +36,11 @@ class IntelShare(SQLModel, table=True):
         Index("ix_intel_share_team_sort", "team_id", "sort_key"),
         Index("ix_intel_share_team_created", "team_id", "created_at"),
         Index("ix_intel_share_team_competitor", "team_id", "competitor_key"),
-        # `vs:` and a battlecard's shares, newest and most useful first; the battlecard's lists by kind.
+        # `vs:` and a battlecard's shares, newest and most useful first.
         Index("ix_intel_share_team_competitor_sort", "team_id", "competitor_id", "sort_key"),
-        Index("ix_intel_share_competitor_kind", "team_id", "competitor_id", "kind", "sort_key"),
+        # A battlecard: its lists by kind, and its counts by kind, sharer and team read from the index alone.
+        Index("ix_intel_share_competitor_kind", "team_id", "competitor_id", "kind", "sort_key", "sharer_id",
+              "from_team", "retracted_at"),
         Index("ix_intel_share_search", text(SEARCH_VECTOR), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 

@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from bot.competitors import directory as competitors
 from bot.db import pk
-from bot.intel import search_fts5
-from bot.intel.models import SEARCH_VECTOR, SQLITE_FTS_TABLE, IntelPost, IntelShare
+from bot.intel import search_fts5, search_pg
+from bot.intel.models import SQLITE_FTS_TABLE, IntelPost, IntelShare
 from bot.intel.parsing import PAGE, SearchPage, SearchQuery
 
 PREFIX_FROM = 3  # words this long also match as a prefix ("compet" finds "competitor")
@@ -43,9 +43,12 @@ def search(*, session: Session, team_id: str, query: SearchQuery, offset: int = 
         # sort_key is never below created_at's seconds (a share's votes only add to it): the same
         # shares, and a walk down the sort index stops at `since`.
         stmt = stmt.where(IntelShare.created_at >= since, IntelShare.sort_key >= int(since.timestamp()))
+    by_index = True
     if query.words:
-        stmt = stmt.where(_matching(session, query.words))
-    stmt = (stmt.order_by(col(IntelShare.sort_key).desc(), col(IntelShare.id).desc())
+        condition, few = _matching(session, query.words)
+        stmt, by_index = stmt.where(condition), not few
+    sort_key = col(IntelShare.sort_key) if by_index else col(IntelShare.sort_key) + 0
+    stmt = (stmt.order_by(sort_key.desc(), col(IntelShare.id).desc())
             .offset(max(offset, 0)).limit(limit + 1))
     rows = list(session.exec(stmt).all())
     page = SearchPage(shares=rows[:limit], offset=offset, has_more=len(rows) > limit)
@@ -53,14 +56,17 @@ def search(*, session: Session, team_id: str, query: SearchQuery, offset: int = 
     return page
 
 
-def _matching(session: Session, words: tuple[str, ...]) -> TextClause:
+def _matching(session: Session, words: tuple[str, ...]) -> tuple[TextClause, bool]:
+    """The condition on the words, and whether to order by an expression no index provides (so the
+    planner reads the few matches from the full-text index rather than walk the sort index)."""
     if session.get_bind().dialect.name == "postgresql":
-        return text(f"intel_share.{SEARCH_VECTOR} @@ to_tsquery('english', :tsq)").bindparams(tsq=pg_tsquery(words))
-    fts, match = SQLITE_FTS_TABLE, search_fts5.match_expression(session, words, PREFIX_FROM)
-    if search_fts5.is_common(session, match):  # walk the sort index, one seek in FTS5 per row
+        tsquery = pg_tsquery(words)
+        return search_pg.matching(tsquery), search_pg.is_rare(session, tsquery)
+    fts, (match, lazy) = SQLITE_FTS_TABLE, search_fts5.match_expression(session, words, PREFIX_FROM)
+    if lazy and search_fts5.is_common(session, match):  # walk the sort index, one seek in FTS5 per row
         return text(f"EXISTS (SELECT 1 FROM {fts} WHERE {fts} MATCH :fts AND {fts}.rowid = intel_share.id)"
-                    ).bindparams(fts=match)
-    return text(f"intel_share.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :fts)").bindparams(fts=match)
+                    ).bindparams(fts=match), False
+    return text(f"intel_share.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :fts)").bindparams(fts=match), True
 
 
 def best_links(*, session: Session, share_ids: list[int]) -> dict[int, str]:

@@ -9,7 +9,7 @@ So each word searched as a prefix is rewritten as the exact terms the index hold
 Then, how many shares match (counted up to LIST_BELOW, cheap on lazy lists) picks the plan:
 - fewer: list the matches from FTS5 and sort them (at most LIST_BELOW rows);
 - more: walk `intel_share` newest first by its sort index and keep the rows that match (one FTS5
-  seek each), stopping at a page: a word in one share of n needs about n × page rows.
+  seek each), stopping at a page: a word in one share of n needs about n * page rows.
 """
 
 from __future__ import annotations
@@ -58,7 +58,9 @@ def _after(prefix: str) -> str:
 
 
 def _expanded(session: Session, word: str) -> str | None:
-    """`"word"*` as the exact terms it matches (each read back as itself), or None to keep the prefix."""
+    """`"word"*` as the exact terms it matches, or None to keep the prefix. A term is written so the
+    tokenizer reads it back as itself: the word's own stem as the word (`"release"` is `releas`), any
+    longer term as itself when Porter leaves it alone, else the prefix stays."""
     stem = _tokens(session, [word])[word]
     if len(stem) != 1 or len(stem[0]) in PREFIX_INDEXED:
         return None
@@ -66,21 +68,28 @@ def _expanded(session: Session, word: str) -> str | None:
                                  {"lo": stem[0], "hi": _after(stem[0]), "n": EXPAND_MAX + 1}).scalars())
     if not terms or len(terms) > EXPAND_MAX:
         return None
-    read_back = _tokens(session, terms)
-    if any(read_back[t] != (t,) for t in terms):  # a term the tokenizer would change: keep the prefix
+    longer = [t for t in terms if t != stem[0]]
+    read_back = _tokens(session, longer)
+    if any(read_back[t] != (t,) for t in longer):
         return None
-    return "(" + " OR ".join(_quote(t) for t in terms) + ")"
+    return "(" + " OR ".join(_quote(word if t == stem[0] else t) for t in terms) + ")"
 
 
-def match_expression(session: Session, words: tuple[str, ...], prefix_from: int) -> str:
-    """The FTS5 query for `words` (all of them; those `prefix_from` letters long or more as prefixes)."""
-    parts = []
+def match_expression(session: Session, words: tuple[str, ...], prefix_from: int) -> tuple[str, bool]:
+    """The FTS5 query for `words` (all of them; those `prefix_from` letters long or more as prefixes),
+    and whether FTS5 reads it lazily (no prefix query without its prefix index): only then can the
+    sort index be walked, a seek per row."""
+    parts, lazy = [], True
     for word in words:
         if len(word) < prefix_from:
             parts.append(_quote(word))
-        else:
-            parts.append(_expanded(session, word) or _quote(word) + "*")
-    return " AND ".join(parts)
+            continue
+        expanded = _expanded(session, word)
+        if expanded is None:
+            tokens = _tokens(session, [word])[word]
+            lazy = lazy and len(tokens) == 1 and len(tokens[0]) in PREFIX_INDEXED
+        parts.append(expanded or _quote(word) + "*")
+    return " AND ".join(parts), lazy
 
 
 def is_common(session: Session, match: str) -> bool:

@@ -61,12 +61,13 @@ def downgrade() -> None:
 
 def _competitor_indexes(*, create: bool) -> None:
     """(team_id, competitor_id, sort_key) replaces (team_id, competitor_id): `vs:` and a battlecard's
-    shares are read newest and most useful first; the battlecard's per-kind lists get their own."""
+    shares are read newest and most useful first; the battlecard's per-kind lists and its counts (by
+    kind, sharer, team, of the shares not retracted) read that index alone."""
     if create:
         op.drop_index("ix_intel_share_team_competitor_id", table_name="intel_share")
         op.create_index("ix_intel_share_team_competitor_sort", "intel_share", ["team_id", "competitor_id", "sort_key"])
         op.create_index("ix_intel_share_competitor_kind", "intel_share",
-                        ["team_id", "competitor_id", "kind", "sort_key"])
+                        ["team_id", "competitor_id", "kind", "sort_key", "sharer_id", "from_team", "retracted_at"])
     else:
         op.drop_index("ix_intel_share_competitor_kind", table_name="intel_share")
         op.drop_index("ix_intel_share_team_competitor_sort", table_name="intel_share")
