@@ -63,6 +63,10 @@ class Runtime:
         default_factory=lambda: TrackingExecutor(URGENT_WORKERS, name="truce-urgent"))
     # The outbox's delivery worker once `start_sender()` ran: `rt.sender.kick()`.
     sender: Sender | None = None
+    # Jobs (the scheduler's threads) queue their posts and kick the running sender instead of sending
+    # them one after another themselves: set by `python -m bot serve`, where the sender runs for good.
+    # Tests and the sandbox leave it off, so a job's posts are in Slack when the job returns.
+    jobs_post_through_sender: bool = False
     # What to stop when this process stops (see `shutdown`), e.g. its scheduler.
     closers: list[Callable[[], object]] = field(default_factory=list)
 
@@ -173,15 +177,17 @@ class Runtime:
         return list(session.info.pop("outbox_ids", ()))
 
     def send_queued(self, session: Session) -> None:
-        """Send the posts this session queued: at once in a job or background work; from the thread
-        that answers Slack (which never waits on Slack), by the outbox's sender."""
+        """Send the posts this session queued: at once in a job or background work (or, where
+        `jobs_post_through_sender`, by the sender, in parallel with every other channel's posts); from
+        the thread that answers Slack (which never waits on Slack), by the outbox's sender."""
         queued = self.take_queued(session)
         if not queued:
             return
-        if not request_path.active():
+        sender = self.sender if self.sender is not None and self.sender.running else None
+        if not request_path.active() and not (self.jobs_post_through_sender and sender is not None):
             session.info["delivery"] = delivery.deliver(self, queued)
-        elif self.sender is not None and self.sender.running:
-            self.sender.kick()
+        elif sender is not None:
+            sender.kick()
         else:
             self.defer(delivery.deliver, self, queued)
 

@@ -164,6 +164,7 @@ class TruceServer:
         if self.announce:  # start-up can no longer fail on a setting
             log.info(self.announce)
         rt.start_sender()  # the outbox's delivery worker (bot/sender.py); rt.shutdown() stops it
+        rt.jobs_post_through_sender = True  # a tick queues (e.g. 10,000 prompts); the sender posts in parallel
         listeners = TrackingExecutor()  # Bolt's lazy listeners (none run there today)
         app = build_app(rt, executor=listeners, auth=self.auth)
         self._stops.append(lambda: listeners.shutdown(wait=False, cancel_futures=True))

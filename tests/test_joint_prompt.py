@@ -140,3 +140,16 @@ def test_a_prompt_slack_refused_is_retried_not_reclaimed(stack):
     with at(PROMPT_AT + timedelta(minutes=2)):
         delivery.deliver_due(stack.rt)
     assert len(prompts(stack)) == 1
+
+
+def test_as_served_the_tick_queues_the_prompt_and_the_sender_posts_it_once(stack):
+    """`python -m bot serve` sets jobs_post_through_sender: the tick only claims and queues (10,000
+    workspaces' prompts are not posted one after another by the scheduler's thread); the sender posts."""
+    stack.rt.jobs_post_through_sender = True
+    with at(PROMPT_AT + timedelta(seconds=30)):
+        assert run(stack) == {stack.team_id: ["prompt 2027-Q1"]}
+        assert stack.rt.sender.wait_idle(10)
+        assert run(stack) == {}
+    assert len(prompts(stack)) == 1
+    for team_channel in (SALES, MARKETING):
+        assert len(stack.state.messages(team_channel)) == 1
