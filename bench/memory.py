@@ -108,8 +108,12 @@ def run(rounds: int | None, database_url: str | None, at_least: int = 0) -> dict
         time.sleep(2)  # let deliveries finish
         end = _status(worker)
     finally:
-        proc.terminate()
-        proc.wait(20)
+        proc.terminate()  # Truce takes up to 20 s to stop (bot/server.STOP), more on a loaded machine
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
         emu.stop()
         tmp.cleanup()
     half = samples[len(samples) // 2 - 1]
