@@ -7,9 +7,10 @@ serving them (the one `python -m bot serve` process) is read from /proc after ea
 (VmHWM) at the end.
 
 Goals: peak resident memory under 250 MB; between the end of the first half and the end of the
-run, growth under 10 % (no leak per request).
+run, growth under 10 % (no leak per request). A run sends rounds until at least `--requests`
+(10,000 by default) were sent, or exactly `rounds` rounds when given.
 
-    python -m bench.memory [rounds] [--postgres-url URL]   (SQLite, then a scratch PostgreSQL database)
+    python -m bench.memory [rounds] [--requests N] [--postgres-url URL]   (SQLite, then a scratch PostgreSQL database)
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def _round(driver: SlackDriver, emu: SlackEmulator, n: int) -> int:
     return sent + 1
 
 
-def run(rounds: int, database_url: str | None) -> dict:
+def run(rounds: int | None, database_url: str | None, at_least: int = 0) -> dict:
+    """`rounds` rounds, or (None) as many as it takes to send `at_least` requests."""
     emu = SlackEmulator(seed_state()).start()
     port, secret = _free_port(), "bench-secret"
     tmp = tempfile.TemporaryDirectory()
@@ -96,15 +98,22 @@ def run(rounds: int, database_url: str | None) -> dict:
         worker = proc.pid  # Truce serves in the process it started in (waitress, no worker processes)
         start = _status(worker)["VmRSS"]
         samples, requests, t0 = [], 0, time.monotonic()
-        for n in range(rounds):
+        n = 0
+        while (n < rounds) if rounds is not None else (requests < at_least):
             requests += _round(driver, emu, n)
             samples.append(_status(worker)["VmRSS"])
+            n += 1
+        rounds = n
         elapsed = time.monotonic() - t0
         time.sleep(2)  # let deliveries finish
         end = _status(worker)
     finally:
-        proc.terminate()
-        proc.wait(20)
+        proc.terminate()  # Truce takes up to 20 s to stop (bot/server.STOP), more on a loaded machine
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
         emu.stop()
         tmp.cleanup()
     half = samples[len(samples) // 2 - 1]
@@ -123,13 +132,17 @@ def main(argv: list[str] | None = None) -> None:
     from bench.intel import PG_URL, PostgresDatabase
 
     parser = argparse.ArgumentParser(prog="python -m bench.memory")
-    parser.add_argument("rounds", nargs="?", type=int, default=300)
+    parser.add_argument("rounds", nargs="?", type=int, default=None, help="rounds (default: until --requests)")
+    parser.add_argument("--requests", type=int, default=10_000, help="send at least this many requests")
     parser.add_argument("--postgres-url", default=PG_URL, help="server for the PostgreSQL run (a scratch database)")
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     args = parser.parse_args(argv)
-    print(json.dumps({"memory": run(args.rounds, None)}), flush=True)
-    with PostgresDatabase(args.postgres_url) as url:
-        if url:
-            print(json.dumps({"memory": run(args.rounds, url)}), flush=True)
+    if "sqlite" in args.databases:
+        print(json.dumps({"memory": run(args.rounds, None, args.requests)}), flush=True)
+    if "postgresql" in args.databases:
+        with PostgresDatabase(args.postgres_url) as url:
+            if url:
+                print(json.dumps({"memory": run(args.rounds, url, args.requests)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,12 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
-from bot.config import Mode, Settings, SettingsError, load_settings
+from bot import process
 
 if TYPE_CHECKING:
     from slack_sdk.web import SlackResponse
+
+    from bot.config import Settings
 
 log = logging.getLogger("truce")
 QUIET = ("alembic", "apscheduler")  # their INFO lines (each migration, each job added) only at DEBUG
@@ -124,6 +126,8 @@ def _mode_line(command: str, settings: Settings) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from bot.config import Mode, SettingsError, load_settings
+
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", choices=["serve", "socket", "migrate", "sandbox"])
@@ -138,12 +142,14 @@ def main(argv: list[str] | None = None) -> None:
             command = {Mode.SOCKET: "socket", Mode.HTTP: "serve", Mode.SANDBOX: "sandbox"}[settings.mode]
             announce = _mode_line(command, settings)
         if command == "migrate":
+            process.serving(settle=None)
             cmd_migrate(settings)
         elif command == "serve":
             cmd_serve(settings, announce)
         elif command == "socket":
             cmd_socket(settings, announce)
         else:
+            process.serving(settle=None)  # the sandbox: as it always ran
             cmd_sandbox(settings, args.script, announce, args.terminal)
     except SettingsError as exc:
         print(exc.code, file=sys.stderr)
@@ -151,4 +157,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    process.starting()  # before the settings, the database and Bolt are imported (bot/process.py)
     main()

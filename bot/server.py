@@ -37,6 +37,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
 
+from bot import process
 from bot.config import Settings, SettingsError
 from bot.executor import TrackingExecutor
 
@@ -197,6 +198,7 @@ class TruceServer:
             log.info("Socket Mode connected; /healthz, webhooks and exports on port %s", self.settings.port)
         else:
             log.info("Truce is listening on port %s (POST /slack/events, GET /healthz)", self.settings.port)
+        process.serving()  # start-up is over: the garbage collector on again (bot/process.py)
         if self.auth is not None and self.rt is not None:
             from bot.bootstrap import refresh_after_start
 

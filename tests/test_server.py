@@ -59,7 +59,17 @@ class Served:
         self._new_line = threading.Condition()
         threading.Thread(target=self._read_stderr, daemon=True).start()
         self.wait_for_line("Truce is listening on port", timeout=60)
+        self._wait_for_the_teams()
         self.driver = SlackDriver(app_url=self.url + "/slack/events", signing_secret=SECRET, emulator=self.emulator)
+
+    def _wait_for_the_teams(self, timeout: float = 30) -> None:
+        """Once listening, Truce reads the workspace's people and teams in the background
+        (bot/bootstrap.refresh_after_start): over before a test counts the calls Slack gets."""
+        deadline = time.monotonic() + timeout
+        while sum(m == "conversations.members" for m, _ in self.emulator.state.calls) < 2:
+            if time.monotonic() > deadline:
+                pytest.fail("the teams were not read within 30 s of listening")
+            time.sleep(0.05)
 
     def _read_stderr(self) -> None:
         for line in self.proc.stderr:

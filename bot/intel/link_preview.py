@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import httpx
-
 log = logging.getLogger(__name__)
 
 TIMEOUT = 3.0  # seconds for each of connect / read, and for the whole fetch
@@ -127,6 +125,8 @@ def fetch_preview(url: str, *, allow_private: bool = False, timeout: float | Non
                   max_bytes: int | None = None, max_redirects: int = MAX_REDIRECTS) -> Preview | None:
     """The page's title and description; None when it has none or is not an HTML page.
     Raises FetchRefused for a link that must not be fetched, httpx.HTTPError for network trouble."""
+    import httpx  # only here: a fifth of a second of start-up for what runs in the background
+
     timeout = TIMEOUT if timeout is None else timeout
     max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     deadline = time.monotonic() + timeout

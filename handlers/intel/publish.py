@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -106,6 +105,8 @@ def enrich(rt: Runtime, team_id: str, share_id: int) -> bool:
     """Fetch the share's link and add its title and description to every post. Deferred to the
     runtime's background pool once the posts went out, so a slow or failing page never delays the
     share, nor holds up the listeners that acknowledge requests."""
+    import httpx  # imported by the fetch itself anyway; not at start-up
+
     with rt.session() as session:
         share = intel.get_share(session=session, team_id=team_id, share_id=share_id)
         url = share.link if share.enrichment == "pending" else None
