@@ -22,8 +22,11 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from bot import schedule_due
+from bot.clock import now
 from bot.config import SettingsError
-from bot.people import refresh_teams
+from bot.db import session_scope
+from bot.people import REFRESH_EVERY, refresh_teams
 from bot.preflight import REFUSED_TOKEN, first_line
 from bot.runtime import make_client
 from bot.setup.workspaces import ensure_workspace
@@ -69,6 +72,8 @@ def refresh_after_start(rt, *, pause: Callable[[float], None] = time.sleep) -> b
     for attempt in range(1, ATTEMPTS + 1):
         try:
             refresh_teams(rt, team_id, client=_quiet_client(rt))
+            with session_scope(rt.engine) as session:  # read just now: the members job's next turn is in an hour
+                schedule_due.set_due(session, team_id, schedule_due.MEMBERS, now() + REFRESH_EVERY)
         except Exception as exc:
             if attempt == ATTEMPTS:
                 log.warning("reading the workspace's people and teams at start failed %d times (%s); the "

@@ -6,6 +6,7 @@ by the `user_change` / `member_joined_channel` / `member_left_channel` events.""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
+REFRESH_EVERY = timedelta(hours=1)  # how often each workspace's people and teams are read anew (jobs/members.py)
 
 
 def is_admin_or_lead(session: Session, ws: Workspace, user_id: str) -> bool:

@@ -11,13 +11,13 @@ from bot.clock import now
 from bot.db import session_scope
 from bot.feature import Job
 from bot.models import Workspace
-from bot.people import refresh_teams
+from bot.people import REFRESH_EVERY, refresh_teams
 from bot.runtime import Runtime
 from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
 JOB_ID = "members-refresh"
-EVERY = timedelta(hours=1)
+EVERY = REFRESH_EVERY
 
 
 def refresh_all(rt: Runtime) -> int:
