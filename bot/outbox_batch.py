@@ -26,7 +26,7 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from slack_sdk import WebClient
@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# A claimed post is sent without another statement when its claim has more than this left (the call to
+# Slack takes at most SLACK_TIMEOUT, 10 s); older in the queue, its claim is renewed first.
+FRESH_MARGIN = timedelta(seconds=30)
 OUTBOX = cast(Table, Outbox.__table__)  # type: ignore[attr-defined]
 _target = OUTBOX.alias("target_row")
 
@@ -57,6 +60,7 @@ class Claimed:
     blocks: list[dict[str, Any]]
     target_id: int | None
     plain: bool  # a post not in doubt, not in a thread: sent by `send` itself
+    claimed_at: datetime | None = None  # when the claim (for delivery.CLAIM_FOR) was taken
 
 
 @dataclass
@@ -99,7 +103,7 @@ def claim(rt: Runtime, limit: int) -> list[Claimed]:
         is_plain = r.kind == "post" and r.thread_parent_id is None and doubt == t
         attempt = delivery._Attempt(r.id, token, r.kind, r.team_id, r.key, r.channel, r.attempts,
                                     None if is_plain else doubt, r.lookup_from, made_doubt=is_plain)
-        claimed.append(Claimed(attempt, r.kind, r.text, list(r.blocks or []), r.target_id, is_plain))
+        claimed.append(Claimed(attempt, r.kind, r.text, list(r.blocks or []), r.target_id, is_plain, t))
     return claimed
 
 
@@ -281,6 +285,11 @@ def _post(rt: Runtime, row: Claimed, client: Callable[[str], WebClient], sent: C
         web = client(attempt.team_id)
     except LookupError:  # the workspace uninstalled Truce: nothing can be sent there any more
         return delivery.not_installed(rt, attempt)
+    if row.claimed_at is None or now() >= row.claimed_at + delivery.CLAIM_FOR - FRESH_MARGIN:
+        # Waited in this sender's queue for most of its claim: renewed first (or ClaimLost, and the row is
+        # left to whoever holds it now), so that a call Slack is slow to answer cannot outlive the claim
+        # while another sender, finding the claim expired, looks in the history and posts it again.
+        delivery._keep(rt, attempt)
     _, kwargs = delivery.post_call(key=attempt.key, channel=attempt.channel, text=row.text, blocks=row.blocks)
     attempt.in_flight_since = now()
     try:

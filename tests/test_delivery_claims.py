@@ -298,3 +298,36 @@ def test_an_invite_sends_the_posts_that_waited_where_no_sender_runs(stack, db):
     stack.driver.join(stack.state.bot_user_id, RANDOM)
     assert [m.text for m in stack.messages(RANDOM)] == ["hello"]
     assert _row(db, row_id).status == "sent"
+
+
+def test_a_post_that_waited_in_the_queue_past_its_claim_is_not_posted_after_another_sender(stack, replica, db):
+    """The sender claimed a batch; one post waited in its queue (Slack slow for the ones ahead) until
+    its claim expired, and another replica took the row and posted it. The first sender must not post
+    it too when its turn comes."""
+    from bot import outbox_batch
+
+    with time_machine.travel(now(), tick=False) as clock:
+        row_id = _queue(db, stack.team_id, "only once")
+        [claimed] = outbox_batch.claim(stack.rt, 10)
+        clock.shift(STALL)  # its claim is over: the row is due again, and the replica takes it
+        assert [r.status for r in delivery.deliver(replica.rt, [row_id])] == ["sent"]
+        outcome = outbox_batch.send(stack.rt, claimed, lambda team: delivery._client(stack.rt, team),
+                                    lambda sent: pytest.fail("posted although its claim was lost"),
+                                    lambda attempt, exc: None)
+    assert outcome is not None and outcome.status == "skipped"
+    assert [m.text for m in _ours(stack)] == ["only once"]
+    assert _row(db, row_id).status == delivery.SENT
+
+
+def test_a_post_sent_soon_after_its_claim_needs_no_renewal(stack, db, monkeypatch):
+    """The fast path: a post whose claim is fresh goes to Slack without another statement first."""
+    from bot import outbox_batch
+
+    renewals = []
+    monkeypatch.setattr(delivery, "_keep", lambda rt, attempt, **values: renewals.append(attempt.row_id))
+    _queue(db, stack.team_id, "fresh")
+    [claimed] = outbox_batch.claim(stack.rt, 10)
+    sent = []
+    assert outbox_batch.send(stack.rt, claimed, lambda team: delivery._client(stack.rt, team), sent.append,
+                             lambda attempt, exc: None) is None
+    assert renewals == [] and [s.attempt.row_id for s in sent] == [claimed.attempt.row_id]
