@@ -71,6 +71,12 @@ def reschedule(session: Session, claim: Claim, at: datetime) -> bool:
     return bool(moved.rowcount)  # type: ignore[attr-defined]
 
 
+def release(session: Session, claims: Iterable[Claim], at: datetime) -> None:
+    """Give back claims not run yet: due at `at` (those whose row is still as claimed)."""
+    for claim in claims:
+        reschedule(session, claim, at)
+
+
 def set_due(session: Session, team_id: str, job: str, at: datetime) -> None:
     """Due at `at`, whatever it was (the row is made if missing)."""
     session.execute(upsert_statement(session.get_bind().dialect.name, [{"team_id": team_id, "job": job, "due_at": at}]))

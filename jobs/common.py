@@ -17,6 +17,9 @@ from bot.runtime import Runtime
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 BATCH = 500  # workspaces claimed at a time (replicas running the same tick share the due ones batch by batch)
+# A batch whose lease (schedule_due.LEASE) has less than this left gives its other workspaces back and claims
+# afresh: past the lease another replica (or the next tick) would take them while this one still runs them.
+LEASE_LEFT = schedule_due.LEASE / 5
 
 
 def for_each_due(rt: Runtime, job: str, work: Callable[[schedule_due.Claim], T], *, what: str,
@@ -30,10 +33,15 @@ def for_each_due(rt: Runtime, job: str, work: Callable[[schedule_due.Claim], T],
     while True:
         with session_scope(rt.engine) as session:
             claims = schedule_due.claim_due(session, job, now(), batch)
-        for claim in claims:
+        for i, claim in enumerate(claims):
+            if now() >= claim.until - LEASE_LEFT:
+                with session_scope(rt.engine) as session:
+                    schedule_due.release(session, claims[i:], now())
+                break
             try:
                 results[claim.team_id] = work(claim)
             except Exception:  # one workspace's trouble must not hold back the others
                 log.exception("%s failed for %s", what, claim.team_id)
-        if len(claims) < batch:
-            return results
+        else:
+            if len(claims) < batch:
+                return results

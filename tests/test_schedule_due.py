@@ -89,3 +89,50 @@ def test_a_satisfaction_digest_with_no_scores_claims_nothing(stack, db):
         with session_scope(db) as s:
             assert s.exec(select(CsatDigestRun)).all() == []
         assert _due(db, stack.team_id, schedule_due.CSAT_DIGEST) > PROMPT_AT.replace(tzinfo=None)
+
+
+def test_a_batch_that_outlives_its_lease_does_not_run_what_another_replica_took(stack, db):
+    """A slow batch (Slack slow for its first workspace): past its lease, another replica's tick takes the
+    workspaces this one has not reached; this one must not run them too."""
+    from bot.clock import now
+
+    job = "test-slow"
+    with session_scope(db) as s:
+        for team in EXTRA[:3]:
+            schedule_due.set_due(s, team, job, schedule_due.ASAP)
+    ran, taken = [], []
+    with time_machine.travel(PROMPT_AT, tick=False) as clock:
+
+        def work(claim):
+            ran.append(claim.team_id)
+            if len(ran) == 1:  # the first outlasts the whole lease; meanwhile the other replica ticks
+                clock.shift(schedule_due.LEASE + timedelta(seconds=1))
+                with session_scope(db) as s:
+                    taken.extend(c.team_id for c in schedule_due.claim_due(s, job, now(), 10))
+            with session_scope(db) as s:
+                schedule_due.reschedule(s, claim, now() + timedelta(days=1))
+
+        common.for_each_due(stack.rt, job, work, what="slow job")
+    assert taken == EXTRA[:3]  # every lease of the batch is over (the first's too: it is still running)
+    assert ran == [EXTRA[0]]  # the two it had not reached are left to the replica that holds them now
+
+
+def test_a_batch_near_the_end_of_its_lease_claims_the_rest_afresh(stack, db):
+    from bot.clock import now
+
+    job = "test-slowish"
+    with session_scope(db) as s:
+        for team in EXTRA[:3]:
+            schedule_due.set_due(s, team, job, schedule_due.ASAP)
+    ran = []
+    with time_machine.travel(PROMPT_AT, tick=False) as clock:
+
+        def work(claim):
+            ran.append(claim.team_id)
+            if len(ran) == 1:
+                clock.shift(schedule_due.LEASE - timedelta(seconds=30))
+            with session_scope(db) as s:
+                assert schedule_due.reschedule(s, claim, now() + timedelta(days=1))  # its claim still held
+
+        common.for_each_due(stack.rt, job, work, what="slowish job")
+    assert ran == EXTRA[:3]
