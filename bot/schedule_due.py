@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, literal, select, update
 from sqlmodel import Session
 
+from bot.models.core import Workspace
 from bot.models.schedule import (
     ASAP,
     CSAT_DIGEST,
@@ -35,7 +36,8 @@ from bot.models.schedule import (
 )
 
 __all__ = ["ASAP", "CSAT_DIGEST", "INTEL_DIGEST", "INTEL_FEEDBACK", "JOBS", "JOINT", "MEMBERS", "NEVER",
-           "SCORECARD_CHART", "Claim", "claim_due", "due_asap", "forget", "reschedule", "set_due", "touch"]
+           "SCORECARD_CHART", "Claim", "adopt_missing", "claim_due", "due_asap", "forget", "release", "reschedule",
+           "set_due", "touch"]
 
 LEASE = timedelta(minutes=10)  # how long a claimed workspace is left to its run before another tick retries it
 _table = ScheduleDue.__table__  # type: ignore[attr-defined]
@@ -69,6 +71,20 @@ def reschedule(session: Session, claim: Claim, at: datetime) -> bool:
                              _table.c.due_at == claim.until).values(due_at=at)
     )
     return bool(moved.rowcount)  # type: ignore[attr-defined]
+
+
+def adopt_missing(session: Session) -> int:
+    """Rows for workspaces that have none (written by a process older than this table during a rolling
+    deploy, or by hand): due at once. Returns how many rows were made. An anti-join over the workspaces:
+    run hourly (jobs/members.py), not every tick."""
+    made = 0
+    workspaces = Workspace.__table__  # type: ignore[attr-defined]
+    for job in JOBS:
+        missing = select(workspaces.c.team_id, literal(job), literal(ASAP)).where(~exists().where(
+            _table.c.team_id == workspaces.c.team_id, _table.c.job == job))
+        made += len(session.execute(_table.insert().from_select(["team_id", "job", "due_at"], missing)
+                                    .returning(_table.c.team_id)).all())
+    return made
 
 
 def release(session: Session, claims: Iterable[Claim], at: datetime) -> None:

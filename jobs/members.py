@@ -22,7 +22,11 @@ EVERY = REFRESH_EVERY
 
 def refresh_all(rt: Runtime) -> int:
     """Refresh the people and teams of each workspace not refreshed for an hour (or ever, or since its
-    settings changed). Returns how many memberships changed."""
+    settings changed). Returns how many memberships changed. First, every workspace without schedule rows
+    (created by an older process during a rolling deploy) gets them, due at once, for every job."""
+    with session_scope(rt.engine) as session:
+        if made := schedule_due.adopt_missing(session):
+            log.info("schedules: %d job rows made for workspaces that had none", made)
     return sum(for_each_due(rt, schedule_due.MEMBERS, lambda claim: refresh(rt, claim),
                             what="membership refresh").values())
 

@@ -136,3 +136,19 @@ def test_a_batch_near_the_end_of_its_lease_claims_the_rest_afresh(stack, db):
 
         common.for_each_due(stack.rt, job, work, what="slowish job")
     assert ran == EXTRA[:3]
+
+
+def test_a_workspace_written_without_schedule_rows_is_adopted_by_the_hourly_members_job(stack, db):
+    """A process older than the schedule_due table (a rolling deploy) creates a workspace: no rows, so no
+    tick would ever find it due. The members job (hourly, and just after start) makes them."""
+    from jobs import members
+
+    with stack.rt.session() as s:
+        s.add(Workspace(team_id="T0OLDPROC", joint_channel=JOINT, timezone="UTC"))
+    with session_scope(db) as s:  # as an older process leaves it: no schedule rows
+        schedule_due.forget(s, "T0OLDPROC")
+    assert _due(db, "T0OLDPROC") is None
+    members.refresh_all(stack.rt)
+    assert _due(db, "T0OLDPROC") == schedule_due.ASAP.replace(tzinfo=None)  # the next joint tick computes it
+    with session_scope(db) as s:
+        assert schedule_due.adopt_missing(s) == 0  # once made, nothing more
