@@ -15,14 +15,15 @@ import logging
 from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session, col, select
 
-from bot import schedule_due, tasks
+from bot import delivery, schedule_due, tasks
 from bot.clock import aware, now
 from bot.db import pk
 from bot.feature import Job
 from bot.joint import meetings
 from bot.joint.prefs import schedule_of
-from bot.models import Workspace
+from bot.models import Outbox, Workspace
 from bot.quarters import shift_quarter
 from bot.runtime import Runtime
 from bot.scorecard import chart, posting, upload
@@ -32,6 +33,7 @@ from jobs.common import for_each_due
 log = logging.getLogger(__name__)
 JOB_ID = "scorecard-prompt-chart"
 # Slack errors a retry cannot mend: the chart is marked failed (and logged) instead of retried.
+PROMPT_WAIT = timedelta(minutes=1)  # a prompt still on its way: the chart job looks again this much later
 FINAL_ERRORS = {"channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "account_inactive",
                 "token_revoked", "missing_scope", "restricted_action", "team_access_not_granted"}
 
@@ -56,6 +58,11 @@ def queue_prompt_chart(rt: Runtime, claim: schedule_due.Claim) -> tuple[str, int
             schedule_due.forget(session, team_id)
             return None
         up = meetings.upcoming(session=session, ws=ws, at=at)
+        if up is not None and up.meeting is not None and _on_its_way(session, up.meeting.prompt_post_ids):
+            # The sender has not posted the prompt yet (jobs_post_through_sender, a busy outbox): the chart
+            # follows the prompt it belongs to, never comes before it. Looked at again in a minute.
+            schedule_due.reschedule(session, claim, at + PROMPT_WAIT)
+            return None
         schedule_due.reschedule(session, claim, next_due_after(ws, up, at))
         if not ws.joint_channel or up is None or up.meeting is None or not up.meeting.prompt_post_ids:
             return None
@@ -63,6 +70,13 @@ def queue_prompt_chart(rt: Runtime, claim: schedule_due.Claim) -> tuple[str, int
         task = posting.queue(session, team_id=team_id, key=posting.prompt_key(quarter), quarter=quarter,
                              channel=ws.joint_channel)
         return (quarter, pk(task.id)) if task is not None else None
+
+
+def _on_its_way(session: Session, post_ids: list[int]) -> bool:
+    """Some of the prompt's posts are still queued or being sent."""
+    waiting = select(col(Outbox.id)).where(
+        col(Outbox.id).in_(post_ids), col(Outbox.status).in_((delivery.PENDING, delivery.SENDING))).limit(1)
+    return bool(post_ids) and session.exec(waiting).first() is not None
 
 
 def next_due_after(ws: Workspace, up: meetings.Upcoming | None, at: datetime) -> datetime:

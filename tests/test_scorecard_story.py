@@ -129,3 +129,29 @@ def test_a_quarter_played_through_posts_its_scorecard_with_a_chart(stack):
     assert first["Actuals by owner"] == "Sam Seller: spent 11500.00, pipeline 180000.00, revenue 60000.00"
     assert second["Actual revenue"] == "30000.00" and second["Revenue variance"] == "-10000.00"
     assert second["Budget spent"] == "" and second["Budget variance"] == ""
+
+
+def test_the_chart_never_comes_before_the_prompt_it_belongs_to(stack, monkeypatch):
+    """As served, the joint tick only queues the prompt and the sender posts it: while the prompt is still on
+    its way (a busy outbox), the chart job waits for it instead of uploading the chart first."""
+    from datetime import timedelta
+
+    with at(IN_Q4):
+        play_the_quarter(stack)
+    with at(LATE_Q4):
+        record_actuals(stack)
+    stack.rt.jobs_post_through_sender = True
+    kick = stack.rt.sender.kick
+    monkeypatch.setattr(stack.rt.sender, "kick", lambda: None)  # the outbox is busy: the prompt waits its turn
+    with at(PROMPT_AT):
+        run_joint_job(stack)
+        assert scorecard_job.run_due(stack.rt) == {}
+        assert charts(stack) == []
+        monkeypatch.setattr(stack.rt.sender, "kick", kick)
+        stack.rt.sender.kick()
+        assert stack.rt.sender.wait_idle(10)
+    with at(PROMPT_AT + scorecard_job.PROMPT_WAIT + timedelta(seconds=5)):  # the job's next look
+        assert scorecard_job.run_due(stack.rt) == {stack.team_id: "2026-Q4"}
+    [posted] = charts(stack)
+    joint = stack.state.messages(JOINT)
+    assert joint.index(the_prompt(stack)) < joint.index(posted)
