@@ -37,6 +37,7 @@ from bot import outbox_history
 from bot.clock import aware, now
 from bot.db import insert_new, pk, session_scope, table_of
 from bot.models import Outbox
+from bot.pacing import retry_after
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -645,14 +646,7 @@ def _failed_call(rt: Runtime, attempt: _Attempt, exc: SlackApiError) -> Result:
 def _rate_limited(rt: Runtime, attempt: _Attempt, exc: SlackApiError) -> Result:
     """Slack asks to wait: not a failed attempt. The row (and the posts behind it into the same
     channel) goes out when Retry-After says."""
-    headers = {k.lower(): v for k, v in (exc.response.headers or {}).items()}
-    value = headers.get("retry-after")
-    if isinstance(value, list):
-        value = value[0] if value else None
-    try:
-        wait = max(int(float(value)), 1) if value is not None else 1
-    except (TypeError, ValueError):
-        wait = 1
+    wait = retry_after(exc.response.headers)
     with session_scope(rt.engine) as session:
         row = _owned(session, attempt)
         _answered(row, attempt)

@@ -11,13 +11,16 @@ Times are `bot.clock.now()` (moved by time-machine in tests), as the outbox's `n
 
 from __future__ import annotations
 
+import math
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 PER_SECOND = 1.0
 BURST = 3
 FORGET_AFTER = timedelta(minutes=10)
+MAX_RETRY_AFTER = 3600.0  # seconds: a longer Retry-After is taken as an hour
 KEEP = 10_000  # channels remembered at most (the oldest are forgotten first)
 
 
@@ -63,12 +66,15 @@ class Pacing:
             return bucket.at + timedelta(seconds=(1 - bucket.tokens) / PER_SECOND)
 
 
-def retry_after(headers: dict[str, object] | None) -> float:
-    """Seconds Slack asked to wait (its Retry-After header), 1 when it did not say."""
+def retry_after(headers: Mapping[str, object] | None) -> float:
+    """Seconds Slack asked to wait (its Retry-After header): 1 when it did not say or said something that
+    is not a number of seconds, and never more than MAX_RETRY_AFTER (a header of "inf" or 1e300 would
+    otherwise overflow the date arithmetic and fail the post instead of delaying it)."""
     value = {k.lower(): v for k, v in (headers or {}).items()}.get("retry-after")
     if isinstance(value, list):
         value = value[0] if value else None
     try:
-        return max(float(str(value)), 1.0) if value is not None else 1.0
+        seconds = float(str(value)) if value is not None else 1.0
     except ValueError:
         return 1.0
+    return min(max(seconds, 1.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else 1.0

@@ -226,7 +226,7 @@ class Sender:
 
     def _limited(self, attempt: delivery._Attempt, exc: SlackApiError) -> None:
         if attempt.channel is not None:
-            self.pacing.limited(attempt.team_id, attempt.channel, retry_after(dict(exc.response.headers or {})),
+            self.pacing.limited(attempt.team_id, attempt.channel, retry_after(exc.response.headers),
                                 now())
 
     def _give_back(self, rows: list[outbox_batch.Claimed]) -> None:
