@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
@@ -82,6 +83,14 @@ class TruceApp(App):
         request_path.run_all(after)
         return response
 
+    def replay(self, req: BoltRequest, consume: Callable[[Any], None]
+               ) -> tuple[BoltResponse, list[Callable[[], object]]]:
+        """Run a request Slack was already answered for (bot/accepted.py): its answer, and the work its
+        listeners handed over, for the caller to start once that answer is said."""
+        with request_path.replaying(consume) as after:
+            response = self._dispatch_once(req)
+        return response, after
+
     def _dispatch_once(self, req: BoltRequest) -> BoltResponse:
         response = super().dispatch(req)
         event_once.finished(self.rt, req, response)
@@ -136,6 +145,7 @@ def build_app(rt: Runtime, *, executor: Executor | None = None, token_verificati
     app.use(event_once.middleware(rt))
     app.error(make_error_handler(rt))
     app.rt = rt
+    rt.replay = app.replay
     rt.features = FEATURES
     for feature in FEATURES:
         for register in feature.listeners:

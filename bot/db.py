@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, create_engine, text
 
 from bot import request_path
@@ -200,18 +201,41 @@ def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Sessio
     """A unit of work: commits on success, rolls back on error. `read_only`: it only reads (on SQLite
     it then takes no write lock and does not wait for a turn; writing in it fails)."""
     gate = None if read_only else _gate(engine)
-    with gate.turn(urgent=request_path.active()) if gate is not None else nullcontext():
+    with gate.turn(urgent=request_path.answering()) if gate is not None else nullcontext():
         if read_only:
             engine = engine.execution_options(**{READ_ONLY: True})
         session = Session(engine, expire_on_commit=False)
         try:
             yield session
+            if request_path.pending_consume() and wrote(session):
+                consume = request_path.take_consume()
+                if consume is not None:  # a request run after its answer: marked done with its first write
+                    consume(session)
             session.commit()
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+
+WROTE = "wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, flush_context: Any) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+def wrote(session: Session) -> bool:
+    """Whether this unit of work wrote anything (flushed or pending objects, or an INSERT/UPDATE/DELETE)."""
+    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
 
 
 @contextmanager

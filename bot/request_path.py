@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 _local = threading.local()
 # Answers in flight in this process (threads inside an outermost `serving()` block).
@@ -90,3 +91,34 @@ def after_answer(start: Callable[[], object]) -> bool:
 def run_all(after: list[Callable[[], object]]) -> None:
     while after:
         after.pop(0)()
+
+
+def answering() -> bool:
+    """Whether this thread is answering Slack right now (not running a request it already answered)."""
+    return active() and not getattr(_local, "replaying", False)
+
+
+@contextmanager
+def replaying(consume: Callable[[Any], None]) -> Iterator[list[Callable[[], object]]]:
+    """Run a request Slack was already answered for (bot/accepted.py) as if answering it: its listeners
+    hand work over the same way (yielded, started by the caller once the request's answer is on its way)
+    and never call Slack here; it is not counted as an answer in flight. `consume(session)` is called
+    once, by the first unit of work that writes (`bot.db.session_scope`, before it commits): the request's
+    first write and its being marked done commit together, so running it again never writes twice."""
+    after: list[Callable[[], object]] = []
+    _local.after, _local.replaying, _local.consume = after, True, consume
+    try:
+        yield after
+    finally:
+        _local.after, _local.replaying, _local.consume = None, False, None
+
+
+def take_consume() -> Callable[[Any], None] | None:
+    """The replayed request's `consume`, once: the first writing unit of work takes it."""
+    consume = getattr(_local, "consume", None)
+    _local.consume = None
+    return consume
+
+
+def pending_consume() -> bool:
+    return getattr(_local, "consume", None) is not None

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from slack_bolt import BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
@@ -37,6 +38,10 @@ URGENT_WORKERS = 8
 SLACK_TIMEOUT = 10
 # Seconds `Runtime.shutdown` may take: within what a PaaS allows between SIGTERM and SIGKILL (30 s).
 SHUTDOWN_TIMEOUT = 20
+
+
+# Runs a request through the app after its answer: (request, consume) -> (its answer, the work handed over).
+Replay = Callable[[BoltRequest, Callable[[Any], None]], tuple[BoltResponse, list[Callable[[], object]]]]
 
 
 @dataclass
@@ -67,6 +72,8 @@ class Runtime:
     # them one after another themselves: set by `python -m bot serve`, where the sender runs for good.
     # Tests and the sandbox leave it off, so a job's posts are in Slack when the job returns.
     jobs_post_through_sender: bool = False
+    # Runs a request Slack was already answered for through the app (bot/accepted.py): set by build_app.
+    replay: Replay | None = None
     # What to stop when this process stops (see `shutdown`), e.g. its scheduler.
     closers: list[Callable[[], object]] = field(default_factory=list)
 
@@ -81,7 +88,8 @@ class Runtime:
 
         1. `closers` run, newest first (one failing does not keep the others from running), each
            without waiting: the scheduler starts no new job, and a job in progress is not waited for.
-        2. Background work not started yet is dropped. It loses nothing anyone was answered for: what
+        2. Urgent work (forms to open, notes, accepted requests to run) is finished within the deadline.
+           Background work not started yet is dropped. It loses nothing anyone was answered for: what
            a listener stored was committed before the answer, so what is dropped is either re-done
            from the database — outbox posts (sent by the next process's sender) and durable tasks
            (`jobs/tasks.py`) — or a best-effort extra: an ephemeral note, a form opening (its
@@ -97,7 +105,9 @@ class Runtime:
                 closer()
             except Exception:
                 log.exception("shutting down: %s failed", getattr(closer, "__name__", closer))
-        self.urgent.shutdown(wait=False, cancel_futures=True)
+        # Urgent work is short (a form to open, a note, an accepted request to run: bot/accepted.py) and
+        # someone is waiting for it: it is finished within the deadline, not dropped.
+        self.urgent.shutdown(wait=False, cancel_futures=False)
         self.background.shutdown(wait=False, cancel_futures=True)
         sender, self.sender = self.sender, None
         idle = sender.stop(timeout=max(0.0, deadline - time.monotonic())) if sender is not None else True

@@ -5,10 +5,11 @@ from bot.competitors import models as competitors
 from bot.deals import models as deals
 from bot.intel import models as intel
 from bot.joint import models as joint
-from bot.models import core, install, schedule
+from bot.models import accepted, core, install, schedule
 from bot.playbook import models as playbook
 from bot.scorecard import models as scorecard
 from bot.unhappy import csat_models
 from bot.unhappy import models as unhappy
 
-MODULES = (core, install, schedule, intel, unhappy, csat_models, joint, playbook, competitors, deals, scorecard)
+MODULES = (accepted, core, install, schedule, intel, unhappy, csat_models, joint, playbook, competitors, deals,
+           scorecard)

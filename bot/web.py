@@ -22,7 +22,7 @@ from wsgiref.types import StartResponse, WSGIApplication
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.oauth import OAuthFlow
 
-from bot import request_path, slack_body, slack_signature
+from bot import accepted, request_path, slack_body, slack_signature
 from bot.db import ping
 from bot.feature import Response, Route
 from bot.feature import routes as feature_routes
@@ -114,7 +114,15 @@ def make_wsgi(rt: Runtime, app: App) -> WSGIApplication:
         reason = slack_signature.problem(environ, body, secret)
         if reason is not None:
             return text_response("401 Unauthorized", reason)
-        return _from_bolt(app.dispatch(slack_body.bolt_request(environ, body)))
+        request = slack_body.bolt_request(environ, body)
+        kind = accepted.kind_of(rt, request)
+        if kind is None:
+            return _from_bolt(app.dispatch(request))
+        # Stored, then answered; run once the answer is sent (bot/accepted.py).
+        stored = accepted.accept(rt, request, kind, environ.get("CONTENT_TYPE", ""))
+        if stored is not None:
+            rt.defer_urgent(accepted.run, rt, *stored)
+        return "200 OK", [], b""
 
     def oauth(environ: dict[str, Any], flow: OAuthFlow) -> Response:
         # Not signed (a browser comes here): only parameters shaped as Slack makes them go further.

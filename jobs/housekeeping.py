@@ -1,4 +1,5 @@
-"""Daily clean-up: forget processed Slack event ids once Slack can no longer retry them."""
+"""Daily clean-up: forget processed Slack event ids once Slack can no longer retry them, and accepted
+requests run a day ago."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlmodel import col
 
+from bot import accepted
 from bot.clock import now
 from bot.db import session_scope
 from bot.feature import Job
@@ -24,8 +26,9 @@ def clean(rt: Runtime) -> int:
         events = session.exec(delete(ProcessedEvent).where(col(ProcessedEvent.received_at) < now() - KEEP_EVENTS))
         session.exec(delete(OAuthState).where(col(OAuthState.expires_at) < now()))
         removed = events.rowcount
+    removed += accepted.forget_done(rt)
     if removed:
-        log.info("housekeeping: forgot %d old event ids", removed)
+        log.info("housekeeping: forgot %d old event ids and accepted requests", removed)
     return removed
 
 

@@ -1,15 +1,17 @@
-"""Runs durable tasks whose first run did not finish (a crash, a Slack outage); see bot/tasks.py."""
+"""Runs durable tasks whose first run did not finish (a crash, a Slack outage), see bot/tasks.py; and accepted
+requests whose process died before running them, see bot/accepted.py."""
 
 from __future__ import annotations
 
 import logging
 
-from bot import tasks
+from bot import accepted, tasks
 from bot.feature import Job
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 JOB_ID = "tasks-retry"
+ACCEPTED_JOB_ID = "accepted-retry"
 
 
 def run_due(rt: Runtime) -> int:
@@ -19,4 +21,12 @@ def run_due(rt: Runtime) -> int:
     return done
 
 
-JOBS = (Job(run_due, "interval", JOB_ID, {"seconds": 15}),)
+def run_accepted(rt: Runtime) -> int:
+    ran = accepted.run_stale(rt)
+    if ran:
+        log.info("accepted requests: %d run after their claim lapsed", ran)
+    return ran
+
+
+JOBS = (Job(run_due, "interval", JOB_ID, {"seconds": 15}),
+        Job(run_accepted, "interval", ACCEPTED_JOB_ID, {"seconds": 5}))

@@ -75,14 +75,16 @@ def test_every_answered_command_survives_kill_9_and_is_posted_once(db, database_
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TRUCE_", "DATABASE_URL"))}
     env.update(seed_env(), SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=secret, SLACK_API_URL=emulator.api_url,
                DATABASE_URL=database_url, PORT=str(port), LOG_LEVEL="WARNING")
-    driver = SlackDriver(app_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=secret,
-                         emulator=emulator, timeout=5)
+    # One driver per command: each reads its own command's answer (its response_url's first message).
+    drivers = [SlackDriver(app_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=secret,
+                           emulator=emulator, timeout=5) for _ in range(BURST)]
     server = _start(env, port)
-    answered: list[tuple[str, str]] = []  # (kind, the words sent) for every 200
+    answered: list[tuple[str, str, SlackDriver]] = []  # (kind, the words sent, its driver) for every 200
     lock = threading.Lock()
     killed = threading.Event()
     try:
         def send(i: int) -> None:
+            driver = drivers[i]
             kind = "report" if i % 3 == 0 else "share"
             words = f"Customer {i:03d}" if kind == "report" else f"Finding {i:03d}: rivals cut prices"
             try:
@@ -93,9 +95,8 @@ def test_every_answered_command_survives_kill_9_and_is_posted_once(db, database_
             except httpx.HTTPError:
                 return  # the process died before answering: Slack would show the person an error
             if response.status_code == 200:
-                assert "Saved" in response.text, response.text
                 with lock:
-                    answered.append((kind, words))
+                    answered.append((kind, words, driver))
                     if len(answered) >= KILL_AFTER and not killed.is_set():
                         killed.set()
                         os.killpg(server.pid, signal.SIGKILL)
@@ -114,8 +115,8 @@ def test_every_answered_command_survives_kill_9_and_is_posted_once(db, database_
         # The deploy comes back once the posts the dead process had claimed are free to take again
         # (as they would be a minute later: its clock starts past their claims).
         server = _start(env, port, later=delivery.CLAIM_FOR + timedelta(seconds=1))
-        shares = [w for k, w in answered if k == "share"]
-        reports = [w for k, w in answered if k == "report"]
+        shares = [w for k, w, _ in answered if k == "share"]
+        reports = [w for k, w, _ in answered if k == "report"]
         deadline = time.monotonic() + 150
         while time.monotonic() < deadline:
             posted = "\n".join(_texts(emulator.state.messages(SALES)) + _texts(emulator.state.messages(ALERTS)))
@@ -143,3 +144,9 @@ def test_every_answered_command_survives_kill_9_and_is_posted_once(db, database_
         assert alerts[words] == 1, f"{words!r} alerted {alerts[words]} times"
     every_text = _texts(emulator.state.messages(SALES)) + _texts(emulator.state.messages(ALERTS))
     assert len(every_text) == len(set(every_text)), "a post appeared twice"
+    # Every sender was told once that it was saved: the command's answer, said through its response_url by
+    # whichever process ran it (the one killed, or the next, which ran what the killed one had not).
+    for _, words, driver in answered:
+        said = [m.get("text", "") for m in driver.said()]
+        assert said and "Saved" in said[0], (words, said)
+        assert sum("Saved" in t for t in said) == 1, (words, said)

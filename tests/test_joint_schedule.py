@@ -23,9 +23,11 @@ def test_joint_alone_shows_the_next_meeting_and_help(stack):
     note = stack.state.ephemerals_for(SAM)[-1].text
     assert "The next joint meeting (2027-Q2) is on" in note and "Tue 6 Apr 2027, 10:00 UTC" in note
     assert "/joint agenda" in note and "/joint plan" in note
-    help_text = stack.driver.command(SAM, "/joint", "help").json()["text"]
+    stack.driver.command(SAM, "/joint", "help")
+    help_text = stack.driver.answer_text()
     assert "/joint schedule" in help_text and "/joint needs" in help_text
-    unknown = stack.driver.command(SAM, "/joint", "frobnicate now").json()["text"]
+    stack.driver.command(SAM, "/joint", "frobnicate now")
+    unknown = stack.driver.answer_text()
     assert "I don't know `/joint frobnicate`" in unknown and "```/joint frobnicate now```" in unknown
 
 

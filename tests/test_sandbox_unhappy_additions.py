@@ -13,9 +13,10 @@ from bot.sandbox.state import Ephemeral
 
 
 def test_plain_text_ack_is_shown_as_an_ephemeral(stack):
-    response = stack.driver.command(SAM, "/unhappy", "no colon here")
-    assert response.headers["content-type"].startswith("text/plain")
-    assert stack.state.ephemerals_for(SAM)[-1].text == response.text
+    stack.driver.command(SAM, "/unhappy", "no colon here")
+    answer = stack.driver.answer()
+    assert answer["text"].startswith(":thinking_face:") and "blocks" not in answer
+    assert stack.state.ephemerals_for(SAM)[-1].text == answer["text"]
 
 
 def test_response_url_replaces_or_deletes_an_ephemeral(stack):

@@ -102,7 +102,7 @@ def test_a_slack_blip_at_start_does_not_make_truce_refuse_its_own_workspace(stac
     stack.state.fail_next("auth.test", status=503)
     assert bootstrap.bootstrap(stack.rt, pause=lambda _: None) == stack.state.team_id
     response = stack.driver.command(SAM, "/unhappy", "Acme Corp: invoice was wrong twice !high", channel=SALES)
-    assert response.status_code == 200 and "Saved" in response.text
+    assert response.status_code == 200 and "Saved" in stack.driver.answer_text()
     assert len(stack.state.messages(ALERTS)) == 1
 
 

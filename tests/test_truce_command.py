@@ -10,14 +10,15 @@ from bot.sandbox.seed import ADA, ALERTS, JOINT, LEE, MARIA, MARK, MARKETING, OL
 def test_help_lists_every_command(stack):
     response = stack.driver.command(SAM, "/truce", "help")
     assert response.status_code == 200
-    body = response.json()
+    body = stack.driver.answer()
     assert "/truce setup" in body["text"]
     assert body.get("response_type", "ephemeral") == "ephemeral"
     assert stack.state.messages(SALES) == []  # nothing public
 
 
 def test_unknown_word_answers_with_help(stack):
-    body = stack.driver.command(SAM, "/truce", "frobnicate").json()
+    stack.driver.command(SAM, "/truce", "frobnicate")
+    body = stack.driver.answer()
     assert "I don't know `/truce frobnicate`" in body["text"]
     assert "/truce help" in body["text"]
 

@@ -79,6 +79,7 @@ class SlackDriver(EventsMixin, ViewsMixin):
         self.settle = settle or (lambda: None)
         self.http = httpx.Client(timeout=timeout, verify=_tls())
         self.api_app_id = "A0TRUCE"
+        self.last_response_url: str | None = None
 
     @property
     def team_id(self) -> str:
@@ -156,7 +157,29 @@ class SlackDriver(EventsMixin, ViewsMixin):
             "response_url": self.emu.issue_response_url(user=user_id, channel=channel_id, state=self.state),
             "trigger_id": self.emu.issue_trigger(user_id, self.state),
         }
+        self.last_response_url = data["response_url"]
         return self._form(data, on_answer=lambda r: self._show_ack(r, data["response_url"]), **kw)
+
+    def said(self, response_url: str | None = None) -> list[dict[str, Any]]:
+        """Every message a command's response_url received, in order (the last command's by default): the
+        first is the command's answer as Slack shows it, whether it came as the body of the HTTP answer or,
+        for a command Truce answered before running it (bot/accepted.py), as the response_url's first POST."""
+        url = response_url or self.last_response_url
+        if url is None:
+            raise AssertionError("no command was sent")
+        with self.state.lock:
+            return list(self.state.responses[url.rsplit("/", 1)[-1]].get("said", []))
+
+    def answer(self, response_url: str | None = None, *, wait: float = 10.0) -> dict[str, Any]:
+        """The last command's answer as Slack showed it to the person (see `said`), waiting up to `wait`
+        seconds for it to arrive (a served process's run after the answer); {} when it said nothing."""
+        deadline = time.monotonic() + wait
+        while not (said := self.said(response_url)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return said[0] if said else {}
+
+    def answer_text(self, response_url: str | None = None, *, wait: float = 10.0) -> str:
+        return str(self.answer(response_url, wait=wait).get("text") or "")
 
     def _show_ack(self, response: httpx.Response, response_url: str) -> None:
         """A command's ack body is a message Slack shows (ephemeral unless in_channel) — the first message

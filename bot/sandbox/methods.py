@@ -523,6 +523,7 @@ def apply_response(emu: SlackEmulator, ctx: dict[str, Any], body: dict[str, Any]
     the interaction came from: the clicked message (`message_ts`), or — for a slash command — the
     ephemeral reply the command itself produced."""
     st = emu.state
+    ctx.setdefault("said", []).append(body)  # every message this response_url received, in order
     channel, user, message_ts = ctx["channel"], ctx["user"], ctx.get("message_ts")
     msg = st.find_message(channel, message_ts) if message_ts else None
     if body.get("delete_original") and msg is not None:

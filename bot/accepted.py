@@ -1,0 +1,223 @@
+"""Accepted requests: a slash command or a click is stored as Slack sent it, answered at once, and run
+right after the answer.
+
+Slack waits at most 3 seconds for an answer, and under load an answer that does the work itself (the
+share, its posts, Block Kit, the vote's tally) queues behind every other one. So for the two kinds
+whose answer carries nothing Slack needs at once — a slash command (its message can come through its
+`response_url`, as Slack's documentation recommends for anything slower than a moment) and a
+`block_actions` click (Slack ignores the body of its answer) — the answer only stores the verified
+body (one INSERT, committed: "accepted means stored") and is an empty 200. The same process then runs
+the stored request through the app, exactly as if it were being answered (`bot.app.TruceApp.replay`):
+the listeners are unchanged, and what a command's listener acknowledged with becomes the first message
+of its response_url, before any follow-up. Forms (`view_submission`), menus' options and events are
+still answered by their listeners, since their answers carry what Slack needs (a form's errors, the
+options) or are handled once by their own means (bot/event_once.py).
+
+Exactly once: a request's row is marked done in the same transaction as the first thing its run writes
+(`bot.request_path.replaying`, `bot.db.session_scope`), and only while its run still holds the claim it
+was given; a run that lost its claim to a later one rolls that write back and stops. A request whose
+process died before it ran is claimed again when its claim lapses (`run_stale`, every few seconds).
+Slack delivering the same request twice (the same trigger_id) stores it once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import BoltRequest, BoltResponse
+from slack_sdk.webhook import WebhookClient
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from bot import request_path, slack_body
+from bot.clock import now
+from bot.db import insert_new, session_scope
+from bot.errors import typed_back
+from bot.models import AcceptedRequest
+from bot.slack_text import typed
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+PENDING, DONE, FAILED = "pending", "done", "failed"
+COMMAND, BLOCK_ACTIONS = "command", "block_actions"
+# A run takes milliseconds; a request still pending this long after its claim was given is run again
+# (by any replica). A slow first run that then tries to write finds it taken and writes nothing.
+CLAIM_FOR = timedelta(seconds=20)
+MAX_ATTEMPTS = 5
+KEEP_DONE = timedelta(days=1)  # rows kept after running: Slack's repeated delivery of one is still one
+RESPONSE_TIMEOUT = 10  # seconds, as every other Slack call
+
+
+class Superseded(Exception):
+    """This run of an accepted request lost its claim to a later run, which does the work instead."""
+
+
+def kind_of(rt: Runtime, request: BoltRequest) -> str | None:
+    """COMMAND or BLOCK_ACTIONS when the request can be answered before it is run, else None: it is then
+    answered the usual way, e.g. another workspace's request to a single-workspace Truce (refused at once,
+    nothing stored), or a body a database's text cannot hold (a NUL character)."""
+    body = request.body
+    if rt.installations is None and request.context.get("team_id") != rt.team_id:
+        return None
+    if "\x00" in (request.raw_body or ""):
+        return None
+    if body.get("command") and body.get("trigger_id"):
+        return COMMAND
+    if body.get("type") == BLOCK_ACTIONS and isinstance(body.get("trigger_id"), str) and body["trigger_id"]:
+        return BLOCK_ACTIONS
+    return None
+
+
+def accept(rt: Runtime, request: BoltRequest, kind: str, content_type: str) -> tuple[int, str] | None:
+    """Store the request (committed before this returns). (id, claim token) to run it with, or None when
+    Slack delivered this very request before (it is stored, and runs once)."""
+    team_id = str(request.context.get("team_id") or "")
+    token = uuid.uuid4().hex
+    t = now()
+    row = {"key": f"{team_id}:{kind}:{request.body['trigger_id']}"[:255], "team_id": team_id[:32], "kind": kind,
+           "content_type": content_type[:64], "body": request.raw_body, "status": PENDING, "attempts": 1,
+           "claim_token": token, "claimed_until": t + CLAIM_FOR, "received_at": t}
+    with session_scope(rt.engine) as session:
+        stored = insert_new(session, AcceptedRequest, [row], unique=("key",))
+    return (stored[0].id, token) if stored else None
+
+
+def _consume(accepted_id: int, token: str, state: dict[str, bool]):
+    def consume(session: Session) -> None:
+        if not _mark(session, accepted_id, token, DONE):
+            state["superseded"] = True
+            raise Superseded(f"accepted request {accepted_id} is run by a later claim")
+        state["consumed"] = True
+
+    return consume
+
+
+def _mark(session: Session, accepted_id: int, token: str, status: str) -> bool:
+    result = session.exec(
+        update(AcceptedRequest)
+        .where(col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.claim_token) == token,
+               col(AcceptedRequest.status) == PENDING)
+        .values(status=status, body="", done_at=now()))
+    return bool(result.rowcount)
+
+
+def run(rt: Runtime, accepted_id: int, token: str) -> None:
+    """Run an accepted request through the app, as its claim's holder; then say its answer."""
+    with session_scope(rt.engine, read_only=True) as session:
+        row = session.exec(select(AcceptedRequest).where(
+            col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.claim_token) == token,
+            col(AcceptedRequest.status) == PENDING)).first()
+    if row is None:
+        return  # run already, or claimed since by another run
+    if rt.replay is None:
+        raise RuntimeError("no app to run accepted requests with (build_app sets rt.replay)")
+    request = slack_body.bolt_request({"CONTENT_TYPE": row.content_type}, row.body.encode("utf-8"))
+    state = {"consumed": False, "superseded": False}
+    response, after = rt.replay(request, _consume(accepted_id, token, state))
+    if state["superseded"]:
+        return
+    if not state["consumed"]:  # it wrote nothing (help, a refusal, an error): done now
+        with session_scope(rt.engine) as session:
+            if not _mark(session, accepted_id, token, DONE):
+                return
+    if row.kind == COMMAND:
+        say_answer(request.body, response)
+    request_path.run_all(after)
+
+
+def say_answer(body: dict[str, Any], response: BoltResponse) -> None:
+    """What the command's listener acknowledged with, as its response_url's first message (Slack shows
+    a plain-text or JSON ack the same way). An answer that is not a 200 becomes a friendly note."""
+    if response.status == 200:
+        if not response.body:
+            return
+        ctype = (response.headers.get("content-type") or [""])[0]
+        payload = json.loads(response.body) if ctype.startswith("application/json") else {"text": response.body}
+        if not (payload.get("text") or payload.get("blocks")):
+            return
+    else:
+        log.error("command %s answered %s: %s", body.get("command"), response.status, response.body[:200])
+        payload = {"text": ":warning: Sorry, Truce could not handle that just now. Please try again in a moment."
+                           + _typed_back(body)}
+    payload.setdefault("response_type", "ephemeral")
+    _post(body.get("response_url"), payload)
+
+
+def _typed_back(body: dict[str, Any]) -> str:
+    return typed_back(typed(body.get("command") or "", body.get("text")))
+
+
+def _post(response_url: str | None, payload: dict[str, Any]) -> None:
+    if not response_url:
+        return
+    try:
+        sent = WebhookClient(response_url, timeout=RESPONSE_TIMEOUT).send_dict(payload)
+        if sent.status_code != 200:
+            log.warning("response_url answered %s: %s", sent.status_code, (sent.body or "")[:200])
+    except Exception as exc:  # a courtesy: what it says is already stored
+        log.warning("response_url failed: %r", exc)
+
+
+def run_stale(rt: Runtime, *, limit: int = 100) -> int:
+    """Run the accepted requests whose claim lapsed (their process died, or Slack held it up): each is
+    claimed afresh, so at most one run writes. After MAX_ATTEMPTS claims one is given up, and the person
+    is told, with what they typed. Returns how many were run."""
+    t = now()
+    with session_scope(rt.engine, read_only=True) as session:
+        ids = [i for i in session.exec(select(AcceptedRequest.id).where(
+            col(AcceptedRequest.status) == PENDING, col(AcceptedRequest.claimed_until) < t)
+            .order_by(col(AcceptedRequest.claimed_until)).limit(limit)) if i is not None]
+    ran = 0
+    for accepted_id in ids:
+        token = uuid.uuid4().hex
+        with session_scope(rt.engine) as session:
+            claimed = session.exec(
+                update(AcceptedRequest)
+                .where(col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.status) == PENDING,
+                       col(AcceptedRequest.claimed_until) < t)
+                .values(claim_token=token, claimed_until=now() + CLAIM_FOR,
+                        attempts=col(AcceptedRequest.attempts) + 1)
+                .returning(col(AcceptedRequest.attempts), col(AcceptedRequest.body))).first()
+        if claimed is None:
+            continue  # another replica took it
+        attempts, body = claimed
+        if attempts > MAX_ATTEMPTS:
+            _give_up(rt, accepted_id, token, body)
+            continue
+        try:
+            run(rt, accepted_id, token)
+            ran += 1
+        except Exception:
+            log.exception("accepted request %s failed (attempt %s); tried again in %s s", accepted_id, attempts,
+                          CLAIM_FOR.total_seconds())
+    return ran
+
+
+def _give_up(rt: Runtime, accepted_id: int, token: str, raw: str) -> None:
+    with session_scope(rt.engine) as session:
+        if not _mark(session, accepted_id, token, FAILED):
+            return
+    log.error("accepted request %s given up after %s attempts", accepted_id, MAX_ATTEMPTS)
+    try:
+        body = slack_body.bolt_request({"CONTENT_TYPE": "application/x-www-form-urlencoded"}, raw.encode()).body
+    except Exception:
+        return
+    if body.get("command"):
+        _post(body.get("response_url"), {"response_type": "ephemeral", "text": (
+            ":warning: Sorry, Truce could not handle that: it failed several times on its side. Please try again "
+            "later; if it keeps happening, tell your Slack admin." + _typed_back(body))})
+
+
+def forget_done(rt: Runtime) -> int:
+    """Remove requests run more than KEEP_DONE ago."""
+    with session_scope(rt.engine) as session:
+        result = session.exec(delete(AcceptedRequest).where(
+            col(AcceptedRequest.status) != PENDING, col(AcceptedRequest.received_at) < now() - KEEP_DONE))
+    return int(result.rowcount or 0)
