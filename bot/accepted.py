@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PENDING, DONE, FAILED = "pending", "done", "failed"
+PENDING, RAN, DONE, FAILED = "pending", "ran", "done", "failed"
 COMMAND, BLOCK_ACTIONS = "command", "block_actions"
 # A run takes milliseconds; a request still pending this long after its claim was given is run again
 # (by any replica). A slow first run that then tries to write finds it taken and writes nothing.
@@ -91,7 +91,7 @@ def accept(rt: Runtime, request: BoltRequest, kind: str, content_type: str) -> t
 
 def _consume(accepted_id: int, token: str, state: dict[str, bool]):
     def consume(session: Session) -> None:
-        if not _mark(session, accepted_id, token, DONE):
+        if not _mark(session, accepted_id, token, PENDING, RAN):
             state["superseded"] = True
             raise Superseded(f"accepted request {accepted_id} is run by a later claim")
         state["consumed"] = True
@@ -99,17 +99,29 @@ def _consume(accepted_id: int, token: str, state: dict[str, bool]):
     return consume
 
 
-def _mark(session: Session, accepted_id: int, token: str, status: str) -> bool:
+def _mark(session: Session, accepted_id: int, token: str, was: str, status: str) -> bool:
+    """Move the request from `was` to `status` while `token` holds its claim (its body is dropped once
+    it is over: what was typed is not kept)."""
+    over = {"body": "", "done_at": now()} if status in (DONE, FAILED) else {}
     result = session.exec(
         update(AcceptedRequest)
         .where(col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.claim_token) == token,
-               col(AcceptedRequest.status) == PENDING)
-        .values(status=status, body="", done_at=now()))
+               col(AcceptedRequest.status) == was)
+        .values(status=status, **over))
     return bool(result.rowcount)
 
 
+def _finish(rt: Runtime, accepted_id: int, token: str, was: str, status: str = DONE) -> bool:
+    with session_scope(rt.engine) as session:
+        return _mark(session, accepted_id, token, was, status)
+
+
 def run(rt: Runtime, accepted_id: int, token: str) -> None:
-    """Run an accepted request through the app, as its claim's holder; then say its answer."""
+    """Run an accepted request through the app, as its claim's holder; then say its answer.
+
+    pending -> (its first write, in that write's transaction) ran -> (its answer said) done. A request
+    that writes nothing (help, a refusal, an error) goes from pending to done once its answer is said:
+    run again after a crash, it only says it again."""
     with session_scope(rt.engine, read_only=True) as session:
         row = session.exec(select(AcceptedRequest).where(
             col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.claim_token) == token,
@@ -123,13 +135,12 @@ def run(rt: Runtime, accepted_id: int, token: str) -> None:
     response, after = rt.replay(request, _consume(accepted_id, token, state))
     if state["superseded"]:
         return
-    if not state["consumed"]:  # it wrote nothing (help, a refusal, an error): done now
-        with session_scope(rt.engine) as session:
-            if not _mark(session, accepted_id, token, DONE):
-                return
-    if row.kind == COMMAND:
-        say_answer(request.body, response)
-    request_path.run_all(after)
+    try:
+        if row.kind == COMMAND:
+            say_answer(request.body, response)
+        _finish(rt, accepted_id, token, RAN if state["consumed"] else PENDING)
+    finally:  # what it handed over runs whatever happened to its answer (its posts are stored anyway)
+        request_path.run_all(after)
 
 
 def say_answer(body: dict[str, Any], response: BoltResponse) -> None:
@@ -166,50 +177,70 @@ def _post(response_url: str | None, payload: dict[str, Any]) -> None:
 
 
 def run_stale(rt: Runtime, *, limit: int = 100) -> int:
-    """Run the accepted requests whose claim lapsed (their process died, or Slack held it up): each is
-    claimed afresh, so at most one run writes. After MAX_ATTEMPTS claims one is given up, and the person
-    is told, with what they typed. Returns how many were run."""
+    """The accepted requests whose claim lapsed (their process died, or was held up), each claimed afresh
+    so that at most one run writes: one still pending is run; one that ran (its work is stored) but whose
+    answer was not said gets a note saying it was saved. After MAX_ATTEMPTS claims a pending one is given
+    up, and the person told, with what they typed. Returns how many were taken up."""
     t = now()
     with session_scope(rt.engine, read_only=True) as session:
         ids = [i for i in session.exec(select(AcceptedRequest.id).where(
-            col(AcceptedRequest.status) == PENDING, col(AcceptedRequest.claimed_until) < t)
+            col(AcceptedRequest.status).in_((PENDING, RAN)), col(AcceptedRequest.claimed_until) < t)
             .order_by(col(AcceptedRequest.claimed_until)).limit(limit)) if i is not None]
-    ran = 0
+    taken = 0
     for accepted_id in ids:
         token = uuid.uuid4().hex
         with session_scope(rt.engine) as session:
             claimed = session.exec(
                 update(AcceptedRequest)
-                .where(col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.status) == PENDING,
+                .where(col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.status).in_((PENDING, RAN)),
                        col(AcceptedRequest.claimed_until) < t)
                 .values(claim_token=token, claimed_until=now() + CLAIM_FOR,
                         attempts=col(AcceptedRequest.attempts) + 1)
-                .returning(col(AcceptedRequest.attempts), col(AcceptedRequest.body))).first()
+                .returning(col(AcceptedRequest.status), col(AcceptedRequest.attempts),
+                           col(AcceptedRequest.body))).first()
         if claimed is None:
             continue  # another replica took it
-        attempts, body = claimed
-        if attempts > MAX_ATTEMPTS:
-            _give_up(rt, accepted_id, token, body)
-            continue
+        status, attempts, raw = claimed
+        taken += 1
         try:
-            run(rt, accepted_id, token)
-            ran += 1
+            if status == RAN:
+                _said_late(rt, accepted_id, token, raw)
+            elif attempts > MAX_ATTEMPTS:
+                _give_up(rt, accepted_id, token, raw)
+            else:
+                run(rt, accepted_id, token)
         except Exception:
             log.exception("accepted request %s failed (attempt %s); tried again in %s s", accepted_id, attempts,
                           CLAIM_FOR.total_seconds())
-    return ran
+    return taken
 
 
-def _give_up(rt: Runtime, accepted_id: int, token: str, raw: str) -> None:
-    with session_scope(rt.engine) as session:
-        if not _mark(session, accepted_id, token, FAILED):
-            return
-    log.error("accepted request %s given up after %s attempts", accepted_id, MAX_ATTEMPTS)
+def _command_of(raw: str) -> dict[str, Any]:
+    """The stored body's slash command fields ({} for a click, or a body that no longer reads)."""
     try:
         body = slack_body.bolt_request({"CONTENT_TYPE": "application/x-www-form-urlencoded"}, raw.encode()).body
     except Exception:
+        return {}
+    return body if body.get("command") else {}
+
+
+def _said_late(rt: Runtime, accepted_id: int, token: str, raw: str) -> None:
+    """Its work is stored, but its process stopped before saying so: say it now, once."""
+    if not _finish(rt, accepted_id, token, RAN):
         return
-    if body.get("command"):
+    body = _command_of(raw)
+    if body:
+        _post(body.get("response_url"), {"response_type": "ephemeral", "text": (
+            ":inbox_tray: Saved. Truce restarted just after storing it, so this note comes late; nothing was lost."
+            + typed_back(typed(body["command"], body.get("text")), intro="What you typed:"))})
+
+
+def _give_up(rt: Runtime, accepted_id: int, token: str, raw: str) -> None:
+    if not _finish(rt, accepted_id, token, PENDING, FAILED):
+        return
+    log.error("accepted request %s given up after %s attempts", accepted_id, MAX_ATTEMPTS)
+    body = _command_of(raw)
+    if body:
         _post(body.get("response_url"), {"response_type": "ephemeral", "text": (
             ":warning: Sorry, Truce could not handle that: it failed several times on its side. Please try again "
             "later; if it keeps happening, tell your Slack admin." + _typed_back(body))})
@@ -219,5 +250,5 @@ def forget_done(rt: Runtime) -> int:
     """Remove requests run more than KEEP_DONE ago."""
     with session_scope(rt.engine) as session:
         result = session.exec(delete(AcceptedRequest).where(
-            col(AcceptedRequest.status) != PENDING, col(AcceptedRequest.received_at) < now() - KEEP_DONE))
+            col(AcceptedRequest.status).in_((DONE, FAILED)), col(AcceptedRequest.received_at) < now() - KEEP_DONE))
     return int(result.rowcount or 0)

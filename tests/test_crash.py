@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from bot import delivery
 from bot.intel.models import IntelShare
 from bot.models import Outbox
+from bot.runtime import URGENT_WORKERS
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.seed import ALERTS, BOT_TOKEN, MARK, MARKETING, SALES, SAM, seed_env, seed_state
@@ -144,9 +145,13 @@ def test_every_answered_command_survives_kill_9_and_is_posted_once(db, database_
         assert alerts[words] == 1, f"{words!r} alerted {alerts[words]} times"
     every_text = _texts(emulator.state.messages(SALES)) + _texts(emulator.state.messages(ALERTS))
     assert len(every_text) == len(set(every_text)), "a post appeared twice"
-    # Every sender was told once that it was saved: the command's answer, said through its response_url by
-    # whichever process ran it (the one killed, or the next, which ran what the killed one had not).
+    # Every sender was told it was saved: the command's answer, said through its response_url by whichever
+    # process ran it (the one killed, or the next, which ran what the killed one had not, and says "saved"
+    # for what the killed one stored without saying so). A note said in the instant between saying it and
+    # recording that it was said is said once more by the next process: told twice, never not at all.
     for _, words, driver in answered:
         said = [m.get("text", "") for m in driver.said()]
         assert said and "Saved" in said[0], (words, said)
-        assert sum("Saved" in t for t in said) == 1, (words, said)
+        assert sum("Saved" in t for t in said) in (1, 2), (words, said)
+    told_twice = sum(sum("Saved" in m.get("text", "") for m in d.said()) == 2 for _, _, d in answered)
+    assert told_twice <= URGENT_WORKERS, f"{told_twice} told twice: more than could be in flight at the kill"

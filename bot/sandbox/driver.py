@@ -145,7 +145,8 @@ class SlackDriver(EventsMixin, ViewsMixin):
 
     # --- slash commands ----------------------------------------------------------------------
     def command(self, user_id: str, command: str, text: str = "", *, channel: str | None = None,
-                **kw: Any) -> httpx.Response:
+                trigger_id: str | None = None, **kw: Any) -> httpx.Response:
+        """A slash command; `trigger_id` repeats a delivery (Slack gives each invocation its own)."""
         st = self.state
         channel_id = channel or st.im_for(user_id).id
         ch = st.channels.get(channel_id)
@@ -155,7 +156,7 @@ class SlackDriver(EventsMixin, ViewsMixin):
             "user_id": user_id, "user_name": st.users[user_id].name, "command": command, "text": text,
             "api_app_id": self.api_app_id, "is_enterprise_install": "false",
             "response_url": self.emu.issue_response_url(user=user_id, channel=channel_id, state=self.state),
-            "trigger_id": self.emu.issue_trigger(user_id, self.state),
+            "trigger_id": trigger_id or self.emu.issue_trigger(user_id, self.state),
         }
         self.last_response_url = data["response_url"]
         return self._form(data, on_answer=lambda r: self._show_ack(r, data["response_url"]), **kw)

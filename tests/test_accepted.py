@@ -1,0 +1,202 @@
+"""Accepted requests (bot/accepted.py): a slash command or a click is stored as Slack sent it and answered
+at once with an empty 200; it is then run through the app, its answer said through its response_url. It
+runs exactly once: Slack delivering it twice, its process dying before it ran, or two runs racing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from bot import accepted
+from bot.clock import now
+from bot.db import session_scope
+from bot.ids import IntelIds
+from bot.intel.models import IntelVote
+from bot.models import AcceptedRequest
+from bot.sandbox.seed import MARK, MARKETING, SALES, SALLY, SAM
+from bot.sandbox.stack import SandboxStack
+from bot.single_workspace import NOTE
+from jobs.tasks import run_accepted
+from tests.intel_helpers import shares
+
+SHARE = "Globex now bundles onboarding for free with annual plans"
+LAPSED = accepted.CLAIM_FOR + timedelta(seconds=1)
+
+
+def _rows(engine) -> list[AcceptedRequest]:
+    with session_scope(engine) as s:
+        return list(s.exec(select(AcceptedRequest).order_by(col(AcceptedRequest.id))))
+
+
+@pytest.fixture
+def unrun(stack, monkeypatch):
+    """The process dies right after answering: the request is stored and answered, and never run here."""
+    hand_over = stack.rt.defer_urgent
+
+    def dropping_runs(fn, *args, **kwargs):
+        if fn is not accepted.run:
+            hand_over(fn, *args, **kwargs)
+
+    monkeypatch.setattr(stack.rt, "defer_urgent", dropping_runs)
+
+
+@pytest.fixture
+def next_process(stack, db):
+    """Another Truce process on the same database and Slack (a replica, or the one a deploy starts)."""
+    other = SandboxStack(engine=db, emulator=stack.emulator)
+    yield other
+    other.stop()
+
+
+def test_a_command_is_answered_at_once_and_its_answer_follows_through_its_response_url(stack):
+    response = stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    assert response.status_code == 200 and response.content == b""  # the answer: stored, nothing more
+    assert stack.driver.answer_text() == f":inbox_tray: Saved. Your intel is on its way to <#{SALES}> and <#CJOINT1>."
+    assert [s.summary for s in shares(stack)] == [SHARE]
+    [row] = _rows(stack.rt.engine)
+    assert (row.kind, row.status, row.body) == ("command", "done", "")  # what was typed is not kept once run
+
+
+def test_the_same_delivery_twice_is_one_share(stack):
+    stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING, trigger_id="1111.2222.aaaa")
+    again = stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING, trigger_id="1111.2222.aaaa",
+                                 headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    assert again.status_code == 200 and again.content == b""
+    assert len(shares(stack)) == 1
+    assert len(stack.state.messages(SALES)) == 1
+    assert len(_rows(stack.rt.engine)) == 1
+
+
+def test_a_click_is_answered_at_once_and_counted_after(stack):
+    stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    post = stack.state.messages(SALES)[-1]
+    response = stack.driver.click(SAM, post, IntelIds.USEFUL)
+    assert response.status_code == 200 and response.content == b""
+    with session_scope(stack.rt.engine) as s:
+        assert [v.user_id for v in s.exec(select(IntelVote))] == [SAM]
+    assert [r.kind for r in _rows(stack.rt.engine)] == ["command", "block_actions"]
+
+
+def test_a_request_whose_process_died_before_running_it_is_run_by_the_next_one(stack, next_process, unrun):
+    response = stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    assert response.status_code == 200
+    stack.stop_app()  # died: the answer was sent, the request never ran
+    assert shares(stack) == [] and stack.driver.said() == []
+    [row] = _rows(stack.rt.engine)
+    assert row.status == "pending" and SHARE.split()[0] in row.body  # accepted means stored
+
+    assert run_accepted(next_process.rt) == 0  # its claim has not lapsed: the first process may be running it
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(next_process.rt) == 1
+        next_process.settle()
+        assert run_accepted(next_process.rt) == 0  # done: never run twice
+    assert [s.summary for s in shares(stack)] == [SHARE]
+    assert len(stack.state.messages(SALES)) == 1
+    said = [m["text"] for m in stack.driver.said()]
+    assert said[0].startswith(":inbox_tray: Saved.") and sum("Saved" in t for t in said) == 1
+
+
+def test_a_request_whose_process_died_after_storing_it_is_not_run_again_and_its_sender_told(stack, unrun,
+                                                                                              monkeypatch):
+    stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    [row] = _rows(stack.rt.engine)
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("kill -9, between storing the share and saying so")
+
+    monkeypatch.setattr(accepted, "say_answer", killed)
+    with pytest.raises(KeyboardInterrupt):
+        accepted.run(stack.rt, row.id, row.claim_token)
+    monkeypatch.undo()
+    stack.settle()
+    assert len(shares(stack)) == 1 and not [m for m in stack.driver.said() if "Saved" in m["text"]]
+    assert _rows(stack.rt.engine)[0].status == "ran"
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 1
+        assert run_accepted(stack.rt) == 0
+    stack.settle()
+    assert len(shares(stack)) == 1 and len(stack.state.messages(SALES)) == 1  # not run again
+    [told] = [m["text"] for m in stack.driver.said() if "Saved" in m["text"]]
+    assert told.startswith(":inbox_tray: Saved. Truce restarted") and SHARE in told
+    assert _rows(stack.rt.engine)[0].status == "done"
+
+
+def test_a_run_that_lost_its_claim_writes_nothing(stack, unrun):
+    """Two runs of one request (a slow run, and the one a replica started when its claim lapsed): the one
+    whose claim was taken before it wrote rolls its write back and says nothing."""
+    stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    [row] = _rows(stack.rt.engine)
+    replay = stack.rt.replay
+    assert replay is not None
+
+    def claim_taken_meanwhile(request, consume):
+        with session_scope(stack.rt.engine) as s:  # another run claims it while this one is in the listener
+            s.exec(update(AcceptedRequest).where(col(AcceptedRequest.id) == row.id).values(claim_token="theirs"))
+        return replay(request, consume)
+
+    stack.rt.replay = claim_taken_meanwhile
+    accepted.run(stack.rt, row.id, row.claim_token)
+    stack.settle()
+    assert shares(stack) == [] and stack.driver.said() == []
+    [after] = _rows(stack.rt.engine)
+    assert (after.status, after.claim_token) == ("pending", "theirs")  # the other run does it
+
+    stack.rt.replay = replay
+    accepted.run(stack.rt, row.id, "theirs")
+    stack.settle()
+    assert len(shares(stack)) == 1 and stack.driver.answer_text().startswith(":inbox_tray: Saved.")
+    accepted.run(stack.rt, row.id, row.claim_token)  # the first run, late: nothing
+    assert len(shares(stack)) == 1
+
+
+def test_a_request_that_keeps_failing_is_given_up_and_the_person_told_what_they_typed(stack, unrun):
+    stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    with session_scope(stack.rt.engine) as s:
+        s.exec(update(AcceptedRequest).values(attempts=accepted.MAX_ATTEMPTS))
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 1  # taken up, and given up
+    assert shares(stack) == []
+    [row] = _rows(stack.rt.engine)
+    assert (row.status, row.body) == ("failed", "")
+    told = stack.driver.answer_text(wait=0)
+    assert "could not handle that" in told and SHARE in told
+
+
+def test_a_command_failing_on_truces_side_says_so_through_its_response_url(stack, monkeypatch):
+    from bot.intel import share as intel
+
+    def broken(**kwargs):
+        raise RuntimeError("the database fell over")
+
+    monkeypatch.setattr(intel, "create_share", broken)
+    response = stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    assert response.status_code == 200
+    told = stack.driver.answer_text()
+    assert "something went wrong on Truce's side" in told and SHARE in told
+    assert _rows(stack.rt.engine)[0].status == "done"  # told once; not run again
+
+
+def test_another_workspaces_command_is_refused_at_once_and_not_stored(stack):
+    from bot.sandbox.driver import SlackDriver
+    from bot.sandbox.seed import seed_state
+    from bot.sandbox.state import WorkspaceState
+
+    second = stack.emulator.add_workspace(
+        seed_state(WorkspaceState(team_id="T0OTHER", team_name="Other Co", domain="other"), token=None))
+    driver = SlackDriver(app_url=stack.driver.app_url, signing_secret=stack.secret, emulator=stack.emulator,
+                         state=second)
+    response = driver.command(MARK, "/truce", "whoami", channel=MARKETING)
+    assert response.status_code == 200 and response.text == NOTE  # the HTTP answer itself
+    assert _rows(stack.rt.engine) == []
+
+
+def test_done_requests_are_forgotten_after_a_day(stack):
+    stack.driver.command(SALLY, "/truce", "help")
+    assert len(_rows(stack.rt.engine)) == 1
+    with time_machine.travel(now() + accepted.KEEP_DONE + timedelta(minutes=1), tick=False):
+        assert accepted.forget_done(stack.rt) == 1
+    assert _rows(stack.rt.engine) == []
