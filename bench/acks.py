@@ -360,12 +360,18 @@ def _cell(args, emu, requests: Requests, server, floor, secret: str, name: str, 
     if args.py_spy and kind in args.profile_kinds and senders in args.profile_senders:
         args.py_spy.mkdir(parents=True, exist_ok=True)
         spy = Spy(server.pid, args.py_spy / f"acks-{name}-{kind}-{senders}.txt")
+    said_before = _said(emu)
     try:
         mine = blast(server.url, secret, bodies, senders, timeout=args.timeout)
     finally:
         if spy is not None:
             spy.stop()
     drained = quiet(emu, still=args.still)
+    # Truce answers a command before running it (bot/accepted.py): its answer then reaches the person
+    # through the response_url, after the HTTP answer. Counted here, refusals included.
+    said_after = _said(emu)
+    mine["said_through_response_url"] = said_after[0] - said_before[0]
+    mine["refused"] += said_after[1] - said_before[1]
     base = blast(floor.url, secret, bodies, senders, timeout=args.timeout)
     return emit("acks", {
         "database": name, "kind": kind, "senders": senders, "requests": mine["requests"],
@@ -374,6 +380,14 @@ def _cell(args, emu, requests: Requests, server, floor, secret: str, name: str, 
         "ratio_per_second": ratio(base["per_second"], mine["per_second"]),
         "background_done_after_s": round(drained, 1),
     })
+
+
+def _said(emu) -> tuple[int, int]:
+    """(messages every response_url received so far, how many of them refused the request)."""
+    said = [body for st in emu.workspaces.values() for ctx in list(st.responses.values())
+            for body in ctx.get("said", [])]
+    refused = sum(1 for body in said if any(r.decode() in json.dumps(body) for r in REFUSALS))
+    return len(said), refused
 
 
 def main(argv: list[str] | None = None) -> list[dict]:

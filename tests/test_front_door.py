@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import secrets
 import socket
 import time
 from collections.abc import Iterator
@@ -75,7 +76,7 @@ class Door:
         return urlencode({
             "token": "x", "team_id": self.stack.state.team_id, "team_domain": "truce-demo", "channel_id": SALES,
             "channel_name": "sales", "user_id": SAM, "user_name": "sam", "command": "/truce", "text": text,
-            "api_app_id": "A0TRUCE", "response_url": self.capture.url, "trigger_id": "1.2.3",
+            "api_app_id": "A0TRUCE", "response_url": self.capture.url, "trigger_id": f"1.2.{secrets.token_hex(4)}",
         })
 
     def post(self, body: str | bytes, headers: dict[str, str], path: str = "/slack/events") -> httpx.Response:
@@ -309,7 +310,7 @@ def _payload(data: object) -> bytes:
 def _command(capture_url: str, **changes: str | None) -> bytes:
     """A slash command's form; a change to None leaves that field out."""
     fields = {"team_id": "T0TRUCE", "user_id": SAM, "channel_id": SALES, "command": "/truce", "text": "whoami",
-              "response_url": capture_url, "trigger_id": "1.2.3", **changes}
+              "response_url": capture_url, "trigger_id": f"1.2.{secrets.token_hex(4)}", **changes}
     return urlencode({k: v for k, v in fields.items() if v is not None}).encode()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -116,7 +117,7 @@ def test_the_attack_from_the_issue_reaches_nobody_on_the_real_server(served):
     try:
         calls_before = len(served.emulator.state.calls)
         body = urlencode({"team_id": "T0TRUCE", "user_id": SAM, "channel_id": SALES, "command": "/truce",
-                          "text": "whoami", "response_url": capture.url, "trigger_id": "1.2.3"})
+                          "text": "whoami", "response_url": capture.url, "trigger_id": f"1.2.{secrets.token_hex(4)}"})
         response = httpx.post(served.url + "/slack/events", content=body, headers={
             "Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": "now",
             "X-Slack-Signature": "v0=" + "0" * 64})
@@ -155,7 +156,7 @@ def test_chunked_bodies_are_read_up_to_the_cap(served):
     body = urlencode({"team_id": "T0TRUCE", "user_id": SAM, "channel_id": SALES, "command": "/truce",
                       "text": "help",
                       "response_url": (url := served.emulator.issue_response_url(user=SAM, channel=SALES)),
-                      "trigger_id": "1.2.3"}).encode()
+                      "trigger_id": f"1.2.{secrets.token_hex(4)}"}).encode()
     ts = str(int(time.time()))
     head = _head("/slack/events", "Content-Type: application/x-www-form-urlencoded", "Transfer-Encoding: chunked",
                  f"X-Slack-Request-Timestamp: {ts}",
@@ -175,7 +176,7 @@ def test_sigterm_lets_a_request_in_flight_finish_then_exits_0(database_url, tmp_
         body = urlencode({"team_id": "T0TRUCE", "user_id": SAM, "channel_id": SALES, "command": "/truce",
                           "text": "help",
                       "response_url": (url := served.emulator.issue_response_url(user=SAM, channel=SALES)),
-                          "trigger_id": "1.2.3"}).encode()
+                          "trigger_id": f"1.2.{secrets.token_hex(4)}"}).encode()
         ts = str(int(time.time()))
         head = _head("/slack/events", "Content-Type: application/x-www-form-urlencoded",
                      f"Content-Length: {len(body)}", f"X-Slack-Request-Timestamp: {ts}",
@@ -198,7 +199,8 @@ def test_sigterm_lets_a_request_in_flight_finish_then_exits_0(database_url, tmp_
             assert answer.status == 200
             answered = time.monotonic()
         assert served.proc.wait(timeout=30) == 0
-        assert "/truce setup" in served.driver.answer_text(url, wait=0)  # run before the process stopped
+        # run before the process stopped
+        assert "/truce setup" in served.driver.answer_text(url, wait=0), "\n".join(served.lines)
         assert time.monotonic() - answered < 5  # no waiting on anything idle (DRAIN is 10 s)
         served.wait_for_line("Truce stopped")
     finally:
