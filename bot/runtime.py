@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 BACKGROUND_WORKERS = 4
 URGENT_WORKERS = 8
+# Threads running the slash commands and clicks answered before they were run (bot/accepted.py).
+ACCEPTED_WORKERS = 4
 # Every Web API call gives up after this long. Slack answers in well under a second, so 10 s is
 # only reached when Slack is in real trouble; it stays under slack_sdk's default of 30 s so a call
 # Slack never answers frees its thread (a listener, a job, the outbox's sender) soon.
@@ -66,6 +68,10 @@ class Runtime:
     # never wait behind slow work (posting, reading messages, fetching pages): see `defer_urgent`.
     urgent: TrackingExecutor = field(
         default_factory=lambda: TrackingExecutor(URGENT_WORKERS, name="truce-urgent"))
+    # Requests Slack was answered for before they ran (bot/accepted.py): each steps aside for answers in
+    # flight (at most `request_path.YIELD_MAX_WAIT`), so a burst of commands is answered first and run right after.
+    accepted_runs: TrackingExecutor = field(
+        default_factory=lambda: TrackingExecutor(ACCEPTED_WORKERS, name="truce-accepted"))
     # The outbox's delivery worker once `start_sender()` ran: `rt.sender.kick()`.
     sender: Sender | None = None
     # Jobs (the scheduler's threads) queue their posts and kick the running sender instead of sending
@@ -108,10 +114,11 @@ class Runtime:
         # Urgent work is short (a form to open, a note, an accepted request to run: bot/accepted.py) and
         # someone is waiting for it: it is finished within the deadline, not dropped.
         self.urgent.shutdown(wait=False, cancel_futures=False)
+        self.accepted_runs.shutdown(wait=False, cancel_futures=False)
         self.background.shutdown(wait=False, cancel_futures=True)
         sender, self.sender = self.sender, None
         idle = sender.stop(timeout=max(0.0, deadline - time.monotonic())) if sender is not None else True
-        for pool in (self.urgent, self.background):
+        for pool in (self.urgent, self.accepted_runs, self.background):
             idle = pool.wait_idle(timeout=max(0.0, deadline - time.monotonic())) and idle
         if not idle:
             log.warning("shutting down: work in flight did not finish within %s s; left to its threads", timeout)
@@ -134,13 +141,17 @@ class Runtime:
         lets escape is logged here, never lost silently."""
         self._hand_over(self.background, fn, args, kwargs)
 
+    def run_accepted(self, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
+        """Like `defer`, in the pool that runs requests answered before they ran (bot/accepted.py)."""
+        self._hand_over(self.accepted_runs, fn, args, kwargs)
+
     def defer_urgent(self, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
         """Like `defer`, in the pool for short calls a person is waiting for (views.open, a note)."""
         self._hand_over(self.urgent, fn, args, kwargs)
 
     def _hand_over(self, pool: TrackingExecutor, fn: Callable[..., object], args: tuple[Any, ...],
                    kwargs: dict[str, Any]) -> None:
-        background = pool is self.background
+        background = pool is not self.urgent
 
         def run() -> object:
             if background:  # nobody waits on this work: answers in flight go first (a bounded wait)

@@ -121,7 +121,7 @@ def make_wsgi(rt: Runtime, app: App) -> WSGIApplication:
         # Stored, then answered; run once the answer is sent (bot/accepted.py).
         stored = accepted.accept(rt, request, kind, environ.get("CONTENT_TYPE", ""))
         if stored is not None:
-            rt.defer_urgent(accepted.run, rt, *stored)
+            rt.run_accepted(accepted.run, rt, *stored)
         return "200 OK", [], b""
 
     def oauth(environ: dict[str, Any], flow: OAuthFlow) -> Response:

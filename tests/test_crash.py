@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 from bot import delivery
 from bot.intel.models import IntelShare
 from bot.models import Outbox
-from bot.runtime import URGENT_WORKERS
+from bot.runtime import ACCEPTED_WORKERS
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.seed import ALERTS, BOT_TOKEN, MARK, MARKETING, SALES, SAM, seed_env, seed_state
@@ -154,4 +154,4 @@ def test_every_answered_command_survives_kill_9_and_is_posted_once(db, database_
         assert said and "Saved" in said[0], (words, said)
         assert sum("Saved" in t for t in said) in (1, 2), (words, said)
     told_twice = sum(sum("Saved" in m.get("text", "") for m in d.said()) == 2 for _, _, d in answered)
-    assert told_twice <= URGENT_WORKERS, f"{told_twice} told twice: more than could be in flight at the kill"
+    assert told_twice <= ACCEPTED_WORKERS, f"{told_twice} told twice: more than could be in flight at the kill"

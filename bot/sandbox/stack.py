@@ -58,6 +58,7 @@ class SandboxStack:
         background work queues posts, and posts done free background work waiting on them."""
         for _ in range(2):
             for pool, what in ((self.executor, "listeners"), (self.rt.urgent, "urgent work"),
+                               (self.rt.accepted_runs, "accepted requests"),
                                (self.rt.background, "background work"),
                                (self.rt.sender, "outbox sender")):
                 if pool is not None and not pool.wait_idle(timeout=15):
@@ -80,6 +81,7 @@ class SandboxStack:
         self.server.stop()
         self.executor.shutdown(wait=True)
         self.rt.urgent.shutdown(wait=True)
+        self.rt.accepted_runs.shutdown(wait=True)
         self.rt.background.shutdown(wait=True)
         self.rt.stop_sender()
 
