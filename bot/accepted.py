@@ -29,15 +29,18 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltRequest, BoltResponse
+from slack_sdk.http_retry import ConnectionErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from bot import request_path, slack_body
-from bot.clock import now
+from bot.clock import aware, now
 from bot.db import insert_new, session_scope
 from bot.errors import typed_back
 from bot.models import AcceptedRequest
+from bot.request_path import Superseded
 from bot.slack_text import typed
 
 if TYPE_CHECKING:
@@ -51,12 +54,10 @@ COMMAND, BLOCK_ACTIONS = "command", "block_actions"
 # (by any replica). A slow first run that then tries to write finds it taken and writes nothing.
 CLAIM_FOR = timedelta(seconds=20)
 MAX_ATTEMPTS = 5
+# A click not run by then is dropped rather than run late: newer clicks of the same person have run since.
+CLICK_MAX_AGE = timedelta(minutes=2)
 KEEP_DONE = timedelta(days=1)  # rows kept after running: Slack's repeated delivery of one is still one
 RESPONSE_TIMEOUT = 10  # seconds, as every other Slack call
-
-
-class Superseded(Exception):
-    """This run of an accepted request lost its claim to a later run, which does the work instead."""
 
 
 def kind_of(rt: Runtime, request: BoltRequest) -> str | None:
@@ -89,98 +90,128 @@ def accept(rt: Runtime, request: BoltRequest, kind: str, content_type: str) -> t
     return (stored[0].id, token) if stored else None
 
 
-def _consume(accepted_id: int, token: str, state: dict[str, bool]):
-    def consume(session: Session) -> None:
-        if not _mark(session, accepted_id, token, PENDING, RAN):
-            state["superseded"] = True
-            raise Superseded(f"accepted request {accepted_id} is run by a later claim")
-        state["consumed"] = True
+class _Run:
+    """One run of an accepted request, as its claim's holder (`bot.request_path.Consume`)."""
 
-    return consume
+    def __init__(self, accepted_id: int, token: str) -> None:
+        self.id, self.token = accepted_id, token
+        self.consumed = self.superseded = False
+
+    def claim(self, session: Session) -> None:
+        if not _mark(session, self.id, self.token, PENDING, RAN):
+            self.superseded = True
+            raise Superseded(f"accepted request {self.id} is run by a later claim")
+
+    def committed(self) -> None:
+        self.consumed = True
 
 
-def _mark(session: Session, accepted_id: int, token: str, was: str, status: str) -> bool:
-    """Move the request from `was` to `status` while `token` holds its claim (its body is dropped once
-    it is over: what was typed is not kept)."""
-    over = {"body": "", "done_at": now()} if status in (DONE, FAILED) else {}
+def _mark(session: Session, accepted_id: int, token: str, was: str, status: str, **values: Any) -> bool:
+    """Move the request from `was` to `status` while `token` holds its claim, renewing the claim (once it
+    is over its body and answer are dropped: what was typed is not kept)."""
+    if status in (DONE, FAILED):
+        values.update(body="", answer=None, done_at=now())
     result = session.exec(
         update(AcceptedRequest)
         .where(col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.claim_token) == token,
                col(AcceptedRequest.status) == was)
-        .values(status=status, **over))
+        .values(status=status, claimed_until=now() + CLAIM_FOR, **values))
     return bool(result.rowcount)
 
 
-def _finish(rt: Runtime, accepted_id: int, token: str, was: str, status: str = DONE) -> bool:
+def _finish(rt: Runtime, accepted_id: int, token: str, was: str, status: str = DONE, **values: Any) -> bool:
     with session_scope(rt.engine) as session:
-        return _mark(session, accepted_id, token, was, status)
+        return _mark(session, accepted_id, token, was, status, **values)
 
 
 def run(rt: Runtime, accepted_id: int, token: str) -> None:
     """Run an accepted request through the app, as its claim's holder; then say its answer.
 
-    pending -> (its first write, in that write's transaction) ran -> (its answer said) done. A request
-    that writes nothing (help, a refusal, an error) goes from pending to done once its answer is said:
-    run again after a crash, it only says it again."""
-    with session_scope(rt.engine, read_only=True) as session:
-        row = session.exec(select(AcceptedRequest).where(
-            col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.claim_token) == token,
-            col(AcceptedRequest.status) == PENDING)).first()
+    pending -> (its first write, in that write's transaction) ran -> (its answer kept, then said) done. A
+    request that writes nothing (help, a refusal, an error already said) goes from pending to done once its
+    answer is said: run again after a crash, it only says it again. An answer that cannot be said yet (its
+    response_url failing) is left for `run_stale` to say again."""
+    with session_scope(rt.engine) as session:  # renewing the claim: it may have waited in the queue
+        row = session.exec(
+            update(AcceptedRequest)
+            .where(col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.claim_token) == token,
+                   col(AcceptedRequest.status) == PENDING)
+            .values(claimed_until=now() + CLAIM_FOR)
+            .returning(col(AcceptedRequest.kind), col(AcceptedRequest.content_type), col(AcceptedRequest.body))
+        ).first()
     if row is None:
         return  # run already, or claimed since by another run
     if rt.replay is None:
         raise RuntimeError("no app to run accepted requests with (build_app sets rt.replay)")
-    request = slack_body.bolt_request({"CONTENT_TYPE": row.content_type}, row.body.encode("utf-8"))
-    state = {"consumed": False, "superseded": False}
-    response, after = rt.replay(request, _consume(accepted_id, token, state))
-    if state["superseded"]:
-        return
+    kind, content_type, raw = row
+    request = slack_body.bolt_request({"CONTENT_TYPE": content_type}, raw.encode("utf-8"))
+    this = _Run(accepted_id, token)
+    response, after = rt.replay(request, this)
+    said = True
     try:
-        if row.kind == COMMAND:
-            say_answer(request.body, response)
-        _finish(rt, accepted_id, token, RAN if state["consumed"] else PENDING)
-    finally:  # what it handed over runs whatever happened to its answer (its posts are stored anyway)
+        if this.superseded:
+            return
+        answer = answer_of(request.body, response) if kind == COMMAND else None
+        if answer is not None:
+            if this.consumed:  # kept until said: a process dying now leaves it to be said by the next
+                _finish(rt, accepted_id, token, RAN, RAN, answer=json.dumps(answer))
+            said = _post(request.body.get("response_url"), answer)
+    finally:  # what it handed over starts once its answer is said, whatever happened to that answer
         request_path.run_all(after)
+    if said:
+        _finish(rt, accepted_id, token, RAN if this.consumed else PENDING)
 
 
-def say_answer(body: dict[str, Any], response: BoltResponse) -> None:
+def answer_of(body: dict[str, Any], response: BoltResponse) -> dict[str, Any] | None:
     """What the command's listener acknowledged with, as its response_url's first message (Slack shows
-    a plain-text or JSON ack the same way). An answer that is not a 200 becomes a friendly note."""
+    a plain-text or JSON ack the same way); None when it said nothing. An answer that is not a 200
+    becomes a friendly note with what was typed."""
     if response.status == 200:
         if not response.body:
-            return
+            return None
         ctype = (response.headers.get("content-type") or [""])[0]
         payload = json.loads(response.body) if ctype.startswith("application/json") else {"text": response.body}
         if not (payload.get("text") or payload.get("blocks")):
-            return
+            return None
     else:
         log.error("command %s answered %s: %s", body.get("command"), response.status, response.body[:200])
         payload = {"text": ":warning: Sorry, Truce could not handle that just now. Please try again in a moment."
                            + _typed_back(body)}
     payload.setdefault("response_type", "ephemeral")
-    _post(body.get("response_url"), payload)
+    return payload
 
 
 def _typed_back(body: dict[str, Any]) -> str:
     return typed_back(typed(body.get("command") or "", body.get("text")))
 
 
-def _post(response_url: str | None, payload: dict[str, Any]) -> None:
+def _post(response_url: str | None, payload: dict[str, Any]) -> bool:
+    """POST to a response_url (a dropped connection or a 5xx tried once more). False when it failed (a 429
+    included: said again at the next claim, rather than a thread held for whatever Retry-After says)."""
     if not response_url:
-        return
+        return True
     try:
-        sent = WebhookClient(response_url, timeout=RESPONSE_TIMEOUT).send_dict(payload)
-        if sent.status_code != 200:
-            log.warning("response_url answered %s: %s", sent.status_code, (sent.body or "")[:200])
-    except Exception as exc:  # a courtesy: what it says is already stored
+        sent = WebhookClient(response_url, timeout=RESPONSE_TIMEOUT, retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=1), ServerErrorRetryHandler(max_retry_count=1)]
+        ).send_dict(payload)
+    except Exception as exc:
         log.warning("response_url failed: %r", exc)
+        return False
+    if sent.status_code >= 500 or sent.status_code == 429:
+        log.warning("response_url answered %s: %s", sent.status_code, (sent.body or "")[:200])
+        return False
+    if sent.status_code != 200:  # Slack refuses it for good (expired, used up): saying it again would not help
+        log.warning("response_url answered %s: %s", sent.status_code, (sent.body or "")[:200])
+    return True
 
 
 def run_stale(rt: Runtime, *, limit: int = 100) -> int:
     """The accepted requests whose claim lapsed (their process died, or was held up), each claimed afresh
-    so that at most one run writes: one still pending is run; one that ran (its work is stored) but whose
-    answer was not said gets a note saying it was saved. After MAX_ATTEMPTS claims a pending one is given
-    up, and the person told, with what they typed. Returns how many were taken up."""
+    so that at most one run writes: one still pending is run again; one that ran (its work is stored) but
+    whose answer was not said gets it said — the answer kept from its run, or a note that it was stored.
+    A click older than CLICK_MAX_AGE is not run any more (the person has moved on; newer clicks ran), and a
+    command is given up after MAX_ATTEMPTS claims, the person told with what they typed. Returns how many
+    were taken up. Runs where the scheduler runs (`TRUCE_RUN_SCHEDULER`), every few seconds."""
     t = now()
     with session_scope(rt.engine, read_only=True) as session:
         ids = [i for i in session.exec(select(AcceptedRequest.id).where(
@@ -196,15 +227,19 @@ def run_stale(rt: Runtime, *, limit: int = 100) -> int:
                        col(AcceptedRequest.claimed_until) < t)
                 .values(claim_token=token, claimed_until=now() + CLAIM_FOR,
                         attempts=col(AcceptedRequest.attempts) + 1)
-                .returning(col(AcceptedRequest.status), col(AcceptedRequest.attempts),
-                           col(AcceptedRequest.body))).first()
+                .returning(col(AcceptedRequest.status), col(AcceptedRequest.attempts), col(AcceptedRequest.kind),
+                           col(AcceptedRequest.received_at), col(AcceptedRequest.body),
+                           col(AcceptedRequest.answer))).first()
         if claimed is None:
             continue  # another replica took it
-        status, attempts, raw = claimed
+        status, attempts, kind, received_at, raw, answer = claimed
         taken += 1
         try:
             if status == RAN:
-                _said_late(rt, accepted_id, token, raw)
+                _say_late(rt, accepted_id, token, raw, answer, last=attempts > MAX_ATTEMPTS)
+            elif kind == BLOCK_ACTIONS and aware(received_at) < t - CLICK_MAX_AGE:
+                _finish(rt, accepted_id, token, PENDING, FAILED)
+                log.warning("accepted click %s not run: %s old", accepted_id, t - received_at)
             elif attempts > MAX_ATTEMPTS:
                 _give_up(rt, accepted_id, token, raw)
             else:
@@ -224,15 +259,18 @@ def _command_of(raw: str) -> dict[str, Any]:
     return body if body.get("command") else {}
 
 
-def _said_late(rt: Runtime, accepted_id: int, token: str, raw: str) -> None:
-    """Its work is stored, but its process stopped before saying so: say it now, once."""
-    if not _finish(rt, accepted_id, token, RAN):
-        return
+def _say_late(rt: Runtime, accepted_id: int, token: str, raw: str, answer: str | None, *, last: bool) -> None:
+    """Its work is stored but its answer was not said (its process stopped, or its response_url failed):
+    say it now — the answer its run kept, or, when the process stopped before keeping it, that it was
+    stored. Done once said, or after MAX_ATTEMPTS."""
     body = _command_of(raw)
     if body:
-        _post(body.get("response_url"), {"response_type": "ephemeral", "text": (
-            ":inbox_tray: Saved. Truce restarted just after storing it, so this note comes late; nothing was lost."
-            + typed_back(typed(body["command"], body.get("text")), intro="What you typed:"))})
+        payload = json.loads(answer) if answer else {"response_type": "ephemeral", "text": (
+            ":inbox_tray: Truce stored this, then restarted before it could confirm it. Check that it did "
+            "what you expected." + typed_back(typed(body["command"], body.get("text")), intro="What you typed:"))}
+        if not _post(body.get("response_url"), payload) and not last:
+            return  # said again at the next claim
+    _finish(rt, accepted_id, token, RAN)
 
 
 def _give_up(rt: Runtime, accepted_id: int, token: str, raw: str) -> None:

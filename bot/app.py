@@ -83,12 +83,16 @@ class TruceApp(App):
         request_path.run_all(after)
         return response
 
-    def replay(self, req: BoltRequest, consume: Callable[[Any], None]
+    def replay(self, req: BoltRequest, consume: request_path.Consume
                ) -> tuple[BoltResponse, list[Callable[[], object]]]:
         """Run a request Slack was already answered for (bot/accepted.py): its answer, and the work its
         listeners handed over, for the caller to start once that answer is said."""
         with request_path.replaying(consume) as after:
-            response = self._dispatch_once(req)
+            try:
+                response = self._dispatch_once(req)
+            except Exception:  # Bolt's error handler covers listeners; this, anything around them
+                log.exception("running an accepted request failed")
+                response = BoltResponse(status=500, body="")
         return response, after
 
     def _dispatch_once(self, req: BoltRequest) -> BoltResponse:

@@ -205,18 +205,23 @@ def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Sessio
         if read_only:
             engine = engine.execution_options(**{READ_ONLY: True})
         session = Session(engine, expire_on_commit=False)
+        consume = None
         try:
             yield session
-            if request_path.pending_consume() and wrote(session):
-                consume = request_path.take_consume()
-                if consume is not None:  # a request run after its answer: marked done with its first write
-                    consume(session)
+            # A request run after its answer (bot/accepted.py): marked as run with its first write.
+            consume = request_path.take_consume(lambda: wrote(session))
+            if consume is not None:
+                consume.claim(session)
             session.commit()
-        except BaseException:
+        except BaseException as exc:
             session.rollback()
+            if consume is not None and not isinstance(exc, request_path.Superseded):
+                request_path.give_back(consume)
             raise
         finally:
             session.close()
+        if consume is not None:
+            consume.committed()
 
 
 WROTE = "wrote"

@@ -20,6 +20,7 @@ from slack_bolt import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot import request_path
 from bot.delivery import send_ephemeral
 from bot.slack_text import echo, typed
 from bot.user_error import UserError
@@ -53,6 +54,8 @@ def make_error_handler(rt):
     """Bolt's `@app.error` for this runtime."""
 
     def handle_error(error: Exception, body: dict[str, Any], context) -> BoltResponse:
+        if isinstance(error, request_path.Superseded):  # another run of this request does it and says so
+            return BoltResponse(status=200, body="")
         if isinstance(error, UserError):
             return _user_error(rt, error, body, context)
         error_id = uuid.uuid4().hex[:8]

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 _local = threading.local()
 # Answers in flight in this process (threads inside an outermost `serving()` block).
@@ -98,13 +98,29 @@ def answering() -> bool:
     return active() and not getattr(_local, "replaying", False)
 
 
+class Superseded(Exception):
+    """A run of a request Slack was already answered for lost its claim to a later run (bot/accepted.py),
+    which does the work instead: this one's first write is rolled back and it says nothing."""
+
+
+class Consume(Protocol):
+    """What marks a replayed request as run, with its first write (bot/accepted.py)."""
+
+    def claim(self, session: Any) -> None:
+        """In the first writing unit of work, before it commits; raises Superseded if the run lost its claim."""
+
+    def committed(self) -> None:
+        """That unit of work committed: the request ran."""
+
+
 @contextmanager
-def replaying(consume: Callable[[Any], None]) -> Iterator[list[Callable[[], object]]]:
+def replaying(consume: Consume) -> Iterator[list[Callable[[], object]]]:
     """Run a request Slack was already answered for (bot/accepted.py) as if answering it: its listeners
-    hand work over the same way (yielded, started by the caller once the request's answer is on its way)
-    and never call Slack here; it is not counted as an answer in flight. `consume(session)` is called
-    once, by the first unit of work that writes (`bot.db.session_scope`, before it commits): the request's
-    first write and its being marked done commit together, so running it again never writes twice."""
+    hand work over the same way (yielded, started by the caller once the request's answer is said) and
+    never call Slack here; it is not counted as an answer in flight. The first unit of work that writes
+    (`bot.db.session_scope`) calls `consume.claim(session)` before it commits and `consume.committed()`
+    once it has: the request's first write and its being marked as run commit together, so running it
+    again never writes twice. A unit of work that fails to commit gives it back to the next one."""
     after: list[Callable[[], object]] = []
     _local.after, _local.replaying, _local.consume = after, True, consume
     try:
@@ -113,12 +129,16 @@ def replaying(consume: Callable[[Any], None]) -> Iterator[list[Callable[[], obje
         _local.after, _local.replaying, _local.consume = None, False, None
 
 
-def take_consume() -> Callable[[Any], None] | None:
-    """The replayed request's `consume`, once: the first writing unit of work takes it."""
-    consume = getattr(_local, "consume", None)
+def take_consume(wrote: Callable[[], bool]) -> Consume | None:
+    """The replayed request's `consume`, for the unit of work about to commit if it `wrote()`; once."""
+    consume: Consume | None = getattr(_local, "consume", None)
+    if consume is None or not wrote():
+        return None
     _local.consume = None
     return consume
 
 
-def pending_consume() -> bool:
-    return getattr(_local, "consume", None) is not None
+def give_back(consume: Consume) -> None:
+    """The unit of work that took `consume` did not commit: the next writing one takes it."""
+    if getattr(_local, "replaying", False):
+        _local.consume = consume

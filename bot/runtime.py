@@ -43,7 +43,7 @@ SHUTDOWN_TIMEOUT = 20
 
 
 # Runs a request through the app after its answer: (request, consume) -> (its answer, the work handed over).
-Replay = Callable[[BoltRequest, Callable[[Any], None]], tuple[BoltResponse, list[Callable[[], object]]]]
+Replay = Callable[[BoltRequest, request_path.Consume], tuple[BoltResponse, list[Callable[[], object]]]]
 
 
 @dataclass

@@ -28,7 +28,7 @@ from bot.feature import Response, Route
 from bot.feature import routes as feature_routes
 from bot.local_server import BackgroundServer
 from bot.runtime import Runtime
-from bot.web_input import HttpError, read_body
+from bot.web_input import HttpError, media_type, read_body
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,11 @@ def make_wsgi(rt: Runtime, app: App) -> WSGIApplication:
         if kind is None:
             return _from_bolt(app.dispatch(request))
         # Stored, then answered; run once the answer is sent (bot/accepted.py).
-        stored = accepted.accept(rt, request, kind, environ.get("CONTENT_TYPE", ""))
+        try:
+            stored = accepted.accept(rt, request, kind, media_type(environ))
+        except Exception:  # the database failing: answered the usual way (a friendly note, what was typed)
+            log.exception("storing an accepted request failed; answering it the usual way")
+            return _from_bolt(app.dispatch(request))
         if stored is not None:
             rt.run_accepted(accepted.run, rt, *stored)
         return "200 OK", [], b""

@@ -4,11 +4,13 @@ runs exactly once: Slack delivering it twice, its process dying before it ran, o
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from bot import accepted
@@ -44,6 +46,23 @@ def next_process(stack, db):
     other = SandboxStack(engine=db, emulator=stack.emulator)
     yield other
     other.stop()
+
+
+_replicas: list[SandboxStack] = []
+
+
+def _third(stack, other) -> SandboxStack:
+    """One more replica on the same database and Slack, stopped with the test."""
+    third = SandboxStack(engine=other.rt.engine, emulator=stack.emulator)
+    _replicas.append(third)
+    return third
+
+
+@pytest.fixture(autouse=True)
+def _stop_replicas():
+    yield
+    while _replicas:
+        _replicas.pop().stop()
 
 
 def test_a_command_is_answered_at_once_and_its_answer_follows_through_its_response_url(stack):
@@ -94,15 +113,18 @@ def test_a_request_whose_process_died_before_running_it_is_run_by_the_next_one(s
     assert said[0].startswith(":inbox_tray: Saved.") and sum("Saved" in t for t in said) == 1
 
 
-def test_a_request_whose_process_died_after_storing_it_is_not_run_again_and_its_sender_told(stack, unrun,
-                                                                                              monkeypatch):
+def _kill_at(monkeypatch, name: str) -> None:
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt(f"kill -9, at {name}")
+
+    monkeypatch.setattr(accepted, name, killed)
+
+
+def _stored_then_killed(stack, monkeypatch, at: str) -> None:
+    """The run stores the share, then its process dies at `at`; the next claim is taken up after it lapses."""
     stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
     [row] = _rows(stack.rt.engine)
-
-    def killed(*args, **kwargs):
-        raise KeyboardInterrupt("kill -9, between storing the share and saying so")
-
-    monkeypatch.setattr(accepted, "say_answer", killed)
+    _kill_at(monkeypatch, at)
     with pytest.raises(KeyboardInterrupt):
         accepted.run(stack.rt, row.id, row.claim_token)
     monkeypatch.undo()
@@ -114,9 +136,101 @@ def test_a_request_whose_process_died_after_storing_it_is_not_run_again_and_its_
         assert run_accepted(stack.rt) == 0
     stack.settle()
     assert len(shares(stack)) == 1 and len(stack.state.messages(SALES)) == 1  # not run again
-    [told] = [m["text"] for m in stack.driver.said() if "Saved" in m["text"]]
-    assert told.startswith(":inbox_tray: Saved. Truce restarted") and SHARE in told
     assert _rows(stack.rt.engine)[0].status == "done"
+
+
+def test_an_answer_kept_but_not_said_when_its_process_died_is_said_by_the_next(stack, unrun, monkeypatch):
+    _stored_then_killed(stack, monkeypatch, "_post")
+    [told] = [m["text"] for m in stack.driver.said() if "Saved" in m["text"]]
+    assert told == f":inbox_tray: Saved. Your intel is on its way to <#{SALES}> and <#CJOINT1>."
+
+
+def test_a_run_that_died_before_keeping_its_answer_is_not_run_again_and_its_sender_told(stack, unrun,
+                                                                                       monkeypatch):
+    _stored_then_killed(stack, monkeypatch, "answer_of")
+    [told] = [m["text"] for m in stack.driver.said() if "Truce stored this" in m["text"]]
+    assert told.startswith(":inbox_tray: Truce stored this, then restarted") and SHARE in told
+
+
+def test_an_answer_its_response_url_refused_for_now_is_said_again(stack, unrun, monkeypatch):
+    stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    [row] = _rows(stack.rt.engine)
+    monkeypatch.setattr(accepted, "_post", lambda url, payload: False)  # a 5xx, twice: Slack in trouble
+    accepted.run(stack.rt, row.id, row.claim_token)
+    monkeypatch.undo()
+    stack.settle()
+    assert _rows(stack.rt.engine)[0].status == "ran"
+    assert not [m for m in stack.driver.said() if "Saved" in m["text"]]
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 1
+    [told] = [m["text"] for m in stack.driver.said() if "Saved" in m["text"]]
+    assert told.startswith(":inbox_tray: Saved. Your intel is on its way")
+    assert len(shares(stack)) == 1 and _rows(stack.rt.engine)[0].status == "done"
+
+
+def test_a_write_that_fails_to_commit_leaves_the_request_unrun_and_its_sender_told(stack, unrun, monkeypatch):
+    """Marked as run with its first write only once that write commits: a commit that fails (the database
+    dropping the connection) rolls both back; the person is told it failed, and it is not run again."""
+    stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    [row] = _rows(stack.rt.engine)
+    claim = accepted._Run.claim
+
+    def claim_then_fail(self, session):
+        claim(self, session)
+        raise OperationalError("COMMIT", {}, Exception("the connection dropped"))
+
+    monkeypatch.setattr(accepted._Run, "claim", claim_then_fail)
+    accepted.run(stack.rt, row.id, row.claim_token)
+    monkeypatch.undo()
+    stack.settle()
+    assert shares(stack) == []
+    told = stack.driver.answer_text(wait=0)
+    assert "something went wrong on Truce's side" in told and SHARE in told
+    assert _rows(stack.rt.engine)[0].status == "done"
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 0
+    assert shares(stack) == []
+
+
+def test_a_database_failing_as_a_command_is_stored_answers_it_the_usual_way(stack, monkeypatch):
+    def down(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("could not connect"))
+
+    monkeypatch.setattr(accepted, "accept", down)
+    response = stack.driver.command(SAM, "/truce", "help")
+    assert response.status_code == 200 and "/truce setup" in response.json()["text"]  # not a 500
+
+
+def test_a_click_run_after_its_claim_lapsed_is_dropped_when_old(stack, unrun):
+    stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    [command] = _rows(stack.rt.engine)
+    accepted.run(stack.rt, command.id, command.claim_token)
+    stack.settle()
+    stack.driver.click(SAM, stack.state.messages(SALES)[-1], IntelIds.USEFUL)
+    with time_machine.travel(now() + accepted.CLICK_MAX_AGE + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 1
+    with session_scope(stack.rt.engine) as s:
+        assert list(s.exec(select(IntelVote))) == []  # not counted minutes later
+    assert [r.status for r in _rows(stack.rt.engine)] == ["done", "failed"]
+
+
+def test_two_replicas_taking_up_lapsed_requests_at_once_run_each_once(stack, next_process, unrun):
+    for n in range(6):
+        stack.driver.command(MARK, "/intel", f"{SHARE} ({n})", channel=MARKETING)
+    stack.stop_app()
+    taken: list[int] = []
+    with time_machine.travel(now() + LAPSED, tick=True):
+        runs = [threading.Thread(target=lambda rt=rt: taken.append(run_accepted(rt)))
+                for rt in (next_process.rt, next_process.rt, _third(stack, next_process).rt)]
+        for t in runs:
+            t.start()
+        for t in runs:
+            t.join(60)
+        next_process.settle()
+    assert sum(taken) == 6
+    assert sorted(s.summary for s in shares(stack)) == sorted(f"{SHARE} ({n})" for n in range(6))
+    assert len(stack.state.messages(SALES)) == 6
+    assert {r.status for r in _rows(stack.rt.engine)} == {"done"}
 
 
 def test_a_run_that_lost_its_claim_writes_nothing(stack, unrun):

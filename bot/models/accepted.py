@@ -19,8 +19,11 @@ class AcceptedRequest(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     kind: str = Field(max_length=16)  # "command" or "block_actions"
     content_type: str = Field(max_length=64)
-    body: str = Field(sa_type=Text)  # the signed body as Slack sent it; emptied once run
-    status: str = Field(default="pending", max_length=16)  # pending, done, failed
+    body: str = Field(sa_type=Text)  # the signed body as Slack sent it; emptied once over
+    # pending -> ran (with its first write) -> done (its answer said), or failed (given up)
+    status: str = Field(default="pending", max_length=16)
+    # A command's answer (JSON), kept from its run until it is said: said again if its process dies first.
+    answer: str | None = Field(default=None, sa_type=Text, nullable=True)
     attempts: int = Field(default=0)
     claim_token: str = Field(max_length=32)
     claimed_until: datetime = utc_field()

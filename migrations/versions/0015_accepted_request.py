@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('claim_token', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('claimed_until', sa.DateTime(timezone=True), nullable=False),
