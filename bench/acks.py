@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from bench.measure import (
     bare_bolt,
@@ -68,10 +68,15 @@ def _sign(secret: str, ts: str, body: str) -> str:
 REFUSALS = (b'"response_action": "errors"', b'"response_action":"errors"', b":warning:", b":thinking_face:")
 
 
-def send(url: str, secret: str, body: str, timeout: float) -> tuple[float | None, int, bool]:
+Result = tuple[float | None, int, bool, float, str]
+
+
+def send(url: str, secret: str, body: str, timeout: float) -> Result:
     """POST one signed request on a new connection: (seconds until the answer was read, status,
-    whether the answer refused it); (None, 0, False) when none came within `timeout` or the connection
-    failed."""
+    whether the answer refused it, the wall-clock time it was sent, its response_url); the first three
+    (None, 0, False) when none came within `timeout` or the connection failed."""
+    response_url = (parse_qs(body).get("response_url") or [""])[0]
+    sent_at = time.time()
     parts = urlsplit(url)
     ts = str(int(time.time()))
     headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
@@ -82,16 +87,16 @@ def send(url: str, secret: str, body: str, timeout: float) -> tuple[float | None
         conn.request("POST", parts.path, body=body.encode(), headers=headers)
         response = conn.getresponse()
         answer = response.read()
-        return time.perf_counter() - began, response.status, any(r in answer for r in REFUSALS)
+        return time.perf_counter() - began, response.status, any(r in answer for r in REFUSALS), sent_at, response_url
     except OSError:
-        return None, 0, False
+        return None, 0, False, sent_at, response_url
     finally:
         conn.close()
 
 
 def _sender_process(conn, url: str, secret: str, threads: int, bodies: list[str], start_at: float,
                     timeout: float) -> None:
-    results: list[tuple[float | None, int, bool]] = []
+    results: list[Result] = []
     lock = threading.Lock()
 
     def one_sender(mine: list[str]) -> None:
@@ -123,7 +128,7 @@ def blast(url: str, secret: str, bodies: list[str], senders: int, *, timeout: fl
         proc.start()
         pipes.append(parent)
         children.append(proc)
-    results: list[tuple[float | None, int, bool]] = []
+    results: list[Result] = []
     elapsed = 0.0
     for parent in pipes:
         got, took = parent.recv()
@@ -131,15 +136,16 @@ def blast(url: str, secret: str, bodies: list[str], senders: int, *, timeout: fl
         elapsed = max(elapsed, took)
     for proc in children:
         proc.join(10)
-    answered = [t for t, status, _ in results if t is not None and status == 200]
+    answered = [t for t, status, *_ in results if t is not None and status == 200]
     return {
+        "sent": [(sent_at, url) for t, status, _, sent_at, url in results if t is not None and status == 200 and url],
         "requests": len(results), "answered": len(answered),
         "p50_ms": ms(pct(answered, 0.5)), "p99_ms": ms(pct(answered, 0.99)),
         "max_ms": ms(max(answered)) if answered else None,
         "per_second": round(len(answered) / elapsed, 1) if elapsed else None,
-        "unanswered_in_3s": sum(1 for t, status, _ in results if t is None or status != 200 or t > SLACK_WAITS),
-        "not_200": sum(1 for t, status, _ in results if t is not None and status != 200),
-        "refused": sum(1 for *_, refused in results if refused),
+        "unanswered_in_3s": sum(1 for t, status, *_ in results if t is None or status != 200 or t > SLACK_WAITS),
+        "not_200": sum(1 for t, status, *_ in results if t is not None and status != 200),
+        "refused": sum(1 for _, _, refused, *_ in results if refused),
         "seconds": round(elapsed, 2),
     }
 
@@ -372,14 +378,34 @@ def _cell(args, emu, requests: Requests, server, floor, secret: str, name: str, 
     said_after = _said(emu)
     mine["said_through_response_url"] = said_after[0] - said_before[0]
     mine["refused"] += said_after[1] - said_before[1]
+    mine.update(_shown(emu, mine.pop("sent")))
     base = blast(floor.url, secret, bodies, senders, timeout=args.timeout)
+    if base.pop("sent"):  # the floor's answer is its HTTP answer, shown as it arrives
+        base.update(shown_p50_ms=base["p50_ms"], shown_p99_ms=base["p99_ms"], never_shown=0)
     return emit("acks", {
         "database": name, "kind": kind, "senders": senders, "requests": mine["requests"],
         "truce": mine, "floor": base,
         "ratio_p50": ratio(mine["p50_ms"], base["p50_ms"]), "ratio_p99": ratio(mine["p99_ms"], base["p99_ms"]),
         "ratio_per_second": ratio(base["per_second"], mine["per_second"]),
+        "ratio_shown_p99": ratio(mine.get("shown_p99_ms"), base.get("shown_p99_ms")),
         "background_done_after_s": round(drained, 1),
     })
+
+
+def _shown(emu, sent: list[tuple[float, str]]) -> dict:
+    """When each command's answer was first shown to its person: its HTTP answer, or (Truce answers a
+    command before running it: bot/accepted.py) the first message its response_url received, whichever
+    came first; p50/p99 of seconds from sending, and how many commands were never shown an answer."""
+    if not sent:
+        return {}
+    contexts = {key: ctx for st in emu.workspaces.values() for key, ctx in list(st.responses.items())}
+    shown = []
+    for sent_at, url in sent:
+        at = (contexts.get(url.rsplit("/", 1)[-1]) or {}).get("said_at") or []
+        shown.append(at[0] - sent_at if at else None)
+    seen = [s for s in shown if s is not None]
+    return {"shown_p50_ms": ms(pct(seen, 0.5)), "shown_p99_ms": ms(pct(seen, 0.99)),
+            "never_shown": sum(1 for s in shown if s is None)}
 
 
 def _said(emu) -> tuple[int, int]:

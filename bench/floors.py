@@ -63,6 +63,13 @@ def table(rows: list[dict]) -> str:
             lines.append(f"| {LABEL[r['kind']]}, {r['senders']} senders: p50 / p99, answers/s | {db} | "
                          f"{_ack_cell(r['truce'])} | bare Bolt: {_ack_cell(r['floor'])} | "
                          f"p99 {_x(r['ratio_p99'])}, p50 {_x(r['ratio_p50'])}, rate ÷{r['ratio_per_second']} |")
+            if r["truce"].get("shown_p99_ms") is not None:
+                t, f = r["truce"], r["floor"]
+                never = f", **{t['never_shown']} never shown**" if t["never_shown"] else ""
+                lines.append(f"| {LABEL[r['kind']]}, {r['senders']} senders: its answer shown to the person, "
+                             f"p50 / p99 | {db} | {_n(t['shown_p50_ms'])} / {_n(t['shown_p99_ms'])} ms "
+                             f"(through its response_url){never} | bare Bolt: {_n(f['shown_p50_ms'])} / "
+                             f"{_n(f['shown_p99_ms'])} ms (its HTTP answer) | p99 {_x(r.get('ratio_shown_p99'))} |")
         elif kind == "outbox" and "posts_per_second" in r:
             lines.append(f"| outbox, {r['case']} | {db} | {_n(r['posts_per_second'])} posts/s "
                          f"({r['seconds']} s, {r['failed']} failed) | {r['floor']}: {_n(r['floor_posts_per_second'])}"

@@ -13,11 +13,14 @@ of its response_url, before any follow-up. Forms (`view_submission`), menus' opt
 still answered by their listeners, since their answers carry what Slack needs (a form's errors, the
 options) or are handled once by their own means (bot/event_once.py).
 
-Exactly once: a request's row is marked done in the same transaction as the first thing its run writes
-(`bot.request_path.replaying`, `bot.db.session_scope`), and only while its run still holds the claim it
-was given; a run that lost its claim to a later one rolls that write back and stops. A request whose
-process died before it ran is claimed again when its claim lapses (`run_stale`, every few seconds).
-Slack delivering the same request twice (the same trigger_id) stores it once.
+Its work is done once: a request's row goes from pending to ran in the same transaction as the first
+thing its run writes, and only once that commits (`bot.request_path.replaying`, `bot.db.session_scope`),
+and only while the run still holds its claim; a run that lost its claim to a later one rolls that write
+back and says nothing. Its answer is kept in the row until said (ran -> done). A request whose process
+died is claimed again when its claim lapses (`run_stale`, every few seconds where the scheduler runs):
+run again if still pending, its answer said if it ran. Slack delivering the same request twice (the same
+trigger_id) stores it once. Only a listener's first writing transaction is covered: listeners of
+commands and clicks keep their writes in one.
 """
 
 from __future__ import annotations

@@ -94,7 +94,8 @@ class Runtime:
 
         1. `closers` run, newest first (one failing does not keep the others from running), each
            without waiting: the scheduler starts no new job, and a job in progress is not waited for.
-        2. Urgent work (forms to open, notes, accepted requests to run) is finished within the deadline.
+        2. Urgent work (forms to open, notes) and accepted requests to run keep going until the deadline;
+           what is not done by then is left (an accepted request is taken up by the next process).
            Background work not started yet is dropped. It loses nothing anyone was answered for: what
            a listener stored was committed before the answer, so what is dropped is either re-done
            from the database — outbox posts (sent by the next process's sender) and durable tasks

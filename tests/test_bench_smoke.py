@@ -75,7 +75,12 @@ def test_instrument_runs_tiny_and_reports(name, capsys, tmp_path):
                 assert side["start_s"] > 0 and side["rss_mb"] > 0
 
     table = floors.table([{name: r} for r in rows])
-    assert table.count("\n") == len(rows) + 1  # a header, its rule, a line per row
+    # a header, its rule, a line per row, and for each command Truce answered before running it, when its
+    # answer was shown to the person
+    shown = sum(1 for r in rows if name == "acks" and r["truce"].get("shown_p99_ms") is not None)
+    assert table.count("\n") == len(rows) + shown + 1
+    if name == "acks":
+        assert shown == 2 and all(r["truce"]["never_shown"] == 0 for r in rows if r["kind"] in ("intel", "unhappy"))
 
 
 def test_anatomy_counts_what_one_request_costs(capsys):

@@ -524,6 +524,7 @@ def apply_response(emu: SlackEmulator, ctx: dict[str, Any], body: dict[str, Any]
     ephemeral reply the command itself produced."""
     st = emu.state
     ctx.setdefault("said", []).append(body)  # every message this response_url received, in order
+    ctx.setdefault("said_at", []).append(time.time())
     channel, user, message_ts = ctx["channel"], ctx["user"], ctx.get("message_ts")
     msg = st.find_message(channel, message_ts) if message_ts else None
     if body.get("delete_original") and msg is not None:
