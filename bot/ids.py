@@ -187,3 +187,14 @@ class CsatImportIds(StrEnum):
     MODAL = "csat_import_modal"
     CSV_BLOCK = "csat_import_csv"
     CSV = "csv"
+
+
+# The features' HTTP routes and durable task kinds (bot/tasks.py), here so that bot/features.py declares them
+# without importing the modules that serve them.
+CSAT_WEBHOOK_PATH = "/webhooks/csat"
+DEAL_WEBHOOK_PATH = "/webhooks/deal"
+ACTUALS_WEBHOOK_PATH = "/webhooks/actuals"
+PLAN_EXPORT_PATH = "/export/plan.csv"
+SHARE_REACTED_TASK = "intel.share_reacted"
+FIND_OWNER_TASK = "deals.find_owner"
+CHART_TASK = "scorecard.chart"  # renders and uploads one chart

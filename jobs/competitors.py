@@ -12,15 +12,15 @@ from bot import delivery, schedule_due
 from bot.clock import aware, now
 from bot.competitors import feedback
 from bot.competitors.blocks_feedback import weekly_message
-from bot.feature import Job
 from bot.intel.reports import last_due, next_due
 from bot.intel.search import best_links
 from bot.runtime import Runtime
 from bot.setup import workspaces
+from jobs import ids
 from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
-JOB_ID = "intel-feedback-weekly"
+JOB_ID = ids.INTEL_FEEDBACK_WEEKLY
 
 
 def send_weekly_news(rt: Runtime) -> int:
@@ -57,6 +57,3 @@ def news_for_workspace(rt: Runtime, claim: schedule_due.Claim, at: datetime) -> 
         if sent:
             log.info("intel feedback week %s for %s: %d sharers told", week, team_id, sent)
     return sent
-
-
-JOBS = (Job(send_weekly_news, "cron", JOB_ID, {"minute": "*/5"}),)

@@ -7,11 +7,11 @@ import logging
 
 from bot.clock import now
 from bot.deals import messages
-from bot.feature import Job
 from bot.runtime import Runtime
+from jobs import ids
 
 log = logging.getLogger(__name__)
-JOB_ID = "deal-reminders"
+JOB_ID = ids.DEAL_REMINDERS
 
 
 def send_reminders(rt: Runtime) -> int:
@@ -20,6 +20,3 @@ def send_reminders(rt: Runtime) -> int:
     if sent:
         log.info("deal reminders: %d sent", sent)
     return sent
-
-
-JOBS = (Job(send_reminders, "cron", JOB_ID, {"minute": "*/5"}),)

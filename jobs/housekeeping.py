@@ -12,12 +12,12 @@ from sqlmodel import col
 from bot import accepted
 from bot.clock import now
 from bot.db import session_scope
-from bot.feature import Job
 from bot.models import OAuthState, ProcessedEvent
 from bot.runtime import Runtime
+from jobs import ids
 
 log = logging.getLogger(__name__)
-JOB_ID = "housekeeping"
+JOB_ID = ids.HOUSEKEEPING
 KEEP_EVENTS = timedelta(days=3)  # Slack retries an event for a few minutes at most
 
 
@@ -30,6 +30,3 @@ def clean(rt: Runtime) -> int:
     if removed:
         log.info("housekeeping: forgot %d old event ids and accepted requests", removed)
     return removed
-
-
-JOBS = (Job(clean, "interval", JOB_ID, {"hours": 24}),)

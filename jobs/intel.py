@@ -10,14 +10,14 @@ from datetime import datetime
 
 from bot import schedule_due
 from bot.clock import now
-from bot.feature import Job
 from bot.intel import reports as intel_reports
 from bot.runtime import Runtime
 from bot.setup import workspaces
+from jobs import ids
 from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
-JOB_ID = "intel-digest"
+JOB_ID = ids.INTEL_DIGEST
 
 
 def post_digests(rt: Runtime) -> int:
@@ -43,6 +43,3 @@ def digest_workspace(rt: Runtime, claim: schedule_due.Claim, at: datetime) -> in
         listed = intel_reports.queue_digest(session=session, ws=ws, digest=digest)
         log.info("intel digest %s for %s: %d shares listed", digest.week, team_id, listed)
     return 1 if listed else 0
-
-
-JOBS = (Job(post_digests, "cron", JOB_ID, {"minute": "*/5"}),)

@@ -16,16 +16,16 @@ from datetime import timedelta
 
 from bot import schedule_due
 from bot.clock import now
-from bot.feature import Job
 from bot.joint import due as joint_due
 from bot.joint import meetings, posts
 from bot.joint.models import JointMeeting
 from bot.models import Workspace
 from bot.runtime import Runtime
+from jobs import ids
 from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
-JOB_ID = "joint-due"
+JOB_ID = ids.JOINT_DUE
 
 
 def run_due(rt: Runtime) -> dict[str, list[str]]:
@@ -69,6 +69,3 @@ def force_prompt(rt: Runtime, team_id: str) -> JointMeeting | None:
     with rt.session() as session:
         ws = session.get(Workspace, team_id)
         return posts.announce_next(session, sources=rt.agenda_sources, ws=ws, by=rt.name) if ws else None
-
-
-JOBS = (Job(run_due, "interval", JOB_ID, {"minutes": 1}),)

@@ -4,19 +4,18 @@ channels: shortly after start, then hourly."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from bot import schedule_due
 from bot.clock import now
 from bot.db import session_scope
-from bot.feature import Job
 from bot.models import Workspace
 from bot.people import REFRESH_EVERY, refresh_teams
 from bot.runtime import Runtime
+from jobs import ids
 from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
-JOB_ID = "members-refresh"
+JOB_ID = ids.MEMBERS_REFRESH
 EVERY = REFRESH_EVERY
 
 
@@ -40,8 +39,3 @@ def refresh(rt: Runtime, claim: schedule_due.Claim) -> int:
     with session_scope(rt.engine) as session:
         schedule_due.reschedule(session, claim, now() + EVERY)
     return refreshed
-
-
-# Also once right after start: every workspace's people (names, Slack admins) and teams are read
-# anew, so admin checks (answered from the database) know of admins made while Truce was down.
-JOBS = (Job(refresh_all, "interval", JOB_ID, {"hours": 1}, first_run_after=timedelta(seconds=5)),)

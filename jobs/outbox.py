@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 
 from bot import delivery
-from bot.feature import Job
 from bot.runtime import Runtime
+from jobs import ids
 
 log = logging.getLogger(__name__)
-JOB_ID = "outbox-retry"
+JOB_ID = ids.OUTBOX_RETRY
 IDLE_WAIT = 60  # seconds; a sender still busy after that is left to it
 
 
@@ -32,6 +32,3 @@ def retry_due(rt: Runtime) -> int:
     if sent:
         log.info("outbox retry: %d sent", sent)
     return sent
-
-
-JOBS = (Job(retry_due, "interval", JOB_ID, {"seconds": 15}),)

@@ -20,7 +20,6 @@ from sqlmodel import Session, col, select
 from bot import delivery, schedule_due, tasks
 from bot.clock import aware, now
 from bot.db import pk
-from bot.feature import Job
 from bot.joint import meetings
 from bot.joint.prefs import schedule_of
 from bot.models import Outbox, Workspace
@@ -28,10 +27,11 @@ from bot.quarters import shift_quarter
 from bot.runtime import Runtime
 from bot.scorecard import chart, posting, upload
 from bot.scorecard.message import compose
+from jobs import ids
 from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
-JOB_ID = "scorecard-prompt-chart"
+JOB_ID = ids.SCORECARD_PROMPT_CHART
 # Slack errors a retry cannot mend: the chart is marked failed (and logged) instead of retried.
 PROMPT_WAIT = timedelta(minutes=1)  # a prompt still on its way: the chart job looks again this much later
 FINAL_ERRORS = {"channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "account_inactive",
@@ -123,7 +123,3 @@ def post_chart(rt: Runtime, *, team_id: str, chart_id: int) -> None:
         claimed = posting.get(session, chart_id=chart_id)
         if claimed is not None:
             posting.shared(session, chart=claimed, file_id=file_id, size=size)
-
-
-TASKS = {posting.CHART_TASK: post_chart}
-JOBS = (Job(run_due, "interval", JOB_ID, {"minutes": 1}),)

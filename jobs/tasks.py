@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 
 from bot import accepted, tasks
-from bot.feature import Job
 from bot.runtime import Runtime
+from jobs import ids
 
 log = logging.getLogger(__name__)
-JOB_ID = "tasks-retry"
-ACCEPTED_JOB_ID = "accepted-retry"
+JOB_ID = ids.TASKS_RETRY
+ACCEPTED_JOB_ID = ids.ACCEPTED_RETRY
 
 
 def run_due(rt: Runtime) -> int:
@@ -26,7 +26,3 @@ def run_accepted(rt: Runtime) -> int:
     if ran:
         log.info("accepted requests: %d run after their claim lapsed", ran)
     return ran
-
-
-JOBS = (Job(run_due, "interval", JOB_ID, {"seconds": 15}),
-        Job(run_accepted, "interval", ACCEPTED_JOB_ID, {"seconds": 5}))

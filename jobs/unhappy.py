@@ -9,16 +9,16 @@ import logging
 from bot import schedule_due
 from bot.clock import now
 from bot.db import session_scope
-from bot.feature import Job
 from bot.models import Workspace
 from bot.runtime import Runtime
 from bot.unhappy import csat_reports
 from bot.unhappy.alert_links import ensure_permalink
 from bot.unhappy.reminders import due_now, send_stage
+from jobs import ids
 from jobs.common import for_each_due
 
 log = logging.getLogger(__name__)
-REMINDERS_JOB, DIGEST_JOB = "unhappy-reminders", "csat-digest"
+REMINDERS_JOB, DIGEST_JOB = ids.UNHAPPY_REMINDERS, ids.CSAT_DIGEST
 
 
 def send_reminders(rt: Runtime) -> int:
@@ -52,9 +52,3 @@ def send_csat_digests(rt: Runtime) -> int:
             return csat_reports.send_digest(session=session, ws=ws, at=at)
 
     return sum(for_each_due(rt, schedule_due.CSAT_DIGEST, send, what="satisfaction digest").values())
-
-
-JOBS = (
-    Job(send_reminders, "interval", REMINDERS_JOB, {"minutes": 1}),
-    Job(send_csat_digests, "interval", DIGEST_JOB, {"minutes": 15}),
-)

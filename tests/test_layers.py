@@ -7,7 +7,8 @@
 - Block Kit builders (bot/block_kit.py, bot/<feature>/blocks_*.py) are pure: they take data, and import no
   database, session, delivery or runtime, and no service (a module that does).
 
-Imports under `if TYPE_CHECKING:` are for annotations only and are not followed.
+Imports under `if TYPE_CHECKING:` are for annotations only and are not followed; `lazy("module", ...)` and
+`listener("module", ...)` (bot/lazy.py) are imports of their module.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ COMPOSITION_ROOT = {"bot.app", "bot.features", "bot.__main__", "bot.server"}
 # The emulator and its drivers sit above the app (they start it, and move its clock): not product layers.
 TOOLS = "bot.sandbox"
 # What makes a module a service (it reads or writes the database, queues posts, or holds the runtime).
+# `lazy("module", "name")` and `listener("module", "name")` (bot/lazy.py) import their module on first call.
+LAZY = {"lazy", "listener"}
 IMPURE = {"bot.db", "bot.delivery", "bot.runtime", "sqlmodel.Session", "sqlmodel.select", "sqlmodel.col",
           "sqlalchemy", "sqlalchemy.orm"}
 
@@ -52,6 +55,11 @@ def _type_checking_only(node: ast.AST) -> bool:
         or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"))
 
 
+def _callee(node: ast.Call) -> str | None:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
 def imported_names(source: str, name: str, *, is_package: bool = False) -> set[str]:
     """Every module (or module.name) `source` imports, wherever the import statement is."""
     found: set[str] = set()
@@ -72,6 +80,9 @@ def imported_names(source: str, name: str, *, is_package: bool = False) -> set[s
                 base = ".".join([*anchor, base] if base else anchor)
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Call) and _callee(node) in LAZY and node.args \
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            found.add(node.args[0].value)  # imported when first called (bot/lazy.py)
         for child in ast.iter_child_nodes(node):
             visit(child)
 
@@ -155,6 +166,7 @@ def test_a_cycle_is_found_even_through_a_function_level_import() -> None:
     graph["bot.b"] = {m for m in late if m in graph}
     assert find_cycle(graph) == ["bot.a", "bot.b", "bot.a"]
     assert imported_names("if TYPE_CHECKING:\n    import bot.a\n", "bot.b") == set()
+    assert imported_names("x = lazy('bot.a', 'f')\n", "bot.b") == {"bot.a"}
 
 
 def test_builders_are_pure() -> None:

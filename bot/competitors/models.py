@@ -12,7 +12,11 @@ from typing import Any
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# The tables its foreign keys name, registered beside it: SQLAlchemy finds a foreign key's table by name when
+# it flushes, and a process imports a feature's tables only when it first uses them (bot/lazy.py).
+from bot.intel.models import IntelShare  # noqa: F401
 from bot.models.base import json_field, utc_field
+from bot.playbook.models import WinLoss  # noqa: F401
 
 
 class Competitor(SQLModel, table=True):

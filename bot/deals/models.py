@@ -8,7 +8,11 @@ from decimal import Decimal
 from sqlalchemy import Date, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# The tables its foreign keys name, registered beside it: SQLAlchemy finds a foreign key's table by name when
+# it flushes, and a process imports a feature's tables only when it first uses them (bot/lazy.py).
+from bot.competitors.models import Competitor  # noqa: F401
 from bot.models.base import WebhookToken, utc_field
+from bot.playbook.models import WinLoss  # noqa: F401
 
 STATUSES = ("new", "asked", "confirmed", "unrouted")
 

@@ -15,13 +15,13 @@ import hashlib
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot import tasks
+from bot import ids, tasks
 from bot.clock import now
 from bot.models import Task
 from bot.scorecard.models import ScorecardChart
 
 PENDING, UPLOADING, SHARED, FAILED = "pending", "uploading", "shared", "failed"
-CHART_TASK = "scorecard.chart"  # the durable task (bot/tasks.py) that renders and uploads one chart
+CHART_TASK = ids.CHART_TASK  # the durable task (bot/tasks.py) that renders and uploads one chart
 
 
 def prompt_key(quarter: str) -> str:

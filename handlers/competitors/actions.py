@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.clock import now
 from bot.competitors import lookup as battlecards
 from bot.competitors.blocks_battlecard import battlecard_modal
-from bot.competitors.ids import CompetitorIds
 from bot.models import Workspace
 from bot.runtime import Runtime
 from handlers.common import later, tell_later
-
-
-def register(app: App) -> None:
-    app.action(CompetitorIds.OPEN_BATTLECARD)(battlecard_clicked)
 
 
 def battlecard_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, respond: Respond,

@@ -3,9 +3,7 @@ changeable) and the note form. Stored before the answer; the person is told afte
 
 from __future__ import annotations
 
-import re
-
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.competitors import feedback
@@ -15,12 +13,6 @@ from bot.intel.models import IntelShare
 from bot.runtime import Runtime
 from bot.user_error import UserError
 from handlers.common import input_value, later, record_id, tell_later, view_metadata
-
-
-def register(app: App) -> None:
-    app.action(re.compile("^" + re.escape(Ids.FEEDBACK_PREFIX)))(verdict_clicked)
-    app.action(Ids.FEEDBACK_NOTE)(note_clicked)
-    app.view(Ids.NOTE_VIEW)(note_submitted)
 
 
 def verdict_clicked(ack: Ack, body: dict, context: BoltContext, respond: Respond, rt: Runtime) -> None:

@@ -4,9 +4,7 @@ then shows what was logged (through the outbox)."""
 
 from __future__ import annotations
 
-import re
-
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.competitors import citations
@@ -20,12 +18,6 @@ from bot.user_error import UserError
 from handlers.common import input_value, later, tell_later, view_metadata
 
 FORM_BLOCKS = {"reason": Ids.REASON_BLOCK, "notes": Ids.NOTES_BLOCK, "intel": Ids.INTEL_BLOCK}
-
-
-def register(app: App) -> None:
-    app.action(re.compile("^" + re.escape(Ids.REASON_PREFIX)))(reason_clicked)
-    app.action(Ids.DETAILS)(details_clicked)
-    app.view(Ids.CONFIRM_VIEW)(form_submitted)
 
 
 def _confirm(rt: Runtime, ws: Workspace, *, deal_id: str | int | None, user_id: str, reason: str,

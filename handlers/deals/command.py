@@ -3,7 +3,7 @@ deals pasted as CSV in a form: all rows or none, once per paste, each bad row na
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.clock import aware
@@ -21,10 +21,6 @@ from handlers.deals.webhook import WEBHOOK_PATH, find_owner_later
 
 USAGE = ("`/truce deals token` — the secret your CRM sends closed deals with (admins and leads); "
          "`/truce deals import` — paste closed deals as CSV.")
-
-
-def register(app: App) -> None:
-    app.view(Ids.IMPORT_VIEW)(import_submitted)
 
 
 def deals_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond,

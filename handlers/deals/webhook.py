@@ -18,6 +18,7 @@ from bot.db import pk, session_scope
 from bot.deals import intake, messages, payloads
 from bot.deals.models import Deal
 from bot.deals.tokens import team_for_token
+from bot.ids import DEAL_WEBHOOK_PATH, FIND_OWNER_TASK
 from bot.models import Task
 from bot.playbook.strategies import today_in
 from bot.playbook.winloss import last_currency
@@ -28,8 +29,8 @@ from bot.web import Response, json_response
 from handlers.webhook import WebhookCall, authorized_json, webhook_error
 
 log = logging.getLogger(__name__)
-WEBHOOK_PATH = "/webhooks/deal"
-FIND_OWNER = "deals.find_owner"
+WEBHOOK_PATH = DEAL_WEBHOOK_PATH
+FIND_OWNER = FIND_OWNER_TASK
 
 
 def find_owner_later(session: Session, deal: Deal) -> Task | None:
@@ -93,6 +94,3 @@ def find_owner(rt: Runtime, *, team_id: str, deal_id: int) -> None:
             return
         asked = messages.ask(session=session, ws=ws, deal=deal, owner_user_id=owner)
     log.info("deal %s of %s: asked %s", deal_id, team_id, asked or "no one (no owner in Slack, no sales lead)")
-
-
-TASKS = {FIND_OWNER: find_owner}

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import logging
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import delivery
 from bot.block_kit import channel as channel_mention
-from bot.ids import Command, IntelIds
+from bot.ids import Command
 from bot.intel import parsing as intel_text
 from bot.intel import search as intel_search
 from bot.intel import share as intel
@@ -26,15 +26,6 @@ from handlers.common import in_background, send_response, tell_later
 from handlers.intel.publish import permalink
 
 log = logging.getLogger(__name__)
-
-
-def register(app: App) -> None:
-    app.action(IntelIds.USEFUL)(useful_clicked)
-    app.action(IntelIds.DISCUSS)(discuss_clicked)
-    app.action(IntelIds.MENU)(menu_selected)
-    app.action(IntelIds.RETRACT_CONFIRM)(retract_confirmed)
-    app.action(IntelIds.SEARCH_MORE)(search_paged)
-    app.action(IntelIds.SEARCH_BACK)(search_paged)
 
 
 def useful_clicked(ack: Ack, body: dict, context: BoltContext, respond: Respond, rt: Runtime) -> None:

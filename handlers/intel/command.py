@@ -8,7 +8,7 @@ import logging
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
@@ -43,12 +43,6 @@ log = logging.getLogger(__name__)
 
 
 FIX_IT = "Here is what you typed, so you can fix it and send it again:"
-
-
-def register(app: App) -> None:
-    app.command(Command.INTEL)(intel_command)
-    app.view(IntelIds.MODAL)(modal_submitted)
-    app.shortcut(IntelIds.SHORTCUT)(message_shortcut)
 
 
 def intel_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,

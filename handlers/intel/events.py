@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot import delivery, tasks
 from bot.db import pk
+from bot.ids import SHARE_REACTED_TASK
 from bot.intel import parsing as intel_text
 from bot.intel import share as intel
 from bot.models import Workspace
@@ -78,7 +79,7 @@ def on_reaction(*, event: dict, context: BoltContext, client: WebClient, rt: Run
     return True
 
 
-SHARE_REACTED = "intel.share_reacted"
+SHARE_REACTED = SHARE_REACTED_TASK
 
 
 def share_reacted(rt, *, team_id: str, channel: str, ts: str, user_id: str, from_team: str,
@@ -137,9 +138,6 @@ def share_reacted(rt, *, team_id: str, channel: str, ts: str, user_id: str, from
     publish(rt, client, team_id=team_id, share_id=share_id, user_id=user_id, ids=rt.take_queued(session),
             tell=lambda note: _tell(client, channel, user_id, note))
 
-
-# Durable tasks this module runs (kind -> function); see bot/tasks.py.
-TASKS = {SHARE_REACTED: share_reacted}
 
 
 def on_message(*, event: dict, context: BoltContext, client: WebClient, rt: Runtime, ws: Workspace | None) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.clock import now
@@ -29,10 +29,6 @@ from handlers.joint.meeting import open_outcomes, save_schedule, schedule_summar
 from handlers.joint.plan import plan_command
 
 YOU_TYPED = "You typed:"
-
-
-def register(app: App) -> None:
-    app.command(Command.JOINT)(joint_command)
 
 
 def joint_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import delivery
@@ -25,22 +25,6 @@ from bot.setup import members
 from bot.user_error import UserError
 from handlers.common import input_value, later, lead_refusal, record_id, send_response, view_metadata
 from handlers.setup.home import publish_home
-
-
-def register(app: App) -> None:
-    app.action(JointIds.ATTEND)(attend_clicked)
-    app.action(JointIds.DECLINE)(decline_clicked)
-    app.action(JointIds.PROPOSE)(propose_clicked)
-    app.action(JointIds.ADD_ITEM)(add_item_clicked)
-    app.action(JointIds.VOTE)(vote_clicked)
-    app.action(JointIds.MOVE)(move_clicked)
-    app.action(JointIds.RECORD)(record_clicked)
-    app.action(JointIds.CLOSE_ITEM)(close_clicked)
-    app.action(JointIds.ADD_ROW)(add_row_clicked)
-    app.view(JointIds.PROPOSE_VIEW)(propose_submitted)
-    app.view(JointIds.ITEM_VIEW)(item_submitted)
-    app.view(JointIds.SCHEDULE_VIEW)(schedule_submitted)
-    app.view(JointIds.OUTCOMES_VIEW)(outcomes_submitted)
 
 
 def _value(body: dict) -> int:

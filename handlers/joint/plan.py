@@ -8,13 +8,13 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import delivery, web
 from bot.clock import now
-from bot.ids import JointIds
+from bot.ids import PLAN_EXPORT_PATH, JointIds
 from bot.joint import plan as plans
 from bot.joint import posts
 from bot.joint.blocks_forms import plan_modal
@@ -40,12 +40,8 @@ from handlers.common import (
 )
 
 log = logging.getLogger(__name__)
-EXPORT_PATH = "/export/plan.csv"
+EXPORT_PATH = PLAN_EXPORT_PATH
 TEAM_ID = re.compile(r"[A-Z0-9]{1,32}")  # a Slack workspace ID (T0123ABCD); anything else is no workspace
-
-
-def register(app: App) -> None:
-    app.view(JointIds.PLAN_VIEW)(plan_submitted)
 
 
 def _quarter(rest: str, ws: Workspace) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.block_kit import esc
@@ -33,12 +33,6 @@ REFUSED = ("Only the marketing team and Truce leads publish and change marketing
 WHAT_TO_TYPE = ("`/truce strategy` (a form), `/truce strategy add Title: summary`, "
                 "`/truce strategy search &lt;words&gt;`, `/truce strategy list`, `/truce strategy edit 3`, "
                 "`/truce strategy retire 3`, `/truce strategy reactivate 3`")
-
-
-def register(app: App) -> None:
-    app.view(Ids.STRATEGY_VIEW)(strategy_submitted)
-    app.action(Ids.HOME_PUBLISH)(publish_clicked)
-    app.action(Ids.HOME_MORE)(more_chosen)
 
 
 def strategy_help() -> str:

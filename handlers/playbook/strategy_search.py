@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.ids import PlaybookIds as Ids
@@ -12,11 +12,6 @@ from bot.playbook.blocks_strategies import result_blocks
 from bot.playbook.blocks_strategy_forms import search_modal
 from bot.runtime import Runtime
 from handlers.common import input_value, later
-
-
-def register(app: App) -> None:
-    app.action(Ids.HOME_SEARCH)(search_clicked)
-    app.view(Ids.SEARCH_VIEW)(search_submitted)
 
 
 def search_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.block_kit import esc
@@ -33,11 +33,6 @@ REFUSED = ("Only the sales team and Truce leads log wins and losses. Everyone ca
            "`/truce winloss summary`.")
 EDIT_REFUSED = "Only the person who logged a result, a Truce lead or a Slack admin can correct it."
 WORDS = {"win": "won", "won": "won", "loss": "lost", "lost": "lost"}
-
-
-def register(app: App) -> None:
-    app.view(Ids.WINLOSS_VIEW)(winloss_submitted)
-    app.action(Ids.WINLOSS_EDIT)(edit_clicked)
 
 
 def winloss_help() -> str:

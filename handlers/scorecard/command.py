@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.clock import now
 from bot.db import pk
+from bot.ids import ACTUALS_WEBHOOK_PATH
 from bot.joint import plan as plans
 from bot.models import Workspace
 from bot.people import is_admin_or_lead
@@ -22,7 +23,7 @@ from bot.slack_text import echo, esc, plain, typed
 from bot.user_error import UserError
 from handlers.common import admins_only, first_word, later
 
-WEBHOOK_PATH = "/webhooks/actuals"
+WEBHOOK_PATH = ACTUALS_WEBHOOK_PATH
 ACTUALS_USAGE = ("`/joint actuals [quarter]` opens the form; `/joint actuals [quarter] goal | budget spent | pipeline "
                  "| revenue | owner` records one line; `/joint actuals import [quarter]` takes a CSV paste; "
                  "`/joint actuals history [quarter]` shows every change; `/joint actuals token` is for a finance "

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 
 from bot import delivery
 from bot.joint import plan as plans
@@ -19,11 +19,6 @@ from bot.scorecard.blocks_scorecard import recorded_text
 from bot.scorecard.ids import ScorecardIds
 from bot.user_error import UserError
 from handlers.common import input_value, view_metadata
-
-
-def register(app: App) -> None:
-    app.view(ScorecardIds.ACTUALS_VIEW)(actuals_submitted)
-    app.view(ScorecardIds.IMPORT_VIEW)(import_submitted)
 
 
 def actuals_submitted(ack: Ack, view: dict[str, Any], context: BoltContext, rt: Runtime, ws: Workspace) -> None:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.ids import HomeIds
 from bot.runtime import Runtime
 from bot.setup import members, workspaces
 from bot.setup.blocks_home import home_view
 from handlers.common import later
-
-
-def register(app: App) -> None:
-    app.event("app_home_opened")(home_opened)
-    app.action(HomeIds.REFRESH)(refresh_clicked)
 
 
 def publish_home(*, client: WebClient, context: BoltContext, rt: Runtime, user_id: str) -> None:

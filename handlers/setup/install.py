@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App, BoltContext
+from slack_bolt import BoltContext
 
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-
-def register(app: App) -> None:
-    app.event("app_uninstalled")(uninstalled)
-    app.event("tokens_revoked")(uninstalled)
 
 
 def uninstalled(event: dict, context: BoltContext, rt: Runtime) -> None:

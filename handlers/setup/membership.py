@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App, BoltContext
+from slack_bolt import BoltContext
 
 from bot import delivery
 from bot.people import refresh_teams, remember_user
@@ -14,13 +14,6 @@ from bot.setup import members, workspaces
 from handlers.common import in_background
 
 log = logging.getLogger(__name__)
-
-
-def register(app: App) -> None:
-    app.event("member_joined_channel")(member_joined)
-    app.event("member_left_channel")(member_left)
-    app.event("user_change")(user_changed)
-    app.event("team_join")(user_changed)
 
 
 def member_joined(event: dict, context: BoltContext, rt: Runtime) -> None:

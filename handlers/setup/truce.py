@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import delivery
@@ -24,11 +24,6 @@ from handlers.common import in_background, input_value, later, lead_refusal, rou
 
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 TEAM_CHOICES = ("sales", "marketing", "both", "neither", "auto")
-
-
-def register(app: App) -> None:
-    app.command(Command.TRUCE)(truce_command)
-    app.view(SetupIds.CALLBACK)(setup_submitted)
 
 
 def truce_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
@@ -23,19 +23,6 @@ from handlers.common import input_value, later, record_id, tell_later, view_meta
 
 ACTION_FIELDS = {"text": Ids.DONE_BLOCK, "root_cause": Ids.CAUSE_BLOCK, "follow_up_on": Ids.FOLLOW_UP_BLOCK}
 T = TypeVar("T")  # what a unit of work gives back
-
-
-def register(app: App) -> None:
-    app.action(Ids.CLAIM_SALES)(claim_clicked)
-    app.action(Ids.CLAIM_MARKETING)(claim_clicked)
-    app.action(Ids.PICK_SALES)(pick_clicked)
-    app.action(Ids.PICK_MARKETING)(pick_clicked)
-    app.action(Ids.ADD_ACTION)(add_action_clicked)
-    app.action(Ids.RESOLVE)(resolve_clicked)
-    app.action(Ids.MORE)(more_chosen)
-    app.view(Ids.ACTION)(action_submitted)
-    app.view(Ids.ASSIGN)(assign_submitted)
-    app.view(Ids.SNOOZE)(snooze_submitted)
 
 
 def run(rt: Runtime, ws: Workspace, fn: Callable[[Session, Workspace], T]) -> tuple[T | None, str | None]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -16,7 +16,7 @@ from bot import delivery
 from bot.block_kit import esc
 from bot.db import pk
 from bot.feature import SubCommand
-from bot.ids import Command, UnhappyIds
+from bot.ids import Command
 from bot.ids import UnhappyIds as Ids
 from bot.models import Workspace
 from bot.people import name_of
@@ -55,13 +55,6 @@ SETTINGS_BLOCKS = {
     "sla_critical": Ids.SLA_CRITICAL_BLOCK, "sla_high": Ids.SLA_HIGH_BLOCK, "sla_medium": Ids.SLA_MEDIUM_BLOCK,
     "sla_low": Ids.SLA_LOW_BLOCK, "hours": Ids.HOURS_BLOCK, "days": Ids.DAYS_BLOCK, "csat_scale": Ids.SCALE_BLOCK,
 }
-
-
-def register(app: App) -> None:
-    app.command(Command.UNHAPPY)(unhappy_command)
-    app.view(Ids.REPORT)(report_submitted)
-    app.shortcut(UnhappyIds.SHORTCUT)(report_shortcut)
-    app.view(Ids.SETTINGS)(settings_submitted)
 
 
 def unhappy_command(ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond,

@@ -9,6 +9,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.db import session_scope
+from bot.ids import CSAT_WEBHOOK_PATH
 from bot.models import Workspace
 from bot.runtime import Runtime
 from bot.setup import workspaces
@@ -23,7 +24,7 @@ from handlers.common import first_word, later, lead_refusal
 from handlers.unhappy import csat_import
 from handlers.webhook import WebhookCall, authorized_json, webhook_error
 
-WEBHOOK_PATH = "/webhooks/csat"
+WEBHOOK_PATH = CSAT_WEBHOOK_PATH
 
 
 def csat_command(*, ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, rt: Runtime,

@@ -5,7 +5,7 @@ Who may import: whoever may record a score with `/truce csat` — every member o
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 
 from bot.clock import aware
 from bot.ids import CsatImportIds
@@ -16,10 +16,6 @@ from bot.unhappy.blocks_csat_import import duplicate_text, error_text, imported_
 from bot.unhappy.prefs import get_prefs
 from bot.user_error import UserError
 from handlers.common import input_value
-
-
-def register(app: App) -> None:
-    app.view(CsatImportIds.MODAL)(import_submitted)
 
 
 def default_scale(ws: Workspace) -> int:
