@@ -21,14 +21,13 @@ from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Row, Table, event
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, create_engine, text
 
 from bot import request_path
+from bot.models.base import dialect_insert
 from bot.models.base import pk as pk  # the id of a stored row; defined with the models so builders can use it
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -273,8 +272,7 @@ def insert_new(session: Session, model: type[Any], rows: list[dict[str, Any]], *
     if not rows:
         return []
     table = table_of(model)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (insert(table).on_conflict_do_nothing(index_elements=list(unique))
+    stmt = (dialect_insert(session.get_bind().dialect.name)(table).on_conflict_do_nothing(index_elements=list(unique))
             .returning(*(table.c[name] for name in returning)))
     # Parameters apart from the statement: it is compiled once per process (SQLAlchemy's cache), and
     # several rows go as one multi-row INSERT ("insertmanyvalues"); `.values(rows)` compiled every time.

@@ -25,6 +25,18 @@ def json_field(*, default_factory: Callable[[], Any] = dict) -> Any:
     return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
 
 
+def dialect_insert(dialect: str) -> Any:
+    """The INSERT (with its ON CONFLICT clauses) of the database in use, "postgresql" or "sqlite": the other
+    dialect's module is not imported (on SQLite, PostgreSQL's would be a fortieth of start-up)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
+
+
 def pk(value: int | None) -> int:
     """The id of a row that is in the database (loaded, or flushed). SQLModel types every `id` as
     `int | None` because a row has none until it is flushed; one read back from the database always
@@ -44,4 +56,4 @@ class WebhookToken(SQLModel):
     created_at: datetime = utc_field(default_now=True)
 
 
-__all__ = ["WebhookToken", "datetime", "json_field", "pk", "utc_field"]
+__all__ = ["WebhookToken", "datetime", "dialect_insert", "json_field", "pk", "utc_field"]

@@ -13,11 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Index, event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, SQLModel
 
-from bot.models.base import utc_field
+from bot.models.base import dialect_insert, utc_field
 from bot.models.core import Workspace, WorkspacePrefs
 
 # The jobs that run per workspace (their names as rows spell them; migration 0014 copies this list).
@@ -45,8 +44,7 @@ class ScheduleDue(SQLModel, table=True):
 def upsert_statement(dialect: str, rows: list[dict[str, Any]]) -> Any:
     """INSERT the rows, or move an existing (team_id, job) row's due_at to the row's."""
     table = ScheduleDue.__table__  # type: ignore[attr-defined]
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table).values(rows)
+    stmt = dialect_insert(dialect)(table).values(rows)
     return stmt.on_conflict_do_update(index_elements=["team_id", "job"], set_={"due_at": stmt.excluded.due_at})
 
 
