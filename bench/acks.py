@@ -16,7 +16,15 @@ submission (the /intel share modal, each with its own text). Each row gives p50/
 answered requests, answers a second, and how many requests Slack would have shown as failed
 (no 200 within 3 s: late, refused, or none within `--timeout`).
 
-    python -m bench.acks [--senders 20 100 200] [--requests 600] [--kinds intel unhappy button view]
+`--rate R` makes the load open instead: the senders together send R requests a second whatever the
+answers take, as people do (a closed loop sends faster the faster it is answered, so an app that answers
+before doing the work sees more load than it can do, and its work backs up).
+
+Truce answers a slash command before running it (bot/accepted.py): its answer reaches the person through
+the command's response_url a moment later. Each command row is then followed by when that answer was
+shown (the emulator times each response_url message), beside the floor's HTTP answer.
+
+    python -m bench.acks [--senders 20 100 200] [--requests 600] [--kinds intel unhappy button view] [--rate R]
                          [--databases sqlite postgresql] [--py-spy DIR]
 """
 
@@ -26,6 +34,7 @@ import argparse
 import http.client
 import json
 import multiprocessing as mp
+import random
 import secrets
 import shutil
 import signal
@@ -95,12 +104,18 @@ def send(url: str, secret: str, body: str, timeout: float) -> Result:
 
 
 def _sender_process(conn, url: str, secret: str, threads: int, bodies: list[str], start_at: float,
-                    timeout: float) -> None:
+                    timeout: float, interval: float | None = None) -> None:
     results: list[Result] = []
     lock = threading.Lock()
 
     def one_sender(mine: list[str]) -> None:
-        out = [send(url, secret, body, timeout) for body in mine]
+        if interval is None:  # closed loop: the next request as soon as the answer is read
+            out = [send(url, secret, body, timeout) for body in mine]
+        else:  # open loop: one request every `interval` seconds, whenever the answers come
+            out, first = [], time.monotonic() + random.uniform(0, interval)
+            for k, body in enumerate(mine):
+                time.sleep(max(0.0, first + k * interval - time.monotonic()))
+                out.append(send(url, secret, body, timeout))
         with lock:
             results.extend(out)
 
@@ -114,8 +129,10 @@ def _sender_process(conn, url: str, secret: str, threads: int, bodies: list[str]
     conn.send((results, time.perf_counter() - began))
 
 
-def blast(url: str, secret: str, bodies: list[str], senders: int, *, timeout: float, processes: int = 4) -> dict:
-    """`senders` closed-loop senders share `bodies` (each sends its part back to back)."""
+def blast(url: str, secret: str, bodies: list[str], senders: int, *, timeout: float, processes: int = 4,
+          rate: float | None = None) -> dict:
+    """`senders` closed-loop senders share `bodies` (each sends its part back to back); with `rate`, open
+    loop instead: together they send `rate` requests a second, whatever the answers take."""
     ctx = mp.get_context("spawn")
     procs = max(1, min(processes, senders))
     start_at = time.time() + 1.5  # every process up before the first request
@@ -124,7 +141,8 @@ def blast(url: str, secret: str, bodies: list[str], senders: int, *, timeout: fl
         threads = senders // procs + (1 if n < senders % procs else 0)
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_sender_process, daemon=True,
-                           args=(child, url, secret, threads, bodies[n::procs], start_at, timeout))
+                           args=(child, url, secret, threads, bodies[n::procs], start_at, timeout,
+                                 senders / rate if rate else None))
         proc.start()
         pipes.append(parent)
         children.append(proc)
@@ -368,7 +386,7 @@ def _cell(args, emu, requests: Requests, server, floor, secret: str, name: str, 
         spy = Spy(server.pid, args.py_spy / f"acks-{name}-{kind}-{senders}.txt")
     said_before = _said(emu)
     try:
-        mine = blast(server.url, secret, bodies, senders, timeout=args.timeout)
+        mine = blast(server.url, secret, bodies, senders, timeout=args.timeout, rate=args.rate)
     finally:
         if spy is not None:
             spy.stop()
@@ -379,11 +397,11 @@ def _cell(args, emu, requests: Requests, server, floor, secret: str, name: str, 
     mine["said_through_response_url"] = said_after[0] - said_before[0]
     mine["refused"] += said_after[1] - said_before[1]
     mine.update(_shown(emu, mine.pop("sent")))
-    base = blast(floor.url, secret, bodies, senders, timeout=args.timeout)
+    base = blast(floor.url, secret, bodies, senders, timeout=args.timeout, rate=args.rate)
     if base.pop("sent"):  # the floor's answer is its HTTP answer, shown as it arrives
         base.update(shown_p50_ms=base["p50_ms"], shown_p99_ms=base["p99_ms"], never_shown=0)
     return emit("acks", {
-        "database": name, "kind": kind, "senders": senders, "requests": mine["requests"],
+        "database": name, "kind": kind, "senders": senders, "requests": mine["requests"], "rate": args.rate,
         "truce": mine, "floor": base,
         "ratio_p50": ratio(mine["p50_ms"], base["p50_ms"]), "ratio_p99": ratio(mine["p99_ms"], base["p99_ms"]),
         "ratio_per_second": ratio(base["per_second"], mine["per_second"]),
@@ -421,6 +439,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--senders", type=int, nargs="+", default=[20, 100, 200])
     parser.add_argument("--requests", type=int, default=600, help="requests per kind and load (shared by the senders)")
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
+    parser.add_argument("--rate", type=float, help="open loop: requests a second from all senders together (default: "
+                        "closed loop, each sender's next request as soon as its answer is read)")
     parser.add_argument("--warmup", type=int, default=20, help="/intel shares sent first (untimed)")
     parser.add_argument("--timeout", type=float, default=10, help="seconds a sender waits for an answer")
     parser.add_argument("--still", type=float, default=1.0,

@@ -60,13 +60,14 @@ def table(rows: list[dict]) -> str:
         (kind, r), = item.items()
         db = DB.get(r.get("database", ""), r.get("database", ""))
         if kind == "acks":
-            lines.append(f"| {LABEL[r['kind']]}, {r['senders']} senders: p50 / p99, answers/s | {db} | "
+            load = f"{r['senders']} senders" + (f" sending {r['rate']:g}/s" if r.get("rate") else "")
+            lines.append(f"| {LABEL[r['kind']]}, {load}: p50 / p99, answers/s | {db} | "
                          f"{_ack_cell(r['truce'])} | bare Bolt: {_ack_cell(r['floor'])} | "
                          f"p99 {_x(r['ratio_p99'])}, p50 {_x(r['ratio_p50'])}, rate ÷{r['ratio_per_second']} |")
             if r["truce"].get("shown_p99_ms") is not None:
                 t, f = r["truce"], r["floor"]
                 never = f", **{t['never_shown']} never shown**" if t["never_shown"] else ""
-                lines.append(f"| {LABEL[r['kind']]}, {r['senders']} senders: its answer shown to the person, "
+                lines.append(f"| {LABEL[r['kind']]}, {load}: its answer shown to the person, "
                              f"p50 / p99 | {db} | {_n(t['shown_p50_ms'])} / {_n(t['shown_p99_ms'])} ms "
                              f"(through its response_url){never} | bare Bolt: {_n(f['shown_p50_ms'])} / "
                              f"{_n(f['shown_p99_ms'])} ms (its HTTP answer) | p99 {_x(r.get('ratio_shown_p99'))} |")

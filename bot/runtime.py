@@ -32,8 +32,10 @@ log = logging.getLogger(__name__)
 
 BACKGROUND_WORKERS = 4
 URGENT_WORKERS = 8
-# Threads running the slash commands and clicks answered before they were run (bot/accepted.py).
-ACCEPTED_WORKERS = 4
+# Threads running the slash commands and clicks answered before they were run (bot/accepted.py), and how
+# long each steps aside for answers in flight before it starts (its person is waiting to see its answer).
+ACCEPTED_WORKERS = 8
+ACCEPTED_YIELD = 0.05  # seconds
 # Every Web API call gives up after this long. Slack answers in well under a second, so 10 s is
 # only reached when Slack is in real trouble; it stays under slack_sdk's default of 30 s so a call
 # Slack never answers frees its thread (a listener, a job, the outbox's sender) soon.
@@ -69,7 +71,7 @@ class Runtime:
     urgent: TrackingExecutor = field(
         default_factory=lambda: TrackingExecutor(URGENT_WORKERS, name="truce-urgent"))
     # Requests Slack was answered for before they ran (bot/accepted.py): each steps aside for answers in
-    # flight (at most `request_path.YIELD_MAX_WAIT`), so a burst of commands is answered first and run right after.
+    # flight for a moment (ACCEPTED_YIELD) before it runs.
     accepted_runs: TrackingExecutor = field(
         default_factory=lambda: TrackingExecutor(ACCEPTED_WORKERS, name="truce-accepted"))
     # The outbox's delivery worker once `start_sender()` ran: `rt.sender.kick()`.
@@ -152,11 +154,13 @@ class Runtime:
 
     def _hand_over(self, pool: TrackingExecutor, fn: Callable[..., object], args: tuple[Any, ...],
                    kwargs: dict[str, Any]) -> None:
-        background = pool is not self.urgent
+        # Answers in flight go first, for a bounded wait: a whole second for work nobody waits on, a moment
+        # (an answer's own length) for an accepted request, whose person waits to see its answer.
+        wait = {self.urgent: 0.0, self.accepted_runs: ACCEPTED_YIELD}.get(pool, request_path.YIELD_MAX_WAIT)
 
         def run() -> object:
-            if background:  # nobody waits on this work: answers in flight go first (a bounded wait)
-                request_path.yield_to_answers()
+            if wait:
+                request_path.yield_to_answers(wait)
             try:
                 return fn(*args, **kwargs)
             except Exception:
