@@ -42,7 +42,7 @@ import httpx
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bench.soak_load import Load
+from bench.soak_load import Load, said_saved
 from bench.soak_tally import table, tally
 from bot.db import make_engine
 from bot.models import Outbox
@@ -164,6 +164,7 @@ def run(database_url: str, *, seconds: float, senders: int, rate: float, seed: i
         drain_seconds = time.monotonic() - drain_began
         time.sleep(2)  # anything that would still post has had its chance
         server.stop()
+        said_saved(load.requests, emulator)
         rows = tally(load.requests, engine, emulator.state)
         outbox = _outbox_states(engine)
     finally:

@@ -36,6 +36,8 @@ class Request:
     status: int | None = None  # HTTP status of the answer; None when none came
     latency: float | None = None  # seconds until the answer's headers arrived
     accepted: bool = False  # answered 200 and (commands) said it was saved
+    # A command answered before it ran (bot/accepted.py): its answer comes through this response_url.
+    response_url: str | None = None
 
     @property
     def acknowledged(self) -> bool:
@@ -126,3 +128,17 @@ class Load:
             return
         request.status, request.latency = response.status_code, mark.get("at", time.perf_counter()) - began
         request.accepted = response.status_code == 200 and (request.kind == "vote" or "Saved" in response.text)
+        if response.status_code == 200 and request.kind != "vote" and not response.content:
+            request.response_url = call.__self__.last_response_url  # read at the end: `said_saved`
+
+
+def said_saved(requests: list[Request], emu) -> None:
+    """Commands answered before they ran: accepted when their response_url said it was saved (its answer, or
+    the note for one stored just before a kill)."""
+    for request in requests:
+        if request.response_url is None:
+            continue
+        key = request.response_url.rsplit("/", 1)[-1]
+        contexts = [st.responses[key] for st in emu.workspaces.values() if key in st.responses]
+        said = [m.get("text", "") for ctx in contexts for m in ctx.get("said", [])]
+        request.accepted = any("Saved" in t or "Truce stored this" in t for t in said)
