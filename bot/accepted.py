@@ -43,10 +43,9 @@ from sqlmodel import Session, col, select
 from bot import request_path, slack_body
 from bot.clock import aware, now
 from bot.db import insert_new, one_read, session_scope
-from bot.errors import typed_back
+from bot.errors import typed_back, typed_in
 from bot.models import AcceptedRequest
 from bot.request_path import Superseded
-from bot.slack_text import typed
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -195,13 +194,9 @@ def answer_of(body: dict[str, Any], response: BoltResponse) -> dict[str, Any] | 
     else:
         log.error("command %s answered %s: %s", body.get("command"), response.status, response.body[:200])
         payload = {"text": ":warning: Sorry, Truce could not handle that just now. Please try again in a moment."
-                           + _typed_back(body)}
+                           + typed_back(typed_in(body))}
     payload.setdefault("response_type", "ephemeral")
     return payload
-
-
-def _typed_back(body: dict[str, Any]) -> str:
-    return typed_back(typed(body.get("command") or "", body.get("text")))
 
 
 def _post(response_url: str | None, payload: dict[str, Any]) -> bool:
@@ -286,7 +281,7 @@ def _say_late(rt: Runtime, accepted_id: int, token: str, raw: str, answer: str |
     if body:
         payload = json.loads(answer) if answer else {"response_type": "ephemeral", "text": (
             ":inbox_tray: Truce stored this, then restarted before it could confirm it. Check that it did "
-            "what you expected." + typed_back(typed(body["command"], body.get("text")), intro="What you typed:"))}
+            "what you expected." + typed_back(typed_in(body), intro="What you typed:"))}
         if not _post(body.get("response_url"), payload) and not last:
             return  # said again at the next claim
     _finish(rt, accepted_id, token, RAN)
@@ -300,7 +295,7 @@ def _give_up(rt: Runtime, accepted_id: int, token: str, raw: str) -> None:
     if body:
         _post(body.get("response_url"), {"response_type": "ephemeral", "text": (
             ":warning: Sorry, Truce could not handle that: it failed several times on its side. Please try again "
-            "later; if it keeps happening, tell your Slack admin." + _typed_back(body))})
+            "later; if it keeps happening, tell your Slack admin." + typed_back(typed_in(body)))})
 
 
 def forget_done(rt: Runtime) -> int:

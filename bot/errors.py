@@ -33,7 +33,8 @@ def typed_back(what: str, *, intro: str = "Here is what you typed, so you can tr
     return "\n" + echo(what.strip(), intro) if what and what.strip() else ""
 
 
-def _typed(body: dict[str, Any]) -> str:
+def typed_in(body: dict[str, Any]) -> str:
+    """What the person typed, for a slash command's body (empty for anything else)."""
     if body.get("command"):
         return typed(body["command"], body.get("text"))
     return ""
@@ -62,7 +63,7 @@ def make_error_handler(rt):
         log.error("error %s while handling %s: %r", error_id, body.get("type") or body.get("command"), error,
                   exc_info=error)
         text = f":warning: Sorry, something went wrong on Truce's side (error id `{error_id}`)."
-        what = _typed(body)
+        what = typed_in(body)
         if what:
             return _json({"response_type": "ephemeral", "text": text + typed_back(what)})
         if body.get("type") == "event_callback":  # Slack retries it; bot/event_once.py lets the retry in
@@ -85,7 +86,7 @@ def make_error_handler(rt):
 def _user_error(rt, error: UserError, body: dict[str, Any], context) -> BoltResponse:
     """A UserError no listener answered: said next to its field in a form, or with what was typed for a
     command; anything else is acknowledged and told afterwards."""
-    what = _typed(body)
+    what = typed_in(body)
     if what:
         return _json({"response_type": "ephemeral", "text": f":warning: {error}" + typed_back(what)})
     if body.get("type") == "view_submission":
