@@ -87,6 +87,16 @@ def cmd_serve(settings: Settings, announce: str | None = None) -> None:
     TruceServer(settings, announce=announce, auth=auth).run()
 
 
+def cmd_work(settings: Settings) -> None:
+    """The worker process `serve` starts (bot/worker.py): the database is migrated by then."""
+    from bot.preflight import check_database
+    from bot.worker_process import work
+
+    check_database(settings)
+    settings.require(*(() if settings.oauth else ("slack_bot_token",)))
+    work(settings)
+
+
 def cmd_socket(settings: Settings, announce: str | None = None) -> None:
     from bot.server import TruceServer
 
@@ -130,7 +140,8 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", choices=["serve", "socket", "migrate", "sandbox"])
+    parser.add_argument("command", nargs="?", choices=["serve", "socket", "migrate", "sandbox", "work"],
+                        help="work: the worker process `serve` starts by itself (not run by hand)")
     parser.add_argument("--script", help="sandbox: run the commands in this file, then exit")
     parser.add_argument("--terminal", action="store_true", help="sandbox: the terminal shell instead of the web page")
     args = parser.parse_args(argv)
@@ -148,6 +159,8 @@ def main(argv: list[str] | None = None) -> None:
             cmd_serve(settings, announce)
         elif command == "socket":
             cmd_socket(settings, announce)
+        elif command == "work":
+            cmd_work(settings)
         else:
             process.serving(settle=None)  # the sandbox: as it always ran
             cmd_sandbox(settings, args.script, announce, args.terminal)

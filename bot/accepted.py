@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -38,12 +40,14 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy import delete, update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot import request_path, slack_body
 from bot.clock import aware, now
 from bot.db import insert_new, one_read, session_scope
 from bot.errors import typed_back, typed_in
+from bot.group_commit import GroupCommit
 from bot.models import AcceptedRequest
 from bot.request_path import Superseded
 
@@ -81,17 +85,39 @@ def kind_of(rt: Runtime, request: BoltRequest) -> str | None:
 
 
 def accept(rt: Runtime, request: BoltRequest, kind: str, content_type: str) -> tuple[int, str] | None:
-    """Store the request (committed before this returns). (id, claim token) to run it with, or None when
-    Slack delivered this very request before (it is stored, and runs once)."""
+    """Store the request (committed before this returns, with the others arriving meanwhile: one
+    transaction for all, `bot.group_commit`). (id, claim token) to run it with, or None when Slack
+    delivered this very request before (it is stored, and runs once)."""
     team_id = str(request.context.get("team_id") or "")
     token = uuid.uuid4().hex
     t = now()
     row = {"key": f"{team_id}:{kind}:{request.body['trigger_id']}"[:255], "team_id": team_id[:32], "kind": kind,
            "content_type": content_type[:64], "body": request.raw_body, "status": PENDING, "attempts": 1,
            "claim_token": token, "claimed_until": t + CLAIM_FOR, "received_at": t}
-    with session_scope(rt.engine) as session:
-        stored = insert_new(session, AcceptedRequest, [row], unique=("key",))
-    return (stored[0].id, token) if stored else None
+    stored = _storer(rt.engine).submit(row)
+    return (stored, token) if stored is not None else None
+
+
+_storers: weakref.WeakKeyDictionary[Engine, GroupCommit[dict[str, Any], int | None]] = weakref.WeakKeyDictionary()
+_storers_lock = threading.Lock()
+
+
+def _storer(engine: Engine) -> GroupCommit[dict[str, Any], int | None]:
+    with _storers_lock:
+        storer = _storers.get(engine)
+        if storer is None:
+            storer = _storers[engine] = GroupCommit(lambda rows: _store(engine, rows))
+        return storer
+
+
+def _store(engine: Engine, rows: Sequence[dict[str, Any]]) -> list[int | None]:
+    """One INSERT of the requests, each skipped when its key is stored already; the id of each one stored
+    (None for the others, and for a second copy of one key in the same batch: Slack's retry of a request
+    arriving beside it)."""
+    with session_scope(engine) as session:
+        stored = {r.key: r.id for r in insert_new(session, AcceptedRequest, list(rows), unique=("key",),
+                                                   returning=("id", "key"))}
+    return [stored.pop(row["key"], None) for row in rows]
 
 
 class _Run:

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     leads: str = Field(default="", alias="TRUCE_LEADS")  # comma-separated user IDs
 
     run_scheduler: bool = Field(default=True, alias="TRUCE_RUN_SCHEDULER")
+    # `python -m bot serve` runs the work after its answers in a worker process of its own (bot/worker.py):
+    # unset, on PostgreSQL and not on SQLite.
+    worker_process: bool | None = Field(default=None, alias="TRUCE_WORKER_PROCESS")
     allow_private_fetch: bool = Field(default=False, alias="TRUCE_ALLOW_PRIVATE_FETCH")
     export_token: str | None = Field(default=None, alias="TRUCE_EXPORT_TOKEN")
 

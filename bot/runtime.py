@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltRequest, BoltResponse
 from slack_sdk import WebClient
@@ -26,6 +26,9 @@ from bot.executor import TrackingExecutor
 from bot.feature import AgendaSource, Feature, agenda_sources
 from bot.oauth import DbInstallationStore
 from bot.sender import Sender
+
+if TYPE_CHECKING:
+    from bot.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,9 @@ class Runtime:
     jobs_post_through_sender: bool = False
     # Runs a request Slack was already answered for through the app (bot/accepted.py): set by build_app.
     replay: Replay | None = None
+    # The worker process running accepted requests, the sender and the schedules, when this is the web
+    # process of `python -m bot serve` (bot/worker.py).
+    worker: Worker | None = None
     # What to stop when this process stops (see `shutdown`), e.g. its scheduler.
     closers: list[Callable[[], object]] = field(default_factory=list)
 
@@ -147,6 +153,23 @@ class Runtime:
     def run_accepted(self, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
         """Like `defer`, in the pool that runs requests answered before they ran (bot/accepted.py)."""
         self._hand_over(self.accepted_runs, fn, args, kwargs)
+
+    def hand_accepted(self, accepted_id: int, token: str) -> None:
+        """Run a request just stored by `bot.accepted.accept`, once it is answered: in the worker process when
+        there is one (and it takes it), else here."""
+        from bot import accepted
+
+        worker = self.worker
+        if worker is None:
+            self.run_accepted(accepted.run, self, accepted_id, token)
+            return
+
+        def hand() -> None:
+            if not worker.run(accepted_id, token):
+                self.run_accepted(accepted.run, self, accepted_id, token)
+
+        if not request_path.after_answer(hand):
+            hand()
 
     def defer_urgent(self, fn: Callable[..., object], /, *args: Any, **kwargs: Any) -> None:
         """Like `defer`, in the pool for short calls a person is waiting for (views.open, a note)."""

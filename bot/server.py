@@ -164,12 +164,17 @@ class TruceServer:
             raise
         if self.announce:  # start-up can no longer fail on a setting
             log.info(self.announce)
-        rt.start_sender()  # the outbox's delivery worker (bot/sender.py); rt.shutdown() stops it
-        rt.jobs_post_through_sender = True  # a tick queues (e.g. 10,000 prompts); the sender posts in parallel
+        from bot import worker
+
+        if worker.wanted(self.settings):  # the work after the answers, in a process of its own (bot/worker.py)
+            rt.worker = worker.Worker().start()
+        else:
+            rt.start_sender()  # the outbox's delivery worker (bot/sender.py); rt.shutdown() stops it
+            rt.jobs_post_through_sender = True  # a tick queues (e.g. 10,000 prompts); the sender posts in parallel
         listeners = TrackingExecutor()  # Bolt's lazy listeners (none run there today)
         app = build_app(rt, executor=listeners, auth=self.auth)
         self._stops.append(lambda: listeners.shutdown(wait=False, cancel_futures=True))
-        if self.settings.run_scheduler:
+        if self.settings.run_scheduler and rt.worker is None:
             from jobs.scheduler import start_scheduler
 
             start_scheduler(rt)  # rt.shutdown() stops it
@@ -250,9 +255,14 @@ class TruceServer:
                                   timeout=0.5)  # type: ignore[arg-type]  # types-waitress says int; any number works
         for stop in self._stops:  # Slack's traffic first, then the work it started
             stop()
+        worker = self.rt.worker if self.rt is not None else None
+        if worker is not None:
+            worker.stop()  # it stops beside this process, within the same deadline
         if self.rt is not None:
             self.rt.shutdown(timeout=max(1.0, stop_by - time.monotonic()))
             self.rt.engine.dispose()
+        if worker is not None:
+            worker.wait(max(1.0, stop_by - time.monotonic()))
         log.info("Truce stopped")
         _exit_if_stuck(stop_by)
 

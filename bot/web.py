@@ -125,7 +125,7 @@ def make_wsgi(rt: Runtime, app: App) -> WSGIApplication:
             log.exception("storing an accepted request failed; answering it the usual way")
             return _from_bolt(app.dispatch(request))
         if stored is not None:
-            rt.run_accepted(accepted.run, rt, *stored)
+            rt.hand_accepted(*stored)
         return "200 OK", [], b""
 
     def oauth(environ: dict[str, Any], flow: OAuthFlow) -> Response:

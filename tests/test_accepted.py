@@ -84,6 +84,45 @@ def test_the_same_delivery_twice_is_one_share(stack):
     assert len(_rows(stack.rt.engine)) == 1
 
 
+def test_the_same_delivery_arriving_twice_at_once_is_stored_once_and_run_once(stack, monkeypatch):
+    """Requests arriving together are stored in one transaction (bot.group_commit); Slack's retry of a request
+    in the same batch as the request itself is stored once, and runs once."""
+    ran: list[int] = []
+    monkeypatch.setattr(stack.rt, "run_accepted", lambda fn, rt, accepted_id, token: ran.append(accepted_id))
+    storer = accepted._storer(stack.rt.engine)
+    real_write, hold, batches = storer._write, threading.Event(), []
+
+    def write(rows):  # the first batch (another request) is held until both copies queued behind it
+        batches.append([r["key"] for r in rows])
+        if len(batches) == 1:
+            hold.wait(10)
+        return real_write(rows)
+
+    monkeypatch.setattr(storer, "_write", write)
+    answers: list[int] = []
+
+    def deliver(trigger: str, retry: str | None = None) -> None:
+        headers = {"X-Slack-Retry-Num": retry, "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        answers.append(stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING, trigger_id=trigger,
+                                            headers=headers).status_code)
+
+    first = threading.Thread(target=deliver, args=("1111.0000.cccc",))
+    first.start()
+    while not batches:
+        threading.Event().wait(0.001)
+    copies = [threading.Thread(target=deliver, args=("3333.4444.bbbb", r)) for r in (None, "1")]
+    for t in copies:
+        t.start()
+    while len(storer._queue) < 2:
+        threading.Event().wait(0.001)
+    hold.set()
+    for t in [first, *copies]:
+        t.join(10)
+    assert answers == [200, 200, 200]
+    assert len(batches) == 2 and len(batches[1]) == 2 and batches[1][0] == batches[1][1]  # one batch, one key
+    assert len(_rows(stack.rt.engine)) == 2 and len(ran) == 2  # the other request, and the copies' one
+
+
 def test_a_click_is_answered_at_once_and_counted_after(stack):
     stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
     post = stack.state.messages(SALES)[-1]

@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "handlers", "jobs")
 # Where the features are put together: the only modules of bot/ that import handlers and jobs.
-COMPOSITION_ROOT = {"bot.app", "bot.features", "bot.__main__", "bot.server"}
+COMPOSITION_ROOT = {"bot.app", "bot.features", "bot.__main__", "bot.server", "bot.worker_process"}
 # The emulator and its drivers sit above the app (they start it, and move its clock): not product layers.
 TOOLS = "bot.sandbox"
 # What makes a module a service (it reads or writes the database, queues posts, or holds the runtime).

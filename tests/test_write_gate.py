@@ -9,7 +9,7 @@ from bot.db import WriteGate
 
 
 def _waiters(gate: WriteGate) -> int:
-    return len(gate._cond._waiters)  # the threads waiting for their turn
+    return gate.waiting  # the threads waiting for their turn
 
 
 def test_one_at_a_time_and_reentrant() -> None:
@@ -62,3 +62,37 @@ def test_answers_go_before_background_work_waiting_longer() -> None:
     for t in [first, *threads]:
         t.join(5)
     assert sorted(order[:2]) == ["answer1", "answer2"] and sorted(order[2:]) == ["bg1", "bg2"]
+
+
+def test_turns_are_given_in_the_order_asked_each_waiter_woken_alone() -> None:
+    """A waiter that came first is not overtaken by later ones of its kind (they no longer race for the turn,
+    which under load left a request waiting seconds while later ones went ahead)."""
+    gate, order = WriteGate(), []
+    release = threading.Event()
+
+    def holder() -> None:
+        with gate.turn(urgent=True):
+            release.wait(5)
+
+    def waiter(name: str) -> None:
+        with gate.turn(urgent=True):
+            order.append(name)
+            time.sleep(0.001)  # the next ones are all waiting meanwhile
+
+    first = threading.Thread(target=holder)
+    first.start()
+    while gate._owner is None:
+        time.sleep(0.001)
+    names = [f"answer{n}" for n in range(8)]
+    threads = []
+    for name in names:
+        t = threading.Thread(target=waiter, args=(name,))
+        t.start()
+        threads.append(t)
+        while _waiters(gate) < len(threads):
+            time.sleep(0.001)
+    release.set()
+    for t in [first, *threads]:
+        t.join(5)
+    assert order == names
+    assert gate._owner is None and gate.waiting == 0

@@ -1,0 +1,94 @@
+"""`python -m bot work`: the worker process that `python -m bot serve` starts by itself (bot/worker.py says
+why and how). It builds the app to run the accepted requests the web process hands it, and runs the outbox's
+sender and the scheduler; it stops when its input closes (the web process stopped, or was killed) or on
+SIGTERM. Like bot/server.py, it puts the features and the jobs together."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from contextlib import suppress
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from bot.worker import INPUT_GRACE, NICE
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.runtime import Runtime
+
+log = logging.getLogger("truce.worker")
+
+
+def work(settings: Settings) -> None:
+    """`python -m bot work`: started by `python -m bot serve`, never by hand. Runs until its input closes
+    or SIGTERM."""
+    from bot import process
+    from bot.preflight import check_slack
+    from bot.runtime import SHUTDOWN_TIMEOUT
+
+    with suppress(OSError):
+        os.nice(NICE)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, on_signal)
+    rt = _build(settings, check_slack(settings))
+    process.serving()
+    reader = threading.Thread(target=_read, args=(rt, sys.stdin.buffer, stop), name="truce-worker-input",
+                              daemon=True)
+    reader.start()
+    log.info("worker process %s ready", os.getpid())
+    stop.wait()
+    # SIGTERM may come before the web process, still answering, has handed everything over: what it hands
+    # over until its input closes is run too (the web process closes it once it has answered).
+    started = time.monotonic()
+    reader.join(timeout=INPUT_GRACE)
+    rt.shutdown(timeout=max(1.0, SHUTDOWN_TIMEOUT - (time.monotonic() - started)))
+    rt.engine.dispose()
+    log.info("worker process %s stopped", os.getpid())
+
+
+def _build(settings: Settings, auth: object) -> Runtime:
+    from bot.app import build_app
+    from bot.bootstrap import bootstrap
+    from bot.executor import TrackingExecutor
+    from bot.runtime import build_runtime
+
+    rt = build_runtime(settings, name="worker")
+    bootstrap(rt, auth=auth, teams=False)  # type: ignore[arg-type]  # Slack's auth.test answer
+    rt.start_sender()
+    rt.jobs_post_through_sender = True
+    build_app(rt, executor=TrackingExecutor(), auth=auth)  # type: ignore[arg-type]
+    if settings.run_scheduler:
+        from jobs.scheduler import start_scheduler
+
+        start_scheduler(rt)
+    return rt
+
+
+def _read(rt: Runtime, stream: object, stop: threading.Event) -> None:
+    """Each line from the web process: "run ID TOKEN" runs that accepted request. Its input closing means
+    the web process stopped: so does the worker."""
+    from bot import accepted
+
+    try:
+        for raw in stream:  # type: ignore[attr-defined]
+            parts = raw.decode("ascii", "replace").split()
+            if len(parts) == 3 and parts[0] == "run" and parts[1].isdigit():
+                log.debug("worker process %s runs accepted request %s", os.getpid(), parts[1])
+                try:
+                    rt.run_accepted(accepted.run, rt, int(parts[1]), parts[2])
+                except RuntimeError:  # stopping: its claim lapses, and the next worker runs it
+                    log.warning("worker stopping: accepted request %s left to the next one", parts[1])
+            elif parts:
+                log.warning("worker: unknown line from the web process: %r", raw[:80])
+    finally:
+        stop.set()

@@ -1,0 +1,110 @@
+"""The worker process (bot/worker.py): `python -m bot serve` answers, and a process of its own runs what it
+answered for. Held up, the worker holds up the runs, not the answers; killed, it is started again and the web
+process runs requests itself meanwhile; the web process killed, the worker stops by itself; SIGTERM stops both."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox.seed import MARK, MARKETING, SALES
+from tests.test_server import Served, db_url_for
+
+SAVED = ":inbox_tray: Saved."
+
+
+def _children(pid: int) -> list[int]:
+    """The live child processes of `pid` (each thread's: the worker is started again by a thread of its own)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return [p for p in found if _alive(p)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "zombie" not in status.read_text()
+
+
+def _wait(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} within {timeout} s")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def served(database_url, tmp_path):
+    s = Served(db_url_for(database_url, tmp_path), TRUCE_WORKER_PROCESS="1", LOG_LEVEL="DEBUG")
+    s.wait_for_line(f"worker process {_worker(s)} ready", timeout=30)
+    yield s
+    s.stop()
+
+
+def _worker(served: Served) -> int:
+    [pid] = _children(served.proc.pid)
+    return pid
+
+
+def test_the_worker_runs_what_the_web_process_answered_for(served):
+    worker = _worker(served)
+    served.driver.command(MARK, "/intel", "Acme cut prices by 20%", channel=MARKETING)
+    assert served.driver.answer_text().startswith(SAVED)
+    _wait(lambda: served.emulator.state.messages(SALES), 10, "the share posted to sales")
+    served.wait_for_line(f"worker process {worker} runs accepted request")
+
+
+def test_a_worker_held_up_holds_up_the_runs_not_the_answers(served, database_url):
+    if database_url.startswith("sqlite"):  # why the worker is off on SQLite by default (bot/worker.py)
+        pytest.skip("on SQLite a worker stopped inside a transaction holds the one write lock the answers need")
+    worker = _worker(served)
+    os.kill(worker, signal.SIGSTOP)  # the worker held up: answers still come at once, runs wait for it
+    try:
+        started = time.monotonic()
+        response = served.driver.command(MARK, "/intel", "Acme cut prices by 20%", channel=MARKETING)
+        assert response.status_code == 200 and time.monotonic() - started < 3.0
+        assert served.driver.answer(wait=1.0) == {}  # not run yet: the worker has it
+        assert not served.emulator.state.messages(SALES)
+    finally:
+        os.kill(worker, signal.SIGCONT)
+    assert served.driver.answer_text().startswith(SAVED)
+    _wait(lambda: served.emulator.state.messages(SALES), 10, "the share posted to sales")
+
+
+def test_a_worker_that_dies_is_started_again_and_meanwhile_the_web_process_runs_requests(served):
+    worker = _worker(served)
+    os.kill(worker, signal.SIGKILL)
+    _wait(lambda: worker not in _children(served.proc.pid), 10, "the worker gone")
+    served.driver.command(MARK, "/intel", "Globex bundles onboarding", channel=MARKETING)
+    assert served.driver.answer_text().startswith(SAVED)
+    served.wait_for_line(f"worker process {worker} exited")
+    _wait(lambda: [p for p in _children(served.proc.pid) if p != worker], 15, "a new worker started")
+    served.driver.command(MARK, "/intel", "Initech opened an office in Berlin", channel=MARKETING)
+    assert served.driver.answer_text().startswith(SAVED)
+
+
+def test_the_worker_stops_by_itself_when_the_web_process_is_killed(served):
+    worker = _worker(served)
+    served.proc.kill()
+    served.proc.wait(10)
+    _wait(lambda: not _alive(worker), 25, "the worker stopped after its web process was killed")
+
+
+def test_sigterm_stops_the_web_process_and_its_worker(served):
+    worker = _worker(served)
+    served.driver.command(MARK, "/intel", "Acme is hiring sales engineers", channel=MARKETING)
+    assert served.stop() == 0
+    _wait(lambda: not _alive(worker), 5, "the worker stopped with its web process")
+    assert any("worker process" in line and "stopped" in line for line in served.lines), "\n".join(served.lines)
