@@ -97,7 +97,9 @@ def table(rows: list[dict]) -> str:
                          f"{_n(r['raw_max_ms'])} ms | median {_x(r['ratio_median'])}, p99 {_x(r['ratio_p99'])} |")
         elif kind == "startup":
             t, f = r["truce"], r["floor"]
-            lines.append(f"| start-up to listening; RSS at rest | {db} | {t['start_s']} s; {t['rss_mb']} MB | "
+            more = t.get("worker_rss_mb")
+            worker = f" (web process; its worker process {more} MB more)" if more else ""
+            lines.append(f"| start-up to listening; RSS at rest | {db} | {t['start_s']} s; {t['rss_mb']} MB{worker} | "
                          f"bare Bolt: {f['start_s']} s; {f['rss_mb']} MB | {_x(r['ratio_start'])}; "
                          f"{_x(r['ratio_rss'])} |")
     return "\n".join(lines)

@@ -30,18 +30,33 @@ from bench.measure import bare_bolt, databases, emit, free_port, ratio, rss_mb, 
 from bench.slack_fake import SlackFake
 
 
+def _children(pid: int) -> list[int]:
+    """Its child processes (Truce's worker process on PostgreSQL, bot/worker.py), from every thread's list."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
 def _starts(make, starts: int, idle: float) -> dict:
-    seconds, rss = [], []
+    seconds, rss, worker_rss = [], [], []
     for _ in range(starts):
         served = make().start()
         try:
             seconds.append(served.started_in)
             time.sleep(idle)
             rss.append(rss_mb(served.pid)["VmRSS"])
+            worker_rss.append(sum(rss_mb(child).get("VmRSS", 0.0) for child in _children(served.pid)))
         finally:
             served.stop()
-    return {"start_s": round(statistics.median(seconds), 2), "rss_mb": round(statistics.median(rss), 1),
-            "starts": [round(s, 2) for s in seconds]}
+    out = {"start_s": round(statistics.median(seconds), 2), "rss_mb": round(statistics.median(rss), 1),
+           "starts": [round(s, 2) for s in seconds]}
+    if any(worker_rss):  # the web process's figure stays `rss_mb`; its worker's beside it
+        out["worker_rss_mb"] = round(statistics.median(worker_rss), 1)
+    return out
 
 
 def run(name: str, url: str, api_url: str, starts: int, idle: float, threads: int, workdir: Path,

@@ -145,6 +145,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--script", help="sandbox: run the commands in this file, then exit")
     parser.add_argument("--terminal", action="store_true", help="sandbox: the terminal shell instead of the web page")
     args = parser.parse_args(argv)
+    if args.command == "work":  # before anything slow is imported: a stop asked meanwhile is heard
+        from bot.worker_process import catch_stop
+
+        catch_stop()
     try:
         settings = load_settings()
         _logging(settings)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -78,7 +77,7 @@ class Worker:
         os.set_blocking(proc.stdin.fileno(), False)  # a full pipe is refused at once, never waited on
         with self._lock:
             self._proc = proc
-        log.info("worker process %s started", proc.pid)
+        log.debug("worker process %s started", proc.pid)
 
     def run(self, accepted_id: int, token: str) -> bool:
         """Hand an accepted request to the worker; False when it cannot take it (run it here instead)."""
@@ -116,7 +115,8 @@ class Worker:
                 log.exception("starting the worker process failed")
 
     def stop(self) -> None:
-        """Ask it to stop (its input closed, and SIGTERM), without waiting: see `wait`."""
+        """Ask it to stop, without waiting (see `wait`): its input is closed, and it stops once it has run what
+        it was handed."""
         self._stopping.set()
         with self._lock:
             proc = self._proc
@@ -125,8 +125,6 @@ class Worker:
             if proc.stdin is not None and not proc.stdin.closed:
                 with contextlib.suppress(OSError):
                     proc.stdin.close()
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
 
     def wait(self, timeout: float) -> bool:
         """Wait for it to have stopped; killed past `timeout`. True when it stopped by itself."""

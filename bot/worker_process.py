@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 log = logging.getLogger("truce.worker")
+STOP_ASKED = threading.Event()
 
 
 def work(settings: Settings) -> None:
@@ -33,19 +34,14 @@ def work(settings: Settings) -> None:
 
     with suppress(OSError):
         os.nice(NICE)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, on_signal)
+    stop = STOP_ASKED  # set by SIGTERM or SIGINT from the process's first moment (`catch_stop`)
+    catch_stop()
     rt = _build(settings, check_slack(settings))
     process.serving()
     reader = threading.Thread(target=_read, args=(rt, sys.stdin.buffer, stop), name="truce-worker-input",
                               daemon=True)
     reader.start()
-    log.info("worker process %s ready", os.getpid())
+    log.debug("worker process %s ready", os.getpid())
     stop.wait()
     # SIGTERM may come before the web process, still answering, has handed everything over: what it hands
     # over until its input closes is run too (the web process closes it once it has answered).
@@ -53,7 +49,18 @@ def work(settings: Settings) -> None:
     reader.join(timeout=INPUT_GRACE)
     rt.shutdown(timeout=max(1.0, SHUTDOWN_TIMEOUT - (time.monotonic() - started)))
     rt.engine.dispose()
-    log.info("worker process %s stopped", os.getpid())
+    log.debug("worker process %s stopped", os.getpid())
+
+
+def catch_stop() -> None:
+    """SIGTERM and SIGINT ask the worker to stop (`STOP_ASKED`) instead of killing it: `python -m bot work`
+    calls this first thing, so that a stop asked while it starts up still runs what it was handed."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _on_signal)
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    STOP_ASKED.set()
 
 
 def _build(settings: Settings, auth: object) -> Runtime:
