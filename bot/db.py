@@ -16,7 +16,6 @@ import json
 import re
 import threading
 import time
-from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -151,73 +150,63 @@ READ_ONLY = "truce_read_only"
 class WriteGate:
     """SQLite lets one transaction write at a time; the others wait in SQLite's busy handler, which
     sleeps in growing steps (up to 100 ms) and wakes in no order, so under load a short transaction can
-    wait seconds behind a stream of others. Within a process, units of work take turns here instead, in
-    the order they came, one answering Slack (bot.request_path) before background work; the turn is
-    handed straight to the next in line, who alone is woken.
+    wait seconds behind a stream of others. Within a process, units of work take turns here instead:
+    the next one starts the moment the last one ends, and one answering Slack (bot.request_path) goes
+    before background work.
 
-    Why handed over rather than left for the waiters to race for: every SQLite call gives up Python's
-    GIL and takes it back, and with a busy thread beside them (waitress's I/O loop under 200
-    connections, work after an answer) each taking-back waits for a switch interval. Woken all at once
-    (`notify_all`), the waiters fought for the GIL with the turn's holder, and whoever won took the turn:
-    turns were given in no order, and a request could wait seconds while later ones went ahead
-    (bench.acks at 200 senders: answers 3-9 s late on SQLite). Re-entrant per thread; other processes
-    still meet SQLite's busy handler."""
+    Each turn's end wakes one waiter (an answer's when one waits), not all of them: every SQLite call
+    gives up Python's GIL and takes it back, and a herd of waiters woken at once fought the turn's next
+    holder for the GIL at each of its calls (bench.acks at 200 senders). A thread arriving as a turn ends
+    may take it before the woken waiter runs (it then waits again, and is woken at the next end): a turn
+    handed only to the waiter, in order, left the gate idle until that thread was scheduled, which halved
+    the runs' throughput on SQLite (docs/benchmarks.md). Re-entrant per thread; other processes still meet
+    SQLite's busy handler."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._urgent = threading.Condition(self._lock)  # answers waiting
+        self._background = threading.Condition(self._lock)
         self._owner: int | None = None
         self._depth = 0
-        # Each waiter's own lock, held until its turn is handed to it: answers, then background work.
-        self._urgent: deque[tuple[int, threading.Lock]] = deque()
-        self._background: deque[tuple[int, threading.Lock]] = deque()
+        self._urgent_waiting = 0
+        self._background_waiting = 0
 
     @property
     def waiting(self) -> int:
-        return len(self._urgent) + len(self._background)
+        return self._urgent_waiting + self._background_waiting
 
     @contextmanager
     def turn(self, *, urgent: bool) -> Iterator[None]:
         me = threading.get_ident()
         with self._lock:
-            if self._owner is None:
+            if self._owner != me:
+                if urgent:
+                    self._urgent_waiting += 1
+                    try:
+                        while self._owner is not None:
+                            self._urgent.wait()
+                    finally:
+                        self._urgent_waiting -= 1
+                else:
+                    self._background_waiting += 1
+                    try:
+                        while self._owner is not None or self._urgent_waiting:
+                            self._background.wait()
+                    finally:
+                        self._background_waiting -= 1
                 self._owner = me
-                mine = None
-            elif self._owner == me:
-                mine = None
-            else:
-                mine = threading.Lock()
-                mine.acquire()
-                (self._urgent if urgent else self._background).append((me, mine))
-        if mine is not None:
-            try:
-                mine.acquire()  # released by the turn's holder, who made this thread the owner
-            except BaseException:  # interrupted while waiting (Ctrl-C): out of the line, or its turn passed on
-                self._leave(me, mine)
-                raise
-        self._depth += 1
+            self._depth += 1
         try:
             yield
         finally:
-            self._depth -= 1
-            if self._depth == 0:
-                self._hand_over()
-
-    def _leave(self, me: int, mine: threading.Lock) -> None:
-        with self._lock:
-            for queue in (self._urgent, self._background):
-                if (me, mine) in queue:
-                    queue.remove((me, mine))
-                    return
-        self._hand_over()  # the turn was handed to it already
-
-    def _hand_over(self) -> None:
-        with self._lock:
-            queue = self._urgent or self._background
-            if not queue:
-                self._owner = None
-                return
-            self._owner, wake = queue.popleft()
-        wake.release()
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+                    if self._urgent_waiting:
+                        self._urgent.notify()
+                    elif self._background_waiting:
+                        self._background.notify()
 
 
 _gates: dict[str, WriteGate] = {}

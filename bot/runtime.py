@@ -228,7 +228,8 @@ class Runtime:
     def send_queued(self, session: Session) -> None:
         """Send the posts this session queued: at once in a job or background work (or, where
         `jobs_post_through_sender`, by the sender, in parallel with every other channel's posts); from
-        the thread that answers Slack (which never waits on Slack), by the outbox's sender."""
+        the thread that answers Slack (which never waits on Slack), by the outbox's sender (the worker
+        process's, where there is one: bot/worker.py)."""
         queued = self.take_queued(session)
         if not queued:
             return
@@ -237,7 +238,7 @@ class Runtime:
             session.info["delivery"] = delivery.deliver(self, queued)
         elif sender is not None:
             sender.kick()
-        else:
+        elif self.worker is None or not self.worker.kick():  # the worker process's sender sends them
             self.defer(delivery.deliver, self, queued)
 
 

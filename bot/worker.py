@@ -10,7 +10,8 @@ scheduler. Its CPU priority is lowered (nice), so the operating system runs answ
 the machine; the two processes also use both cores.
 
 The web process hands each accepted request over as one line on the worker's standard input ("run ID
-TOKEN"); a line that cannot be written (the worker gone, or its pipe full) is run in the web process
+TOKEN"), and tells it when a form or an event it answered queued posts ("kick": the worker's outbox sender
+sends them); a line that cannot be written (the worker gone, or its pipe full) is run in the web process
 instead, as without a worker. The worker stops when its input closes (the web process stopped or was
 killed) or on SIGTERM: runs in flight get SHUTDOWN_TIMEOUT seconds, and whatever is left is taken up from
 the database by the next worker (accepted requests, outbox rows and jobs are all claimed there). A worker
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("truce.worker")
 
-NICE = 10  # added to the worker's CPU niceness: answers first
+# Added to the worker's CPU niceness: answers first when the machine is busy, the runs not starved when it is
+# not (0, 5 and 10 measured: docs/benchmarks.md).
+NICE = 5
 RESPAWN_FIRST, RESPAWN_MOST = 1.0, 30.0  # seconds before starting a worker that died, doubling while it keeps dying
 INPUT_GRACE = 10.0  # seconds a worker told to stop still takes requests from the web process (its DRAIN)
 STABLE = 60.0  # a worker that lived this long had not been dying: the next pause starts again at RESPAWN_FIRST
@@ -82,6 +85,10 @@ class Worker:
     def run(self, accepted_id: int, token: str) -> bool:
         """Hand an accepted request to the worker; False when it cannot take it (run it here instead)."""
         return self._send(f"run {accepted_id} {token}\n".encode())
+
+    def kick(self) -> bool:
+        """Tell the worker's outbox sender that posts are queued; False when it cannot be told."""
+        return self._send(b"kick\n")
 
     def _send(self, line: bytes) -> bool:
         with self._lock:

@@ -82,8 +82,8 @@ def _build(settings: Settings, auth: object) -> Runtime:
 
 
 def _read(rt: Runtime, stream: object, stop: threading.Event) -> None:
-    """Each line from the web process: "run ID TOKEN" runs that accepted request. Its input closing means
-    the web process stopped: so does the worker."""
+    """Each line from the web process: "run ID TOKEN" runs that accepted request, "kick" wakes the outbox's
+    sender. Its input closing means the web process stopped: so does the worker."""
     from bot import accepted
 
     try:
@@ -95,6 +95,9 @@ def _read(rt: Runtime, stream: object, stop: threading.Event) -> None:
                     rt.run_accepted(accepted.run, rt, int(parts[1]), parts[2])
                 except RuntimeError:  # stopping: its claim lapses, and the next worker runs it
                     log.warning("worker stopping: accepted request %s left to the next one", parts[1])
+            elif parts == ["kick"]:
+                if rt.sender is not None:
+                    rt.sender.kick()
             elif parts:
                 log.warning("worker: unknown line from the web process: %r", raw[:80])
     finally:

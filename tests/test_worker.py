@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import delivery, request_path
 from bot.sandbox.seed import MARK, MARKETING, SALES
 from tests.test_server import Served, db_url_for
 
@@ -108,3 +109,27 @@ def test_sigterm_stops_the_web_process_and_its_worker(served):
     assert served.stop() == 0
     _wait(lambda: not _alive(worker), 5, "the worker stopped with its web process")
     assert any("worker process" in line and "stopped" in line for line in served.lines), "\n".join(served.lines)
+
+
+
+class _Worker:
+    def __init__(self, takes: bool) -> None:
+        self.takes, self.kicks = takes, 0
+
+    def kick(self) -> bool:
+        self.kicks += 1
+        return self.takes
+
+
+@pytest.mark.parametrize("takes", [True, False])
+def test_posts_queued_while_answering_go_to_the_workers_sender_else_after_the_answer_here(stack, monkeypatch, takes):
+    """In the web process (no sender of its own), posts a listener queued while answering are sent by the
+    worker's sender, told at once; a worker that cannot be told leaves them to be sent here after the answer."""
+    rt, deferred = stack.rt, []
+    monkeypatch.setattr(rt, "sender", None)
+    monkeypatch.setattr(rt, "worker", _Worker(takes))
+    monkeypatch.setattr(rt, "defer", lambda fn, *args: deferred.append(fn))
+    with request_path.serving(), rt.session() as session:
+        session.info["outbox_ids"] = [1, 2]
+    assert rt.worker.kicks == 1
+    assert deferred == ([] if takes else [delivery.deliver])

@@ -64,11 +64,18 @@ def test_answers_go_before_background_work_waiting_longer() -> None:
     assert sorted(order[:2]) == ["answer1", "answer2"] and sorted(order[2:]) == ["bg1", "bg2"]
 
 
-def test_turns_are_given_in_the_order_asked_each_waiter_woken_alone() -> None:
-    """A waiter that came first is not overtaken by later ones of its kind (they no longer race for the turn,
-    which under load left a request waiting seconds while later ones went ahead)."""
-    gate, order = WriteGate(), []
+def test_a_turn_ending_wakes_one_waiter_not_the_herd() -> None:
+    """Eight answers wait; each turn's end wakes one of them (the others sleep on), and all get their turn."""
+    gate, woken, order = WriteGate(), [0], []
     release = threading.Event()
+    real_wait = gate._urgent.wait
+
+    def counted_wait(timeout=None):
+        result = real_wait(timeout)
+        woken[0] += 1
+        return result
+
+    gate._urgent.wait = counted_wait  # type: ignore[method-assign]
 
     def holder() -> None:
         with gate.turn(urgent=True):
@@ -77,22 +84,20 @@ def test_turns_are_given_in_the_order_asked_each_waiter_woken_alone() -> None:
     def waiter(name: str) -> None:
         with gate.turn(urgent=True):
             order.append(name)
-            time.sleep(0.001)  # the next ones are all waiting meanwhile
+            time.sleep(0.005)  # the others are awake by now if they were all woken
 
     first = threading.Thread(target=holder)
     first.start()
     while gate._owner is None:
         time.sleep(0.001)
-    names = [f"answer{n}" for n in range(8)]
-    threads = []
-    for name in names:
-        t = threading.Thread(target=waiter, args=(name,))
+    threads = [threading.Thread(target=waiter, args=(f"answer{n}",)) for n in range(8)]
+    for n, t in enumerate(threads, 1):
         t.start()
-        threads.append(t)
-        while _waiters(gate) < len(threads):
+        while _waiters(gate) < n:
             time.sleep(0.001)
     release.set()
     for t in [first, *threads]:
         t.join(5)
-    assert order == names
+    assert sorted(order) == sorted(f"answer{n}" for n in range(8))
+    assert woken[0] == 8  # one wake-up per turn handed on (all of them woken at each end: 8 + 7 + ... = 36)
     assert gate._owner is None and gate.waiting == 0
