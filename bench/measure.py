@@ -103,6 +103,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def child_pids(pid: int) -> list[int]:
+    """The child processes of `pid`, from every thread's list (Truce's worker process is started again by a
+    thread of its own: bot/worker.py)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
 def rss_mb(pid: int) -> dict[str, float]:
     """VmRSS and VmHWM (peak) of a process, in MB."""
     values = {}

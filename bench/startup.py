@@ -26,19 +26,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.measure import bare_bolt, databases, emit, free_port, ratio, rss_mb, serve_env, stamp, truce
+from bench.measure import (
+    bare_bolt,
+    child_pids,
+    databases,
+    emit,
+    free_port,
+    ratio,
+    rss_mb,
+    serve_env,
+    stamp,
+    truce,
+)
 from bench.slack_fake import SlackFake
-
-
-def _children(pid: int) -> list[int]:
-    """Its child processes (Truce's worker process on PostgreSQL, bot/worker.py), from every thread's list."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(p) for p in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
 
 
 def _starts(make, starts: int, idle: float) -> dict:
@@ -49,7 +49,7 @@ def _starts(make, starts: int, idle: float) -> dict:
             seconds.append(served.started_in)
             time.sleep(idle)
             rss.append(rss_mb(served.pid)["VmRSS"])
-            worker_rss.append(sum(rss_mb(child).get("VmRSS", 0.0) for child in _children(served.pid)))
+            worker_rss.append(sum(rss_mb(child).get("VmRSS", 0.0) for child in child_pids(served.pid)))
         finally:
             served.stop()
     out = {"start_s": round(statistics.median(seconds), 2), "rss_mb": round(statistics.median(rss), 1),

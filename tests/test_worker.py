@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.measure import child_pids
 from bot import delivery, request_path
 from bot.sandbox.seed import MARK, MARKETING, SALES
 from tests.test_server import Served, db_url_for
@@ -19,14 +20,7 @@ SAVED = ":inbox_tray: Saved."
 
 
 def _children(pid: int) -> list[int]:
-    """The live child processes of `pid` (each thread's: the worker is started again by a thread of its own)."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(p) for p in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return [p for p in found if _alive(p)]
+    return [p for p in child_pids(pid) if _alive(p)]
 
 
 def _alive(pid: int) -> bool:
