@@ -103,11 +103,21 @@ _storers_lock = threading.Lock()
 
 
 def _storer(engine: Engine) -> GroupCommit[dict[str, Any], int | None]:
+    """The engine's group commit. It holds its engine weakly: a value of a WeakKeyDictionary that held its key
+    would keep it (and its pool) for ever."""
     with _storers_lock:
         storer = _storers.get(engine)
         if storer is None:
-            storer = _storers[engine] = GroupCommit(lambda rows: _store(engine, rows))
+            ref = weakref.ref(engine)
+            storer = _storers[engine] = GroupCommit(lambda rows: _store(_alive(ref), rows))
         return storer
+
+
+def _alive(ref: weakref.ReferenceType[Engine]) -> Engine:
+    engine = ref()
+    if engine is None:  # not while anyone stores with it: `accept` holds the runtime, which holds the engine
+        raise RuntimeError("the engine of an accepted request is gone")
+    return engine
 
 
 def _store(engine: Engine, rows: Sequence[dict[str, Any]]) -> list[int | None]:

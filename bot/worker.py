@@ -69,11 +69,6 @@ class Worker:
         self._watcher.start()
         return self
 
-    @property
-    def pid(self) -> int | None:
-        proc = self._proc
-        return proc.pid if proc is not None else None
-
     def _spawn(self) -> None:
         proc = subprocess.Popen(self._argv, stdin=subprocess.PIPE, close_fds=True)
         assert proc.stdin is not None

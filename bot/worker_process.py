@@ -13,11 +13,13 @@ import threading
 import time
 from contextlib import suppress
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from bot.worker import INPUT_GRACE, NICE
 
 if TYPE_CHECKING:
+    from slack_sdk.web import SlackResponse
+
     from bot.config import Settings
     from bot.runtime import Runtime
 
@@ -63,17 +65,17 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     STOP_ASKED.set()
 
 
-def _build(settings: Settings, auth: object) -> Runtime:
+def _build(settings: Settings, auth: SlackResponse | None) -> Runtime:
     from bot.app import build_app
     from bot.bootstrap import bootstrap
     from bot.executor import TrackingExecutor
     from bot.runtime import build_runtime
 
     rt = build_runtime(settings, name="worker")
-    bootstrap(rt, auth=auth, teams=False)  # type: ignore[arg-type]  # Slack's auth.test answer
+    bootstrap(rt, auth=auth, teams=False)
     rt.start_sender()
     rt.jobs_post_through_sender = True
-    build_app(rt, executor=TrackingExecutor(), auth=auth)  # type: ignore[arg-type]
+    build_app(rt, executor=TrackingExecutor(), auth=auth)
     if settings.run_scheduler:
         from jobs.scheduler import start_scheduler
 
@@ -81,13 +83,13 @@ def _build(settings: Settings, auth: object) -> Runtime:
     return rt
 
 
-def _read(rt: Runtime, stream: object, stop: threading.Event) -> None:
+def _read(rt: Runtime, stream: BinaryIO, stop: threading.Event) -> None:
     """Each line from the web process: "run ID TOKEN" runs that accepted request, "kick" wakes the outbox's
     sender. Its input closing means the web process stopped: so does the worker."""
     from bot import accepted
 
     try:
-        for raw in stream:  # type: ignore[attr-defined]
+        for raw in stream:
             parts = raw.decode("ascii", "replace").split()
             if len(parts) == 3 and parts[0] == "run" and parts[1].isdigit():
                 log.debug("worker process %s runs accepted request %s", os.getpid(), parts[1])

@@ -85,3 +85,19 @@ def test_many_threads_each_committed_once_in_bounded_batches() -> None:
     _run([threading.Thread(target=submit_many, args=(n * 1000,)) for n in range(12)])
     assert sorted(seen) == sorted(out) == sorted(n * 1000 + i for n in range(12) for i in range(50))
     assert not group._leading and not group._queue
+
+
+def test_an_engines_group_commit_does_not_keep_the_engine_alive() -> None:
+    """bot.accepted keeps one group commit per engine; an engine nobody uses any more is freed with it."""
+    import gc
+    import weakref
+
+    from bot import accepted
+    from bot.db import make_engine
+
+    engine = make_engine("sqlite://")
+    accepted._storer(engine)
+    ref = weakref.ref(engine)
+    del engine
+    gc.collect()
+    assert ref() is None
