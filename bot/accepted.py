@@ -9,9 +9,10 @@ whose answer carries nothing Slack needs at once — a slash command (its messag
 body (one INSERT, committed: "accepted means stored") and is an empty 200. The same process then runs
 the stored request through the app, exactly as if it were being answered (`bot.app.TruceApp.replay`):
 the listeners are unchanged, and what a command's listener acknowledged with becomes the first message
-of its response_url, before any follow-up. Forms (`view_submission`), menus' options and events are
-still answered by their listeners, since their answers carry what Slack needs (a form's errors, the
-options) or are handled once by their own means (bot/event_once.py).
+of its response_url, before any follow-up. A form (`view_submission`) whose errors can all be found
+without writing is checked in its answer and then run the same way (bot/accepted_forms.py). Other forms,
+menus' options and events are still answered by their listeners, since their answers carry what Slack
+needs (a form's errors, the options) or are handled once by their own means (bot/event_once.py).
 
 Its work is done once: a request's row goes from pending to ran in the same transaction as the first
 thing its run writes, and only once that commits (`bot.request_path.replaying`, `bot.db.session_scope`),
@@ -43,7 +44,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import request_path, slack_body
+from bot import accepted_forms, request_path, slack_body
 from bot.clock import aware, now
 from bot.db import insert_new, one_read, session_scope
 from bot.errors import typed_back, typed_in
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PENDING, RAN, DONE, FAILED = "pending", "ran", "done", "failed"
-COMMAND, BLOCK_ACTIONS = "command", "block_actions"
+COMMAND, BLOCK_ACTIONS, VIEW = "command", "block_actions", "view_submission"
 # A run takes milliseconds; a request still pending this long after its claim was given is run again
 # (by any replica). A slow first run that then tries to write finds it taken and writes nothing.
 CLAIM_FOR = timedelta(seconds=20)
@@ -69,7 +70,8 @@ RESPONSE_TIMEOUT = 10  # seconds, as every other Slack call
 
 
 def kind_of(rt: Runtime, request: BoltRequest) -> str | None:
-    """COMMAND or BLOCK_ACTIONS when the request can be answered before it is run, else None: it is then
+    """COMMAND, BLOCK_ACTIONS or VIEW (a form with a check: bot/accepted_forms.py) when the request can be
+    answered before it is run, else None: it is then
     answered the usual way, e.g. another workspace's request to a single-workspace Truce (refused at once,
     nothing stored), or a body a database's text cannot hold (a NUL character)."""
     body = request.body
@@ -81,6 +83,9 @@ def kind_of(rt: Runtime, request: BoltRequest) -> str | None:
         return COMMAND
     if body.get("type") == BLOCK_ACTIONS and isinstance(body.get("trigger_id"), str) and body["trigger_id"]:
         return BLOCK_ACTIONS
+    if (body.get("type") == VIEW and isinstance(body.get("trigger_id"), str) and body["trigger_id"]
+            and accepted_forms.accepts(rt, body)):
+        return VIEW
     return None
 
 
@@ -205,8 +210,10 @@ def run(rt: Runtime, accepted_id: int, token: str) -> None:
     try:
         if this.superseded:
             return
-        answer = answer_of(request.body, response) if kind == COMMAND else None
-        if answer is not None:
+        if kind == VIEW:  # a form closed by its answer: what its run could not show in it, said in a DM
+            note = accepted_forms.note_of(request.body, response)
+            said = note is None or accepted_forms.tell(rt, request.body, note)
+        elif (answer := answer_of(request.body, response) if kind == COMMAND else None) is not None:
             if this.consumed:  # kept until said: a process dying now leaves it to be said by the next
                 _finish(rt, accepted_id, token, RAN, RAN, answer=json.dumps(answer))
             said = _post(request.body.get("response_url"), answer)
@@ -300,12 +307,17 @@ def run_stale(rt: Runtime, *, limit: int = 100) -> int:
     return taken
 
 
-def _command_of(raw: str) -> dict[str, Any]:
-    """The stored body's slash command fields ({} for a click, or a body that no longer reads)."""
+def _body_of(raw: str) -> dict[str, Any]:
+    """The stored body as Bolt reads it ({} for one that no longer reads)."""
     try:
-        body = slack_body.bolt_request({"CONTENT_TYPE": "application/x-www-form-urlencoded"}, raw.encode()).body
+        return slack_body.bolt_request({"CONTENT_TYPE": "application/x-www-form-urlencoded"}, raw.encode()).body
     except Exception:
         return {}
+
+
+def _command_of(raw: str) -> dict[str, Any]:
+    """The stored body's slash command fields ({} for anything else)."""
+    body = _body_of(raw)
     return body if body.get("command") else {}
 
 
@@ -327,8 +339,10 @@ def _give_up(rt: Runtime, accepted_id: int, token: str, raw: str) -> None:
     if not _finish(rt, accepted_id, token, PENDING, FAILED):
         return
     log.error("accepted request %s given up after %s attempts", accepted_id, MAX_ATTEMPTS)
-    body = _command_of(raw)
-    if body:
+    body = _body_of(raw)
+    if body.get("type") == VIEW:  # nothing typed is lost: the form's fields come back in a DM
+        accepted_forms.tell(rt, body, accepted_forms.given_up(body))
+    elif body.get("command"):
         _post(body.get("response_url"), {"response_type": "ephemeral", "text": (
             ":warning: Sorry, Truce could not handle that: it failed several times on its side. Please try again "
             "later; if it keeps happening, tell your Slack admin." + typed_back(typed_in(body)))})

@@ -83,6 +83,9 @@ class Runtime:
     # them one after another themselves: set by `python -m bot serve`, where the sender runs for good.
     # Tests and the sandbox leave it off, so a job's posts are in Slack when the job returns.
     jobs_post_through_sender: bool = False
+    # callback_id -> the check of each form answered before it runs (bot/accepted_forms.py), registered
+    # with the form's listener.
+    accepted_forms: dict[str, Callable[..., dict[str, str] | None]] = field(default_factory=dict)
     # Runs a request Slack was already answered for through the app (bot/accepted.py): set by build_app.
     replay: Replay | None = None
     # The worker process running accepted requests, the sender and the schedules, when this is the web

@@ -22,7 +22,7 @@ from wsgiref.types import StartResponse, WSGIApplication
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.oauth import OAuthFlow
 
-from bot import accepted, request_path, slack_body, slack_signature
+from bot import accepted, accepted_forms, request_path, slack_body, slack_signature
 from bot.db import ping
 from bot.feature import Response, Route
 from bot.feature import routes as feature_routes
@@ -118,6 +118,13 @@ def make_wsgi(rt: Runtime, app: App) -> WSGIApplication:
         kind = accepted.kind_of(rt, request)
         if kind is None:
             return _from_bolt(app.dispatch(request))
+        if kind == accepted.VIEW:  # a form: its check's errors answered at once (bot/accepted_forms.py)
+            try:
+                found = accepted_forms.errors(rt, request)
+            except accepted_forms.NotHere:
+                return _from_bolt(app.dispatch(request))
+            if found:
+                return accepted_forms.errors_answer(found)
         # Stored, then answered; run once the answer is sent (bot/accepted.py).
         try:
             stored = accepted.accept(rt, request, kind, media_type(environ))

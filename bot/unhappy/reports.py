@@ -96,12 +96,16 @@ def validate_draft(draft: ReportDraft) -> ReportDraft:
     return replace(draft, customer=customer, description=description, link=link, contact=contact)
 
 
-def create_report(*, session: Session, ws: Workspace, user_id: str, draft: ReportDraft) -> UnhappyReport:
-    """Store the report and queue its alert in the alerts channel (sent after commit)."""
-    draft = validate_draft(draft)
+def require_alerts_channel(ws: Workspace) -> None:
     if not ws.alerts_channel:
         raise UserError("Truce has no customer-alerts channel yet, so I couldn't post this. "
                         "Ask an admin or lead to run `/truce setup`.", field="setup")
+
+
+def create_report(*, session: Session, ws: Workspace, user_id: str, draft: ReportDraft) -> UnhappyReport:
+    """Store the report and queue its alert in the alerts channel (sent after commit)."""
+    draft = validate_draft(draft)
+    require_alerts_channel(ws)
     report = UnhappyReport(
         team_id=ws.team_id, customer=draft.customer, customer_key=customer_key(draft.customer),
         severity=draft.severity, description=draft.description, link=draft.link, contact=draft.contact,

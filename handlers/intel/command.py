@@ -20,7 +20,6 @@ from bot.intel import parsing as intel_text
 from bot.intel import reports as intel_reports
 from bot.intel import share as intel
 from bot.intel.blocks_share import share_modal
-from bot.intel.models import KINDS
 from bot.intel.parsing import ShareDraft
 from bot.models import Workspace
 from bot.runtime import Runtime
@@ -28,7 +27,6 @@ from bot.slack_text import echo_command, plain
 from bot.user_error import UserError
 from handlers.common import (
     in_background,
-    input_value,
     later,
     lead_refusal,
     replace_answer,
@@ -38,6 +36,7 @@ from handlers.common import (
 from handlers.competitors.command import battlecard_command, competitors_command
 from handlers.intel.actions import run_search
 from handlers.intel.publish import permalink, publish, saved_note
+from handlers.intel.share_form import modal_draft
 
 log = logging.getLogger(__name__)
 
@@ -152,38 +151,9 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
 
 
-def _modal_draft(values: dict) -> tuple[ShareDraft | None, dict[str, str]]:
-    """The modal's fields as a draft, or the errors to show beside each field."""
-    errors: dict[str, str] = {}
-    summary, link, competitor, why = "", None, None, None
-    try:
-        summary = intel_text.check_summary(input_value(values, IntelIds.SUMMARY_BLOCK, IntelIds.SUMMARY))
-    except UserError as exc:
-        errors[IntelIds.SUMMARY_BLOCK] = str(exc).replace(f"like `{intel_text.EXAMPLE}`",
-                                                         "in a sentence or two").replace("`", "")
-    raw_link = (input_value(values, IntelIds.LINK_BLOCK, IntelIds.LINK) or "").strip()
-    if raw_link:
-        try:
-            link = intel_text.check_link(raw_link)
-        except UserError as exc:
-            errors[IntelIds.LINK_BLOCK] = str(exc).replace("`", "")
-    try:
-        competitor = intel_text.check_competitor(input_value(values, IntelIds.COMPETITOR_BLOCK, IntelIds.COMPETITOR))
-    except UserError as exc:
-        errors[IntelIds.COMPETITOR_BLOCK] = str(exc)
-    why = (input_value(values, IntelIds.WHY_BLOCK, IntelIds.WHY) or "").strip() or None
-    if why and len(why) > intel_text.WHY_LIMIT:
-        errors[IntelIds.WHY_BLOCK] = f"Keep it under {intel_text.WHY_LIMIT:,} characters (it is {len(why):,})."
-    kind = input_value(values, IntelIds.KIND_BLOCK, IntelIds.KIND) or "other"
-    if kind not in KINDS:
-        errors[IntelIds.KIND_BLOCK] = "Choose a kind from the list."
-    if errors:
-        return None, errors
-    return ShareDraft(summary=summary, kind=kind, competitor=competitor, link=link, why=why), {}
-
-
 def modal_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext, rt: Runtime, ws: Workspace) -> None:
-    draft, errors = _modal_draft(view["state"]["values"])
+    """The share modal, once its answer has closed it (run after it: bot/accepted_forms.py)."""
+    draft, errors = modal_draft(view["state"]["values"])
     if errors or draft is None:  # no draft without errors saying why
         ack(response_action="errors", errors=errors)
         return

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.accepted_forms import form
 from bot.ids import Command, IntelIds
-from bot.lazy import listener
+from bot.lazy import lazy, listener
 
 
 def register(app: App) -> None:
     # handlers/intel/command.py
     app.command(Command.INTEL)(listener("handlers.intel.command", "intel_command"))
-    app.view(IntelIds.MODAL)(listener("handlers.intel.command", "modal_submitted"))
+    form(app, IntelIds.MODAL, listener("handlers.intel.command", "modal_submitted"),
+         check=lazy("handlers.intel.share_form", "modal_check"))
     app.shortcut(IntelIds.SHORTCUT)(listener("handlers.intel.command", "message_shortcut"))
     # handlers/intel/actions.py
     app.action(IntelIds.USEFUL)(listener("handlers.intel.actions", "useful_clicked"))

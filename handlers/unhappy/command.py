@@ -44,12 +44,11 @@ from handlers.common import (
     route,
     view_metadata,
 )
+from handlers.unhappy.report_form import form_errors, report_draft
 
 log = logging.getLogger(__name__)
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 ASSIGN_USAGE = "/unhappy assign 12 @dana sales"
-FIELD_BLOCKS = {"customer": Ids.CUSTOMER_BLOCK, "description": Ids.WHAT_BLOCK, "severity": Ids.SEVERITY_BLOCK,
-                "link": Ids.LINK_BLOCK, "contact": Ids.CONTACT_BLOCK, "setup": Ids.CUSTOMER_BLOCK}
 SETTINGS_BLOCKS = {
     "emoji_claim": Ids.EMOJI_CLAIM_BLOCK, "emoji_ack": Ids.EMOJI_ACK_BLOCK, "emoji_resolve": Ids.EMOJI_RESOLVE_BLOCK,
     "sla_critical": Ids.SLA_CRITICAL_BLOCK, "sla_high": Ids.SLA_HIGH_BLOCK, "sla_medium": Ids.SLA_MEDIUM_BLOCK,
@@ -193,21 +192,13 @@ def _open_from_message(rt, client: WebClient, *, team_id: str, shortcut: dict) -
 
 def report_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext, rt: Runtime,
                      ws: Workspace) -> None:
-    values = view["state"]["values"]
+    """The report form, once its answer has closed it (run after it: bot/accepted_forms.py)."""
     meta = view_metadata(view)
-    draft = ReportDraft(
-        customer=input_value(values, Ids.CUSTOMER_BLOCK, Ids.CUSTOMER) or "",
-        description=input_value(values, Ids.WHAT_BLOCK, Ids.WHAT) or "",
-        severity=input_value(values, Ids.SEVERITY_BLOCK, Ids.SEVERITY) or unhappy_prefs.DEFAULT_SEVERITY,
-        link=input_value(values, Ids.LINK_BLOCK, Ids.LINK), contact=input_value(values, Ids.CONTACT_BLOCK, Ids.CONTACT),
-        source=meta.get("source") or "modal", source_permalink=meta.get("permalink"),
-        source_channel=meta.get("source_channel"),
-    )
+    draft = report_draft(view)
     try:
         stored = _store(context, rt, ws, unhappy.validate_draft(draft))
     except UserError as exc:
-        text = str(exc).replace("`", "") if exc.field == "setup" else str(exc)
-        ack(response_action="errors", errors={exc.block_in(FIELD_BLOCKS): text})
+        ack(response_action="errors", errors=form_errors(exc))
         return
     ack()
     user, channel = context["user_id"], meta.get("channel")

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.accepted_forms import form
 from bot.ids import Command, CsatImportIds, UnhappyIds
-from bot.lazy import listener
+from bot.lazy import lazy, listener
 
 
 def register(app: App) -> None:
     # handlers/unhappy/command.py
     app.command(Command.UNHAPPY)(listener("handlers.unhappy.command", "unhappy_command"))
-    app.view(UnhappyIds.REPORT)(listener("handlers.unhappy.command", "report_submitted"))
+    form(app, UnhappyIds.REPORT, listener("handlers.unhappy.command", "report_submitted"),
+         check=lazy("handlers.unhappy.report_form", "report_check"))
     app.shortcut(UnhappyIds.SHORTCUT)(listener("handlers.unhappy.command", "report_shortcut"))
     app.view(UnhappyIds.SETTINGS)(listener("handlers.unhappy.command", "settings_submitted"))
     # handlers/unhappy/actions.py

@@ -1,0 +1,161 @@
+"""Forms answered before they run (bot/accepted_forms.py): the share modal and the unhappy report are checked
+in their answer (errors said at once, in the form), stored, closed, and done right after; what their run can
+no longer say in the closed form comes as a direct message, with everything typed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import unquote_plus
+
+import time_machine
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from bot import accepted
+from bot.clock import now
+from bot.db import session_scope
+from bot.ids import IntelIds, UnhappyIds
+from bot.models import AcceptedRequest, Workspace
+from bot.sandbox.seed import MARK, MARKETING, SALES
+from jobs.tasks import run_accepted
+from tests.intel_helpers import shares
+
+SUMMARY = "Globex now bundles onboarding for free"
+LAPSED = accepted.CLAIM_FOR + timedelta(seconds=1)
+
+
+def _rows(engine) -> list[AcceptedRequest]:
+    """The forms accepted (not the command that opened them)."""
+    with session_scope(engine) as s:
+        return list(s.exec(select(AcceptedRequest).where(col(AcceptedRequest.kind) == "view_submission")
+                           .order_by(col(AcceptedRequest.id))))
+
+
+def _share_modal(stack):
+    stack.driver.command(MARK, "/intel", "", channel=MARKETING)
+    [view] = stack.state.open_views(MARK)
+    return view
+
+
+def _without(stack, field: str) -> None:
+    with stack.rt.session() as s:
+        setattr(s.get(Workspace, stack.team_id), field, None)
+
+
+def _unrun(stack, monkeypatch) -> None:
+    """From now on the process dies right after answering: what it accepts is stored and answered, never run
+    here."""
+    monkeypatch.setattr(stack.rt, "run_accepted", lambda *args, **kwargs: None)
+
+
+def test_a_valid_share_modal_is_stored_closed_at_once_and_shared_right_after(stack, monkeypatch):
+    view = _share_modal(stack)
+    _unrun(stack, monkeypatch)
+    response = stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY, IntelIds.COMPETITOR: "Globex"})
+    assert response.status_code == 200 and response.content == b""  # Slack closes the form
+    assert stack.state.open_views(MARK) == []
+    assert shares(stack) == []  # not done in the answer: stored only
+    [row] = _rows(stack.rt.engine)
+    assert (row.kind, row.status) == ("view_submission", "pending")
+    assert SUMMARY in unquote_plus(row.body)  # accepted means stored
+
+    with time_machine.travel(now() + LAPSED, tick=False):  # run by whoever takes it up (here: its claim lapsed)
+        assert run_accepted(stack.rt) == 1
+        stack.settle()
+    assert [(s.summary, s.via) for s in shares(stack)] == [(SUMMARY, "modal")]
+    assert len(stack.state.messages(SALES)) == 1
+    [row] = _rows(stack.rt.engine)
+    assert (row.status, row.body) == ("done", "")
+
+
+def test_errors_the_check_finds_are_answered_in_the_form_and_nothing_is_stored(stack):
+    view = _share_modal(stack)
+    body = stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: "  ", IntelIds.LINK: "ftp://x.example/a"}).json()
+    assert body["response_action"] == "errors"
+    assert set(body["errors"]) == {IntelIds.SUMMARY_BLOCK, IntelIds.LINK_BLOCK}
+    assert stack.state.open_views(MARK), "the form stays open with everything typed"
+    assert _rows(stack.rt.engine) == [] and shares(stack) == []
+
+
+def test_a_workspace_not_set_up_is_said_in_the_form(stack):
+    view = _share_modal(stack)
+    _without(stack, "joint_channel")
+    body = stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY}).json()
+    assert "joint channel is not chosen" in body["errors"][IntelIds.SUMMARY_BLOCK]
+    assert _rows(stack.rt.engine) == []
+
+
+def test_what_changed_between_the_answer_and_the_run_comes_as_a_dm_with_what_was_typed(stack, monkeypatch):
+    view = _share_modal(stack)
+    _unrun(stack, monkeypatch)
+    stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY, IntelIds.WHY: "Prospects will ask us too"})
+    assert stack.state.open_views(MARK) == []
+    _without(stack, "sales_channel")  # an admin cleared it meanwhile
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 1
+        stack.settle()
+    assert shares(stack) == []
+    [dm] = stack.state.dms(MARK)
+    assert dm.text.startswith(":warning: Truce could not save *Share market intel*:")
+    assert "*What did you learn?*: Truce can't share intel yet: the sales channel is not chosen" in dm.text
+    assert f"What did you learn?: {SUMMARY}" in dm.text and "Why it matters to the other team: Prospects" in dm.text
+    assert [r.status for r in _rows(stack.rt.engine)] == ["done"]
+
+
+def test_the_same_submission_delivered_twice_is_one_share(stack):
+    view = _share_modal(stack)
+    first = stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY})
+    [row] = _rows(stack.rt.engine)
+    payload = {"type": "view_submission", "team": stack.driver._team(), "user": stack.driver._user(MARK),
+               "api_app_id": stack.driver.api_app_id, "token": "unused",
+               "trigger_id": row.key.split(":", 2)[2], "response_urls": [],
+               "view": {**view.view, "state": {"values": stack.driver._state(view.view, {IntelIds.SUMMARY: SUMMARY})}}}
+    again = stack.driver._payload(payload)
+    assert first.status_code == again.status_code == 200 and again.content == b""
+    assert len(shares(stack)) == 1 and len(_rows(stack.rt.engine)) == 1
+
+
+def test_a_check_that_fails_leaves_the_answer_to_the_listener(stack, monkeypatch):
+    def broken(view, ws):
+        raise KeyError("values")
+
+    monkeypatch.setitem(stack.rt.accepted_forms, IntelIds.MODAL, broken)
+    view = _share_modal(stack)
+    response = stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY})
+    assert response.status_code == 200
+    assert _rows(stack.rt.engine) == []  # answered by its listener, in the answer, as before
+    assert [s.summary for s in shares(stack)] == [SUMMARY]
+
+
+def test_a_form_that_keeps_failing_is_given_up_and_what_was_typed_sent_back(stack, monkeypatch):
+    view = _share_modal(stack)
+    _unrun(stack, monkeypatch)
+    stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY})
+    with session_scope(stack.rt.engine) as s:
+        s.exec(update(AcceptedRequest).where(col(AcceptedRequest.kind) == "view_submission")
+               .values(attempts=accepted.MAX_ATTEMPTS))
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 1
+    assert shares(stack) == []
+    [dm] = stack.state.dms(MARK)
+    assert "could not save *Share market intel*: it failed several times" in dm.text and SUMMARY in dm.text
+    assert [(r.status, r.body) for r in _rows(stack.rt.engine)] == [("failed", "")]
+
+
+def test_the_unhappy_report_form_is_checked_in_its_answer_and_alerted_after(stack):
+    stack.driver.command(MARK, "/unhappy", "", channel=MARKETING)
+    [view] = stack.state.open_views(MARK)
+    body = stack.driver.submit(MARK, view.id, {UnhappyIds.CUSTOMER: "", UnhappyIds.WHAT: "Billing broke"}).json()
+    assert "customer's name is missing" in body["errors"][UnhappyIds.CUSTOMER_BLOCK]
+    assert _rows(stack.rt.engine) == []
+
+    _without(stack, "alerts_channel")
+    body = stack.driver.submit(MARK, view.id, {UnhappyIds.CUSTOMER: "Acme", UnhappyIds.WHAT: "Billing broke"}).json()
+    assert "no customer-alerts channel" in body["errors"][UnhappyIds.CUSTOMER_BLOCK]
+
+    with stack.rt.session() as s:
+        s.get(Workspace, stack.team_id).alerts_channel = SALES
+    response = stack.driver.submit(MARK, view.id, {UnhappyIds.CUSTOMER: "Acme", UnhappyIds.WHAT: "Billing broke"})
+    assert response.status_code == 200 and response.content == b"" and stack.state.open_views(MARK) == []
+    assert [r.status for r in _rows(stack.rt.engine)] == ["done"]
+    assert "Acme" in stack.state.messages(SALES)[-1].text  # the alert, posted by the run after the answer
