@@ -166,18 +166,19 @@ class TruceServer:
             log.info(self.announce)
         from bot import worker
 
+        built = threading.Event()
         if worker.wanted(self.settings):  # the work after the answers, in a process of its own (bot/worker.py)
-            rt.worker = worker.Worker().start()
-        else:
-            rt.start_sender()  # the outbox's delivery worker (bot/sender.py); rt.shutdown() stops it
-            rt.jobs_post_through_sender = True  # a tick queues (e.g. 10,000 prompts); the sender posts in parallel
+            def failing() -> None:  # after build_app below: the scheduler needs the features
+                if built.wait(60):
+                    self._work_here(rt)
+
+            rt.worker = worker.Worker(on_failing=failing).start()
         listeners = TrackingExecutor()  # Bolt's lazy listeners (none run there today)
         app = build_app(rt, executor=listeners, auth=self.auth)
         self._stops.append(lambda: listeners.shutdown(wait=False, cancel_futures=True))
-        if self.settings.run_scheduler and rt.worker is None:
-            from jobs.scheduler import start_scheduler
-
-            start_scheduler(rt)  # rt.shutdown() stops it
+        if rt.worker is None:
+            self._work_here(rt)
+        built.set()
         if self.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -186,6 +187,20 @@ class TruceServer:
             self._stops.insert(0, socket.close)
         wsgi = make_wsgi(rt, app)
         return _access_log(wsgi) if self.settings.log_level == "DEBUG" else wsgi
+
+    def _work_here(self, rt: Runtime) -> None:
+        """The outbox's sender and the schedules, in this process: when there is no worker process, or when
+        it keeps failing to start (the worker's own, if one comes up later, run beside these: each post and
+        each job is claimed in the database, so none is done twice)."""
+        if rt.worker is not None:
+            log.error("the worker process keeps failing; this process sends the outbox and runs the schedules "
+                      "until it stops")
+        rt.start_sender()  # the outbox's delivery worker (bot/sender.py); rt.shutdown() stops it
+        rt.jobs_post_through_sender = True  # a tick queues (e.g. 10,000 prompts); the sender posts in parallel
+        if self.settings.run_scheduler:
+            from jobs.scheduler import start_scheduler
+
+            start_scheduler(rt)  # rt.shutdown() stops it
 
     def run(self) -> None:
         server = self._server = self._bind()

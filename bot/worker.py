@@ -15,7 +15,9 @@ sends them); a line that cannot be written (the worker gone, or its pipe full) i
 instead, as without a worker. The worker stops when its input closes (the web process stopped or was
 killed) or on SIGTERM: runs in flight get SHUTDOWN_TIMEOUT seconds, and whatever is left is taken up from
 the database by the next worker (accepted requests, outbox rows and jobs are all claimed there). A worker
-that dies is started again, after a pause that grows while it keeps dying.
+that dies is started again, after a pause that grows while it keeps dying; once FALLBACK_AFTER have died in a
+row soon after starting, the web process also runs the outbox's sender and the schedules itself, so posts and
+schedules never wait on a worker that cannot start (claims keep both from doing anything twice).
 
 On by default on PostgreSQL. On SQLite (one writer at a time) the worker's transactions would make the web
 process's wait in SQLite's busy handler, which sleeps in growing steps: there the work stays in the web
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -45,6 +48,10 @@ NICE = 5
 RESPAWN_FIRST, RESPAWN_MOST = 1.0, 30.0  # seconds before starting a worker that died, doubling while it keeps dying
 INPUT_GRACE = 10.0  # seconds a worker told to stop still takes requests from the web process (its DRAIN)
 STABLE = 60.0  # a worker that lived this long had not been dying: the next pause starts again at RESPAWN_FIRST
+# Workers dying one after another, each before STABLE, after which the web process takes up the outbox's sender
+# and the schedules itself (`on_failing`) rather than leave posts and schedules waiting for a worker that may
+# never come (a bad deploy, the database refusing one more connection).
+FALLBACK_AFTER = 3
 
 
 def wanted(settings: Settings) -> bool:
@@ -56,8 +63,11 @@ def wanted(settings: Settings) -> bool:
 class Worker:
     """The web process's side: the worker process, the pipe to it, and a thread starting it again if it dies."""
 
-    def __init__(self, argv: list[str] | None = None) -> None:
+    def __init__(self, argv: list[str] | None = None, *, on_failing: Callable[[], object] | None = None) -> None:
+        """`on_failing`: called once (on the watching thread) when FALLBACK_AFTER workers in a row died early."""
         self._argv = argv or [sys.executable, "-m", "bot", "work"]
+        self._on_failing = on_failing
+        self._failed_early = 0
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
@@ -106,8 +116,15 @@ class Worker:
             if self._stopping.is_set():
                 return
             if time.monotonic() - started > STABLE:
-                pause = RESPAWN_FIRST
+                pause, self._failed_early = RESPAWN_FIRST, 0
+            else:
+                self._failed_early += 1
             log.error("worker process %s exited with %s; starting another in %.0f s", proc.pid, code, pause)
+            if self._failed_early == FALLBACK_AFTER and self._on_failing is not None:
+                try:
+                    self._on_failing()
+                except Exception:
+                    log.exception("taking up the worker's work in this process failed")
             if self._stopping.wait(pause):
                 return
             pause = min(pause * 2, RESPAWN_MOST)

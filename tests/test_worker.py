@@ -13,6 +13,7 @@ import pytest
 
 from bench.measure import child_pids
 from bot import delivery, request_path
+from bot.db import make_engine, session_scope
 from bot.sandbox.seed import MARK, MARKETING, SALES
 from tests.test_server import Served, db_url_for
 
@@ -88,6 +89,24 @@ def test_a_worker_that_dies_is_started_again_and_meanwhile_the_web_process_runs_
     _wait(lambda: [p for p in _children(served.proc.pid) if p != worker], 15, "a new worker started")
     served.driver.command(MARK, "/intel", "Initech opened an office in Berlin", channel=MARKETING)
     assert served.driver.answer_text().startswith(SAVED)
+
+
+def test_a_worker_that_keeps_failing_to_start_leaves_the_outbox_to_the_web_process(served, database_url, tmp_path):
+    """Posts and schedules must not wait for a worker that may never come (a bad deploy, Slack refusing it):
+    after FALLBACK_AFTER early deaths in a row the web process runs its own sender (and scheduler)."""
+    worker = _worker(served)
+    served.emulator.state.fail_next("auth.test", error="invalid_auth", times=1000)  # every new worker refused
+    os.kill(worker, signal.SIGKILL)
+    served.wait_for_line("this process sends the outbox and runs the schedules", timeout=60)
+    engine = make_engine(db_url_for(database_url, tmp_path))
+    try:  # a post nobody's answer is waiting on: only a running sender sends it
+        with session_scope(engine) as session:
+            delivery.queue_post(session, team_id=served.emulator.state.team_id, channel=SALES,
+                                text="Queued while the worker was failing")
+    finally:
+        engine.dispose()
+    _wait(lambda: any(m.text == "Queued while the worker was failing" for m in served.emulator.state.messages(SALES)),
+          15, "the queued post sent by the web process's own sender")
 
 
 def test_the_worker_stops_by_itself_when_the_web_process_is_killed(served):
