@@ -130,16 +130,18 @@ def tell(rt: Runtime, body: dict[str, Any], text: str) -> bool:
 
 
 def _title(body: dict[str, Any]) -> str:
-    title = ((body.get("view") or {}).get("title") or {}).get("text")
-    return title if isinstance(title, str) and title else "your form"
+    title = (body.get("view") or {}).get("title")
+    text = title.get("text") if isinstance(title, dict) else None
+    return text if isinstance(text, str) and text else "your form"
 
 
 def _inputs(body: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(block_id, label) of each input block of the submitted view."""
     for block in (body.get("view") or {}).get("blocks") or []:
         if isinstance(block, dict) and block.get("type") == "input" and isinstance(block.get("block_id"), str):
-            label = (block.get("label") or {}).get("text")
-            yield block["block_id"], label if isinstance(label, str) else block["block_id"]
+            label = block.get("label")
+            text = label.get("text") if isinstance(label, dict) else None
+            yield block["block_id"], text if isinstance(text, str) else block["block_id"]
 
 
 def _labels(body: dict[str, Any]) -> dict[str, str]:
@@ -151,7 +153,8 @@ def form_typed(body: dict[str, Any]) -> str:
     values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
     lines = []
     for block_id, label in _inputs(body):
-        for state in (values.get(block_id) or {}).values():
+        inputs = values.get(block_id)
+        for state in inputs.values() if isinstance(inputs, dict) else ():
             shown = _shown(state) if isinstance(state, dict) else ""
             if shown:
                 lines.append(f"{label}: {shown}")
@@ -164,11 +167,10 @@ def _shown(state: dict[str, Any]) -> str:
         return state["value"]
     option = state.get("selected_option")
     if isinstance(option, dict):
-        return str((option.get("text") or {}).get("text") or option.get("value") or "")
+        return _option_text(option)
     options = state.get("selected_options")
     if isinstance(options, list):
-        return ", ".join(str((o.get("text") or {}).get("text") or o.get("value")) for o in options
-                         if isinstance(o, dict))
+        return ", ".join(_option_text(o) for o in options if isinstance(o, dict))
     for key, mention in (("selected_user", "<@{}>"), ("selected_conversation", "<#{}>"),
                          ("selected_channel", "<#{}>")):
         if isinstance(state.get(key), str):
@@ -181,3 +183,9 @@ def _shown(state: dict[str, Any]) -> str:
         if isinstance(state.get(key), str):
             return state[key]
     return ""
+
+
+def _option_text(option: dict[str, Any]) -> str:
+    text = option.get("text")
+    shown = text.get("text") if isinstance(text, dict) else None
+    return str(shown or option.get("value") or "")

@@ -11,7 +11,7 @@ import time_machine
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot import accepted
+from bot import accepted, accepted_forms
 from bot.clock import now
 from bot.db import session_scope
 from bot.ids import IntelIds, UnhappyIds
@@ -159,3 +159,21 @@ def test_the_unhappy_report_form_is_checked_in_its_answer_and_alerted_after(stac
     assert response.status_code == 200 and response.content == b"" and stack.state.open_views(MARK) == []
     assert [r.status for r in _rows(stack.rt.engine)] == ["done"]
     assert "Acme" in stack.state.messages(SALES)[-1].text  # the alert, posted by the run after the answer
+
+
+def test_what_was_typed_is_read_from_any_shape_of_form_without_failing():
+    view = {"title": {"type": "plain_text", "text": "Report"}, "blocks": [
+        {"type": "input", "block_id": "b1", "label": {"type": "plain_text", "text": "Customer"}},
+        {"type": "input", "block_id": "b2", "label": {"type": "plain_text", "text": "Severity"}},
+        {"type": "input", "block_id": "b3", "label": {"type": "plain_text", "text": "Owners"}},
+        {"type": "input", "block_id": "b4", "label": "not a text object"},
+        {"type": "section", "block_id": "b5"}, "not a block"],
+        "state": {"values": {"b1": {"a": {"type": "plain_text_input", "value": "Acme"}},
+                             "b2": {"a": {"selected_option": {"text": {"text": "High"}, "value": "high"}}},
+                             "b3": {"a": {"selected_users": ["U1", 7]}}, "b4": "garbage", "b5": {"a": {"value": "x"}}}}}
+    assert accepted_forms.form_typed({"view": view}).splitlines() == [
+        "Customer: Acme", "Severity: High", "Owners: <@U1>"]
+    hostile = {"view": {"title": "x", "blocks": [{"type": "input", "block_id": "b", "label": None}],
+                        "state": {"values": {"b": {"a": {"selected_options": [None, {"text": 3}]}}}}}}
+    assert accepted_forms.form_typed(hostile) == ""
+    assert "*your form*" in accepted_forms.given_up(hostile)

@@ -11,6 +11,9 @@ const last = {};
 let busy = false;
 let composer = { channel: null, member: true, read_only: false, im: null };
 let pollTimer = null;
+// Each request for panes is numbered: an answer is shown only if no request was sent after it, so a slow
+// refresh (the page's first, a poll) answered after a click never puts back what the click replaced.
+let asked = 0;
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
@@ -112,20 +115,22 @@ function toast(text, isError) {
 }
 
 async function refresh() {
+  const mine = ++asked;
   const response = await fetch("/ui/panes?" + query().toString(), { cache: "no-store" });
-  if (response.ok) swap(await response.json());
+  if (response.ok) { const panes = await response.json(); if (mine === asked) swap(panes); }
 }
 
 async function act(op, data = {}) {
   busy = true;
   document.body.classList.add("working");
+  const mine = ++asked;
   try {
     const response = await fetch("/ui/act", {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ op, as: where.as, c: where.c, tab: where.tab, t: where.t, ...data }),
     });
     const answer = await response.json();
-    if (answer.panes) swap(answer.panes);
+    if (answer.panes && mine === asked) swap(answer.panes);
     if (answer.error) toast(answer.error, true);
     else if (answer.note) toast(answer.note);
     return answer;
