@@ -6,10 +6,11 @@ bot is in, and one more, limited as Slack limits posting into a channel (about 1
 outbox sender (bot/sender.py), on a fresh database (SQLite, then a scratch PostgreSQL database).
 
 1. Fan-out: `--channels` posts, one into each channel, are queued (bot.delivery.queue_post, one
-   transaction, untimed); then the sender starts, and the time until Slack has the last is taken (the
-   sender's own count, read in memory), and until the database says every one is sent (`recorded_seconds`).
+   transaction, untimed); then the sender starts, and the time until it has sent and recorded the last is
+   taken (its own count, read in memory), and until a query says every one is sent (`recorded_seconds`).
    Floor: the same number of chat.postMessage calls by slack_sdk's WebClient, straight to the
-   emulator, from `--threads` threads (and from as many threads as the sender has workers).
+   emulator, from `--threads` threads (and from as many threads as the sender has workers), with text alone,
+   and once more made as the outbox makes them (its key stamped as metadata, link previews off).
 2. One busy channel: `--burst` posts queued into the limited channel; the time until the last is
    sent, how many were sent and how many failed. Floor: slack_sdk posting the same number, one after
    the other, into a second channel with the same limit, waiting out each 429's Retry-After
@@ -60,10 +61,10 @@ def _until_settled(rt, ref: str, total: int, within: float, step: float = 0.02) 
 
 
 def _until_sent(rt, ref: str, total: int, within: float, began: float) -> float:
-    """Seconds from `began` until the sender (started then) has sent `total` posts — the moment Slack has the
-    last, as for the floor —
-    read from its in-memory count (a query every few milliseconds would compete with the sender for the
-    interpreter); the database is looked at every half second, for posts that failed instead."""
+    """Seconds from `began` until the sender (started then) has `total` posts sent and recorded, read from its
+    in-memory count (incremented as the recorder's statement for each commits), rather than by a query every
+    few milliseconds competing with the sender; the database is looked at every half second, for posts that
+    failed instead."""
     last_look = began
     while rt.sender.sent < total:
         t = time.perf_counter()
@@ -78,14 +79,21 @@ def _until_sent(rt, ref: str, total: int, within: float, began: float) -> float:
     return time.perf_counter() - began
 
 
-def _direct(api_url: str, token: str, channels: list[str], threads: int) -> float:
-    """slack_sdk's WebClient posting into `channels` from `threads` threads; seconds taken."""
+def _direct(api_url: str, token: str, channels: list[str], threads: int, *, as_truce: bool = False) -> float:
+    """slack_sdk's WebClient posting into `channels` from `threads` threads; seconds taken. `as_truce`: each
+    call as the outbox makes it (bot.delivery.post_call: the row's key stamped as message metadata, link
+    previews off), rather than text alone."""
     from slack_sdk import WebClient
+
+    from bot.delivery import post_call
 
     clients = [WebClient(token=token, base_url=api_url, timeout=10) for _ in range(threads)]
 
     def post(n: int) -> None:
-        clients[n % threads].chat_postMessage(channel=channels[n], text=f"Direct post {n}")
+        text = f"Direct post {n}"
+        kwargs = post_call(key=f"post:direct-{n:024d}", channel=channels[n], text=text, blocks=None)[1] \
+            if as_truce else {"channel": channels[n], "text": text}
+        clients[n % threads].chat_postMessage(**kwargs)
 
     began = time.perf_counter()
     with ThreadPoolExecutor(threads) as pool:
@@ -130,6 +138,7 @@ def run(name: str, url: str, channels: int, burst: int, threads: int, within: fl
             workers = product.sender_workers()
             direct = _direct(slack.api_url, BOT_TOKEN, fan, threads)
             direct_same = _direct(slack.api_url, BOT_TOKEN, fan, workers)
+            direct_as_truce = _direct(slack.api_url, BOT_TOKEN, fan, threads, as_truce=True)
             rate, floor_rate = channels / took, channels / direct
             rows.append(emit("outbox", {
                 "database": name, "case": f"{channels} posts to {channels} channels", "posts": channels,
@@ -140,6 +149,9 @@ def run(name: str, url: str, channels: int, burst: int, threads: int, within: fl
                 "floor_posts_per_second": round(floor_rate, 1),
                 f"slack_sdk_{workers}_threads_posts_per_second": round(channels / direct_same, 1),
                 "share_of_floor": round(rate / floor_rate, 2), "ratio": ratio(took, direct),
+                # the same calls as Truce's (its key stamped as metadata): what Slack is asked is the same
+                f"slack_sdk_{threads}_threads_as_truce_posts_per_second": round(channels / direct_as_truce, 1),
+                "share_of_floor_as_truce": round(rate / (channels / direct_as_truce), 2),
             }))
             _queue(rt, [limited] * burst, "bench:burst")
             calls_before = slack.methods().get("chat.postMessage", 0)

@@ -140,7 +140,7 @@ class _Run:
 
     def __init__(self, accepted_id: int, token: str) -> None:
         self.id, self.token = accepted_id, token
-        self.consumed = self.superseded = False
+        self.consumed = self.superseded = self.broke = False
 
     def claim(self, session: Session) -> None:
         if not _mark(session, self.id, self.token, PENDING, RAN):
@@ -149,6 +149,9 @@ class _Run:
 
     def committed(self) -> None:
         self.consumed = True
+
+    def failed(self) -> None:
+        self.broke = True
 
 
 def _mark(session: Session, accepted_id: int, token: str, was: str, status: str, **values: Any) -> bool:
@@ -191,18 +194,17 @@ def run(rt: Runtime, accepted_id: int, token: str) -> None:
     mine = (col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.claim_token) == token,
             col(AcceptedRequest.status) == PENDING)
     with one_read(rt.engine) as session:
-        row = session.exec(select(AcceptedRequest.kind, AcceptedRequest.content_type, AcceptedRequest.body,
-                                  AcceptedRequest.claimed_until).where(*mine)).first()
+        row = session.exec(select(AcceptedRequest).where(*mine)).first()
     if row is None:
         return  # run already, or claimed since by another run
-    if aware(row[3]) - now() < CLAIM_FOR / 2:  # it waited in the queue: its claim renewed before it runs
+    if aware(row.claimed_until) - now() < CLAIM_FOR / 2:  # it waited in the queue: its claim renewed before it runs
         with _bookkeeping(rt) as session:
             if not session.exec(update(AcceptedRequest).where(*mine).values(claimed_until=now() + CLAIM_FOR)
                                 ).rowcount:
                 return
     if rt.replay is None:
         raise RuntimeError("no app to run accepted requests with (build_app sets rt.replay)")
-    kind, content_type, raw, _ = row
+    kind, content_type, raw, team_id = row.kind, row.content_type, row.body, row.team_id
     request = slack_body.bolt_request({"CONTENT_TYPE": content_type}, raw.encode("utf-8"))
     this = _Run(accepted_id, token)
     response, after = rt.replay(request, this)
@@ -210,9 +212,13 @@ def run(rt: Runtime, accepted_id: int, token: str) -> None:
     try:
         if this.superseded:
             return
-        if kind == VIEW:  # a form closed by its answer: what its run could not show in it, said in a DM
+        if kind == VIEW and this.broke and not this.consumed:
+            # Closed as if saved, so not given back with a "try again": run again once its claim lapses
+            # (`run_stale`), and after MAX_ATTEMPTS the person gets what they typed.
+            said = False
+        elif kind == VIEW:  # a form closed by its answer: what its run could not show in it, said in a DM
             note = accepted_forms.note_of(request.body, response)
-            said = note is None or accepted_forms.tell(rt, request.body, note)
+            said = note is None or accepted_forms.tell(rt, team_id, request.body, note)
         elif (answer := answer_of(request.body, response) if kind == COMMAND else None) is not None:
             if this.consumed:  # kept until said: a process dying now leaves it to be said by the next
                 _finish(rt, accepted_id, token, RAN, RAN, answer=json.dumps(answer))
@@ -286,10 +292,10 @@ def run_stale(rt: Runtime, *, limit: int = 100) -> int:
                         attempts=col(AcceptedRequest.attempts) + 1)
                 .returning(col(AcceptedRequest.status), col(AcceptedRequest.attempts), col(AcceptedRequest.kind),
                            col(AcceptedRequest.received_at), col(AcceptedRequest.body),
-                           col(AcceptedRequest.answer))).first()
+                           col(AcceptedRequest.answer), col(AcceptedRequest.team_id))).first()
         if claimed is None:
             continue  # another replica took it
-        status, attempts, kind, received_at, raw, answer = claimed
+        status, attempts, kind, received_at, raw, answer, team_id = claimed
         taken += 1
         try:
             if status == RAN:
@@ -298,7 +304,7 @@ def run_stale(rt: Runtime, *, limit: int = 100) -> int:
                 _finish(rt, accepted_id, token, PENDING, FAILED)
                 log.warning("accepted click %s not run: %s old", accepted_id, t - received_at)
             elif attempts > MAX_ATTEMPTS:
-                _give_up(rt, accepted_id, token, raw)
+                _give_up(rt, accepted_id, token, raw, team_id)
             else:
                 run(rt, accepted_id, token)
         except Exception:
@@ -335,13 +341,13 @@ def _say_late(rt: Runtime, accepted_id: int, token: str, raw: str, answer: str |
     _finish(rt, accepted_id, token, RAN)
 
 
-def _give_up(rt: Runtime, accepted_id: int, token: str, raw: str) -> None:
+def _give_up(rt: Runtime, accepted_id: int, token: str, raw: str, team_id: str) -> None:
     if not _finish(rt, accepted_id, token, PENDING, FAILED):
         return
     log.error("accepted request %s given up after %s attempts", accepted_id, MAX_ATTEMPTS)
     body = _body_of(raw)
     if body.get("type") == VIEW:  # nothing typed is lost: the form's fields come back in a DM
-        accepted_forms.tell(rt, body, accepted_forms.given_up(body))
+        accepted_forms.tell(rt, team_id, body, accepted_forms.given_up(body))
     elif body.get("command"):
         _post(body.get("response_url"), {"response_type": "ephemeral", "text": (
             ":warning: Sorry, Truce could not handle that: it failed several times on its side. Please try again "

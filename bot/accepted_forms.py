@@ -10,7 +10,9 @@ app right after, by the same listener (in the worker process on PostgreSQL).
 
 Between the check and the run, something may change (an admin clears a channel in `/truce setup`): a run
 whose listener still answers with errors cannot show them in a form that is closed, so the person gets
-them in a direct message from Truce, with everything they typed.
+them in a direct message from Truce, with everything they typed. A run that fails on Truce's side (the
+database away a moment) is not handed back that way: the form closed as if saved, so it is run again when its
+claim lapses (bot/accepted.py), and only after the last attempt does the person get what they typed back.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import joinedload
 
+from bot import delivery
 from bot.db import one_read
 from bot.errors import typed_back
 from bot.models import Workspace
@@ -114,17 +118,26 @@ def given_up(body: dict[str, Any]) -> str:
             "try again later; if it keeps happening, tell your Slack admin." + typed_back(form_typed(body)))
 
 
-def tell(rt: Runtime, body: dict[str, Any], text: str) -> bool:
+def tell(rt: Runtime, team_id: str, body: dict[str, Any], text: str) -> bool:
     """A direct message from Truce to the person who submitted the form (it is closed: nowhere else to say
-    it). False when Slack could not be reached (said again at the next claim)."""
-    user = (body.get("user") or {}).get("id")
-    team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
-    if not isinstance(user, str):  # not a body Slack sends (bot/slack_body.py refuses it): nobody to tell
+    it), with the bot token of `team_id` (the workspace the request was stored for). False when it should be
+    tried again (Slack limiting or failing, the network): said again at the next claim; a refusal Slack will
+    repeat (the person gone, DMs with the app off) is logged and not tried again."""
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    if not isinstance(user_id, str):  # not a body Slack sends (bot/slack_body.py refuses it): nobody to tell
         return True
+    callback_id = (body.get("view") or {}).get("callback_id")
     try:
-        rt.client_for(team).chat_postMessage(channel=user, text=text)
-    except Exception as exc:
-        log.warning("could not tell %s about form %s: %r", user, (body.get("view") or {}).get("callback_id"), exc)
+        delivery.client_without_retries(rt, team_id).chat_postMessage(channel=user_id, text=text)
+    except SlackApiError as exc:
+        status = exc.response.status_code
+        log.warning("could not tell %s about form %s: %s %s", user_id, callback_id, status, exc.response.get("error"))
+        return not (status == 429 or status >= 500)
+    except LookupError:  # the workspace uninstalled Truce since
+        log.warning("could not tell %s about form %s: Truce is not installed in %s", user_id, callback_id, team_id)
+    except Exception as exc:  # the network: tried again at the next claim
+        log.warning("could not tell %s about form %s: %r", user_id, callback_id, exc)
         return False
     return True
 

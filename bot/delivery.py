@@ -422,9 +422,10 @@ class _Attempt:
     posted: tuple[str | None, str | None] | None = None  # (channel, ts) of the message that is the post
 
 
-def _client(rt: Runtime, team_id: str) -> WebClient:
+def client_without_retries(rt: Runtime, team_id: str) -> WebClient:
     """The workspace's client without slack_sdk's automatic retries: the outbox keeps its own account
-    of attempts, and a blind retry of a post whose answer was lost would post it twice."""
+    of attempts, and a blind retry of a post whose answer was lost would post it twice (LookupError when
+    Truce is not installed there)."""
     base = rt.client_for(team_id)
     return WebClient(token=base.token, base_url=base.base_url, timeout=base.timeout, retry_handlers=[])
 
@@ -477,7 +478,7 @@ def _attempt(rt: Runtime, attempt: _Attempt) -> Result:
             return plan
         method, kwargs = plan
     try:
-        client = _client(rt, attempt.team_id)
+        client = client_without_retries(rt, attempt.team_id)
     except LookupError:
         return not_installed(rt, attempt)
     if attempt.in_doubt_since is not None:
@@ -732,7 +733,7 @@ def _lost(rt: Runtime, attempt: _Attempt) -> Result:
                     attempt.row_id)
     elif channel is not None and ts is not None and kept != ts:
         try:
-            outbox_history.delete(_client(rt, attempt.team_id), channel, ts)
+            outbox_history.delete(client_without_retries(rt, attempt.team_id), channel, ts)
         except LookupError:  # uninstalled meanwhile: the copy cannot be removed any more
             log.error("outbox row %s: could not delete the copy %s in %s", attempt.row_id, ts, channel)
     elif ts is None:

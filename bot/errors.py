@@ -59,6 +59,7 @@ def make_error_handler(rt):
             return BoltResponse(status=200, body="")
         if isinstance(error, UserError):
             return _user_error(rt, error, body, context)
+        request_path.fail()  # a request answered before it ran may be run again (bot/accepted.py)
         error_id = uuid.uuid4().hex[:8]
         log.error("error %s while handling %s: %r", error_id, body.get("type") or body.get("command"), error,
                   exc_info=error)

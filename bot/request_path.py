@@ -112,6 +112,9 @@ class Consume(Protocol):
     def committed(self) -> None:
         """That unit of work committed: the request ran."""
 
+    def failed(self) -> None:
+        """A listener of the request failed on Truce's side (not the person's input: `fail`)."""
+
 
 @contextmanager
 def replaying(consume: Consume) -> Iterator[list[Callable[[], object]]]:
@@ -122,11 +125,19 @@ def replaying(consume: Consume) -> Iterator[list[Callable[[], object]]]:
     once it has: the request's first write and its being marked as run commit together, so running it
     again never writes twice. A unit of work that fails to commit gives it back to the next one."""
     after: list[Callable[[], object]] = []
-    _local.after, _local.replaying, _local.consume = after, True, consume
+    _local.after, _local.replaying, _local.consume, _local.run = after, True, consume, consume
     try:
         yield after
     finally:
-        _local.after, _local.replaying, _local.consume = None, False, None
+        _local.after, _local.replaying, _local.consume, _local.run = None, False, None, None
+
+
+def fail() -> None:
+    """The request being replayed here failed on Truce's side (the error handler says so): its run may be
+    tried again rather than taken as answered (bot/accepted.py). Nothing outside a replay."""
+    run: Consume | None = getattr(_local, "run", None)
+    if run is not None:
+        run.failed()
 
 
 def take_consume(wrote: Callable[[], bool]) -> Consume | None:

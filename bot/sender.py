@@ -197,11 +197,11 @@ class Sender:
         return self.poll if wait <= 0 else min(self.poll, wait)
 
     def _client(self, team_id: str) -> WebClient:
-        """This thread's client for the workspace (no automatic retries: bot.delivery._client)."""
+        """This thread's client for the workspace (no automatic retries: bot.delivery.client_without_retries)."""
         clients: dict[str, WebClient] = self._local.__dict__.setdefault("clients", {})
         client = clients.get(team_id)
         if client is None:
-            client = clients[team_id] = delivery._client(self.rt, team_id)
+            client = clients[team_id] = delivery.client_without_retries(self.rt, team_id)
         return client
 
     def _run_chain(self, chain: outbox_batch.Chain) -> None:

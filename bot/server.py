@@ -169,7 +169,7 @@ class TruceServer:
         built = threading.Event()
         if worker.wanted(self.settings):  # the work after the answers, in a process of its own (bot/worker.py)
             def failing() -> None:  # after build_app below: the scheduler needs the features
-                if built.wait(60):
+                if built.wait(60) and rt.worker is not None and not rt.worker.stopping:
                     self._work_here(rt)
 
             rt.worker = worker.Worker(on_failing=failing).start()

@@ -121,8 +121,9 @@ class Worker:
                 self._failed_early += 1
             log.error("worker process %s exited with %s; starting another in %.0f s", proc.pid, code, pause)
             if self._failed_early == FALLBACK_AFTER and self._on_failing is not None:
+                on_failing, self._on_failing = self._on_failing, None  # once: what it starts runs until the end
                 try:
-                    self._on_failing()
+                    on_failing()
                 except Exception:
                     log.exception("taking up the worker's work in this process failed")
             if self._stopping.wait(pause):
@@ -132,6 +133,10 @@ class Worker:
                 self._spawn()
             except OSError:
                 log.exception("starting the worker process failed")
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
 
     def stop(self) -> None:
         """Ask it to stop, without waiting (see `wait`): its input is closed, and it stops once it has run what

@@ -9,6 +9,7 @@ from urllib.parse import unquote_plus
 
 import time_machine
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from bot import accepted, accepted_forms
@@ -177,3 +178,61 @@ def test_what_was_typed_is_read_from_any_shape_of_form_without_failing():
                         "state": {"values": {"b": {"a": {"selected_options": [None, {"text": 3}]}}}}}}
     assert accepted_forms.form_typed(hostile) == ""
     assert "*your form*" in accepted_forms.given_up(hostile)
+
+
+def test_a_run_failing_on_truces_side_is_run_again_not_handed_back_to_the_person(stack, monkeypatch):
+    """Its form closed as if saved: a failure of Truce's (the database away a moment) is tried again once the
+    claim lapses, without a DM telling the person to submit a form they no longer have."""
+    from bot.intel import share as intel_share
+
+    view = _share_modal(stack)
+    real, calls = intel_share.create_share, []
+
+    def once_down(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return real(**kwargs)
+
+    monkeypatch.setattr(intel_share, "create_share", once_down)
+    response = stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY})
+    assert response.status_code == 200 and response.content == b""
+    assert shares(stack) == [] and stack.state.dms(MARK) == []
+    [row] = _rows(stack.rt.engine)
+    assert (row.status, row.attempts) == ("pending", 1)
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 1
+        stack.settle()
+    assert [s.summary for s in shares(stack)] == [SUMMARY] and stack.state.dms(MARK) == []
+    assert [(r.status, r.attempts) for r in _rows(stack.rt.engine)] == [("done", 2)]
+
+
+def _refused_later(stack, monkeypatch) -> None:
+    """A form stored and closed, whose run then finds the sales channel cleared: it has a DM to send."""
+    view = _share_modal(stack)
+    _unrun(stack, monkeypatch)
+    stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY})
+    _without(stack, "sales_channel")
+
+
+def test_a_dm_slack_refuses_for_good_is_not_tried_again(stack, monkeypatch, caplog):
+    _refused_later(stack, monkeypatch)
+    stack.state.fail_next("chat.postMessage", error="messages_tab_disabled", times=10)
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 1
+    assert stack.state.dms(MARK) == []
+    assert [(r.status, r.attempts) for r in _rows(stack.rt.engine)] == [("done", 2)]
+    assert "messages_tab_disabled" in caplog.text
+
+
+def test_a_dm_slack_could_not_take_now_is_sent_at_the_next_claim(stack, monkeypatch):
+    _refused_later(stack, monkeypatch)
+    stack.state.fail_next("chat.postMessage", status=503)
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 1
+    assert stack.state.dms(MARK) == [] and [r.status for r in _rows(stack.rt.engine)] == ["pending"]
+    with time_machine.travel(now() + 2 * LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 1
+    [dm] = stack.state.dms(MARK)
+    assert "sales channel is not chosen" in dm.text and SUMMARY in dm.text
+    assert [r.status for r in _rows(stack.rt.engine)] == ["done"]

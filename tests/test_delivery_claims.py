@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 import time_machine
@@ -81,7 +82,7 @@ def test_a_post_that_outlived_its_claim_is_deleted_when_another_sender_sent_the_
     """The process stalls between renewing its claim and its request reaching Slack: the replica
     takes the row and posts it; then the stalled post lands. Its copy is removed; the row keeps the
     replica's message (a stale attempt never writes over the owner's outcome)."""
-    real_client = delivery._client
+    real_client = delivery.client_without_retries
     with time_machine.travel(now(), tick=False) as clock:
         row_id = _queue(db, stack.team_id)
 
@@ -98,7 +99,7 @@ def test_a_post_that_outlived_its_claim_is_deleted_when_another_sender_sent_the_
                 client.chat_postMessage = stalled_post
             return client
 
-        monkeypatch.setattr(delivery, "_client", stalling_client)
+        monkeypatch.setattr(delivery, "client_without_retries", stalling_client)
         [result] = delivery.deliver(stack.rt, [row_id])
     assert result.status == "skipped"
     [msg] = stack.messages(SALES)
@@ -115,7 +116,7 @@ def test_a_message_of_a_lost_attempt_is_handed_to_the_sender_that_holds_the_row(
     history; then A's post lands. B must not post a second copy: A hands its message over (B loses
     the row, which goes back in doubt), and the next attempt finds A's message in the history."""
     a_posting, b_looked, go_a, go_b = (threading.Event() for _ in range(4))
-    real_client, real_find = delivery._client, outbox_history.find
+    real_client, real_find = delivery.client_without_retries, outbox_history.find
 
     def client(rt, team_id):
         c = real_client(rt, team_id)
@@ -137,7 +138,7 @@ def test_a_message_of_a_lost_attempt_is_handed_to_the_sender_that_holds_the_row(
             assert go_b.wait(10)
         return found
 
-    monkeypatch.setattr(delivery, "_client", client)
+    monkeypatch.setattr(delivery, "client_without_retries", client)
     monkeypatch.setattr(outbox_history, "find", find)
     results: dict[str, list[delivery.Result]] = {}
 
@@ -311,7 +312,7 @@ def test_a_post_that_waited_in_the_queue_past_its_claim_is_not_posted_after_anot
         [claimed] = outbox_batch.claim(stack.rt, 10)
         clock.shift(STALL)  # its claim is over: the row is due again, and the replica takes it
         assert [r.status for r in delivery.deliver(replica.rt, [row_id])] == ["sent"]
-        outcome = outbox_batch.send(stack.rt, claimed, lambda team: delivery._client(stack.rt, team),
+        outcome = outbox_batch.send(stack.rt, claimed, lambda team: delivery.client_without_retries(stack.rt, team),
                                     lambda sent: pytest.fail("posted although its claim was lost"),
                                     lambda attempt, exc: None)
     assert outcome is not None and outcome.status == "skipped"
@@ -328,6 +329,7 @@ def test_a_post_sent_soon_after_its_claim_needs_no_renewal(stack, db, monkeypatc
     _queue(db, stack.team_id, "fresh")
     [claimed] = outbox_batch.claim(stack.rt, 10)
     sent = []
-    assert outbox_batch.send(stack.rt, claimed, lambda team: delivery._client(stack.rt, team), sent.append,
+    client = partial(delivery.client_without_retries, stack.rt)
+    assert outbox_batch.send(stack.rt, claimed, client, sent.append,
                              lambda attempt, exc: None) is None
     assert renewals == [] and [s.attempt.row_id for s in sent] == [claimed.attempt.row_id]

@@ -146,3 +146,36 @@ def test_posts_queued_while_answering_go_to_the_workers_sender_else_after_the_an
         session.info["outbox_ids"] = [1, 2]
     assert rt.worker.kicks == 1
     assert deferred == ([] if takes else [delivery.deliver])
+
+
+def test_the_fallback_is_taken_once_even_when_workers_die_again_after_living_a_while(monkeypatch, tmp_path):
+    """Three early deaths, one worker that lived past STABLE (which starts the count again), three more early
+    deaths: the web process's own sender and scheduler are started once, not twice."""
+    import sys
+    import threading
+
+    from bot import worker as worker_module
+
+    monkeypatch.setattr(worker_module, "RESPAWN_FIRST", 0.01)
+    monkeypatch.setattr(worker_module, "RESPAWN_MOST", 0.02)
+    monkeypatch.setattr(worker_module, "STABLE", 0.3)
+    runs = tmp_path / "runs"
+    script = (f"import pathlib, sys, time; p = pathlib.Path({str(runs)!r}); n = int(p.read_text() or 0) "
+              "if p.exists() else 0; p.write_text(str(n + 1)); time.sleep(0.6 if n == 3 else 0); sys.exit(3)")
+    taken, done = [], threading.Event()
+    w = worker_module.Worker([sys.executable, "-c", script], on_failing=lambda: taken.append(1))
+    real_spawn = w._spawn
+
+    def counting_spawn():
+        if runs.exists() and int(runs.read_text() or 0) >= 2 * worker_module.FALLBACK_AFTER + 2:
+            done.set()
+        real_spawn()
+
+    monkeypatch.setattr(w, "_spawn", counting_spawn)
+    w.start()
+    try:
+        assert done.wait(60), "the workers were not started again"
+    finally:
+        w.stop()
+        w.wait(5)
+    assert taken == [1]
