@@ -42,7 +42,10 @@ def _wait(predicate, timeout: float, what: str) -> None:
 
 
 @pytest.fixture
-def served(database_url, tmp_path):
+def served(database_url, tmp_path, db):
+    """Truce served with its worker process, on a clean database (`db`: on PostgreSQL the served process uses
+    the tests' database, and rows other tests left, e.g. an unsent post in #sales, would be ahead of this
+    test's posts in their channel)."""
     s = Served(db_url_for(database_url, tmp_path), TRUCE_WORKER_PROCESS="1", LOG_LEVEL="DEBUG")
     s.wait_for_line(f"worker process {_worker(s)} ready", timeout=30)
     yield s
