@@ -44,7 +44,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import accepted_forms, request_path, slack_body
+from bot import accepted_forms, delivery, request_path, slack_body
 from bot.clock import aware, now
 from bot.db import insert_new, one_read, session_scope
 from bot.errors import typed_back, typed_in
@@ -172,6 +172,20 @@ def _finish(rt: Runtime, accepted_id: int, token: str, was: str, status: str = D
         return _mark(session, accepted_id, token, was, status, **values)
 
 
+def _finish_telling(rt: Runtime, accepted_id: int, token: str, was: str, status: str, team_id: str,
+                    body: dict[str, Any], text: str) -> bool:
+    """`_finish`, with `text` queued in the same transaction as a DM to whoever sent the form: the outbox
+    posts it once (Slack limiting, failing or answering late included), and a run taken up again after a
+    crash queues the same post, not a second one."""
+    user_id = accepted_forms.sender_of(body)
+    with rt.session() as session:  # committed, then the outbox sends it
+        if not _mark(session, accepted_id, token, was, status):
+            return False
+        if user_id is not None:
+            delivery.queue_post(session, team_id=team_id, channel=user_id, text=text, key=f"accepted:{accepted_id}")
+    return True
+
+
 @contextmanager
 def _bookkeeping(rt: Runtime) -> Iterator[Session]:
     """A unit of work that only records how far a run got. On PostgreSQL its commit does not wait for the
@@ -208,7 +222,7 @@ def run(rt: Runtime, accepted_id: int, token: str) -> None:
     request = slack_body.bolt_request({"CONTENT_TYPE": content_type}, raw.encode("utf-8"))
     this = _Run(accepted_id, token)
     response, after = rt.replay(request, this)
-    said = True
+    said, note = True, None
     try:
         if this.superseded:
             return
@@ -218,14 +232,15 @@ def run(rt: Runtime, accepted_id: int, token: str) -> None:
             said = False
         elif kind == VIEW:  # a form closed by its answer: what its run could not show in it, said in a DM
             note = accepted_forms.note_of(request.body, response)
-            said = note is None or accepted_forms.tell(rt, team_id, request.body, note)
         elif (answer := answer_of(request.body, response) if kind == COMMAND else None) is not None:
             if this.consumed:  # kept until said: a process dying now leaves it to be said by the next
                 _finish(rt, accepted_id, token, RAN, RAN, answer=json.dumps(answer))
             said = _post(request.body.get("response_url"), answer)
     finally:  # what it handed over starts once its answer is said, whatever happened to that answer
         request_path.run_all(after)
-    if said:
+    if note is not None:
+        _finish_telling(rt, accepted_id, token, RAN if this.consumed else PENDING, DONE, team_id, request.body, note)
+    elif said:
         _finish(rt, accepted_id, token, RAN if this.consumed else PENDING)
 
 
@@ -342,13 +357,15 @@ def _say_late(rt: Runtime, accepted_id: int, token: str, raw: str, answer: str |
 
 
 def _give_up(rt: Runtime, accepted_id: int, token: str, raw: str, team_id: str) -> None:
+    body = _body_of(raw)
+    if body.get("type") == VIEW:  # nothing typed is lost: the form's fields come back in a DM
+        if _finish_telling(rt, accepted_id, token, PENDING, FAILED, team_id, body, accepted_forms.given_up(body)):
+            log.error("accepted form %s given up after %s attempts", accepted_id, MAX_ATTEMPTS)
+        return
     if not _finish(rt, accepted_id, token, PENDING, FAILED):
         return
     log.error("accepted request %s given up after %s attempts", accepted_id, MAX_ATTEMPTS)
-    body = _body_of(raw)
-    if body.get("type") == VIEW:  # nothing typed is lost: the form's fields come back in a DM
-        accepted_forms.tell(rt, team_id, body, accepted_forms.given_up(body))
-    elif body.get("command"):
+    if body.get("command"):
         _post(body.get("response_url"), {"response_type": "ephemeral", "text": (
             ":warning: Sorry, Truce could not handle that: it failed several times on its side. Please try again "
             "later; if it keeps happening, tell your Slack admin." + typed_back(typed_in(body)))})

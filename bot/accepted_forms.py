@@ -10,7 +10,8 @@ app right after, by the same listener (in the worker process on PostgreSQL).
 
 Between the check and the run, something may change (an admin clears a channel in `/truce setup`): a run
 whose listener still answers with errors cannot show them in a form that is closed, so the person gets
-them in a direct message from Truce, with everything they typed. A run that fails on Truce's side (the
+them in a direct message from Truce, with everything they typed (queued in the outbox in the same transaction
+that ends the request: posted once, whatever Slack does). A run that fails on Truce's side (the
 database away a moment) is not handed back that way: the form closed as if saved, so it is run again when its
 claim lapses (bot/accepted.py), and only after the last attempt does the person get what they typed back.
 """
@@ -23,13 +24,10 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
-from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import joinedload
 
-from bot import delivery
-from bot.db import one_read
 from bot.errors import typed_back
 from bot.models import Workspace
+from bot.setup.workspaces import read_workspace
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -66,9 +64,7 @@ def errors(rt: Runtime, request: BoltRequest) -> dict[str, str] | None:
     team_id = request.context.get("team_id")
     check = rt.accepted_forms[body["view"]["callback_id"]]
     try:
-        with one_read(rt.engine) as session:
-            ws = session.get(Workspace, team_id, options=[joinedload(Workspace.pref_rows)]  # type: ignore[arg-type]
-                             ) if isinstance(team_id, str) else None
+        ws = read_workspace(rt.engine, team_id) if isinstance(team_id, str) else None
     except Exception as exc:  # the database failing: the listener's answer says so, the form kept open
         raise NotHere("the workspace could not be read") from exc
     if ws is None:  # a first contact is the middleware's to make (and to refuse, when not installed)
@@ -118,28 +114,11 @@ def given_up(body: dict[str, Any]) -> str:
             "try again later; if it keeps happening, tell your Slack admin." + typed_back(form_typed(body)))
 
 
-def tell(rt: Runtime, team_id: str, body: dict[str, Any], text: str) -> bool:
-    """A direct message from Truce to the person who submitted the form (it is closed: nowhere else to say
-    it), with the bot token of `team_id` (the workspace the request was stored for). False when it should be
-    tried again (Slack limiting or failing, the network): said again at the next claim; a refusal Slack will
-    repeat (the person gone, DMs with the app off) is logged and not tried again."""
+def sender_of(body: dict[str, Any]) -> str | None:
+    """The user id of whoever submitted the form (None for a body without one: nobody to tell)."""
     user = body.get("user")
     user_id = user.get("id") if isinstance(user, dict) else None
-    if not isinstance(user_id, str):  # not a body Slack sends (bot/slack_body.py refuses it): nobody to tell
-        return True
-    callback_id = (body.get("view") or {}).get("callback_id")
-    try:
-        delivery.client_without_retries(rt, team_id).chat_postMessage(channel=user_id, text=text)
-    except SlackApiError as exc:
-        status = exc.response.status_code
-        log.warning("could not tell %s about form %s: %s %s", user_id, callback_id, status, exc.response.get("error"))
-        return not (status == 429 or status >= 500)
-    except LookupError:  # the workspace uninstalled Truce since
-        log.warning("could not tell %s about form %s: Truce is not installed in %s", user_id, callback_id, team_id)
-    except Exception as exc:  # the network: tried again at the next claim
-        log.warning("could not tell %s about form %s: %r", user_id, callback_id, exc)
-        return False
-    return True
+    return user_id if isinstance(user_id, str) and user_id else None
 
 
 def _title(body: dict[str, Any]) -> str:

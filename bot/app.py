@@ -12,17 +12,15 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware.authorization import SingleTeamAuthorization
 from slack_sdk.web import SlackResponse
-from sqlalchemy.orm import joinedload
 
 from bot import event_once, request_path
-from bot.db import one_read
 from bot.errors import make_error_handler
 from bot.feature import task_functions
 from bot.features import FEATURES
 from bot.models import Workspace
 from bot.oauth import DbAuthorize, oauth_settings
 from bot.runtime import Runtime
-from bot.setup.workspaces import ensure_workspace
+from bot.setup.workspaces import ensure_workspace, read_workspace
 from bot.single_workspace import only_the_tokens_workspace
 
 log = logging.getLogger(__name__)
@@ -49,11 +47,8 @@ def _inject(rt: Runtime):
 
 
 def _workspace(rt: Runtime, team_id: str) -> Workspace:
-    # One statement (the preferences joined, not a second SELECT), outside a transaction on PostgreSQL
-    # (one round trip) and without a write turn on SQLite. Read on each request, so a change made by
-    # another replica shows at once (a per-process cache would need that check anyway: a round trip too).
-    with one_read(rt.engine) as session:
-        ws = session.get(Workspace, team_id, options=[joinedload(Workspace.pref_rows)])  # type: ignore[arg-type]
+    # Read on each request (a per-process cache would need a check that it is current: a round trip too).
+    ws = read_workspace(rt.engine, team_id)
     if ws is None:
         with rt.session() as session:
             ws = ensure_workspace(session=session, team_id=team_id, settings=rt.settings)
@@ -92,6 +87,7 @@ class TruceApp(App):
                 response = self._dispatch_once(req)
             except Exception:  # Bolt's error handler covers listeners; this, anything around them
                 log.exception("running an accepted request failed")
+                request_path.fail()
                 response = BoltResponse(status=500, body="")
         return response, after
 

@@ -16,8 +16,9 @@ from bot import accepted, accepted_forms
 from bot.clock import now
 from bot.db import session_scope
 from bot.ids import IntelIds, UnhappyIds
-from bot.models import AcceptedRequest, Workspace
+from bot.models import AcceptedRequest, Outbox, Workspace
 from bot.sandbox.seed import MARK, MARKETING, SALES
+from jobs.outbox import retry_due
 from jobs.tasks import run_accepted
 from tests.intel_helpers import shares
 
@@ -215,24 +216,54 @@ def _refused_later(stack, monkeypatch) -> None:
     _without(stack, "sales_channel")
 
 
-def test_a_dm_slack_refuses_for_good_is_not_tried_again(stack, monkeypatch, caplog):
+def _told(stack) -> list[Outbox]:
+    with session_scope(stack.rt.engine) as s:
+        return list(s.exec(select(Outbox).where(col(Outbox.channel) == MARK)))
+
+
+def test_a_dm_slack_refuses_for_good_is_not_tried_again(stack, monkeypatch):
+    """The DM goes through the outbox, queued with the request's end: Slack refusing it for good fails that post,
+    and neither the form nor the DM is tried again."""
     _refused_later(stack, monkeypatch)
     stack.state.fail_next("chat.postMessage", error="messages_tab_disabled", times=10)
     with time_machine.travel(now() + LAPSED, tick=False):
         assert run_accepted(stack.rt) == 1
+        stack.settle()
     assert stack.state.dms(MARK) == []
     assert [(r.status, r.attempts) for r in _rows(stack.rt.engine)] == [("done", 2)]
-    assert "messages_tab_disabled" in caplog.text
+    assert [(o.status, o.last_error) for o in _told(stack)] == [("failed", "messages_tab_disabled")]
 
 
-def test_a_dm_slack_could_not_take_now_is_sent_at_the_next_claim(stack, monkeypatch):
+def test_a_dm_slack_could_not_take_now_is_sent_later_once(stack, monkeypatch):
     _refused_later(stack, monkeypatch)
     stack.state.fail_next("chat.postMessage", status=503)
     with time_machine.travel(now() + LAPSED, tick=False):
         assert run_accepted(stack.rt) == 1
-    assert stack.state.dms(MARK) == [] and [r.status for r in _rows(stack.rt.engine)] == ["pending"]
+        stack.settle()
+    assert stack.state.dms(MARK) == [] and [r.status for r in _rows(stack.rt.engine)] == ["done"]
     with time_machine.travel(now() + 2 * LAPSED, tick=False):
-        assert run_accepted(stack.rt) == 1
+        assert retry_due(stack.rt) == 1  # the outbox's own retry
+        assert run_accepted(stack.rt) == 0  # the form is not run again for its DM
     [dm] = stack.state.dms(MARK)
     assert "sales channel is not chosen" in dm.text and SUMMARY in dm.text
-    assert [r.status for r in _rows(stack.rt.engine)] == ["done"]
+    assert [o.status for o in _told(stack)] == ["sent"]
+
+
+def test_a_run_failing_around_the_listener_is_run_again_too(stack, monkeypatch):
+    view = _share_modal(stack)
+    real, calls = stack.app._dispatch_once, []
+
+    def once_broken(req):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a middleware failed")
+        return real(req)
+
+    monkeypatch.setattr(stack.app, "_dispatch_once", once_broken)
+    stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY})
+    assert shares(stack) == [] and stack.state.dms(MARK) == []
+    assert [r.status for r in _rows(stack.rt.engine)] == ["pending"]
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 1
+        stack.settle()
+    assert [s.summary for s in shares(stack)] == [SUMMARY] and stack.state.dms(MARK) == []

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session
 
 from bot.clock import now
 from bot.config import Settings
+from bot.db import one_read
 from bot.models import Workspace
 from bot.user_error import UserError
 
@@ -30,6 +33,14 @@ class SetupData:
 
 def get_workspace(*, session: Session, team_id: str) -> Workspace | None:
     return session.get(Workspace, team_id)
+
+
+def read_workspace(engine: Engine, team_id: str) -> Workspace | None:
+    """The workspace's row with its preferences, detached, or None. One statement (the preferences joined),
+    outside a transaction on PostgreSQL and without a write turn on SQLite: cheap enough for the thread that
+    answers Slack, and read on each request, so a change another replica made shows at once."""
+    with one_read(engine) as session:
+        return session.get(Workspace, team_id, options=[joinedload(Workspace.pref_rows)])  # type: ignore[arg-type]
 
 
 def ensure_workspace(*, session: Session, team_id: str, settings: Settings) -> Workspace:

@@ -45,7 +45,6 @@ def modal_draft(values: dict) -> tuple[ShareDraft | None, dict[str, str]]:
     return ShareDraft(summary=summary, kind=kind, competitor=competitor, link=link, why=why), {}
 
 
-
 def modal_check(view: dict[str, Any], ws: Workspace) -> dict[str, str] | None:
     """Every error the modal can show, found without writing: its fields, and the workspace set up to share."""
     _, errors = modal_draft(view["state"]["values"])
