@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 # A claimed post is sent without another statement when its claim has more than this left (the call to
 # Slack takes at most SLACK_TIMEOUT, 10 s); older in the queue, its claim is renewed first.
 FRESH_MARGIN = timedelta(seconds=30)
+LINGER = 0.01  # seconds the recorder waits for more sent posts when nobody waits for those it has
+LINGER_FOR = 64  # ... unless it has that many already
 OUTBOX = cast(Table, Outbox.__table__)  # type: ignore[attr-defined]
 _target = OUTBOX.alias("target_row")
 
@@ -164,6 +167,7 @@ class Recorder:
         self._pending: list[Sent] = []
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._lingering = False
 
     def add(self, item: Sent, *, wait: bool) -> None:
         """Record `item`; with `wait`, return only once it is committed."""
@@ -174,7 +178,8 @@ class Recorder:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="truce-sender-record", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            if not self._lingering or item.done is not None or len(self._pending) >= LINGER_FOR:
+                self._cond.notify()
         if item.done is not None:
             item.done.wait()
 
@@ -184,11 +189,28 @@ class Recorder:
             self._closed = True
             self._cond.notify()
 
+    def _linger(self) -> None:
+        """Called holding the lock with something pending: while nobody waits for what is pending (a
+        channel's next post waits for the one before it), wait up to LINGER for more to come, so that a
+        fan-out's posts are written a few dozen to a transaction rather than one or two."""
+        deadline = time.monotonic() + LINGER
+        self._lingering = True
+        try:
+            while (not self._closed and len(self._pending) < LINGER_FOR
+                   and not any(item.done is not None for item in self._pending)):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self._cond.wait(left)
+        finally:
+            self._lingering = False
+
     def _run(self) -> None:
         while True:
             with self._cond:
                 while not self._pending and not self._closed:
                     self._cond.wait()
+                self._linger()
                 batch, self._pending = self._pending, []
                 if not batch:
                     self._thread = None

@@ -4,12 +4,13 @@ and two senders on one database never send a row twice."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import time_machine
 from sqlmodel import select
 
-from bot import delivery
+from bot import delivery, outbox_batch
 from bot.clock import aware, now
 from bot.db import session_scope
 from bot.models import Outbox
@@ -172,3 +173,45 @@ def test_stopping_the_app_stops_its_sender(db):
     assert sender.running
     s.stop()
     assert not sender.running and s.rt.sender is None
+
+
+def _recorder_counting(monkeypatch, linger: float):
+    """A Recorder whose writes are counted (batch sizes), the database left out."""
+    batches: list[int] = []
+
+    def record(rt, items):
+        batches.append(len(items))
+        return [delivery.Result(item.attempt.row_id, "sent") for item in items]
+
+    monkeypatch.setattr(outbox_batch, "record_sent", record)
+    monkeypatch.setattr(outbox_batch, "LINGER", linger)
+    return outbox_batch.Recorder(None, lambda result: None), batches
+
+
+def _sent(n: int) -> outbox_batch.Sent:
+    attempt = delivery._Attempt(n, "token", "post", "T1", f"key{n}", "C1", 1, None, None)
+    return outbox_batch.Sent(attempt, "C1", f"1.{n}")
+
+
+def test_posts_sent_moments_apart_are_recorded_in_one_transaction(monkeypatch):
+    """A fan-out's posts come back from Slack a few milliseconds apart: the recorder waits a moment for
+    more when nobody waits for what it has, rather than writing them one or two to a transaction."""
+    recorder, batches = _recorder_counting(monkeypatch, linger=1.0)
+    for n in range(5):
+        recorder.add(_sent(n), wait=False)
+        time.sleep(0.02)
+    recorder.add(_sent(99), wait=True)  # someone waits: written now, with what came before it
+    assert batches == [6]
+    recorder.close()
+
+
+def test_a_post_someone_waits_for_is_recorded_without_lingering(monkeypatch):
+    """A channel's next post waits for the one before it to be recorded: that is never held back."""
+    recorder, batches = _recorder_counting(monkeypatch, linger=30.0)
+    recorder.add(_sent(1), wait=False)
+    time.sleep(0.05)  # the recorder is lingering for more
+    began = time.monotonic()
+    recorder.add(_sent(2), wait=True)
+    assert time.monotonic() - began < 10, "the waited-for post was held for the linger"
+    assert sum(batches) == 2
+    recorder.close()

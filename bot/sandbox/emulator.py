@@ -46,6 +46,7 @@ def _parse_body(handler: BaseHTTPRequestHandler, raw: bytes) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt: str, *args: Any) -> None:  # quiet; the tests read state instead
         log.debug("emulator: " + fmt, *args)
