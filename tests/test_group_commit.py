@@ -101,3 +101,56 @@ def test_an_engines_group_commit_does_not_keep_the_engine_alive() -> None:
     del engine
     gc.collect()
     assert ref() is None
+
+
+def test_with_lanes_an_item_arriving_during_a_slow_batch_is_written_beside_it() -> None:
+    """PostgreSQL takes concurrent commits: a request need not wait for the batch being written before its own."""
+    gate = threading.Event()
+    batches: list[list[int]] = []
+
+    def write(items: Sequence[int]) -> list[int]:
+        batches.append(list(items))
+        if 0 in items:
+            gate.wait(10)  # the first batch is slow
+        return list(items)
+
+    group: GroupCommit[int, int] = GroupCommit(write, lanes=2)
+    results: dict[int, int] = {}
+    first = threading.Thread(target=lambda: results.__setitem__(0, group.submit(0)))
+    first.start()
+    while not batches:
+        time.sleep(0.001)
+    second = threading.Thread(target=lambda: results.__setitem__(1, group.submit(1)))
+    second.start()
+    second.join(5)
+    assert results == {1: 1}, "the second item waited for the slow batch"
+    gate.set()
+    first.join(10)
+    assert results == {0: 0, 1: 1} and batches == [[0], [1]]
+    assert not group._leading and not group._queue
+
+
+def test_lanes_bound_the_batches_written_at_once_and_commit_each_item_once() -> None:
+    lock = threading.Lock()
+    seen: list[int] = []
+    now_writing, most_at_once = [0], [0]
+
+    def write(items: Sequence[int]) -> list[int]:
+        assert len(items) <= 3
+        with lock:
+            now_writing[0] += 1
+            most_at_once[0] = max(most_at_once[0], now_writing[0])
+        time.sleep(0.002)
+        with lock:
+            now_writing[0] -= 1
+            seen.extend(items)
+        return [i * 2 for i in items]
+
+    group: GroupCommit[int, int] = GroupCommit(write, most=3, lanes=3)
+    out: dict[int, int] = {}
+    threads = [threading.Thread(target=lambda n=n: out.__setitem__(n, group.submit(n))) for n in range(120)]
+    _run(threads)
+    assert out == {n: n * 2 for n in range(120)}
+    assert sorted(seen) == list(range(120))
+    assert 1 < most_at_once[0] <= 3
+    assert not group._leading and not group._queue
