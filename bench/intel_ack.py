@@ -57,10 +57,10 @@ def _app(conn, api_url: str, database_url: str, secret: str) -> None:
     from bot.bootstrap import bootstrap
     from bot.config import load_settings
     from bot.db import session_scope
+    from bot.http_server import HttpServer
     from bot.models import Outbox
     from bot.runtime import build_runtime
     from bot.sandbox.seed import BOT_TOKEN, seed_env
-    from bot.web import HttpServer
 
     logging.basicConfig(level=logging.ERROR)
     settings = load_settings(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=secret, SLACK_API_URL=api_url,

@@ -17,7 +17,6 @@ listeners), and glibc's malloc arenas capped.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import os
 import threading
@@ -56,11 +55,9 @@ def _settle() -> None:
 
 
 def _cap_arenas(count: int) -> bool:
-    name = ctypes.util.find_library("c")
-    if not name:
-        return False
+    """mallopt() found among the symbols the process already has (the C library is loaded): not through
+    ctypes.util.find_library, which runs `ldconfig -p` in a child process at every start."""
     try:
-        libc = ctypes.CDLL(name)
-        return bool(libc.mallopt(_M_ARENA_MAX, count))
+        return bool(ctypes.CDLL(None).mallopt(_M_ARENA_MAX, count))
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to cap
         return False

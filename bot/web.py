@@ -1,8 +1,8 @@
 """The HTTP side: POST /slack/events (Slack's signature checked on the raw bytes, then Bolt),
 the OAuth install routes, GET /healthz, and the features' routes (Feature.routes: webhooks, exports).
 
-`make_wsgi` is the WSGI app; production serves it with waitress (`bot.server`). `HttpServer` below,
-the standard library's threaded server, is for the sandbox and the tests only."""
+`make_wsgi` is the WSGI app; production serves it with waitress (`bot.server`), the sandbox and the tests
+with the standard library's threaded server (`bot.http_server`)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,8 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from http import HTTPStatus
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from wsgiref.types import StartResponse, WSGIApplication
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -26,7 +24,6 @@ from bot import accepted, accepted_forms, request_path, slack_body, slack_signat
 from bot.db import ping
 from bot.feature import Response, Route
 from bot.feature import routes as feature_routes
-from bot.local_server import BackgroundServer
 from bot.runtime import Runtime
 from bot.web_input import HttpError, media_type, read_body
 
@@ -200,40 +197,3 @@ class AfterResponse:
 
     def close(self) -> None:
         self._then()
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, fmt: str, *args: Any) -> None:
-        log.debug("http: " + fmt, *args)
-
-
-class HttpServer:
-    """The standard library's threaded WSGI server, for the sandbox and the tests only (production runs
-    waitress: `bot.server`). Serves Truce on host:port (port 0 picks a free one) in a background thread."""
-
-    def __init__(self, rt: Runtime, app: App, *, host: str = "0.0.0.0", port: int = 3000):
-        self._server = make_server(host, port, make_wsgi(rt, app), server_class=_ThreadingWSGIServer,
-                                   handler_class=_QuietHandler)
-        self._serving = BackgroundServer(self._server, name="truce-http")
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.socket.getsockname()[:2]
-        host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        return f"http://{host}:{port}"
-
-    def start(self) -> HttpServer:
-        self._serving.start()
-        return self
-
-    def serve_forever(self) -> None:
-        self._server.serve_forever()
-
-    def stop(self) -> None:
-        self._serving.stop()  # at once (bot/local_server.py)

@@ -73,6 +73,16 @@ def test_serving_imports_no_feature_until_it_is_used() -> None:
     assert not {m for m in loaded if m.startswith("jobs.")} - {"jobs.ids", "jobs.scheduler"}
 
 
+def test_serving_imports_nothing_it_does_not_use() -> None:
+    """Memory at rest (docs/benchmarks.md): the standard library's WSGI server (the sandbox's and the tests'),
+    and ctypes.util (which ran `ldconfig -p` in a child process at every start) stay out of a serving process."""
+    loaded = _imported_by("import bot.__main__, bot.server, bot.app, bot.bootstrap, bot.web, jobs.scheduler, "
+                          "bot.preflight, bot.migrate, bot.worker, bot.worker_process\n"
+                          "from bot import process; process.starting()\n"
+                          "from bot.config import load_settings; load_settings()")
+    assert not loaded & {"wsgiref.simple_server", "bot.http_server", "bot.local_server", "ctypes.util"}
+
+
 @pytest.mark.parametrize("module", [m.__name__ for m in schema.MODULES])
 def test_each_models_module_brings_the_tables_its_foreign_keys_name(module: str) -> None:
     """Imported alone (as a feature's first request does), every foreign key finds its table."""

@@ -14,12 +14,12 @@ from bot.app import build_app
 from bot.bootstrap import bootstrap
 from bot.config import Settings, load_settings
 from bot.executor import TrackingExecutor
+from bot.http_server import HttpServer
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.seed import BOT_TOKEN, seed_env, seed_state
 from bot.sandbox.state import Message, WorkspaceState
-from bot.web import HttpServer
 
 
 class SandboxStack:
