@@ -5,7 +5,6 @@ runs exactly once: Slack delivering it twice, its process dying before it ran, o
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -100,7 +99,6 @@ def test_the_same_delivery_arriving_twice_at_once_is_stored_once_and_run_once(st
         return real_write(rows)
 
     monkeypatch.setattr(storer, "_write", write)
-    monkeypatch.setattr(storer, "_lanes", 1)  # one batch at a time, as on SQLite: the copies queue together
     answers: list[int] = []
 
     def deliver(trigger: str, retry: str | None = None) -> None:
@@ -110,56 +108,19 @@ def test_the_same_delivery_arriving_twice_at_once_is_stored_once_and_run_once(st
 
     first = threading.Thread(target=deliver, args=("1111.0000.cccc",))
     first.start()
-    _until(lambda: batches)
+    while not batches:
+        threading.Event().wait(0.001)
     copies = [threading.Thread(target=deliver, args=("3333.4444.bbbb", r)) for r in (None, "1")]
     for t in copies:
         t.start()
-    _until(lambda: len(storer._queue) >= 2)
+    while len(storer._queue) < 2:
+        threading.Event().wait(0.001)
     hold.set()
     for t in [first, *copies]:
         t.join(10)
     assert answers == [200, 200, 200]
     assert len(batches) == 2 and len(batches[1]) == 2 and batches[1][0] == batches[1][1]  # one batch, one key
     assert len(_rows(stack.rt.engine)) == 2 and len(ran) == 2  # the other request, and the copies' one
-
-
-def test_the_same_delivery_in_two_batches_written_at_once_is_stored_once_and_run_once(stack, monkeypatch):
-    """On PostgreSQL batches are written side by side (lanes): Slack's retry stored by one while the request
-    itself is stored by another is still stored once, and runs once."""
-    ran: list[int] = []
-    monkeypatch.setattr(stack.rt, "run_accepted", lambda fn, rt, accepted_id, token: ran.append(accepted_id))
-    storer = accepted._storer(stack.rt.engine)
-    real_write, started, batches = storer._write, threading.Barrier(2, timeout=10), []
-
-    def write(rows):  # both batches begin before either writes
-        batches.append([r["key"] for r in rows])
-        started.wait()
-        return real_write(rows)
-
-    monkeypatch.setattr(storer, "_write", write)
-    monkeypatch.setattr(storer, "_lanes", 2)
-    answers: list[int] = []
-
-    def deliver(retry: str | None = None) -> None:
-        headers = {"X-Slack-Retry-Num": retry, "X-Slack-Retry-Reason": "http_timeout"} if retry else None
-        answers.append(stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING, trigger_id="5555.6666.dddd",
-                                            headers=headers).status_code)
-
-    copies = [threading.Thread(target=deliver, args=(r,)) for r in (None, "1")]
-    for t in copies:
-        t.start()
-    for t in copies:
-        t.join(20)
-    assert answers == [200, 200]
-    assert len(batches) == 2 and batches[0] == batches[1]  # two batches, one key
-    assert len(_rows(stack.rt.engine)) == 1 and len(ran) == 1
-
-
-def _until(condition, within: float = 10.0) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "waited in vain"
-        time.sleep(0.001)
 
 
 def test_a_click_is_answered_at_once_and_counted_after(stack):
