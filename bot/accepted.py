@@ -46,7 +46,7 @@ from sqlmodel import Session, col, select
 
 from bot import accepted_forms, delivery, request_path, slack_body
 from bot.clock import aware, now
-from bot.db import insert_new, is_postgres, one_read, session_scope
+from bot.db import insert_new, one_read, session_scope
 from bot.errors import typed_back, typed_in
 from bot.group_commit import GroupCommit
 from bot.models import AcceptedRequest
@@ -65,7 +65,6 @@ CLAIM_FOR = timedelta(seconds=20)
 MAX_ATTEMPTS = 5
 # A click not run by then is dropped rather than run late: newer clicks of the same person have run since.
 CLICK_MAX_AGE = timedelta(minutes=2)
-STORE_LANES = 3  # PostgreSQL: batches of requests stored at the same time (bot.group_commit); SQLite has one writer
 KEEP_DONE = timedelta(days=1)  # rows kept after running: Slack's repeated delivery of one is still one
 RESPONSE_TIMEOUT = 10  # seconds, as every other Slack call
 
@@ -115,8 +114,7 @@ def _storer(engine: Engine) -> GroupCommit[dict[str, Any], int | None]:
         storer = _storers.get(engine)
         if storer is None:
             ref = weakref.ref(engine)
-            storer = _storers[engine] = GroupCommit(lambda rows: _store(_alive(ref), rows),
-                                                    lanes=STORE_LANES if is_postgres(engine) else 1)
+            storer = _storers[engine] = GroupCommit(lambda rows: _store(_alive(ref), rows))
         return storer
 
 
@@ -132,10 +130,7 @@ def _store(engine: Engine, rows: Sequence[dict[str, Any]]) -> list[int | None]:
     (None for the others, and for a second copy of one key in the same batch: Slack's retry of a request
     arriving beside it)."""
     with session_scope(engine) as session:
-        # in the keys' order: two batches written at once (PostgreSQL's lanes) holding the same two keys (Slack's
-        # retries) wait for each other's rows in one order, never in a cycle
-        ordered = sorted(rows, key=lambda row: row["key"])
-        stored = {r.key: r.id for r in insert_new(session, AcceptedRequest, ordered, unique=("key",),
+        stored = {r.key: r.id for r in insert_new(session, AcceptedRequest, list(rows), unique=("key",),
                                                    returning=("id", "key"))}
     return [stored.pop(row["key"], None) for row in rows]
 
