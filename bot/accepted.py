@@ -14,13 +14,14 @@ without writing is checked in its answer and then run the same way (bot/accepted
 menus' options and events are still answered by their listeners, since their answers carry what Slack
 needs (a form's errors, the options) or are handled once by their own means (bot/event_once.py).
 
-Its work is done once: a request's row goes from pending to ran in the same transaction as the first
-thing its run writes, and only once that commits (`bot.request_path.replaying`, `bot.db.session_scope`),
-and only while the run still holds its claim; a run that lost its claim to a later one rolls that write
-back and says nothing. Its answer is kept in the row until said (ran -> done). A request whose process
-died is claimed again when its claim lapses (`run_stale`, every few seconds where the scheduler runs):
-run again if still pending, its answer said if it ran. Slack delivering the same request twice (the same
-trigger_id) stores it once. Only a listener's first writing transaction is covered: listeners of
+Its work is done once: a request's row goes from pending to ran in the same transaction as the first thing its
+run writes, and only once that commits (`bot.request_path.replaying`, `bot.db.session_scope`), and only while
+the run still holds its claim; a run that lost its claim to a later one rolls that write back and says nothing.
+Its answer is kept in the row until said (ran -> done). A request whose process died is claimed again when its
+claim lapses (`run_stale`, every few seconds where the scheduler runs): run again if still pending, its answer
+said if it ran. One handed to the worker process that died before it said it was done with it is taken up the
+same way at once, by the web process (`take_over`, from bot/worker.py). Slack delivering the same request twice
+(the same trigger_id) stores it once. Only a listener's first writing transaction is covered: listeners of
 commands and clicks keep their writes in one.
 """
 
@@ -40,7 +41,7 @@ from slack_bolt import BoltRequest, BoltResponse
 from slack_sdk.http_retry import ConnectionErrorRetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
-from sqlalchemy import delete, update
+from sqlalchemy import ColumnElement, delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -295,37 +296,53 @@ def run_stale(rt: Runtime, *, limit: int = 100) -> int:
         ids = [i for i in session.exec(select(AcceptedRequest.id).where(
             col(AcceptedRequest.status).in_((PENDING, RAN)), col(AcceptedRequest.claimed_until) < t)
             .order_by(col(AcceptedRequest.claimed_until)).limit(limit)) if i is not None]
-    taken = 0
-    for accepted_id in ids:
-        token = uuid.uuid4().hex
-        with session_scope(rt.engine) as session:
-            claimed = session.exec(
-                update(AcceptedRequest)
-                .where(col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.status).in_((PENDING, RAN)),
-                       col(AcceptedRequest.claimed_until) < t)
-                .values(claim_token=token, claimed_until=now() + CLAIM_FOR,
-                        attempts=col(AcceptedRequest.attempts) + 1)
-                .returning(col(AcceptedRequest.status), col(AcceptedRequest.attempts), col(AcceptedRequest.kind),
-                           col(AcceptedRequest.received_at), col(AcceptedRequest.body),
-                           col(AcceptedRequest.answer), col(AcceptedRequest.team_id))).first()
-        if claimed is None:
-            continue  # another replica took it
-        status, attempts, kind, received_at, raw, answer, team_id = claimed
-        taken += 1
-        try:
-            if status == RAN:
-                _say_late(rt, accepted_id, token, raw, answer, last=attempts > MAX_ATTEMPTS)
-            elif kind == BLOCK_ACTIONS and aware(received_at) < t - CLICK_MAX_AGE:
-                _finish(rt, accepted_id, token, PENDING, FAILED)
-                log.warning("accepted click %s not run: %s old", accepted_id, t - received_at)
-            elif attempts > MAX_ATTEMPTS:
-                _give_up(rt, accepted_id, token, raw, team_id)
-            else:
-                run(rt, accepted_id, token)
-        except Exception:
-            log.exception("accepted request %s failed (attempt %s); tried again in %s s", accepted_id, attempts,
-                          CLAIM_FOR.total_seconds())
-    return taken
+    return sum(_take_up(rt, accepted_id, col(AcceptedRequest.claimed_until) < t) for accepted_id in ids)
+
+
+def take_over(rt: Runtime, accepted_id: int, token: str) -> bool:
+    """Take up a request at once from a run known to be gone — the worker process it was handed to with
+    `token` died before saying it was done with it (bot/worker.py) — rather than when its claim lapses: claimed
+    afresh only if `token` still holds it (so never from a run still alive elsewhere, and never twice), then
+    handled as `run_stale` handles it. False when it was not that token's any more (run, or taken up)."""
+    return _take_up(rt, accepted_id, col(AcceptedRequest.claim_token) == token)
+
+
+def take_over_all(rt: Runtime, handed: Sequence[tuple[int, str]]) -> None:
+    """`take_over` each (id, token), in this process's pool for accepted requests."""
+    for accepted_id, token in handed:
+        rt.run_accepted(take_over, rt, accepted_id, token)
+
+
+def _take_up(rt: Runtime, accepted_id: int, held: ColumnElement[bool]) -> bool:
+    """Claim one pending or ran request afresh where `held` (its claim lapsed, or held by a run that is gone),
+    then run it again if pending, or say its answer if it ran. True when it was claimed here."""
+    t = now()
+    token = uuid.uuid4().hex
+    with session_scope(rt.engine) as session:
+        claimed = session.exec(
+            update(AcceptedRequest)
+            .where(col(AcceptedRequest.id) == accepted_id, col(AcceptedRequest.status).in_((PENDING, RAN)), held)
+            .values(claim_token=token, claimed_until=now() + CLAIM_FOR, attempts=col(AcceptedRequest.attempts) + 1)
+            .returning(col(AcceptedRequest.status), col(AcceptedRequest.attempts), col(AcceptedRequest.kind),
+                       col(AcceptedRequest.received_at), col(AcceptedRequest.body),
+                       col(AcceptedRequest.answer), col(AcceptedRequest.team_id))).first()
+    if claimed is None:
+        return False  # another replica or run took it, or it is done
+    status, attempts, kind, received_at, raw, answer, team_id = claimed
+    try:
+        if status == RAN:
+            _say_late(rt, accepted_id, token, raw, answer, last=attempts > MAX_ATTEMPTS)
+        elif kind == BLOCK_ACTIONS and aware(received_at) < t - CLICK_MAX_AGE:
+            _finish(rt, accepted_id, token, PENDING, FAILED)
+            log.warning("accepted click %s not run: %s old", accepted_id, t - received_at)
+        elif attempts > MAX_ATTEMPTS:
+            _give_up(rt, accepted_id, token, raw, team_id)
+        else:
+            run(rt, accepted_id, token)
+    except Exception:
+        log.exception("accepted request %s failed (attempt %s); tried again in %s s", accepted_id, attempts,
+                      CLAIM_FOR.total_seconds())
+    return True
 
 
 def _body_of(raw: str) -> dict[str, Any]:

@@ -172,7 +172,12 @@ class TruceServer:
                 if built.wait(60) and rt.worker is not None and not rt.worker.stopping:
                     self._work_here(rt)
 
-            rt.worker = worker.Worker(on_failing=failing).start()
+            def lost(handed: list[tuple[int, str]]) -> None:  # handed to a worker that died before running them
+                from bot.accepted import take_over_all
+
+                take_over_all(rt, handed)
+
+            rt.worker = worker.Worker(on_failing=failing, on_lost=lost).start()
         listeners = TrackingExecutor()  # Bolt's lazy listeners (none run there today)
         app = build_app(rt, executor=listeners, auth=self.auth)
         self._stops.append(lambda: listeners.shutdown(wait=False, cancel_futures=True))

@@ -9,15 +9,21 @@ the rest: it runs the accepted requests it is handed (`bot/accepted.py`), the ou
 scheduler. Its CPU priority is lowered (nice), so the operating system runs answers first when both want
 the machine; the two processes also use both cores.
 
-The web process hands each accepted request over as one line on the worker's standard input ("run ID
-TOKEN"), and tells it when a form or an event it answered queued posts ("kick": the worker's outbox sender
-sends them); a line that cannot be written (the worker gone, or its pipe full) is run in the web process
-instead, as without a worker. The worker stops when its input closes (the web process stopped or was
-killed) or on SIGTERM: runs in flight get SHUTDOWN_TIMEOUT seconds, and whatever is left is taken up from
-the database by the next worker (accepted requests, outbox rows and jobs are all claimed there). A worker
-that dies is started again, after a pause that grows while it keeps dying; once FALLBACK_AFTER have died in a
-row soon after starting, the web process also runs the outbox's sender and the schedules itself, so posts and
-schedules never wait on a worker that cannot start (claims keep both from doing anything twice).
+The web process hands each accepted request over as one line on the worker's standard input ("run ID TOKEN"),
+and tells it when a form or an event it answered queued posts ("kick": the worker's outbox sender sends them);
+a line that cannot be written (the worker gone, or its pipe full) is run in the web process instead, as without
+a worker. The worker says on its standard output when it is done with each ("done ID": run, or failed and left
+to its claim), and the web process keeps what it handed over until then: a worker that dies leaves requests it
+was handed and never ran — a line still in its pipe (written while it was dying: its files stay open until its
+last thread has exited), one waiting in its pool, one in the middle of its run — and the web process takes
+those up itself as soon as it sees the worker gone (`on_lost`: their claims taken from the dead worker's
+tokens, so still run once), rather than leave them until their claims lapse. The worker stops when its input
+closes (the web process stopped or was killed) or on SIGTERM: runs in flight get SHUTDOWN_TIMEOUT seconds, and
+whatever is left is taken up from the database by the next worker (accepted requests, outbox rows and jobs are
+all claimed there). A worker that dies is started again, after a pause that grows while it keeps dying; once
+FALLBACK_AFTER have died in a row soon after starting, the web process also runs the outbox's sender and the
+schedules itself, so posts and schedules never wait on a worker that cannot start (claims keep both from doing
+anything twice).
 
 On by default on PostgreSQL. On SQLite (one writer at a time) the worker's transactions would make the web
 process's wait in SQLite's busy handler, which sleeps in growing steps: there the work stays in the web
@@ -35,7 +41,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -63,10 +69,16 @@ def wanted(settings: Settings) -> bool:
 class Worker:
     """The web process's side: the worker process, the pipe to it, and a thread starting it again if it dies."""
 
-    def __init__(self, argv: list[str] | None = None, *, on_failing: Callable[[], object] | None = None) -> None:
-        """`on_failing`: called once (on the watching thread) when FALLBACK_AFTER workers in a row died early."""
+    def __init__(self, argv: list[str] | None = None, *, on_failing: Callable[[], object] | None = None,
+                 on_lost: Callable[[list[tuple[int, str]]], object] | None = None) -> None:
+        """`on_failing`: called once (on the watching thread) when FALLBACK_AFTER workers in a row died early.
+        `on_lost`: called (on the watching thread) with the (accepted id, token) of each request handed to a
+        worker that died before saying it was done with it."""
         self._argv = argv or [sys.executable, "-m", "bot", "work"]
         self._on_failing = on_failing
+        self._on_lost = on_lost
+        self._handed: dict[int, str] = {}  # handed to the current worker, not yet said done: id -> token
+        self._reader: threading.Thread | None = None
         self._failed_early = 0
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
@@ -80,30 +92,55 @@ class Worker:
         return self
 
     def _spawn(self) -> None:
-        proc = subprocess.Popen(self._argv, stdin=subprocess.PIPE, close_fds=True)
-        assert proc.stdin is not None
+        proc = subprocess.Popen(self._argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+        assert proc.stdin is not None and proc.stdout is not None
         os.set_blocking(proc.stdin.fileno(), False)  # a full pipe is refused at once, never waited on
+        handed: dict[int, str] = {}
+        reader = threading.Thread(target=self._read_done, args=(proc.stdout, handed), name="truce-worker-done",
+                                  daemon=True)
         with self._lock:
-            self._proc = proc
+            self._proc, self._handed, self._reader = proc, handed, reader
+        reader.start()
         log.debug("worker process %s started", proc.pid)
+
+    def _read_done(self, stream: IO[bytes], handed: dict[int, str]) -> None:
+        """The worker's "done ID" lines, until it exits: those requests are no longer its to run."""
+        with contextlib.suppress(OSError, ValueError), stream:
+            for raw in stream:
+                parts = raw.split()
+                if len(parts) == 2 and parts[0] == b"done" and parts[1].isdigit():
+                    with self._lock:
+                        handed.pop(int(parts[1]), None)
 
     def run(self, accepted_id: int, token: str) -> bool:
         """Hand an accepted request to the worker; False when it cannot take it (run it here instead)."""
-        return self._send(f"run {accepted_id} {token}\n".encode())
+        return self._send(f"run {accepted_id} {token}\n".encode(), handing=(accepted_id, token))
 
     def kick(self) -> bool:
         """Tell the worker's outbox sender that posts are queued; False when it cannot be told."""
         return self._send(b"kick\n")
 
-    def _send(self, line: bytes) -> bool:
+    def _send(self, line: bytes, handing: tuple[int, str] | None = None) -> bool:
         with self._lock:
             proc = self._proc
+            # poll() says nothing while the watching thread waits for the process (it returns None whenever
+            # another thread is in waitpid): a worker that just died can still take the line, and a dying one's
+            # pipe still has a reader until its last thread is gone. What it was handed is kept (`_handed`)
+            # until it says done, and taken up here if it dies first (`_watch`).
             if proc is None or proc.stdin is None or proc.stdin.closed or proc.poll() is not None:
                 return False
+            if handing is not None:
+                self._handed[handing[0]] = handing[1]  # before the write: its "done" may come at once
             try:  # one line, under PIPE_BUF: written whole or not at all
-                return os.write(proc.stdin.fileno(), line) == len(line)
+                written = os.write(proc.stdin.fileno(), line) == len(line)
             except OSError:  # BrokenPipeError (it died), BlockingIOError (its pipe is full)
-                return False
+                written = False
+            if handing is not None:
+                if not written:
+                    self._handed.pop(handing[0], None)
+                else:
+                    log.debug("accepted request %s handed to worker process %s", handing[0], proc.pid)
+            return written
 
     def _watch(self) -> None:
         pause = RESPAWN_FIRST
@@ -113,6 +150,7 @@ class Worker:
                 return
             started = time.monotonic()
             code = proc.wait()
+            lost = self._lost(proc)
             if self._stopping.is_set():
                 return
             if time.monotonic() - started > STABLE:
@@ -120,6 +158,10 @@ class Worker:
             else:
                 self._failed_early += 1
             log.error("worker process %s exited with %s; starting another in %.0f s", proc.pid, code, pause)
+            if lost:  # now, not once their claims lapse: nobody else knows they were not run
+                log.warning("worker process %s left %d accepted request(s) it was handed: run here", proc.pid,
+                            len(lost))
+                self._take_up(lost)
             if self._failed_early == FALLBACK_AFTER and self._on_failing is not None:
                 on_failing, self._on_failing = self._on_failing, None  # once: what it starts runs until the end
                 try:
@@ -133,6 +175,26 @@ class Worker:
                 self._spawn()
             except OSError:
                 log.exception("starting the worker process failed")
+
+    def _lost(self, proc: subprocess.Popen[bytes]) -> list[tuple[int, str]]:
+        """What the worker that exited was handed and never said done, once its last "done" lines are read."""
+        reader = self._reader
+        if reader is not None:
+            reader.join(timeout=5)  # its output ends with it (nothing else holds the pipe)
+        with self._lock:  # under the lock: `_send` writes to its pipe under it
+            lost, self._handed = list(self._handed.items()), {}
+            if proc.stdin is not None:
+                with contextlib.suppress(OSError):
+                    proc.stdin.close()
+        return lost
+
+    def _take_up(self, lost: list[tuple[int, str]]) -> None:
+        if self._on_lost is None:
+            return
+        try:
+            self._on_lost(lost)
+        except Exception:
+            log.exception("taking up the requests of the worker that died failed (their claims lapse)")
 
     @property
     def stopping(self) -> bool:

@@ -1,7 +1,9 @@
 """`python -m bot work`: the worker process that `python -m bot serve` starts by itself (bot/worker.py says
 why and how). It builds the app to run the accepted requests the web process hands it, and runs the outbox's
 sender and the scheduler; it stops when its input closes (the web process stopped, or was killed) or on
-SIGTERM. Like bot/server.py, it puts the features and the jobs together."""
+SIGTERM. Its standard output is where it says "done ID" once it is done with a request it was handed (what it
+prints goes to its standard error): the web process takes up what it was handed and never said done if it
+dies. Like bot/server.py, it puts the features and the jobs together."""
 
 from __future__ import annotations
 
@@ -38,9 +40,11 @@ def work(settings: Settings) -> None:
         os.nice(NICE)
     stop = STOP_ASKED  # set by SIGTERM or SIGINT from the process's first moment (`catch_stop`)
     catch_stop()
+    done = Done(os.dup(1))
+    os.dup2(2, 1)  # a stray print is not taken for a "done" line
     rt = _build(settings, check_slack(settings))
     process.serving()
-    reader = threading.Thread(target=_read, args=(rt, sys.stdin.buffer, stop), name="truce-worker-input",
+    reader = threading.Thread(target=_read, args=(rt, sys.stdin.buffer, stop, done), name="truce-worker-input",
                               daemon=True)
     reader.start()
     log.debug("worker process %s ready", os.getpid())
@@ -83,19 +87,39 @@ def _build(settings: Settings, auth: SlackResponse | None) -> Runtime:
     return rt
 
 
-def _read(rt: Runtime, stream: BinaryIO, stop: threading.Event) -> None:
-    """Each line from the web process: "run ID TOKEN" runs that accepted request, "kick" wakes the outbox's
-    sender. Its input closing means the web process stopped: so does the worker."""
+class Done:
+    """Says to the web process, one line each, which requests it was handed this worker is done with."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd, self._lock = fd, threading.Lock()
+
+    def say(self, accepted_id: int) -> None:
+        with self._lock, suppress(OSError):  # the web process gone: nobody to tell
+            os.write(self._fd, b"done %d\n" % accepted_id)
+
+
+def _run(rt: Runtime, accepted_id: int, token: str, done: Done) -> None:
+    """Run it, then say done, whether it ran or failed (a failed run is run again once its claim lapses, as
+    anywhere): only a worker dying before that leaves it to the web process."""
     from bot import accepted
 
+    try:
+        accepted.run(rt, accepted_id, token)
+    finally:
+        done.say(accepted_id)
+
+
+def _read(rt: Runtime, stream: BinaryIO, stop: threading.Event, done: Done) -> None:
+    """Each line from the web process: "run ID TOKEN" runs that accepted request, "kick" wakes the outbox's
+    sender. Its input closing means the web process stopped: so does the worker."""
     try:
         for raw in stream:
             parts = raw.decode("ascii", "replace").split()
             if len(parts) == 3 and parts[0] == "run" and parts[1].isdigit():
                 log.debug("worker process %s runs accepted request %s", os.getpid(), parts[1])
                 try:
-                    rt.run_accepted(accepted.run, rt, int(parts[1]), parts[2])
-                except RuntimeError:  # stopping: its claim lapses, and the next worker runs it
+                    rt.run_accepted(_run, rt, int(parts[1]), parts[2], done)
+                except RuntimeError:  # stopping: not done, so taken up by the web process, else once its claim lapses
                     log.warning("worker stopping: accepted request %s left to the next one", parts[1])
             elif parts == ["kick"]:
                 if rt.sender is not None:

@@ -94,6 +94,24 @@ def test_a_worker_that_dies_is_started_again_and_meanwhile_the_web_process_runs_
     assert served.driver.answer_text().startswith(SAVED)
 
 
+def test_a_request_handed_to_a_worker_that_dies_before_reading_it_is_run_by_the_web_process_at_once(served,
+                                                                                                   database_url):
+    """The line is written (the worker's pipe takes it), and the worker dies before reading it: the web process
+    runs it as soon as it sees the worker gone, not once its 20-second claim lapses (and the served process here
+    runs no scheduler, whose sweep would take it up then)."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("on SQLite a worker stopped inside a transaction holds the one write lock the answers need")
+    worker = _worker(served)
+    os.kill(worker, signal.SIGSTOP)  # it reads nothing more
+    served.driver.command(MARK, "/intel", "Globex bundles onboarding", channel=MARKETING)
+    served.wait_for_line(f"handed to worker process {worker}")
+    assert served.driver.answer(wait=0) == {}
+    os.kill(worker, signal.SIGKILL)
+    assert served.driver.answer_text(wait=5).startswith(SAVED)
+    served.wait_for_line(f"worker process {worker} left 1 accepted request(s) it was handed: run here")
+    _wait(lambda: served.emulator.state.messages(SALES), 10, "the share posted to sales")
+
+
 def test_a_worker_that_keeps_failing_to_start_leaves_the_outbox_to_the_web_process(served, database_url, tmp_path):
     """Posts and schedules must not wait for a worker that may never come (a bad deploy, Slack refusing it):
     after FALLBACK_AFTER early deaths in a row the web process runs its own sender (and scheduler)."""
