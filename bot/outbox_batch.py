@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 # A claimed post is sent without another statement when its claim has more than this left (the call to
 # Slack takes at most SLACK_TIMEOUT, 10 s); older in the queue, its claim is renewed first.
 FRESH_MARGIN = timedelta(seconds=30)
-LINGER = 0.01  # seconds the recorder waits for more sent posts when nobody waits for those it has
+LINGER = 0.01  # seconds the recorder waits for more sent posts while no post it has holds up its channel's next
 LINGER_FOR = 64  # ... unless it has that many already
 OUTBOX = cast(Table, Outbox.__table__)  # type: ignore[attr-defined]
 _target = OUTBOX.alias("target_row")
@@ -190,9 +190,10 @@ class Recorder:
             self._cond.notify()
 
     def _linger(self) -> None:
-        """Called holding the lock with something pending: while nobody waits for what is pending (a
-        channel's next post waits for the one before it), wait up to LINGER for more to come, so that a
-        fan-out's posts are written a few dozen to a transaction rather than one or two."""
+        """Called holding the lock with something pending: while no pending post holds up its channel's next
+        one (that post waits for its record: written at once), wait up to LINGER for more to come, so that a
+        fan-out's posts are written a few dozen to a transaction rather than one or two. A caller waiting
+        through `Sender.settle` (the work after an answer, for its posts' links) may wait that much longer."""
         deadline = time.monotonic() + LINGER
         self._lingering = True
         try:
