@@ -36,6 +36,7 @@ class Counts:
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "commit", lambda conn: self._add("commit"))
         event.listen(engine, "rollback", lambda conn: self._add("rollback"))
+        _direct(self)
 
     def _add(self, what: str) -> None:
         where = "answering" if threading.get_ident() == self.answering else "after"
@@ -51,6 +52,22 @@ class Counts:
         with self.lock:
             taken, self.tally = self.tally, Counter()
         return taken
+
+
+def _direct(counts: Counts) -> None:
+    """Count bot.db_direct's statements too (the accepted request's INSERT: one statement, its own
+    transaction), which run on the driver's connection where the engine's events do not see them."""
+    from bot import db_direct
+
+    insert_new = getattr(db_direct.insert_new, "__wrapped__", db_direct.insert_new)
+
+    def counted(*args, **kwargs):
+        counts._add("statements")
+        counts._add("commit")
+        return insert_new(*args, **kwargs)
+
+    counted.__wrapped__ = insert_new  # type: ignore[attr-defined]
+    db_direct.insert_new = counted
 
 
 def call(wsgi, secret: str, body: str) -> tuple[float, str, bytes]:

@@ -45,9 +45,9 @@ from sqlalchemy import ColumnElement, delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import accepted_forms, delivery, request_path, slack_body
+from bot import accepted_forms, db_direct, delivery, request_path, slack_body
 from bot.clock import aware, now
-from bot.db import insert_new, one_read, session_scope
+from bot.db import one_read, session_scope, table_of
 from bot.errors import typed_back, typed_in
 from bot.group_commit import GroupCommit
 from bot.models import AcceptedRequest
@@ -129,10 +129,10 @@ def _alive(ref: weakref.ReferenceType[Engine]) -> Engine:
 def _store(engine: Engine, rows: Sequence[dict[str, Any]]) -> list[int | None]:
     """One INSERT of the requests, each skipped when its key is stored already; the id of each one stored
     (None for the others, and for a second copy of one key in the same batch: Slack's retry of a request
-    arriving beside it)."""
-    with session_scope(engine) as session:
-        stored = {r.key: r.id for r in insert_new(session, AcceptedRequest, list(rows), unique=("key",),
-                                                   returning=("id", "key"))}
+    arriving beside it). On the driver's connection, a statement of its own (bot/db_direct.py): this is
+    the one write every answer waits for."""
+    stored = {key: row_id for row_id, key in db_direct.insert_new(engine, table_of(AcceptedRequest), rows,
+                                                                   unique=("key",), returning=("id", "key"))}
     return [stored.pop(row["key"], None) for row in rows]
 
 

@@ -26,6 +26,9 @@ def wipe(engine: Engine) -> None:
         else:
             for statement in statements:
                 conn.exec_driver_sql(statement)
+    from bot.recent_workspaces import RECENT
+
+    RECENT.clear()  # the workspace rows forms read a moment ago were this database's
 
 
 @contextmanager

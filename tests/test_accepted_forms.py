@@ -4,6 +4,7 @@ no longer say in the closed form comes as a direct message, with everything type
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import timedelta
 from urllib.parse import unquote_plus
 
@@ -12,12 +13,12 @@ from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
-from bot import accepted, accepted_forms
+from bot import accepted, accepted_forms, recent_workspaces
 from bot.clock import now
-from bot.db import session_scope
+from bot.db import session_scope, table_of
 from bot.ids import IntelIds, UnhappyIds
 from bot.models import AcceptedRequest, Outbox, Workspace
-from bot.sandbox.seed import MARK, MARKETING, SALES
+from bot.sandbox.seed import JOINT, MARK, MARKETING, SALES
 from jobs.outbox import retry_due
 from jobs.tasks import run_accepted
 from tests.intel_helpers import shares
@@ -85,6 +86,77 @@ def test_a_workspace_not_set_up_is_said_in_the_form(stack):
     body = stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY}).json()
     assert "joint channel is not chosen" in body["errors"][IntelIds.SUMMARY_BLOCK]
     assert _rows(stack.rt.engine) == []
+
+
+def test_forms_a_moment_apart_read_the_workspace_once(stack, monkeypatch):
+    reads = []
+    read = accepted_forms.read_workspace
+    monkeypatch.setattr(accepted_forms, "read_workspace", lambda *a: reads.append(a) or read(*a))
+    monkeypatch.setattr(recent_workspaces, "RECENT_FOR", 60.0)  # "a moment", however slow this machine is
+    for summary in ("Globex bundles onboarding", "Initech cut its price"):
+        view = _share_modal(stack)
+        assert stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: summary}).status_code == 200
+    assert len(reads) == 1 and len(_rows(stack.rt.engine)) == 2
+    monkeypatch.setattr(recent_workspaces, "RECENT_FOR", 0.0)  # once the moment is over: read again
+    view = _share_modal(stack)
+    stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: "Hooli opened an office in Lyon"})
+    assert len(reads) == 2
+
+
+def test_a_form_refused_on_a_row_read_a_moment_ago_is_checked_against_the_row_as_it_is_now(stack):
+    view = _share_modal(stack)
+    _without(stack, "joint_channel")
+    assert "errors" in stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY}).json()
+    # Another replica's admin chooses the channel again (not through this process's sessions).
+    with stack.rt.engine.begin() as conn:
+        conn.execute(update(Workspace).where(col(Workspace.team_id) == stack.team_id)
+                     .values(joint_channel=JOINT))
+    answer = stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY})
+    assert answer.status_code == 200 and not answer.content and len(_rows(stack.rt.engine)) == 1
+
+
+def test_a_setting_this_process_changes_is_seen_by_the_next_form_at_once(stack):
+    view = _share_modal(stack)
+    assert not stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: SUMMARY}).content  # the row read, kept
+    _without(stack, "joint_channel")  # written here: what forms read a moment ago is forgotten
+    view = _share_modal(stack)
+    body = stack.driver.submit(MARK, view.id, {IntelIds.SUMMARY: "Initech cut its price"}).json()
+    assert "joint channel is not chosen" in body["errors"][IntelIds.SUMMARY_BLOCK]
+    assert len(_rows(stack.rt.engine)) == 1
+
+
+def test_a_row_read_while_a_write_was_under_way_is_not_kept(stack):
+    read = recent_workspaces.RECENT.since()
+    ws = accepted_forms.read_workspace(stack.rt.engine, stack.team_id)
+    _without(stack, "joint_channel")  # committed after that read, before it is kept
+    recent_workspaces.RECENT.put(stack.rt.engine, stack.team_id, ws, read)
+    assert recent_workspaces.RECENT.get(stack.rt.engine, stack.team_id) is None
+
+
+def test_a_write_is_forgotten_when_it_commits_not_when_a_savepoint_inside_it_ends(stack):
+    recent = recent_workspaces.RECENT
+    with session_scope(stack.rt.engine) as s:
+        s.get(Workspace, stack.team_id).joint_channel = None
+        s.flush()
+        with s.begin_nested():  # a savepoint released, another rolled back: the write is not committed yet
+            pass
+        with suppress(RuntimeError), s.begin_nested():
+            raise RuntimeError
+        # a form answered now reads the row as it was before this write, and keeps it
+        recent.put(stack.rt.engine, stack.team_id, accepted_forms.read_workspace(stack.rt.engine, stack.team_id),
+                   recent.since())
+        assert recent.get(stack.rt.engine, stack.team_id).joint_channel == JOINT
+    assert recent.get(stack.rt.engine, stack.team_id) is None  # the commit forgets it
+
+
+def test_a_write_by_statement_on_the_table_is_seen_too(stack):
+    recent = recent_workspaces.RECENT
+    recent.put(stack.rt.engine, stack.team_id, accepted_forms.read_workspace(stack.rt.engine, stack.team_id),
+               recent.since())
+    with session_scope(stack.rt.engine) as s:
+        s.execute(update(table_of(Workspace)).where(table_of(Workspace).c.team_id == stack.team_id)
+                  .values(joint_channel=None))
+    assert recent.get(stack.rt.engine, stack.team_id) is None
 
 
 def test_what_changed_between_the_answer_and_the_run_comes_as_a_dm_with_what_was_typed(stack, monkeypatch):
