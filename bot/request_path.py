@@ -26,6 +26,27 @@ _answering = threading.Condition()
 _in_flight = 0
 # The longest background work steps aside for answers before it starts anyway: it is delayed, never starved.
 YIELD_MAX_WAIT = 1.0  # seconds
+# Another process's answers (the web process's, seen from its worker: bot/answers_shared.py), and how often a
+# waiting thread looks at them.
+_elsewhere: Callable[[], bool] | None = None
+ELSEWHERE_POLL = 0.005  # seconds
+# Told whether this process is answering, each time that changes (the web process's shared byte).
+_publish: Callable[[bool], None] | None = None
+
+
+def publish(to: Callable[[bool], None] | None) -> None:
+    """Tell `to` whether this process is answering Slack, now and whenever that changes."""
+    global _publish
+    with _answering:
+        _publish = to
+        if to is not None:
+            to(_in_flight > 0)
+
+
+def also_wait_for(answering: Callable[[], bool] | None) -> None:
+    """`yield_to_answers` also waits while `answering()` says another process is answering."""
+    global _elsewhere
+    _elsewhere = answering
 
 
 @contextmanager
@@ -41,6 +62,8 @@ def serving() -> Iterator[list[Callable[[], object]]]:
     _local.after = after
     with _answering:
         _in_flight += 1
+        if _in_flight == 1 and _publish is not None:
+            _publish(True)
     try:
         yield after
     finally:
@@ -48,6 +71,8 @@ def serving() -> Iterator[list[Callable[[], object]]]:
         with _answering:
             _in_flight -= 1
             if _in_flight == 0:
+                if _publish is not None:
+                    _publish(False)
                 _answering.notify_all()
 
 
@@ -64,9 +89,11 @@ def yield_to_answers(max_wait: float = YIELD_MAX_WAIT) -> float:
     """Background work calls this before each unit of work (a deferred function, a post, a job's
     step): it returns at once when no answer is in flight, else once none is or after `max_wait`
     seconds, whichever comes first, so answers get the interpreter and the database (on SQLite, the
-    write turn) before work nobody is waiting on, and that work is only ever delayed by `max_wait`.
+    write turn) before work nobody is waiting on, and that work is only ever delayed by `max_wait`. In
+    the worker process, the web process's answers count too (`also_wait_for`: the machine's cores).
     Returns the seconds waited. A thread that is answering never waits here."""
-    if _in_flight == 0 or active() or max_wait <= 0:
+    elsewhere = _elsewhere
+    if active() or max_wait <= 0 or (_in_flight == 0 and (elsewhere is None or not elsewhere())):
         return 0.0
     began = time.monotonic()
     deadline = began + max_wait
@@ -76,6 +103,8 @@ def yield_to_answers(max_wait: float = YIELD_MAX_WAIT) -> float:
             if left <= 0:
                 break
             _answering.wait(left)
+    while elsewhere is not None and elsewhere() and time.monotonic() < deadline:
+        time.sleep(min(ELSEWHERE_POLL, max(deadline - time.monotonic(), 0)))
     return time.monotonic() - began
 
 

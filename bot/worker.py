@@ -7,7 +7,8 @@ waited behind that work's Python, and answers came several times slower than a b
 (bench.acks). So the web process answers, and a worker process of its own, started and watched by it, does
 the rest: it runs the accepted requests it is handed (`bot/accepted.py`), the outbox's sender and the
 scheduler. Its CPU priority is lowered (nice), so the operating system runs answers first when both want
-the machine; the two processes also use both cores.
+the machine; the two processes also use both cores. Its background work also steps aside for a moment while
+the web process is answering (bot/answers_shared.py), as it does inside one process.
 
 The web process hands each accepted request over as one line on the worker's standard input ("run ID TOKEN"),
 and tells it when a form or an event it answered queued posts ("kick": the worker's outbox sender sends them);
@@ -44,6 +45,7 @@ from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.answers_shared import Answering
     from bot.config import Settings
 
 log = logging.getLogger("truce.worker")
@@ -78,6 +80,7 @@ class Worker:
         self._on_failing = on_failing
         self._on_lost = on_lost
         self._handed: dict[int, str] = {}  # handed to the current worker, not yet said done: id -> token
+        self._answering: Answering | None = None
         self._reader: threading.Thread | None = None
         self._failed_early = 0
         self._lock = threading.Lock()
@@ -86,13 +89,24 @@ class Worker:
         self._watcher: threading.Thread | None = None
 
     def start(self) -> Worker:
+        from bot import answers_shared
+
+        # Whether this process is answering, for the worker's background work to step aside meanwhile.
+        self._answering = answers_shared.share()
         self._spawn()
         self._watcher = threading.Thread(target=self._watch, name="truce-worker-watch", daemon=True)
         self._watcher.start()
         return self
 
     def _spawn(self) -> None:
-        proc = subprocess.Popen(self._argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+        shared: tuple[int, ...] = ()
+        env = None
+        if self._answering is not None:
+            from bot.answers_shared import ENV
+
+            shared, env = (self._answering.fd,), {**os.environ, ENV: str(self._answering.fd)}
+        proc = subprocess.Popen(self._argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
+                                pass_fds=shared, env=env)
         assert proc.stdin is not None and proc.stdout is not None
         os.set_blocking(proc.stdin.fileno(), False)  # a full pipe is refused at once, never waited on
         handed: dict[int, str] = {}

@@ -32,7 +32,7 @@ STOP_ASKED = threading.Event()
 def work(settings: Settings) -> None:
     """`python -m bot work`: started by `python -m bot serve`, never by hand. Runs until its input closes
     or SIGTERM."""
-    from bot import process
+    from bot import answers_shared, process
     from bot.preflight import check_slack
     from bot.runtime import SHUTDOWN_TIMEOUT
 
@@ -43,6 +43,7 @@ def work(settings: Settings) -> None:
     done = Done(os.dup(1))
     os.dup2(2, 1)  # a stray print is not taken for a "done" line
     rt = _build(settings, check_slack(settings))
+    answers_shared.follow()
     process.serving()
     reader = threading.Thread(target=_read, args=(rt, sys.stdin.buffer, stop, done), name="truce-worker-input",
                               daemon=True)
