@@ -14,6 +14,7 @@ sender, jobs) can step aside while Slack waits for answers: `yield_to_answers` b
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -39,8 +40,16 @@ def publish(to: Callable[[bool], None] | None) -> None:
     global _publish
     with _answering:
         _publish = to
-        if to is not None:
-            to(_in_flight > 0)
+        _tell(_in_flight > 0)
+
+
+def _tell(answering: bool) -> None:
+    """`publish`'s receiver told, under `_answering`; never raising into an answer."""
+    if _publish is not None:
+        try:
+            _publish(answering)
+        except Exception:  # a shared page gone: only the worker's stepping aside is lost
+            logging.getLogger(__name__).exception("telling whether this process answers failed")
 
 
 def also_wait_for(answering: Callable[[], bool] | None) -> None:
@@ -62,8 +71,8 @@ def serving() -> Iterator[list[Callable[[], object]]]:
     _local.after = after
     with _answering:
         _in_flight += 1
-        if _in_flight == 1 and _publish is not None:
-            _publish(True)
+        if _in_flight == 1:
+            _tell(True)
     try:
         yield after
     finally:
@@ -71,8 +80,7 @@ def serving() -> Iterator[list[Callable[[], object]]]:
         with _answering:
             _in_flight -= 1
             if _in_flight == 0:
-                if _publish is not None:
-                    _publish(False)
+                _tell(False)
                 _answering.notify_all()
 
 

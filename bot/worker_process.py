@@ -42,8 +42,8 @@ def work(settings: Settings) -> None:
     catch_stop()
     done = Done(os.dup(1))
     os.dup2(2, 1)  # a stray print is not taken for a "done" line
+    answers_shared.follow()  # first: the sender and the schedules that _build starts step aside from the start
     rt = _build(settings, check_slack(settings))
-    answers_shared.follow()
     process.serving()
     reader = threading.Thread(target=_read, args=(rt, sys.stdin.buffer, stop, done), name="truce-worker-input",
                               daemon=True)

@@ -3,6 +3,7 @@ the worker's background work steps aside for a bounded moment while it says so."
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 import threading
@@ -83,10 +84,20 @@ def test_the_worker_process_sees_the_web_process_answering(tmp_path) -> None:
             _wait_for_lines(seen, 1)
         assert worker.run(2, "t")
         _wait_for_lines(seen, 2)
+        first = worker._proc
+        assert first is not None
+        first.kill()  # the worker started again gets the same page
+        deadline = time.monotonic() + 20
+        while worker._proc is first and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with request_path.serving():
+            while not worker.run(3, "t") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            _wait_for_lines(seen, 3)
     finally:
         worker.stop()
         worker.wait(10)
-    assert seen.read_text().splitlines() == ["1 True", "2 False"]
+    assert seen.read_text().splitlines() == ["1 True", "2 False", "3 True"]
 
 
 def _wait_for_lines(path, n: int) -> None:
@@ -98,8 +109,29 @@ def _wait_for_lines(path, n: int) -> None:
     raise AssertionError(f"the worker wrote {path.read_text() if path.exists() else 'nothing'}")
 
 
-def test_a_process_told_nothing_shares_nothing(monkeypatch) -> None:
+def test_a_process_told_nothing_or_nonsense_shares_nothing_and_passes_nothing_on(monkeypatch) -> None:
     monkeypatch.delenv(answers_shared.ENV, raising=False)
     assert answers_shared.follow() is None
-    monkeypatch.setenv(answers_shared.ENV, "not a descriptor")
-    assert answers_shared.follow() is None
+    read, write = os.pipe()
+    try:
+        for value in ("not a descriptor", "999", str(read)):  # not a number, closed, not a page
+            monkeypatch.setenv(answers_shared.ENV, value)
+            assert answers_shared.follow() is None
+            assert answers_shared.ENV not in os.environ
+    finally:
+        os.close(read)
+        os.close(write)
+    assert request_path.yield_to_answers(5.0) == 0.0  # nothing to wait for
+
+
+def test_the_worker_maps_the_page_read_only_and_keeps_it_to_itself(monkeypatch) -> None:
+    answering = answers_shared.Answering()
+    fd = os.dup(answering.fd)
+    os.set_inheritable(fd, True)
+    monkeypatch.setenv(answers_shared.ENV, str(fd))
+    seen = answers_shared.follow()
+    assert seen is not None and answers_shared.ENV not in os.environ and not os.get_inheritable(fd)
+    answering.set(True)
+    assert seen.get()
+    with pytest.raises(TypeError):
+        seen.set(False)  # read-only: only the web process writes it

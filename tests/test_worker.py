@@ -92,6 +92,22 @@ def test_a_worker_that_dies_is_started_again_and_meanwhile_the_web_process_runs_
     _wait(lambda: [p for p in _children(served.proc.pid) if p != worker], 15, "a new worker started")
     served.driver.command(MARK, "/intel", "Initech opened an office in Berlin", channel=MARKETING)
     assert served.driver.answer_text().startswith(SAVED)
+    [again] = _children(served.proc.pid)
+    served.wait_for_line(f"worker process {again} ready", timeout=30)
+    assert _shares_the_answering_page(served.proc.pid, again)  # the new one too
+
+
+def _shares_the_answering_page(web: int, worker: int) -> bool:
+    """Both processes map the web process's "answering" byte (bot/answers_shared.py): the same memfd."""
+    def pages(pid: int) -> set[str]:
+        return {line.split()[4] for line in Path(f"/proc/{pid}/maps").read_text().splitlines()
+                if "memfd:truce-answering" in line}
+    return bool(pages(web)) and pages(web) == pages(worker)
+
+
+def test_the_worker_steps_aside_for_the_web_process_answers(served):
+    """`python -m bot work` maps the byte the web process keeps (bot/answers_shared.py)."""
+    assert _shares_the_answering_page(served.proc.pid, _worker(served))
 
 
 def test_a_request_handed_to_a_worker_that_dies_before_reading_it_is_run_by_the_web_process_at_once(served,
