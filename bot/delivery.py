@@ -252,7 +252,7 @@ def _where_they_are(rt: Runtime, ids: list[int]) -> tuple[list[Result], bool]:
 _earlier = aliased(Outbox)
 
 
-def _due(t: datetime) -> ColumnElement[bool]:
+def _due(t: datetime | ColumnElement[Any]) -> ColumnElement[bool]:
     return or_(
         and_(col(Outbox.status) == PENDING, col(Outbox.next_attempt_at) <= t),
         # its sender died mid-way (a claim without a deadline would block its channel forever)
@@ -381,11 +381,12 @@ def _next_in_channel(rt: Runtime, row_id: int) -> int | None:
 def next_due(rt: Runtime) -> datetime | None:
     """When the next row waiting for its time (a backoff, Retry-After) will be due."""
     with session_scope(rt.engine) as session:
-        t = session.exec(
-            select(func.min(Outbox.next_attempt_at))
-            .where(Outbox.status == PENDING, not_(_behind_an_earlier_post()))
-        ).one()
+        t = session.exec(_NEXT_DUE).one()
     return aware(t)
+
+
+# built once: the sender asks after each claim that left room (bot/sender.py)
+_NEXT_DUE = select(func.min(Outbox.next_attempt_at)).where(Outbox.status == PENDING, not_(_behind_an_earlier_post()))
 
 
 def wake_channel(session: Session, *, team_id: str, channel: str) -> int:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Table, and_, bindparam, case, exists, not_, select, text, update
+from sqlalchemy import Integer, Table, and_, bindparam, case, exists, not_, select, text, update
 
 from bot import delivery
 from bot.clock import aware, now
@@ -71,7 +71,7 @@ class Chain:
     rows: list[Claimed] = field(default_factory=list)
 
 
-def _due_now(t: datetime) -> Any:
+def _due_now(t: Any) -> Any:
     c = OUTBOX.c
     return and_(
         delivery._due(t),
@@ -82,24 +82,37 @@ def _due_now(t: datetime) -> Any:
     )
 
 
-def claim(rt: Runtime, limit: int) -> list[Claimed]:
-    """Claim up to `limit` due rows in one statement (see the module's docstring)."""
-    c, t, token = OUTBOX.c, now(), uuid.uuid4().hex
-    pick = select(c.id).where(_due_now(t)).order_by(c.id).limit(limit)
-    if is_postgres(rt.engine):
+def _claim_statement(postgres: bool) -> Any:
+    """`claim`'s one statement, built once per dialect with its values as parameters (`t`: now, `until`: the
+    claim's end, `token`, `limit`): an outbox under load claims many times a second, and building the
+    statement and its cache key again each time was a third of the claiming thread's Python (bench.outbox)."""
+    c = OUTBOX.c
+    t = bindparam("t", type_=c.next_attempt_at.type)
+    pick = select(c.id).where(_due_now(t)).order_by(c.id).limit(bindparam("limit", type_=Integer))
+    if postgres:
         pick = pick.with_for_update(skip_locked=True, of=OUTBOX)
     plain = and_(c.kind == "post", c.in_doubt_since.is_(None), c.thread_parent_id.is_(None),
                  c.attempts < delivery.MAX_ATTEMPTS)
-    stmt = (
+    return (
         update(OUTBOX)
         .where(c.id.in_(pick), delivery._due(t))
-        .values(status=delivery.SENDING, claimed_until=t + delivery.CLAIM_FOR, claim_token=token,
-                attempts=c.attempts + 1, in_doubt_since=case((plain, t), else_=c.in_doubt_since))
+        .values(status=delivery.SENDING, claimed_until=bindparam("until", type_=c.claimed_until.type),
+                claim_token=bindparam("token", type_=c.claim_token.type), attempts=c.attempts + 1,
+                in_doubt_since=case((plain, t), else_=c.in_doubt_since))
         .returning(c.id, c.kind, c.team_id, c.key, c.channel, c.attempts, c.in_doubt_since, c.lookup_from,
                    c.text, c.blocks, c.target_id, c.thread_parent_id)
     )
+
+
+_CLAIM = {postgres: _claim_statement(postgres) for postgres in (False, True)}
+
+
+def claim(rt: Runtime, limit: int) -> list[Claimed]:
+    """Claim up to `limit` due rows in one statement (see the module's docstring)."""
+    t, token = now(), uuid.uuid4().hex
+    params = {"t": t, "until": t + delivery.CLAIM_FOR, "token": token, "limit": limit}
     with session_scope(rt.engine) as session:
-        rows = session.connection().execute(stmt).all()
+        rows = session.connection().execute(_CLAIM[is_postgres(rt.engine)], params).all()
     claimed = []
     for r in sorted(rows, key=lambda r: r.id):
         doubt = aware(r.in_doubt_since)

@@ -333,3 +333,21 @@ def test_a_post_sent_soon_after_its_claim_needs_no_renewal(stack, db, monkeypatc
     assert outbox_batch.send(stack.rt, claimed, client, sent.append,
                              lambda attempt, exc: None) is None
     assert renewals == [] and [s.attempt.row_id for s in sent] == [claimed.attempt.row_id]
+
+
+def test_a_claim_stores_its_times_as_the_orm_does(stack, db):
+    """The claim's statement is built once and its times passed as parameters: stored as the ORM stores
+    them (on SQLite, text in one form), so that the ORM's own comparisons find them."""
+    from sqlmodel import select
+
+    from bot import outbox_batch
+
+    with time_machine.travel(now(), tick=False):
+        row_id = _queue(db, stack.team_id, "timed")
+        t = now()
+        [claimed] = outbox_batch.claim(stack.rt, 10)
+        with session_scope(db) as s:
+            found = s.exec(select(Outbox.id).where(
+                Outbox.id == row_id, Outbox.claimed_until == t + delivery.CLAIM_FOR,
+                Outbox.in_doubt_since == t, Outbox.claim_token == claimed.attempt.token)).all()
+    assert claimed.claimed_at == t and claimed.plain and found == [row_id]
