@@ -22,7 +22,9 @@ claim lapses (`run_stale`, every few seconds where the scheduler runs): run agai
 said if it ran. One handed to the worker process that died before it said it was done with it is taken up the
 same way at once, by the web process (`take_over`, from bot/worker.py). Slack delivering the same request twice
 (the same trigger_id) stores it once. Only a listener's first writing transaction is covered: listeners of
-commands and clicks keep their writes in one.
+commands and clicks keep their writes in one. When storing fails, the request is answered the usual way (its
+listener, a friendly note), unless on PostgreSQL a second try finds it stored after all (the first INSERT
+committed and its answer was lost): then it is run as accepted, once.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from sqlmodel import Session, col, select
 
 from bot import accepted_forms, db_direct, delivery, request_path, slack_body
 from bot.clock import aware, now
-from bot.db import one_read, session_scope, table_of
+from bot.db import is_postgres, one_read, session_scope, table_of
 from bot.errors import typed_back, typed_in
 from bot.group_commit import GroupCommit
 from bot.models import AcceptedRequest
@@ -100,8 +102,38 @@ def accept(rt: Runtime, request: BoltRequest, kind: str, content_type: str) -> t
     row = {"key": f"{team_id}:{kind}:{request.body['trigger_id']}"[:255], "team_id": team_id[:32], "kind": kind,
            "content_type": content_type[:64], "body": request.raw_body, "status": PENDING, "attempts": 1,
            "claim_token": token, "claimed_until": t + CLAIM_FOR, "received_at": t}
-    stored = _storer(rt.engine).submit(row)
+    try:
+        stored = _storer(rt.engine).submit(row)
+    except Exception as failed:
+        if not is_postgres(rt.engine):  # SQLite's statement commits in this process: failed means not stored
+            raise
+        try:
+            stored = _store_again(rt.engine, row)
+        except Exception:
+            log.warning("storing accepted request %s again failed too", row["key"], exc_info=True)
+            raise failed from None
     return (stored, token) if stored is not None else None
+
+
+def _store_again(engine: Engine, row: dict[str, Any]) -> int | None:
+    """PostgreSQL: the INSERT failed, or it committed and its answer was lost (the connection dropped at the
+    commit) — answering the usual way then would run the request twice, once there and once when its stored
+    row's claim lapses. So it is stored once more, on another connection: a row the first attempt stored, or
+    is still storing (PostgreSQL makes the second wait for the first to end), is a conflict and nothing is
+    added; its claim token then says whose it is — this answer's (its id: run as accepted) or an earlier
+    delivery's (None: it runs once, there)."""
+    [stored] = _store(engine, [row])
+    if stored is not None:
+        return stored
+    with session_scope(engine, read_only=True) as session:
+        found = session.exec(select(AcceptedRequest.id, AcceptedRequest.claim_token)
+                             .where(AcceptedRequest.key == row["key"])).first()
+    if found is None:  # its key was taken a moment ago and is gone now: nothing to tell, answered the usual way
+        raise LookupError(f"accepted request {row['key']} neither stored nor found")
+    if found[1] != row["claim_token"]:
+        return None
+    log.warning("accepted request %s was stored although storing it failed (its answer was lost)", row["key"])
+    return found[0]
 
 
 _storers: weakref.WeakKeyDictionary[Engine, GroupCommit[dict[str, Any], int | None]] = weakref.WeakKeyDictionary()

@@ -240,6 +240,77 @@ def test_a_database_failing_as_a_command_is_stored_answers_it_the_usual_way(stac
     assert response.status_code == 200 and "/truce setup" in response.json()["text"]  # not a 500
 
 
+def _postgres_only(stack) -> None:
+    from bot.db import is_postgres
+
+    if not is_postgres(stack.rt.engine):
+        pytest.skip("PostgreSQL only: SQLite's statement commits in this process (no answer to lose)")
+
+
+def test_a_store_whose_answer_was_lost_after_it_committed_runs_once_as_accepted(stack, monkeypatch):
+    """The INSERT committed and the connection dropped before its answer came back: the request is not
+    answered the usual way too (which would run it there and again once its stored row's claim lapsed)."""
+    from bot import db_direct
+
+    _postgres_only(stack)
+    real, calls = db_direct.insert_new, []
+
+    def committed_then_dropped(*args, **kwargs):
+        calls.append(1)
+        stored = real(*args, **kwargs)
+        if len(calls) == 1:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+        return stored
+
+    monkeypatch.setattr(db_direct, "insert_new", committed_then_dropped)
+    response = stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    assert response.status_code == 200 and response.content == b""  # answered as accepted
+    assert stack.driver.answer_text().startswith(":inbox_tray: Saved.")
+    [row] = _rows(stack.rt.engine)
+    assert len(calls) == 2 and row.status == "done"
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 0
+        stack.settle()
+    assert [s.summary for s in shares(stack)] == [SHARE]
+
+
+def test_a_store_that_failed_is_stored_by_its_second_try_and_run_once(stack, monkeypatch):
+    from bot import db_direct
+
+    _postgres_only(stack)
+    real, calls = db_direct.insert_new, []
+
+    def dropped_first(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(db_direct, "insert_new", dropped_first)
+    response = stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    assert response.status_code == 200 and response.content == b""
+    stack.settle()
+    assert [s.summary for s in shares(stack)] == [SHARE] and [r.status for r in _rows(stack.rt.engine)] == ["done"]
+
+
+def test_a_store_failing_twice_answers_the_usual_way(stack, monkeypatch):
+    """The database away: the request is answered as it would be without storing (a friendly note, or the
+    listener's own answer), nothing stored to run later."""
+    from bot import db_direct
+    from bot.db import is_postgres
+
+    tries = []
+
+    def down(*args, **kwargs):
+        tries.append(1)
+        raise OperationalError("INSERT", {}, Exception("could not connect"))
+
+    monkeypatch.setattr(db_direct, "insert_new", down)
+    response = stack.driver.command(SAM, "/truce", "help")
+    assert response.status_code == 200 and "/truce setup" in response.json()["text"]
+    assert _rows(stack.rt.engine) == [] and len(tries) == (2 if is_postgres(stack.rt.engine) else 1)
+
+
 def test_a_click_run_after_its_claim_lapsed_is_dropped_when_old(stack, unrun):
     stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
     [command] = _rows(stack.rt.engine)
