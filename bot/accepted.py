@@ -23,8 +23,8 @@ said if it ran. One handed to the worker process that died before it said it was
 same way at once, by the web process (`take_over`, from bot/worker.py). Slack delivering the same request twice
 (the same trigger_id) stores it once. Only a listener's first writing transaction is covered: listeners of
 commands and clicks keep their writes in one. When storing fails, the request is answered the usual way (its
-listener, a friendly note), unless on PostgreSQL a second try finds it stored after all (the first INSERT
-committed and its answer was lost): then it is run as accepted, once.
+listener, a friendly note), unless on PostgreSQL, after a lost connection, a second try finds it stored after
+all (the first INSERT committed and its answer was lost): then it runs once, as accepted.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy import ColumnElement, delete, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, col, select
 
 from bot import accepted_forms, db_direct, delivery, request_path, slack_body
@@ -105,7 +106,9 @@ def accept(rt: Runtime, request: BoltRequest, kind: str, content_type: str) -> t
     try:
         stored = _storer(rt.engine).submit(row)
     except Exception as failed:
-        if not is_postgres(rt.engine):  # SQLite's statement commits in this process: failed means not stored
+        # SQLite's statement commits in this process: failed means not stored. On PostgreSQL only a lost
+        # connection can leave it stored unbeknown (any other error: not stored, answered the usual way).
+        if not is_postgres(rt.engine) or not _disconnected(rt.engine, failed):
             raise
         try:
             stored = _store_again(rt.engine, row)
@@ -113,6 +116,12 @@ def accept(rt: Runtime, request: BoltRequest, kind: str, content_type: str) -> t
             log.warning("storing accepted request %s again failed too", row["key"], exc_info=True)
             raise failed from None
     return (stored, token) if stored is not None else None
+
+
+def _disconnected(engine: Engine, error: Exception) -> bool:
+    """A connection lost (or not made): SQLAlchemy's errors, or the driver's own (bot/db_direct.py runs on it)."""
+    dbapi = engine.dialect.loaded_dbapi
+    return isinstance(error, (OperationalError, InterfaceError, dbapi.OperationalError, dbapi.InterfaceError))
 
 
 def _store_again(engine: Engine, row: dict[str, Any]) -> int | None:
@@ -125,12 +134,17 @@ def _store_again(engine: Engine, row: dict[str, Any]) -> int | None:
     [stored] = _store(engine, [row])
     if stored is not None:
         return stored
-    with session_scope(engine, read_only=True) as session:
-        found = session.exec(select(AcceptedRequest.id, AcceptedRequest.claim_token)
-                             .where(AcceptedRequest.key == row["key"])).first()
-    if found is None:  # its key was taken a moment ago and is gone now: nothing to tell, answered the usual way
-        raise LookupError(f"accepted request {row['key']} neither stored nor found")
-    if found[1] != row["claim_token"]:
+    # Its key is stored. Whose it is cannot be found out: it runs from its row once its claim lapses
+    # (`run_stale`), never also here.
+    try:
+        with session_scope(engine, read_only=True) as session:
+            found = session.exec(select(AcceptedRequest.id, AcceptedRequest.claim_token)
+                                 .where(AcceptedRequest.key == row["key"])).first()
+    except Exception:
+        log.warning("accepted request %s is stored; whose, unknown: run when its claim lapses", row["key"],
+                    exc_info=True)
+        return None
+    if found is None or found[1] != row["claim_token"]:
         return None
     log.warning("accepted request %s was stored although storing it failed (its answer was lost)", row["key"])
     return found[0]

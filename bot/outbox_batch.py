@@ -85,7 +85,7 @@ def _due_now(t: Any) -> Any:
 def _claim_statement(postgres: bool) -> Any:
     """`claim`'s one statement, built once per dialect with its values as parameters (`t`: now, `until`: the
     claim's end, `token`, `limit`): an outbox under load claims many times a second, and building the
-    statement and its cache key again each time was a third of the claiming thread's Python (bench.outbox)."""
+    statement and its cache key again each time was a quarter of the claiming thread's Python (bench.outbox)."""
     c = OUTBOX.c
     t = bindparam("t", type_=c.next_attempt_at.type)
     pick = select(c.id).where(_due_now(t)).order_by(c.id).limit(bindparam("limit", type_=Integer))

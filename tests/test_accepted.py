@@ -293,6 +293,47 @@ def test_a_store_that_failed_is_stored_by_its_second_try_and_run_once(stack, mon
     assert [s.summary for s in shares(stack)] == [SHARE] and [r.status for r in _rows(stack.rt.engine)] == ["done"]
 
 
+def test_a_store_finding_its_key_taken_by_an_earlier_delivery_runs_that_one_once(stack, monkeypatch):
+    """The first try failed and the second finds the request's key stored under another claim (Slack's earlier
+    delivery of the same request, whose answer is elsewhere): answered, and run once, from that row."""
+    from bot import db_direct
+
+    _postgres_only(stack)
+    real, calls = db_direct.insert_new, []
+
+    def earlier_then_dropped(engine, table, rows, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            real(engine, table, [{**row, "claim_token": "f" * 32} for row in rows], **kwargs)
+            raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+        return real(engine, table, rows, **kwargs)
+
+    monkeypatch.setattr(db_direct, "insert_new", earlier_then_dropped)
+    response = stack.driver.command(MARK, "/intel", SHARE, channel=MARKETING)
+    assert response.status_code == 200 and response.content == b""
+    stack.settle()
+    assert shares(stack) == [] and [r.claim_token for r in _rows(stack.rt.engine)] == ["f" * 32]
+    with time_machine.travel(now() + LAPSED, tick=False):
+        assert run_accepted(stack.rt) == 1
+        stack.settle()
+    assert [s.summary for s in shares(stack)] == [SHARE]
+
+
+def test_a_store_failing_otherwise_than_by_a_lost_connection_is_not_tried_again(stack, monkeypatch):
+    from bot import db_direct
+
+    tries = []
+
+    def broken(*args, **kwargs):
+        tries.append(1)
+        raise ValueError("a bug, not the database")
+
+    monkeypatch.setattr(db_direct, "insert_new", broken)
+    response = stack.driver.command(SAM, "/truce", "help")
+    assert response.status_code == 200 and "/truce setup" in response.json()["text"]
+    assert len(tries) == 1 and _rows(stack.rt.engine) == []
+
+
 def test_a_store_failing_twice_answers_the_usual_way(stack, monkeypatch):
     """The database away: the request is answered as it would be without storing (a friendly note, or the
     listener's own answer), nothing stored to run later."""
