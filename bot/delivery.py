@@ -48,7 +48,10 @@ PENDING, SENDING, SENT, FAILED, SUPERSEDED = "pending", "sending", "sent", "fail
 # A claim covers one step of an attempt with a wide margin (every Slack call ends within the
 # client's timeout, 10 s: bot.runtime.SLACK_TIMEOUT) and is renewed before each step, however many
 # steps an attempt takes (conversations.open, the history pages, chat.delete of copies, the post).
-CLAIM_FOR = timedelta(seconds=60)
+# It is also how long a channel waits for the posts a dead process had claimed (after a kill -9): short,
+# since a claim that lapses under a live but stalled holder costs no duplicate (the post is in doubt, and
+# looked for in the channel's history before it is sent again).
+CLAIM_FOR = timedelta(seconds=30)
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=30)
 # The bot is not (yet) in the channel: kept, and sent once it is invited (or retried slowly).

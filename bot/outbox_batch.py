@@ -45,8 +45,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # A claimed post is sent without another statement when its claim has more than this left (the call to
-# Slack takes at most SLACK_TIMEOUT, 10 s); older in the queue, its claim is renewed first.
-FRESH_MARGIN = timedelta(seconds=30)
+# Slack takes at most SLACK_TIMEOUT, 10 s, and its record a moment); older in the queue, its claim is renewed first.
+FRESH_MARGIN = timedelta(seconds=15)
 LINGER = 0.01  # seconds the recorder waits for more sent posts while no post it has holds up its channel's next
 LINGER_FOR = 64  # ... unless it has that many already
 OUTBOX = cast(Table, Outbox.__table__)  # type: ignore[attr-defined]
