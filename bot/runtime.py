@@ -106,7 +106,8 @@ class Runtime:
         1. `closers` run, newest first (one failing does not keep the others from running), each
            without waiting: the scheduler starts no new job, and a job in progress is not waited for.
         2. Urgent work (forms to open, notes) and accepted requests to run keep going until the deadline;
-           what is not done by then is left (an accepted request is taken up by the next process).
+           what has not started by then is cancelled (an accepted request is taken up by the next process),
+           what is in hand is left to its thread.
            Background work not started yet is dropped. It loses nothing anyone was answered for: what
            a listener stored was committed before the answer, so what is dropped is either re-done
            from the database — outbox posts (sent by the next process's sender) and durable tasks
@@ -132,6 +133,11 @@ class Runtime:
         idle = sender.stop(timeout=max(0.0, deadline - time.monotonic())) if sender is not None else True
         for pool in (self.urgent, self.accepted_runs, self.background):
             idle = pool.wait_idle(timeout=max(0.0, deadline - time.monotonic())) and idle
+        # What has not started by the deadline is left: an accepted request stays stored, and the next process
+        # takes it up once its claim lapses. Cancelled, since a pool's threads are joined at the interpreter's
+        # exit and run everything still queued first (a backlog of runs would hold the process for minutes).
+        for pool in (self.urgent, self.accepted_runs):
+            pool.shutdown(wait=False, cancel_futures=True)
         if not idle:
             log.warning("shutting down: work in flight did not finish within %s s; left to its threads", timeout)
         return idle

@@ -66,3 +66,29 @@ def test_a_stop_is_bounded_while_slack_hangs_and_queued_work_is_dropped(stack):
     with rt.session() as s:
         row = s.exec(select(Outbox).where(Outbox.key == "shutdown:1")).one()
         assert row.status not in ("sent", "failed") and row.in_doubt_since is not None
+
+
+def test_accepted_requests_not_started_by_the_stop_are_left_to_the_next_process(stack):
+    """A backlog of accepted requests to run (the web process answers faster than they run) must not hold the
+    process past its stop: a ThreadPoolExecutor's threads are joined at the interpreter's exit and empty its
+    queue first, so what had not started is cancelled at the deadline (each request stays stored, and the
+    next process takes it up once its claim lapses)."""
+    rt = stack.rt
+    release, ran = threading.Event(), []
+    busy = rt.accepted_runs._max_workers
+    for _ in range(busy):
+        rt.accepted_runs.submit(release.wait, 30)
+    for n in range(20):
+        rt.accepted_runs.submit(ran.append, n)
+    urgent_ran: list[int] = []
+    for _ in range(rt.urgent._max_workers):
+        rt.urgent.submit(release.wait, 30)
+    rt.urgent.submit(urgent_ran.append, 1)
+
+    started = time.monotonic()
+    assert rt.shutdown(timeout=STOP_WITHIN) is False
+    assert time.monotonic() - started < STOP_WITHIN + 0.5
+    release.set()
+    for pool in (rt.accepted_runs, rt.urgent):
+        pool.shutdown(wait=True)  # what the interpreter's exit would wait for
+    assert ran == [] and urgent_ran == []
