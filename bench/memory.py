@@ -4,7 +4,11 @@ Truce runs exactly as in production (`python -m bot serve`, its scheduler on) ag
 emulator; a mixed workload of signed requests (help, intel shares and searches, unhappiness reports
 and claims, agenda items, Home tabs) is sent in rounds, and the resident memory (VmRSS) of the process
 serving them (the one `python -m bot serve` process) is read from /proc after each round; its peak
-(VmHWM) at the end.
+(VmHWM) at the end. On PostgreSQL that process starts a worker process (bot/worker.py), which runs the
+requests it answered, the outbox and the schedules: its memory is read the same way and reported beside
+(`worker`), and the growth goal is the same for it. A closed loop sends faster than the runs go (they step
+aside while answers are in flight), so a backlog of requests to run builds up during the load; memory is read
+once more after it has drained (`rss_after_drain_mb`, and `drain_s`).
 
 Goals: peak resident memory under 250 MB; between the end of the first half and the end of the
 run, growth under 10 % (no leak per request). A run sends rounds until at least `--requests`
@@ -27,12 +31,14 @@ from pathlib import Path
 
 import httpx
 
+from bench.measure import child_pids
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.seed import ALERTS, BOT_TOKEN, LEE, MARIA, MARK, SAM, seed_env, seed_state
 
 ROOT = Path(__file__).resolve().parent.parent
 PEAK_GOAL_MB = 250
+DRAIN_WITHIN = 900  # seconds the backlog (runs, posts) gets after the load, before memory is read again
 GROWTH_GOAL = 0.10
 
 
@@ -40,6 +46,39 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _drain(database_url: str, within: float) -> float | None:
+    """Seconds until no accepted request waits to be run (or its answer said) and no post waits to be sent;
+    None when that did not happen within `within` seconds."""
+    from sqlalchemy import text
+
+    from bot.db import make_engine
+
+    engine = make_engine(database_url)
+    began = time.monotonic()
+    try:
+        while time.monotonic() - began < within:
+            with engine.connect() as conn:
+                left = conn.execute(text(
+                    "SELECT (SELECT count(*) FROM accepted_request WHERE status IN ('pending', 'ran'))"
+                    " + (SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending'))")).scalar_one()
+            if not left:
+                return round(time.monotonic() - began, 1)
+            time.sleep(1)
+        return None
+    finally:
+        engine.dispose()
+
+
+def _worker_status(web: int) -> dict[str, float]:
+    """The worker process's memory ({} when the web process has none: SQLite, or between two workers)."""
+    for child in child_pids(web):
+        try:
+            return _status(child)
+        except OSError:  # it exited just now (a worker started again)
+            continue
+    return {}
 
 
 def _status(pid: int) -> dict[str, float]:
@@ -95,18 +134,22 @@ def run(rounds: int | None, database_url: str | None, at_least: int = 0) -> dict
             except httpx.TransportError:
                 time.sleep(0.2)
         driver = SlackDriver(app_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=secret, emulator=emu)
-        worker = proc.pid  # Truce serves in the process it started in (waitress, no worker processes)
-        start = _status(worker)["VmRSS"]
-        samples, requests, t0 = [], 0, time.monotonic()
+        web = proc.pid  # the web process; on PostgreSQL its worker process is its child (bot/worker.py)
+        start, worker_start = _status(web)["VmRSS"], _worker_status(web).get("VmRSS")
+        samples, worker_samples, requests, t0 = [], [], 0, time.monotonic()
         n = 0
         while (n < rounds) if rounds is not None else (requests < at_least):
             requests += _round(driver, emu, n)
-            samples.append(_status(worker)["VmRSS"])
+            samples.append(_status(web)["VmRSS"])
+            worker_samples.append(_worker_status(web).get("VmRSS"))
             n += 1
         rounds = n
         elapsed = time.monotonic() - t0
         time.sleep(2)  # let deliveries finish
-        end = _status(worker)
+        end, worker_end = _status(web), _worker_status(web)
+        # What is left to run and post then (the runs lag a closed loop): once it is done, memory again
+        drain_s = _drain(env["DATABASE_URL"], DRAIN_WITHIN)
+        drained, worker_drained = _status(web), _worker_status(web)
     finally:
         proc.terminate()  # Truce takes up to 20 s to stop (bot/server.STOP), more on a loaded machine
         try:
@@ -118,14 +161,26 @@ def run(rounds: int | None, database_url: str | None, at_least: int = 0) -> dict
         tmp.cleanup()
     half = samples[len(samples) // 2 - 1]
     growth = (samples[-1] - half) / half
-    return {
+    out = {
         "database": "postgresql" if database_url and database_url.startswith("postgres") else "sqlite",
         "rounds": rounds, "requests": requests, "seconds": round(elapsed, 1),
         "rss_after_start_mb": round(start, 1), "rss_at_half_mb": round(half, 1),
         "rss_at_end_mb": round(samples[-1], 1), "peak_rss_mb": round(end["VmHWM"], 1),
         "growth_second_half": f"{growth:.1%}",
         "peak_goal_met": end["VmHWM"] < PEAK_GOAL_MB, "growth_goal_met": growth < GROWTH_GOAL,
+        "drain_s": drain_s, "rss_after_drain_mb": round(drained["VmRSS"], 1),
     }
+    worker_half, worker_last = worker_samples[len(worker_samples) // 2 - 1], worker_samples[-1]
+    if worker_half and worker_last and worker_end:
+        worker_growth = (worker_last - worker_half) / worker_half
+        out["worker"] = {
+            "rss_after_start_mb": round(worker_start, 1) if worker_start else None,
+            "rss_at_half_mb": round(worker_half, 1), "rss_at_end_mb": round(worker_last, 1),
+            "peak_rss_mb": round(worker_end["VmHWM"], 1), "growth_second_half": f"{worker_growth:.1%}",
+            "peak_goal_met": worker_end["VmHWM"] < PEAK_GOAL_MB, "growth_goal_met": worker_growth < GROWTH_GOAL,
+            "rss_after_drain_mb": round(worker_drained["VmRSS"], 1) if worker_drained else None,
+        }
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
