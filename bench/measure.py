@@ -94,6 +94,21 @@ def migrate(url: str) -> None:
                    "LOG_LEVEL": "WARNING"}, check=True, stdout=subprocess.DEVNULL)
 
 
+def unfinished(engine) -> int:
+    """What a served Truce still has to do: outbox rows not sent yet, and accepted requests not run (or their
+    answer not said) yet. A benchmark's backlog has drained when this is 0."""
+    from sqlmodel import Session, func, select
+
+    from bot.models import AcceptedRequest, Outbox
+
+    with Session(engine) as session:
+        posts = session.exec(select(func.count()).select_from(Outbox)
+                             .where(Outbox.status.in_(("pending", "sending")))).one()  # type: ignore[attr-defined]
+        runs = session.exec(select(func.count()).select_from(AcceptedRequest)
+                            .where(AcceptedRequest.status.in_(("pending", "ran")))).one()  # type: ignore[attr-defined]
+    return posts + runs
+
+
 # --- processes serving HTTP ----------------------------------------------------------------------
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.measure import child_pids
+from bench.measure import child_pids, unfinished
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.seed import ALERTS, BOT_TOKEN, LEE, MARIA, MARK, SAM, seed_env, seed_state
@@ -51,19 +51,13 @@ def _free_port() -> int:
 def _drain(database_url: str, within: float) -> float | None:
     """Seconds until no accepted request waits to be run (or its answer said) and no post waits to be sent;
     None when that did not happen within `within` seconds."""
-    from sqlalchemy import text
-
     from bot.db import make_engine
 
     engine = make_engine(database_url)
     began = time.monotonic()
     try:
         while time.monotonic() - began < within:
-            with engine.connect() as conn:
-                left = conn.execute(text(
-                    "SELECT (SELECT count(*) FROM accepted_request WHERE status IN ('pending', 'ran'))"
-                    " + (SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending'))")).scalar_one()
-            if not left:
+            if not unfinished(engine):
                 return round(time.monotonic() - began, 1)
             time.sleep(1)
         return None

@@ -43,10 +43,11 @@ import httpx
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bench.measure import unfinished
 from bench.soak_load import Load, said_saved
 from bench.soak_tally import table, tally
 from bot.db import make_engine
-from bot.models import AcceptedRequest, Outbox
+from bot.models import Outbox
 from bot.runtime import SLACK_TIMEOUT
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.seed import ALERTS, BOT_TOKEN, JOINT, SALES, seed_env, seed_state
@@ -117,16 +118,6 @@ class Server:
             self.kill()
 
 
-def _unsent(engine) -> int:
-    """Outbox rows not sent yet, and accepted requests not run (or their answer not said) yet."""
-    with Session(engine) as session:
-        posts = session.exec(select(func.count()).select_from(Outbox)
-                             .where(Outbox.status.in_(("pending", "sending")))).one()
-        runs = session.exec(select(func.count()).select_from(AcceptedRequest)
-                            .where(AcceptedRequest.status.in_(("pending", "ran")))).one()
-    return posts + runs
-
-
 def _outbox_states(engine) -> dict[str, int]:
     with Session(engine) as session:
         return dict(session.exec(select(Outbox.status, func.count()).group_by(Outbox.status)).all())
@@ -161,11 +152,11 @@ def run(database_url: str, *, seconds: float, senders: int, rate: float, seed: i
         faults = sum(emulator.state.chaos_counts.values())
         calls_under_faults = len(emulator.state.calls) - calls_before
         posted_under_faults = sum(len(emulator.state.messages(c)) for c in (SALES, JOINT, ALERTS))
-        unsent_when_faults_stopped = _unsent(engine)
+        unsent_when_faults_stopped = unfinished(engine)
         drain_began = time.monotonic()
-        while _unsent(engine) and time.monotonic() - drain_began < drain_within:
+        while unfinished(engine) and time.monotonic() - drain_began < drain_within:
             time.sleep(0.5)
-        drained = _unsent(engine) == 0
+        drained = unfinished(engine) == 0
         drain_seconds = time.monotonic() - drain_began
         time.sleep(2)  # anything that would still post has had its chance
         server.stop()
